@@ -1,0 +1,61 @@
+/* libdhcp6txn - arenas: one arena owns a whole message tree.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#ifndef DHCP6TXN_ARENA_H
+#define DHCP6TXN_ARENA_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Caller-chosen allocation. Both functions receive 'ctx'. 'free_fn' is given the size that was
+ * asked from 'alloc' for the same block. alloc may return NULL; the library then reports
+ * D6T_ERR_NOMEM and stays consistent. */
+typedef struct d6t_allocator {
+    void *(*alloc)(void *ctx, size_t size);
+    void (*free_fn)(void *ctx, void *ptr, size_t size);
+    void *ctx;
+} d6t_allocator;
+
+/* An arena: a bump allocator that owns every message, option and byte built or parsed into it.
+ * Nothing in it is freed individually; d6t_arena_reset() or d6t_arena_free() releases all at once,
+ * after which every pointer obtained from objects in the arena is invalid.
+ * An arena is not thread-safe; use one per thread (there is no global state, so any number of
+ * arenas may be used concurrently). */
+typedef struct d6t_arena d6t_arena;
+
+/* New heap arena. 'alloc' NULL means malloc/free. 'block_size' is the size of each block taken
+ * from the allocator (0: 4096); the arena header lives in the first block, so a parse of a
+ * typical message costs exactly one allocation. Returns NULL on allocation failure. */
+D6T_EXPORT d6t_arena *d6t_arena_new(const d6t_allocator *alloc, size_t block_size);
+
+/* Arena inside caller memory 'buf' of 'size' bytes (at least D6T_ARENA_MIN_BUFFER; aligned to
+ * 16 bytes is best). No heap allocation at all: when 'buf' is full, allocation fails with
+ * D6T_ERR_NOMEM unless 'overflow' is non-NULL, in which case further blocks come from it.
+ * The caller keeps ownership of 'buf', which must outlive the arena. */
+#define D6T_ARENA_MIN_BUFFER 256
+D6T_EXPORT d6t_arena *d6t_arena_new_in(void *buf, size_t size, const d6t_allocator *overflow);
+
+/* Forget everything allocated; keeps the first block (and the caller buffer) for reuse, so a
+ * reset arena serves the next message without touching the heap. */
+D6T_EXPORT void d6t_arena_reset(d6t_arena *a);
+
+/* Release all blocks taken from the allocator. NULL is allowed. */
+D6T_EXPORT void d6t_arena_free(d6t_arena *a);
+
+/* Upper bound on bytes the arena may hold in total (0 = unlimited, the default). A hostile
+ * input can never make the arena exceed it; allocation past it fails with D6T_ERR_NOMEM. */
+D6T_EXPORT void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes);
+
+/* Bytes handed out since creation or the last reset, and blocks taken from the allocator. */
+D6T_EXPORT size_t d6t_arena_used(const d6t_arena *a);
+D6T_EXPORT size_t d6t_arena_heap_blocks(const d6t_arena *a);
+
+/* Raw memory from the arena, aligned for any C type; valid until reset/free. NULL on failure. */
+D6T_EXPORT void *d6t_arena_alloc(d6t_arena *a, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

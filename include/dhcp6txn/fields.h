@@ -1,0 +1,155 @@
+/* libdhcp6txn - typed fields of known options, and the option definition table.
+ *
+ * Every field of every known option has a key (enum d6t_key). Getters and setters take the
+ * key and check that it belongs to the option and has the asked type (D6T_ERR_WRONG_FIELD
+ * otherwise), in the style of c-ares' ares_dns_rr_get_*(). All of it is driven by one table of
+ * option definitions inside the library, also readable through d6t_optdef_*().
+ * SPDX-License-Identifier: BSD-2-Clause */
+#ifndef DHCP6TXN_FIELDS_H
+#define DHCP6TXN_FIELDS_H
+
+#include "common.h"
+#include "option.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Wire layout of a field. */
+typedef enum d6t_ftype {
+    D6T_FT_U8 = 1, D6T_FT_U16, D6T_FT_U32,
+    D6T_FT_BIN,          /* fixed number of opaque bytes (d6t_optdef_field size) */
+    D6T_FT_ADDR6,        /* 16-byte IPv6 address */
+    D6T_FT_ADDR4,        /* 4-byte IPv4 address */
+    D6T_FT_PREFIX6,      /* prefix length (1 byte) + 16-byte prefix (IAPREFIX) */
+    D6T_FT_PREFIX6_VAR,  /* prefix length (1 byte) + ceil(length/8) bytes (RFC 7598) */
+    D6T_FT_PREFIX4,      /* prefix length (1 byte) + 4-byte prefix (RFC 7598) */
+    D6T_FT_PSID,         /* 16-bit PSID left-aligned by the preceding psid-len (RFC 7598) */
+    D6T_FT_ADDR6_LIST,   /* IPv6 addresses to the end */
+    D6T_FT_U16_LIST,     /* 16-bit values to the end (option codes, architecture types) */
+    D6T_FT_BIN_REST,     /* opaque bytes to the end */
+    D6T_FT_TEXT,         /* text (UTF-8 expected, not checked at parse) to the end */
+    D6T_FT_DUID,         /* a DUID to the end */
+    D6T_FT_DNAME,        /* one absolute domain name, exactly to the end */
+    D6T_FT_FQDN,         /* one domain name to the end, may be relative (no root label) */
+    D6T_FT_DNAME_LIST,   /* absolute domain names to the end */
+    D6T_FT_BIN16_LIST,   /* items of 2-byte length + data, to the end (user/vendor classes) */
+    D6T_FT_DNAME16,      /* 2-byte length + one absolute domain name (RFC 9463 ADN) */
+    D6T_FT_ADDR6_LIST16, /* 2-byte length + IPv6 addresses; absent when nothing follows */
+    D6T_FT_OPTIONS,      /* sub-options to the end (not a field: marks a container) */
+    D6T_FT_MESSAGE       /* a DHCPv6 message to the end (not a field: OPTION_RELAY_MSG etc.) */
+} d6t_ftype;
+
+/* Field keys: D6T_<OPTION>_<FIELD>. Values are stable ABI. */
+typedef enum d6t_key {
+    D6T_KEY_NONE = 0,
+    D6T_CLIENTID_DUID, D6T_SERVERID_DUID,
+    D6T_IA_NA_IAID, D6T_IA_NA_T1, D6T_IA_NA_T2,
+    D6T_IA_TA_IAID,
+    D6T_IAADDR_ADDRESS, D6T_IAADDR_PREFERRED_LIFETIME, D6T_IAADDR_VALID_LIFETIME,
+    D6T_ORO_REQUESTED_OPTIONS, D6T_PREFERENCE_PREFERENCE, D6T_ELAPSED_TIME_ELAPSED_TIME,
+    D6T_AUTH_PROTOCOL, D6T_AUTH_ALGORITHM, D6T_AUTH_RDM, D6T_AUTH_REPLAY_DETECTION,
+    D6T_AUTH_AUTH_INFO,
+    D6T_UNICAST_SERVER_ADDRESS,
+    D6T_STATUS_CODE_STATUS_CODE, D6T_STATUS_CODE_STATUS_MESSAGE,
+    D6T_USER_CLASS_USER_CLASSES,
+    D6T_VENDOR_CLASS_ENTERPRISE_NUMBER, D6T_VENDOR_CLASS_VENDOR_CLASSES,
+    D6T_VENDOR_OPTS_ENTERPRISE_NUMBER,
+    D6T_INTERFACE_ID_INTERFACE_ID, D6T_RECONF_MSG_MESSAGE_TYPE,
+    D6T_SIP_SERVER_D_DOMAIN_NAMES, D6T_SIP_SERVER_A_SIP_SERVERS, D6T_DNS_SERVERS_DNS_SERVERS,
+    D6T_DOMAIN_LIST_SEARCH_LIST,
+    D6T_IA_PD_IAID, D6T_IA_PD_T1, D6T_IA_PD_T2,
+    D6T_IAPREFIX_PREFERRED_LIFETIME, D6T_IAPREFIX_VALID_LIFETIME, D6T_IAPREFIX_PREFIX,
+    D6T_NIS_SERVERS_NIS_SERVERS, D6T_NISP_SERVERS_NISP_SERVERS,
+    D6T_NIS_DOMAIN_NAME_DOMAIN_NAMES, D6T_NISP_DOMAIN_NAME_DOMAIN_NAMES,
+    D6T_SNTP_SERVERS_SNTP_SERVERS, D6T_INFORMATION_REFRESH_TIME_REFRESH_TIME,
+    D6T_REMOTE_ID_ENTERPRISE_NUMBER, D6T_REMOTE_ID_REMOTE_ID,
+    D6T_SUBSCRIBER_ID_SUBSCRIBER_ID,
+    D6T_CLIENT_FQDN_FLAGS, D6T_CLIENT_FQDN_DOMAIN_NAME,
+    D6T_NEW_POSIX_TIMEZONE_TIMEZONE, D6T_NEW_TZDB_TIMEZONE_TIMEZONE,
+    D6T_ERO_REQUESTED_OPTIONS,
+    D6T_LQ_QUERY_QUERY_TYPE, D6T_LQ_QUERY_LINK_ADDRESS,
+    D6T_CLT_TIME_CLT_TIME,
+    D6T_LQ_RELAY_DATA_PEER_ADDRESS,
+    D6T_LQ_CLIENT_LINK_LINK_ADDRESSES,
+    D6T_RELAY_ID_DUID,
+    D6T_NTP_SRV_ADDR_ADDRESS, D6T_NTP_MC_ADDR_ADDRESS, D6T_NTP_SRV_FQDN_FQDN,
+    D6T_BOOTFILE_URL_URL, D6T_BOOTFILE_PARAM_PARAMETERS, D6T_CLIENT_ARCH_TYPE_TYPES,
+    D6T_NII_TYPE, D6T_NII_MAJOR, D6T_NII_MINOR,
+    D6T_AFTR_NAME_FQDN, D6T_ERP_LOCAL_DOMAIN_NAME_DOMAIN_NAME,
+    D6T_PD_EXCLUDE_PREFIX_LENGTH, D6T_PD_EXCLUDE_SUBNET_ID,
+    D6T_VSS_TYPE, D6T_VSS_INFO,
+    D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_TYPE, D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_ADDRESS,
+    D6T_LINK_ADDRESS_LINK_ADDRESS,
+    D6T_SOL_MAX_RT_SOL_MAX_RT, D6T_INF_MAX_RT_INF_MAX_RT,
+    D6T_V6_PCP_SERVER_SERVERS, D6T_DHCPV4_MSG_MESSAGE, D6T_DHCP4_O_DHCP6_SERVER_SERVERS,
+    D6T_S46_RULE_FLAGS, D6T_S46_RULE_EA_LEN, D6T_S46_RULE_IPV4_PREFIX, D6T_S46_RULE_IPV6_PREFIX,
+    D6T_S46_BR_BR_ADDRESS, D6T_S46_DMR_DMR_PREFIX,
+    D6T_S46_V4V6BIND_IPV4_ADDRESS, D6T_S46_V4V6BIND_IPV6_PREFIX,
+    D6T_S46_PORTPARAMS_OFFSET, D6T_S46_PORTPARAMS_PSID_LEN, D6T_S46_PORTPARAMS_PSID,
+    D6T_LQ_BASE_TIME_BASE_TIME, D6T_LQ_START_TIME_START_TIME, D6T_LQ_END_TIME_END_TIME,
+    D6T_V6_CAPTIVE_PORTAL_URI, D6T_RELAY_SOURCE_PORT_PORT,
+    D6T_V6_DNR_SERVICE_PRIORITY, D6T_V6_DNR_ADN, D6T_V6_DNR_ADDRESSES, D6T_V6_DNR_SVC_PARAMS,
+    D6T_KEY_COUNT_ /* not a key */
+} d6t_key;
+
+/* ---- getters. Views are borrowed from the arena. ---- */
+D6T_EXPORT d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v);
+D6T_EXPORT d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v); /* U16, PSID (value) */
+D6T_EXPORT d6t_status d6t_opt_get_u32(const d6t_opt *o, d6t_key k, uint32_t *v);
+D6T_EXPORT d6t_status d6t_opt_get_addr6(const d6t_opt *o, d6t_key k, uint8_t addr[16]);
+D6T_EXPORT d6t_status d6t_opt_get_addr4(const d6t_opt *o, d6t_key k, uint8_t addr[4]);
+/* PREFIX6, PREFIX6_VAR (missing bytes read as zero), PREFIX4 (addr[0..3]). */
+D6T_EXPORT d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t addr[16], uint8_t *plen);
+/* BIN, BIN_REST, TEXT, DUID, and the raw wire bytes of any other field: a view. */
+D6T_EXPORT d6t_status d6t_opt_get_bytes(const d6t_opt *o, d6t_key k, const uint8_t **data, size_t *len);
+/* Number of elements of a list field (ADDR6_LIST, U16_LIST, DNAME_LIST, BIN16_LIST, ADDR6_LIST16). */
+D6T_EXPORT d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n);
+D6T_EXPORT d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16]);
+D6T_EXPORT d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
+D6T_EXPORT d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i,
+                                           const uint8_t **data, size_t *len);
+/* Domain-name fields (DNAME, FQDN, DNAME16; DNAME_LIST element i) as presentation text into
+ * 'out' (NUL-terminated, escaped as d6t_dname_to_text does). */
+D6T_EXPORT d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out, size_t cap);
+
+/* ---- setters: copy the value into the arena; lengths follow automatically. ---- */
+D6T_EXPORT d6t_status d6t_opt_set_u8(d6t_opt *o, d6t_key k, uint8_t v);
+D6T_EXPORT d6t_status d6t_opt_set_u16(d6t_opt *o, d6t_key k, uint16_t v);
+D6T_EXPORT d6t_status d6t_opt_set_u32(d6t_opt *o, d6t_key k, uint32_t v);
+D6T_EXPORT d6t_status d6t_opt_set_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16]);
+D6T_EXPORT d6t_status d6t_opt_set_addr4(d6t_opt *o, d6t_key k, const uint8_t addr[4]);
+D6T_EXPORT d6t_status d6t_opt_set_prefix(d6t_opt *o, d6t_key k, const uint8_t *addr, uint8_t plen);
+/* Replace a BIN (exact size), BIN_REST, TEXT or DUID field, or a whole list field with its raw
+ * wire bytes (checked against the field's layout). */
+D6T_EXPORT d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len);
+D6T_EXPORT d6t_status d6t_opt_set_text(d6t_opt *o, d6t_key k, const char *text); /* TEXT */
+/* DNAME, FQDN, DNAME16 from presentation text (FQDN: no trailing dot = relative). */
+D6T_EXPORT d6t_status d6t_opt_set_dname(d6t_opt *o, d6t_key k, const char *name);
+/* Append one element to a list field. */
+D6T_EXPORT d6t_status d6t_opt_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16]);
+D6T_EXPORT d6t_status d6t_opt_add_u16(d6t_opt *o, d6t_key k, uint16_t v);
+D6T_EXPORT d6t_status d6t_opt_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len);
+D6T_EXPORT d6t_status d6t_opt_add_dname(d6t_opt *o, d6t_key k, const char *name);
+
+/* ---- the option definition table ---- */
+typedef struct d6t_optdef d6t_optdef; /* opaque, static, never freed */
+D6T_EXPORT const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code);
+D6T_EXPORT const d6t_optdef *d6t_optdef_of(const d6t_opt *o);
+D6T_EXPORT size_t d6t_optdef_count(void);
+D6T_EXPORT const d6t_optdef *d6t_optdef_at(size_t i);
+D6T_EXPORT uint16_t d6t_optdef_code(const d6t_optdef *d);
+D6T_EXPORT d6t_space d6t_optdef_space(const d6t_optdef *d);
+D6T_EXPORT const char *d6t_optdef_name(const d6t_optdef *d);
+/* Space of the sub-options when the option is a container (D6T_FT_OPTIONS), else -1. */
+D6T_EXPORT int d6t_optdef_child_space(const d6t_optdef *d);
+D6T_EXPORT size_t d6t_optdef_field_count(const d6t_optdef *d);
+/* Field i: key, JSON/Python name (static), wire type, fixed size in bytes for BIN (else 0). */
+D6T_EXPORT d6t_status d6t_optdef_field(const d6t_optdef *d, size_t i, d6t_key *key,
+                                       const char **name, d6t_ftype *type, size_t *size);
+D6T_EXPORT const d6t_optdef *d6t_key_optdef(d6t_key k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,117 @@
+/* libdhcp6txn - options: walk, read typed fields, build.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#ifndef DHCP6TXN_OPTION_H
+#define DHCP6TXN_OPTION_H
+
+#include "common.h"
+#include "message.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Option codes (IANA "DHCPv6 Option Codes") the library knows. Any other code is an unknown
+ * option: kept as opaque bytes and written back unchanged. */
+enum d6t_opt_code {
+    D6T_OPT_CLIENTID = 1, D6T_OPT_SERVERID = 2, D6T_OPT_IA_NA = 3, D6T_OPT_IA_TA = 4,
+    D6T_OPT_IAADDR = 5, D6T_OPT_ORO = 6, D6T_OPT_PREFERENCE = 7, D6T_OPT_ELAPSED_TIME = 8,
+    D6T_OPT_RELAY_MSG = 9, D6T_OPT_AUTH = 11, D6T_OPT_UNICAST = 12, D6T_OPT_STATUS_CODE = 13,
+    D6T_OPT_RAPID_COMMIT = 14, D6T_OPT_USER_CLASS = 15, D6T_OPT_VENDOR_CLASS = 16,
+    D6T_OPT_VENDOR_OPTS = 17, D6T_OPT_INTERFACE_ID = 18, D6T_OPT_RECONF_MSG = 19,
+    D6T_OPT_RECONF_ACCEPT = 20, D6T_OPT_SIP_SERVER_D = 21, D6T_OPT_SIP_SERVER_A = 22,
+    D6T_OPT_DNS_SERVERS = 23, D6T_OPT_DOMAIN_LIST = 24, D6T_OPT_IA_PD = 25, D6T_OPT_IAPREFIX = 26,
+    D6T_OPT_NIS_SERVERS = 27, D6T_OPT_NISP_SERVERS = 28, D6T_OPT_NIS_DOMAIN_NAME = 29,
+    D6T_OPT_NISP_DOMAIN_NAME = 30, D6T_OPT_SNTP_SERVERS = 31, D6T_OPT_INFORMATION_REFRESH_TIME = 32,
+    D6T_OPT_REMOTE_ID = 37, D6T_OPT_SUBSCRIBER_ID = 38, D6T_OPT_CLIENT_FQDN = 39,
+    D6T_OPT_NEW_POSIX_TIMEZONE = 41, D6T_OPT_NEW_TZDB_TIMEZONE = 42, D6T_OPT_ERO = 43,
+    D6T_OPT_LQ_QUERY = 44, D6T_OPT_CLIENT_DATA = 45, D6T_OPT_CLT_TIME = 46,
+    D6T_OPT_LQ_RELAY_DATA = 47, D6T_OPT_LQ_CLIENT_LINK = 48, D6T_OPT_RELAY_ID = 53,
+    D6T_OPT_NTP_SERVER = 56, D6T_OPT_BOOTFILE_URL = 59, D6T_OPT_BOOTFILE_PARAM = 60,
+    D6T_OPT_CLIENT_ARCH_TYPE = 61, D6T_OPT_NII = 62, D6T_OPT_AFTR_NAME = 64,
+    D6T_OPT_ERP_LOCAL_DOMAIN_NAME = 65, D6T_OPT_RSOO = 66, D6T_OPT_PD_EXCLUDE = 67,
+    D6T_OPT_VSS = 68, D6T_OPT_CLIENT_LINKLAYER_ADDR = 79, D6T_OPT_LINK_ADDRESS = 80,
+    D6T_OPT_SOL_MAX_RT = 82, D6T_OPT_INF_MAX_RT = 83, D6T_OPT_V6_PCP_SERVER = 86,
+    D6T_OPT_DHCPV4_MSG = 87, D6T_OPT_DHCP4_O_DHCP6_SERVER = 88, D6T_OPT_S46_RULE = 89,
+    D6T_OPT_S46_BR = 90, D6T_OPT_S46_DMR = 91, D6T_OPT_S46_V4V6BIND = 92,
+    D6T_OPT_S46_PORTPARAMS = 93, D6T_OPT_S46_CONT_MAPE = 94, D6T_OPT_S46_CONT_MAPT = 95,
+    D6T_OPT_S46_CONT_LW = 96, D6T_OPT_LQ_BASE_TIME = 100, D6T_OPT_LQ_START_TIME = 101,
+    D6T_OPT_LQ_END_TIME = 102, D6T_OPT_V6_CAPTIVE_PORTAL = 103, D6T_OPT_RELAY_SOURCE_PORT = 135,
+    D6T_OPT_V6_DNR = 144
+};
+
+/* NTP server sub-options (RFC 5908), inside OPTION_NTP_SERVER. */
+enum d6t_ntp_subopt { D6T_NTP_SRV_ADDR = 1, D6T_NTP_MC_ADDR = 2, D6T_NTP_SRV_FQDN = 3 };
+
+/* Option spaces: sub-options of OPTION_NTP_SERVER and OPTION_VENDOR_OPTS have codes of their own. */
+typedef enum d6t_space {
+    D6T_SPACE_DHCPV6 = 0, /* the DHCPv6 option codes above */
+    D6T_SPACE_NTP = 1,    /* RFC 5908 sub-options */
+    D6T_SPACE_VENDOR = 2  /* vendor-specific sub-options: opaque code + data */
+} d6t_space;
+
+/* ---- walking (all returned pointers are borrowed from the message's arena) ---- */
+D6T_EXPORT d6t_opt *d6t_msg_first_opt(const d6t_msg *m);
+D6T_EXPORT d6t_opt *d6t_opt_next(const d6t_opt *o);                 /* next sibling or NULL */
+D6T_EXPORT d6t_opt *d6t_opt_first_child(const d6t_opt *o);          /* sub-options, or NULL */
+D6T_EXPORT size_t d6t_msg_opt_count(const d6t_msg *m);
+D6T_EXPORT size_t d6t_opt_child_count(const d6t_opt *o);
+/* First option of 'code' among a message's top-level options / an option's sub-options. */
+D6T_EXPORT d6t_opt *d6t_msg_find_opt(const d6t_msg *m, uint16_t code);
+D6T_EXPORT d6t_opt *d6t_opt_find_child(const d6t_opt *o, uint16_t code);
+/* Next sibling with the same code as 'o', or NULL. */
+D6T_EXPORT d6t_opt *d6t_opt_next_same(const d6t_opt *o);
+
+D6T_EXPORT uint16_t d6t_opt_code(const d6t_opt *o);
+D6T_EXPORT d6t_space d6t_opt_space(const d6t_opt *o);
+/* IANA name of the option ("OPTION_IA_NA"), or NULL when the code is unknown in its space. */
+D6T_EXPORT const char *d6t_opt_name(const d6t_opt *o);
+/* True when the library knows this option's layout (false: kept as opaque bytes). */
+D6T_EXPORT int d6t_opt_is_known(const d6t_opt *o);
+/* The option's own bytes (after code and length) up to its sub-options or nested message;
+ * for an option without sub-options, its whole payload. Borrowed view. */
+D6T_EXPORT const uint8_t *d6t_opt_data(const d6t_opt *o, size_t *len);
+/* The nested message of OPTION_RELAY_MSG or OPTION_LQ_RELAY_DATA, or NULL (borrowed). */
+D6T_EXPORT d6t_msg *d6t_opt_msg(const d6t_opt *o);
+/* Bytes this option occupies on the wire, header included (0 if unwritable). */
+D6T_EXPORT size_t d6t_opt_wire_size(const d6t_opt *o);
+D6T_EXPORT d6t_status d6t_opt_write(const d6t_opt *o, uint8_t *buf, size_t cap, size_t *len);
+
+/* Parse one option (code, length, payload) standalone, e.g. an option stored elsewhere.
+ * 'space' gives the code space. The option lives in arena 'a'. Same error reporting as
+ * d6t_msg_parse(); trailing bytes after the option are an error (D6T_ERR_OPT_LENGTH). */
+D6T_EXPORT d6t_status d6t_opt_parse(d6t_arena *a, d6t_space space, const uint8_t *buf, size_t len,
+                                    unsigned flags, d6t_opt **out, d6t_parse_error *err);
+
+/* ---- building ----
+ * New options start with every fixed field zero and every list, text or name empty; set
+ * fields with the d6t_opt_set_* functions. Lengths are always computed by the library.
+ * Returned options are owned by the message's arena. NULL on allocation failure or when the
+ * parent cannot hold sub-options (D6T_OPT_RELAY_MSG takes a message, see d6t_opt_set_msg). */
+D6T_EXPORT d6t_opt *d6t_msg_add_opt(d6t_msg *m, uint16_t code);
+D6T_EXPORT d6t_opt *d6t_opt_add_child(d6t_opt *parent, uint16_t code);
+/* Add an option from its payload bytes (copied, then parsed like received data so a known
+ * option gets its sub-options). 'err' as for parsing. */
+D6T_EXPORT d6t_status d6t_msg_add_opt_bytes(d6t_msg *m, uint16_t code, const uint8_t *payload,
+                                            size_t len, d6t_opt **out, d6t_parse_error *err);
+D6T_EXPORT d6t_status d6t_opt_add_child_bytes(d6t_opt *parent, uint16_t code,
+                                              const uint8_t *payload, size_t len, d6t_opt **out,
+                                              d6t_parse_error *err);
+/* Copy an option (and its sub-options / nested message) from anywhere into message 'm' or
+ * under 'parent'. The copy lives in the destination's arena. */
+D6T_EXPORT d6t_opt *d6t_msg_add_opt_copy(d6t_msg *m, const d6t_opt *src);
+D6T_EXPORT d6t_opt *d6t_opt_add_child_copy(d6t_opt *parent, const d6t_opt *src);
+/* Unlink an option from a message / its parent (memory is reclaimed with the arena). */
+D6T_EXPORT d6t_status d6t_msg_remove_opt(d6t_msg *m, d6t_opt *o);
+D6T_EXPORT d6t_status d6t_opt_remove_child(d6t_opt *parent, d6t_opt *o);
+/* Put 'inner' in OPTION_RELAY_MSG / OPTION_LQ_RELAY_DATA 'o'. 'inner' must live in the same
+ * arena (or one that outlives it); it is referenced, not copied. */
+D6T_EXPORT d6t_status d6t_opt_set_msg(d6t_opt *o, d6t_msg *inner);
+/* Convenience: add OPTION_RELAY_MSG holding 'inner' to relay message 'relay'. */
+D6T_EXPORT d6t_opt *d6t_msg_add_relay_msg(d6t_msg *relay, d6t_msg *inner);
+/* Replace the payload of an unknown option (copied). */
+D6T_EXPORT d6t_status d6t_opt_set_data(d6t_opt *o, const uint8_t *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,143 @@
+/* Arena: bump allocation over a chain of blocks; the first block also holds the arena header,
+ * so a fresh arena costs one allocation and a reset one costs none.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#include "internal.h"
+#include <stdlib.h>
+
+#define ALIGN 16u
+#define ALIGN_UP(x) (((x) + (ALIGN - 1)) & ~(size_t)(ALIGN - 1))
+
+struct block {
+    struct block *next; /* blocks taken from the allocator after the first */
+    size_t size;        /* total bytes of this block, as asked from the allocator */
+};
+
+struct d6t_arena {
+    d6t_allocator alc;
+    int have_alc;
+    int first_is_heap;  /* the first block (holding this header) came from alc */
+    size_t first_size;
+    struct block *extra; /* later blocks, newest first */
+    uint8_t *ptr, *end;  /* free room in the current block */
+    uint8_t *first_start;
+    size_t block_size;
+    size_t used, limit, heap_blocks;
+};
+
+static void *std_alloc(void *ctx, size_t n) { (void)ctx; return malloc(n); }
+static void std_free(void *ctx, void *p, size_t n) { (void)ctx; (void)n; free(p); }
+
+static const size_t HDR = ALIGN_UP(sizeof(struct d6t_arena));
+static const size_t BHDR = ALIGN_UP(sizeof(struct block));
+
+d6t_arena *d6t_arena_new(const d6t_allocator *alloc, size_t block_size)
+{
+    d6t_allocator alc = { std_alloc, std_free, NULL };
+    if (alloc) {
+        if (!alloc->alloc || !alloc->free_fn) return NULL;
+        alc = *alloc;
+    }
+    if (block_size == 0) block_size = 4096;
+    if (block_size < HDR + 256) block_size = HDR + 256;
+    uint8_t *mem = alc.alloc(alc.ctx, block_size);
+    if (!mem) return NULL;
+    d6t_arena *a = (d6t_arena *)mem;
+    memset(a, 0, sizeof *a);
+    a->alc = alc;
+    a->have_alc = 1;
+    a->first_is_heap = 1;
+    a->first_size = block_size;
+    a->block_size = block_size;
+    a->first_start = mem + HDR;
+    a->ptr = a->first_start;
+    a->end = mem + block_size;
+    a->heap_blocks = 1;
+    return a;
+}
+
+d6t_arena *d6t_arena_new_in(void *buf, size_t size, const d6t_allocator *overflow)
+{
+    if (!buf || size < D6T_ARENA_MIN_BUFFER) return NULL;
+    uintptr_t addr = (uintptr_t)buf;
+    size_t pad = (ALIGN - (addr & (ALIGN - 1))) & (ALIGN - 1);
+    if (size < pad + HDR + 64) return NULL;
+    uint8_t *mem = (uint8_t *)buf + pad;
+    d6t_arena *a = (d6t_arena *)mem;
+    memset(a, 0, sizeof *a);
+    if (overflow) {
+        if (!overflow->alloc || !overflow->free_fn) return NULL;
+        a->alc = *overflow;
+        a->have_alc = 1;
+    }
+    a->block_size = 4096;
+    a->first_start = mem + HDR;
+    a->ptr = a->first_start;
+    a->end = (uint8_t *)buf + size;
+    a->first_size = (size_t)(a->end - a->first_start); /* room after the header */
+    return a;
+}
+
+static void free_extra(d6t_arena *a)
+{
+    struct block *b = a->extra;
+    while (b) {
+        struct block *n = b->next;
+        a->alc.free_fn(a->alc.ctx, b, b->size);
+        b = n;
+    }
+    a->extra = NULL;
+}
+
+void d6t_arena_reset(d6t_arena *a)
+{
+    if (!a) return;
+    free_extra(a);
+    a->ptr = a->first_start;
+    /* heap arenas: first_size is the whole block; caller buffers: the room after the header */
+    a->end = a->first_is_heap ? (uint8_t *)a + a->first_size : a->first_start + a->first_size;
+    a->used = 0;
+    a->heap_blocks = a->first_is_heap ? 1 : 0;
+}
+
+void d6t_arena_free(d6t_arena *a)
+{
+    if (!a) return;
+    free_extra(a);
+    if (a->first_is_heap) a->alc.free_fn(a->alc.ctx, a, a->first_size);
+}
+
+void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes)
+{
+    if (a) a->limit = max_bytes;
+}
+
+size_t d6t_arena_used(const d6t_arena *a) { return a ? a->used : 0; }
+size_t d6t_arena_heap_blocks(const d6t_arena *a) { return a ? a->heap_blocks : 0; }
+
+void *d6t_arena_alloc(d6t_arena *a, size_t size)
+{
+    if (!a) return NULL;
+    size_t need = ALIGN_UP(size ? size : 1);
+    if (need < size) return NULL; /* overflow */
+    if (a->limit && (a->used + need > a->limit || a->used + need < a->used)) return NULL;
+    if ((size_t)(a->end - a->ptr) >= need) {
+        void *p = a->ptr;
+        a->ptr += need;
+        a->used += need;
+        return p;
+    }
+    if (!a->have_alc) return NULL;
+    size_t bsize = a->block_size;
+    if (need + BHDR > bsize) bsize = need + BHDR;
+    struct block *b = a->alc.alloc(a->alc.ctx, bsize);
+    if (!b) return NULL;
+    b->next = a->extra;
+    b->size = bsize;
+    a->extra = b;
+    a->heap_blocks++;
+    uint8_t *start = (uint8_t *)b + BHDR;
+    a->ptr = start + need;
+    a->end = (uint8_t *)b + bsize;
+    a->used += need;
+    return start;
+}

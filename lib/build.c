@@ -1,0 +1,164 @@
+/* Building: new options with default fields, options from bytes, deep copies, removal.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#include "internal.h"
+
+static d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
+{
+    d6t_opt *o = d6t__opt_alloc(a, code, space);
+    if (!o) return NULL;
+    uint8_t tmp[64];
+    size_t n = o->def ? d6t__default_data(o->def, tmp, sizeof tmp) : 0;
+    uint8_t *d = d6t_arena_alloc(a, n ? n : 1);
+    if (!d) return NULL;
+    memcpy(d, tmp, n);
+    o->data = d;
+    o->len = (uint32_t)n;
+    o->flags = D6T_OPT_OWNED;
+    return o;
+}
+
+d6t_opt *d6t_msg_add_opt(d6t_msg *m, uint16_t code)
+{
+    if (!m || m->kind == D6T_KIND_UNKNOWN) return NULL;
+    d6t_opt *o = new_opt(m->arena, code, D6T_SPACE_DHCPV6);
+    if (o) d6t__list_append(&m->opts, o);
+    return o;
+}
+
+d6t_opt *d6t_opt_add_child(d6t_opt *parent, uint16_t code)
+{
+    if (!parent || !parent->def || parent->def->child_space < 0) return NULL;
+    d6t_opt *o = new_opt(parent->arena, code, (uint8_t)parent->def->child_space);
+    if (o) d6t__list_append(&parent->kids, o);
+    return o;
+}
+
+static d6t_status from_bytes(d6t_arena *a, uint8_t space, uint16_t code, const uint8_t *payload,
+                             size_t len, d6t_opt **out, d6t_parse_error *err)
+{
+    if (err) { err->status = D6T_OK; err->offset = 0; err->reason = NULL; }
+    if (len > 65535) return D6T_ERR_TOO_LONG;
+    if (!payload && len) return D6T_ERR_INVALID_ARG;
+    uint8_t *cp = d6t_arena_alloc(a, len ? len : 1);
+    d6t_opt *o = d6t__opt_alloc(a, code, space);
+    if (!cp || !o) return D6T_ERR_NOMEM;
+    if (len) memcpy(cp, payload, len);
+    struct d6t_parse_ctx c = { a, cp, err };
+    d6t_status st = d6t__parse_opt_payload(&c, o, cp, len, 0, 0);
+    if (st) return st;
+    o->flags = D6T_OPT_OWNED;
+    *out = o;
+    return D6T_OK;
+}
+
+d6t_status d6t_msg_add_opt_bytes(d6t_msg *m, uint16_t code, const uint8_t *payload, size_t len,
+                                 d6t_opt **out, d6t_parse_error *err)
+{
+    if (!m || m->kind == D6T_KIND_UNKNOWN) return D6T_ERR_INVALID_ARG;
+    d6t_opt *o;
+    d6t_status st = from_bytes(m->arena, D6T_SPACE_DHCPV6, code, payload, len, &o, err);
+    if (st) return st;
+    d6t__list_append(&m->opts, o);
+    if (out) *out = o;
+    return D6T_OK;
+}
+
+d6t_status d6t_opt_add_child_bytes(d6t_opt *parent, uint16_t code, const uint8_t *payload, size_t len,
+                                   d6t_opt **out, d6t_parse_error *err)
+{
+    if (!parent || !parent->def || parent->def->child_space < 0) return D6T_ERR_INVALID_ARG;
+    d6t_opt *o;
+    d6t_status st = from_bytes(parent->arena, (uint8_t)parent->def->child_space, code, payload, len, &o, err);
+    if (st) return st;
+    d6t__list_append(&parent->kids, o);
+    if (out) *out = o;
+    return D6T_OK;
+}
+
+/* Copy by writing and re-parsing: exact, bounded, and shares the parser's checks. */
+static d6t_opt *copy_into(d6t_arena *a, uint8_t space, const d6t_opt *src)
+{
+    size_t n = d6t_opt_wire_size(src);
+    if (n < 4) return NULL;
+    uint8_t *buf = d6t_arena_alloc(a, n);
+    if (!buf || d6t_opt_write(src, buf, n, NULL)) return NULL;
+    d6t_opt *o = d6t__opt_alloc(a, src->code, space);
+    if (!o) return NULL;
+    struct d6t_parse_ctx c = { a, buf, NULL };
+    if (d6t__parse_opt_payload(&c, o, buf + 4, n - 4, 0, 0)) return NULL;
+    o->flags = D6T_OPT_OWNED;
+    return o;
+}
+
+d6t_opt *d6t_msg_add_opt_copy(d6t_msg *m, const d6t_opt *src)
+{
+    if (!m || !src || m->kind == D6T_KIND_UNKNOWN) return NULL;
+    d6t_opt *o = copy_into(m->arena, D6T_SPACE_DHCPV6, src);
+    if (o) d6t__list_append(&m->opts, o);
+    return o;
+}
+
+d6t_opt *d6t_opt_add_child_copy(d6t_opt *parent, const d6t_opt *src)
+{
+    if (!parent || !src || !parent->def || parent->def->child_space < 0) return NULL;
+    d6t_opt *o = copy_into(parent->arena, (uint8_t)parent->def->child_space, src);
+    if (o) d6t__list_append(&parent->kids, o);
+    return o;
+}
+
+static d6t_status unlink_opt(struct d6t_optlist *l, d6t_opt *o)
+{
+    d6t_opt *prev = NULL;
+    for (d6t_opt *cur = l->first; cur; prev = cur, cur = cur->next) {
+        if (cur != o) continue;
+        if (prev) prev->next = cur->next;
+        else l->first = cur->next;
+        if (l->last == cur) l->last = prev;
+        l->count--;
+        cur->next = NULL;
+        return D6T_OK;
+    }
+    return D6T_ERR_NOT_FOUND;
+}
+
+d6t_status d6t_msg_remove_opt(d6t_msg *m, d6t_opt *o)
+{
+    if (!m || !o) return D6T_ERR_INVALID_ARG;
+    return unlink_opt(&m->opts, o);
+}
+
+d6t_status d6t_opt_remove_child(d6t_opt *parent, d6t_opt *o)
+{
+    if (!parent || !o) return D6T_ERR_INVALID_ARG;
+    return unlink_opt(&parent->kids, o);
+}
+
+d6t_status d6t_opt_set_msg(d6t_opt *o, d6t_msg *inner)
+{
+    if (!o || !inner) return D6T_ERR_INVALID_ARG;
+    if (!o->def || !o->def->has_msg) return D6T_ERR_WRONG_FIELD;
+    o->msg = inner;
+    return D6T_OK;
+}
+
+d6t_opt *d6t_msg_add_relay_msg(d6t_msg *relay, d6t_msg *inner)
+{
+    if (!relay || !inner || relay->kind != D6T_KIND_RELAY) return NULL;
+    d6t_opt *o = d6t_msg_add_opt(relay, D6T_OPT_RELAY_MSG);
+    if (o) o->msg = inner;
+    return o;
+}
+
+d6t_status d6t_opt_set_data(d6t_opt *o, const uint8_t *data, size_t len)
+{
+    if (!o || (!data && len)) return D6T_ERR_INVALID_ARG;
+    if (o->def) return D6T_ERR_WRONG_FIELD; /* known options are changed field by field */
+    if (len > 65535) return D6T_ERR_TOO_LONG;
+    uint8_t *cp = d6t_arena_alloc(o->arena, len ? len : 1);
+    if (!cp) return D6T_ERR_NOMEM;
+    if (len) memcpy(cp, data, len);
+    o->data = cp;
+    o->len = (uint32_t)len;
+    o->flags |= D6T_OPT_OWNED;
+    return D6T_OK;
+}

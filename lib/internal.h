@@ -1,0 +1,113 @@
+/* libdhcp6txn - private structures shared by the library's files. Not installed.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#ifndef D6T_INTERNAL_H
+#define D6T_INTERNAL_H
+
+#include "dhcp6txn.h"
+#include <string.h>
+
+#define D6T_MAX_FIELDS 6
+
+struct d6t_fielddef {
+    uint16_t key;  /* d6t_key */
+    uint8_t type;  /* d6t_ftype */
+    uint8_t size;  /* bytes, for D6T_FT_BIN */
+    const char *name;
+};
+
+/* One row of the option table: everything the library knows about an option. */
+struct d6t_optdef {
+    uint16_t code;
+    uint8_t space;        /* d6t_space of the option itself */
+    int8_t child_space;   /* d6t_space of its sub-options, -1 when not a container */
+    uint8_t has_msg;      /* ends in a nested DHCPv6 message */
+    uint8_t nfields;
+    const char *name;
+    struct d6t_fielddef f[D6T_MAX_FIELDS];
+    /* containment, used by validation (RFC 9915 Appendix B/C and extension RFCs):
+     * msgs: bit t set when the option may appear at top level of message type t;
+     * parents: option codes (same space) it may appear inside, 0-terminated;
+     * once: may appear at most once per message / parent. */
+    uint32_t msgs;
+    uint16_t parents[6];
+    uint8_t once;
+};
+
+extern const struct d6t_optdef d6t__optdefs[];
+extern const size_t d6t__optdef_count;
+
+struct d6t_optlist {
+    d6t_opt *first, *last;
+    uint32_t count;
+};
+
+#define D6T_OPT_OWNED 0x1u /* data points to arena memory this option may modify in place */
+
+struct d6t_opt {
+    const struct d6t_optdef *def; /* NULL: unknown option */
+    d6t_opt *next;
+    d6t_arena *arena;
+    const uint8_t *data; /* fixed part (containers) or whole payload (others) */
+    uint32_t len;
+    uint16_t code;
+    uint8_t space;
+    uint8_t flags;
+    struct d6t_optlist kids;
+    d6t_msg *msg;
+};
+
+struct d6t_msg {
+    d6t_arena *arena;
+    uint8_t type;
+    uint8_t kind;
+    uint8_t hop_count;
+    uint8_t owns_arena;
+    uint32_t txid;
+    uint8_t link[16];
+    uint8_t peer[16];
+    const uint8_t *body;
+    size_t body_len;
+    struct d6t_optlist opts;
+};
+
+/* Byte span of one field inside an option's data. */
+struct d6t_span {
+    uint32_t off, len;
+};
+
+/* Work out where each field of 'def' sits in data[0..n). On success *hdr is where sub-options
+ * or the nested message begin (n for leaf options). Checks the layout completely (lengths,
+ * domain names, structural values). On failure sets *why and *bad (offset within data). */
+d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t n,
+                       struct d6t_span *spans, size_t *hdr, const char **why, size_t *bad);
+/* Index of key k in def, or -1. */
+int d6t__field_index(const struct d6t_optdef *def, d6t_key k);
+/* Default (empty) bytes of an option's fixed part; returns length written (<= cap). */
+size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap);
+
+static inline uint16_t d6t__get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t d6t__get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline void d6t__put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static inline void d6t__put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+
+/* Parsing context: the whole input buffer, for absolute error offsets. */
+struct d6t_parse_ctx {
+    d6t_arena *arena;
+    const uint8_t *base;
+    d6t_parse_error *err;
+};
+d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, const char *why);
+d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, unsigned depth,
+                          d6t_msg **out);
+d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
+                                  unsigned nest, unsigned depth);
+d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space);
+void d6t__list_append(struct d6t_optlist *l, d6t_opt *o);
+
+#endif
