@@ -164,7 +164,8 @@ d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v)
     if (f->type == D6T_FT_PSID) {
         /* the PSID is left-aligned in 16 bits by the psid-len field just before it */
         uint8_t plen = o->data[s.off - 1];
-        w = plen == 0 ? 0 : plen >= 16 ? w : (uint16_t)(w >> (16 - plen));
+        if (plen == 0) w = 0;
+        else if (plen < 16) w = (uint16_t)(w >> (16 - plen));
     }
     *v = w;
     return D6T_OK;

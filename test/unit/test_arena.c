@@ -1,0 +1,139 @@
+/* Arenas: allocation accounting, caller memory, limits, reset, custom allocators. */
+#include "testutil.h"
+
+struct counting {
+    size_t allocs, frees, live_bytes;
+    int fail_after; /* -1: never fail */
+};
+
+static void *c_alloc(void *ctx, size_t n)
+{
+    struct counting *c = ctx;
+    if (c->fail_after >= 0 && (int)c->allocs >= c->fail_after) return NULL;
+    c->allocs++;
+    c->live_bytes += n;
+    return malloc(n);
+}
+
+static void c_free(void *ctx, void *p, size_t n)
+{
+    struct counting *c = ctx;
+    c->frees++;
+    c->live_bytes -= n;
+    free(p);
+}
+
+START_TEST(custom_allocator_balanced)
+{
+    struct counting c = { 0, 0, 0, -1 };
+    d6t_allocator al = { c_alloc, c_free, &c };
+    d6t_arena *a = d6t_arena_new(&al, 1024);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_uint_eq(c.allocs, 1);
+    /* a parse of the 2-hop Solicit fits the first 4 KiB block: one allocation in total */
+    uint8_t w1[400];
+    size_t n = unhex(W1_HEX, w1, sizeof w1);
+    d6t_msg *m;
+    d6t_arena *b = d6t_arena_new(&al, 4096);
+    ck_assert_int_eq(d6t_msg_parse(b, w1, n, 0, &m, NULL), D6T_OK);
+    ck_assert_uint_eq(d6t_arena_heap_blocks(b), 1);
+    ck_assert_uint_eq(c.allocs, 2);
+    /* growth past the first block, including an allocation bigger than a block */
+    for (int i = 0; i < 10; i++) ck_assert_ptr_nonnull(d6t_arena_alloc(a, 700));
+    ck_assert_ptr_nonnull(d6t_arena_alloc(a, 5000));
+    ck_assert_uint_gt(d6t_arena_heap_blocks(a), 5);
+    size_t before = c.allocs;
+    d6t_arena_reset(a);
+    ck_assert_uint_eq(d6t_arena_heap_blocks(a), 1);
+    ck_assert_uint_eq(d6t_arena_used(a), 0);
+    ck_assert_uint_eq(c.frees, before - 2); /* all but the two first blocks returned */
+    d6t_arena_free(a);
+    d6t_arena_free(b);
+    ck_assert_uint_eq(c.allocs, c.frees);
+    ck_assert_uint_eq(c.live_bytes, 0);
+}
+END_TEST
+
+START_TEST(caller_memory_no_heap)
+{
+    _Alignas(16) uint8_t buf[8192];
+    struct counting c = { 0, 0, 0, -1 };
+    d6t_allocator al = { c_alloc, c_free, &c };
+    ck_assert_ptr_null(d6t_arena_new_in(buf, 100, NULL)); /* below the minimum */
+    d6t_arena *a = d6t_arena_new_in(buf, sizeof buf, NULL);
+    ck_assert_ptr_nonnull(a);
+    uint8_t w1[400];
+    size_t n = unhex(W1_HEX, w1, sizeof w1);
+    d6t_msg *m;
+    for (int round = 0; round < 3; round++) {
+        ck_assert_int_eq(d6t_msg_parse(a, w1, n, 0, &m, NULL), D6T_OK);
+        ck_assert_uint_eq(d6t_arena_heap_blocks(a), 0);
+        d6t_arena_reset(a);
+    }
+    /* full: fails cleanly without overflow allocator, grows with one */
+    while (d6t_arena_alloc(a, 1000)) {}
+    while (d6t_arena_alloc(a, 16)) {}
+    ck_assert_ptr_null(d6t_arena_alloc(a, 1));
+    d6t_arena_free(a);
+    a = d6t_arena_new_in(buf, 512, &al);
+    ck_assert_ptr_nonnull(d6t_arena_alloc(a, 2000));
+    ck_assert_uint_eq(c.allocs, 1);
+    d6t_arena_free(a);
+    ck_assert_uint_eq(c.frees, 1);
+}
+END_TEST
+
+START_TEST(limit_and_failures)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_arena_set_limit(a, 1000);
+    ck_assert_ptr_nonnull(d6t_arena_alloc(a, 900));
+    ck_assert_ptr_null(d6t_arena_alloc(a, 200));
+    ck_assert_ptr_null(d6t_arena_alloc(a, SIZE_MAX));
+    ck_assert_uint_le(d6t_arena_used(a), 1000);
+    d6t_arena_free(a);
+    /* allocator that fails at once: no arena, no crash */
+    struct counting c = { 0, 0, 0, 0 };
+    d6t_allocator al = { c_alloc, c_free, &c };
+    ck_assert_ptr_null(d6t_arena_new(&al, 0));
+    /* allocator that fails on the second block: parse reports NOMEM */
+    struct counting c2 = { 0, 0, 0, 1 };
+    d6t_allocator al2 = { c_alloc, c_free, &c2 };
+    a = d6t_arena_new(&al2, 300);
+    uint8_t w1[400];
+    size_t n = unhex(W1_HEX, w1, sizeof w1);
+    d6t_msg *m;
+    d6t_parse_error e;
+    ck_assert_int_eq(d6t_msg_parse(a, w1, n, 0, &m, &e), D6T_ERR_NOMEM);
+    ck_assert_int_eq(e.status, D6T_ERR_NOMEM);
+    d6t_arena_free(a);
+    ck_assert_uint_eq(c2.allocs, c2.frees);
+    d6t_arena_free(NULL);
+    ck_assert_ptr_null(d6t_arena_alloc(NULL, 1));
+    d6t_allocator half = { c_alloc, NULL, &c };
+    ck_assert_ptr_null(d6t_arena_new(&half, 0));
+}
+END_TEST
+
+START_TEST(alignment)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    for (size_t s = 1; s < 40; s++) {
+        void *p = d6t_arena_alloc(a, s);
+        ck_assert_uint_eq((uintptr_t)p % 16, 0);
+    }
+    d6t_arena_free(a);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("arena");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, custom_allocator_balanced);
+    tcase_add_test(tc, caller_memory_no_heap);
+    tcase_add_test(tc, limit_and_failures);
+    tcase_add_test(tc, alignment);
+    suite_add_tcase(s, tc);
+    return run_suite(s) ? 1 : 0;
+}

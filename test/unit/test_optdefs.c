@@ -1,0 +1,87 @@
+/* The option table: order, keys, lookups, and status/message name tables. */
+#include "testutil.h"
+
+START_TEST(table_sorted_and_findable)
+{
+    size_t n = d6t_optdef_count();
+    ck_assert_uint_gt(n, 70);
+    for (size_t i = 0; i < n; i++) {
+        const d6t_optdef *d = d6t_optdef_at(i);
+        ck_assert_ptr_nonnull(d6t_optdef_name(d));
+        ck_assert_ptr_eq(d6t_optdef_find(d6t_optdef_space(d), d6t_optdef_code(d)), d);
+        if (i) {
+            const d6t_optdef *p = d6t_optdef_at(i - 1);
+            uint32_t a = (uint32_t)d6t_optdef_space(p) << 16 | d6t_optdef_code(p);
+            uint32_t b = (uint32_t)d6t_optdef_space(d) << 16 | d6t_optdef_code(d);
+            ck_assert_uint_lt(a, b);
+        }
+    }
+    ck_assert_ptr_null(d6t_optdef_at(n));
+    ck_assert_ptr_null(d6t_optdef_find(D6T_SPACE_DHCPV6, 10));
+    ck_assert_ptr_null(d6t_optdef_find(D6T_SPACE_VENDOR, 1));
+    ck_assert_str_eq(d6t_optdef_name(d6t_optdef_find(D6T_SPACE_DHCPV6, 3)), "OPTION_IA_NA");
+    ck_assert_int_eq(d6t_optdef_child_space(d6t_optdef_find(D6T_SPACE_DHCPV6, 56)), D6T_SPACE_NTP);
+    ck_assert_int_eq(d6t_optdef_child_space(d6t_optdef_find(D6T_SPACE_DHCPV6, 23)), -1);
+}
+END_TEST
+
+START_TEST(every_key_once)
+{
+    int seen[D6T_KEY_COUNT_] = { 0 };
+    for (size_t i = 0; i < d6t_optdef_count(); i++) {
+        const d6t_optdef *d = d6t_optdef_at(i);
+        for (size_t j = 0; j < d6t_optdef_field_count(d); j++) {
+            d6t_key k;
+            const char *name;
+            d6t_ftype t;
+            size_t size;
+            ck_assert_int_eq(d6t_optdef_field(d, j, &k, &name, &t, &size), D6T_OK);
+            ck_assert_int_gt(k, D6T_KEY_NONE);
+            ck_assert_int_lt(k, D6T_KEY_COUNT_);
+            ck_assert_ptr_nonnull(name);
+            ck_assert(t != D6T_FT_OPTIONS && t != D6T_FT_MESSAGE);
+            ck_assert(t == D6T_FT_BIN ? size > 0 : size == 0);
+            seen[k]++;
+            ck_assert_ptr_eq(d6t_key_optdef(k), d);
+        }
+        ck_assert_int_eq(d6t_optdef_field(d, d6t_optdef_field_count(d), NULL, NULL, NULL, NULL), D6T_ERR_NOT_FOUND);
+    }
+    for (int k = 1; k < D6T_KEY_COUNT_; k++) ck_assert_msg(seen[k] == 1, "key %d used %d times", k, seen[k]);
+    ck_assert_ptr_null(d6t_key_optdef(D6T_KEY_NONE));
+    ck_assert_ptr_null(d6t_key_optdef(D6T_KEY_COUNT_));
+}
+END_TEST
+
+START_TEST(names_and_status)
+{
+    ck_assert_str_eq(d6t_msg_type_name(1), "SOLICIT");
+    ck_assert_str_eq(d6t_msg_type_name(12), "RELAY-FORW");
+    ck_assert_str_eq(d6t_msg_type_name(23), "STARTTLS");
+    ck_assert_ptr_null(d6t_msg_type_name(0));
+    ck_assert_ptr_null(d6t_msg_type_name(24));
+    ck_assert_int_eq(d6t_msg_type_kind(20), D6T_KIND_CLIENT_SERVER);
+    ck_assert_int_eq(d6t_msg_type_kind(13), D6T_KIND_RELAY);
+    ck_assert_int_eq(d6t_msg_type_kind(24), D6T_KIND_UNKNOWN);
+    ck_assert(d6t_msg_type_is_server_to_client(D6T_MSG_REPLY));
+    ck_assert(!d6t_msg_type_is_server_to_client(D6T_MSG_SOLICIT));
+    for (int s = 0; s < D6T_STATUS_COUNT_; s++) {
+        ck_assert_ptr_nonnull(d6t_strerror((d6t_status)s));
+        ck_assert_str_ne(d6t_strerror((d6t_status)s), "unknown status");
+        ck_assert_int_eq(strncmp(d6t_status_name((d6t_status)s), "D6T_", 4), 0);
+    }
+    ck_assert_str_eq(d6t_strerror((d6t_status)999), "unknown status");
+    ck_assert_str_eq(d6t_version(), D6T_VERSION_STRING);
+    ck_assert_uint_eq(d6t_version_number(), D6T_VERSION_NUMBER);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("optdefs");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, table_sorted_and_findable);
+    tcase_add_test(tc, every_key_once);
+    tcase_add_test(tc, names_and_status);
+    suite_add_tcase(s, tc);
+    return run_suite(s) ? 1 : 0;
+}
