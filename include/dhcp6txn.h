@@ -11,5 +11,6 @@
 #include "dhcp6txn/dname.h"
 #include "dhcp6txn/validate.h"
 #include "dhcp6txn/print.h"
+#include "dhcp6txn/bundle.h"
 
 #endif

@@ -141,3 +141,11 @@ void *d6t_arena_alloc(d6t_arena *a, size_t size)
     a->used += need;
     return start;
 }
+
+/* The allocator behind an arena, so helpers (a bundle's scratch arena) allocate the same way. */
+int d6t__arena_allocator(const d6t_arena *a, d6t_allocator *out)
+{
+    if (!a || !a->have_alc) return 0;
+    *out = a->alc;
+    return 1;
+}

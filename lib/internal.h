@@ -107,6 +107,8 @@ d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, u
                           d6t_msg **out);
 d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
                                   unsigned nest, unsigned depth);
+/* The allocator behind an arena (0 when it has none: caller memory without overflow). */
+int d6t__arena_allocator(const d6t_arena *a, d6t_allocator *out);
 d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space);
 void d6t__list_append(struct d6t_optlist *l, d6t_opt *o);
 

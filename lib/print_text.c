@@ -387,7 +387,7 @@ static void opt_title(struct d6t_out *o, const d6t_opt *op)
     else d6t__out_fmt(o, "unknown option %u", op->code);
     size_t w = d6t_opt_wire_size(op);
     if (w >= 4) d6t__out_fmt(o, ", length %zu\n", w - 4);
-    else d6t__out_str(o, ", length over 65535\n");
+    else d6t__out_str(o, ", length unknown (too long or too deep to write)\n");
 }
 
 static void print_fields(struct d6t_out *o, const d6t_opt *op, unsigned lvl)

@@ -22,6 +22,7 @@ static const struct {
     [D6T_ERR_INVALID] = { "D6T_ERR_INVALID", "message breaks RFC rules (see validation report)" },
     [D6T_ERR_WRONG_KIND] = { "D6T_ERR_WRONG_KIND", "operation not valid for this kind of message" },
     [D6T_ERR_UNSUPPORTED] = { "D6T_ERR_UNSUPPORTED", "not supported in this build" },
+    [D6T_ERR_TCP_RELAYED] = { "D6T_ERR_TCP_RELAYED", "relayed message received over TCP (more than one relay level)" },
 };
 
 const char *d6t_strerror(d6t_status st)

@@ -1,0 +1,420 @@
+/* Transaction bundle, incoming side: relay chain split, link address, marks, handled options,
+ * handler data and the log line.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#include "bundle_internal.h"
+#include "outbuf.h"
+#include <ctype.h>
+#include <stdarg.h>
+
+void d6t__bundle_log(const d6t_bundle *b, int level, const char *fmt, ...)
+{
+    if (!b || !b->log) return;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    b->log(b->log_ctx, level, msg);
+}
+
+/* Walk the RELAY-FORW chain to the request; fills relays[] closest to the client first. */
+static d6t_status split_chain(d6t_bundle *b)
+{
+    d6t_msg *chain[D6T_HOP_COUNT_LIMIT];
+    size_t n = 0;
+    d6t_msg *m = b->incoming;
+    while (m && m->type == D6T_MSG_RELAY_FORW) {
+        if (n == D6T_HOP_COUNT_LIMIT) return D6T_ERR_RELAY_DEPTH;
+        chain[n++] = m;
+        m = d6t_msg_relayed(m);
+    }
+    if (!m) {
+        b->no_request = "relay message without a relayed message";
+        return D6T_OK;
+    }
+    const char *name = d6t_msg_type_name(m->type);
+    if (m->kind == D6T_KIND_UNKNOWN) {
+        snprintf(b->reason_buf, sizeof b->reason_buf, "unknown message type %u", m->type);
+        b->no_request = b->reason_buf;
+        return D6T_OK;
+    }
+    if (m->kind != D6T_KIND_CLIENT_SERVER || d6t_msg_type_is_server_to_client(m->type)) {
+        snprintf(b->reason_buf, sizeof b->reason_buf, "%s is not a client-to-server message", name);
+        b->no_request = b->reason_buf;
+        return D6T_OK;
+    }
+    b->request = m;
+    b->nrelays = n;
+    for (size_t i = 0; i < n; i++) b->relays[i] = chain[n - 1 - i];
+    return D6T_OK;
+}
+
+static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const char *const *marks,
+                       size_t nmarks, const uint8_t *tcp_peer)
+{
+    b->incoming = incoming;
+    b->flags = flags;
+    b->allow_rapid_commit = (flags & D6T_BUNDLE_RAPID_COMMIT) != 0;
+    d6t_status st = split_chain(b);
+    if (st) return st;
+    if (flags & D6T_BUNDLE_TCP) {
+        /* Without a given endpoint, one RELAY-FORW may stand for the TCP connection (dhcpkit's
+         * convention); anything relayed beyond that did not come straight from the requestor. */
+        size_t allowed = tcp_peer ? 0 : 1;
+        size_t levels = 0;
+        for (d6t_msg *m = incoming; m && m->type == D6T_MSG_RELAY_FORW; m = d6t_msg_relayed(m)) levels++;
+        if (levels > allowed) return D6T_ERR_TCP_RELAYED;
+        if (tcp_peer) {
+            memcpy(b->tcp_peer, tcp_peer, 16);
+            b->have_tcp_peer = 1;
+        } else if (levels == 1) {
+            memcpy(b->tcp_peer, incoming->peer, 16);
+            b->have_tcp_peer = 1;
+        }
+    }
+    if (b->request) {
+        b->nreqopts = b->request->opts.count;
+        b->handled = d6t_arena_alloc(b->arena, (b->nreqopts + 7) / 8 + 1);
+        if (!b->handled) return D6T_ERR_NOMEM;
+        memset(b->handled, 0, (b->nreqopts + 7) / 8 + 1);
+    }
+    for (size_t i = 0; i < nmarks; i++)
+        if (marks && marks[i] && (st = d6t_bundle_add_mark(b, marks[i]))) return st;
+    return D6T_OK;
+}
+
+d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned flags,
+                                   const char *const *marks, size_t nmarks, const uint8_t *tcp_peer,
+                                   d6t_bundle **out)
+{
+    if (!out || !incoming) return D6T_ERR_INVALID_ARG;
+    *out = NULL;
+    int own = 0;
+    if (!a) {
+        if (!(a = d6t_arena_new(NULL, 0))) return D6T_ERR_NOMEM;
+        own = 1;
+    }
+    d6t_bundle *b = d6t_arena_alloc(a, sizeof *b);
+    if (!b) {
+        if (own) d6t_arena_free(a);
+        return D6T_ERR_NOMEM;
+    }
+    memset(b, 0, sizeof *b);
+    b->arena = a;
+    b->owns_arena = own;
+    d6t_status st = init(b, incoming, flags, marks, nmarks, tcp_peer);
+    if (st) {
+        d6t_bundle_free(b);
+        return st;
+    }
+    *out = b;
+    return D6T_OK;
+}
+
+d6t_status d6t_bundle_new(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags,
+                          const char *const *marks, size_t nmarks, const uint8_t *tcp_peer,
+                          d6t_bundle **out, d6t_parse_error *err)
+{
+    if (!out) return D6T_ERR_INVALID_ARG;
+    *out = NULL;
+    int own = 0;
+    if (!a) {
+        if (!(a = d6t_arena_new(NULL, 0))) return D6T_ERR_NOMEM;
+        own = 1;
+    }
+    d6t_msg *m;
+    d6t_status st = d6t_msg_parse(a, buf, len, D6T_PARSE_COPY, &m, err);
+    if (!st) st = d6t_bundle_new_from_msg(a, m, flags, marks, nmarks, tcp_peer, out);
+    if (st) {
+        if (own) d6t_arena_free(a);
+        return st;
+    }
+    (*out)->owns_arena = own;
+    return D6T_OK;
+}
+
+void d6t_bundle_free(d6t_bundle *b)
+{
+    if (!b) return;
+    for (struct d6t_hdata *h = b->hdata; h; h = h->next)
+        if (h->destroy) h->destroy(h->data);
+    b->hdata = NULL;
+    if (b->gen_destroy) b->gen_destroy(b->gen_ctx);
+    b->gen_destroy = NULL;
+    d6t_arena_free(b->scratch);
+    b->scratch = NULL;
+    if (b->owns_arena) d6t_arena_free(b->arena);
+}
+
+void d6t_bundle_set_log(d6t_bundle *b, d6t_log_fn fn, void *ctx)
+{
+    if (!b) return;
+    b->log = fn;
+    b->log_ctx = ctx;
+}
+
+d6t_msg *d6t_bundle_incoming(const d6t_bundle *b) { return b ? b->incoming : NULL; }
+d6t_msg *d6t_bundle_request(const d6t_bundle *b) { return b ? b->request : NULL; }
+const char *d6t_bundle_no_request_reason(const d6t_bundle *b) { return b ? b->no_request : NULL; }
+int d6t_bundle_received_over_multicast(const d6t_bundle *b) { return b && (b->flags & D6T_BUNDLE_MULTICAST); }
+int d6t_bundle_received_over_tcp(const d6t_bundle *b) { return b && (b->flags & D6T_BUNDLE_TCP); }
+size_t d6t_bundle_incoming_relay_count(const d6t_bundle *b) { return b ? b->nrelays : 0; }
+d6t_msg *d6t_bundle_incoming_relay(const d6t_bundle *b, size_t i) { return b && i < b->nrelays ? b->relays[i] : NULL; }
+d6t_arena *d6t_bundle_arena(const d6t_bundle *b) { return b ? b->arena : NULL; }
+
+static int is_zero(const uint8_t a[16])
+{
+    for (int i = 0; i < 16; i++)
+        if (a[i]) return 0;
+    return 1;
+}
+
+static int is_loopback(const uint8_t a[16])
+{
+    for (int i = 0; i < 15; i++)
+        if (a[i]) return 0;
+    return a[15] == 1;
+}
+
+static int is_link_local(const uint8_t a[16]) { return a[0] == 0xfe && (a[1] & 0xc0) == 0x80; }
+
+d6t_status d6t_bundle_link_address(const d6t_bundle *b, uint8_t addr[16])
+{
+    if (!b || !addr) return D6T_ERR_INVALID_ARG;
+    if (b->flags & D6T_BUNDLE_TCP) {
+        if (!b->have_tcp_peer) return D6T_ERR_NOT_FOUND;
+        memcpy(addr, b->tcp_peer, 16);
+        return D6T_OK;
+    }
+    for (size_t i = 0; i < b->nrelays; i++) {
+        const uint8_t *l = b->relays[i]->link;
+        /* LDRAs (RFC 6221) leave it unspecified; loopback and link-local name no link */
+        if (!is_zero(l) && !is_loopback(l) && !is_link_local(l)) {
+            memcpy(addr, l, 16);
+            return D6T_OK;
+        }
+    }
+    memset(addr, 0, 16);
+    return D6T_OK;
+}
+
+size_t d6t_bundle_relay_count(const d6t_bundle *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; b && i < b->nrelays; i++) n += !is_zero(b->relays[i]->link);
+    return n;
+}
+
+d6t_status d6t_bundle_relay(const d6t_bundle *b, size_t i, uint8_t addr[16])
+{
+    if (!b || !addr) return D6T_ERR_INVALID_ARG;
+    for (size_t k = 0; k < b->nrelays; k++) {
+        if (is_zero(b->relays[k]->link)) continue;
+        if (i-- == 0) {
+            memcpy(addr, b->relays[k]->link, 16);
+            return D6T_OK;
+        }
+    }
+    return D6T_ERR_NOT_FOUND;
+}
+
+int d6t_bundle_allow_rapid_commit(const d6t_bundle *b) { return b && b->allow_rapid_commit; }
+
+d6t_status d6t_bundle_set_allow_rapid_commit(d6t_bundle *b, int allow)
+{
+    if (!b) return D6T_ERR_INVALID_ARG;
+    if (allow && !b->allow_rapid_commit) return D6T_ERR_INVALID_ARG; /* only the creator may allow it */
+    b->allow_rapid_commit = allow != 0;
+    return D6T_OK;
+}
+
+int d6t_bundle_allow_unicast(const d6t_bundle *b) { return b && b->allow_unicast; }
+
+d6t_status d6t_bundle_set_allow_unicast(d6t_bundle *b, int allow)
+{
+    if (!b) return D6T_ERR_INVALID_ARG;
+    if (!allow && b->allow_unicast) return D6T_ERR_INVALID_ARG; /* once allowed, a handler relies on it */
+    b->allow_unicast = allow != 0;
+    return D6T_OK;
+}
+
+/* ---- marks ---- */
+static size_t trimmed(const char *s, const char **start)
+{
+    while (*s && isspace((unsigned char)*s)) s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) n--;
+    *start = s;
+    return n;
+}
+
+static int find_mark(const d6t_bundle *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < b->nmarks; i++)
+        if (strlen(b->marks[i]) == n && memcmp(b->marks[i], s, n) == 0) return (int)i;
+    return -1;
+}
+
+d6t_status d6t_bundle_add_mark(d6t_bundle *b, const char *mark)
+{
+    if (!b || !mark) return D6T_ERR_INVALID_ARG;
+    const char *s;
+    size_t n = trimmed(mark, &s);
+    if (n > 255) return D6T_ERR_INVALID_ARG;
+    if (find_mark(b, s, n) >= 0) return D6T_OK;
+    if (b->nmarks == D6T_MAX_MARKS) return D6T_ERR_NOMEM;
+    char *cp = d6t_arena_alloc(b->arena, n + 1);
+    if (!cp) return D6T_ERR_NOMEM;
+    memcpy(cp, s, n);
+    cp[n] = 0;
+    b->marks[b->nmarks++] = cp;
+    return D6T_OK;
+}
+
+int d6t_bundle_has_mark(const d6t_bundle *b, const char *mark)
+{
+    if (!b || !mark) return 0;
+    const char *s;
+    size_t n = trimmed(mark, &s);
+    return find_mark(b, s, n) >= 0;
+}
+
+size_t d6t_bundle_mark_count(const d6t_bundle *b) { return b ? b->nmarks : 0; }
+const char *d6t_bundle_mark(const d6t_bundle *b, size_t i) { return b && i < b->nmarks ? b->marks[i] : NULL; }
+
+/* ---- handled options ---- */
+static long req_index(const d6t_bundle *b, const d6t_opt *o)
+{
+    if (!b || !b->request || !o) return -1;
+    long i = 0;
+    for (const d6t_opt *x = b->request->opts.first; x; x = x->next, i++)
+        if (x == o) return i < (long)b->nreqopts ? i : -1;
+    return -1;
+}
+
+d6t_status d6t_bundle_mark_handled(d6t_bundle *b, const d6t_opt *o)
+{
+    long i = req_index(b, o);
+    if (i < 0) return b && o ? D6T_ERR_NOT_FOUND : D6T_ERR_INVALID_ARG;
+    b->handled[i / 8] |= (uint8_t)(1u << (i % 8));
+    return D6T_OK;
+}
+
+int d6t_bundle_is_handled(const d6t_bundle *b, const d6t_opt *o)
+{
+    long i = req_index(b, o);
+    return i >= 0 && (b->handled[i / 8] >> (i % 8) & 1);
+}
+
+static int code_in(uint16_t c, const uint16_t *codes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (codes[i] == c) return 1;
+    return 0;
+}
+
+d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes, size_t i)
+{
+    if (!b || !b->request || (!codes && ncodes)) return NULL;
+    size_t k = 0;
+    for (d6t_opt *x = b->request->opts.first; x && k < b->nreqopts; x = x->next, k++) {
+        if (!code_in(x->code, codes, ncodes) || (b->handled[k / 8] >> (k % 8) & 1)) continue;
+        if (i-- == 0) return x;
+    }
+    return NULL;
+}
+
+size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t *codes, size_t ncodes)
+{
+    size_t n = 0;
+    while (d6t_bundle_unhandled(b, codes, ncodes, n)) n++;
+    return n;
+}
+
+/* ---- handler data ---- */
+d6t_status d6t_bundle_set_handler_data(d6t_bundle *b, const void *key, void *data, void (*destroy)(void *))
+{
+    if (!b || !key) return D6T_ERR_INVALID_ARG;
+    for (struct d6t_hdata *h = b->hdata; h; h = h->next) {
+        if (h->key != key) continue;
+        if (h->destroy && h->data != data) h->destroy(h->data);
+        h->data = data;
+        h->destroy = destroy;
+        return D6T_OK;
+    }
+    struct d6t_hdata *h = d6t_arena_alloc(b->arena, sizeof *h);
+    if (!h) return D6T_ERR_NOMEM;
+    h->key = key;
+    h->data = data;
+    h->destroy = destroy;
+    h->next = b->hdata;
+    b->hdata = h;
+    return D6T_OK;
+}
+
+void *d6t_bundle_handler_data(const d6t_bundle *b, const void *key)
+{
+    for (struct d6t_hdata *h = b ? b->hdata : NULL; h; h = h->next)
+        if (h->key == key) return h->data;
+    return NULL;
+}
+
+/* ---- the log line ---- */
+static void type_word(struct d6t_out *o, uint8_t type)
+{
+    /* IANA name in CamelCase: INFORMATION-REQUEST -> InformationRequest */
+    const char *n = d6t_msg_type_name(type);
+    if (!n) {
+        d6t__out_fmt(o, "Message%u", type);
+        return;
+    }
+    int up = 1;
+    for (; *n; n++) {
+        if (*n == '-') { up = 1; continue; }
+        char c = (char)(up ? toupper((unsigned char)*n) : tolower((unsigned char)*n));
+        d6t__out_mem(o, &c, 1);
+        up = 0;
+    }
+}
+
+static void link_word(struct d6t_out *o, const uint8_t *l)
+{
+    if (is_zero(l)) d6t__out_str(o, "LDRA");
+    else d6t__out_addr6(o, l);
+}
+
+size_t d6t_bundle_describe(const d6t_bundle *b, char *out, size_t cap)
+{
+    struct d6t_out o;
+    d6t__out_init(&o, out, cap);
+    if (!b) return 0;
+    if (!b->request) {
+        d6t__out_fmt(&o, "no request: %s", b->no_request ? b->no_request : "?");
+        return o.n;
+    }
+    type_word(&o, b->request->type);
+    d6t__out_str(&o, " from ");
+    d6t_opt *cid = d6t_msg_find_opt(b->request, D6T_OPT_CLIENTID);
+    if (cid && cid->len) d6t__out_hex(&o, cid->data, cid->len > 130 ? 130 : cid->len);
+    else d6t__out_str(&o, "unknown");
+    if (b->flags & D6T_BUNDLE_TCP) d6t__out_str(&o, " over TCP");
+    if (b->nrelays) {
+        d6t__out_str(&o, " at ");
+        d6t__out_addr6(&o, b->relays[0]->peer);
+        d6t__out_str(&o, " via ");
+        link_word(&o, b->relays[0]->link);
+        for (size_t i = 1; i < b->nrelays; i++) {
+            d6t__out_str(&o, " -> ");
+            link_word(&o, b->relays[i]->link);
+        }
+    } else if (b->have_tcp_peer) {
+        d6t__out_str(&o, " at ");
+        d6t__out_addr6(&o, b->tcp_peer);
+    }
+    for (size_t i = 0; i < b->nmarks; i++) {
+        d6t__out_str(&o, i ? "', '" : " with marks '");
+        d6t__out_str(&o, b->marks[i]);
+        if (i + 1 == b->nmarks) d6t__out_str(&o, "'");
+    }
+    return o.n;
+}

@@ -1,0 +1,63 @@
+/* libdhcp6txn - private state of a transaction bundle, shared by bundle*.c. Not installed.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#ifndef D6T_BUNDLE_INTERNAL_H
+#define D6T_BUNDLE_INTERNAL_H
+
+#include "internal.h"
+#include "dhcp6txn/bundle.h"
+
+#define D6T_MAX_MARKS 64
+
+struct d6t_hdata {
+    const void *key;
+    void *data;
+    void (*destroy)(void *);
+    struct d6t_hdata *next;
+};
+
+enum d6t_out_state { OUT_FIRST = 0, OUT_GENERATED, OUT_DONE };
+
+struct d6t_bundle {
+    d6t_arena *arena;
+    int owns_arena;
+    unsigned flags;
+    d6t_msg *incoming, *request;
+    const char *no_request;
+    char reason_buf[64];
+    d6t_msg *relays[D6T_HOP_COUNT_LIMIT]; /* closest to the client first */
+    size_t nrelays;
+    uint8_t tcp_peer[16];
+    int have_tcp_peer;
+    int allow_rapid_commit, allow_unicast;
+    char *marks[D6T_MAX_MARKS];
+    size_t nmarks;
+    uint8_t *handled; /* bitmap over the request's top-level options */
+    size_t nreqopts;
+    struct d6t_hdata *hdata;
+    d6t_log_fn log;
+    void *log_ctx;
+    /* responses */
+    d6t_msg *response;
+    d6t_response_gen_fn gen;
+    void *gen_ctx;
+    void (*gen_destroy)(void *);
+    d6t_arena *scratch;
+    d6t_msg *pending; /* generated, not yet written */
+    enum d6t_out_state out_state;
+    /* outgoing relay chain, closest to the client first */
+    d6t_msg *out[D6T_HOP_COUNT_LIMIT];
+    d6t_opt *out_relay_msg[D6T_HOP_COUNT_LIMIT];
+    size_t nout;
+    int have_out;
+    /* destination */
+    uint16_t src_port;
+    int have_src_port;
+    uint8_t src_addr[16];
+    int have_src_addr;
+};
+
+void d6t__bundle_log(const d6t_bundle *b, int level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+
+#endif

@@ -1,0 +1,235 @@
+/* Transaction bundle, outgoing side: responses (dhcpkit's MessagesList), the relay-reply chain,
+ * wire output and where it goes.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#include "bundle_internal.h"
+
+#define DHCP6_CLIENT_PORT 546
+#define DHCP6_SERVER_PORT 547
+
+d6t_msg *d6t_bundle_response(const d6t_bundle *b) { return b ? b->response : NULL; }
+int d6t_bundle_has_responses(const d6t_bundle *b) { return b && b->response; }
+
+static void drop_generator(d6t_bundle *b)
+{
+    if (b->gen_destroy) b->gen_destroy(b->gen_ctx);
+    b->gen = NULL;
+    b->gen_ctx = NULL;
+    b->gen_destroy = NULL;
+    b->pending = NULL;
+}
+
+d6t_status d6t_bundle_set_response(d6t_bundle *b, d6t_msg *m)
+{
+    if (!b) return D6T_ERR_INVALID_ARG;
+    b->response = m;
+    if (!m) drop_generator(b);
+    b->out_state = OUT_FIRST;
+    return D6T_OK;
+}
+
+d6t_status d6t_bundle_set_response_generator(d6t_bundle *b, d6t_response_gen_fn fn, void *ctx,
+                                             void (*destroy)(void *))
+{
+    if (!b) return D6T_ERR_INVALID_ARG;
+    if (!b->response && fn) return D6T_ERR_NOT_FOUND; /* only the first message is addressable */
+    drop_generator(b);
+    b->gen = fn;
+    b->gen_ctx = ctx;
+    b->gen_destroy = destroy;
+    return D6T_OK;
+}
+
+/* Copy the options a relay-reply level repeats from its relay-forward: Interface-ID (RFC 9915
+ * 19.3), Relay Source Port (RFC 8357, so each relay finds its downstream port again) and what an
+ * Echo Request option names (RFC 4994). */
+static d6t_status echo_options(d6t_msg *reply, const d6t_msg *fwd)
+{
+    static const uint16_t always[] = { D6T_OPT_INTERFACE_ID, D6T_OPT_RELAY_SOURCE_PORT };
+    for (size_t k = 0; k < sizeof always / sizeof always[0]; k++) {
+        d6t_opt *o = d6t_msg_find_opt(fwd, always[k]);
+        if (o && !d6t_msg_add_opt_copy(reply, o)) return D6T_ERR_NOMEM;
+    }
+    d6t_opt *ero = d6t_msg_find_opt(fwd, D6T_OPT_ERO);
+    size_t n = 0;
+    if (!ero || d6t_opt_count(ero, D6T_ERO_REQUESTED_OPTIONS, &n)) return D6T_OK;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t code;
+        d6t_opt_get_u16_at(ero, D6T_ERO_REQUESTED_OPTIONS, i, &code);
+        /* never the relayed message itself, and nothing twice */
+        if (code == D6T_OPT_RELAY_MSG || code == D6T_OPT_ERO || d6t_msg_find_opt(reply, code)) continue;
+        for (d6t_opt *o = d6t_msg_find_opt(fwd, code); o; o = d6t_opt_next_same(o))
+            if (!d6t_msg_add_opt_copy(reply, o)) return D6T_ERR_NOMEM;
+    }
+    return D6T_OK;
+}
+
+d6t_status d6t_bundle_create_outgoing_relay_messages(d6t_bundle *b)
+{
+    if (!b) return D6T_ERR_INVALID_ARG;
+    b->nout = 0;
+    b->have_out = 1;
+    for (size_t i = 0; i < b->nrelays; i++) {
+        const d6t_msg *fwd = b->relays[i];
+        d6t_msg *r = d6t_msg_new(b->arena, D6T_MSG_RELAY_REPL);
+        if (!r) return D6T_ERR_NOMEM;
+        r->hop_count = fwd->hop_count;
+        memcpy(r->link, fwd->link, 16);
+        memcpy(r->peer, fwd->peer, 16);
+        d6t_status st = echo_options(r, fwd);
+        if (st) return st;
+        /* the relayed message goes last; level 0 gets each response in turn */
+        d6t_opt *rm = d6t_msg_add_opt(r, D6T_OPT_RELAY_MSG);
+        if (!rm) return D6T_ERR_NOMEM;
+        if (i > 0) rm->msg = b->out[i - 1];
+        b->out[i] = r;
+        b->out_relay_msg[i] = rm;
+        b->nout = i + 1;
+    }
+    return D6T_OK;
+}
+
+size_t d6t_bundle_outgoing_relay_count(const d6t_bundle *b) { return b ? b->nout : 0; }
+d6t_msg *d6t_bundle_outgoing_relay(const d6t_bundle *b, size_t i) { return b && i < b->nout ? b->out[i] : NULL; }
+
+/* Wrap 'resp' in the chain (creating it if needed) and write it, framed over TCP. */
+static d6t_status write_wrapped(d6t_bundle *b, d6t_msg *resp, uint8_t *buf, size_t cap, size_t *len)
+{
+    d6t_status st;
+    if (!b->have_out && (st = d6t_bundle_create_outgoing_relay_messages(b))) return st;
+    const d6t_msg *top = resp;
+    if (b->nout) {
+        b->out_relay_msg[0]->msg = resp;
+        top = b->out[b->nout - 1];
+    }
+    size_t hdr = (b->flags & D6T_BUNDLE_TCP) ? 2 : 0, n = 0;
+    if (cap < hdr) {
+        *len = d6t_msg_wire_size(top) + hdr;
+        return D6T_ERR_BUFFER_TOO_SMALL;
+    }
+    st = d6t_msg_write(top, buf + hdr, cap - hdr, &n);
+    *len = n + hdr;
+    if (st) return st;
+    if (hdr) {
+        if (n > 65535) return D6T_ERR_TOO_LONG;
+        d6t__put16(buf, (uint16_t)n);
+    }
+    return D6T_OK;
+}
+
+static int sendable(const d6t_bundle *b, const d6t_msg *m)
+{
+    if (d6t_msg_type_is_server_to_client(m->type) && m->type != D6T_MSG_RELAY_REPL) return 1;
+    const char *n = d6t_msg_type_name(m->type);
+    d6t__bundle_log(b, 3, "not sending %s (type %u): a server only sends server-to-client messages",
+                    n ? n : "unknown message", m->type);
+    return 0;
+}
+
+d6t_status d6t_bundle_outgoing_message(d6t_bundle *b, uint8_t *buf, size_t cap, size_t *len)
+{
+    if (!b || !len || (!buf && cap)) return D6T_ERR_INVALID_ARG;
+    *len = 0;
+    if (!b->response || !sendable(b, b->response)) return D6T_ERR_NOT_FOUND;
+    return write_wrapped(b, b->response, buf, cap, len);
+}
+
+/* Next generated, sendable message into b->pending; 0 when the generator is finished. */
+static int generate(d6t_bundle *b)
+{
+    while (b->gen) {
+        if (!b->scratch) {
+            d6t_allocator al;
+            b->scratch = d6t__arena_allocator(b->arena, &al) ? d6t_arena_new(&al, 0) : d6t_arena_new(NULL, 0);
+            if (!b->scratch) return 0;
+        }
+        d6t_arena_reset(b->scratch); /* memory stays flat however many messages follow */
+        d6t_msg *m = NULL;
+        d6t_status st = b->gen(b->gen_ctx, b, b->scratch, &m);
+        if (st) d6t__bundle_log(b, 3, "response generator failed: %s", d6t_strerror(st));
+        if (st || !m) {
+            drop_generator(b);
+            return 0;
+        }
+        if (sendable(b, m)) {
+            b->pending = m;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+d6t_status d6t_bundle_outgoing_next(d6t_bundle *b, uint8_t *buf, size_t cap, size_t *len)
+{
+    if (!b || !len || (!buf && cap)) return D6T_ERR_INVALID_ARG;
+    *len = 0;
+    if (b->out_state == OUT_FIRST) {
+        if (b->response && sendable(b, b->response)) {
+            d6t_status st = write_wrapped(b, b->response, buf, cap, len);
+            if (st != D6T_ERR_BUFFER_TOO_SMALL) b->out_state = OUT_GENERATED;
+            return st;
+        }
+        b->out_state = OUT_GENERATED;
+    }
+    if (b->out_state == OUT_GENERATED) {
+        if (!b->pending && !generate(b)) {
+            b->out_state = OUT_DONE;
+            return D6T_ERR_NOT_FOUND;
+        }
+        d6t_status st = write_wrapped(b, b->pending, buf, cap, len);
+        if (st != D6T_ERR_BUFFER_TOO_SMALL) b->pending = NULL;
+        return st;
+    }
+    return D6T_ERR_NOT_FOUND;
+}
+
+void d6t_bundle_outgoing_rewind(d6t_bundle *b)
+{
+    if (b) b->out_state = OUT_FIRST;
+}
+
+void d6t_bundle_set_source_port(d6t_bundle *b, uint16_t port)
+{
+    if (!b) return;
+    b->src_port = port;
+    b->have_src_port = 1;
+}
+
+void d6t_bundle_set_source_address(d6t_bundle *b, const uint8_t addr[16])
+{
+    if (!b || !addr) return;
+    memcpy(b->src_addr, addr, 16);
+    b->have_src_addr = 1;
+}
+
+d6t_status d6t_bundle_destination(const d6t_bundle *b, uint8_t addr[16], uint16_t *port)
+{
+    if (!b || !addr || !port) return D6T_ERR_INVALID_ARG;
+    if (b->flags & D6T_BUNDLE_TCP) return D6T_ERR_WRONG_KIND; /* answers go back on the connection */
+    if (b->nrelays) {
+        const d6t_msg *outer = b->relays[b->nrelays - 1];
+        memcpy(addr, outer->peer, 16);
+        if (d6t_msg_find_opt(outer, D6T_OPT_RELAY_SOURCE_PORT)) {
+            /* RFC 8357: answer to the port the relay sent from */
+            if (!b->have_src_port) return D6T_ERR_NOT_FOUND;
+            *port = b->src_port;
+        } else {
+            *port = DHCP6_SERVER_PORT;
+        }
+        return D6T_OK;
+    }
+    if (!b->have_src_addr) return D6T_ERR_NOT_FOUND;
+    memcpy(addr, b->src_addr, 16);
+    *port = DHCP6_CLIENT_PORT;
+    return D6T_OK;
+}
+
+d6t_status d6t_bundle_interface_id(const d6t_bundle *b, const uint8_t **data, size_t *len)
+{
+    if (!b) return D6T_ERR_INVALID_ARG;
+    if (!b->nrelays) return D6T_ERR_NOT_FOUND;
+    d6t_opt *o = d6t_msg_find_opt(b->relays[b->nrelays - 1], D6T_OPT_INTERFACE_ID);
+    if (!o) return D6T_ERR_NOT_FOUND;
+    if (data) *data = o->data;
+    if (len) *len = o->len;
+    return D6T_OK;
+}
