@@ -25,7 +25,9 @@
 #define M_CFG (M_CLI | M_SRV)
 #define M_LQ (M(LEASEQUERY) | M(LEASEQUERY_REPLY) | M(LEASEQUERY_DONE) | M(ACTIVELEASEQUERY) | M(STARTTLS))
 #define M_RCR (M(RECONFIGURE_REQUEST) | M(RECONFIGURE_REPLY))
-#define M_ORO (M(SOLICIT) | M(REQUEST) | M(RENEW) | M(REBIND) | M(INFORMATION_REQUEST) | M(ACTIVELEASEQUERY))
+/* RFC 9915 21.7 requires it in Solicit, Request, Renew, Rebind and Information-request and
+ * forbids it nowhere; ISC dhclient and dhcpcd also send it in Confirm and Release */
+#define M_ORO (M_CLI | M(ACTIVELEASEQUERY))
 #define M_STATUS (M_SRV | M(LEASEQUERY_REPLY) | M(LEASEQUERY_DONE) | M(RECONFIGURE_REPLY) | M(STARTTLS))
 #define M_RACC (M(SOLICIT) | M(ADVERTISE) | M(REQUEST) | M(RENEW) | M(REBIND) | M(REPLY) | M(INFORMATION_REQUEST))
 /* RFC 4704 section 5: clients send it in Solicit, Request, Renew, Rebind; servers answer */
