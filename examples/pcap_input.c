@@ -107,6 +107,8 @@ static void ipv6(struct pkt *k, const uint8_t *p, size_t n)
     /* a zero payload length means a jumbogram (RFC 2675): trust the capture instead */
     size_t wire = plen ? plen : have;
     if (have > wire) have = wire; /* Ethernet padding follows short packets */
+    if (have < wire && !k->truncated)
+        dec_note(k->d, &k->src, "IPv6 payload length %zu exceeds the %zu bytes in the frame", wire, have);
     uint8_t nh = p[6];
     for (int i = 0; i < MAX_EXT_HEADERS; i++) {
         size_t at = off - 40, hl;
@@ -120,7 +122,10 @@ static void ipv6(struct pkt *k, const uint8_t *p, size_t n)
                 return;
             }
             hl = nh == 51 ? ((size_t)p[off + 1] + 2) * 4 : ((size_t)p[off + 1] + 1) * 8;
-            if (hl > wire - at) return; /* malformed: not a packet we can read */
+            if (hl > wire - at) {
+                dec_note(k->d, &k->src, "IPv6 extension header runs past the payload, skipped");
+                return;
+            }
             if (hl > have - at) {
                 dec_note(k->d, &k->src, "IPv6 extension header cut off by the capture, skipped");
                 return;
