@@ -174,6 +174,9 @@ static int count_violations(void *ctx, d6t_violation_kind k, const char *where, 
     return 0;
 }
 
+/* Requests that did not end in exactly one valid outgoing message: the exit status. */
+static int failures;
+
 static void handle(const uint8_t *wire, size_t len, int n)
 {
     d6t_bundle *b;
@@ -181,6 +184,7 @@ static void handle(const uint8_t *wire, size_t len, int n)
     d6t_status st = d6t_bundle_new(NULL, wire, len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, &err);
     if (st) {
         printf("#%d rejected: %s at byte %zu: %s\n\n", n, d6t_strerror(st), err.offset, err.reason);
+        failures++;
         return;
     }
     d6t_bundle_add_mark(b, d6t_bundle_incoming_relay_count(b) > 1 ? "multi-hop" : "relayed");
@@ -193,6 +197,7 @@ static void handle(const uint8_t *wire, size_t len, int n)
     uint8_t out[4096], to[16];
     size_t olen;
     uint16_t port;
+    int sent_ok = 0;
     while (d6t_bundle_outgoing_next(b, out, sizeof out, &olen) == D6T_OK) {
         char addr[INET6_ADDRSTRLEN] = "?";
         if (d6t_bundle_destination(b, to, &port) == D6T_OK) inet_ntop(AF_INET6, to, addr, sizeof addr);
@@ -203,8 +208,10 @@ static void handle(const uint8_t *wire, size_t len, int n)
             int bad = 0;
             d6t_msg_validate(sent, count_violations, &bad, NULL);
             printf("    %s\n", bad ? "violations listed above" : "valid per RFC 9915 (d6t_msg_validate)");
+            sent_ok += !bad;
         }
     }
+    if (sent_ok != 1) failures++;
     printf("\n");
     d6t_bundle_free(b);
 }
@@ -239,6 +246,6 @@ int main(int argc, char **argv)
         if (len) handle(wire, len, ++n);
     }
     fclose(f);
-    printf("%d requests answered.\n", n);
-    return n > 0 ? 0 : 1;
+    printf("%d requests answered, %d problems.\n", n, failures);
+    return n > 0 && failures == 0 ? 0 : 1;
 }
