@@ -28,6 +28,7 @@ import sys
 #   'reject'  we reject the record (parse or validate) although dhcpkit accepts it; when we
 #             reject only at validate, the parsed JSON must still equal `expect`;
 #   'json'    both accept, but our JSON differs from dhcpkit's as the transform describes.
+# Keys are record names, or "file:name" where a name occurs in several files.
 # A record named here is never skipped: its outcome is checked, and an entry that no longer
 # matches (e.g. the record behaves like dhcpkit after all) is reported as a failure too.
 # ---------------------------------------------------------------------------------------------
@@ -40,45 +41,89 @@ def _uuid_duid(d):
     return d
 
 
+def D(outcome, reason, transform=None, why=None):
+    """outcome as above; transform maps dhcpkit's `expect` to our JSON (applied to every
+    nested value); why: text our rejection reason must contain (we reject for that reason)."""
+    return (outcome, reason, transform, why)
+
+
+def _truncated_llt(d):
+    """dhcpkit reads a short DUID-LLT's time from the next option header; we print it as
+    malformed with its real bytes (the hardware type, the only thing present after the type)."""
+    if isinstance(d, dict) and d.get('duid_type') == 1 and d.get('link_layer_address') == '':
+        return {'duid_type': 1, 'name': 'DUID-LLT', 'malformed': True, 'data': '%04x' % d['hardware_type']}
+    return d
+
+
 DEVIATIONS = {
-    # RFC 4994 (ERO) and RFC 5460 (Relay-ID) options have containment rules in RFC 9915's
-    # world; dhcpkit admits them nowhere.
-    'relay_forw_with_ero': ('accept', 'RFC 4994: a relay agent may put OPTION_ERO in RELAY-FORW'),
-    'relay_forw_with_relay_id': ('accept', 'RFC 5460 s5.4.1: a relay may include OPTION_RELAY_ID in RELAY-FORW'),
-    'lq_query_by_relay_id': ('accept', 'RFC 5460 s5.2: query-type QUERY_BY_RELAY_ID carries OPTION_RELAY_ID in OPTION_LQ_QUERY'),
-    'lq_query_by_remote_id': ('accept', 'RFC 5460 s5.2: query-type QUERY_BY_REMOTE_ID carries OPTION_REMOTE_ID in OPTION_LQ_QUERY'),
+    # RFC 4994 (ERO) and RFC 5460 (Relay-ID) options have containment rules; dhcpkit admits
+    # them nowhere.
+    'relay_forw_with_ero': D('accept', 'RFC 4994: a relay agent may put OPTION_ERO in RELAY-FORW'),
+    'relay_forw_with_relay_id': D('accept', 'RFC 5460 s5.4.1: a relay may include OPTION_RELAY_ID in RELAY-FORW'),
+    'lq_query_by_relay_id': D('accept', 'RFC 5460 s5.2: query-type QUERY_BY_RELAY_ID carries OPTION_RELAY_ID in OPTION_LQ_QUERY'),
+    'lq_query_by_remote_id': D('accept', 'RFC 5460 s5.2: query-type QUERY_BY_REMOTE_ID carries OPTION_REMOTE_ID in OPTION_LQ_QUERY'),
     # INFORMATION-REQUEST rules (RFC 9915 s18.2.6 and Appendix B)
-    'info_request_with_serverid': ('accept', 'RFC 9915 Appendix B allows OPTION_SERVERID in INFORMATION-REQUEST (s16.12 says when a server discards it)'),
-    'info_request_without_clientid': ('accept', 'RFC 9915 s18.2.6: the client SHOULD (not MUST) include OPTION_CLIENTID in INFORMATION-REQUEST'),
-    'info_request_with_unicast_option': ('reject', 'RFC 9915 Appendix B: OPTION_UNICAST appears only in ADVERTISE and REPLY'),
-    # bulk leasequery messages (RFC 5460 s5.3/5.4) have containment rules in libdhcp6txn
-    'leasequery_data_with_client_data': ('accept', 'RFC 5460 s5.4: LEASEQUERY-DATA carries OPTION_CLIENT_DATA'),
-    'leasequery_done_with_status': ('accept', 'RFC 5460 s5.5: LEASEQUERY-DONE may carry OPTION_STATUS_CODE'),
+    'info_request_with_serverid': D('accept', 'RFC 9915 Appendix B allows OPTION_SERVERID in INFORMATION-REQUEST (s16.12 says when a server discards it)'),
+    'info_request_without_clientid': D('accept', 'RFC 9915 s18.2.6: the client SHOULD (not MUST) include OPTION_CLIENTID in INFORMATION-REQUEST'),
+    'info_request_with_unicast_option': D('reject', 'RFC 9915 Appendix B: OPTION_UNICAST appears only in ADVERTISE and REPLY', why='OPTION_UNICAST'),
+    # bulk leasequery messages (RFC 5460) have containment rules in libdhcp6txn
+    'leasequery_data_with_client_data': D('accept', 'RFC 5460 s5.4: LEASEQUERY-DATA carries OPTION_CLIENT_DATA'),
+    'leasequery_done_with_status': D('accept', 'RFC 5460 s5.5: LEASEQUERY-DONE may carry OPTION_STATUS_CODE'),
     # dhcpkit reads fixed fields past the end of the option ("read past end"): we never do
-    'clientid_truncated_duid_llt_in_message': ('reject', 'a 4-byte DUID-LLT is shorter than its 8-byte fixed part; dhcpkit reads the next option header as its time field'),
-    'remote_id_len2_in_relay': ('reject', 'OPTION_REMOTE_ID shorter than its 4-byte enterprise number (RFC 4649); dhcpkit reads across the option boundary'),
-    # domain names are byte-transparent: no IDNA requirement on wire labels (RFC 9915 s10)
-    'domain_list_underscore_label': ('accept', 'RFC 1035/2181: any octet is legal in a label; dhcpkit demands IDNA-valid labels'),
-    'client_fqdn_empty_name': ('accept', 'RFC 4704 s4.2: the domain-name field may be empty (client asks the server to supply a name)'),
-    'OPTION_AFTR_NAME.validate_fqdn.obj.3': ('accept', 'RFC 6334 s3 asks for an FQDN in RFC 1035 wire form; the one-label name "x." is one (dhcpkit wants option-len >= 4)'),
+    'clientid_truncated_duid_llt_in_message': D('reject', 'a 4-byte DUID-LLT is shorter than its 8-byte fixed part; dhcpkit reads the next option header as its time field', _truncated_llt, why='DUID'),
+    'remote_id_len2_in_relay': D('reject', 'OPTION_REMOTE_ID shorter than its 4-byte enterprise number (RFC 4649); dhcpkit reads across the option boundary', why='D6T_ERR_OPT_LENGTH'),
+    # RFC 9915 s11.1: the identifier after the type code is 1..128 octets
+    'clientid_unknown_duid_type_empty': D('reject', 'RFC 9915 s11.1: a DUID has at least 1 octet after its type code', why='DUID'),
+    'DUID-EN.validate_length.obj.2': D('accept', 'RFC 9915 s11.1: 129-byte DUID is within the 130-byte maximum (dhcpkit caps at 128)'),
+    'DUID-LL.validate_length.obj.2': D('accept', 'RFC 9915 s11.1: 129-byte DUID is within the 130-byte maximum (dhcpkit caps at 128)'),
+    'DUID-LLT.validate_length.obj.2': D('accept', 'RFC 9915 s11.1: 129-byte DUID is within the 130-byte maximum (dhcpkit caps at 128)'),
     # DUID-UUID (RFC 6355) is decoded, dhcpkit keeps it opaque
-    'duid_uuid': ('json', 'RFC 6355 DUID-UUID is decoded as {"uuid": hex}', _uuid_duid),
-    # Relay-ID in RELAY-FORW, as the sqlite store tests build it (RFC 5460 s5.4.1)
-    'RELAY-FORW.query_by_address_with_extra_and_relay_data': ('accept', 'RFC 5460 s5.4.1: OPTION_RELAY_ID is allowed in RELAY-FORW'),
-    'RELAY-FORW.remember_lease_again.obj': ('accept', 'RFC 5460 s5.4.1: OPTION_RELAY_ID is allowed in RELAY-FORW'),
-    # RFC 9915 s11.1: a DUID is up to 128 octets *not counting the type code*: 130 in all
-    'DUID-EN.validate_length.obj.2': ('accept', 'RFC 9915 s11.1: 129-byte DUID is within the 130-byte maximum (dhcpkit caps at 128)'),
-    'DUID-LL.validate_length.obj.2': ('accept', 'RFC 9915 s11.1: 129-byte DUID is within the 130-byte maximum (dhcpkit caps at 128)'),
-    'DUID-LLT.validate_length.obj.2': ('accept', 'RFC 9915 s11.1: 129-byte DUID is within the 130-byte maximum (dhcpkit caps at 128)'),
-    # RFC 9915 s21.19: Reconfigure may ask for RENEW (5), REBIND (6) or INFORMATION-REQUEST (11)
-    'OPTION_RECONF_MSG.message_type.obj.3': ('accept', 'RFC 9915 s21.19: msg-type 6 (REBIND) is allowed in OPTION_RECONF_MSG'),
-    # RFC 7341 message types are implemented; dhcpkit keeps 20 opaque
-    'unknown_message_type_20': ('reject', 'RFC 7341: type 20 is DHCPV4-QUERY (flags + options); the 1 byte after the flags is a truncated option header'),
-    # value rules dhcpkit does not check and RFC 9915 / the issue require
-    'ia_na_t1_greater_than_t2': ('reject', 'RFC 9915 s21.4: T1 > T2 (both non-zero) is invalid'),
-    'iaaddr_preferred_greater_than_valid': ('reject', 'RFC 9915 s21.6: preferred lifetime > valid lifetime is invalid'),
+    'duid_uuid': D('json', 'RFC 6355 DUID-UUID is decoded as {"uuid": hex}', _uuid_duid),
+    # domain names are byte-transparent: no IDNA requirement on wire labels
+    'domain_list_underscore_label': D('accept', 'RFC 2181 s11: any octet is legal in a label; dhcpkit demands IDNA-valid labels'),
+    'domain_list_root_only': D('accept', 'the root name is a well-formed absolute name and RFC 3646 sets no rule against it'),
+    'client_fqdn_empty_name': D('accept', 'RFC 4704 s4.2: the domain-name field may be empty (client asks the server to supply a name)'),
+    'OPTION_AFTR_NAME.validate_fqdn.obj.3': D('accept', 'RFC 6334 s3 asks for an FQDN in RFC 1035 wire form; the one-label name "x." is one (dhcpkit wants option-len >= 4)'),
+    'client_fqdn_reserved_flags': D('reject', 'RFC 4704 s4.1: N and S must not both be set, MBZ bits must be sent as zero', why='flags'),
+    # Relay-ID in RELAY-FORW is fine, but these inner RELAY-FORWs lack OPTION_RELAY_MSG
+    'RELAY-FORW.query_by_address_with_extra_and_relay_data': D('reject', 'RFC 9915 s9.1: RELAY-FORW must carry OPTION_RELAY_MSG (the inner one does not); the OPTION_RELAY_ID itself is accepted (RFC 5460)', why='OPTION_RELAY_MSG is required'),
+    'RELAY-FORW.remember_lease_again.obj': D('reject', 'RFC 9915 s9.1: RELAY-FORW must carry OPTION_RELAY_MSG (the inner one does not); the OPTION_RELAY_ID itself is accepted (RFC 5460)', why='OPTION_RELAY_MSG is required'),
+    'relay_forw_without_relay_msg': D('reject', 'RFC 9915 s9.1: RELAY-FORW must carry OPTION_RELAY_MSG', why='OPTION_RELAY_MSG is required'),
+    # relay rules
+    'relay_forw_with_auth': D('reject', 'RFC 9915 Appendix B: OPTION_AUTH belongs to client/server messages, not relay messages', why='OPTION_AUTH'),
+    'relay_forw_carrying_reply': D('reject', 'RFC 9915 s19.1: RELAY-FORW relays client messages or RELAY-FORW, never a REPLY', why='REPLY'),
+    'relay_forw_hop_count_32': D('reject', 'RFC 9915 s7.6: HOP_COUNT_LIMIT is 8', why='HOP_COUNT_LIMIT'),
+    'test_relay_forward_message.json:RELAY-FORW.validate_hop_count.obj.2': D('reject', 'RFC 9915 s7.6: hop count 255 is over HOP_COUNT_LIMIT (8)', why='HOP_COUNT_LIMIT'),
+    'test_relay_server_message.json:RELAY-FORW.validate_hop_count.obj.2': D('reject', 'RFC 9915 s7.6: hop count 255 is over HOP_COUNT_LIMIT (8)', why='HOP_COUNT_LIMIT'),
+    # RECONFIGURE must be authenticated (RFC 9915 s18.3.11, s20.4)
+    'reconfigure_renew': D('reject', 'RFC 9915 s18.3.11: a RECONFIGURE must carry OPTION_AUTH', why='OPTION_AUTH'),
+    'OPTION_RECONF_MSG.message_type.obj.3': D('accept', 'RFC 9915 s21.19: msg-type 6 (REBIND) is allowed in OPTION_RECONF_MSG'),
+    # CONFIRM carries IA_NA/IA_TA only (RFC 9915 s18.2.3; delegated prefixes are checked with REBIND)
+    'CONFIRM.fixture': D('reject', 'RFC 9915 s18.2.3 / Appendix B: OPTION_IA_PD is not allowed in CONFIRM', why='OPTION_IA_PD'),
+    'CONFIRM.validate_IAID_uniqueness.obj': D('reject', 'RFC 9915 s18.2.3 / Appendix B: OPTION_IA_PD is not allowed in CONFIRM', why='OPTION_IA_PD'),
+    'CONFIRM.validate_IAID_uniqueness.obj.2': D('reject', 'RFC 9915 s18.2.3 / Appendix B: OPTION_IA_PD is not allowed in CONFIRM', why='OPTION_IA_PD'),
+    # value rules dhcpkit does not check
+    'ia_na_t1_greater_than_t2': D('reject', 'RFC 9915 s21.4: T1 > T2 (both non-zero) is invalid', why='T1'),
+    'OPTION_IA_NA.validate_t1.obj.2': D('reject', 'RFC 9915 s21.4: T1 > T2 (both non-zero) is invalid', why='T1'),
+    'OPTION_IA_PD.validate_t1.obj.2': D('reject', 'RFC 9915 s21.21: T1 > T2 (both non-zero) is invalid', why='T1'),
+    'iaaddr_preferred_greater_than_valid': D('reject', 'RFC 9915 s21.6: preferred lifetime > valid lifetime is invalid', why='preferred lifetime'),
+    'OPTION_IAADDR.validate_preferred_lifetime.obj.2': D('reject', 'RFC 9915 s21.6: preferred lifetime > valid lifetime is invalid', why='preferred lifetime'),
+    'OPTION_IAADDR.validate_valid_lifetime.obj': D('reject', 'RFC 9915 s21.6: preferred lifetime > valid lifetime is invalid', why='preferred lifetime'),
+    'OPTION_IAPREFIX.validate_preferred_lifetime.obj.2': D('reject', 'RFC 9915 s21.22: preferred lifetime > valid lifetime is invalid', why='preferred lifetime'),
+    'OPTION_IAPREFIX.validate_valid_lifetime.obj': D('reject', 'RFC 9915 s21.22: preferred lifetime > valid lifetime is invalid', why='preferred lifetime'),
+    'OPTION_SOL_MAX_RT.fixture': D('reject', 'RFC 9915 s21.24: SOL_MAX_RT must be 60..86400', why='60..86400'),
+    'OPTION_SOL_MAX_RT.validate_sol_max_rt.obj': D('reject', 'RFC 9915 s21.24: SOL_MAX_RT must be 60..86400', why='60..86400'),
+    'OPTION_SOL_MAX_RT.validate_sol_max_rt.obj.2': D('reject', 'RFC 9915 s21.24: SOL_MAX_RT must be 60..86400', why='60..86400'),
+    'OPTION_INF_MAX_RT.fixture': D('reject', 'RFC 9915 s21.25: INF_MAX_RT must be 60..86400', why='60..86400'),
+    'OPTION_INF_MAX_RT.validate_inf_max_rt.obj': D('reject', 'RFC 9915 s21.25: INF_MAX_RT must be 60..86400', why='60..86400'),
+    'OPTION_INF_MAX_RT.validate_inf_max_rt.obj.2': D('reject', 'RFC 9915 s21.25: INF_MAX_RT must be 60..86400', why='60..86400'),
+    'OPTION_ORO.validate_requested_options.obj': D('reject', 'option code 0 is reserved (IANA); an ORO cannot request it', why='code 0'),
+    'OPTION_ERO.validate_requested_options.obj': D('reject', 'option code 0 is reserved (IANA); an ERO cannot request it', why='code 0'),
+    's46_portparams_psid_low_bits': D('reject', 'RFC 7598 s4.5: PSID bits past PSID-len must be zero (dhcpkit drops them silently)', why='PSID'),
     # no rule in RFC 9915 s21.22 on bits past prefix-length: kept and printed as sent
-    'iaprefix_host_bits_set': ('accept', 'RFC 9915 s21.22 has no rule on bits past prefix-length (dhcpkit rejects them)', None),
+    'iaprefix_host_bits_set': D('accept', 'RFC 9915 s21.22 has no rule on bits past prefix-length (dhcpkit rejects them)'),
+    # RFC 7341 message types are implemented; dhcpkit keeps 20 opaque
+    'unknown_message_type_20': D('reject', 'RFC 7341: type 20 is DHCPV4-QUERY (flags + options); the byte after the flags is a truncated option header', why='D6T_ERR_OPT_OVERRUN'),
 }
 
 DNAME_KEYS = {'domain_name', 'fqdn'}
@@ -235,6 +280,13 @@ def check_parsed_form(rec, res, transform=None):
     return f'JSON differs at {d}' if d else None
 
 
+def dev_key(rec):
+    qualified = f'{rec.file}:{rec.name}'
+    if qualified in DEVIATIONS:
+        return qualified
+    return rec.name if rec.name in DEVIATIONS else None
+
+
 def check(rec, res):
     """Returns (ok, message)."""
     r = rec.rec
@@ -245,10 +297,9 @@ def check(rec, res):
             return False, f'bundle message rejected at parse: {res.get("reason")}'
         return (res['resaved'] == r['hex'], 'bundle message parses and round-trips'
                 if res['resaved'] == r['hex'] else f'round trip: {res["resaved"]} != {r["hex"]}')
-    dev = DEVIATIONS.get(rec.name)
+    dev = DEVIATIONS.get(dev_key(rec))
     if dev:
-        outcome, reason = dev[0], dev[1]
-        transform = dev[2] if len(dev) > 2 else None
+        outcome, reason, transform, why = dev
         if outcome in ('accept', 'json'):
             if not res.get('ok'):
                 return False, f'deviation "{reason}": expected us to accept, got {res.get("stage")}: {res.get("reason")}'
@@ -256,8 +307,11 @@ def check(rec, res):
             return (err is None), err or f'deviation ({outcome}): {reason}'
         if res.get('ok'):
             return False, f'deviation "{reason}": expected us to reject, but we accept'
+        said = f'{res.get("status")}: {res.get("reason")}'
+        if why and why.lower() not in said.lower():
+            return False, f'deviation "{reason}": rejected, but not for that reason ({said})'
         if res.get('stage') == 'validate' and 'expect' in r:
-            err = check_parsed_form(rec, res)
+            err = check_parsed_form(rec, res, transform)
             if err:
                 return False, f'rejected at validate, but parsed form wrong: {err}'
         return True, f'deviation (reject at {res.get("stage")}): {reason}'
@@ -292,8 +346,8 @@ def main():
     seen = set()
     for rec, res in zip(recs, results):
         ok, msg = check(rec, res)
-        if rec.name in DEVIATIONS:
-            seen.add(rec.name)
+        if dev_key(rec):
+            seen.add(dev_key(rec))
         if ok:
             passed += 1
             if verbose:
