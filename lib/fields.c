@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 
-static size_t fixed_size(const struct d6t_fielddef *f)
+static inline size_t fixed_size(const struct d6t_fielddef *f)
 {
     switch (f->type) {
     case D6T_FT_U8: return 1;

@@ -27,7 +27,9 @@ extern "C" {
 D6T_EXPORT const char *d6t_version(void);
 D6T_EXPORT unsigned d6t_version_number(void);
 
-/* RFC 9915 HOP_COUNT_LIMIT: a message may be wrapped in at most this many relay messages. */
+/* Parser bound on relay nesting: a message may be wrapped in at most this many relay messages
+ * (RFC 3315's HOP_COUNT_LIMIT). RFC 9915 section 7.6 lowers HOP_COUNT_LIMIT to 8, so relays never
+ * forward more; validation reports a hop count above 8, parsing accepts up to 32 levels. */
 #define D6T_HOP_COUNT_LIMIT 32
 /* Deepest nesting of options inside options within one message (IA_NA > IAADDR > STATUS is 3). */
 #define D6T_MAX_OPTION_NESTING 16
