@@ -20,7 +20,10 @@ D6T_EXPORT size_t d6t_opt_to_text(const d6t_opt *o, char *out, size_t cap);
 
 /* One-line JSON: {"msg_type": 1, "msg_name": "SOLICIT", "transaction_id": "...", "options": [...]}
  * Options: {"code": n, "name": "OPTION_...", <typed fields>, "options": [...]}; the message in
- * OPTION_RELAY_MSG appears as "relayed_message"; unknown elements carry "data" as hex. */
+ * OPTION_RELAY_MSG appears as "relayed_message"; unknown elements carry "data" as hex.
+ * Text is passed through when it is valid UTF-8; any other byte becomes \u00XX of that byte.
+ * Domain names are printed byte-transparently (no case folding, no IDNA). The full layout and
+ * how it compares with dhcpkit's are in docs/CONFORMANCE.md. */
 D6T_EXPORT size_t d6t_msg_to_json(const d6t_msg *m, char *out, size_t cap);
 D6T_EXPORT size_t d6t_opt_to_json(const d6t_opt *o, char *out, size_t cap);
 /* A DUID on its own: {"duid_type": n, "name": "DUID-LL", <fields>} */
