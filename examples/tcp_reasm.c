@@ -69,13 +69,14 @@ static void cut_frames(struct flow *f, struct dec *d, const struct dec_src *s)
         dec_message(d, s, f->buf + p + 2, fl);
         p += 2 + fl;
     }
+    if (p == 0) return; /* also keeps memmove away from a still-NULL buffer */
     memmove(f->buf, f->buf + p, f->len - p);
     f->len -= p;
 }
 
 static void flow_break(struct flow *f, struct dec *d, const struct dec_src *s, const char *why)
 {
-    dec_fail(d, s, "%s: %s; the rest of this TCP direction is not decoded", f->desc, why);
+    dec_fail(d, s, "%s; the rest of this TCP direction is not decoded", why);
     f->broken = 1;
 }
 
@@ -155,7 +156,7 @@ static void flow_close(struct flow *f, struct dec *d, const struct dec_src *s)
         dec_reject(d, s, f->len - 2, why);
     }
     if (!f->broken && f->npend)
-        dec_fail(d, s, "%s: %zu bytes after a gap in the stream were never decoded", f->desc, f->pend_bytes);
+        dec_fail(d, s, "%zu bytes after a gap in the TCP stream were never decoded", f->pend_bytes);
     flow_clear(f);
 }
 
