@@ -1,0 +1,19 @@
+"""dhcp6txn: Python binding of libdhcp6txn with dhcpkit's names.
+
+    from dhcp6txn.ipv6.messages import Message, ReplyMessage
+    from dhcp6txn.ipv6.options import ClientIdOption, IANAOption
+    from dhcp6txn.ipv6.server.transaction_bundle import TransactionBundle
+
+See python/README.md for the design (cffi ABI mode, memory ownership) and the differences from
+dhcpkit.
+SPDX-License-Identifier: BSD-2-Clause
+"""
+from ._lib import LIBRARY_PATH, Error, ParseError, ValidationError, ffi, lib
+from ._elements import *  # noqa: F401,F403  (every message and option class)
+from ._elements import (MESSAGE_CLASSES, OPTION_CLASSES, ClientServerMessage, Message, Option,
+                        RelayServerMessage, UnknownMessage, UnknownOption, split_relay_chain)
+from .bundle import MessagesList, TCPRelayedError, TransactionBundle
+from .duids import (DUID, EnterpriseDUID, LinkLayerDUID, LinkLayerTimeDUID, UnknownDUID,
+                    UUIDDUID)
+
+__version__ = ffi.string(lib.d6t_version()).decode()

@@ -1,0 +1,810 @@
+"""Messages and options with dhcpkit's class and attribute names, as views of the C tree.
+
+A wrapper holds a pointer to a C message or option and the _Arena that owns it; every attribute
+reads or writes the C object, so `bytes(msg)` is always the library's own encoder at work.
+
+Building works as in dhcpkit. A constructor (`IANAOption(iaid, t1, t2, options=[...])`) makes a
+free-standing element in a small arena of its own. Putting it into a message or option
+(`options.append`, the `options=` argument, `msg.options = [...]`) copies it into the
+destination's arena and moves the Python object (and any of its sub-options you still hold) onto
+the copy, so you can keep changing it afterwards. An element that already belongs to a message is
+copied, not moved: appending the request's ClientIdOption to a response leaves the request alone.
+A relayed message is referenced, not copied, exactly like dhcpkit's Python references.
+SPDX-License-Identifier: BSD-2-Clause
+"""
+import struct
+import threading
+from collections.abc import MutableSequence
+from ipaddress import IPv6Address
+
+from . import _core
+from ._core import _Arena
+from ._fields import Field
+from ._lib import Error, ValidationError, check, ffi, lib, parse_error
+
+SPACE_DHCPV6, SPACE_NTP, SPACE_VENDOR = 0, 1, 2
+
+_arenas = _core.weakref.WeakValueDictionary()  # d6t_arena* -> _Arena
+
+
+def _new_arena(block_size=0):
+    a = _Arena(block_size)
+    _arenas[a.ptr] = a
+    return a
+
+
+_local = threading.local()
+_NURSERY_BYTES = 32768
+
+
+def _nursery():
+    """The arena new free-standing options are built in: one per thread, replaced when it has
+    grown past _NURSERY_BYTES (the old one is freed when its last option is gone). Options are
+    normally copied out of it at once, into the message they are put in."""
+    a = getattr(_local, 'nursery', None)
+    if a is None or lib.d6t_arena_used(a.ptr) > _NURSERY_BYTES:
+        a = _local.nursery = _new_arena(0)
+    return a
+
+
+def arena_of_msg(ptr, fallback=None):
+    return _arenas.get(lib.d6t_msg_arena(ptr), fallback)
+
+
+# ---------------------------------------------------------------- wrapping C objects
+
+def wrap_opt(ptr, arena):
+    """A new wrapper for option 'ptr'. Options are unique through their parent's cache of
+    wrappers (_kids), not through the registry: only use this to fill that cache."""
+    cls = _OPTION_BY_DEF.get(lib.d6t_optdef_of(ptr), UnknownOption)
+    w = cls.__new__(cls)
+    w._ptr, w._arena, w._detached, w._kids = ptr, arena, False, None
+    return w
+
+
+def wrap_msg(ptr, fallback_arena=None):
+    if ptr == ffi.NULL:
+        return None
+    w = _core.lookup(ptr)
+    if w is not None:
+        return w
+    cls = MESSAGE_CLASSES.get(lib.d6t_msg_type(ptr), UnknownMessage)
+    w = cls.__new__(cls)
+    w._bind(ptr, arena_of_msg(ptr, fallback_arena), False)
+    _core.register(ptr, w)
+    return w
+
+
+def _children(node):
+    """C pointers of the direct sub-options of a message or option wrapper."""
+    ptrs = []
+    o = node._first()
+    while o != ffi.NULL:
+        ptrs.append(o)
+        o = lib.d6t_opt_next(o)
+    return ptrs
+
+
+def _share_messages(old, new, dest, src):
+    """After copying option 'old' to 'new': relayed messages stay shared, as Python references
+    are in dhcpkit (re-point the copy at the original message and keep its arena alive)."""
+    inner = lib.d6t_opt_msg(old)
+    if inner != ffi.NULL:
+        check(lib.d6t_opt_set_msg(new, inner))
+        dest.hold(arena_of_msg(inner, src))
+    oc, nc = lib.d6t_opt_first_child(old), lib.d6t_opt_first_child(new)
+    while oc != ffi.NULL and nc != ffi.NULL:
+        _share_messages(oc, nc, dest, src)
+        oc, nc = lib.d6t_opt_next(oc), lib.d6t_opt_next(nc)
+
+
+def _move(w, ptr, arena):
+    """Point wrapper 'w' (and the wrappers of its sub-options it has handed out) at the copy."""
+    w._ptr, w._arena = ptr, arena
+    if w._kids:
+        for kid, p in zip(w._kids, _children(w)):
+            _move(kid, p, arena)
+
+
+def _adopt(container, item):
+    """Put option 'item' at the end of 'container' (message or option); return its wrapper there."""
+    if not isinstance(item, Option):
+        raise TypeError('options must be Option objects, not %s' % type(item).__name__)
+    new = container._add_copy(item._ptr)
+    if new == ffi.NULL:
+        raise Error(lib.D6T_ERR_INVALID_ARG,
+                    what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
+    dest, src = container._arena, item._arena
+    if item._has_msgs:
+        _share_messages(item._ptr, new, dest, src)
+    if item._detached:
+        _move(item, new, dest)
+        item._detached = False
+        w = item
+    else:
+        w = wrap_opt(new, dest)
+    kids = container._kids
+    if kids is not None:
+        kids.append(w)
+    return w
+
+
+class OptionList(MutableSequence):
+    """The `options` of a message or option: a list view of the C option list."""
+    __slots__ = ('_node',)
+
+    def __init__(self, node):
+        self._node = node
+
+    def _items(self):
+        node = self._node
+        if node._kids is None:
+            arena = node._arena
+            node._kids = [wrap_opt(p, arena) for p in _children(node)]
+        return list(node._kids)
+
+    def __len__(self):
+        return self._node._count()
+
+    def __iter__(self):
+        return iter(self._items())
+
+    def __getitem__(self, i):
+        return self._items()[i]
+
+    def append(self, item):
+        _adopt(self._node, item)
+
+    def _detach(self, w):
+        node = self._node
+        check(node._remove(w._ptr))
+        w._detached = True
+        if node._kids is not None:
+            node._kids = [k for k in node._kids if k is not w]
+
+    def __delitem__(self, i):
+        items = self._items()
+        for w in (items[i] if isinstance(i, slice) else [items[i]]):
+            self._detach(w)
+
+    def _rebuild(self, keep, new_items, tail):
+        """C lists only append: unlink 'tail', append 'new_items', then put 'tail' back."""
+        for w in tail:
+            self._detach(w)
+        for item in new_items:
+            _adopt(self._node, item)
+        for w in tail:
+            _adopt(self._node, w)
+
+    def __setitem__(self, i, value):
+        items = self._items()
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(items))
+            if step != 1:
+                raise ValueError('extended slices are not supported')
+            for w in items[start:stop]:
+                self._detach(w)
+            self._rebuild(items[:start], list(value), items[stop:])
+            return
+        if i < 0:
+            i += len(items)
+        self._detach(items[i])
+        self._rebuild(items[:i], [value], items[i + 1:])
+
+    def insert(self, i, value):
+        items = self._items()
+        if i < 0:
+            i = max(0, i + len(items))
+        self._rebuild(items[:i], [value], items[i:])
+
+    def remove(self, value):
+        items = self._items()
+        for w in items:
+            if w is value:
+                return self._detach(w)
+        for w in items:
+            if w == value:
+                return self._detach(w)
+        raise ValueError('option not in list')
+
+    def clear(self):
+        for w in self._items():
+            self._detach(w)
+
+    def __eq__(self, other):
+        if isinstance(other, (list, tuple, OptionList)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    def __repr__(self):
+        return repr(self._items())
+
+
+class _Node:
+    """Common part of messages and options: the pointer, its arena, the wrappers of its
+    sub-options handed out so far (so the same C option is always the same Python object), and
+    dhcpkit's helpers."""
+    __slots__ = ('_ptr', '_arena', '_detached', '_kids', '__weakref__', '__dict__')
+    _has_msgs = True  # may hold a relayed message somewhere inside (see _share_messages)
+
+    def _bind(self, ptr, arena, detached):
+        self._ptr, self._arena, self._detached, self._kids = ptr, arena, detached, None
+
+    @property
+    def options(self):
+        return OptionList(self)
+
+    @options.setter
+    def options(self, values):
+        values = list(values or [])
+        lst = OptionList(self)
+        lst.clear()
+        for v in values:
+            _adopt(self, v)
+
+    def get_options_of_type(self, klass):
+        return [o for o in OptionList(self)._items() if isinstance(o, klass)]
+
+    def get_option_of_type(self, klass):
+        for o in (self._kids if self._kids is not None else OptionList(self)._items()):
+            if isinstance(o, klass):
+                return o
+        return None
+
+    def __bytes__(self):
+        return self.save()
+
+    def __eq__(self, other):
+        if type(self) is not type(other):
+            return NotImplemented
+        return self is other or self.save() == other.save()
+
+    __hash__ = None  # mutable, compared by value: like dhcpkit's elements
+
+    def _text(self, fn):
+        n = fn(self._ptr, ffi.NULL, 0)
+        buf = ffi.new('char[]', n + 1)
+        fn(self._ptr, buf, n + 1)
+        return ffi.string(buf).decode('utf-8', 'replace')
+
+    def _violations(self, fn):
+        found = []
+
+        @ffi.callback('int(void *, d6t_violation_kind, const char *, const char *)')
+        def collect(ctx, kind, where, what):
+            found.append((int(kind), ffi.string(where).decode(), ffi.string(what).decode()))
+            return 0
+        fn(self._ptr, collect, ffi.NULL, ffi.NULL)
+        return found
+
+
+# ---------------------------------------------------------------- options
+
+def _standalone_option(arena, space, code):
+    """A new option of (space, code) in 'arena', outside any real message (its parent is a
+    placeholder that nobody sees)."""
+    holder = lib.d6t_msg_new(arena.ptr, 1)
+    if holder == ffi.NULL:
+        raise MemoryError
+    if space == SPACE_DHCPV6:
+        o = lib.d6t_msg_add_opt(holder, code)
+    else:
+        parent = lib.d6t_msg_add_opt(holder, 56 if space == SPACE_NTP else 17)
+        o = lib.d6t_opt_add_child(parent, code) if parent != ffi.NULL else ffi.NULL
+    if o == ffi.NULL:
+        raise Error(lib.D6T_ERR_INVALID_ARG, what='cannot create option %d' % code)
+    return o
+
+
+class Option(_Node):
+    """Base class of all options. Option.parse(buffer, offset=0, length=None) -> (length, option)."""
+    __slots__ = ()
+    option_type = 0
+    option_space = SPACE_DHCPV6
+    option_name = None
+    _args = ()
+
+    def __init__(self, *args, **kwargs):
+        values = _arguments(type(self), self._args, args, kwargs)
+        arena = _nursery()
+        self._bind(_standalone_option(arena, self.option_space, self.option_type), arena, True)
+        for k in self._args:
+            v = values.get(k)
+            if v is not None:
+                setattr(self, k, v)
+
+    @classmethod
+    def parse(cls, buffer, offset=0, length=None, space=SPACE_DHCPV6):
+        """Parse one option (header included) from buffer[offset:]. Returns (bytes used, option).
+        Trailing bytes after the option are not used (as in dhcpkit)."""
+        view = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
+        if len(view) < 4:
+            raise parse_error(_fake_error(lib.D6T_ERR_TRUNCATED, 'option header needs 4 bytes'), offset)
+        used = 4 + struct.unpack_from('!H', view, 2)[0]
+        if used > len(view):
+            raise parse_error(_fake_error(lib.D6T_ERR_OPT_OVERRUN, 'option runs past the buffer'), offset)
+        arena = _new_arena(0)
+        out, err = ffi.new('d6t_opt **'), ffi.new('d6t_parse_error *')
+        st = lib.d6t_opt_parse(arena.ptr, space, view, used, 1, out, err)
+        if st != lib.D6T_OK:
+            raise parse_error(err, offset)
+        opt = wrap_opt(out[0], arena)
+        opt._detached = True
+        if cls is not Option and not isinstance(opt, cls):
+            raise ValueError('The provided buffer does not contain %s data' % cls.__name__)
+        return used, opt
+
+    def _first(self):
+        return lib.d6t_opt_first_child(self._ptr)
+
+    def _count(self):
+        return lib.d6t_opt_child_count(self._ptr)
+
+    def _add_copy(self, src):
+        return lib.d6t_opt_add_child_copy(self._ptr, src)
+
+    def _remove(self, o):
+        return lib.d6t_opt_remove_child(self._ptr, o)
+
+    def save(self):
+        n = lib.d6t_opt_wire_size(self._ptr)
+        buf, used = ffi.new('uint8_t[]', max(n, 1)), ffi.new('size_t *')
+        check(lib.d6t_opt_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
+        return bytes(buf[0:used[0]])
+
+    def validate(self):
+        found = self._violations(lib.d6t_opt_validate)
+        if found:
+            raise ValidationError(found)
+
+    def to_json(self):
+        return self._text(lib.d6t_opt_to_json)
+
+    def __str__(self):
+        return self._text(lib.d6t_opt_to_text).rstrip('\n')
+
+    def __repr__(self):
+        return '%s(%s)' % (type(self).__name__,
+                           ', '.join('%s=%r' % (k, getattr(self, k)) for k in self._args))
+
+
+class UnknownOption(Option):
+    """An option the library has no layout for: kept as opaque bytes, written back unchanged."""
+    __slots__ = ()
+    _args = ('option_type', 'option_data')
+
+    def __init__(self, option_type=0, option_data=b'', space=SPACE_DHCPV6):
+        arena = _nursery()
+        holder = lib.d6t_msg_new(arena.ptr, 1)
+        data = bytes(option_data)
+        out, err = ffi.new('d6t_opt **'), ffi.new('d6t_parse_error *')
+        if space == SPACE_DHCPV6:
+            st = lib.d6t_msg_add_opt_bytes(holder, option_type, data, len(data), out, err)
+        else:
+            parent = lib.d6t_msg_add_opt(holder, 56 if space == SPACE_NTP else 17)
+            st = lib.d6t_opt_add_child_bytes(parent, option_type, data, len(data), out, err)
+        if st != lib.D6T_OK:
+            raise parse_error(err)
+        self._bind(out[0], arena, True)
+
+    @property
+    def option_type(self):
+        return lib.d6t_opt_code(self._ptr)
+
+    @property
+    def option_space(self):
+        return int(lib.d6t_opt_space(self._ptr))
+
+    @property
+    def option_data(self):
+        n = ffi.new('size_t *')
+        p = lib.d6t_opt_data(self._ptr, n)
+        return bytes(ffi.buffer(p, n[0])) if n[0] else b''
+
+    @option_data.setter
+    def option_data(self, value):
+        value = bytes(value)
+        check(lib.d6t_opt_set_data(self._ptr, value, len(value)))
+
+
+def _fake_error(status, reason):
+    err = ffi.new('d6t_parse_error *')
+    err.status, err.offset = status, 0
+    _fake_error.keep = ffi.new('char[]', reason.encode())
+    err.reason = _fake_error.keep
+    return err
+
+
+def _arguments(cls, names, args, kwargs):
+    if len(args) > len(names):
+        raise TypeError('%s takes at most %d positional arguments' % (cls.__name__, len(names)))
+    values = dict(zip(names, args))
+    for k, v in kwargs.items():
+        if k not in names:
+            raise TypeError('%s got an unexpected argument %r' % (cls.__name__, k))
+        if k in values:
+            raise TypeError('%s got multiple values for %r' % (cls.__name__, k))
+        values[k] = v
+    return values
+
+
+class _NestedMessage:
+    """The message inside OPTION_RELAY_MSG / OPTION_LQ_RELAY_DATA (shared, not copied)."""
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        return wrap_msg(lib.d6t_opt_msg(obj._ptr), obj._arena)
+
+    def __set__(self, obj, msg):
+        if not isinstance(msg, Message):
+            raise TypeError('a relayed message must be a Message')
+        check(lib.d6t_opt_set_msg(obj._ptr, msg._ptr))
+        obj._arena.hold(msg._arena)
+
+
+class _VendorOptions:
+    """dhcpkit's VendorSpecificInformationOption.vendor_options: [(code, bytes), ...]."""
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        return [(o.option_type, o.option_data) for o in OptionList(obj)._items()]
+
+    def __set__(self, obj, pairs):
+        OptionList(obj).clear()
+        for code, data in pairs or []:
+            _adopt(obj, UnknownOption(code, data, space=SPACE_VENDOR))
+
+
+# dhcpkit's class names, by (space, code); anything else in the C table gets a name made from its
+# IANA name.
+OPTION_CLASS_NAMES = {
+    (0, 1): 'ClientIdOption', (0, 2): 'ServerIdOption', (0, 3): 'IANAOption', (0, 4): 'IATAOption',
+    (0, 5): 'IAAddressOption', (0, 6): 'OptionRequestOption', (0, 7): 'PreferenceOption',
+    (0, 8): 'ElapsedTimeOption', (0, 9): 'RelayMessageOption', (0, 11): 'AuthenticationOption',
+    (0, 12): 'ServerUnicastOption', (0, 13): 'StatusCodeOption', (0, 14): 'RapidCommitOption',
+    (0, 15): 'UserClassOption', (0, 16): 'VendorClassOption',
+    (0, 17): 'VendorSpecificInformationOption', (0, 18): 'InterfaceIdOption',
+    (0, 19): 'ReconfigureMessageOption', (0, 20): 'ReconfigureAcceptOption',
+    (0, 21): 'SIPServersDomainNameListOption', (0, 22): 'SIPServersAddressListOption',
+    (0, 23): 'RecursiveNameServersOption', (0, 24): 'DomainSearchListOption',
+    (0, 25): 'IAPDOption', (0, 26): 'IAPrefixOption', (0, 27): 'NISServersOption',
+    (0, 28): 'NISPlusServersOption', (0, 29): 'NISDomainNameOption',
+    (0, 30): 'NISPlusDomainNameOption', (0, 31): 'SNTPServersOption',
+    (0, 32): 'InformationRefreshTimeOption', (0, 37): 'RemoteIdOption',
+    (0, 38): 'SubscriberIdOption', (0, 39): 'ClientFQDNOption', (0, 41): 'PosixTimezoneOption',
+    (0, 42): 'TZDBTimezoneOption', (0, 43): 'EchoRequestOption', (0, 44): 'LQQueryOption',
+    (0, 45): 'ClientDataOption', (0, 46): 'CLTTimeOption', (0, 47): 'LQRelayDataOption',
+    (0, 48): 'LQClientLink', (0, 53): 'RelayIdOption', (0, 56): 'NTPServersOption',
+    (0, 59): 'BootfileURLOption', (0, 60): 'BootfileParamOption',
+    (0, 61): 'ClientArchitectureTypeOption', (0, 62): 'ClientNetworkInterfaceIdentifierOption',
+    (0, 64): 'AFTRNameOption', (0, 65): 'ERPLocalDomainNameOption',
+    (0, 66): 'RelaySuppliedOptionsOption', (0, 67): 'PDExcludeOption',
+    (0, 68): 'VirtualSubnetSelectionOption', (0, 79): 'LinkLayerIdOption',
+    (0, 80): 'LinkAddressOption', (0, 82): 'SolMaxRTOption', (0, 83): 'InfMaxRTOption',
+    (0, 86): 'PCPServerOption', (0, 87): 'DHCPv4MessageOption', (0, 88): 'DHCP4o6ServerOption',
+    (0, 89): 'S46RuleOption', (0, 90): 'S46BROption', (0, 91): 'S46DMROption',
+    (0, 92): 'S46V4V6BindingOption', (0, 93): 'S46PortParametersOption',
+    (0, 94): 'S46MapEContainerOption', (0, 95): 'S46MapTContainerOption',
+    (0, 96): 'S46LWContainerOption', (0, 100): 'LQBaseTimeOption', (0, 101): 'LQStartTimeOption',
+    (0, 102): 'LQEndTimeOption', (0, 103): 'CaptivePortalOption',
+    (0, 135): 'RelaySourcePortOption', (0, 144): 'DNROption',
+    (1, 1): 'NTPServerAddressSubOption', (1, 2): 'NTPMulticastAddressSubOption',
+    (1, 3): 'NTPServerFQDNSubOption',
+}
+# Constructor argument order where dhcpkit's differs from the wire order.
+_ARG_ORDER = {
+    (0, 26): ('prefix', 'preferred_lifetime', 'valid_lifetime', 'options'),
+    (0, 17): ('enterprise_number', 'vendor_options', 'options'),
+}
+# Options that end in a DHCPv6 message (the C table marks them; the public API does not say).
+_MESSAGE_ATTR = {(0, 9): 'relayed_message', (0, 47): 'relay_message'}
+
+
+def _derived_name(iana):
+    words = iana.replace('OPTION_', '').replace('OPT_', '').split('_')
+    return ''.join(w.capitalize() for w in words) + 'Option'
+
+
+def _build_option_classes():
+    by_def, classes = {}, {}
+    key, name, ftype, size = (ffi.new('d6t_key *'), ffi.new('const char **'),
+                              ffi.new('d6t_ftype *'), ffi.new('size_t *'))
+    for i in range(lib.d6t_optdef_count()):
+        d = lib.d6t_optdef_at(i)
+        code, space = lib.d6t_optdef_code(d), int(lib.d6t_optdef_space(d))
+        iana = ffi.string(lib.d6t_optdef_name(d)).decode()
+        ns = {'__slots__': (), 'option_type': code, 'option_space': space, 'option_name': iana,
+              '__doc__': '%s (%d), from the library\'s option table.' % (iana, code)}
+        args = []
+        for j in range(lib.d6t_optdef_field_count(d)):
+            check(lib.d6t_optdef_field(d, j, key, name, ftype, size))
+            fname = ffi.string(name[0]).decode()
+            ns[fname] = Field(fname, key[0], ftype[0], size[0])
+            args.append(fname)
+        if lib.d6t_optdef_child_space(d) >= 0:
+            args.append('options')
+        ns['_has_msgs'] = (space, code) in _MESSAGE_ATTR or lib.d6t_optdef_child_space(d) >= 0
+        if (space, code) in _MESSAGE_ATTR:
+            ns[_MESSAGE_ATTR[(space, code)]] = _NestedMessage()
+            args.append(_MESSAGE_ATTR[(space, code)])
+        if (space, code) == (0, 17):
+            ns['vendor_options'] = _VendorOptions()
+        ns['_args'] = _ARG_ORDER.get((space, code), tuple(args))
+        cls_name = OPTION_CLASS_NAMES.get((space, code)) or _derived_name(iana)
+        cls = type(cls_name, (Option,), ns)
+        by_def[d] = cls
+        classes[cls_name] = cls
+    return by_def, classes
+
+
+_OPTION_BY_DEF, OPTION_CLASSES = _build_option_classes()
+globals().update(OPTION_CLASSES)
+
+
+# ---------------------------------------------------------------- messages
+
+class Message(_Node):
+    """Base class of all messages. Message.parse(buffer, offset=0, length=None) -> (length, message)."""
+    __slots__ = ()
+    message_type = 0
+    from_client_to_server = False
+    from_server_to_client = False
+
+    def _new(self, message_type):
+        arena = _new_arena(0)
+        ptr = lib.d6t_msg_new(arena.ptr, message_type)
+        if ptr == ffi.NULL:
+            raise MemoryError
+        self._bind(ptr, arena, True)
+        _core.register(ptr, self)
+
+    @classmethod
+    def parse(cls, buffer, offset=0, length=None):
+        """Parse a whole message (relay chain included). Returns (bytes used, message)."""
+        data = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
+        arena = _new_arena(0)
+        out, err = ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *')
+        st = lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, out, err)
+        if st != lib.D6T_OK:
+            raise parse_error(err, offset)
+        msg = wrap_msg(out[0], arena)
+        if cls is not Message and not isinstance(msg, cls):
+            raise ValueError('The provided buffer does not contain %s data' % cls.__name__)
+        return len(data), msg
+
+    @classmethod
+    def from_bytes(cls, data):
+        return cls.parse(data)[1]
+
+    def _first(self):
+        return lib.d6t_msg_first_opt(self._ptr)
+
+    def _count(self):
+        return lib.d6t_msg_opt_count(self._ptr)
+
+    def _add_copy(self, src):
+        return lib.d6t_msg_add_opt_copy(self._ptr, src)
+
+    def _remove(self, o):
+        return lib.d6t_msg_remove_opt(self._ptr, o)
+
+    def save(self):
+        n = lib.d6t_msg_wire_size(self._ptr)
+        if n == 0:
+            raise Error(lib.D6T_ERR_TOO_LONG, what='%s cannot be written' % type(self).__name__)
+        buf, used = ffi.new('uint8_t[]', n), ffi.new('size_t *')
+        check(lib.d6t_msg_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
+        return bytes(ffi.buffer(buf, used[0]))
+
+    def validate(self):
+        """Check RFC 9915 containment and value rules; ValidationError lists every violation."""
+        found = self.violations()
+        if found:
+            raise ValidationError(found)
+
+    def violations(self):
+        return self._violations(lib.d6t_msg_validate)
+
+    def to_json(self):
+        return self._text(lib.d6t_msg_to_json)
+
+    def __str__(self):
+        return self._text(lib.d6t_msg_to_text).rstrip('\n')
+
+
+class UnknownMessage(Message):
+    """A message type the library does not know: the body after the type byte, kept as bytes."""
+    __slots__ = ()
+
+    def __init__(self, message_type=0, message_data=b''):
+        self._new(message_type)
+        self.message_data = message_data
+
+    @property
+    def message_type(self):
+        return lib.d6t_msg_type(self._ptr)
+
+    @property
+    def message_data(self):
+        n = ffi.new('size_t *')
+        p = lib.d6t_msg_body(self._ptr, n)
+        return bytes(ffi.buffer(p, n[0])) if n[0] else b''
+
+    @message_data.setter
+    def message_data(self, value):
+        value = bytes(value)
+        check(lib.d6t_msg_set_body(self._ptr, value, len(value)))
+
+    def __repr__(self):
+        return 'UnknownMessage(message_type=%d, message_data=%r)' % (self.message_type, self.message_data)
+
+
+class ClientServerMessage(Message):
+    """Messages with a transaction id (3 bytes, as in dhcpkit) and options."""
+    __slots__ = ()
+
+    def __init__(self, transaction_id=b'\x00\x00\x00', options=None):
+        self._new(self.message_type)
+        self.transaction_id = transaction_id
+        if options:
+            self.options = options
+
+    @property
+    def transaction_id(self):
+        return lib.d6t_msg_transaction_id(self._ptr).to_bytes(3, 'big')
+
+    @transaction_id.setter
+    def transaction_id(self, value):
+        if isinstance(value, int):
+            value = value.to_bytes(3, 'big')
+        if len(value) != 3:
+            raise ValueError('Transaction-id must be 3 bytes')
+        check(lib.d6t_msg_set_transaction_id(self._ptr, int.from_bytes(value, 'big')))
+
+    def __repr__(self):
+        return '%s(transaction_id=%r, options=%r)' % (type(self).__name__, self.transaction_id,
+                                                      list(self.options))
+
+
+def _addr_getter(fn):
+    def get(self):
+        b = ffi.new('uint8_t[16]')
+        check(fn(self._ptr, b))
+        return IPv6Address(bytes(b))
+    return get
+
+
+def _addr_setter(fn):
+    def put(self, value):
+        check(fn(self._ptr, IPv6Address(value if value is not None else '::').packed))
+    return put
+
+
+class RelayServerMessage(Message):
+    """Relay-forward / relay-reply: hop count, link and peer address, options."""
+    __slots__ = ()
+
+    def __init__(self, hop_count=0, link_address=None, peer_address=None, options=None):
+        self._new(self.message_type)
+        self.hop_count = hop_count
+        self.link_address = link_address
+        self.peer_address = peer_address
+        if options:
+            self.options = options
+
+    @property
+    def hop_count(self):
+        return lib.d6t_msg_hop_count(self._ptr)
+
+    @hop_count.setter
+    def hop_count(self, value):
+        check(lib.d6t_msg_set_hop_count(self._ptr, value))
+
+    link_address = property(_addr_getter(lib.d6t_msg_link_address),
+                            _addr_setter(lib.d6t_msg_set_link_address))
+    peer_address = property(_addr_getter(lib.d6t_msg_peer_address),
+                            _addr_setter(lib.d6t_msg_set_peer_address))
+
+    @property
+    def relayed_message(self):
+        return wrap_msg(lib.d6t_msg_relayed(self._ptr), self._arena)
+
+    @relayed_message.setter
+    def relayed_message(self, msg):
+        opt = lib.d6t_msg_find_opt(self._ptr, 9)
+        if msg is None:
+            if opt != ffi.NULL:
+                check(lib.d6t_msg_remove_opt(self._ptr, opt))
+            return
+        if not isinstance(msg, Message):
+            raise TypeError('a relayed message must be a Message')
+        if opt == ffi.NULL:
+            if lib.d6t_msg_add_relay_msg(self._ptr, msg._ptr) == ffi.NULL:
+                raise MemoryError
+        else:
+            check(lib.d6t_opt_set_msg(opt, msg._ptr))
+        self._arena.hold(msg._arena)
+
+    @property
+    def inner_message(self):
+        m = self.relayed_message
+        while isinstance(m, RelayServerMessage):
+            m = m.relayed_message
+        return m
+
+    @property
+    def inner_relay_message(self):
+        m = self
+        while isinstance(m.relayed_message, RelayServerMessage):
+            m = m.relayed_message
+        return m
+
+    def __repr__(self):
+        return '%s(hop_count=%d, link_address=%r, peer_address=%r, options=%r)' % (
+            type(self).__name__, self.hop_count, self.link_address, self.peer_address,
+            list(self.options))
+
+
+class RelayReplyMessage(RelayServerMessage):
+    __slots__ = ()
+    message_type = 13
+    from_server_to_client = True
+
+
+class RelayForwardMessage(RelayServerMessage):
+    __slots__ = ()
+    message_type = 12
+    from_client_to_server = True
+
+    def wrap_response(self, response):
+        """The RelayReplyMessage chain for 'response', mirroring this relay chain (dhcpkit's
+        plain wrapping: no options echoed; TransactionBundle does the RFC echoing)."""
+        reply = RelayReplyMessage(self.hop_count, self.link_address, self.peer_address)
+        inner = self.relayed_message
+        if isinstance(inner, RelayForwardMessage):
+            reply.relayed_message = inner.wrap_response(response)
+        elif isinstance(inner, ClientServerMessage):
+            reply.relayed_message = response
+        return reply
+
+
+# dhcpkit's names for the client/server message types; the rest follow the same pattern.
+_CS_NAMES = {
+    1: 'SolicitMessage', 2: 'AdvertiseMessage', 3: 'RequestMessage', 4: 'ConfirmMessage',
+    5: 'RenewMessage', 6: 'RebindMessage', 7: 'ReplyMessage', 8: 'ReleaseMessage',
+    9: 'DeclineMessage', 10: 'ReconfigureMessage', 11: 'InformationRequestMessage',
+    14: 'LeasequeryMessage', 15: 'LeasequeryReplyMessage', 16: 'LeasequeryDoneMessage',
+    17: 'LeasequeryDataMessage', 18: 'ReconfigureRequestMessage', 19: 'ReconfigureReplyMessage',
+    20: 'DHCPv4QueryMessage', 21: 'DHCPv4ResponseMessage', 22: 'ActiveLeasequeryMessage',
+    23: 'StartTLSMessage',
+}
+
+
+def _build_message_classes():
+    classes = {12: RelayForwardMessage, 13: RelayReplyMessage}
+    for t, cls_name in _CS_NAMES.items():
+        if lib.d6t_msg_type_kind(t) != lib.D6T_KIND_CLIENT_SERVER:
+            continue
+        to_client = bool(lib.d6t_msg_type_is_server_to_client(t))
+        classes[t] = type(cls_name, (ClientServerMessage,), {
+            '__slots__': (), 'message_type': t, 'from_server_to_client': to_client,
+            'from_client_to_server': not to_client,
+            '__doc__': '%s (%d)' % (ffi.string(lib.d6t_msg_type_name(t)).decode(), t)})
+    return classes
+
+
+MESSAGE_CLASSES = _build_message_classes()
+globals().update({c.__name__: c for c in MESSAGE_CLASSES.values()})
+
+
+def split_relay_chain(message):
+    """(request, relay messages closest to the client first), as dhcpkit.ipv6.utils does."""
+    relays = []
+    while isinstance(message, RelayForwardMessage):
+        relays.insert(0, message)
+        message = message.relayed_message
+    if not isinstance(message, ClientServerMessage) or not message.from_client_to_server:
+        return None, None
+    return message, relays

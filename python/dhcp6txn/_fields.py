@@ -1,0 +1,251 @@
+"""Typed option fields: one descriptor per field of the C option table, converting between the
+wire types (d6t_ftype) and the Python values dhcpkit uses (int, bytes, str, ipaddress objects,
+DUID objects, lists of those).
+
+List values are returned as a list that writes itself back on every change, so dhcpkit-style
+`option.dns_servers.append(addr)` updates the option.
+SPDX-License-Identifier: BSD-2-Clause
+"""
+import struct
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
+
+from ._lib import Error, check, ffi, lib
+from .duids import DUID
+
+FT = {name[7:]: getattr(lib, name) for name in dir(lib) if name.startswith('D6T_FT_')}
+
+
+class BoundList(list):
+    """A list whose changes are written back to the option field it came from."""
+    __slots__ = ('_store',)
+
+    def __init__(self, values, store):
+        super().__init__(values)
+        self._store = store
+
+    def _sync(self):
+        self._store(list(self))
+
+
+def _mutator(name):
+    base = getattr(list, name)
+
+    def method(self, *args):
+        result = base(self, *args)
+        self._sync()
+        return result if name != '__iadd__' else self
+    method.__name__ = name
+    return method
+
+
+for _name in ('append', 'extend', 'insert', 'remove', 'pop', 'clear', 'sort', 'reverse',
+              '__setitem__', '__delitem__', '__iadd__'):
+    setattr(BoundList, _name, _mutator(_name))
+
+
+def _raw(o, k):
+    data, n = ffi.new('const uint8_t **'), ffi.new('size_t *')
+    check(lib.d6t_opt_get_bytes(o, k, data, n))
+    return bytes(ffi.buffer(data[0], n[0])) if n[0] else b''
+
+
+def _set_raw(o, k, value):
+    value = bytes(value)
+    check(lib.d6t_opt_set_bytes(o, k, value, len(value)))
+
+
+def _u(getter, setter, ctype):
+    def get(o, k):
+        v = ffi.new(ctype)
+        check(getter(o, k, v))
+        return v[0]
+
+    def put(o, k, value):
+        check(setter(o, k, int(value)))
+    return get, put
+
+
+def _addr6_get(o, k):
+    b = ffi.new('uint8_t[16]')
+    check(lib.d6t_opt_get_addr6(o, k, b))
+    return IPv6Address(bytes(b))
+
+
+def _packed6(value):
+    return value.packed if isinstance(value, IPv6Address) else IPv6Address(value).packed
+
+
+def _addr6_set(o, k, value):
+    check(lib.d6t_opt_set_addr6(o, k, _packed6(value)))
+
+
+def _addr4_get(o, k):
+    b = ffi.new('uint8_t[4]')
+    check(lib.d6t_opt_get_addr4(o, k, b))
+    return IPv4Address(bytes(b))
+
+
+def _addr4_set(o, k, value):
+    check(lib.d6t_opt_set_addr4(o, k, IPv4Address(value).packed))
+
+
+def _prefix_get(v4):
+    def get(o, k):
+        b, plen = ffi.new('uint8_t[16]'), ffi.new('uint8_t *')
+        check(lib.d6t_opt_get_prefix(o, k, b, plen))
+        if v4:
+            return IPv4Network((bytes(b)[:4], plen[0]), strict=False)
+        return IPv6Network((bytes(b), plen[0]), strict=False)
+    return get
+
+
+def _prefix_set(v4):
+    def put(o, k, value):
+        net = value if isinstance(value, (IPv4Network, IPv6Network)) else ip_network(value, strict=False)
+        if (net.version == 4) != v4:
+            raise ValueError('%s is not an IPv%d prefix' % (value, 4 if v4 else 6))
+        check(lib.d6t_opt_set_prefix(o, k, net.network_address.packed, net.prefixlen))
+    return put
+
+
+def _addr6_list_get(prefixed):
+    def get(o, k):
+        raw = _raw(o, k)
+        if prefixed:
+            raw = raw[2:]
+        return [IPv6Address(raw[i:i + 16]) for i in range(0, len(raw), 16)]
+    return get
+
+
+def _addr6_list_set(prefixed):
+    def put(o, k, values):
+        body = b''.join(_packed6(v) for v in values)
+        if prefixed and body:
+            body = struct.pack('!H', len(body)) + body
+        _set_raw(o, k, body)
+    return put
+
+
+def _u16_list_get(o, k):
+    raw = _raw(o, k)
+    return list(struct.unpack('!%dH' % (len(raw) // 2), raw))
+
+
+def _u16_list_set(o, k, values):
+    _set_raw(o, k, struct.pack('!%dH' % len(values), *values))
+
+
+def _bin16_list_get(o, k):
+    raw, out, i = _raw(o, k), [], 0
+    while i + 2 <= len(raw):
+        n = struct.unpack_from('!H', raw, i)[0]
+        out.append(raw[i + 2:i + 2 + n])
+        i += 2 + n
+    return out
+
+
+def _bin16_list_set(o, k, values):
+    _set_raw(o, k, b''.join(struct.pack('!H', len(v)) + bytes(v) for v in values))
+
+
+def _dname_get(o, k):
+    buf = ffi.new('char[1024]')
+    check(lib.d6t_opt_get_dname(o, k, 0, buf, 1024))
+    return ffi.string(buf).decode('utf-8', 'surrogateescape')
+
+
+def _dname_set(o, k, value):
+    check(lib.d6t_opt_set_dname(o, k, value.encode('utf-8', 'surrogateescape')))
+
+
+def encode_dname(text, relative_ok=False):
+    out, n = ffi.new('uint8_t[256]'), ffi.new('size_t *')
+    flags = lib.D6T_DNAME_RELATIVE_OK if relative_ok else 0
+    st = lib.d6t_dname_from_text(text.encode('utf-8', 'surrogateescape'), flags, out, 256, n)
+    if st != lib.D6T_OK:
+        raise Error(st, what='domain name %r' % text)
+    return bytes(out[0:n[0]])
+
+
+def _dname_list_get(o, k):
+    n = ffi.new('size_t *')
+    check(lib.d6t_opt_count(o, k, n))
+    buf, out = ffi.new('char[1024]'), []
+    for i in range(n[0]):
+        check(lib.d6t_opt_get_dname(o, k, i, buf, 1024))
+        out.append(ffi.string(buf).decode('utf-8', 'surrogateescape'))
+    return out
+
+
+def _dname_list_set(o, k, values):
+    _set_raw(o, k, b''.join(encode_dname(v) for v in values))
+
+
+def _text_get(o, k):
+    return _raw(o, k).decode('utf-8', 'surrogateescape')
+
+
+def _text_set(o, k, value):
+    if isinstance(value, str):
+        value = value.encode('utf-8', 'surrogateescape')
+    _set_raw(o, k, value)
+
+
+def _duid_get(o, k):
+    raw = _raw(o, k)
+    return DUID.parse(raw, length=len(raw))[1] if raw else None
+
+
+def _duid_set(o, k, value):
+    _set_raw(o, k, value.save() if isinstance(value, DUID) else value)
+
+
+_U8 = _u(lib.d6t_opt_get_u8, lib.d6t_opt_set_u8, 'uint8_t *')
+_U16 = _u(lib.d6t_opt_get_u16, lib.d6t_opt_set_u16, 'uint16_t *')
+_U32 = _u(lib.d6t_opt_get_u32, lib.d6t_opt_set_u32, 'uint32_t *')
+
+# ftype -> (getter, setter, is_list)
+CONVERTERS = {
+    FT['U8']: _U8 + (False,),
+    FT['U16']: _U16 + (False,),
+    FT['PSID']: _U16 + (False,),
+    FT['U32']: _U32 + (False,),
+    FT['BIN']: (_raw, _set_raw, False),
+    FT['BIN_REST']: (_raw, _set_raw, False),
+    FT['TEXT']: (_text_get, _text_set, False),
+    FT['DUID']: (_duid_get, _duid_set, False),
+    FT['ADDR6']: (_addr6_get, _addr6_set, False),
+    FT['ADDR4']: (_addr4_get, _addr4_set, False),
+    FT['PREFIX6']: (_prefix_get(False), _prefix_set(False), False),
+    FT['PREFIX6_VAR']: (_prefix_get(False), _prefix_set(False), False),
+    FT['PREFIX4']: (_prefix_get(True), _prefix_set(True), False),
+    FT['ADDR6_LIST']: (_addr6_list_get(False), _addr6_list_set(False), True),
+    FT['ADDR6_LIST16']: (_addr6_list_get(True), _addr6_list_set(True), True),
+    FT['U16_LIST']: (_u16_list_get, _u16_list_set, True),
+    FT['BIN16_LIST']: (_bin16_list_get, _bin16_list_set, True),
+    FT['DNAME']: (_dname_get, _dname_set, False),
+    FT['FQDN']: (_dname_get, _dname_set, False),
+    FT['DNAME16']: (_dname_get, _dname_set, False),
+    FT['DNAME_LIST']: (_dname_list_get, _dname_list_set, True),
+}
+
+
+class Field:
+    """Descriptor for one field of a known option, straight from the C option table."""
+
+    def __init__(self, name, key, ftype, size):
+        self.name, self.key, self.ftype, self.size = name, key, ftype, size
+        self._get, self._set, self.is_list = CONVERTERS[ftype]
+
+    def __get__(self, obj, cls=None):
+        if obj is None:
+            return self
+        value = self._get(obj._ptr, self.key)
+        if self.is_list:
+            return BoundList(value, lambda v, obj=obj: self.__set__(obj, v))
+        return value
+
+    def __set__(self, obj, value):
+        if self.is_list and value is None:
+            value = []
+        self._set(obj._ptr, self.key, value)

@@ -1,0 +1,362 @@
+"""TransactionBundle and MessagesList with dhcpkit's names, over the C bundle (bundle.h).
+
+The incoming side (relay chain split, link address, relays, marks, handled options, rapid commit
+and unicast policy, the log line) is the C bundle's. Responses are a MessagesList as in dhcpkit,
+with a lazy iterator for the messages after the first; the relay-reply chain is built by the C
+bundle, which echoes Interface-ID, RFC 4994 Echo Request options and RFC 8357 Relay Source Port.
+SPDX-License-Identifier: BSD-2-Clause
+"""
+import logging
+from collections.abc import MutableSet
+from ipaddress import IPv6Address
+
+from ._elements import Message, _new_arena, wrap_msg
+from ._lib import Error, check, ffi, lib, parse_error
+
+logger = logging.getLogger(__name__)
+
+
+class MessagesList:
+    """The first response plus a lazy iterator of the following ones (bulk leasequery answers
+    never sit in memory at once). Index 0 can be read and replaced; bool() says whether there
+    is a first message."""
+
+    def __init__(self, first_message=None, subsequent_messages=None):
+        self.first_message = first_message
+        self.subsequent_messages = subsequent_messages or iter([])
+
+    def __iter__(self):
+        if not self.first_message:
+            return
+        yield self.first_message
+        yield from self.subsequent_messages
+
+    def __getitem__(self, index):
+        if index != 0:
+            raise IndexError('MessagesList only supports directly accessing the first message')
+        if not self.first_message:
+            raise IndexError('MessagesList is empty')
+        return self.first_message
+
+    def __setitem__(self, index, message):
+        if index != 0:
+            raise IndexError('MessagesList only supports directly accessing the first message')
+        self.first_message = message
+
+    def __bool__(self):
+        return bool(self.first_message)
+
+
+class _Marks(MutableSet):
+    """bundle.marks: a set of strings kept by the C bundle, in insertion order."""
+    __slots__ = ('_b',)
+
+    def __init__(self, bundle):
+        self._b = bundle
+
+    def __contains__(self, mark):
+        return isinstance(mark, str) and bool(lib.d6t_bundle_has_mark(self._b._b, mark.strip().encode()))
+
+    def __iter__(self):
+        b = self._b._b
+        return iter([ffi.string(lib.d6t_bundle_mark(b, i)).decode()
+                     for i in range(lib.d6t_bundle_mark_count(b))])
+
+    def __len__(self):
+        return lib.d6t_bundle_mark_count(self._b._b)
+
+    def add(self, mark):
+        self._b.add_mark(mark)
+
+    def discard(self, mark):
+        if mark in self:
+            raise NotImplementedError('libdhcp6txn bundles cannot forget a mark')
+
+    def __repr__(self):
+        return repr(set(self))
+
+
+class _HandledOptions(list):
+    """bundle.handled_options: a snapshot list; append() marks the option handled."""
+
+    def __init__(self, values, bundle):
+        super().__init__(values)
+        self._bundle = bundle
+
+    def append(self, option):
+        self._bundle.mark_handled(option)
+        if option not in self:
+            super().append(option)
+
+
+def _marks_array(marks):
+    encoded = [ffi.new('char[]', str(m).encode()) for m in marks]
+    return encoded, (ffi.new('const char *[]', encoded) if encoded else ffi.NULL)
+
+
+class TransactionBundle:
+    """Everything about one request/response transaction (dhcpkit's TransactionBundle).
+
+    incoming_message: a Message, or the received bytes (parsed by the library).
+    tcp_peer: for received_over_tcp, the remote endpoint (becomes the link address); without it
+    the message must be wrapped in exactly one relay-forward standing for the connection, as
+    dhcpkit does it."""
+
+    def __init__(self, incoming_message, received_over_multicast, received_over_tcp=False,
+                 allow_rapid_commit=False, marks=None, tcp_peer=None):
+        arena = _new_arena(0)
+        flags = ((lib.D6T_BUNDLE_MULTICAST if received_over_multicast else 0) |
+                 (lib.D6T_BUNDLE_TCP if received_over_tcp else 0) |
+                 (lib.D6T_BUNDLE_RAPID_COMMIT if allow_rapid_commit else 0))
+        keep, marks_c = _marks_array(list(marks or []))
+        peer = IPv6Address(tcp_peer).packed if tcp_peer is not None else ffi.NULL
+        out = ffi.new('d6t_bundle **')
+        if isinstance(incoming_message, Message):
+            arena.hold(incoming_message._arena)
+            st = lib.d6t_bundle_new_from_msg(arena.ptr, incoming_message._ptr, flags, marks_c,
+                                             len(keep), peer, out)
+            if st != lib.D6T_OK:
+                raise _bundle_error(st)
+        else:
+            data = bytes(incoming_message)
+            err = ffi.new('d6t_parse_error *')
+            st = lib.d6t_bundle_new(arena.ptr, data, len(data), flags, marks_c, len(keep), peer,
+                                    out, err)
+            if st == lib.D6T_ERR_TCP_RELAYED:
+                raise _bundle_error(st)
+            if st != lib.D6T_OK:
+                raise parse_error(err)
+        arena.bundle = out[0]
+        self._arena, self._b = arena, out[0]
+        self._responses = MessagesList()
+        self._outgoing = None
+        self._extra_handled = []
+        self.handler_data = {}
+        if self._b != ffi.NULL and lib.d6t_bundle_request(self._b) == ffi.NULL:
+            reason = lib.d6t_bundle_no_request_reason(self._b)
+            logger.warning('%s', ffi.string(reason).decode() if reason != ffi.NULL else 'no request')
+
+    # ---- the incoming side
+    @property
+    def incoming_message(self):
+        return wrap_msg(lib.d6t_bundle_incoming(self._b), self._arena)
+
+    @property
+    def request(self):
+        return wrap_msg(lib.d6t_bundle_request(self._b), self._arena)
+
+    @property
+    def incoming_relay_messages(self):
+        b = self._b
+        return [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), self._arena)
+                for i in range(lib.d6t_bundle_incoming_relay_count(b))]
+
+    @property
+    def received_over_multicast(self):
+        return bool(lib.d6t_bundle_received_over_multicast(self._b))
+
+    @property
+    def received_over_tcp(self):
+        return bool(lib.d6t_bundle_received_over_tcp(self._b))
+
+    @property
+    def link_address(self):
+        addr = ffi.new('uint8_t[16]')
+        check(lib.d6t_bundle_link_address(self._b, addr), 'link address')
+        return IPv6Address(bytes(addr))
+
+    @property
+    def relays(self):
+        addr, out = ffi.new('uint8_t[16]'), []
+        for i in range(lib.d6t_bundle_relay_count(self._b)):
+            check(lib.d6t_bundle_relay(self._b, i, addr))
+            out.append(IPv6Address(bytes(addr)))
+        return out
+
+    # ---- policy
+    @property
+    def allow_rapid_commit(self):
+        return bool(lib.d6t_bundle_allow_rapid_commit(self._b))
+
+    @allow_rapid_commit.setter
+    def allow_rapid_commit(self, allow):
+        if bool(allow) != self.allow_rapid_commit:
+            check(lib.d6t_bundle_set_allow_rapid_commit(self._b, int(bool(allow))),
+                  'rapid commit can only be turned off')
+
+    @property
+    def allow_unicast(self):
+        return bool(lib.d6t_bundle_allow_unicast(self._b))
+
+    @allow_unicast.setter
+    def allow_unicast(self, allow):
+        if bool(allow) != self.allow_unicast:
+            check(lib.d6t_bundle_set_allow_unicast(self._b, int(bool(allow))),
+                  'unicast can only be turned on')
+
+    # ---- marks
+    @property
+    def marks(self):
+        return _Marks(self)
+
+    @marks.setter
+    def marks(self, values):
+        values = set(m.strip() for m in values)
+        current = _Marks(self)
+        if any(m not in values for m in current):
+            raise NotImplementedError('libdhcp6txn bundles cannot forget a mark')
+        for m in values:
+            self.add_mark(m)
+
+    def add_mark(self, mark):
+        check(lib.d6t_bundle_add_mark(self._b, mark.encode()), 'mark %r' % mark)
+
+    # ---- handled options
+    def mark_handled(self, option):
+        st = lib.d6t_bundle_mark_handled(self._b, option._ptr)
+        if st == lib.D6T_ERR_NOT_FOUND:  # not one of the request's options: remember it here
+            if all(o is not option for o in self._extra_handled):
+                self._extra_handled.append(option)
+        else:
+            check(st)
+
+    def _is_handled(self, option):
+        return (bool(lib.d6t_bundle_is_handled(self._b, option._ptr)) or
+                any(o is option for o in self._extra_handled))
+
+    @property
+    def handled_options(self):
+        req = self.request
+        handled = [o for o in req.options if lib.d6t_bundle_is_handled(self._b, o._ptr)] if req else []
+        return _HandledOptions(handled + self._extra_handled, self)
+
+    def get_unhandled_options(self, option_types):
+        req = self.request
+        if req is None:
+            return []
+        return [o for o in req.options if isinstance(o, option_types) and not self._is_handled(o)]
+
+    # ---- responses
+    @property
+    def responses(self):
+        return self._responses
+
+    @responses.setter
+    def responses(self, value):
+        self._responses = value if isinstance(value, MessagesList) else MessagesList(*value)
+
+    @property
+    def response(self):
+        return self._responses[0] if self._responses else None
+
+    @response.setter
+    def response(self, message):
+        if message is None:
+            self._responses = MessagesList()
+        elif self._responses:
+            self._responses[0] = message
+        else:
+            self._responses = MessagesList(message)
+
+    def _sync_response(self):
+        """Tell the C bundle about the first response (it must outlive the bundle's use of it)."""
+        first = self.response
+        if first is not None:
+            self._arena.hold(first._arena)
+            check(lib.d6t_bundle_set_response(self._b, first._ptr))
+        else:
+            check(lib.d6t_bundle_set_response(self._b, ffi.NULL))
+
+    # ---- the outgoing side
+    def create_outgoing_relay_messages(self):
+        """Build the relay-reply chain mirroring the incoming relays (closest to the client
+        first), with Interface-ID, Echo Request options and Relay Source Port echoed."""
+        check(lib.d6t_bundle_create_outgoing_relay_messages(self._b))
+        self._outgoing = [wrap_msg(lib.d6t_bundle_outgoing_relay(self._b, i), self._arena)
+                          for i in range(lib.d6t_bundle_outgoing_relay_count(self._b))]
+        if self._outgoing and self.response is not None:
+            self._outgoing[0].relayed_message = self.response
+
+    @property
+    def outgoing_relay_messages(self):
+        return self._outgoing
+
+    @outgoing_relay_messages.setter
+    def outgoing_relay_messages(self, value):
+        self._outgoing = list(value) if value is not None else None
+
+    @property
+    def outgoing_messages(self):
+        """Each response wrapped in the relay chain (the same chain objects, re-pointed at the
+        next response each time, as in dhcpkit)."""
+        return self._outgoing_gen()
+
+    def _outgoing_gen(self):
+        if self.incoming_relay_messages and not self._outgoing:
+            self.create_outgoing_relay_messages()
+        for response in self._responses:
+            if not response.from_server_to_client:
+                logger.error('A server should not send %s to a client', type(response).__name__)
+                continue
+            if self._outgoing:
+                self._outgoing[0].relayed_message = response
+                yield self._outgoing[-1]
+            else:
+                yield response
+
+    @property
+    def outgoing_message(self):
+        """The first response wrapped in the relay chain, or None when there is no first response
+        or it is not a server-to-client message (libdhcp6txn's rule: see docs/BUNDLE.md)."""
+        first = self.response
+        if first is None:
+            return None
+        if not first.from_server_to_client:
+            logger.error('A server should not send %s to a client', type(first).__name__)
+            return None
+        if self.incoming_relay_messages and not self._outgoing:
+            self.create_outgoing_relay_messages()
+        if self._outgoing:
+            self._outgoing[0].relayed_message = first
+            return self._outgoing[-1]
+        return first
+
+    def outgoing_datagrams(self):
+        """Wire bytes of every outgoing message; over TCP with the RFC 5460 length prefix."""
+        tcp = self.received_over_tcp
+        for msg in self.outgoing_messages:
+            data = msg.save()
+            yield (len(data).to_bytes(2, 'big') + data) if tcp else data
+
+    # ---- where to send (host server helpers, not in dhcpkit)
+    def set_source(self, address=None, port=None):
+        """The UDP source of the received datagram, for destination()."""
+        if address is not None:
+            lib.d6t_bundle_set_source_address(self._b, IPv6Address(address).packed)
+        if port is not None:
+            lib.d6t_bundle_set_source_port(self._b, port)
+
+    def destination(self):
+        """(address, port) the outgoing datagrams go to."""
+        addr, port = ffi.new('uint8_t[16]'), ffi.new('uint16_t *')
+        check(lib.d6t_bundle_destination(self._b, addr, port), 'destination')
+        return IPv6Address(bytes(addr)), port[0]
+
+    def __str__(self):
+        n = lib.d6t_bundle_describe(self._b, ffi.NULL, 0)
+        buf = ffi.new('char[]', n + 1)
+        lib.d6t_bundle_describe(self._b, buf, n + 1)
+        return ffi.string(buf).decode('utf-8', 'replace')
+
+
+class TCPRelayedError(Error, ValueError):
+    """A message received over TCP was relayed beyond the one level standing for the connection."""
+
+
+def _bundle_error(st):
+    if st == lib.D6T_ERR_TCP_RELAYED:
+        return TCPRelayedError(st, what='Relayed message on TCP connection')
+    return Error(st)
+
+
+__all__ = ['TransactionBundle', 'MessagesList', 'TCPRelayedError']
