@@ -133,7 +133,8 @@ d6t_status d6t_dname_from_text(const char *text, unsigned flags, uint8_t *out, s
         if (o >= cap) return D6T_ERR_BUFFER_TOO_SMALL;
         out[o++] = 0;
     }
-    if (o > 255) return D6T_ERR_DNAME;
+    /* 255 bytes at most including the root label; a relative name must leave room for it */
+    if (o > (absolute ? 255u : 254u)) return D6T_ERR_DNAME;
     if (outlen) *outlen = o;
     return D6T_OK;
 }

@@ -52,8 +52,9 @@ d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uin
     if (st) return d6t__fail(c, st, p + bad, why);
     o->len = (uint32_t)hdr;
     if (o->def->child_space >= 0) {
-        if (nest + 1 > D6T_MAX_OPTION_NESTING)
-            return d6t__fail(c, D6T_ERR_NESTING, p, "options nested deeper than 16 levels");
+        /* this option is at level nest + 1; its sub-options would be at nest + 2 */
+        if (hdr < n && nest + 2 > D6T_MAX_OPTION_NESTING)
+            return d6t__fail(c, D6T_ERR_NESTING, p + hdr, "options nested deeper than 16 levels");
         return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)o->def->child_space, nest + 1, depth);
     }
     if (o->def->has_msg) {

@@ -84,6 +84,18 @@ START_TEST(encoding)
     uint8_t w[600];
     size_t n;
     ck_assert_int_eq(d6t_dname_from_text(big, 0, w, sizeof w, &n), D6T_ERR_DNAME);
+    /* a relative name must leave room for the root label: 254 bytes at most */
+    char rel[300];
+    for (int i = 0; i < 4; i++) {
+        memset(rel + i * 64, 'a', 63);
+        rel[i * 64 + 63] = '.';
+    }
+    rel[254] = 0; /* 63.63.63.62: 255 wire bytes without a root label */
+    ck_assert_int_eq(d6t_dname_from_text(rel, D6T_DNAME_RELATIVE_OK, w, sizeof w, &n), D6T_ERR_DNAME);
+    rel[253] = 0; /* 63.63.63.61: 254 bytes, fine */
+    ck_assert_int_eq(d6t_dname_from_text(rel, D6T_DNAME_RELATIVE_OK, w, sizeof w, &n), D6T_OK);
+    ck_assert_uint_eq(n, 254);
+    ck_assert_int_eq(d6t_dname_check(w, n, D6T_DNAME_RELATIVE_OK, NULL, NULL), D6T_OK);
     /* text -> wire -> text is the identity for escaped input */
     const char *odd = "ABC.a\\.\\\\\\032.\\000.";
     ck_assert_int_eq(d6t_dname_from_text(odd, 0, w, sizeof w, &n), D6T_OK);
