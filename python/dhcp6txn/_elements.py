@@ -808,3 +808,33 @@ def split_relay_chain(message):
     if not isinstance(message, ClientServerMessage) or not message.from_client_to_server:
         return None, None
     return message, relays
+
+
+# ---------------------------------------------------------------- dhcpkit's constants
+
+def _constants():
+    out = {}
+    for t in range(1, 256):
+        name = lib.d6t_msg_type_name(t)
+        if name != ffi.NULL:
+            out['MSG_' + ffi.string(name).decode().replace('-', '_')] = t
+    for cls in OPTION_CLASSES.values():
+        if cls.option_space == SPACE_DHCPV6:
+            out[cls.option_name] = cls.option_type
+    out.update(STATUS_SUCCESS=0, STATUS_UNSPECFAIL=1, STATUS_NOADDRSAVAIL=2, STATUS_NOBINDING=3,
+               STATUS_NOTONLINK=4, STATUS_USEMULTICAST=5, STATUS_NOPREFIXAVAIL=6,
+               STATUS_UNKNOWNQUERYTYPE=7, STATUS_MALFORMEDQUERY=8, STATUS_NOTCONFIGURED=9,
+               STATUS_NOTALLOWED=10, STATUS_QUERYTERMINATED=11)
+    # dhcpkit spells a few differently from IANA
+    out.update(MSG_RELAY_FORW=12, MSG_RELAY_REPL=13, MSG_INFORMATION_REQUEST=11)
+    return out
+
+
+CONSTANTS = _constants()
+globals().update(CONSTANTS)
+
+__all__ = (['Option', 'UnknownOption', 'Message', 'UnknownMessage', 'ClientServerMessage',
+            'RelayServerMessage', 'RelayForwardMessage', 'RelayReplyMessage', 'OptionList',
+            'split_relay_chain', 'OPTION_CLASSES', 'MESSAGE_CLASSES', 'CONSTANTS'] +
+           sorted(OPTION_CLASSES) + sorted(c.__name__ for c in MESSAGE_CLASSES.values()) +
+           sorted(CONSTANTS))

@@ -139,3 +139,6 @@ class UUIDDUID(DUID):
 
 
 _REGISTRY = {c.duid_type: c for c in (LinkLayerTimeDUID, EnterpriseDUID, LinkLayerDUID, UUIDDUID)}
+
+__all__ = ['DUID', 'UnknownDUID', 'LinkLayerTimeDUID', 'EnterpriseDUID', 'LinkLayerDUID', 'UUIDDUID',
+           'DUID_LLT', 'DUID_EN', 'DUID_LL', 'DUID_UUID']
