@@ -6,7 +6,9 @@
  * program interposes them (forwarding to glibc's __libc_* functions), or under ASan uses the
  * sanitizer's allocation hooks.
  *
- * Usage: bench [--quick] [--check-allocs] [--ms N] FILE.hex ...
+ * Usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex REPLY-CHAIN.hex] FILE.hex ...
+ *   --txn           the full transaction of issue 3: parse the relayed request into a bundle,
+ *                   build the Reply, wrap it in the relay chain, write it; must equal the chain
  *   --quick         a few milliseconds per measurement (for tests)
  *   --check-allocs  exit 1 unless allocations per message are 0 (reused or caller arena) and
  *                   1 (private arena); timing never fails the run
@@ -99,6 +101,9 @@ struct wl {
     d6t_msg *parsed;         /* parsed once in 'arena', for write-only timing */
     _Alignas(16) uint8_t stack_mem[8192];
     int ok;
+    uint8_t tmpl[4096];      /* --txn: the relay-reply chain the transaction must produce */
+    size_t tlen;
+    d6t_arena *txn_caller;   /* --txn: arena in stack_mem, reset per transaction */
 };
 
 typedef void (*op_fn)(struct wl *w);
@@ -200,6 +205,87 @@ static void op_memcpy(struct wl *w)
     sink += w->out[w->len - 1];
 }
 
+
+/* ---- the full transaction (--txn): parse the relayed Solicit into a bundle, build the Reply
+ * (client id, server id, IA_NA with one address and a status, rapid commit, DNS servers, search
+ * list, IA_PD with one prefix), wrap it in the relay-reply chain and write it ---- */
+
+static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x2e, 0x3c, 0x0a, 0x4b, 0, 0x16, 0x3e, 0x5a, 0x7b, 0x01 };
+static const uint8_t addr_na[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = 0x12, [15] = 0x34 };
+static const uint8_t dns1[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x53 };
+static const uint8_t dns2[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0x53, [15] = 0x53 };
+static const uint8_t prefix_pd[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x80 };
+
+static void ia_times(d6t_opt *ia, d6t_key t1, d6t_key t2)
+{
+    d6t_opt_set_u32(ia, t1, 1800);
+    d6t_opt_set_u32(ia, t2, 2880);
+}
+
+/* What a handler chain does for this Solicit; errors surface as a wrong reply below. */
+static void answer(d6t_bundle *b)
+{
+    d6t_msg *req = d6t_bundle_request(b);
+    d6t_msg *r = d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_REPLY);
+    d6t_msg_set_transaction_id(r, d6t_msg_transaction_id(req));
+    d6t_msg_add_opt_copy(r, d6t_msg_find_opt(req, D6T_OPT_CLIENTID));
+    d6t_opt_set_bytes(d6t_msg_add_opt(r, D6T_OPT_SERVERID), D6T_SERVERID_DUID, server_duid, sizeof server_duid);
+    const uint16_t na = D6T_OPT_IA_NA, pd = D6T_OPT_IA_PD;
+    d6t_opt *in = d6t_bundle_unhandled(b, &na, 1, 0);
+    size_t n;
+    const uint8_t *iaid = d6t_opt_data(in, &n);
+    d6t_opt *ia = d6t_msg_add_opt(r, D6T_OPT_IA_NA);
+    d6t_opt_set_bytes(ia, D6T_IA_NA_IAID, iaid, 4);
+    ia_times(ia, D6T_IA_NA_T1, D6T_IA_NA_T2);
+    d6t_opt *a = d6t_opt_add_child(ia, D6T_OPT_IAADDR);
+    d6t_opt_set_addr6(a, D6T_IAADDR_ADDRESS, addr_na);
+    d6t_opt_set_u32(a, D6T_IAADDR_PREFERRED_LIFETIME, 3600);
+    d6t_opt_set_u32(a, D6T_IAADDR_VALID_LIFETIME, 7200);
+    d6t_opt_set_text(d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE), D6T_STATUS_CODE_STATUS_MESSAGE, "success");
+    d6t_bundle_mark_handled(b, in);
+    if (d6t_msg_find_opt(req, D6T_OPT_RAPID_COMMIT)) d6t_msg_add_opt(r, D6T_OPT_RAPID_COMMIT);
+    d6t_opt *dns = d6t_msg_add_opt(r, D6T_OPT_DNS_SERVERS);
+    d6t_opt_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns1);
+    d6t_opt_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns2);
+    d6t_opt_add_dname(d6t_msg_add_opt(r, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST, "example.com.");
+    in = d6t_bundle_unhandled(b, &pd, 1, 0);
+    iaid = d6t_opt_data(in, &n);
+    ia = d6t_msg_add_opt(r, D6T_OPT_IA_PD);
+    d6t_opt_set_bytes(ia, D6T_IA_PD_IAID, iaid, 4);
+    ia_times(ia, D6T_IA_PD_T1, D6T_IA_PD_T2);
+    d6t_opt *p = d6t_opt_add_child(ia, D6T_OPT_IAPREFIX);
+    d6t_opt_set_u32(p, D6T_IAPREFIX_PREFERRED_LIFETIME, 3600);
+    d6t_opt_set_u32(p, D6T_IAPREFIX_VALID_LIFETIME, 7200);
+    d6t_opt_set_prefix(p, D6T_IAPREFIX_PREFIX, prefix_pd, 48);
+    d6t_bundle_mark_handled(b, in);
+    d6t_bundle_set_response(b, r);
+}
+
+static size_t transaction(struct wl *w, d6t_arena *a)
+{
+    d6t_bundle *b;
+    size_t n = 0;
+    d6t_arena_reset(a);
+    if (d6t_bundle_new(a, w->msg, w->len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, NULL))
+        die("bundle", D6T_ERR_INVALID);
+    answer(b);
+    if (d6t_bundle_outgoing_next(b, w->out, sizeof w->out, &n)) die("outgoing", D6T_ERR_INVALID);
+    d6t_bundle_free(b);
+    return n;
+}
+
+static void op_txn_heap(struct wl *w) { sink += transaction(w, w->arena); }
+static void op_txn_caller(struct wl *w) { sink += transaction(w, w->txn_caller); }
+
+/* The floor for a transaction: walk the request, copy the finished answer from a template. */
+static void op_txn_floor(struct wl *w)
+{
+    sink += walk_msg(w->msg, w->len, 0);
+    memcpy(w->out, w->tmpl, w->tlen);
+    __asm__ __volatile__("" : : "r"(w->out) : "memory");
+    sink += w->out[w->tlen - 1];
+}
+
 /* ---- measurement ---- */
 
 struct result {
@@ -221,6 +307,7 @@ static double median(double *v, size_t n)
 
 #define BATCHES 15
 enum { OP_WALK, OP_MEMCPY, OP_PARSE, OP_WRITE, OP_PW, OP_PW_PRIVATE, OP_PW_CALLER, OP_COUNT };
+enum { TX_FLOOR, TX_HEAP, TX_CALLER, TX_COUNT };
 
 /* How many operations of fn fit in budget_ns. */
 static size_t calibrate(op_fn fn, struct wl *w, double budget_ns)
@@ -237,15 +324,15 @@ static size_t calibrate(op_fn fn, struct wl *w, double budget_ns)
 
 /* Batches run every operation in turn, so a burst of machine noise hits them all alike; the
  * walk ratio is the median of per-batch ratios. */
-static void measure_all(const op_fn *ops, struct wl *w, double budget_ms, struct result *res,
-                        double *ratio)
+static void measure_all(const op_fn *ops, int nops, int num, int den, struct wl *w, double budget_ms,
+                        struct result *res, double *ratio)
 {
     size_t iters[OP_COUNT], total[OP_COUNT] = { 0 }, allocs[OP_COUNT] = { 0 };
     static double ns[OP_COUNT][BATCHES];
     double ratios[BATCHES];
-    for (int k = 0; k < OP_COUNT; k++) iters[k] = calibrate(ops[k], w, budget_ms * 1e6 / BATCHES);
+    for (int k = 0; k < nops; k++) iters[k] = calibrate(ops[k], w, budget_ms * 1e6 / BATCHES);
     for (int b = 0; b < BATCHES; b++) {
-        for (int k = 0; k < OP_COUNT; k++) {
+        for (int k = 0; k < nops; k++) {
             n_allocs = 0;
             counting = 1;
             uint64_t s = now_ns();
@@ -256,32 +343,36 @@ static void measure_all(const op_fn *ops, struct wl *w, double budget_ms, struct
             total[k] += iters[k];
             ns[k][b] = (double)(e - s) / (double)iters[k];
         }
-        ratios[b] = ns[OP_PW][b] / ns[OP_WALK][b];
+        ratios[b] = ns[num][b] / ns[den][b];
     }
-    for (int k = 0; k < OP_COUNT; k++) {
+    for (int k = 0; k < nops; k++) {
         res[k].ns = median(ns[k], BATCHES);
         res[k].allocs = (double)allocs[k] / (double)total[k];
     }
     *ratio = median(ratios, BATCHES);
 }
 
-static int read_hex(const char *path, struct wl *w)
+static int read_hex(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
     FILE *f = fopen(path, "r");
     if (!f) { perror(path); return -1; }
     int c, hi = -1;
-    w->len = 0;
-    while ((c = fgetc(f)) != EOF && w->len < sizeof w->msg) {
+    *len = 0;
+    while ((c = fgetc(f)) != EOF && *len < cap) {
         int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
               : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
         if (v < 0) continue;
         if (hi < 0) hi = v;
-        else { w->msg[w->len++] = (uint8_t)(hi << 4 | v); hi = -1; }
+        else { buf[(*len)++] = (uint8_t)(hi << 4 | v); hi = -1; }
     }
     fclose(f);
+    return *len ? 0 : -1;
+}
+
+static const char *base_name(const char *path)
+{
     const char *slash = strrchr(path, '/');
-    w->name = slash ? slash + 1 : path;
-    return w->len ? 0 : -1;
+    return slash ? slash + 1 : path;
 }
 
 static int setup(struct wl *w)
@@ -319,11 +410,12 @@ static int bench_one(const char *path, double ms, int check_allocs)
     struct result r[OP_COUNT];
     double ratio;
     memset(&w, 0, sizeof w);
-    if (read_hex(path, &w) || setup(&w)) return 1;
+    w.name = base_name(path);
+    if (read_hex(path, w.msg, sizeof w.msg, &w.len) || setup(&w)) return 1;
     /* op_write needs a parsed tree that op_parse_reused does not disturb: give it its own arena */
     d6t_arena *wa = d6t_arena_new(NULL, 0);
     if (!wa || d6t_msg_parse(wa, w.msg, w.len, 0, &w.parsed, NULL)) die("parse", D6T_ERR_NOMEM);
-    measure_all(ops, &w, ms, r, &ratio);
+    measure_all(ops, OP_COUNT, OP_PW, OP_WALK, &w, ms, r, &ratio);
     d6t_arena_free(wa);
     d6t_arena_free(w.arena);
 
@@ -342,6 +434,45 @@ static int bench_one(const char *path, double ms, int check_allocs)
                     r[OP_PW_PRIVATE].allocs == 1.0 && r[OP_PW_CALLER].allocs == 0;
     printf("  allocations: reused %.2f, private %.2f, caller memory %.2f  [goal 0 / 1 / 0: %s]\n",
            r[OP_PW].allocs, r[OP_PW_PRIVATE].allocs, r[OP_PW_CALLER].allocs, allocs_ok ? "met" : "MISSED");
+    return check_allocs && !allocs_ok;
+}
+
+/* The full transaction of a relayed Solicit against walk + template copy of the same bytes. */
+static int bench_txn(const char *req, const char *tmpl, double ms, int check_allocs)
+{
+    static struct wl w;
+    static const op_fn ops[TX_COUNT] = { [TX_FLOOR] = op_txn_floor, [TX_HEAP] = op_txn_heap,
+                                         [TX_CALLER] = op_txn_caller };
+    struct result r[TX_COUNT];
+    double ratio;
+    memset(&w, 0, sizeof w);
+    w.name = base_name(req);
+    if (read_hex(req, w.msg, sizeof w.msg, &w.len) || read_hex(tmpl, w.tmpl, sizeof w.tmpl, &w.tlen)) return 1;
+    w.arena = d6t_arena_new(NULL, 0);
+    w.txn_caller = d6t_arena_new_in(w.stack_mem, sizeof w.stack_mem, NULL);
+    if (!w.arena || !w.txn_caller) die("arena", D6T_ERR_NOMEM);
+    /* the answer must be exactly the reference chain, or the timing means nothing */
+    size_t n = transaction(&w, w.arena);
+    if (n != w.tlen || memcmp(w.out, w.tmpl, n)) {
+        fprintf(stderr, "bench: the transaction's output differs from %s\n", base_name(tmpl));
+        return 1;
+    }
+    measure_all(ops, TX_COUNT, TX_HEAP, TX_FLOOR, &w, ms, r, &ratio);
+    d6t_arena_free(w.txn_caller);
+    d6t_arena_free(w.arena);
+    double floor_ns = r[TX_FLOOR].ns;
+    printf("full transaction: %s -> bundle -> Reply (IA_NA, IA_PD, DNS, ...) -> relay chain -> %zu bytes\n",
+           w.name, w.tlen);
+    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "walk + template copy (floor)", floor_ns, 1.0,
+           r[TX_FLOOR].allocs);
+    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "transaction, reused heap arena",
+           r[TX_HEAP].ns, r[TX_HEAP].ns / floor_ns, r[TX_HEAP].allocs);
+    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "transaction, caller memory",
+           r[TX_CALLER].ns, r[TX_CALLER].ns / floor_ns, r[TX_CALLER].allocs);
+    int allocs_ok = r[TX_HEAP].allocs == 0 && r[TX_CALLER].allocs == 0;
+    printf("  ratio transaction/floor = %.1f; %.0f ns per transaction [goal < 1000 ns: %s]; "
+           "allocations [goal 0: %s]\n", ratio, r[TX_HEAP].ns, r[TX_HEAP].ns < 1000 ? "met" : "MISSED",
+           allocs_ok ? "met" : "MISSED");
     return check_allocs && !allocs_ok;
 }
 
@@ -370,10 +501,15 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--quick")) ms = 5.0;
         else if (!strcmp(argv[i], "--check-allocs")) check_allocs = 1;
         else if (!strcmp(argv[i], "--ms") && i + 1 < argc) ms = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--txn") && i + 2 < argc) {
+            bad |= bench_txn(argv[i + 1], argv[i + 2], ms, check_allocs);
+            i += 2;
+            files++;
+        }
         else { bad |= bench_one(argv[i], ms, check_allocs); files++; }
     }
     if (!files) {
-        fprintf(stderr, "usage: bench [--quick] [--check-allocs] [--ms N] FILE.hex ...\n");
+        fprintf(stderr, "usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex REPLY-CHAIN.hex] FILE.hex ...\n");
         return 2;
     }
     printf("libdhcp6txn %s, median of %d interleaved batches, about %.0f ms per operation\n", d6t_version(), BATCHES, ms);

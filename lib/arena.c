@@ -1,5 +1,6 @@
 /* Arena: bump allocation over a chain of blocks; the first block also holds the arena header,
- * so a fresh arena costs one allocation and a reset one costs none.
+ * so a fresh arena costs one allocation. A reset keeps every block for reuse, so an arena that
+ * is reset per message reaches its high-water mark once and then never touches the heap.
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 #include <stdlib.h>
@@ -17,7 +18,8 @@ struct d6t_arena {
     int have_alc;
     int first_is_heap;  /* the first block (holding this header) came from alc */
     size_t first_size;
-    struct block *extra; /* later blocks, newest first */
+    struct block *extra; /* later blocks in use, newest first */
+    struct block *spare; /* blocks kept by reset for reuse */
     uint8_t *ptr, *end;  /* free room in the current block */
     uint8_t *first_start;
     size_t block_size;
@@ -77,32 +79,37 @@ d6t_arena *d6t_arena_new_in(void *buf, size_t size, const d6t_allocator *overflo
     return a;
 }
 
-static void free_extra(d6t_arena *a)
+static void free_list(d6t_arena *a, struct block *b)
 {
-    struct block *b = a->extra;
     while (b) {
         struct block *n = b->next;
         a->alc.free_fn(a->alc.ctx, b, b->size);
+        a->heap_blocks--;
         b = n;
     }
-    a->extra = NULL;
 }
 
 void d6t_arena_reset(d6t_arena *a)
 {
     if (!a) return;
-    free_extra(a);
+    /* in-use blocks join the spares; nothing goes back to the allocator */
+    while (a->extra) {
+        struct block *b = a->extra;
+        a->extra = b->next;
+        b->next = a->spare;
+        a->spare = b;
+    }
     a->ptr = a->first_start;
     /* heap arenas: first_size is the whole block; caller buffers: the room after the header */
     a->end = a->first_is_heap ? (uint8_t *)a + a->first_size : a->first_start + a->first_size;
     a->used = 0;
-    a->heap_blocks = a->first_is_heap ? 1 : 0;
 }
 
 void d6t_arena_free(d6t_arena *a)
 {
     if (!a) return;
-    free_extra(a);
+    free_list(a, a->extra);
+    free_list(a, a->spare);
     if (a->first_is_heap) a->alc.free_fn(a->alc.ctx, a, a->first_size);
 }
 
@@ -113,6 +120,18 @@ void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes)
 
 size_t d6t_arena_used(const d6t_arena *a) { return a ? a->used : 0; }
 size_t d6t_arena_heap_blocks(const d6t_arena *a) { return a ? a->heap_blocks : 0; }
+
+/* A kept block with room for 'need' bytes, unlinked from the spares; NULL if none. */
+static struct block *take_spare(d6t_arena *a, size_t need)
+{
+    for (struct block **pp = &a->spare; *pp; pp = &(*pp)->next) {
+        if ((*pp)->size < need) continue;
+        struct block *b = *pp;
+        *pp = b->next;
+        return b;
+    }
+    return NULL;
+}
 
 void *d6t_arena_alloc(d6t_arena *a, size_t size)
 {
@@ -126,15 +145,19 @@ void *d6t_arena_alloc(d6t_arena *a, size_t size)
         a->used += need;
         return p;
     }
-    if (!a->have_alc) return NULL;
-    size_t bsize = a->block_size;
-    if (need + BHDR > bsize) bsize = need + BHDR;
-    struct block *b = a->alc.alloc(a->alc.ctx, bsize);
-    if (!b) return NULL;
+    struct block *b = take_spare(a, need + BHDR);
+    if (!b) {
+        if (!a->have_alc) return NULL;
+        size_t bsize = a->block_size;
+        if (need + BHDR > bsize) bsize = need + BHDR;
+        b = a->alc.alloc(a->alc.ctx, bsize);
+        if (!b) return NULL;
+        b->size = bsize;
+        a->heap_blocks++;
+    }
     b->next = a->extra;
-    b->size = bsize;
     a->extra = b;
-    a->heap_blocks++;
+    size_t bsize = b->size;
     uint8_t *start = (uint8_t *)b + BHDR;
     a->ptr = start + need;
     a->end = (uint8_t *)b + bsize;

@@ -134,6 +134,17 @@ static d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, const stru
     if (j < 0) return D6T_ERR_WRONG_FIELD;
     const struct d6t_fielddef *f = &o->def->f[j];
     if (types && !(types & (1u << f->type))) return D6T_ERR_WRONG_FIELD;
+    /* A fixed-size field after fixed-size fields sits at a known offset; every option in a tree
+     * already has a checked layout, so no walk is needed. */
+    size_t off = 0, i = 0;
+    while (i < (size_t)j && fixed_size(&o->def->f[i])) off += fixed_size(&o->def->f[i++]);
+    if (i == (size_t)j && fixed_size(f) && off + fixed_size(f) <= o->len) {
+        *fd = f;
+        sp->off = (uint32_t)off;
+        sp->len = (uint32_t)fixed_size(f);
+        if (idx) *idx = j;
+        return D6T_OK;
+    }
     struct d6t_span spans[D6T_MAX_FIELDS];
     size_t hdr, bad;
     const char *why;
@@ -421,7 +432,11 @@ d6t_status d6t_opt_set_prefix(d6t_opt *o, d6t_key k, const uint8_t *addr, uint8_
     }
     memcpy(b + 1, addr, nb);
     /* bits past the prefix length are zero on the wire */
-    for (size_t bit = plen; bit < nb * 8; bit++) b[1 + bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+    if (plen < nb * 8) {
+        size_t full = plen / 8u;
+        b[1 + full] &= (uint8_t)(0xff00u >> (plen % 8u));
+        memset(b + 2 + full, 0, nb - full - 1);
+    }
     return splice(o, s.off, s.len, b, 1 + nb, NULL, 0);
 }
 

@@ -37,8 +37,9 @@ D6T_EXPORT d6t_arena *d6t_arena_new(const d6t_allocator *alloc, size_t block_siz
 #define D6T_ARENA_MIN_BUFFER 256
 D6T_EXPORT d6t_arena *d6t_arena_new_in(void *buf, size_t size, const d6t_allocator *overflow);
 
-/* Forget everything allocated; keeps the first block (and the caller buffer) for reuse, so a
- * reset arena serves the next message without touching the heap. */
+/* Forget everything allocated. Every block (and the caller buffer) is kept for reuse, so an
+ * arena reset per message reaches its high-water mark once and then never touches the heap;
+ * d6t_arena_set_limit() bounds that mark, d6t_arena_free() returns the memory. */
 D6T_EXPORT void d6t_arena_reset(d6t_arena *a);
 
 /* Release all blocks taken from the allocator. NULL is allowed. */
@@ -48,7 +49,7 @@ D6T_EXPORT void d6t_arena_free(d6t_arena *a);
  * input can never make the arena exceed it; allocation past it fails with D6T_ERR_NOMEM. */
 D6T_EXPORT void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes);
 
-/* Bytes handed out since creation or the last reset, and blocks taken from the allocator. */
+/* Bytes handed out since creation or the last reset, and blocks held from the allocator. */
 D6T_EXPORT size_t d6t_arena_used(const d6t_arena *a);
 D6T_EXPORT size_t d6t_arena_heap_blocks(const d6t_arena *a);
 

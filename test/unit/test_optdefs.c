@@ -25,6 +25,23 @@ START_TEST(table_sorted_and_findable)
 }
 END_TEST
 
+START_TEST(index_agrees_with_table)
+{
+    /* the code index is generated from the same rows: it must find exactly what a scan finds */
+    for (int sp = D6T_SPACE_DHCPV6; sp <= D6T_SPACE_VENDOR; sp++) {
+        for (unsigned code = 0; code <= 0xffff; code++) {
+            const d6t_optdef *want = NULL;
+            for (size_t i = 0; i < d6t_optdef_count(); i++) {
+                const d6t_optdef *d = d6t_optdef_at(i);
+                if ((int)d6t_optdef_space(d) == sp && d6t_optdef_code(d) == code) want = d;
+            }
+            ck_assert_ptr_eq(d6t_optdef_find((d6t_space)sp, (uint16_t)code), want);
+            if (code > 300 && !want) code += 97; /* sparse above the assigned range */
+        }
+    }
+}
+END_TEST
+
 START_TEST(every_key_once)
 {
     int seen[D6T_KEY_COUNT_] = { 0 };
@@ -80,6 +97,7 @@ int main(void)
     Suite *s = suite_create("optdefs");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, table_sorted_and_findable);
+    tcase_add_test(tc, index_agrees_with_table);
     tcase_add_test(tc, every_key_once);
     tcase_add_test(tc, names_and_status);
     suite_add_tcase(s, tc);
