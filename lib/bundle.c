@@ -162,22 +162,6 @@ size_t d6t_bundle_incoming_relay_count(const d6t_bundle *b) { return b ? b->nrel
 d6t_msg *d6t_bundle_incoming_relay(const d6t_bundle *b, size_t i) { return b && i < b->nrelays ? b->relays[i] : NULL; }
 d6t_arena *d6t_bundle_arena(const d6t_bundle *b) { return b ? b->arena : NULL; }
 
-static int is_zero(const uint8_t a[16])
-{
-    for (int i = 0; i < 16; i++)
-        if (a[i]) return 0;
-    return 1;
-}
-
-static int is_loopback(const uint8_t a[16])
-{
-    for (int i = 0; i < 15; i++)
-        if (a[i]) return 0;
-    return a[15] == 1;
-}
-
-static int is_link_local(const uint8_t a[16]) { return a[0] == 0xfe && (a[1] & 0xc0) == 0x80; }
-
 d6t_status d6t_bundle_link_address(const d6t_bundle *b, uint8_t addr[16])
 {
     if (!b || !addr) return D6T_ERR_INVALID_ARG;
@@ -189,7 +173,7 @@ d6t_status d6t_bundle_link_address(const d6t_bundle *b, uint8_t addr[16])
     for (size_t i = 0; i < b->nrelays; i++) {
         const uint8_t *l = b->relays[i]->link;
         /* LDRAs (RFC 6221) leave it unspecified; loopback and link-local name no link */
-        if (!is_zero(l) && !is_loopback(l) && !is_link_local(l)) {
+        if (!d6t__addr_unspecified(l) && !d6t__addr_loopback(l) && !d6t__addr_link_local(l)) {
             memcpy(addr, l, 16);
             return D6T_OK;
         }
@@ -201,7 +185,7 @@ d6t_status d6t_bundle_link_address(const d6t_bundle *b, uint8_t addr[16])
 size_t d6t_bundle_relay_count(const d6t_bundle *b)
 {
     size_t n = 0;
-    for (size_t i = 0; b && i < b->nrelays; i++) n += !is_zero(b->relays[i]->link);
+    for (size_t i = 0; b && i < b->nrelays; i++) n += !d6t__addr_unspecified(b->relays[i]->link);
     return n;
 }
 
@@ -209,7 +193,7 @@ d6t_status d6t_bundle_relay(const d6t_bundle *b, size_t i, uint8_t addr[16])
 {
     if (!b || !addr) return D6T_ERR_INVALID_ARG;
     for (size_t k = 0; k < b->nrelays; k++) {
-        if (is_zero(b->relays[k]->link)) continue;
+        if (d6t__addr_unspecified(b->relays[k]->link)) continue;
         if (i-- == 0) {
             memcpy(addr, b->relays[k]->link, 16);
             return D6T_OK;
@@ -379,7 +363,7 @@ static void type_word(struct d6t_out *o, uint8_t type)
 
 static void link_word(struct d6t_out *o, const uint8_t *l)
 {
-    if (is_zero(l)) d6t__out_str(o, "LDRA");
+    if (d6t__addr_unspecified(l)) d6t__out_str(o, "LDRA");
     else d6t__out_addr6(o, l);
 }
 

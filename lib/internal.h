@@ -96,6 +96,22 @@ static inline void d6t__put32(uint8_t *p, uint32_t v)
     p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
 }
 
+/* IPv6 address classes (RFC 4291) used by validation and the bundle. */
+static inline int d6t__addr_unspecified(const uint8_t a[16])
+{
+    for (int i = 0; i < 16; i++)
+        if (a[i]) return 0;
+    return 1;
+}
+static inline int d6t__addr_loopback(const uint8_t a[16])
+{
+    for (int i = 0; i < 15; i++)
+        if (a[i]) return 0;
+    return a[15] == 1;
+}
+static inline int d6t__addr_link_local(const uint8_t a[16]) { return a[0] == 0xfe && (a[1] & 0xc0) == 0x80; }
+static inline int d6t__addr_multicast(const uint8_t a[16]) { return a[0] == 0xff; }
+
 /* Parsing context: the whole input buffer, for absolute error offsets. */
 struct d6t_parse_ctx {
     d6t_arena *arena;

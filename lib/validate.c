@@ -154,30 +154,15 @@ static void fmt_addr(char out[48], const uint8_t a[16])
 
 /* ---------------------------------------------------------------- small predicates */
 
-static int is_unspec(const uint8_t a[16])
-{
-    for (int i = 0; i < 16; i++)
-        if (a[i]) return 0;
-    return 1;
-}
-static int is_loopback(const uint8_t a[16])
-{
-    for (int i = 0; i < 15; i++)
-        if (a[i]) return 0;
-    return a[15] == 1;
-}
-static int is_mcast(const uint8_t a[16]) { return a[0] == 0xff; }
-static int is_linklocal(const uint8_t a[16]) { return a[0] == 0xfe && (a[1] & 0xc0) == 0x80; }
-
 enum { A_UNSPEC = 1, A_LOOP = 2, A_MCAST = 4, A_LL = 8 };
 
 /* The class name when 'a' is in one of the classes in 'bad', else NULL. */
 static const char *bad_class(const uint8_t a[16], unsigned bad)
 {
-    if ((bad & A_UNSPEC) && is_unspec(a)) return "unspecified";
-    if ((bad & A_LOOP) && is_loopback(a)) return "loopback";
-    if ((bad & A_MCAST) && is_mcast(a)) return "multicast";
-    if ((bad & A_LL) && is_linklocal(a)) return "link-local";
+    if ((bad & A_UNSPEC) && d6t__addr_unspecified(a)) return "unspecified";
+    if ((bad & A_LOOP) && d6t__addr_loopback(a)) return "loopback";
+    if ((bad & A_MCAST) && d6t__addr_multicast(a)) return "multicast";
+    if ((bad & A_LL) && d6t__addr_link_local(a)) return "link-local";
     return NULL;
 }
 
@@ -402,9 +387,9 @@ static void r_iaprefix(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
     if (len > 128) { report(v, D6T_V_VALUE, "prefix length %u > 128", len); return; }
     /* a hint such as ::/56 is fine; a prefix inside ff00::/8 or fe80::/10, or ::1/128, is not */
     const char *c = NULL;
-    if (len >= 8 && is_mcast(a)) c = "multicast";
-    else if (len >= 10 && is_linklocal(a)) c = "link-local";
-    else if (len == 128 && is_loopback(a)) c = "loopback";
+    if (len >= 8 && d6t__addr_multicast(a)) c = "multicast";
+    else if (len >= 10 && d6t__addr_link_local(a)) c = "link-local";
+    else if (len == 128 && d6t__addr_loopback(a)) c = "loopback";
     if (c) {
         char t[48];
         fmt_addr(t, a);
@@ -592,7 +577,7 @@ static void r_ntp_mc(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
     (void)p;
     uint8_t a[16];
     char t[48];
-    if (!d6t_opt_get_addr6(o, D6T_NTP_MC_ADDR_ADDRESS, a) && !is_mcast(a)) {
+    if (!d6t_opt_get_addr6(o, D6T_NTP_MC_ADDR_ADDRESS, a) && !d6t__addr_multicast(a)) {
         fmt_addr(t, a);
         report(v, D6T_V_VALUE, "NTP multicast address %s is not multicast", t);
     }
