@@ -75,6 +75,19 @@ def wrap_msg(ptr, fallback_arena=None):
     return w
 
 
+def nested(holder, ptr):
+    """The wrapper of message 'ptr' inside 'holder', kept by the holder so that it (and the
+    option wrappers it handed out) stays the same object."""
+    if ptr == ffi.NULL:
+        return None
+    cached = holder.__dict__.get('_nested')
+    if cached is not None and cached._ptr == ptr:
+        return cached
+    w = wrap_msg(ptr, holder._arena)
+    holder.__dict__['_nested'] = w
+    return w
+
+
 def _children(node):
     """C pointers of the direct sub-options of a message or option wrapper."""
     ptrs = []
@@ -114,6 +127,8 @@ def _adopt(container, item):
     if new == ffi.NULL:
         raise Error(lib.D6T_ERR_INVALID_ARG,
                     what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
+    if container._kids is None:
+        OptionList(container)._items()  # the wrappers handed out so far stay the ones in the list
     dest, src = container._arena, item._arena
     if item._has_msgs:
         _share_messages(item._ptr, new, dest, src)
@@ -308,6 +323,7 @@ class Option(_Node):
         values = _arguments(type(self), self._args, args, kwargs)
         arena = _nursery()
         self._bind(_standalone_option(arena, self.option_space, self.option_type), arena, True)
+        self._kids = []
         for k in self._args:
             v = values.get(k)
             if v is not None:
@@ -434,13 +450,14 @@ class _NestedMessage:
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
-        return wrap_msg(lib.d6t_opt_msg(obj._ptr), obj._arena)
+        return nested(obj, lib.d6t_opt_msg(obj._ptr))
 
     def __set__(self, obj, msg):
         if not isinstance(msg, Message):
             raise TypeError('a relayed message must be a Message')
         check(lib.d6t_opt_set_msg(obj._ptr, msg._ptr))
         obj._arena.hold(msg._arena)
+        obj.__dict__["_nested"] = msg
 
 
 class _VendorOptions:
@@ -558,6 +575,7 @@ class Message(_Node):
         if ptr == ffi.NULL:
             raise MemoryError
         self._bind(ptr, arena, True)
+        self._kids = []
         _core.register(ptr, self)
 
     @classmethod
@@ -709,7 +727,7 @@ class RelayServerMessage(Message):
 
     @property
     def relayed_message(self):
-        return wrap_msg(lib.d6t_msg_relayed(self._ptr), self._arena)
+        return nested(self, lib.d6t_msg_relayed(self._ptr))
 
     @relayed_message.setter
     def relayed_message(self, msg):
@@ -726,6 +744,7 @@ class RelayServerMessage(Message):
         else:
             check(lib.d6t_opt_set_msg(opt, msg._ptr))
         self._arena.hold(msg._arena)
+        self.__dict__['_nested'] = msg
 
     @property
     def inner_message(self):

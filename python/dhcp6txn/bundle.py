@@ -132,24 +132,28 @@ class TransactionBundle:
         self._outgoing = None
         self._extra_handled = []
         self.handler_data = {}
-        if self._b != ffi.NULL and lib.d6t_bundle_request(self._b) == ffi.NULL:
+        # held here so that they, and the option wrappers they hand out, stay the same objects
+        b = self._b
+        self._incoming = wrap_msg(lib.d6t_bundle_incoming(b), arena)
+        self._request = wrap_msg(lib.d6t_bundle_request(b), arena)
+        self._relays_in = [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), arena)
+                           for i in range(lib.d6t_bundle_incoming_relay_count(b))]
+        if self._request is None:
             reason = lib.d6t_bundle_no_request_reason(self._b)
             logger.warning('%s', ffi.string(reason).decode() if reason != ffi.NULL else 'no request')
 
     # ---- the incoming side
     @property
     def incoming_message(self):
-        return wrap_msg(lib.d6t_bundle_incoming(self._b), self._arena)
+        return self._incoming
 
     @property
     def request(self):
-        return wrap_msg(lib.d6t_bundle_request(self._b), self._arena)
+        return self._request
 
     @property
     def incoming_relay_messages(self):
-        b = self._b
-        return [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), self._arena)
-                for i in range(lib.d6t_bundle_incoming_relay_count(b))]
+        return list(self._relays_in)
 
     @property
     def received_over_multicast(self):
@@ -292,7 +296,7 @@ class TransactionBundle:
         return self._outgoing_gen()
 
     def _outgoing_gen(self):
-        if self.incoming_relay_messages and not self._outgoing:
+        if self._relays_in and not self._outgoing:
             self.create_outgoing_relay_messages()
         for response in self._responses:
             if not response.from_server_to_client:
@@ -314,7 +318,7 @@ class TransactionBundle:
         if not first.from_server_to_client:
             logger.error('A server should not send %s to a client', type(first).__name__)
             return None
-        if self.incoming_relay_messages and not self._outgoing:
+        if self._relays_in and not self._outgoing:
             self.create_outgoing_relay_messages()
         if self._outgoing:
             self._outgoing[0].relayed_message = first

@@ -1,0 +1,167 @@
+"""TransactionBundle and MessagesList: every dhcpkit attribute and method.
+SPDX-License-Identifier: BSD-2-Clause"""
+from ipaddress import IPv6Address
+
+import pytest
+
+import dhcp6txn
+from bench_transaction import transaction
+from dhcp6txn.ipv6.extensions.prefix_delegation import IAPDOption
+from dhcp6txn.ipv6.messages import (AdvertiseMessage, Message, RelayForwardMessage, RelayReplyMessage,
+                                    ReplyMessage, SolicitMessage)
+from dhcp6txn.ipv6.options import (ClientIdOption, IANAOption, InterfaceIdOption, RelayMessageOption,
+                                   StatusCodeOption)
+from dhcp6txn.ipv6.server.transaction_bundle import MessagesList, TransactionBundle
+
+
+def test_full_transaction_gives_w3r(w1, w3r):
+    assert transaction(w1) == w3r
+
+
+def test_incoming_side(w1):
+    b = TransactionBundle(w1, received_over_multicast=True, marks=['one', ' two '])
+    assert isinstance(b.incoming_message, RelayForwardMessage) and bytes(b.incoming_message) == w1
+    assert isinstance(b.request, SolicitMessage) and b.request is b.incoming_message.inner_message
+    relays = b.incoming_relay_messages
+    assert [r.hop_count for r in relays] == [0, 1]  # closest to the client first
+    assert relays[1] is b.incoming_message
+    assert b.received_over_multicast is True and b.received_over_tcp is False
+    assert b.link_address == IPv6Address('2001:db8:ffff:1::1')
+    assert b.relays == [IPv6Address('2001:db8:ffff:1::1')]  # the LDRA's :: is left out
+    assert set(b.marks) == {'one', 'two'} and 'two' in b.marks and 'three' not in b.marks
+    b.add_mark('  three ')
+    assert 'three' in b.marks and list(b.marks) == ['one', 'two', 'three']
+    b.marks.add('four')
+    assert len(b.marks) == 4
+    assert str(b) == ("Solicit from 000300013431c43cb2f1 at fe80::3631:c4ff:fe3c:b2f1 via LDRA -> "
+                      "2001:db8:ffff:1::1 with marks 'one', 'two', 'three', 'four'")
+
+
+def test_bundle_from_message_object(w2):
+    msg = Message.parse(w2)[1]
+    b = TransactionBundle(msg, False)
+    assert b.request is msg and b.incoming_message is msg
+    assert b.incoming_relay_messages == [] and b.link_address == IPv6Address('::') and b.relays == []
+    assert str(b) == 'Solicit from 000300013431c43cb2f1'
+
+
+def test_policy_flags(w2):
+    b = TransactionBundle(w2, False)
+    assert b.allow_rapid_commit is False and b.allow_unicast is False
+    b.allow_unicast = True
+    assert b.allow_unicast is True
+    with pytest.raises(dhcp6txn.Error):
+        b.allow_unicast = False  # only on
+    b2 = TransactionBundle(w2, False, allow_rapid_commit=True)
+    assert b2.allow_rapid_commit is True
+    b2.allow_rapid_commit = False
+    assert b2.allow_rapid_commit is False
+    with pytest.raises(dhcp6txn.Error):
+        b2.allow_rapid_commit = True  # only off
+
+
+def test_handled_options_and_handler_data(w1):
+    b = TransactionBundle(w1, False)
+    ia_na, ia_pd = b.request.get_option_of_type(IANAOption), b.request.get_option_of_type(IAPDOption)
+    assert b.get_unhandled_options(IANAOption) == [ia_na]
+    assert b.get_unhandled_options((IANAOption, IAPDOption)) == [ia_na, ia_pd]
+    assert b.handled_options == []
+    b.mark_handled(ia_na)
+    b.mark_handled(ia_na)
+    assert b.handled_options == [ia_na] and b.handled_options[0] is ia_na
+    assert b.get_unhandled_options((IANAOption, IAPDOption)) == [ia_pd]
+    foreign = StatusCodeOption(0, 'x')  # not a request option: remembered all the same
+    b.mark_handled(foreign)
+    assert b.handled_options[-1] is foreign
+    b.handler_data['h'] = 42
+    assert b.handler_data == {'h': 42}
+
+
+def test_responses_and_outgoing(w1):
+    b = TransactionBundle(w1, False)
+    assert b.response is None and not b.responses and b.outgoing_message is None
+    assert b.outgoing_relay_messages is None
+    reply = ReplyMessage(b.request.transaction_id)
+    b.response = reply
+    assert b.response is reply and b.responses[0] is reply and bool(b.responses)
+    b.create_outgoing_relay_messages()
+    out = b.outgoing_relay_messages
+    assert [type(m) for m in out] == [RelayReplyMessage, RelayReplyMessage]
+    assert out[0].relayed_message is reply and out[1].relayed_message is out[0]
+    assert [m.get_option_of_type(InterfaceIdOption).interface_id for m in out] == [
+        b'olt1 eth 1/1/5:100', b'Gi0/0/0']  # echoed at every level
+    top = b.outgoing_message
+    assert top is out[-1] and top.inner_message is reply
+    # later changes to the response show in the outgoing bytes
+    reply.options.append(StatusCodeOption(0, 'ok'))
+    assert bytes(b.outgoing_message).endswith(bytes(reply))
+    b.response = None
+    assert b.response is None and b.outgoing_message is None
+
+
+def test_messages_list_is_lazy(w1):
+    produced = []
+
+    def more():
+        for i in range(3):
+            produced.append(i)
+            yield ReplyMessage(bytes([0, 0, i]))
+    first = ReplyMessage(b'\x00\x00\x09')
+    ml = MessagesList(first, more())
+    assert ml[0] is first and bool(ml) and produced == []
+    with pytest.raises(IndexError):
+        ml[1]
+    second = AdvertiseMessage(b'\x00\x00\x08')
+    ml[0] = second
+    assert ml[0] is second
+    b = TransactionBundle(w1, False)
+    b.responses = ml
+    it = b.outgoing_messages
+    assert produced == []
+    first_out = next(it)
+    assert first_out.inner_message is second and produced == []
+    rest = [m.inner_message.transaction_id for m in it]
+    assert rest == [b'\x00\x00\x00', b'\x00\x00\x01', b'\x00\x00\x02'] and produced == [0, 1, 2]
+    assert not MessagesList() and list(MessagesList()) == []
+    with pytest.raises(IndexError):
+        MessagesList()[0]
+
+
+def test_wrong_direction_response_is_not_sent(w2):
+    b = TransactionBundle(w2, False)
+    b.response = SolicitMessage(b'\x00\x00\x01')
+    assert b.outgoing_message is None and list(b.outgoing_messages) == []
+
+
+def test_no_request_and_tcp_rules(w1, w2):
+    b = TransactionBundle(bytes(ReplyMessage(b'\x00\x00\x01')), False)
+    assert b.request is None and b.get_unhandled_options(IANAOption) == []
+    with pytest.raises(dhcp6txn.TCPRelayedError) as e:
+        TransactionBundle(w1, False, received_over_tcp=True)
+    assert isinstance(e.value, ValueError) and e.value.status_name == 'D6T_ERR_TCP_RELAYED'
+    # dhcpkit's convention: one relay-forward stands for the TCP connection
+    sol = Message.parse(w2)[1]
+    conn = RelayForwardMessage(0, IPv6Address('::'), IPv6Address('2001:db8::99'),
+                               options=[RelayMessageOption(sol)])
+    t = TransactionBundle(conn, False, received_over_tcp=True)
+    assert t.received_over_tcp and t.link_address == IPv6Address('2001:db8::99')
+    t.response = ReplyMessage(sol.transaction_id)
+    data = list(t.outgoing_datagrams())
+    assert len(data) == 1 and int.from_bytes(data[0][:2], 'big') == len(data[0]) - 2
+    peer = TransactionBundle(w2, False, received_over_tcp=True, tcp_peer='2001:db8::7')
+    assert peer.link_address == IPv6Address('2001:db8::7')
+
+
+def test_parse_error_from_bundle():
+    with pytest.raises(dhcp6txn.ParseError) as e:
+        TransactionBundle(b'\x0c\x00', False)
+    assert e.value.status_name == 'D6T_ERR_TRUNCATED' and e.value.offset == 0
+
+
+def test_destination(w1, w2):
+    b = TransactionBundle(w2, False)
+    b.set_source('fe80::1', 546)
+    assert b.destination() == (IPv6Address('fe80::1'), 546)
+    r = TransactionBundle(w1, False)
+    addr, port = r.destination()
+    assert port == 547
