@@ -8,7 +8,6 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #include <dhcp6txn.h>
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,9 +198,11 @@ static void handle(const uint8_t *wire, size_t len, int n)
     uint16_t port;
     int sent_ok = 0;
     while (d6t_bundle_outgoing_next(b, out, sizeof out, &olen) == D6T_OK) {
-        char addr[INET6_ADDRSTRLEN] = "?";
-        if (d6t_bundle_destination(b, to, &port) == D6T_OK) inet_ntop(AF_INET6, to, addr, sizeof addr);
-        printf("    outgoing: %zu bytes to [%s]:%u\n", olen, addr, port);
+        /* a server would say where the datagram came from (d6t_bundle_set_source_address);
+         * these requests come from files, so only the port is known */
+        port = 0;
+        d6t_bundle_destination(b, to, &port);
+        printf("    outgoing: %zu bytes, back to the relay agent it came from, UDP port %u\n", olen, port);
         d6t_msg *sent;
         if (d6t_msg_parse(d6t_bundle_arena(b), out, olen, 0, &sent, NULL) == D6T_OK) {
             print_tree(sent, "      ");

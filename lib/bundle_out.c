@@ -206,20 +206,16 @@ d6t_status d6t_bundle_destination(const d6t_bundle *b, uint8_t addr[16], uint16_
     if (!b || !addr || !port) return D6T_ERR_INVALID_ARG;
     if (b->flags & D6T_BUNDLE_TCP) return D6T_ERR_WRONG_KIND; /* answers go back on the connection */
     if (b->nrelays) {
-        const d6t_msg *outer = b->relays[b->nrelays - 1];
-        memcpy(addr, outer->peer, 16);
-        if (d6t_msg_find_opt(outer, D6T_OPT_RELAY_SOURCE_PORT)) {
-            /* RFC 8357: answer to the port the relay sent from */
-            if (!b->have_src_port) return D6T_ERR_NOT_FOUND;
-            *port = b->src_port;
-        } else {
-            *port = DHCP6_SERVER_PORT;
-        }
-        return D6T_OK;
+        /* RFC 9915 19.3: the Relay-reply goes back to the relay agent the Relay-forward came
+         * from (the datagram's source), on 547 unless it said otherwise (RFC 8357) */
+        if (!d6t_msg_find_opt(b->relays[b->nrelays - 1], D6T_OPT_RELAY_SOURCE_PORT)) *port = DHCP6_SERVER_PORT;
+        else if (b->have_src_port) *port = b->src_port;
+        else return D6T_ERR_NOT_FOUND;
+    } else {
+        *port = DHCP6_CLIENT_PORT;
     }
     if (!b->have_src_addr) return D6T_ERR_NOT_FOUND;
     memcpy(addr, b->src_addr, 16);
-    *port = DHCP6_CLIENT_PORT;
     return D6T_OK;
 }
 

@@ -153,10 +153,13 @@ D6T_EXPORT void d6t_bundle_outgoing_rewind(d6t_bundle *b);
  * generator: D6T_ERR_NOT_FOUND when the first response is missing or not server->client. */
 D6T_EXPORT d6t_status d6t_bundle_outgoing_message(d6t_bundle *b, uint8_t *buf, size_t cap, size_t *len);
 
-/* Where to send the outgoing datagrams: relayed, the outermost relay's peer address on port 547
- * (or the UDP source port of the received datagram when that relay sent a Relay Source Port
- * option, RFC 8357 - give it with d6t_bundle_set_source_port); unrelayed, the client's address
- * (given with d6t_bundle_set_source_address, else NOT_FOUND) on port 546. */
+/* Where to send the outgoing datagrams: back to the source address of the received datagram
+ * (the relay agent that sent the outermost Relay-forward, RFC 9915 19.3, or the client itself),
+ * on port 547 to a relay - or the datagram's UDP source port when that relay sent a Relay Source
+ * Port option (RFC 8357) - and 546 to a client. The host gives the datagram's source with
+ * d6t_bundle_set_source_address / _set_source_port; without them: D6T_ERR_NOT_FOUND (*port is
+ * still set when it is known). Not the outermost relay's peer-address: that is the relay's own
+ * downstream neighbour. */
 D6T_EXPORT void d6t_bundle_set_source_port(d6t_bundle *b, uint16_t port);
 D6T_EXPORT void d6t_bundle_set_source_address(d6t_bundle *b, const uint8_t addr[16]);
 D6T_EXPORT d6t_status d6t_bundle_destination(const d6t_bundle *b, uint8_t addr[16], uint16_t *port);

@@ -302,12 +302,17 @@ START_TEST(relay_reply_equals_reference)
     /* single accessor gives the same bytes */
     ck_assert_int_eq(d6t_bundle_outgoing_message(b, out, sizeof out, &n), D6T_OK);
     ck_assert_int_eq(memcmp(out, ref, rn), 0);
-    /* where to: the outer relay's peer on 547, leaving through the outer relay's Interface-ID */
-    uint8_t to[16];
-    uint16_t port;
+    /* where to: the relay agent the datagram came from, on 547 - not the outer relay's
+     * peer-address, which is the client here */
+    uint8_t to[16], relay_agent[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 1, [15] = 1 };
+    uint16_t port = 0;
+    ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_ERR_NOT_FOUND);
+    ck_assert_uint_eq(port, 547);
+    d6t_bundle_set_source_address(b, relay_agent);
+    d6t_bundle_set_source_port(b, 547);
     ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_OK);
     ck_assert_uint_eq(port, 547);
-    ck_assert_uint_eq(to[0], 0xfe);
+    ck_assert_int_eq(memcmp(to, relay_agent, 16), 0);
     const uint8_t *iid;
     size_t il;
     ck_assert_int_eq(d6t_bundle_interface_id(b, &iid, &il), D6T_OK);
@@ -451,12 +456,14 @@ START_TEST(echo_request_and_source_port)
     x = d6t_opt_next(x);
     ck_assert_uint_eq(d6t_opt_code(x), D6T_OPT_RELAY_MSG); /* not Subscriber-ID: not asked for */
     ck_assert_ptr_null(d6t_opt_next(x));
-    uint8_t to[16];
+    uint8_t to[16], relay_agent[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
     uint16_t port;
-    ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_ERR_NOT_FOUND);
+    d6t_bundle_set_source_address(b, relay_agent);
+    ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_ERR_NOT_FOUND); /* port unknown */
     d6t_bundle_set_source_port(b, 10547);
     ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_OK);
     ck_assert_uint_eq(port, 10547);
+    ck_assert_int_eq(memcmp(to, relay_agent, 16), 0);
     d6t_bundle_free(b);
     free(r);
     /* unrelayed: back to the client on 546 once the host says where it came from */

@@ -163,5 +163,7 @@ def test_destination(w1, w2):
     b.set_source('fe80::1', 546)
     assert b.destination() == (IPv6Address('fe80::1'), 546)
     r = TransactionBundle(w1, False)
+    # a Relay-reply goes back to the relay agent the datagram came from (RFC 9915 19.3)
+    r.set_source('2001:db8:ffff:1::1')
     addr, port = r.destination()
-    assert port == 547
+    assert (addr, port) == (IPv6Address('2001:db8:ffff:1::1'), 547)
