@@ -1,0 +1,518 @@
+#!/usr/bin/python3
+"""Interop tests of dhcp6txn-server against real DHCPv6 clients and relays in network namespaces.
+
+Each run builds its own namespaces and veth links (2001:db8::/32 and link-local addresses only,
+nothing is routed out), starts the server, the relays and one client, and asserts that the client
+really configured what the server's configuration says, that Renew and Release reach the server,
+and that tshark decodes every datagram the server sent without a malformed or error mark.
+
+  interop.py --server PATH --client dhclient|dhcpcd|wide --path direct|dhcrelay|wide|2relays
+  interop.py --server PATH --perfdhcp
+
+The four modes (na, pd, both, info) of one client x path run in parallel, each in its own
+namespaces. Exit status 77 (meson: skipped) when not root or a peer program is missing.
+Every process is stopped by PID, every wait is bounded, namespaces are removed even on failure.
+"""
+import argparse, atexit, ipaddress, os, re, shutil, signal, subprocess, sys, tempfile, threading, time
+
+SKIP = 77
+TAG = "d6t%d" % (os.getpid() % 100000)
+NAMESPACES = set()
+NS_LOCK = threading.Lock()
+
+PEERS = {"dhclient": ["dhclient", "/sbin/dhclient-script"], "dhcpcd": ["dhcpcd"], "wide": ["dhcp6c"],
+         "relay-dhcrelay": ["dhcrelay"], "relay-wide": ["dhcp6relay"], "tshark": ["tshark", "dumpcap"],
+         "perfdhcp": ["perfdhcp"]}
+
+# What the server's configuration says; the clients must end up with exactly this.
+DNS = ["2001:db8::53", "2001:db8::54"]
+DOMAINS = ["lab.example.com", "example.com"]
+WIDE_TIMES = tuple(int(x) for x in os.environ.get("D6T_WIDE_TIMES", "2,30,40,50").split(","))
+SUBNETS = {"direct": ("2001:db8:2::/64", "2001:db8:2::1000", "2001:db8:2::1fff", "2001:db8:200::/40"),
+           "relayed": ("2001:db8:1::/64", "2001:db8:1::1000", "2001:db8:1::1fff", "2001:db8:100::/40")}
+
+
+def which(prog):
+    return prog if os.path.isabs(prog) and os.access(prog, os.X_OK) else shutil.which(prog, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+
+
+def require(*groups):
+    if os.geteuid() != 0:
+        print("SKIP: interop tests need root (network namespaces); run them as root, e.g. in CI")
+        sys.exit(SKIP)
+    for g in ("ip",) + groups:
+        for prog in PEERS.get(g, [g]):
+            if not which(prog):
+                print("SKIP: %s not installed (%s); see docs/SERVER.md for the Debian packages" % (prog, g))
+                sys.exit(SKIP)
+
+
+def cleanup_all():
+    with NS_LOCK:
+        names = list(NAMESPACES)
+    for ns in names:
+        subprocess.run(["ip", "netns", "pids", ns], capture_output=True)
+        pids = subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True).stdout.split()
+        for p in pids:
+            try:
+                os.kill(int(p), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+        with NS_LOCK:
+            NAMESPACES.discard(ns)
+
+
+def wait_for(pred, timeout, step=0.1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = pred()
+        if v:
+            return v
+        time.sleep(step)
+    return pred()
+
+
+class Failure(Exception):
+    pass
+
+
+class Lab:
+    """One set of namespaces: cli [c0] - rel1 [r1d|r1u] - rel2 [r2d|r2u] - srv, as the path needs."""
+
+    def __init__(self, name, path, tmp, server):
+        self.name, self.path, self.tmp, self.server = name, path, tmp, server
+        self.procs = []
+        self.notes = []
+        self.ns = {k: "%s-%s-%s" % (TAG, name, k) for k in ("cli", "rel1", "rel2", "srv")}
+        self.used = ["cli", "srv"] + (["rel1"] if path != "direct" else []) + (["rel2"] if path == "2relays" else [])
+        self.kind = "direct" if path == "direct" else "relayed"
+
+    def run(self, ns, cmd, timeout=15, check=True):
+        r = subprocess.run(["ip", "netns", "exec", self.ns[ns], "sh", "-c", cmd], capture_output=True, text=True,
+                           timeout=timeout)
+        if check and r.returncode:
+            raise Failure("[%s] %s: exit %d: %s" % (ns, cmd, r.returncode, r.stderr.strip()))
+        return r.stdout
+
+    def spawn(self, ns, cmd, logname):
+        log = open(os.path.join(self.tmp, logname), "w")
+        # 'ip netns exec' gives the command a private mount namespace: the bind mounts below
+        # (resolv.conf, client state directories) never touch the host.
+        p = subprocess.Popen(["ip", "netns", "exec", self.ns[ns], "sh", "-c", cmd], stdout=log, stderr=subprocess.STDOUT,
+                             stdin=subprocess.DEVNULL)
+        self.procs.append((p, logname))
+        return p
+
+    def log(self, logname):
+        try:
+            with open(os.path.join(self.tmp, logname), errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def link(self, a, ia, b, ib, mac=None):
+        cmd = ["ip", "link", "add", ia, "netns", self.ns[a]]
+        if mac:
+            cmd += ["address", mac]
+        subprocess.run(cmd + ["type", "veth", "peer", "name", ib, "netns", self.ns[b]], check=True, capture_output=True)
+
+    def setup(self):
+        for k in self.used:
+            with NS_LOCK:
+                NAMESPACES.add(self.ns[k])
+            subprocess.run(["ip", "netns", "add", self.ns[k]], check=True, capture_output=True)
+            # no duplicate address detection delays; no router advertisements anywhere
+            self.run(k, "sysctl -qw net.ipv6.conf.default.accept_dad=0 net.ipv6.conf.all.accept_dad=0 "
+                        "net.ipv6.conf.default.accept_ra=0 net.ipv6.conf.all.accept_ra=0; ip link set lo up")
+        if self.path == "direct":
+            self.link("cli", "c0", "srv", "s1", "02:00:00:00:02:02")
+            self.run("srv", "ip -6 addr add 2001:db8:2::1/64 dev s1 nodad && ip link set s1 up")
+        else:
+            self.link("cli", "c0", "rel1", "r1d", "02:00:00:00:01:01")
+            self.run("rel1", "ip -6 addr add 2001:db8:1::1/64 dev r1d nodad && ip link set r1d up")
+            if self.path == "2relays":
+                self.link("rel1", "r1u", "rel2", "r2d")
+                self.link("rel2", "r2u", "srv", "s0")
+                self.run("rel1", "ip -6 addr add 2001:db8:12::1/64 dev r1u nodad && ip link set r1u up")
+                self.run("rel2", "ip -6 addr add 2001:db8:12::2/64 dev r2d nodad && ip link set r2d up && "
+                                 "ip -6 addr add 2001:db8:23::2/64 dev r2u nodad && ip link set r2u up && "
+                                 "sysctl -qw net.ipv6.conf.all.forwarding=1")
+                self.run("srv", "ip -6 addr add 2001:db8:23::3/64 dev s0 nodad && ip link set s0 up")
+            else:
+                self.link("rel1", "r1u", "srv", "s0")
+                self.run("rel1", "ip -6 addr add 2001:db8:12::1/64 dev r1u nodad && ip link set r1u up")
+                self.run("srv", "ip -6 addr add 2001:db8:12::3/64 dev s0 nodad && ip link set s0 up")
+            self.run("rel1", "sysctl -qw net.ipv6.conf.all.forwarding=1")
+        self.run("cli", "ip link set c0 up")
+        # link-local addresses come up with the links; wait until they are usable
+        for k, dev in (("cli", "c0"),) + ((("srv", "s1"),) if self.path == "direct" else ()):
+            if not wait_for(lambda: "fe80" in self.run(k, "ip -6 addr show dev %s" % dev), 5):
+                raise Failure("no link-local address on %s" % dev)
+
+    def start_capture(self):
+        ifs = "-i s1" if self.path == "direct" else "-i s0"
+        self.pcap = os.path.join(self.tmp, "server.pcap")
+        self.spawn("srv", "exec dumpcap -q %s -f 'udp port 546 or udp port 547' -w %s" % (ifs, self.pcap), "dumpcap.log")
+        if not wait_for(lambda: os.path.exists(self.pcap) and os.path.getsize(self.pcap) > 0, 10):
+            raise Failure("dumpcap did not start: " + self.log("dumpcap.log"))
+        time.sleep(0.3)
+
+    def start_server(self, extra="", lifetimes=(2, 4, 30, 40)):
+        iface = "s1" if self.path == "direct" else "s0"
+        conf = os.path.join(self.tmp, "server.conf")
+        with open(conf, "w") as f:
+            f.write("interface %s\nt1 %d\nt2 %d\npreferred-lifetime %d\nvalid-lifetime %d\n" % ((iface,) + lifetimes))
+            f.write("dns-servers %s\ndomain-search %s\n" % (" ".join(DNS), " ".join(DOMAINS)))
+            f.write("lease-file %s/server.leases\nstate-file %s/server.state\n%s" % (self.tmp, self.tmp, extra))
+            for kind, (net, lo, hi, pd) in SUBNETS.items():
+                f.write("subnet %s%s\n  pool %s %s\n  pd-pool %s 56\n" % (net, " interface s1" if kind == "direct" and self.path == "direct" else "", lo, hi, pd))
+        self.server_proc = self.spawn("srv", "exec %s -c %s" % (self.server, conf), "server.log")
+        if not wait_for(lambda: "ready\n" in self.log("server.log") or self.server_proc.poll() is not None, 10):
+            raise Failure("server not ready")
+        if self.server_proc.poll() is not None:
+            raise Failure("server exited: " + self.log("server.log"))
+
+    def start_relay(self, which_ns, kind, down, up, server_addr):
+        pid = os.path.join(self.tmp, "%s.pid" % which_ns)
+        if kind == "dhcrelay":
+            cmd = "exec dhcrelay -6 -d -I -pf %s -l %s -u %s%%%s" % (pid, down, server_addr, up)
+        else:
+            cmd = "exec dhcp6relay -f -D -p %s -r %s -s %s %s" % (pid, up, server_addr, down)
+        p = self.spawn(which_ns, cmd, "%s-%s.log" % (which_ns, kind))
+        time.sleep(0.5)
+        if p.poll() is not None:
+            raise Failure("%s in %s exited: %s" % (kind, which_ns, self.log("%s-%s.log" % (which_ns, kind))))
+
+    def stop_all(self):
+        # newest first, one at a time: the capture (started first) stops after the server's last datagram
+        for p, name in reversed(self.procs):
+            if p.poll() is not None:
+                continue
+            if name == "dumpcap.log":
+                time.sleep(0.3)
+            p.send_signal(signal.SIGINT if name == "dumpcap.log" else signal.SIGTERM)
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(timeout=5)
+
+    def teardown(self):
+        try:
+            self.stop_all()
+        finally:
+            for k in self.used:
+                subprocess.run(["ip", "netns", "del", self.ns[k]], capture_output=True)
+                with NS_LOCK:
+                    NAMESPACES.discard(self.ns[k])
+
+
+# ---- clients ----
+def wrap(tmp, cmd):
+    """Run 'cmd' with resolv.conf and the clients' state directories bound to the run's temp dir."""
+    binds = []
+    for src, dst in (("resolv.conf", "/etc/resolv.conf"), ("dhcpcd-db", "/var/lib/dhcpcd"),
+                     ("dhcpcd-run", "/run/dhcpcd"), ("dhcpv6-db", "/var/lib/dhcpv6")):
+        s = os.path.join(tmp, src)
+        if not os.path.exists(s):
+            if src.endswith(".conf"):
+                open(s, "w").close()
+            else:
+                os.makedirs(s)
+        if os.path.exists(dst):
+            binds.append("mount --bind %s %s" % (s, dst))
+    return " && ".join(binds + ["exec " + cmd])
+
+
+HOOK = """#!/bin/sh
+# records what the client handed to its script (the client's own view of the configuration)
+env | sort >> %s/hook.env
+echo ---- >> %s/hook.env
+exit 0
+"""
+
+
+class Client:
+    def __init__(self, lab, kind, mode):
+        self.lab, self.kind, self.mode = lab, kind, mode
+        self.tmp = lab.tmp
+        with open(os.path.join(self.tmp, "hook.sh"), "w") as f:
+            f.write(HOOK % (self.tmp, self.tmp))
+        os.chmod(os.path.join(self.tmp, "hook.sh"), 0o755)
+
+    def start(self):
+        t, m = self.tmp, self.mode
+        if self.kind == "dhclient":
+            flags = {"na": "-N", "pd": "-P", "both": "-N -P", "info": "-S"}[m]
+            self.args = "-6 %s -lf %s/dhclient.leases -pf %s/dhclient.pid -sf /sbin/dhclient-script c0" % (flags, t, t)
+            cmd = "dhclient -d -v " + self.args
+        elif self.kind == "dhcpcd":
+            conf = os.path.join(t, "dhcpcd.conf")
+            with open(conf, "w") as f:
+                f.write("noipv6rs\nipv6only\nrelease\nnohook resolv.conf\nscript %s/hook.sh\n" % t)
+                f.write("option dhcp6_name_servers, dhcp6_domain_search\n")
+                f.write("interface c0\n")
+                if m in ("na", "both"):
+                    f.write("  ia_na 1\n")
+                if m in ("pd", "both"):
+                    f.write("  ia_pd 2\n")
+            inform = " --inform6" if m == "info" else ""
+            cmd = "dhcpcd -B -d -6 -f %s -j %s/dhcpcd.log%s c0" % (conf, t, inform)
+        else:
+            conf = os.path.join(t, "dhcp6c.conf")
+            with open(conf, "w") as f:
+                f.write("interface c0 {\n")
+                if m == "info":
+                    f.write("  information-only;\n")
+                if m in ("na", "both"):
+                    f.write("  send ia-na 1;\n")
+                if m in ("pd", "both"):
+                    f.write("  send ia-pd 2;\n")
+                f.write("  request domain-name-servers;\n  request domain-name;\n  script \"%s/hook.sh\";\n};\n" % t)
+                if m in ("na", "both"):
+                    f.write("id-assoc na 1 { };\n")
+                if m in ("pd", "both"):
+                    f.write("id-assoc pd 2 {\n  prefix-interface d0 { sla-id 1; sla-len 8; };\n};\n")
+            if m in ("pd", "both"):
+                self.lab.run("cli", "ip link add d0 type veth peer name d1 && ip link set d0 up && ip link set d1 up")
+            cmd = "dhcp6c -f -D -c %s -p %s/dhcp6c.pid c0" % (conf, t)
+        self.proc = self.lab.spawn("cli", wrap(t, cmd), "client.log")
+
+    # what the client configured, from the client's side
+    def addresses(self, dev="c0"):
+        out = self.lab.run("cli", "ip -6 -o addr show dev %s scope global 2>/dev/null" % dev, check=False)
+        return [ipaddress.ip_interface(m).ip for m in re.findall(r"inet6 (\S+)", out)]
+
+    def hook_env(self):
+        try:
+            with open(os.path.join(self.tmp, "hook.env")) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def delegated(self):
+        """Delegated prefixes the client holds, as it records them."""
+        if self.kind == "dhclient":
+            try:
+                text = open(os.path.join(self.tmp, "dhclient.leases")).read()
+            except FileNotFoundError:
+                return []
+            return [ipaddress.ip_network(p) for p in re.findall(r"iaprefix (\S+/\d+)", text)]
+        if self.kind == "dhcpcd":
+            env = self.hook_env()
+            found = re.findall(r"new_dhcp6_ia_pd\d+_prefix\d+=(\S+)\n", env)
+            lens = re.findall(r"new_dhcp6_ia_pd\d+_prefix\d+_length=(\d+)", env)
+            return [ipaddress.ip_network("%s/%s" % (p, l)) for p, l in zip(found, lens)]
+        # WIDE dhcp6c numbers its prefix-interface out of the delegated prefix
+        return [ipaddress.ip_network("%s/56" % a, strict=False) for a in self.addresses("d0")]
+
+    def dns(self):
+        if self.kind == "dhclient":
+            text = open(os.path.join(self.tmp, "resolv.conf")).read()
+            dom = re.findall(r"search (.*)", text)
+            return re.findall(r"nameserver (\S+)", text), [d.rstrip(".") for d in dom[-1].split()] if dom else []
+        env = self.hook_env()
+        if self.kind == "dhcpcd":
+            ns = re.findall(r"new_dhcp6_name_servers=(.*)", env)
+            dom = re.findall(r"new_dhcp6_domain_search=(.*)", env)
+        else:
+            ns = re.findall(r"new_domain_name_servers=(.*)", env)
+            dom = re.findall(r"new_domain_name=(.*)", env)
+        return (ns[-1].split() if ns else []), ([d.rstrip(".") for d in dom[-1].split()] if dom else [])
+
+    def release(self):
+        if self.kind == "dhclient":
+            r = subprocess.run(["ip", "netns", "exec", self.lab.ns["cli"], "sh", "-c", wrap(self.tmp, "dhclient -r -v " + self.args)],
+                               capture_output=True, text=True, timeout=20)
+            with open(os.path.join(self.tmp, "client-release.log"), "w") as f:
+                f.write(r.stdout + r.stderr)
+        else:  # dhcpcd (option 'release') and dhcp6c release on SIGTERM
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+
+def in_pool(addr, kind):
+    _, lo, hi, _ = SUBNETS[kind]
+    return ipaddress.ip_address(lo) <= addr <= ipaddress.ip_address(hi)
+
+
+def server_leases(tmp):
+    try:
+        text = open(os.path.join(tmp, "server.leases")).read()
+    except FileNotFoundError:
+        return set()
+    return {(m[0], int(m[1])) for m in re.findall(r"^lease 2 \w+ \w+ \w+ (\S+) (\d+) ", text, re.M)}
+
+
+def check_tshark(lab, sent_by_server):
+    """Every datagram the server sent decodes in tshark without a malformed/error mark."""
+    fields = subprocess.run(["tshark", "-r", lab.pcap, "-n", "-Y", "udp.srcport == 547 && dhcpv6", "-T", "fields",
+                             "-e", "frame.number", "-e", "dhcpv6.msgtype", "-e", "_ws.malformed", "-e", "_ws.expert.severity"],
+                            capture_output=True, text=True, timeout=60)
+    if fields.returncode:
+        raise Failure("tshark failed: " + fields.stderr)
+    rows = [l.split("\t") for l in fields.stdout.splitlines() if l.strip()]
+    # the server's own datagrams: from the server's port, toward the client or first relay
+    bad = [r for r in rows if (len(r) > 2 and r[2]) or (len(r) > 3 and r[3] and int(r[3].split(",")[0]) >= 0x800000)]
+    if bad:
+        raise Failure("tshark marks %d server datagram(s) malformed/error: %s" % (len(bad), bad[:3]))
+    if sent_by_server and len(rows) < sent_by_server:
+        raise Failure("tshark saw %d server datagrams, the server counted %d sent" % (len(rows), sent_by_server))
+    return len(rows)
+
+
+def counters(log):
+    m = re.findall(r"counters: received=\d+ malformed=\d+ dropped=\d+ no-request=\d+ sent=(\d+)", log)
+    return int(m[-1]) if m else 0
+
+
+def one_run(server, client, path, mode, results):
+    name = "%s-%s-%s" % (client[:2], {"direct": "d", "dhcrelay": "i", "wide": "w", "2relays": "2"}[path], mode)
+    tmp = tempfile.mkdtemp(prefix="d6t-interop-%s-" % name)
+    lab = Lab(name, path, tmp, server)
+    notes, ok = [], False
+    t0 = time.time()
+    try:
+        lab.setup()
+        lab.start_capture()
+        # WIDE dhcp6c raises a T2 below 30 s to 30 s and T1 to 18 s; T2 = 30 keeps T1 = 2 s
+        lab.start_server(lifetimes=WIDE_TIMES if client == "wide" else (2, 4, 30, 40))
+        if path == "dhcrelay":
+            lab.start_relay("rel1", "dhcrelay", "r1d", "r1u", "2001:db8:12::3")
+        elif path == "wide":
+            lab.start_relay("rel1", "wide", "r1d", "r1u", "2001:db8:12::3")
+        elif path == "2relays":
+            lab.start_relay("rel2", "wide", "r2d", "r2u", "2001:db8:23::3")
+            lab.start_relay("rel1", "dhcrelay", "r1d", "r1u", "2001:db8:12::2")
+        c = Client(lab, client, mode)
+        c.start()
+        kind = lab.kind
+        if mode in ("na", "both"):
+            got = wait_for(lambda: [a for a in c.addresses() if in_pool(a, kind)], 20)
+            if not got:
+                raise Failure("no address from the pool on c0 (has %s)" % c.addresses())
+            if (str(got[0]), 128) not in server_leases(tmp):
+                raise Failure("address %s on c0 is not a bound lease in the server's lease file" % got[0])
+            notes.append("address %s on c0" % got[0])
+        if mode in ("pd", "both"):
+            pool = ipaddress.ip_network(SUBNETS[kind][3])
+            got = wait_for(lambda: [p for p in c.delegated() if p.subnet_of(pool) and p.prefixlen == 56], 20)
+            if not got:
+                raise Failure("client holds no delegated /56 from %s (has %s)" % (pool, c.delegated()))
+            if (str(got[0].network_address), 56) not in server_leases(tmp):
+                raise Failure("prefix %s is not a bound lease in the server's lease file" % got[0])
+            notes.append("prefix %s%s" % (got[0], " (address on d0)" if client == "wide" else ""))
+        if mode == "info" or mode in ("na", "both"):
+            want = (DNS, DOMAINS)
+            got = wait_for(lambda: c.dns() == want and c.dns(), 20)
+            if not got:
+                raise Failure("client's DNS configuration %s, want %s" % (c.dns(), want))
+            notes.append("DNS %s search %s" % (",".join(got[0]), ",".join(got[1])))
+        if mode != "info":
+            if not wait_for(lambda: re.search(r"^Renew from", lab.log("server.log"), re.M), 15):
+                raise Failure("no Renew reached the server within 15 s (T1 = 2 s)")
+            c.release()
+            if not wait_for(lambda: re.search(r"^Release from .*-> REPLY", lab.log("server.log"), re.M), 10):
+                raise Failure("no Release reached the server")
+            notes.append("Renew + Release seen by the server")
+        else:
+            notes.append("stateless: no Renew/Release in this mode")
+        lab.stop_all()
+        log = lab.log("server.log")
+        sent = counters(log)
+        if "stopping" not in log:
+            raise Failure("server did not stop cleanly on SIGTERM")
+        n = check_tshark(lab, sent)
+        notes.append("tshark: %d server datagrams, none malformed" % n)
+        ok = True
+    except Exception as e:  # noqa: any failure of this run is reported with its logs
+        notes.append("FAIL: %s" % e)
+        for _, logname in lab.procs:
+            text = lab.log(logname)
+            notes.append("---- %s (last lines)\n%s" % (logname, "\n".join(text.splitlines()[-15:])))
+    finally:
+        lab.teardown()
+    results[mode] = (ok, "%-8s %-8s %-4s %s (%.1fs): %s" % (client, path, mode, "ok" if ok else "FAILED", time.time() - t0, "; ".join(notes)))
+    if ok and not os.environ.get("D6T_INTEROP_KEEP"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    elif not ok:
+        results[mode] = (ok, results[mode][1] + "\n(files kept in %s)" % tmp)
+
+
+def perfdhcp_run(server):
+    tmp = tempfile.mkdtemp(prefix="d6t-interop-perf-")
+    lab = Lab("perf", "direct", tmp, server)
+    try:
+        lab.setup()
+        lab.start_capture()
+        lab.start_server()
+        lab.server_proc.send_signal(signal.SIGTERM)  # restart quiet: 1000s of log lines are not needed
+        lab.server_proc.wait(timeout=10)
+        conf = os.path.join(tmp, "server.conf")
+        lab.server_proc = lab.spawn("srv", "exec %s -q -c %s" % (server, conf), "server2.log")
+        if not wait_for(lambda: "ready\n" in lab.log("server2.log"), 10):
+            raise Failure("server not ready")
+        rate, seconds = 200, 10
+        out = subprocess.run(["ip", "netns", "exec", lab.ns["cli"], "timeout", "60", "perfdhcp", "-6", "-l", "c0",
+                              "-r", str(rate), "-p", str(seconds), "-R", "2000"], capture_output=True, text=True, timeout=90)
+        text = out.stdout + out.stderr
+        sent = [int(x) for x in re.findall(r"sent packets: (\d+)", text)]
+        recv = [int(x) for x in re.findall(r"received packets: (\d+)", text)]
+        drops = [int(x) for x in re.findall(r"drops: (\d+)", text)]
+        print(text)
+        if len(sent) < 2 or not all(sent) or any(drops) or sent != recv:
+            raise Failure("perfdhcp: sent %s received %s drops %s" % (sent, recv, drops))
+        lab.stop_all()
+        n = check_tshark(lab, counters(lab.log("server2.log")))
+        print("perfdhcp -6 at %d/s for %d s: Solicit/Advertise %d/%d, Request/Reply %d/%d, no drops; "
+              "tshark: %d server datagrams, none malformed" % (rate, seconds, sent[0], recv[0], sent[1], recv[1], n))
+        return 0
+    except Exception as e:
+        print("FAIL: %s" % e)
+        for _, logname in lab.procs:
+            print("---- %s\n%s" % (logname, "\n".join(lab.log(logname).splitlines()[-15:])))
+        return 1
+    finally:
+        lab.teardown()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--server", required=True)
+    ap.add_argument("--client", choices=["dhclient", "dhcpcd", "wide"])
+    ap.add_argument("--path", choices=["direct", "dhcrelay", "wide", "2relays"])
+    ap.add_argument("--modes", default="na,pd,both,info")
+    ap.add_argument("--perfdhcp", action="store_true")
+    a = ap.parse_args()
+    atexit.register(cleanup_all)
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: (cleanup_all(), os._exit(1)))
+    if a.perfdhcp:
+        require("perfdhcp", "tshark")
+        return perfdhcp_run(os.path.abspath(a.server))
+    relays = {"direct": [], "dhcrelay": ["relay-dhcrelay"], "wide": ["relay-wide"], "2relays": ["relay-dhcrelay", "relay-wide"]}
+    require(a.client, "tshark", *relays[a.path])
+    results, threads = {}, []
+    for mode in a.modes.split(","):
+        th = threading.Thread(target=one_run, args=(os.path.abspath(a.server), a.client, a.path, mode, results))
+        th.start()
+        threads.append(th)
+        time.sleep(0.2)
+    for th in threads:
+        th.join(timeout=150)
+    failed = 0
+    for mode in a.modes.split(","):
+        ok, text = results.get(mode, (False, "%s %s %s: did not finish in time" % (a.client, a.path, mode)))
+        print(text)
+        failed += not ok
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
