@@ -263,6 +263,18 @@ int d6t_bundle_has_mark(const d6t_bundle *b, const char *mark)
     return find_mark(b, s, n) >= 0;
 }
 
+d6t_status d6t_bundle_remove_mark(d6t_bundle *b, const char *mark)
+{
+    if (!b || !mark) return D6T_ERR_INVALID_ARG;
+    const char *s;
+    size_t n = trimmed(mark, &s);
+    int i = find_mark(b, s, n);
+    if (i < 0) return D6T_ERR_NOT_FOUND;
+    memmove(&b->marks[i], &b->marks[i + 1], (b->nmarks - (size_t)i - 1) * sizeof b->marks[0]);
+    b->nmarks--;
+    return D6T_OK;
+}
+
 size_t d6t_bundle_mark_count(const d6t_bundle *b) { return b ? b->nmarks : 0; }
 const char *d6t_bundle_mark(const d6t_bundle *b, size_t i) { return b && i < b->nmarks ? b->marks[i] : NULL; }
 

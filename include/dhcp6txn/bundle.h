@@ -87,6 +87,9 @@ D6T_EXPORT d6t_status d6t_bundle_set_allow_unicast(d6t_bundle *b, int allow);
 /* ---- marks: a set of short strings (surrounding whitespace trimmed, at most 255 bytes) ---- */
 D6T_EXPORT d6t_status d6t_bundle_add_mark(d6t_bundle *b, const char *mark);
 D6T_EXPORT int d6t_bundle_has_mark(const d6t_bundle *b, const char *mark);
+/* Forget a mark (trimmed like add); D6T_ERR_NOT_FOUND when it was not set. Later marks keep
+ * their order. */
+D6T_EXPORT d6t_status d6t_bundle_remove_mark(d6t_bundle *b, const char *mark);
 D6T_EXPORT size_t d6t_bundle_mark_count(const d6t_bundle *b);
 D6T_EXPORT const char *d6t_bundle_mark(const d6t_bundle *b, size_t i); /* insertion order */
 

@@ -344,6 +344,7 @@ int d6t_bundle_allow_unicast(const d6t_bundle *b);
 d6t_status d6t_bundle_set_allow_unicast(d6t_bundle *b, int allow);
 d6t_status d6t_bundle_add_mark(d6t_bundle *b, const char *mark);
 int d6t_bundle_has_mark(const d6t_bundle *b, const char *mark);
+d6t_status d6t_bundle_remove_mark(d6t_bundle *b, const char *mark);
 size_t d6t_bundle_mark_count(const d6t_bundle *b);
 const char *d6t_bundle_mark(const d6t_bundle *b, size_t i);
 d6t_status d6t_bundle_mark_handled(d6t_bundle *b, const d6t_opt *o);

@@ -69,8 +69,8 @@ class _Marks(MutableSet):
         self._b.add_mark(mark)
 
     def discard(self, mark):
-        if mark in self:
-            raise NotImplementedError('libdhcp6txn bundles cannot forget a mark')
+        if isinstance(mark, str):
+            lib.d6t_bundle_remove_mark(self._b._b, mark.encode())
 
     def __repr__(self):
         return repr(set(self))
@@ -207,8 +207,9 @@ class TransactionBundle:
     def marks(self, values):
         values = set(m.strip() for m in values)
         current = _Marks(self)
-        if any(m not in values for m in current):
-            raise NotImplementedError('libdhcp6txn bundles cannot forget a mark')
+        for m in list(current):
+            if m not in values:
+                current.discard(m)
         for m in values:
             self.add_mark(m)
 

@@ -181,6 +181,16 @@ START_TEST(marks_and_description)
     ck_assert_str_eq(d6t_bundle_mark(b, 0), "a");
     ck_assert_str_eq(d6t_bundle_mark(b, 1), "b");
     ck_assert_ptr_null(d6t_bundle_mark(b, 2));
+    /* removal keeps the order of the rest */
+    ck_assert_int_eq(d6t_bundle_add_mark(b, "gone"), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_remove_mark(b, "a"), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_remove_mark(b, "a"), D6T_ERR_NOT_FOUND);
+    ck_assert_str_eq(d6t_bundle_mark(b, 0), "b");
+    ck_assert_str_eq(d6t_bundle_mark(b, 1), "gone");
+    ck_assert_int_eq(d6t_bundle_remove_mark(b, " gone "), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_add_mark(b, "a"), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_remove_mark(b, "b"), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_add_mark(b, "b"), D6T_OK);
     char line[300];
     size_t len = d6t_bundle_describe(b, line, sizeof line);
     ck_assert_str_eq(line, "Solicit from 000300013431c43cb2f1 at fe80::3631:c4ff:fe3c:b2f1 via LDRA -> "

@@ -35,6 +35,11 @@ def test_incoming_side(w1):
     assert len(b.marks) == 4
     assert str(b) == ("Solicit from 000300013431c43cb2f1 at fe80::3631:c4ff:fe3c:b2f1 via LDRA -> "
                       "2001:db8:ffff:1::1 with marks 'one', 'two', 'three', 'four'")
+    b.marks.discard('two')
+    b.marks.discard('never-set')
+    assert list(b.marks) == ['one', 'three', 'four']
+    b.marks = {'four', 'five'}
+    assert set(b.marks) == {'four', 'five'}
 
 
 def test_bundle_from_message_object(w2):
