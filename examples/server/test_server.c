@@ -461,10 +461,13 @@ START_TEST(relayed_two_levels)
     ck_assert_int_eq(d6t_msg_type(d6t_msg_relayed(inner)), D6T_MSG_ADVERTISE);
     ck_assert_int_eq(d6t_msg_validate(m, NULL, NULL, NULL), D6T_OK);
     d6t_msg_free(m);
-    uint8_t to[16];
+    uint8_t to[16], agent[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x99, [15] = 1 };
     uint16_t port;
+    /* replies go back to the relay agent the datagram came from (RFC 9915 19.3) */
+    d6t_bundle_set_source_address(b, agent);
     ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_OK);
     ck_assert_int_eq(port, 547);
+    ck_assert_int_eq(memcmp(to, agent, 16), 0);
     d6t_bundle_free(b);
     /* a relayed request from a link no subnet covers gets NoAddrsAvail */
     d6t_arena *ar = d6t_arena_new(NULL, 0);

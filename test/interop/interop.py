@@ -416,6 +416,7 @@ def one_run(server, client, path, mode, results):
         if mode != "info":
             if not wait_for(lambda: re.search(r"^Renew from", lab.log("server.log"), re.M), 15):
                 raise Failure("no Renew reached the server within 15 s (T1 = 2 s)")
+            time.sleep(1.0)  # let the client take the Renew's Reply before it is told to release
             c.release()
             if not wait_for(lambda: re.search(r"^Release from .*-> REPLY", lab.log("server.log"), re.M), 10):
                 raise Failure("no Release reached the server")
@@ -459,7 +460,7 @@ def perfdhcp_run(server):
             raise Failure("server not ready")
         rate, seconds = 200, 10
         out = subprocess.run(["ip", "netns", "exec", lab.ns["cli"], "timeout", "60", "perfdhcp", "-6", "-l", "c0",
-                              "-r", str(rate), "-p", str(seconds), "-R", "2000"], capture_output=True, text=True, timeout=90)
+                              "-r", str(rate), "-p", str(seconds), "-R", "2000", "-W", "2000000"], capture_output=True, text=True, timeout=90)
         text = out.stdout + out.stderr
         sent = [int(x) for x in re.findall(r"sent packets: (\d+)", text)]
         recv = [int(x) for x in re.findall(r"received packets: (\d+)", text)]
