@@ -157,9 +157,9 @@ static void fill_lease_identity(struct txn *t, struct d6s_lease *e)
     memcpy(e->duid, t->duid, t->dlen);
     memcpy(e->link, t->link, 16);
     e->relay_id_len = (uint8_t)t->relay_id_len;
-    memcpy(e->relay_id, t->relay_id, t->relay_id_len);
+    if (t->relay_id_len) memcpy(e->relay_id, t->relay_id, t->relay_id_len);
     e->remote_id_len = (uint8_t)t->remote_id_len;
-    memcpy(e->remote_id, t->remote_id, t->remote_id_len);
+    if (t->remote_id_len) memcpy(e->remote_id, t->remote_id, t->remote_id_len);
 }
 
 static void set_times(struct txn *t, struct d6s_lease *e, int bind)

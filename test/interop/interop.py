@@ -426,8 +426,8 @@ def one_run(server, client, path, mode, results):
         lab.stop_all()
         log = lab.log("server.log")
         sent = counters(log)
-        if "stopping" not in log:
-            raise Failure("server did not stop cleanly on SIGTERM")
+        if "stopping" not in log or lab.server_proc.returncode != 0:
+            raise Failure("server did not stop cleanly on SIGTERM (exit status %s)" % lab.server_proc.returncode)
         n = check_tshark(lab, sent)
         notes.append("tshark: %d server datagrams, none malformed" % n)
         ok = True
