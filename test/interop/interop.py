@@ -220,7 +220,9 @@ def wrap(tmp, cmd):
                 open(s, "w").close()
             else:
                 os.makedirs(s)
-        if os.path.exists(dst):
+        if dst == "/run/dhcpcd":  # dhcpcd's pid file and control socket: per run, not shared
+            binds.append("mkdir -p /run/dhcpcd")
+        if dst == "/run/dhcpcd" or os.path.exists(dst):
             binds.append("mount --bind %s %s" % (s, dst))
     return " && ".join(binds + ["exec " + cmd])
 
