@@ -1,7 +1,7 @@
 /* Validation: RFC 9915 containment and value rules, plus the extension RFCs.
  *
  * Where the rules live: which option may appear in which message type or inside which option,
- * and how often, is in the option table (lib/optdefs.c: .msgs, .parents, .once). Options that
+ * and how often, is in the option table (lib/optdefs.def rows, their TOP/IN containment: .msgs, .parents, .once). Options that
  * a message or container must carry are in need[] below; value rules are one function per
  * option in value_rules[]. Unknown options and unknown message types are not checked.
  *
