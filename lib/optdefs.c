@@ -144,6 +144,12 @@ d6t_space d6t_optdef_space(const d6t_optdef *d) { return d ? (d6t_space)d->space
 const char *d6t_optdef_name(const d6t_optdef *d) { return d ? d->name : NULL; }
 int d6t_optdef_child_space(const d6t_optdef *d) { return d ? d->child_space : -1; }
 
+const char *d6t_optdef_message_field(const d6t_optdef *d)
+{
+    if (!d || !d->has_msg || !d->nfields) return NULL;
+    return d->f[d->nfields - 1].name; /* the MESSAGE marker closes the field list */
+}
+
 /* Fields as the API sees them: the OPTIONS / MESSAGE markers are not fields. */
 size_t d6t_optdef_field_count(const d6t_optdef *d)
 {

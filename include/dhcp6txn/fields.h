@@ -143,6 +143,10 @@ D6T_EXPORT d6t_space d6t_optdef_space(const d6t_optdef *d);
 D6T_EXPORT const char *d6t_optdef_name(const d6t_optdef *d);
 /* Space of the sub-options when the option is a container (D6T_FT_OPTIONS), else -1. */
 D6T_EXPORT int d6t_optdef_child_space(const d6t_optdef *d);
+/* Name of the nested message ("relayed_message" for OPTION_RELAY_MSG, "relay_message" for
+ * OPTION_LQ_RELAY_DATA) when the option ends in a DHCPv6 message (d6t_opt_msg), else NULL.
+ * Static string. */
+D6T_EXPORT const char *d6t_optdef_message_field(const d6t_optdef *d);
 D6T_EXPORT size_t d6t_optdef_field_count(const d6t_optdef *d);
 /* Field i: key, JSON/Python name (static), wire type, fixed size in bytes for BIN (else 0). */
 D6T_EXPORT d6t_status d6t_optdef_field(const d6t_optdef *d, size_t i, d6t_key *key,

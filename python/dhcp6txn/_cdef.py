@@ -274,6 +274,7 @@ uint16_t d6t_optdef_code(const d6t_optdef *d);
 d6t_space d6t_optdef_space(const d6t_optdef *d);
 const char *d6t_optdef_name(const d6t_optdef *d);
 int d6t_optdef_child_space(const d6t_optdef *d);
+const char *d6t_optdef_message_field(const d6t_optdef *d);
 size_t d6t_optdef_field_count(const d6t_optdef *d);
 d6t_status d6t_optdef_field(const d6t_optdef *d, size_t i, d6t_key *key,
                                        const char **name, d6t_ftype *type, size_t *size);

@@ -516,7 +516,6 @@ _ARG_ORDER = {
     (0, 17): ('enterprise_number', 'vendor_options', 'options'),
 }
 # Options that end in a DHCPv6 message (the C table marks them; the public API does not say).
-_MESSAGE_ATTR = {(0, 9): 'relayed_message', (0, 47): 'relay_message'}
 
 
 def _derived_name(iana):
@@ -542,10 +541,12 @@ def _build_option_classes():
             args.append(fname)
         if lib.d6t_optdef_child_space(d) >= 0:
             args.append('options')
-        ns['_has_msgs'] = (space, code) in _MESSAGE_ATTR or lib.d6t_optdef_child_space(d) >= 0
-        if (space, code) in _MESSAGE_ATTR:
-            ns[_MESSAGE_ATTR[(space, code)]] = _NestedMessage()
-            args.append(_MESSAGE_ATTR[(space, code)])
+        msg_field = lib.d6t_optdef_message_field(d)
+        ns['_has_msgs'] = msg_field != ffi.NULL or lib.d6t_optdef_child_space(d) >= 0
+        if msg_field != ffi.NULL:
+            attr = ffi.string(msg_field).decode()
+            ns[attr] = _NestedMessage()
+            args.append(attr)
         if (space, code) == (0, 17):
             ns['vendor_options'] = _VendorOptions()
         ns['_args'] = _ARG_ORDER.get((space, code), tuple(args))

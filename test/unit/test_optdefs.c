@@ -22,6 +22,13 @@ START_TEST(table_sorted_and_findable)
     ck_assert_str_eq(d6t_optdef_name(d6t_optdef_find(D6T_SPACE_DHCPV6, 3)), "OPTION_IA_NA");
     ck_assert_int_eq(d6t_optdef_child_space(d6t_optdef_find(D6T_SPACE_DHCPV6, 56)), D6T_SPACE_NTP);
     ck_assert_int_eq(d6t_optdef_child_space(d6t_optdef_find(D6T_SPACE_DHCPV6, 23)), -1);
+    ck_assert_str_eq(d6t_optdef_message_field(d6t_optdef_find(D6T_SPACE_DHCPV6, 9)), "relayed_message");
+    ck_assert_str_eq(d6t_optdef_message_field(d6t_optdef_find(D6T_SPACE_DHCPV6, 47)), "relay_message");
+    ck_assert_ptr_null(d6t_optdef_message_field(d6t_optdef_find(D6T_SPACE_DHCPV6, 3)));
+    ck_assert_ptr_null(d6t_optdef_message_field(NULL));
+    int with_msg = 0;
+    for (size_t i = 0; i < d6t_optdef_count(); i++) with_msg += d6t_optdef_message_field(d6t_optdef_at(i)) != NULL;
+    ck_assert_int_eq(with_msg, 2);
 }
 END_TEST
 
