@@ -403,6 +403,7 @@ def main():
     ap.add_argument("--budget", type=int, default=270, help="seconds for the whole run, roughly (270)")
     ap.add_argument("--perfdhcp-threads", choices=["single", "multi"], default="single",
                     help="perfdhcp -g (single: one core does it all, which is perfdhcp's fastest mode when pinned)")
+    ap.add_argument("--keep", action="store_true", help="keep the configurations and logs of a successful run")
     ap.add_argument("--only", choices=["dhcp6txn", "kea"], help="measure one server only")
     ap.add_argument("--unpinned", choices=["both", "fastest", "none"], default="both",
                     help="series with nothing pinned (all CPUs shared): both servers (default), the faster one, none")
@@ -416,14 +417,14 @@ def main():
             skip("%s not found (%s); see docs/SERVER.md, section Load" % (name, path))
     args.server, args.kea, args.perfdhcp = (os.path.abspath(which(args.server)), which(args.kea), which(args.perfdhcp))
 
+    args.tmp = tempfile.mkdtemp(prefix="d6t-load-")
     atexit.register(cleanup)
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, lambda *_: (cleanup(), os._exit(1)))
+        signal.signal(sig, lambda *_: (cleanup(), args.keep or shutil.rmtree(args.tmp, ignore_errors=True), os._exit(1)))
     with open("/proc/loadavg") as f:
         LOADAVG = " ".join(f.read().split()[:3])
     cpus = sorted(os.sched_getaffinity(0))
     pin_srv, pin_perf = (cpus[-1], cpus[0]) if len(cpus) >= 2 else (None, None)
-    args.tmp = tempfile.mkdtemp(prefix="d6t-load-")
     start = time.monotonic()
     try:
         setup_lab()
@@ -452,7 +453,11 @@ def main():
                 res["unpinned"] = True
                 results.append(res)
         report(results, len(cpus))
-        print("total time %.0f s; files in %s" % (time.monotonic() - start, args.tmp))
+        print("total time %.0f s" % (time.monotonic() - start))
+        if args.keep:
+            print("files kept in %s" % args.tmp)
+        else:
+            shutil.rmtree(args.tmp, ignore_errors=True)
         return 0
     except Exception as e:  # noqa: report what failed, keep the files
         print("FAIL: %s\n(files kept in %s)" % (e, args.tmp))
