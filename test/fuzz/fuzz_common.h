@@ -27,6 +27,8 @@ void fz_check_opt(const d6t_opt *o);
 void fz_check_error(d6t_status st, const d6t_parse_error *e, size_t len);
 /* Domain-name functions on arbitrary bytes. */
 void fz_check_dname(const uint8_t *data, size_t len, unsigned flags);
+/* Transaction-bundle properties of input that parses; h picks the flags. */
+void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h);
 /* Minimal strict JSON syntax check of s[0..n). */
 int fz_json_valid(const char *s, size_t n);
 

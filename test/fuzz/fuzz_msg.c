@@ -105,6 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(m != NULL);
         CHECK(d6t_arena_used(ref_arena) <= REF_LIMIT);
         fz_check_msg(m, data, size);
+        fz_check_bundle(data, size, fnv1a(data, size) >> 8);
     } else {
         CHECK(m == NULL);
         fz_check_error(st, &e, size);

@@ -1,0 +1,97 @@
+/* Transaction-bundle properties on hostile input: whatever parses must give a consistent
+ * bundle, and a reply to it must come out as a well-formed relay-reply chain that mirrors the
+ * incoming relay chain level for level.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#include "fuzz_common.h"
+#include <string.h>
+
+static void check_incoming(d6t_bundle *b, unsigned flags)
+{
+    d6t_msg *req = d6t_bundle_request(b);
+    CHECK((req == NULL) != (d6t_bundle_no_request_reason(b) == NULL));
+    size_t n = d6t_bundle_incoming_relay_count(b);
+    CHECK(n <= D6T_HOP_COUNT_LIMIT);
+    CHECK(!req ? n == 0 : 1);
+    for (size_t i = 0; i < n; i++) CHECK(d6t_msg_type(d6t_bundle_incoming_relay(b, i)) == D6T_MSG_RELAY_FORW);
+    CHECK(d6t_bundle_incoming_relay(b, n) == NULL);
+    CHECK(d6t_bundle_relay_count(b) <= n);
+    uint8_t a[16];
+    d6t_status st = d6t_bundle_link_address(b, a);
+    CHECK(st == D6T_OK || (st == D6T_ERR_NOT_FOUND && (flags & D6T_BUNDLE_TCP)));
+    char line[64], full[4096];
+    size_t need = d6t_bundle_describe(b, line, sizeof line);
+    CHECK(strlen(line) == (need < sizeof line ? need : sizeof line - 1));
+    CHECK(d6t_bundle_describe(b, full, sizeof full) == need);
+    /* every unhandled IA, once handled, is gone from the list */
+    const uint16_t ias[] = { D6T_OPT_IA_NA, D6T_OPT_IA_TA, D6T_OPT_IA_PD };
+    size_t cnt = d6t_bundle_unhandled_count(b, ias, 3), seen = 0;
+    d6t_opt *o;
+    while ((o = d6t_bundle_unhandled(b, ias, 3, 0)) != NULL) {
+        CHECK(d6t_bundle_mark_handled(b, o) == D6T_OK);
+        CHECK(d6t_bundle_is_handled(b, o));
+        CHECK(++seen <= cnt);
+    }
+    CHECK(seen == cnt);
+}
+
+/* The written chain: as many RELAY-REPL levels as RELAY-FORW levels came in, then the reply. */
+static void check_outgoing(d6t_bundle *b, unsigned flags, uint32_t txid)
+{
+    static uint8_t out[70000];
+    size_t len = 0;
+    d6t_status st = d6t_bundle_outgoing_next(b, out, sizeof out, &len);
+    if (st == D6T_ERR_TOO_LONG) return; /* echoed relay options can push a level past 64 KiB */
+    CHECK(st == D6T_OK);
+    size_t hdr = (flags & D6T_BUNDLE_TCP) ? 2 : 0;
+    if (hdr) CHECK(((size_t)out[0] << 8 | out[1]) == len - 2);
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m;
+    CHECK(d6t_msg_parse(a, out + hdr, len - hdr, 0, &m, NULL) == D6T_OK);
+    for (size_t i = d6t_bundle_incoming_relay_count(b); i > 0; i--) {
+        CHECK(d6t_msg_type(m) == D6T_MSG_RELAY_REPL);
+        d6t_msg *in = d6t_bundle_incoming_relay(b, i - 1);
+        uint8_t x[16], y[16];
+        d6t_msg_peer_address(m, x);
+        d6t_msg_peer_address(in, y);
+        CHECK(memcmp(x, y, 16) == 0 && d6t_msg_hop_count(m) == d6t_msg_hop_count(in));
+        CHECK((d6t_msg_find_opt(m, D6T_OPT_INTERFACE_ID) != NULL) == (d6t_msg_find_opt(in, D6T_OPT_INTERFACE_ID) != NULL));
+        m = d6t_msg_relayed(m);
+        CHECK(m != NULL);
+    }
+    CHECK(d6t_msg_type(m) == D6T_MSG_REPLY && d6t_msg_transaction_id(m) == txid);
+    d6t_arena_free(a);
+    CHECK(d6t_bundle_outgoing_next(b, out, sizeof out, &len) == D6T_ERR_NOT_FOUND);
+}
+
+void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
+{
+    unsigned flags = h & (D6T_BUNDLE_MULTICAST | D6T_BUNDLE_TCP | D6T_BUNDLE_RAPID_COMMIT);
+    static const uint8_t peer[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
+    const uint8_t *tcp_peer = (h & 8) ? peer : NULL;
+    d6t_bundle *b = NULL;
+    d6t_parse_error e;
+    d6t_status st = d6t_bundle_new(NULL, data, size, flags, NULL, 0, tcp_peer, &b, &e);
+    if (st != D6T_OK) {
+        /* the message parsed before: only the TCP rule may refuse it */
+        CHECK(st == D6T_ERR_TCP_RELAYED && (flags & D6T_BUNDLE_TCP) && b == NULL);
+        return;
+    }
+    check_incoming(b, flags);
+    d6t_msg *req = d6t_bundle_request(b);
+    if (req) {
+        d6t_msg *r = d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_REPLY);
+        CHECK(r != NULL);
+        d6t_msg_set_transaction_id(r, d6t_msg_transaction_id(req));
+        d6t_opt *cid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID);
+        if (cid) CHECK(d6t_msg_add_opt_copy(r, cid) != NULL);
+        CHECK(d6t_bundle_set_response(b, r) == D6T_OK);
+        check_outgoing(b, flags, d6t_msg_transaction_id(req));
+        uint8_t to[16], src[16] = { 0xfe, 0x80, [15] = 1 };
+        uint16_t port;
+        d6t_bundle_set_source_address(b, src);
+        d6t_bundle_set_source_port(b, 10547);
+        st = d6t_bundle_destination(b, to, &port);
+        CHECK((flags & D6T_BUNDLE_TCP) ? st == D6T_ERR_WRONG_KIND : st == D6T_OK);
+    }
+    d6t_bundle_free(b);
+}
