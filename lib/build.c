@@ -17,6 +17,12 @@ static d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
     return o;
 }
 
+d6t_opt *d6t_opt_new(d6t_arena *a, d6t_space space, uint16_t code)
+{
+    if (!a || space > D6T_SPACE_VENDOR) return NULL;
+    return new_opt(a, code, (uint8_t)space);
+}
+
 d6t_opt *d6t_msg_add_opt(d6t_msg *m, uint16_t code)
 {
     if (!m || m->kind == D6T_KIND_UNKNOWN) return NULL;
@@ -116,9 +122,44 @@ static d6t_status unlink_opt(struct d6t_optlist *l, d6t_opt *o)
         if (l->last == cur) l->last = prev;
         l->count--;
         cur->next = NULL;
+        cur->flags &= (uint8_t)~D6T_OPT_LINKED;
         return D6T_OK;
     }
     return D6T_ERR_NOT_FOUND;
+}
+
+static d6t_status insert_before(struct d6t_optlist *l, uint8_t space, d6t_opt *before, d6t_opt *o)
+{
+    if (o->flags & D6T_OPT_LINKED) return D6T_ERR_INVALID_ARG;
+    if (o->space != space) return D6T_ERR_WRONG_FIELD;
+    if (!before) {
+        d6t__list_append(l, o);
+        return D6T_OK;
+    }
+    d6t_opt *prev = NULL;
+    for (d6t_opt *cur = l->first; cur; prev = cur, cur = cur->next) {
+        if (cur != before) continue;
+        o->next = cur;
+        if (prev) prev->next = o;
+        else l->first = o;
+        l->count++;
+        o->flags |= D6T_OPT_LINKED;
+        return D6T_OK;
+    }
+    return D6T_ERR_NOT_FOUND;
+}
+
+d6t_status d6t_msg_insert_opt(d6t_msg *m, d6t_opt *before, d6t_opt *o)
+{
+    if (!m || !o || m->kind == D6T_KIND_UNKNOWN) return D6T_ERR_INVALID_ARG;
+    return insert_before(&m->opts, D6T_SPACE_DHCPV6, before, o);
+}
+
+d6t_status d6t_opt_insert_child(d6t_opt *parent, d6t_opt *before, d6t_opt *o)
+{
+    if (!parent || !o || !parent->def || parent->def->child_space < 0) return D6T_ERR_INVALID_ARG;
+    if (parent == o) return D6T_ERR_INVALID_ARG;
+    return insert_before(&parent->kids, (uint8_t)parent->def->child_space, before, o);
 }
 
 d6t_status d6t_msg_remove_opt(d6t_msg *m, d6t_opt *o)

@@ -41,7 +41,8 @@ struct d6t_optlist {
     uint32_t count;
 };
 
-#define D6T_OPT_OWNED 0x1u /* data points to arena memory this option may modify in place */
+#define D6T_OPT_OWNED 0x1u  /* data points to arena memory this option may modify in place */
+#define D6T_OPT_LINKED 0x2u /* in a message's or a parent's list */
 
 struct d6t_opt {
     const struct d6t_optdef *def; /* NULL: unknown option */

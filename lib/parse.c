@@ -16,6 +16,7 @@ d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, 
 
 void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
 {
+    o->flags |= D6T_OPT_LINKED;
     o->next = NULL;
     if (l->last) l->last->next = o;
     else l->first = o;

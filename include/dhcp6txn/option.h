@@ -100,7 +100,18 @@ D6T_EXPORT d6t_status d6t_opt_add_child_bytes(d6t_opt *parent, uint16_t code,
  * under 'parent'. The copy lives in the destination's arena. */
 D6T_EXPORT d6t_opt *d6t_msg_add_opt_copy(d6t_msg *m, const d6t_opt *src);
 D6T_EXPORT d6t_opt *d6t_opt_add_child_copy(d6t_opt *parent, const d6t_opt *src);
-/* Unlink an option from a message / its parent (memory is reclaimed with the arena). */
+/* A free-standing option in arena 'a' (defaults as above), to be linked with the insert
+ * calls below. */
+D6T_EXPORT d6t_opt *d6t_opt_new(d6t_arena *a, d6t_space space, uint16_t code);
+/* Link an option that is in no list (new, or removed) into a message / under a parent, before
+ * 'before' (NULL: at the end). It is referenced, not copied: it must live in the destination's
+ * arena or one that outlives it. D6T_ERR_INVALID_ARG when it is already linked somewhere,
+ * D6T_ERR_NOT_FOUND when 'before' is not in that list, D6T_ERR_WRONG_FIELD when its space is
+ * not the one the list holds. */
+D6T_EXPORT d6t_status d6t_msg_insert_opt(d6t_msg *m, d6t_opt *before, d6t_opt *o);
+D6T_EXPORT d6t_status d6t_opt_insert_child(d6t_opt *parent, d6t_opt *before, d6t_opt *o);
+/* Unlink an option from a message / its parent (memory is reclaimed with the arena); it may be
+ * linked again with the insert calls. */
 D6T_EXPORT d6t_status d6t_msg_remove_opt(d6t_msg *m, d6t_opt *o);
 D6T_EXPORT d6t_status d6t_opt_remove_child(d6t_opt *parent, d6t_opt *o);
 /* Put 'inner' in OPTION_RELAY_MSG / OPTION_LQ_RELAY_DATA 'o'. 'inner' must live in the same

@@ -177,6 +177,37 @@ START_TEST(add_from_bytes)
 }
 END_TEST
 
+START_TEST(insert_and_relink)
+{
+    d6t_msg *m = d6t_msg_new(NULL, D6T_MSG_REPLY);
+    d6t_arena *a = d6t_msg_arena(m);
+    d6t_opt *pref = d6t_msg_add_opt(m, D6T_OPT_PREFERENCE);
+    d6t_opt *rc = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_RAPID_COMMIT);
+    ck_assert_ptr_nonnull(rc);
+    ck_assert_int_eq(d6t_msg_insert_opt(m, pref, rc), D6T_OK); /* in front */
+    ck_assert_ptr_eq(d6t_msg_first_opt(m), rc);
+    ck_assert_int_eq(d6t_msg_insert_opt(m, NULL, rc), D6T_ERR_INVALID_ARG); /* already linked */
+    d6t_opt *ntp = d6t_opt_new(a, D6T_SPACE_NTP, D6T_NTP_SRV_ADDR);
+    ck_assert_int_eq(d6t_msg_insert_opt(m, NULL, ntp), D6T_ERR_WRONG_FIELD);
+    d6t_opt *srv = d6t_msg_add_opt(m, D6T_OPT_NTP_SERVER);
+    ck_assert_int_eq(d6t_opt_insert_child(srv, NULL, ntp), D6T_OK);
+    ck_assert_int_eq(d6t_opt_insert_child(srv, ntp, srv), D6T_ERR_INVALID_ARG);
+    d6t_opt *stray = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_PREFERENCE);
+    ck_assert_int_eq(d6t_msg_insert_opt(m, stray, d6t_opt_new(a, D6T_SPACE_DHCPV6, 14)), D6T_ERR_NOT_FOUND);
+    /* move the preference option to the end: remove, then link again */
+    ck_assert_int_eq(d6t_msg_remove_opt(m, pref), D6T_OK);
+    ck_assert_int_eq(d6t_msg_insert_opt(m, NULL, pref), D6T_OK);
+    uint8_t out[100], want[100];
+    size_t n, wn = unhex("07000000" "000e0000" "0038001400010010" "00000000000000000000000000000000" "0007000100",
+                         want, sizeof want);
+    ck_assert_int_eq(d6t_msg_write(m, out, sizeof out, &n), D6T_OK);
+    ck_assert_uint_eq(n, wn);
+    ck_assert_int_eq(memcmp(out, want, n), 0);
+    ck_assert_uint_eq(d6t_msg_opt_count(m), 3);
+    d6t_msg_free(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("write");
@@ -187,6 +218,7 @@ int main(void)
     tcase_add_test(tc, too_long_option);
     tcase_add_test(tc, option_write_alone_and_copy);
     tcase_add_test(tc, add_from_bytes);
+    tcase_add_test(tc, insert_and_relink);
     suite_add_tcase(s, tc);
     return run_suite(s) ? 1 : 0;
 }
