@@ -54,7 +54,9 @@ D6T_EXPORT d6t_status d6t_msg_parse(d6t_arena *a, const uint8_t *buf, size_t len
  * released by d6t_msg_free). Returns NULL on allocation failure. */
 D6T_EXPORT d6t_msg *d6t_msg_new(d6t_arena *a, uint8_t type);
 
-/* Free a message that owns a private arena; no-op for messages in a caller's arena. */
+/* Free a message that owns a private arena (the one d6t_msg_parse / d6t_msg_new returned with
+ * a NULL arena): releases everything in that arena, nested messages included. A no-op for any
+ * other message (in a caller's arena, or nested inside another one). NULL is allowed. */
 D6T_EXPORT void d6t_msg_free(d6t_msg *m);
 
 /* The arena the message lives in (borrowed). */
