@@ -125,6 +125,20 @@ size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap)
     return o;
 }
 
+/* True for field j when it takes every remaining byte of the option's data: a "to the end"
+ * type that is the last field (or is followed only by the sub-option / message marker). */
+static int runs_to_end(const struct d6t_optdef *def, size_t j)
+{
+    switch (def->f[j].type) {
+    case D6T_FT_BIN_REST: case D6T_FT_TEXT: case D6T_FT_DUID: case D6T_FT_ADDR6_LIST:
+    case D6T_FT_U16_LIST: case D6T_FT_DNAME_LIST: case D6T_FT_BIN16_LIST:
+        break;
+    default:
+        return 0;
+    }
+    return j + 1 == def->nfields || def->f[j + 1].type == D6T_FT_OPTIONS || def->f[j + 1].type == D6T_FT_MESSAGE;
+}
+
 /* Find field k of option o and its span; check its type is one of 'types' (bit per type). */
 static d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, const struct d6t_fielddef **fd,
                          struct d6t_span *sp, int *idx)
@@ -142,6 +156,14 @@ static d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, const stru
         *fd = f;
         sp->off = (uint32_t)off;
         sp->len = (uint32_t)fixed_size(f);
+        if (idx) *idx = j;
+        return D6T_OK;
+    }
+    /* likewise a field that runs to the end of the option's data after fixed-size fields */
+    if (i == (size_t)j && runs_to_end(o->def, (size_t)j) && off <= o->len) {
+        *fd = f;
+        sp->off = (uint32_t)off;
+        sp->len = (uint32_t)(o->len - off);
         if (idx) *idx = j;
         return D6T_OK;
     }
@@ -329,9 +351,11 @@ d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out, s
 
 /* ---- setters ---- */
 
-/* Replace data[off, off+oldlen) with a then b; re-check the layout and undo on failure. */
+/* Replace data[off, off+oldlen) with a then b. Bytes from the caller (CHECK) get the layout
+ * re-checked, undone on failure; bytes the setters encoded themselves are valid by construction. */
+enum { TRUSTED = 0, CHECK = 1 };
 static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a, size_t alen,
-                         const uint8_t *b, size_t blen)
+                         const uint8_t *b, size_t blen, int check)
 {
     size_t nl = o->len - oldlen + alen + blen;
     if (nl > 65535) return D6T_ERR_TOO_LONG;
@@ -350,8 +374,11 @@ static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a
     memcpy(nd + off + alen + blen, o->data + off + oldlen, o->len - off - oldlen);
     const uint8_t *old = o->data;
     uint32_t oldn = o->len;
+    uint8_t oldflags = o->flags;
     o->data = nd;
     o->len = (uint32_t)nl;
+    o->flags |= D6T_OPT_OWNED;
+    if (check == TRUSTED) return D6T_OK;
     struct d6t_span spans[D6T_MAX_FIELDS];
     size_t hdr, bad;
     const char *why;
@@ -359,9 +386,9 @@ static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a
     if (st || hdr != o->len) {
         o->data = old;
         o->len = oldn;
+        o->flags = oldflags; /* the old data may be a view into the caller's buffer */
         return st ? st : D6T_ERR_OPT_LENGTH;
     }
-    o->flags |= D6T_OPT_OWNED;
     return D6T_OK;
 }
 
@@ -370,7 +397,7 @@ static d6t_status set_fixed(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t
     const struct d6t_fielddef *f; struct d6t_span s;
     d6t_status st = locate(o, k, types, &f, &s, NULL);
     if (st) return st;
-    return splice(o, s.off, s.len, v, n, NULL, 0);
+    return splice(o, s.off, s.len, v, n, NULL, 0, TRUSTED);
 }
 
 d6t_status d6t_opt_set_u8(d6t_opt *o, d6t_key k, uint8_t v)
@@ -393,7 +420,7 @@ d6t_status d6t_opt_set_u16(d6t_opt *o, d6t_key k, uint16_t v)
     }
     uint8_t b[2];
     d6t__put16(b, v);
-    return splice(o, s.off, 2, b, 2, NULL, 0);
+    return splice(o, s.off, 2, b, 2, NULL, 0, TRUSTED);
 }
 
 d6t_status d6t_opt_set_u32(d6t_opt *o, d6t_key k, uint32_t v)
@@ -437,7 +464,7 @@ d6t_status d6t_opt_set_prefix(d6t_opt *o, d6t_key k, const uint8_t *addr, uint8_
         b[1 + full] &= (uint8_t)(0xff00u >> (plen % 8u));
         memset(b + 2 + full, 0, nb - full - 1);
     }
-    return splice(o, s.off, s.len, b, 1 + nb, NULL, 0);
+    return splice(o, s.off, s.len, b, 1 + nb, NULL, 0, TRUSTED);
 }
 
 d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len)
@@ -447,7 +474,7 @@ d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t 
     d6t_status st = locate(o, k, 0, &f, &s, NULL);
     if (st) return st;
     if (f->type == D6T_FT_BIN && len != f->size) return D6T_ERR_INVALID_ARG;
-    return splice(o, s.off, s.len, data, len, NULL, 0);
+    return splice(o, s.off, s.len, data, len, NULL, 0, CHECK);
 }
 
 d6t_status d6t_opt_set_text(d6t_opt *o, d6t_key k, const char *text)
@@ -456,7 +483,7 @@ d6t_status d6t_opt_set_text(d6t_opt *o, d6t_key k, const char *text)
     if (!text) return D6T_ERR_INVALID_ARG;
     d6t_status st = locate(o, k, T(TEXT), &f, &s, NULL);
     if (st) return st;
-    return splice(o, s.off, s.len, (const uint8_t *)text, strlen(text), NULL, 0);
+    return splice(o, s.off, s.len, (const uint8_t *)text, strlen(text), NULL, 0, TRUSTED);
 }
 
 d6t_status d6t_opt_set_dname(d6t_opt *o, d6t_key k, const char *name)
@@ -471,9 +498,9 @@ d6t_status d6t_opt_set_dname(d6t_opt *o, d6t_key k, const char *name)
     if (st) return st == D6T_ERR_BUFFER_TOO_SMALL ? D6T_ERR_DNAME : st;
     if (f->type == D6T_FT_DNAME16) {
         d6t__put16(w, (uint16_t)wl);
-        return splice(o, s.off, s.len, w, wl + 2, NULL, 0);
+        return splice(o, s.off, s.len, w, wl + 2, NULL, 0, TRUSTED);
     }
-    return splice(o, s.off, s.len, w + 2, wl, NULL, 0);
+    return splice(o, s.off, s.len, w + 2, wl, NULL, 0, TRUSTED);
 }
 
 /* Append an element at the end of list field k. */
@@ -492,9 +519,9 @@ static d6t_status append(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t *a
         d6t__put16(nb, (uint16_t)(cur + 16));
         if (cur) memcpy(nb + 2, o->data + s.off + 2, cur);
         memcpy(nb + 2 + cur, a, 16);
-        return splice(o, s.off, s.len, nb, cur + 18, NULL, 0);
+        return splice(o, s.off, s.len, nb, cur + 18, NULL, 0, TRUSTED);
     }
-    return splice(o, s.off + s.len, 0, a, alen, b, blen);
+    return splice(o, s.off + s.len, 0, a, alen, b, blen, TRUSTED);
 }
 
 d6t_status d6t_opt_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16])
