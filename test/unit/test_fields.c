@@ -62,11 +62,17 @@ END_TEST
 
 START_TEST(setters_on_parsed_view_copy)
 {
-    uint8_t in[] = { 1, 0, 0, 1, 0, 7, 0, 1, 5 };
+    uint8_t in[] = { 1, 0, 0, 1, 0, 7, 0, 1, 5, 0, 6, 0, 2, 0, 23 };
     uint8_t keep[sizeof in];
     memcpy(keep, in, sizeof in);
     d6t_msg *m;
     ck_assert_int_eq(d6t_msg_parse(NULL, in, sizeof in, 0, &m, NULL), D6T_OK);
+    /* a refused raw value leaves the option a view; the next setter still copies first */
+    d6t_opt *oro = d6t_opt_next(d6t_msg_first_opt(m));
+    ck_assert_int_eq(d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"x", 1), D6T_ERR_OPT_LENGTH);
+    ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
+    ck_assert_int_eq(d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"\0\x11", 2), D6T_OK);
+    ck_assert_int_eq(memcmp(in, keep, sizeof in), 0);
     d6t_opt *p = d6t_msg_first_opt(m);
     ck_assert_int_eq(d6t_opt_set_u8(p, D6T_PREFERENCE_PREFERENCE, 255), D6T_OK);
     ck_assert_int_eq(memcmp(in, keep, sizeof in), 0); /* the caller's buffer is never written */
