@@ -64,31 +64,28 @@
 const struct d6t_optdef d6t__optdefs[] = {
 #include "optdefs.def"
 };
+/* From here on every KIND means ROW_PASS, whose meaning each later inclusion sets. */
 #undef LEAF
 #undef EMPTY
 #undef CONT
 #undef CONT0
 #undef WITHMSG
 #undef MSG0
+#define LEAF ROW_PASS
+#define EMPTY ROW_PASS
+#define CONT ROW_PASS
+#define CONT0 ROW_PASS
+#define WITHMSG ROW_PASS
+#define MSG0 ROW_PASS
+
 /* Row numbers, named by space and code. */
-#define ROW_NAME(c, sp, ...) ROW_##sp##_##c,
-#define LEAF ROW_NAME
-#define EMPTY ROW_NAME
-#define CONT ROW_NAME
-#define CONT0 ROW_NAME
-#define WITHMSG ROW_NAME
-#define MSG0 ROW_NAME
+#define ROW_PASS(c, sp, ...) ROW_##sp##_##c,
 enum d6t_row {
 #include "optdefs.def"
     ROW_COUNT
 };
 _Static_assert(ROW_COUNT < 255, "row numbers must fit the uint8_t indexes");
-#undef LEAF
-#undef EMPTY
-#undef CONT
-#undef CONT0
-#undef WITHMSG
-#undef MSG0
+#undef ROW_PASS
 
 /* Code -> row + 1 (0: unknown) for the two spaces that have rows: one load per lookup instead
  * of a search. A DHCPv6 code above 255 in optdefs.def fails to compile here, by design: then
@@ -99,29 +96,12 @@ _Static_assert(ROW_COUNT < 255, "row numbers must fit the uint8_t indexes");
 #define IDX_NTP_V6(c)
 #define IDX_NTP_NTP(c) [c] = ROW_NTP_##c + 1,
 #define IDX_NTP_VND(c)
-#define ROW_IN_V6(c, sp, ...) IDX_V6_##sp(c)
-#define ROW_IN_NTP(c, sp, ...) IDX_NTP_##sp(c)
-#define LEAF ROW_IN_V6
-#define EMPTY ROW_IN_V6
-#define CONT ROW_IN_V6
-#define CONT0 ROW_IN_V6
-#define WITHMSG ROW_IN_V6
-#define MSG0 ROW_IN_V6
+#define ROW_PASS(c, sp, ...) IDX_V6_##sp(c)
 static const uint8_t v6_rows[256] = {
 #include "optdefs.def"
 };
-#undef LEAF
-#undef EMPTY
-#undef CONT
-#undef CONT0
-#undef WITHMSG
-#undef MSG0
-#define LEAF ROW_IN_NTP
-#define EMPTY ROW_IN_NTP
-#define CONT ROW_IN_NTP
-#define CONT0 ROW_IN_NTP
-#define WITHMSG ROW_IN_NTP
-#define MSG0 ROW_IN_NTP
+#undef ROW_PASS
+#define ROW_PASS(c, sp, ...) IDX_NTP_##sp(c)
 static const uint8_t ntp_rows[16] = {
 #include "optdefs.def"
 };
