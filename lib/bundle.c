@@ -309,21 +309,34 @@ static int code_in(uint16_t c, const uint16_t *codes, size_t n)
     return 0;
 }
 
-d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes, size_t i)
+/* The i-th unhandled option of the given codes, in request order; *count (if given) is how many
+ * there are in all, from one walk. */
+static d6t_opt *walk_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes, size_t i,
+                               size_t *count)
 {
+    d6t_opt *hit = NULL;
+    size_t n = 0, k = 0;
     if (!b || !b->request || (!codes && ncodes)) return NULL;
-    size_t k = 0;
     for (d6t_opt *x = b->request->opts.first; x && k < b->nreqopts; x = x->next, k++) {
         if (!code_in(x->code, codes, ncodes) || (b->handled[k / 8] >> (k % 8) & 1)) continue;
-        if (i-- == 0) return x;
+        if (n++ == i) {
+            hit = x;
+            if (!count) break;
+        }
     }
-    return NULL;
+    if (count) *count = n;
+    return hit;
+}
+
+d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes, size_t i)
+{
+    return walk_unhandled(b, codes, ncodes, i, NULL);
 }
 
 size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t *codes, size_t ncodes)
 {
     size_t n = 0;
-    while (d6t_bundle_unhandled(b, codes, ncodes, n)) n++;
+    walk_unhandled(b, codes, ncodes, SIZE_MAX, &n);
     return n;
 }
 
