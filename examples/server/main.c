@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -26,6 +27,7 @@
 #define OUT_CAP 16384
 #define TCP_IDLE_SECONDS 60
 #define TCP_FRAMES_PER_WAKEUP 64
+#define UDP_BATCHES_PER_WAKEUP 8
 
 static volatile sig_atomic_t g_stop, g_dump;
 
@@ -38,13 +40,33 @@ static void on_signal(int sig)
 struct iface {
     char name[D6S_IFNAME_MAX];
     unsigned index;
+    struct in6_addr ll; /* our link-local address there, the source of replies to link-local clients */
+    int has_ll;
 };
 
 struct pending {
     struct sockaddr_in6 to;
     unsigned ifindex;
+    struct in6_addr src;
+    int has_src;
     size_t len;
     uint8_t buf[OUT_CAP];
+    union { /* aligned for the cmsghdr that names the outgoing interface */
+        struct cmsghdr align;
+        char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+    } cbuf;
+    struct iovec iov;
+};
+
+/* One received datagram of a recvmmsg batch: its buffer, source and ancillary data. */
+struct rx_slot {
+    struct sockaddr_in6 from;
+    struct iovec iov;
+    union {
+        struct cmsghdr align;
+        char bytes[256];
+    } cbuf;
+    uint8_t buf[MAX_DGRAM];
 };
 
 struct conn {
@@ -69,6 +91,10 @@ struct net {
     size_t nconns;
     struct pending *out;
     size_t nout;
+    struct mmsghdr txmsg[BATCH];
+    struct rx_slot *rx; /* BATCH of them */
+    struct mmsghdr rxmsg[BATCH];
+    int relearn; /* a named source address failed: learn the link-local addresses again */
     d6t_arena *arena;
 };
 
@@ -114,12 +140,14 @@ static size_t iface_mac(const char *name, uint8_t mac[6])
 
 static int open_udp(struct net *n, char *err, size_t cap)
 {
-    int one = 1;
+    int one = 1, zero = 0;
     n->udp = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (n->udp < 0) return snprintf(err, cap, "socket: %s", strerror(errno)), -1;
     setsockopt(n->udp, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     setsockopt(n->udp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     setsockopt(n->udp, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+    /* DHCP has no use for flow labels; computing one costs a hash for every reply */
+    setsockopt(n->udp, IPPROTO_IPV6, IPV6_AUTOFLOWLABEL, &zero, sizeof zero);
     int rcv = 4 << 20;
     setsockopt(n->udp, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
     struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons(n->s->cfg.port) };
@@ -149,11 +177,47 @@ static int open_tcp(struct net *n, char *err, size_t cap)
     return 0;
 }
 
-static const char *ifname_of(const struct net *n, unsigned index)
+static const struct iface *iface_of(const struct net *n, unsigned index)
 {
     for (size_t i = 0; i < n->nifs; i++)
-        if (n->ifs[i].index == index) return n->ifs[i].name;
+        if (n->ifs[i].index == index) return &n->ifs[i];
     return NULL;
+}
+
+/* Learn (again) each interface's link-local address; called at start and once a second, so an
+ * address that comes or goes is followed. */
+static void learn_link_locals(struct net *n)
+{
+    struct ifaddrs *all;
+    for (size_t i = 0; i < n->nifs; i++) n->ifs[i].has_ll = 0;
+    if (getifaddrs(&all)) return;
+    for (struct ifaddrs *a = all; a; a = a->ifa_next) {
+        if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET6) continue;
+        const struct sockaddr_in6 *sa = (const struct sockaddr_in6 *)(const void *)a->ifa_addr;
+        if (!IN6_IS_ADDR_LINKLOCAL(&sa->sin6_addr)) continue;
+        for (size_t i = 0; i < n->nifs; i++) {
+            if (n->ifs[i].has_ll || strcmp(n->ifs[i].name, a->ifa_name)) continue;
+            n->ifs[i].ll = sa->sin6_addr;
+            n->ifs[i].has_ll = 1;
+        }
+    }
+    freeifaddrs(all);
+}
+
+/* The reply's source address, named so that the kernel need not select one for every reply: the
+ * address a unicast request was sent to, or for a multicast request our link-local address on
+ * the interface it came in on when the reply goes to a link-local address. Otherwise (and after a
+ * send that failed with it) the kernel chooses. */
+static void pick_source(struct pending *p, const struct iface *ifc, const struct in6_pktinfo *at)
+{
+    p->has_src = 0;
+    if (!IN6_IS_ADDR_MULTICAST(&at->ipi6_addr) && !IN6_IS_ADDR_UNSPECIFIED(&at->ipi6_addr)) {
+        p->src = at->ipi6_addr;
+        p->has_src = 1;
+    } else if (p->ifindex && ifc->has_ll) {
+        p->src = ifc->ll;
+        p->has_src = 1;
+    }
 }
 
 static void log_txn(struct net *n, d6t_bundle *b, const char *what)
@@ -166,16 +230,19 @@ static void log_txn(struct net *n, d6t_bundle *b, const char *what)
 
 /* One datagram: parse into a bundle, run the logic, queue the reply. */
 static void handle_datagram(struct net *n, const uint8_t *buf, size_t len, const struct sockaddr_in6 *from,
-                            unsigned ifindex, int multicast)
+                            const struct in6_pktinfo *at)
 {
     struct d6s_server *s = n->s;
     char src[INET6_ADDRSTRLEN];
     s->cnt.received++;
-    const char *ifname = ifname_of(n, ifindex);
-    if (!ifname) {
+    unsigned ifindex = at->ipi6_ifindex;
+    int multicast = IN6_IS_ADDR_MULTICAST(&at->ipi6_addr);
+    const struct iface *ifc = iface_of(n, ifindex);
+    if (!ifc) {
         s->cnt.dropped++;
         return; /* not one of our interfaces */
     }
+    const char *ifname = ifc->name;
     d6t_arena_reset(n->arena);
     d6t_bundle *b = NULL;
     d6t_parse_error perr = { 0, 0, NULL };
@@ -223,20 +290,47 @@ static void handle_datagram(struct net *n, const uint8_t *buf, size_t len, const
     }
     p->ifindex = IN6_IS_ADDR_LINKLOCAL(&p->to.sin6_addr) ? ifindex : 0;
     if (IN6_IS_ADDR_LINKLOCAL(&p->to.sin6_addr)) p->to.sin6_scope_id = ifindex;
+    pick_source(p, ifc, at);
     st = d6t_bundle_outgoing_message(b, p->buf, sizeof p->buf, &p->len);
     if (st != D6T_OK) {
         s->cnt.dropped++;
         log_txn(n, b, " -> reply could not be written");
         return;
     }
-    char what[128], dst[INET6_ADDRSTRLEN];
-    inet_ntop(AF_INET6, &p->to.sin6_addr, dst, sizeof dst);
-    d6t_msg *resp = d6t_bundle_response(b);
-    snprintf(what, sizeof what, " -> %s (%zu bytes) to [%s]:%u", d6t_msg_type_name(d6t_msg_type(resp)), p->len, dst, port);
-    log_txn(n, b, what);
+    if (!s->quiet && s->log) {
+        char what[128], dst[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &p->to.sin6_addr, dst, sizeof dst);
+        d6t_msg *resp = d6t_bundle_response(b);
+        snprintf(what, sizeof what, " -> %s (%zu bytes) to [%s]:%u", d6t_msg_type_name(d6t_msg_type(resp)), p->len,
+                 dst, port);
+        log_txn(n, b, what);
+    }
     n->nout++;
 }
 
+static void fill_txmsg(struct pending *p, struct mmsghdr *m)
+{
+    p->iov = (struct iovec){ p->buf, p->len };
+    m->msg_hdr = (struct msghdr){ .msg_name = &p->to, .msg_namelen = sizeof p->to, .msg_iov = &p->iov, .msg_iovlen = 1 };
+    m->msg_len = 0;
+    if (!p->ifindex && !p->has_src) return;
+    /* a link-local destination leaves by the interface the request came in on */
+    memset(&p->cbuf, 0, sizeof p->cbuf);
+    m->msg_hdr.msg_control = p->cbuf.bytes;
+    m->msg_hdr.msg_controllen = sizeof p->cbuf.bytes;
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&m->msg_hdr);
+    cm->cmsg_level = IPPROTO_IPV6;
+    cm->cmsg_type = IPV6_PKTINFO;
+    cm->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
+    struct in6_pktinfo pi;
+    memset(&pi, 0, sizeof pi);
+    pi.ipi6_ifindex = p->ifindex;
+    if (p->has_src) pi.ipi6_addr = p->src;
+    memcpy(CMSG_DATA(cm), &pi, sizeof pi);
+}
+
+/* Send the batch's replies with as few system calls as the kernel allows: sendmmsg stops at the
+ * first datagram it cannot send, which is counted and skipped. */
 static void flush_replies(struct net *n)
 {
     struct d6s_server *s = n->s;
@@ -248,63 +342,63 @@ static void flush_replies(struct net *n)
         n->nout = 0;
         return;
     }
-    for (size_t i = 0; i < n->nout; i++) {
-        struct pending *p = &n->out[i];
-        char cbuf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-        struct iovec iov = { p->buf, p->len };
-        struct msghdr mh = { .msg_name = &p->to, .msg_namelen = sizeof p->to, .msg_iov = &iov, .msg_iovlen = 1 };
-        if (p->ifindex) {
-            memset(cbuf, 0, sizeof cbuf);
-            mh.msg_control = cbuf;
-            mh.msg_controllen = sizeof cbuf;
-            struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-            cm->cmsg_level = IPPROTO_IPV6;
-            cm->cmsg_type = IPV6_PKTINFO;
-            cm->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-            struct in6_pktinfo pi;
-            memset(&pi, 0, sizeof pi);
-            pi.ipi6_ifindex = p->ifindex;
-            memcpy(CMSG_DATA(cm), &pi, sizeof pi);
+    for (size_t i = 0; i < n->nout; i++) fill_txmsg(&n->out[i], &n->txmsg[i]);
+    size_t off = 0;
+    while (off < n->nout) {
+        int r = sendmmsg(n->udp, n->txmsg + off, (unsigned)(n->nout - off), 0);
+        if (r > 0) {
+            s->cnt.sent += (uint64_t)r;
+            off += (size_t)r;
+            continue;
         }
-        if (sendmsg(n->udp, &mh, 0) < 0) {
-            s->cnt.send_errors++;
-            d6s_logf(s, "sendmsg: %s", strerror(errno));
-        } else {
-            s->cnt.sent++;
+        if (r < 0 && errno == EINTR) continue;
+        if (n->out[off].has_src) {
+            /* the source address may have gone away: let the kernel choose, and relearn */
+            n->out[off].has_src = 0;
+            fill_txmsg(&n->out[off], &n->txmsg[off]);
+            n->relearn = 1;
+            continue;
         }
+        s->cnt.send_errors++;
+        d6s_logf(s, "sendmmsg: %s", r < 0 ? strerror(errno) : "nothing sent");
+        off++;
     }
     n->nout = 0;
 }
 
-static void read_udp(struct net *n)
+/* Where the datagram arrived: interface and destination address (zero when the kernel did not say). */
+static void rx_metadata(struct msghdr *mh, struct in6_pktinfo *at)
 {
-    static uint8_t buf[MAX_DGRAM];
-    for (int k = 0; k < BATCH; k++) {
-        struct sockaddr_in6 from;
-        char cbuf[256];
-        struct iovec iov = { buf, sizeof buf };
-        struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov, .msg_iovlen = 1,
-                             .msg_control = cbuf, .msg_controllen = sizeof cbuf };
-        ssize_t r = recvmsg(n->udp, &mh, MSG_DONTWAIT);
-        if (r < 0) break;
-        unsigned ifindex = 0;
-        int multicast = 0;
-        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
-            if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
-                struct in6_pktinfo pi;
-                memcpy(&pi, CMSG_DATA(cm), sizeof pi);
-                ifindex = pi.ipi6_ifindex;
-                multicast = IN6_IS_ADDR_MULTICAST(&pi.ipi6_addr);
-            }
-        }
-        if (mh.msg_flags & MSG_TRUNC) {
+    memset(at, 0, sizeof *at);
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
+        if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) memcpy(at, CMSG_DATA(cm), sizeof *at);
+}
+
+/* One batch: up to BATCH datagrams in one recvmmsg, every reply in one sendmmsg after the lease
+ * file holds what the replies promise. Returns the number of datagrams read. */
+static int read_udp(struct net *n)
+{
+    for (unsigned k = 0; k < BATCH; k++) {
+        struct rx_slot *x = &n->rx[k];
+        x->iov = (struct iovec){ x->buf, sizeof x->buf };
+        n->rxmsg[k].msg_hdr = (struct msghdr){ .msg_name = &x->from, .msg_namelen = sizeof x->from,
+                                               .msg_iov = &x->iov, .msg_iovlen = 1,
+                                               .msg_control = x->cbuf.bytes, .msg_controllen = sizeof x->cbuf.bytes };
+    }
+    int r = recvmmsg(n->udp, n->rxmsg, BATCH, MSG_DONTWAIT, NULL);
+    for (int k = 0; k < r; k++) {
+        struct msghdr *mh = &n->rxmsg[k].msg_hdr;
+        struct in6_pktinfo at;
+        if (mh->msg_flags & MSG_TRUNC) {
             n->s->cnt.received++;
             n->s->cnt.malformed++;
             continue;
         }
-        handle_datagram(n, buf, (size_t)r, &from, ifindex, multicast);
+        rx_metadata(mh, &at);
+        handle_datagram(n, n->rx[k].buf, n->rxmsg[k].msg_len, &n->rx[k].from, &at);
     }
     flush_replies(n);
+    return r;
 }
 
 /* ---- TCP (bulk leasequery) ---- */
@@ -545,6 +639,7 @@ int main(int argc, char **argv)
     n->s = s;
     n->udp = n->tcp = -1;
     if (setup_ifaces(n, err, sizeof err)) return fprintf(stderr, "dhcp6txn-server: %s\n", err), 1;
+    learn_link_locals(n);
     if (d6s_leases_init(&s->leases, s->cfg.max_leases))
         return fprintf(stderr, "dhcp6txn-server: no memory for %u leases\n", s->cfg.max_leases), 1;
     s->now = now_s();
@@ -558,9 +653,10 @@ int main(int argc, char **argv)
         return fprintf(stderr, "dhcp6txn-server: %s\n", err), 1;
     n->arena = d6t_arena_new(NULL, 16384);
     n->out = calloc(BATCH, sizeof *n->out);
+    n->rx = calloc(BATCH, sizeof *n->rx);
     n->nconns = s->cfg.leasequery ? s->cfg.max_tcp_conns : 0;
     n->conns = calloc(n->nconns + 1, sizeof *n->conns);
-    if (!n->arena || !n->out || !n->conns) return fprintf(stderr, "dhcp6txn-server: out of memory\n"), 1;
+    if (!n->arena || !n->out || !n->rx || !n->conns) return fprintf(stderr, "dhcp6txn-server: out of memory\n"), 1;
     for (size_t i = 0; i < n->nconns; i++) n->conns[i].fd = -1;
 
     struct sigaction sa;
@@ -596,7 +692,13 @@ int main(int argc, char **argv)
             d6s_print_counters(s, stderr);
         }
         if (r > 0) {
-            if (pfd[0].revents & POLLIN) read_udp(n);
+            /* a full batch means more are waiting: take a few more before polling again */
+            if (n->relearn) {
+                n->relearn = 0;
+                learn_link_locals(n);
+            }
+            if (pfd[0].revents & POLLIN)
+                for (int k = 0; k < UDP_BATCHES_PER_WAKEUP && read_udp(n) == BATCH; k++) continue;
             if (n->tcp >= 0 && (pfd[1].revents & POLLIN)) accept_tcp(n);
             size_t base = n->tcp >= 0 ? 2 : 1;
             for (size_t i = 0; i < n->nconns; i++)
@@ -605,6 +707,7 @@ int main(int argc, char **argv)
         }
         if (s->now != last_sweep) {
             last_sweep = s->now;
+            learn_link_locals(n);
             d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
             for (size_t i = 0; i < n->nconns; i++)
                 if (n->conns[i].fd >= 0 && time(NULL) - n->conns[i].last > TCP_IDLE_SECONDS) conn_close(n, &n->conns[i]);
@@ -621,6 +724,7 @@ int main(int argc, char **argv)
     d6t_arena_free(n->arena);
     d6s_leases_fini(&s->leases);
     free(n->out);
+    free(n->rx);
     free(n->conns);
     free(pfd);
     return 0;
