@@ -1,20 +1,25 @@
 #!/usr/bin/python3
-"""Load benchmark: dhcp6txn-server next to kea-dhcp6 (memfile), driven by perfdhcp -6 over a veth pair.
+"""Load benchmark: dhcp6txn-server next to kea-dhcp6 (memfile) on a veth pair, driven by d6load and perfdhcp -6.
 
-  load.py --server PATH [--kea PATH] [--perfdhcp PATH] [--step-seconds S] [--budget S] [--only NAME]
+  load.py --server PATH [--d6load PATH] [--kea PATH] [--perfdhcp PATH] [--series all|d6load|perfdhcp] ...
 
 Two network namespaces joined by one veth pair (c0 <-> s1; link-local and 2001:db8:1::/64 only,
 nothing is routed anywhere). Each server runs in the server namespace in turn, with the same pool,
-options, timers and no lease persistence; perfdhcp runs the 4-way exchange (Solicit, Advertise,
-Request, Reply; no rapid commit) from the client namespace. For each server the rate is raised
-(doubling, then bisection) to the highest rate at which under 1% of the exchanges are lost and
-perfdhcp managed to start them at the requested rate. The server is restarted for every step, so
-each step starts from an empty lease table.
+options, timers and no lease persistence, and is restarted for every run (empty lease table).
+Every exchange is the 4-way one (Solicit, Advertise, Request, Reply; no rapid commit).
 
-With two or more CPUs the server is pinned to the last CPU and perfdhcp to the first, and the CPU
-time of both is measured per step, with the kernel's UDP receive-buffer overflows in each namespace:
-overflows on the client side mean perfdhcp, not the server, is the limit. A last series runs
-perfdhcp unpinned against the faster server to show perfdhcp's own ceiling on this machine.
+Two load generators, one series each:
+- d6load (bench/load/d6load.c): closed loop, a fixed window of exchanges in flight, datagrams moved
+  with recvmmsg/sendmmsg, every answer checked. One run per window size; the rate is the best run
+  with under 1% lost and no refused answer. It outruns perfdhcp several times over, so this is the
+  series that can measure the faster server.
+- perfdhcp -6: the rate is raised (doubling, then bisection) to the highest rate at which under 1% of
+  the exchanges are lost and perfdhcp managed to start them at the requested rate.
+
+With two or more CPUs the server is pinned to the last CPU and the generator to the first, and the
+CPU time of the server is measured per run, with the kernel's UDP receive-buffer overflows in each
+namespace: overflows on the client side mean the generator, not the server, is the limit. A last
+perfdhcp series runs unpinned to show perfdhcp's own ceiling on this machine.
 
 This is a benchmark, not a test: it exits 0 whether or not the 10x goal is met (it says which),
 1 when a run could not be made, 77 (skip) without root or a program.
@@ -324,6 +329,99 @@ def find_sustained(server, args, pin_perf, deadline, label=None):
     return {"name": label, "good": good, "bad": bad, "steps": steps}
 
 
+# ---- d6load: closed loop, a fixed window of exchanges in flight ----
+D6LOAD_RE = re.compile(r"d6load: exchanges (\d+) in ([\d.]+) s = (\d+)/s, lost (\d+), refused (\d+), unexpected (\d+), "
+                       r"cpu user ([\d.]+) s sys ([\d.]+) s")
+
+
+def run_d6load_step(server, d6load, window, seconds, pin_gen, tmp):
+    """One closed-loop run against a freshly started server; rate = checked exchanges per second."""
+    server.start()
+    try:
+        srv0, cli0 = udp_rcvbuf_errors("srv"), udp_rcvbuf_errors("cli")
+        warmup = 2
+        pin = ["taskset", "-c", str(pin_gen)] if pin_gen is not None else []
+        cmd = ["ip", "netns", "exec", NS["cli"]] + pin + [d6load, "-i", "c0", "-w", str(window), "-t", str(seconds),
+                                                          "-u", str(warmup), "-n", str(CLIENTS)]
+        out = os.path.join(tmp, "d6load.out")
+        with open(out, "w") as f:
+            p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        RUNNING.append(p)
+        # the server's CPU over the counted period only (d6load counts after its warm-up)
+        time.sleep(warmup)
+        cpu0, t0 = cpu_seconds(server.proc.pid), time.monotonic()
+        try:
+            p.wait(timeout=seconds + warmup + 20)
+        except subprocess.TimeoutExpired:
+            stop(p, signal.SIGKILL)
+            raise RuntimeError("d6load did not finish")
+        cpu1, wall = cpu_seconds(server.proc.pid), time.monotonic() - t0
+        RUNNING.remove(p)
+        srv1, cli1 = udp_rcvbuf_errors("srv"), udp_rcvbuf_errors("cli")
+        with open(out) as f:
+            text = f.read()
+        m = D6LOAD_RE.search(text)
+        if p.returncode != 0 or not m:
+            raise RuntimeError("d6load -w %d failed (exit %s):\n%s" % (window, p.returncode, text[-2000:]))
+        if server.proc.poll() is not None:
+            raise RuntimeError("%s died under load:\n%s" % (server.name, server.log()[-2000:]))
+    finally:
+        server.stop()
+    ex, span, _, lost, refused, unexpected = (int(m.group(1)), float(m.group(2)), m.group(3), int(m.group(4)),
+                                              int(m.group(5)), int(m.group(6)))
+    r = {"window": window, "replies": ex, "seconds": span, "wall": wall, "achieved": ex / span if span else 0,
+         "lost": lost / (ex + lost) if ex + lost else 1.0, "refused": refused, "unexpected": unexpected,
+         "gen_cpu": float(m.group(7)) + float(m.group(8)), "srv_overflow": srv1 - srv0, "cli_overflow": cli1 - cli0}
+    have = cpu0 is not None and cpu1 is not None
+    r["srv_cpu"] = (cpu1[0] - cpu0[0]) + (cpu1[1] - cpu0[1]) if have else None
+    r["srv_sys"] = cpu1[1] - cpu0[1] if have else None
+    # a server that answers wrongly (refused: no address, wrong client, bad status) has no rate to speak of
+    r["ok"] = r["lost"] < LOSS_LIMIT and refused == 0
+    return r
+
+
+def fmt_d6load(name, r):
+    cpu = "%4.0f%%" % (100.0 * r["srv_cpu"] / r["wall"]) if r["srv_cpu"] is not None and r["wall"] else "    ?"
+    return ("  %-20s window %4d: %8d exchanges in %.1f s = %7.0f/s, lost %5.2f%%, refused %d, unexpected %d, "
+            "server CPU %s, socket overflows server %d / d6load %d  %s"
+            % (name, r["window"], r["replies"], r["seconds"], r["achieved"], 100 * r["lost"], r["refused"],
+               r["unexpected"], cpu, r["srv_overflow"], r["cli_overflow"], "ok" if r["ok"] else "LOSSY"))
+
+
+def d6load_series(server, args, pin_gen):
+    """The best sustained rate over a few window sizes (exchanges in flight)."""
+    best, steps = None, []
+    for window in args.windows:
+        r = run_d6load_step(server, args.d6load, window, args.d6load_seconds, pin_gen, args.tmp)
+        print(fmt_d6load(server.name, r), flush=True)
+        steps.append(r)
+        if r["ok"] and (best is None or r["achieved"] > best["achieved"]):
+            best = r
+    return {"name": server.name, "good": best, "steps": steps}
+
+
+def report_d6load(results):
+    print("\n==== Load under d6load (closed loop, checked 4-way exchanges), < 1% lost, nothing refused ====")
+    row = "%-22s %11s %8s %11s %14s %10s"
+    print(row % ("server", "exchanges/s", "window", "server CPU", "CPU/exchange", "of it sys"))
+    for res in results:
+        g = res["good"]
+        us = per_exchange_us(g)
+        print(row % (res["name"], "%d" % g["achieved"] if g else "none", g["window"] if g else "-",
+                     "%.0f%%" % (100.0 * g["srv_cpu"] / g["wall"]) if g and g["srv_cpu"] is not None else "?",
+                     "%.1f us" % us if us else "?",
+                     "%.0f%%" % (100.0 * g["srv_sys"] / g["srv_cpu"]) if g and g["srv_cpu"] else "?"))
+    by = {r["name"]: r["good"] for r in results}
+    ours, kea = by.get(Dhcp6txn.name), by.get(Kea.name)
+    if ours and kea:
+        ratio = ours["achieved"] / kea["achieved"]
+        uo, uk = per_exchange_us(ours), per_exchange_us(kea)
+        print("ratio dhcp6txn-server / Kea under d6load: sustained exchanges/s %.2fx; server CPU per exchange %.2fx"
+              % (ratio, uk / uo if uo and uk else 0))
+        return ratio
+    return None
+
+
 def per_exchange_us(r):
     if not r or r["srv_cpu"] is None or not r["replies"]:
         return None
@@ -346,8 +444,8 @@ def verdict(res):
     return "unclear (late replies, no overflow %s)" % at
 
 
-def report(results, ncpu):
-    print("\n==== Load: sustained 4-way exchanges/s (Solicit/Advertise/Request/Reply), < 1% lost ====")
+def report(results):
+    print("\n==== Load under perfdhcp: sustained 4-way exchanges/s (Solicit/Advertise/Request/Reply), < 1% lost ====")
     row = "%-30s %11s %11s %14s %10s %15s  %s"
     print(row % ("server", "exchanges/s", "server CPU", "CPU/exchange", "of it sys", "CPU-bound est.", "limited by"))
     for res in results:
@@ -372,12 +470,7 @@ def report(results, ncpu):
         bound = " (lower bound: dhcp6txn-server's series was stopped by perfdhcp)" if verdict(ours).startswith("perfdhcp") else ""
         print("\nratio dhcp6txn-server / Kea, %s: sustained exchanges/s %.2fx%s; server CPU per exchange %.2fx"
               % ("nothing pinned" if unpinned else "server and perfdhcp on separate CPUs", ratio, bound, cpu_ratio))
-    if ratios:
-        met = any(r >= 10 for r, _ in ratios)
-        print("goal (>= 10x Kea's rate): %s" % ("MET" if met else
-              "NOT MET (best measured %.2fx; by server CPU per exchange %.2fx)" % (max(r for r, _ in ratios),
-                                                                                   max(c for _, c in ratios))))
-    print("machine: %d CPU(s), %s; load average before the run: %s" % (ncpu, cpu_model(), LOADAVG))
+    return max((r for r, _ in ratios), default=None)
 
 
 def cpu_model():
@@ -398,24 +491,39 @@ def main():
     ap.add_argument("--server", required=True, help="the dhcp6txn-server binary")
     ap.add_argument("--kea", default="kea-dhcp6", help="Kea's DHCPv6 server (Debian: kea-dhcp6-server)")
     ap.add_argument("--perfdhcp", default="perfdhcp", help="perfdhcp (Debian: kea-admin)")
+    ap.add_argument("--d6load", help="the d6load binary (built in bench/load); without it no d6load series")
+    ap.add_argument("--windows", default="16,64,256", help="d6load: exchanges in flight, one run each (16,64,256)")
+    ap.add_argument("--d6load-seconds", type=int, default=4, help="d6load: counted seconds per run (4)")
     ap.add_argument("--step-seconds", type=int, default=5, help="perfdhcp -p per step (5)")
     ap.add_argument("--start-rate", type=int, default=2000, help="first rate tried, doubled until losses (2000)")
-    ap.add_argument("--budget", type=int, default=270, help="seconds for the whole run, roughly (270)")
+    ap.add_argument("--budget", type=int, default=240, help="seconds for the perfdhcp series, roughly (240)")
     ap.add_argument("--perfdhcp-threads", choices=["single", "multi"], default="single",
                     help="perfdhcp -g (single: one core does it all, which is perfdhcp's fastest mode when pinned)")
     ap.add_argument("--keep", action="store_true", help="keep the configurations and logs of a successful run")
     ap.add_argument("--only", choices=["dhcp6txn", "kea"], help="measure one server only")
+    ap.add_argument("--series", choices=["all", "d6load", "perfdhcp"], default="all", help="which load generators")
     ap.add_argument("--unpinned", choices=["both", "fastest", "none"], default="both",
-                    help="series with nothing pinned (all CPUs shared): both servers (default), the faster one, none")
+                    help="perfdhcp series with nothing pinned (all CPUs shared): both servers (default), the faster one, none")
     args = ap.parse_args()
+    args.windows = [int(w) for w in args.windows.split(",")]
 
     if os.geteuid() != 0:
         skip("the load benchmark needs root (network namespaces); run it as root")
-    for name, path in (("ip", "ip"), ("taskset", "taskset"), ("timeout", "timeout"), ("perfdhcp (kea-admin)", args.perfdhcp),
+    for name, path in (("ip", "ip"), ("taskset", "taskset"), ("timeout", "timeout"),
                        ("kea-dhcp6 (kea-dhcp6-server)", args.kea), ("dhcp6txn-server", args.server)):
         if not which(path):
             skip("%s not found (%s); see docs/SERVER.md, section Load" % (name, path))
-    args.server, args.kea, args.perfdhcp = (os.path.abspath(which(args.server)), which(args.kea), which(args.perfdhcp))
+    args.server, args.kea = os.path.abspath(which(args.server)), which(args.kea)
+    use_perfdhcp = args.series in ("all", "perfdhcp") and which(args.perfdhcp)
+    use_d6load = args.series in ("all", "d6load") and args.d6load and which(args.d6load)
+    if args.series in ("all", "perfdhcp") and not use_perfdhcp:
+        print("note: perfdhcp (kea-admin) not found: no perfdhcp series")
+    if args.series in ("all", "d6load") and not use_d6load:
+        print("note: no d6load binary (--d6load): no d6load series")
+    if not use_perfdhcp and not use_d6load:
+        skip("no load generator")
+    args.perfdhcp = which(args.perfdhcp) if use_perfdhcp else None
+    args.d6load = os.path.abspath(which(args.d6load)) if use_d6load else None
 
     args.tmp = tempfile.mkdtemp(prefix="d6t-load-")
     atexit.register(cleanup)
@@ -428,31 +536,46 @@ def main():
     start = time.monotonic()
     try:
         setup_lab()
-        print("perfdhcp -6 on a veth pair; %d clients; pool %s - %s; %d s per step; server on CPU %s, perfdhcp on CPU %s"
-              % (CLIENTS, POOL[0], POOL[1], args.step_seconds, pin_srv, pin_perf), flush=True)
         servers = [Dhcp6txn(args.tmp, pin_srv, args.server), Kea(args.tmp, pin_srv, args.kea)]
         if args.only:
             servers = [s for s in servers if s.key == args.only]
-        if len(cpus) < 2:
-            args.unpinned = "none"  # nothing was pinned in the first place
-        extra = {"both": len(servers), "fastest": 1, "none": 0}[args.unpinned]
-        share = args.budget / (len(servers) + extra)
-        results = []
-        for i, s in enumerate(servers):
-            results.append(find_sustained(s, args, pin_perf, start + share * (i + 1)))
-        if args.unpinned != "none":
-            order = list(zip(servers, results))
-            if args.unpinned == "fastest":
-                order = [max(order, key=lambda sr: sr[1]["good"]["achieved"] if sr[1]["good"] else 0)]
-            print("-- nothing pinned: server and perfdhcp share all %d CPUs (perfdhcp's own ceiling)" % len(cpus),
-                  flush=True)
-            for j, (srv, pinned) in enumerate(order):
-                srv.pin = None
-                args.start_rate = max(2000, pinned["good"]["rate"] // 2 if pinned["good"] else 0)
-                res = find_sustained(srv, args, None, start + share * (len(servers) + j + 1), srv.name + ", unpinned")
-                res["unpinned"] = True
-                results.append(res)
-        report(results, len(cpus))
+        ratios = {}
+        if use_d6load:
+            print("d6load on a veth pair; %d clients; pool %s - %s; windows %s; %d s per run after 2 s warm-up; "
+                  "server on CPU %s, d6load on CPU %s" % (CLIENTS, POOL[0], POOL[1], args.windows,
+                                                         args.d6load_seconds, pin_srv, pin_perf), flush=True)
+            ratios["d6load"] = report_d6load([d6load_series(s, args, pin_perf) for s in servers])
+        if use_perfdhcp:
+            print("\nperfdhcp -6 on a veth pair; %d clients; %d s per step; server on CPU %s, perfdhcp on CPU %s"
+                  % (CLIENTS, args.step_seconds, pin_srv, pin_perf), flush=True)
+            pstart = time.monotonic()
+            if len(cpus) < 2:
+                args.unpinned = "none"  # nothing was pinned in the first place
+            extra = {"both": len(servers), "fastest": 1, "none": 0}[args.unpinned]
+            share = args.budget / (len(servers) + extra)
+            results = []
+            for i, s in enumerate(servers):
+                s.pin = pin_srv
+                results.append(find_sustained(s, args, pin_perf, pstart + share * (i + 1)))
+            if args.unpinned != "none":
+                order = list(zip(servers, results))
+                if args.unpinned == "fastest":
+                    order = [max(order, key=lambda sr: sr[1]["good"]["achieved"] if sr[1]["good"] else 0)]
+                print("-- nothing pinned: server and perfdhcp share all %d CPUs (perfdhcp's own ceiling)" % len(cpus),
+                      flush=True)
+                for j, (srv, pinned) in enumerate(order):
+                    srv.pin = None
+                    args.start_rate = max(2000, pinned["good"]["rate"] // 2 if pinned["good"] else 0)
+                    res = find_sustained(srv, args, None, pstart + share * (len(servers) + j + 1),
+                                         srv.name + ", unpinned")
+                    res["unpinned"] = True
+                    results.append(res)
+            ratios["perfdhcp"] = report(results)
+        print()
+        for gen, ratio in ratios.items():
+            if ratio is not None:
+                print("goal (>= 10x Kea's rate) under %s: %s (%.2fx)" % (gen, "MET" if ratio >= 10 else "NOT MET", ratio))
+        print("machine: %d CPU(s), %s; load average before the run: %s" % (len(cpus), cpu_model(), LOADAVG))
         print("total time %.0f s" % (time.monotonic() - start))
         if args.keep:
             print("files kept in %s" % args.tmp)
