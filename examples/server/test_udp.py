@@ -2,8 +2,8 @@
 """End-to-end test of dhcp6txn-server over loopback, no root needed: the server runs on a high
 port; this script plays a relay (RFC 8357 Relay Source Port, so the answer comes back to its own
 port), checks the four-message exchange, Renew, Release, a malformed datagram, counters on
-SIGUSR1, the lease file and server DUID across a restart, bulk leasequery over TCP, and a clean
-SIGTERM shutdown. Usage: test_udp.py PATH/TO/dhcp6txn-server"""
+SIGUSR1, a burst of queued datagrams answered in batches, the lease file and server DUID across
+a restart, bulk leasequery over TCP, and a clean SIGTERM shutdown. Usage: test_udp.py PATH/TO/dhcp6txn-server"""
 import os, signal, socket, struct, subprocess, sys, tempfile, time
 
 SERVER = sys.argv[1]
@@ -123,6 +123,24 @@ def bulk_query(qtype, payload):
     return types
 
 
+def burst(sock, n=150):
+    """Many datagrams queued at once (the server reads and answers them in batches of 64): every
+    Solicit gets its own Advertise, a malformed datagram in the middle costs nothing else."""
+    for i in range(n):
+        d = b"\0\3\0\1\2\0\0\2" + struct.pack("!H", i)
+        sock.sendto(relay_forw(client_msg(1, 0x700000 + i, d, oro=False)), ("::1", PORT))
+        if i == n // 2:
+            sock.sendto(bytes([3, 0, 0, 9, 0, 3, 0, 40]), ("::1", PORT))
+    seen = {}
+    deadline = time.time() + 10
+    while len(seen) < n and time.time() < deadline:
+        t, xid, o = unwrap(sock.recvfrom(65536)[0])
+        assert t == 2 and 0x700000 <= xid < 0x700000 + n and xid not in seen, (t, hex(xid))
+        seen[xid] = ia_addr(o)[0]
+    assert len(seen) == n, "%d of %d Solicits answered" % (len(seen), n)
+    assert len(set(seen.values())) == n, "an address advertised twice in one burst"
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="d6s-udp-")
     conf = os.path.join(tmp, "server.conf")
@@ -180,10 +198,12 @@ def main():
         t, xid, o = exchange(sock, client_msg(8, 0x666666, duid, server_duid, oro=False))
         ia = parse_opts(find(o, 3)[0][12:])
         assert find(ia, 13)[0][:2] == b"\0\3", "second release must say NoBinding"
+        burst(sock, 150)  # each Advertise holds its address: 11 + 150 leases
         srv.stop()
-        assert "leases active=11" in srv.text()
+        assert "leases active=161" in srv.text(), srv.text()[-600:]
+        assert "malformed=1 " in srv.text(), srv.text()[-600:]
         print("dhcp6txn-server over loopback: exchange, renew, release, rapid commit, malformed input, "
-              "bulk leasequery (link/remote-id/client-id), restart with lease file and stable DUID: OK")
+              "a burst of 150 answered in batches, bulk leasequery (link/remote-id/client-id), restart with lease file and stable DUID: OK")
     finally:
         if srv.p.poll() is None:
             srv.p.kill()
