@@ -151,6 +151,18 @@ static int pool_pick(struct d6s_server *s, struct d6s_subnet *sn, int pd, uint8_
     return -1;
 }
 
+/* Is this lease still the link's? Its subnet index must be the link's, and its address or
+ * prefix must still be inside that subnet: the lease file may come from before the link was
+ * renumbered (a server restart with a changed configuration). */
+static int lease_fits(const struct d6s_server *s, int sni, const struct d6s_lease *e)
+{
+    if (sni < 0 || e->subnet != sni) return 0;
+    const struct d6s_subnet *sn = &s->cfg.subnets[sni];
+    if (e->type == D6T_OPT_IA_PD)
+        return sn->has_pd && e->plen == sn->pd_len && d6s_prefix_contains(sn->pd_prefix, sn->pd_plen, e->addr);
+    return sn->has_na && e->plen == 128 && d6s_prefix_contains(sn->prefix, sn->plen, e->addr);
+}
+
 static void fill_lease_identity(struct txn *t, struct d6s_lease *e)
 {
     e->duid_len = (uint8_t)t->dlen;
@@ -242,8 +254,8 @@ static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
     struct d6s_subnet *sn = t->sni >= 0 ? &s->cfg.subnets[t->sni] : NULL;
     uint8_t type = pd ? D6T_OPT_IA_PD : D6T_OPT_IA_NA;
     int32_t i = d6s_lease_find_ia(&s->leases, type, t->duid, t->dlen, iaid);
-    if (i >= 0 && (s->leases.v[i].subnet != t->sni || s->leases.v[i].valid_until <= s->now)) {
-        d6s_lease_delete(&s->leases, i); /* moved to another link, or expired: start over */
+    if (i >= 0 && (!lease_fits(s, t->sni, &s->leases.v[i]) || s->leases.v[i].valid_until <= s->now)) {
+        d6s_lease_delete(&s->leases, i); /* moved to another link, link renumbered, or expired: start over */
         i = -1;
     }
     if (i < 0 && sn && (pd ? sn->has_pd : sn->has_na) &&
@@ -308,7 +320,7 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
     uint8_t type = pd ? D6T_OPT_IA_PD : D6T_OPT_IA_NA;
     int32_t i = d6s_lease_find_ia(&s->leases, type, t->duid, t->dlen, iaid);
     if (i >= 0 && (s->leases.v[i].state != D6S_BOUND || s->leases.v[i].valid_until <= s->now)) i = -1;
-    if (i >= 0 && s->leases.v[i].subnet != t->sni) { /* the client moved: its lease is not for this link */
+    if (i >= 0 && !lease_fits(s, t->sni, &s->leases.v[i])) { /* moved, or the link renumbered: not for this link */
         d6t_opt *ia = response_ia(t, req_ia, 1);
         if (ia) zero_others(t, req_ia, ia, NULL, 0);
         return;

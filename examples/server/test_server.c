@@ -402,6 +402,64 @@ START_TEST(rebind_and_renew_other_link)
 }
 END_TEST
 
+START_TEST(renumbered_link_old_leases_not_used)
+{
+    /* a lease bound on eth1's subnet, then the server restarts with that link renumbered: the
+     * lease table (from the lease file) still holds the old address and prefix */
+    int ans;
+    struct req r = { .type = D6T_MSG_REQUEST, .client = 5, .na = 1, .pd = 1, .server_id = 1, .iaid = 1 };
+    d6t_bundle *b = run(&r, 0, &ans);
+    uint8_t a[16], old[16];
+    uint32_t valid = 0;
+    ia_addr(d6t_bundle_response(b), old, NULL);
+    ck_assert(addr_is(old, "2001:db8:2::1000"));
+    d6t_bundle_free(b);
+    char err[256];
+    d6s_config_defaults(&S.cfg);
+    ck_assert_msg(d6s_config_parse(&S.cfg,
+                                   "interface eth1\nt1 100\nt2 200\npreferred-lifetime 300\nvalid-lifetime 400\n"
+                                   "subnet 2001:db8:3::/64 interface eth1\n"
+                                   "  pool 2001:db8:3::1000 2001:db8:3::1001\n  pd-pool 2001:db8:300::/55 56\n",
+                                   err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(d6s_config_finish(&S.cfg, err, sizeof err) == 0, "%s", err);
+
+    r = (struct req){ .type = D6T_MSG_CONFIRM, .client = 5, .na = 1, .hint = 1, .iaid = 1 };
+    memcpy(r.hint_addr, old, 16);
+    b = run(&r, 0, &ans);
+    ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), 4);
+    d6t_bundle_free(b);
+
+    r.type = D6T_MSG_RENEW; /* the old address is not for this link any more: lifetime 0 */
+    r.server_id = 1;
+    b = run(&r, 0, &ans);
+    ia_addr(d6t_bundle_response(b), a, &valid);
+    ck_assert(addr_is(a, "2001:db8:2::1000"));
+    ck_assert_int_eq(valid, 0);
+    d6t_bundle_free(b);
+    r.type = D6T_MSG_REBIND;
+    r.server_id = 0;
+    valid = 1;
+    b = run(&r, 0, &ans);
+    ia_addr(d6t_bundle_response(b), a, &valid);
+    ck_assert(addr_is(a, "2001:db8:2::1000"));
+    ck_assert_int_eq(valid, 0);
+    d6t_bundle_free(b);
+
+    /* a new Solicit gets an address and a prefix of the renumbered link, not the old ones */
+    r = (struct req){ .type = D6T_MSG_SOLICIT, .client = 5, .na = 1, .pd = 1, .iaid = 1 };
+    b = run(&r, 0, &ans);
+    d6t_msg *resp = d6t_bundle_response(b);
+    ia_addr(resp, a, NULL);
+    ck_assert(addr_is(a, "2001:db8:3::1000"));
+    uint8_t p[16], plen;
+    ck_assert_int_eq(d6t_opt_get_prefix(d6t_opt_find_child(d6t_msg_find_opt(resp, D6T_OPT_IA_PD), D6T_OPT_IAPREFIX),
+                                        D6T_IAPREFIX_PREFIX, p, &plen), D6T_OK);
+    ck_assert(addr_is(p, "2001:db8:300::"));
+    d6t_bundle_free(b);
+    ck_assert_int_eq(d6s_lease_find_addr(&S.leases, old, 128), -1);
+}
+END_TEST
+
 START_TEST(information_request_and_drops)
 {
     int ans;
@@ -732,6 +790,7 @@ int main(void)
     tcase_add_test(tc, decline_keeps_address_out);
     tcase_add_test(tc, confirm_on_and_off_link);
     tcase_add_test(tc, rebind_and_renew_other_link);
+    tcase_add_test(tc, renumbered_link_old_leases_not_used);
     tcase_add_test(tc, information_request_and_drops);
     tcase_add_test(tc, relayed_two_levels);
     tcase_add_test(tc, too_many_ias_bounded);
