@@ -6,11 +6,18 @@ nothing is routed out), starts the server, the relays and one client, and assert
 really configured what the server's configuration says, that Renew and Release reach the server,
 and that tshark decodes every datagram the server sent without a malformed or error mark.
 
-  interop.py --server PATH --client dhclient|dhcpcd|wide --path direct|dhcrelay|wide|2relays
+  interop.py --server PATH --client dhclient|dhcpcd|wide --path direct|dhcrelay|wide|2relays|dnsmasq
+  interop.py --server PATH --client dhclient|dhcpcd|wide --path direct|dhcrelay --restart
   interop.py --server PATH --perfdhcp
 
 The four modes (na, pd, both, info) of one client x path run in parallel, each in its own
-namespaces. Exit status 77 (meson: skipped) when not root or a peer program is missing.
+namespaces. With --restart the modes are na, pd, both (and moved, moved-pd on the direct path):
+the client gets its lease, is stopped by PID with its lease and DUID files kept, and is started
+again; what it sends then (Confirm, Rebind, or Solicit: RESTART_FIRST) must get the answer
+RFC 9915 asks for, and the client must end with the same lease. In moved / moved-pd the server
+is restarted with the link renumbered in between: a Confirm must get NotOnLink, a Rebind the old
+lease at lifetime 0, and the client must end with an address / prefix of the new pools.
+Exit status 77 (meson: skipped) when not root or a peer program is missing.
 Every process is stopped by PID, every wait is bounded, namespaces are removed even on failure.
 """
 import argparse, atexit, ipaddress, os, re, shutil, signal, subprocess, sys, tempfile, threading, time
@@ -21,8 +28,8 @@ NAMESPACES = set()
 NS_LOCK = threading.Lock()
 
 PEERS = {"dhclient": ["dhclient", "/sbin/dhclient-script"], "dhcpcd": ["dhcpcd"], "wide": ["dhcp6c"],
-         "relay-dhcrelay": ["dhcrelay"], "relay-wide": ["dhcp6relay"], "tshark": ["tshark", "dumpcap"],
-         "perfdhcp": ["perfdhcp"]}
+         "relay-dhcrelay": ["dhcrelay"], "relay-wide": ["dhcp6relay"], "relay-dnsmasq": ["dnsmasq"],
+         "tshark": ["tshark", "dumpcap"], "perfdhcp": ["perfdhcp"]}
 
 # What the server's configuration says; the clients must end up with exactly this.
 DNS = ["2001:db8::53", "2001:db8::54"]
@@ -30,6 +37,10 @@ DOMAINS = ["lab.example.com", "example.com"]
 WIDE_TIMES = tuple(int(x) for x in os.environ.get("D6T_WIDE_TIMES", "2,30,40,50").split(","))
 SUBNETS = {"direct": ("2001:db8:2::/64", "2001:db8:2::1000", "2001:db8:2::1fff", "2001:db8:200::/40"),
            "relayed": ("2001:db8:1::/64", "2001:db8:1::1000", "2001:db8:1::1fff", "2001:db8:100::/40")}
+# the direct link after renumbering ('moved' restart runs): the old lease is not on this link
+MOVED = dict(SUBNETS, direct=("2001:db8:3::/64", "2001:db8:3::1000", "2001:db8:3::1fff", "2001:db8:300::/40"))
+# the relays' addresses on their downstream (client side) link: dnsmasq relays from this address
+RELAY_LOCAL = {"r1d": "2001:db8:1::1", "r2d": "2001:db8:12::2"}
 
 
 def which(prog):
@@ -158,25 +169,44 @@ class Lab:
             raise Failure("dumpcap did not start: " + self.log("dumpcap.log"))
         time.sleep(0.3)
 
-    def start_server(self, extra="", lifetimes=(2, 4, 30, 40)):
+    def start_server(self, extra="", lifetimes=(2, 4, 30, 40), subnets=SUBNETS, logname="server.log"):
         iface = "s1" if self.path == "direct" else "s0"
         conf = os.path.join(self.tmp, "server.conf")
+        self.server_logs = getattr(self, "server_logs", []) + [logname]
         with open(conf, "w") as f:
             f.write("interface %s\nt1 %d\nt2 %d\npreferred-lifetime %d\nvalid-lifetime %d\n" % ((iface,) + lifetimes))
             f.write("dns-servers %s\ndomain-search %s\n" % (" ".join(DNS), " ".join(DOMAINS)))
             f.write("lease-file %s/server.leases\nstate-file %s/server.state\n%s" % (self.tmp, self.tmp, extra))
-            for kind, (net, lo, hi, pd) in SUBNETS.items():
+            for kind, (net, lo, hi, pd) in subnets.items():
                 f.write("subnet %s%s\n  pool %s %s\n  pd-pool %s 56\n" % (net, " interface s1" if kind == "direct" and self.path == "direct" else "", lo, hi, pd))
-        self.server_proc = self.spawn("srv", "exec %s -c %s" % (self.server, conf), "server.log")
-        if not wait_for(lambda: "ready\n" in self.log("server.log") or self.server_proc.poll() is not None, 10):
+        self.server_proc = self.spawn("srv", "exec %s -c %s" % (self.server, conf), logname)
+        if not wait_for(lambda: "ready\n" in self.log(logname) or self.server_proc.poll() is not None, 10):
             raise Failure("server not ready")
         if self.server_proc.poll() is not None:
-            raise Failure("server exited: " + self.log("server.log"))
+            raise Failure("server exited: " + self.log(logname))
+
+    def stop_server(self):
+        self.server_proc.send_signal(signal.SIGTERM)
+        try:
+            self.server_proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.server_proc.kill()
+            self.server_proc.wait(timeout=5)
+            raise Failure("server did not stop on SIGTERM")
+
+    def server_log(self):
+        """All the server's logs of this run, oldest first (one line per transaction)."""
+        return "".join(self.log(n) for n in getattr(self, "server_logs", ["server.log"]))
 
     def start_relay(self, which_ns, kind, down, up, server_addr):
         pid = os.path.join(self.tmp, "%s.pid" % which_ns)
         if kind == "dhcrelay":
             cmd = "exec dhcrelay -6 -d -I -pf %s -l %s -u %s%%%s" % (pid, down, server_addr, up)
+        elif kind == "dnsmasq":
+            # relay only: no DNS (port 0), no resolv.conf, no config file; replies accepted on 'up' only
+            cmd = ("exec dnsmasq --no-daemon --conf-file=/dev/null --port=0 --no-resolv --user=root --log-dhcp "
+                   "--log-facility=- --pid-file=%s --dhcp-leasefile=%s/%s-dnsmasq.leases --interface=%s "
+                   "--dhcp-relay=%s,%s,%s" % (pid, self.tmp, which_ns, down, RELAY_LOCAL[down], server_addr, up))
         else:
             cmd = "exec dhcp6relay -f -D -p %s -r %s -s %s %s" % (pid, up, server_addr, down)
         p = self.spawn(which_ns, cmd, "%s-%s.log" % (which_ns, kind))
@@ -236,14 +266,16 @@ exit 0
 
 
 class Client:
-    def __init__(self, lab, kind, mode):
+    def __init__(self, lab, kind, mode, release=True):
         self.lab, self.kind, self.mode = lab, kind, mode
+        self.release_on_stop = release  # dhcpcd: 'release' in its configuration (Release on SIGTERM)
+        self.hook_mark = 0  # hook.env is read from here on (after a restart: only the new instance)
         self.tmp = lab.tmp
         with open(os.path.join(self.tmp, "hook.sh"), "w") as f:
             f.write(HOOK % (self.tmp, self.tmp))
         os.chmod(os.path.join(self.tmp, "hook.sh"), 0o755)
 
-    def start(self):
+    def start(self, logname="client.log"):
         t, m = self.tmp, self.mode
         if self.kind == "dhclient":
             flags = {"na": "-N", "pd": "-P", "both": "-N -P", "info": "-S"}[m]
@@ -252,7 +284,7 @@ class Client:
         elif self.kind == "dhcpcd":
             conf = os.path.join(t, "dhcpcd.conf")
             with open(conf, "w") as f:
-                f.write("noipv6rs\nipv6only\nrelease\nnohook resolv.conf\nscript %s/hook.sh\n" % t)
+                f.write("noipv6rs\nipv6only\n%snohook resolv.conf\nscript %s/hook.sh\n" % ("release\n" if self.release_on_stop else "", t))
                 f.write("option dhcp6_name_servers, dhcp6_domain_search\n")
                 f.write("interface c0\n")
                 if m in ("na", "both"):
@@ -276,10 +308,32 @@ class Client:
                     f.write("id-assoc na 1 { };\n")
                 if m in ("pd", "both"):
                     f.write("id-assoc pd 2 {\n  prefix-interface d0 { sla-id 1; sla-len 8; };\n};\n")
-            if m in ("pd", "both"):
+            if m in ("pd", "both") and not self.lab.run("cli", "ip link show dev d0 2>/dev/null", check=False):
                 self.lab.run("cli", "ip link add d0 type veth peer name d1 && ip link set d0 up && ip link set d1 up")
             cmd = "dhcp6c -f -D -c %s -p %s/dhcp6c.pid c0" % (conf, t)
-        self.proc = self.lab.spawn("cli", wrap(t, cmd), "client.log")
+        self.proc = self.lab.spawn("cli", wrap(t, cmd), logname)
+
+    def stop(self, kill=False):
+        """SIGTERM (SIGKILL: a crash) to the client's PID; its lease and DUID files stay in the run's temp dir."""
+        self.proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+    def lease_saved(self):
+        """Has the client written the lease it would use on a restart?"""
+        if self.kind == "dhclient":
+            try:
+                text = open(os.path.join(self.tmp, "dhclient.leases")).read()
+            except FileNotFoundError:
+                return False
+            return all(k in text for k in {"na": ["ia-na"], "pd": ["ia-pd"], "both": ["ia-na", "ia-pd"]}[self.mode])
+        if self.kind == "dhcpcd":
+            p = os.path.join(self.tmp, "dhcpcd-db", "c0.lease6")
+            return os.path.exists(p) and os.path.getsize(p) > 0
+        return os.path.exists(os.path.join(self.tmp, "dhcpv6-db", "dhcp6c_duid"))  # WIDE keeps only its DUID
 
     # what the client configured, from the client's side
     def addresses(self, dev="c0"):
@@ -289,9 +343,18 @@ class Client:
     def hook_env(self):
         try:
             with open(os.path.join(self.tmp, "hook.env")) as f:
+                f.seek(self.hook_mark)
                 return f.read()
         except FileNotFoundError:
             return ""
+
+    def mark_restart(self):
+        """From now on only what the next instance of the client records counts."""
+        try:
+            self.hook_mark = os.path.getsize(os.path.join(self.tmp, "hook.env"))
+        except FileNotFoundError:
+            self.hook_mark = 0
+        self.since = int(time.time())
 
     def delegated(self):
         """Delegated prefixes the client holds, as it records them."""
@@ -300,7 +363,10 @@ class Client:
                 text = open(os.path.join(self.tmp, "dhclient.leases")).read()
             except FileNotFoundError:
                 return []
-            return [ipaddress.ip_network(p) for p in re.findall(r"iaprefix (\S+/\d+)", text)]
+            # after a restart: only prefixes the new instance was given ('starts' at or after it)
+            since = getattr(self, "since", 0)
+            return [ipaddress.ip_network(p) for p, st in re.findall(r"iaprefix (\S+/\d+) \{\s*starts (\d+);", text)
+                    if int(st) >= since]
         if self.kind == "dhcpcd":
             env = self.hook_env()
             found = re.findall(r"new_dhcp6_ia_pd\d+_prefix\d+=(\S+)\n", env)
@@ -338,11 +404,6 @@ class Client:
             self.proc.wait(timeout=5)
 
 
-def in_pool(addr, kind):
-    _, lo, hi, _ = SUBNETS[kind]
-    return ipaddress.ip_address(lo) <= addr <= ipaddress.ip_address(hi)
-
-
 def server_leases(tmp):
     try:
         text = open(os.path.join(tmp, "server.leases")).read()
@@ -373,8 +434,205 @@ def counters(log):
     return int(m[-1]) if m else 0
 
 
-def one_run(server, client, path, mode, results):
-    name = "%s-%s-%s" % (client[:2], {"direct": "d", "dhcrelay": "i", "wide": "w", "2relays": "2"}[path], mode)
+def in_pool(addr, kind, subnets=SUBNETS):
+    _, lo, hi, _ = subnets[kind]
+    return ipaddress.ip_address(lo) <= addr <= ipaddress.ip_address(hi)
+
+
+def start_relays(lab, path):
+    if path in ("dhcrelay", "wide", "dnsmasq"):
+        lab.start_relay("rel1", path, "r1d", "r1u", "2001:db8:12::3")
+    elif path == "2relays":
+        lab.start_relay("rel2", "wide", "r2d", "r2u", "2001:db8:23::3")
+        lab.start_relay("rel1", "dhcrelay", "r1d", "r1u", "2001:db8:12::2")
+
+
+def wait_bound(lab, c, mode, subnets=SUBNETS, timeout=20):
+    """Wait until the client holds what the server's configuration says: (address, prefix), None if not asked."""
+    kind, tmp, addr, prefix = lab.kind, lab.tmp, None, None
+    if mode in ("na", "both"):
+        got = wait_for(lambda: [a for a in c.addresses() if in_pool(a, kind, subnets)], timeout)
+        if not got:
+            raise Failure("no address from the pool %s-%s on c0 (has %s)" % (subnets[kind][1], subnets[kind][2], c.addresses()))
+        addr = got[-1]
+        if not wait_for(lambda: (str(addr), 128) in server_leases(tmp), 2):
+            raise Failure("address %s on c0 is not a bound lease in the server's lease file" % addr)
+    if mode in ("pd", "both"):
+        pool = ipaddress.ip_network(subnets[kind][3])
+        got = wait_for(lambda: [p for p in c.delegated() if p.subnet_of(pool) and p.prefixlen == 56], timeout)
+        if not got:
+            raise Failure("client holds no delegated /56 from %s (has %s)" % (pool, c.delegated()))
+        prefix = got[-1]
+        if not wait_for(lambda: (str(prefix.network_address), 56) in server_leases(tmp), 2):
+            raise Failure("prefix %s is not a bound lease in the server's lease file" % prefix)
+    return addr, prefix
+
+
+def renew_release(lab, c, client, mode, notes):
+    """The standard run: what the client configured, Renew at T1, Release."""
+    addr, prefix = wait_bound(lab, c, mode)
+    if addr:
+        notes.append("address %s on c0" % addr)
+    if prefix:
+        notes.append("prefix %s%s" % (prefix, " (address on d0)" if client == "wide" else ""))
+    if mode == "info" or mode in ("na", "both"):
+        want = (DNS, DOMAINS)
+        got = wait_for(lambda: c.dns() == want and c.dns(), 20)
+        if not got:
+            raise Failure("client's DNS configuration %s, want %s" % (c.dns(), want))
+        notes.append("DNS %s search %s" % (",".join(got[0]), ",".join(got[1])))
+    if mode != "info":
+        if not wait_for(lambda: re.search(r"^Renew from", lab.log("server.log"), re.M), 15):
+            raise Failure("no Renew reached the server within 15 s (T1 = 2 s)")
+        time.sleep(1.0)  # let the client take the Renew's Reply before it is told to release
+        c.release()
+        if not wait_for(lambda: re.search(r"^Release from .*-> REPLY", lab.log("server.log"), re.M), 10):
+            raise Failure("no Release reached the server")
+        notes.append("Renew + Release seen by the server")
+    else:
+        notes.append("stateless: no Renew/Release in this mode")
+
+
+# What each client sends first when it is started again with its saved lease (Debian 12:
+# isc-dhcp-client 4.4.3-P1, dhcpcd-base 9.4.1, wide-dhcpv6 20080615). A client that changes this
+# fails the test on purpose: the restart coverage must not silently become a Solicit test.
+MOVED_MODES = {"moved": "na", "moved-pd": "pd"}  # restart runs across a renumbering: the IA they use
+RESTART_FIRST = {("dhclient", "na"): "Confirm", ("dhclient", "pd"): "Rebind", ("dhclient", "both"): "Rebind",
+                 ("dhcpcd", "na"): "Confirm", ("dhcpcd", "pd"): "Rebind", ("dhcpcd", "both"): "Rebind",
+                 ("wide", "na"): "Solicit", ("wide", "pd"): "Solicit", ("wide", "both"): "Solicit"}
+STATUS = {0: "Success", 1: "UnspecFail", 2: "NoAddrsAvail", 3: "NoBinding", 4: "NotOnLink", 5: "UseMulticast",
+          6: "NoPrefixAvail"}
+
+
+def server_messages(log):
+    """(request type, answer) per transaction line of the server's log."""
+    return re.findall(r"^([A-Z][a-z-]+(?:-[a-z]+)*) from \S+ .*?-> (\S+(?: answer)?)", log, re.M)
+
+
+def replies_by_xid(lab):
+    """From the capture at the server: request type and xid -> the Reply's status codes, addresses, prefixes."""
+    out = subprocess.run(["tshark", "-r", lab.pcap, "-n", "-Y", "dhcpv6", "-T", "fields", "-E", "occurrence=a",
+                          "-e", "frame.time_epoch", "-e", "dhcpv6.msgtype", "-e", "dhcpv6.xid", "-e", "dhcpv6.status_code",
+                          "-e", "dhcpv6.iaaddr.ip", "-e", "dhcpv6.iaaddr.valid_lifetime",
+                          "-e", "dhcpv6.iaprefix.pref_addr", "-e", "dhcpv6.iaprefix.pref_len",
+                          "-e", "dhcpv6.iaprefix.valid_lifetime"], capture_output=True, text=True, timeout=60)
+    if out.returncode:
+        raise Failure("tshark failed: " + out.stderr)
+    requests, replies = [], {}
+    for line in out.stdout.splitlines():
+        f = (line.split("\t") + [""] * 9)[:9]
+        types = [int(x) for x in f[1].split(",") if x]
+        if not types:
+            continue
+        inner = [t for t in types if t not in (12, 13)]  # inside Relay-forw / Relay-reply
+        if not inner:
+            continue
+        split = lambda v: [x for x in v.split(",") if x]
+        row = {"type": inner[-1], "xid": f[2], "time": float(f[0]), "status": [int(x) for x in split(f[3])],
+               "addrs": list(zip(split(f[4]), [int(x) for x in split(f[5])])),
+               "prefixes": list(zip(["%s/%s" % pl for pl in zip(split(f[6]), split(f[7]))], [int(x) for x in split(f[8])]))}
+        if row["type"] == 7:
+            replies[row["xid"]] = row
+        else:
+            requests.append(row)
+    return requests, replies
+
+
+def restart(lab, c, client, mode, notes):
+    """Client restart with its saved lease: Confirm / Rebind answered right, same lease after."""
+    moved = mode in MOVED_MODES
+    ia_mode = MOVED_MODES.get(mode, mode)
+    before = wait_bound(lab, c, ia_mode)
+    notes.append("before: %s" % ", ".join(str(x) for x in before if x))
+    if not wait_for(c.lease_saved, 10):
+        raise Failure("the client did not save its lease")
+    time.sleep(0.5)  # the client's last write of the lease file
+    mark = len(lab.server_log())
+    # WIDE dhcp6c sends Release on SIGTERM and saves no lease: it is killed instead (a crash),
+    # so the server still holds its binding when it comes back
+    c.stop(kill=client == "wide")
+    time.sleep(0.3)
+    if client == "wide":
+        notes.append("dhcp6c killed (SIGKILL: on SIGTERM it releases)")
+    after_stop = server_messages(lab.server_log()[mark:])
+    if after_stop:
+        raise Failure("%s sent %s when stopped: its lease is gone, nothing left to Confirm" % (client, after_stop))
+    # whatever is on the client's links from now on was configured by the new instance
+    lab.run("cli", "ip -6 addr flush dev c0 scope global" +
+            (" && ip -6 addr flush dev d0 scope global" if ia_mode in ("pd", "both") and client == "wide" else ""))
+    c.mark_restart()
+    subnets = SUBNETS
+    if moved:
+        lab.stop_server()
+        subnets = MOVED
+        lab.start_server(lifetimes=WIDE_TIMES if client == "wide" else (2, 4, 30, 40), subnets=MOVED, logname="server2.log")
+        notes.append("server restarted with the link renumbered to %s, %s" % (MOVED["direct"][0], MOVED["direct"][3]))
+    mark = len(lab.server_log())
+    c.start(logname="client2.log")
+    want_first = RESTART_FIRST[(client, ia_mode)]
+    first = wait_for(lambda: server_messages(lab.server_log()[mark:]), 15)
+    if not first:
+        raise Failure("the restarted client sent nothing to the server in 15 s")
+    after = wait_bound(lab, c, ia_mode, subnets)
+    seen = [m[0] for m in server_messages(lab.server_log()[mark:])]
+    notes.append("after restart the server saw: %s" % " ".join(seen))
+    if first[0][0] != want_first:
+        raise Failure("%s %s restarted with %s first, expected %s (server saw %s)" % (client, mode, first[0][0], want_first, seen))
+    if want_first in ("Confirm", "Rebind") and not first[0][1].startswith("REPLY"):
+        raise Failure("the server answered the %s with %s" % (want_first, first[0][1]))
+    if want_first == "Solicit":
+        notes.append("NO Confirm/Rebind: WIDE dhcp6c keeps no lease file, a restart is a new Solicit; "
+                     "the server's binding decides the lease")
+    if moved:
+        old, new = (before[0], after[0]) if ia_mode == "na" else (before[1], after[1])
+        if old == new or (ia_mode == "na" and old in c.addresses()):
+            raise Failure("the client still uses %s on the renumbered link" % old)
+        notes.append("after: %s from the new pool" % new)
+    else:
+        if after != before:
+            raise Failure("lease after restart %s, before %s" % (after, before))
+        notes.append("after: the same lease")
+    return before, want_first, c.since
+
+
+def check_restart_replies(lab, mode, before, want_first, since, notes):
+    """From the capture: the server's Reply to the first Confirm / Rebind after the restart."""
+    if want_first not in ("Confirm", "Rebind"):
+        return
+    requests, replies = replies_by_xid(lab)
+    code = {"Confirm": 4, "Rebind": 6}[want_first]
+    reqs = [r for r in requests if r["type"] == code and r["time"] >= since]
+    if not reqs:
+        raise Failure("no %s in the capture at the server" % want_first)
+    rep = replies.get(reqs[0]["xid"])
+    if not rep:
+        raise Failure("no Reply to the %s (xid %s) in the capture" % (want_first, reqs[0]["xid"]))
+    moved = mode in MOVED_MODES
+    if want_first == "Confirm":
+        want = 4 if moved else 0
+        if rep["status"] != [want]:
+            raise Failure("Reply to Confirm carries status %s, want %s" % (rep["status"], STATUS[want]))
+        notes.append("Confirm -> Reply %s" % STATUS[want])
+        return
+    if [x for x in rep["status"] if x]:
+        raise Failure("Reply to Rebind carries status %s" % [STATUS.get(x, x) for x in rep["status"]])
+    addr, prefix = before
+    addrs, prefixes = dict(rep["addrs"]), dict(rep["prefixes"])
+    for have, got in ((addr and str(addr), addrs), (prefix and str(prefix), prefixes)):
+        if not have:
+            continue
+        if have not in got:
+            raise Failure("Reply to Rebind does not list %s: %s" % (have, got))
+        if moved and got[have] != 0:  # RFC 9915 18.3.5: not appropriate for the link: lifetimes 0
+            raise Failure("Reply to Rebind extends %s, which is not on the renumbered link" % have)
+        if not moved and got[have] == 0:
+            raise Failure("Reply to Rebind does not extend %s" % have)
+    notes.append("Rebind -> Reply with %s" % ("the old lease at lifetime 0" if moved else "the same lease"))
+
+
+def one_run(server, client, path, mode, results, restart_mode=False):
+    name = "%s-%s-%s" % (client[:2], {"direct": "d", "dhcrelay": "i", "wide": "w", "2relays": "2", "dnsmasq": "m"}[path],
+                         mode if not restart_mode else "r" + {"moved": "mv", "moved-pd": "mp"}.get(mode, mode[:2]))
     tmp = tempfile.mkdtemp(prefix="d6t-interop-%s-" % name)
     lab = Lab(name, path, tmp, server)
     notes, ok = [], False
@@ -384,52 +642,20 @@ def one_run(server, client, path, mode, results):
         lab.start_capture()
         # WIDE dhcp6c raises a T2 below 30 s to 30 s and T1 to 18 s; T2 = 30 keeps T1 = 2 s
         lab.start_server(lifetimes=WIDE_TIMES if client == "wide" else (2, 4, 30, 40))
-        if path == "dhcrelay":
-            lab.start_relay("rel1", "dhcrelay", "r1d", "r1u", "2001:db8:12::3")
-        elif path == "wide":
-            lab.start_relay("rel1", "wide", "r1d", "r1u", "2001:db8:12::3")
-        elif path == "2relays":
-            lab.start_relay("rel2", "wide", "r2d", "r2u", "2001:db8:23::3")
-            lab.start_relay("rel1", "dhcrelay", "r1d", "r1u", "2001:db8:12::2")
-        c = Client(lab, client, mode)
+        start_relays(lab, path)
+        c = Client(lab, client, MOVED_MODES.get(mode, mode), release=not restart_mode)
         c.start()
-        kind = lab.kind
-        if mode in ("na", "both"):
-            got = wait_for(lambda: [a for a in c.addresses() if in_pool(a, kind)], 20)
-            if not got:
-                raise Failure("no address from the pool on c0 (has %s)" % c.addresses())
-            if (str(got[0]), 128) not in server_leases(tmp):
-                raise Failure("address %s on c0 is not a bound lease in the server's lease file" % got[0])
-            notes.append("address %s on c0" % got[0])
-        if mode in ("pd", "both"):
-            pool = ipaddress.ip_network(SUBNETS[kind][3])
-            got = wait_for(lambda: [p for p in c.delegated() if p.subnet_of(pool) and p.prefixlen == 56], 20)
-            if not got:
-                raise Failure("client holds no delegated /56 from %s (has %s)" % (pool, c.delegated()))
-            if (str(got[0].network_address), 56) not in server_leases(tmp):
-                raise Failure("prefix %s is not a bound lease in the server's lease file" % got[0])
-            notes.append("prefix %s%s" % (got[0], " (address on d0)" if client == "wide" else ""))
-        if mode == "info" or mode in ("na", "both"):
-            want = (DNS, DOMAINS)
-            got = wait_for(lambda: c.dns() == want and c.dns(), 20)
-            if not got:
-                raise Failure("client's DNS configuration %s, want %s" % (c.dns(), want))
-            notes.append("DNS %s search %s" % (",".join(got[0]), ",".join(got[1])))
-        if mode != "info":
-            if not wait_for(lambda: re.search(r"^Renew from", lab.log("server.log"), re.M), 15):
-                raise Failure("no Renew reached the server within 15 s (T1 = 2 s)")
-            time.sleep(1.0)  # let the client take the Renew's Reply before it is told to release
-            c.release()
-            if not wait_for(lambda: re.search(r"^Release from .*-> REPLY", lab.log("server.log"), re.M), 10):
-                raise Failure("no Release reached the server")
-            notes.append("Renew + Release seen by the server")
+        if restart_mode:
+            before, first, since = restart(lab, c, client, mode, notes)
         else:
-            notes.append("stateless: no Renew/Release in this mode")
+            renew_release(lab, c, client, mode, notes)
         lab.stop_all()
-        log = lab.log("server.log")
-        sent = counters(log)
+        log = lab.server_log()
+        sent = sum(counters(lab.log(n)) for n in lab.server_logs)
         if "stopping" not in log or lab.server_proc.returncode != 0:
             raise Failure("server did not stop cleanly on SIGTERM (exit status %s)" % lab.server_proc.returncode)
+        if restart_mode:
+            check_restart_replies(lab, mode, before, first, since, notes)
         n = check_tshark(lab, sent)
         notes.append("tshark: %d server datagrams, none malformed" % n)
         ok = True
@@ -440,7 +666,8 @@ def one_run(server, client, path, mode, results):
             notes.append("---- %s (last lines)\n%s" % (logname, "\n".join(text.splitlines()[-15:])))
     finally:
         lab.teardown()
-    results[mode] = (ok, "%-8s %-8s %-4s %s (%.1fs): %s" % (client, path, mode, "ok" if ok else "FAILED", time.time() - t0, "; ".join(notes)))
+    results[mode] = (ok, "%-8s %-8s %-4s %s%s (%.1fs): %s" % (client, path, mode, "restart " if restart_mode else "",
+                                                         "ok" if ok else "FAILED", time.time() - t0, "; ".join(notes)))
     if ok and not os.environ.get("D6T_INTEROP_KEEP"):
         shutil.rmtree(tmp, ignore_errors=True)
     elif not ok:
@@ -489,8 +716,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--server", required=True)
     ap.add_argument("--client", choices=["dhclient", "dhcpcd", "wide"])
-    ap.add_argument("--path", choices=["direct", "dhcrelay", "wide", "2relays"])
-    ap.add_argument("--modes", default="na,pd,both,info")
+    ap.add_argument("--path", choices=["direct", "dhcrelay", "wide", "2relays", "dnsmasq"])
+    ap.add_argument("--modes", help="default: na,pd,both,info; with --restart na,pd,both (+ moved,moved-pd when direct)")
+    ap.add_argument("--restart", action="store_true", help="client restart with its saved lease (Confirm / Rebind)")
     ap.add_argument("--perfdhcp", action="store_true")
     a = ap.parse_args()
     atexit.register(cleanup_all)
@@ -499,11 +727,16 @@ def main():
     if a.perfdhcp:
         require("perfdhcp", "tshark")
         return perfdhcp_run(os.path.abspath(a.server))
-    relays = {"direct": [], "dhcrelay": ["relay-dhcrelay"], "wide": ["relay-wide"], "2relays": ["relay-dhcrelay", "relay-wide"]}
+    relays = {"direct": [], "dhcrelay": ["relay-dhcrelay"], "wide": ["relay-wide"], "2relays": ["relay-dhcrelay", "relay-wide"],
+              "dnsmasq": ["relay-dnsmasq"]}
     require(a.client, "tshark", *relays[a.path])
+    if not a.modes:
+        a.modes = ("na,pd,both" + (",moved,moved-pd" if a.path == "direct" else "")) if a.restart else "na,pd,both,info"
+    if a.restart and set(a.modes.split(",")) & set(MOVED_MODES) and a.path != "direct":
+        ap.error("modes 'moved' and 'moved-pd' renumber the server's direct link: --path direct only")
     results, threads = {}, []
     for mode in a.modes.split(","):
-        th = threading.Thread(target=one_run, args=(os.path.abspath(a.server), a.client, a.path, mode, results))
+        th = threading.Thread(target=one_run, args=(os.path.abspath(a.server), a.client, a.path, mode, results, a.restart))
         th.start()
         threads.append(th)
         time.sleep(0.2)
