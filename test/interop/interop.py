@@ -233,6 +233,16 @@ class Lab:
             self.stop_all()
         finally:
             for k in self.used:
+                # helpers a peer left behind (dhcpcd's privilege-separation proxies can outlive
+                # their parent when it is stopped under load): stopped by PID, then the namespace goes
+                pids = subprocess.run(["ip", "netns", "pids", self.ns[k]], capture_output=True, text=True).stdout.split()
+                for p in pids:
+                    try:
+                        os.kill(int(p), signal.SIGKILL)
+                    except (ProcessLookupError, ValueError):
+                        pass
+                if pids:
+                    print("%s: killed %d leftover process(es) in %s" % (self.name, len(pids), self.ns[k]), file=sys.stderr)
                 subprocess.run(["ip", "netns", "del", self.ns[k]], capture_output=True)
                 with NS_LOCK:
                     NAMESPACES.discard(self.ns[k])
