@@ -567,5 +567,8 @@ void d6s_print_counters(const struct d6s_server *s, FILE *f)
             (unsigned long long)c->not_on_link);
     fprintf(f, "counters: leasequery queries=%llu client-data=%llu tcp-connections=%llu\n",
             (unsigned long long)c->lq_queries, (unsigned long long)c->lq_client_data, (unsigned long long)c->tcp_conns);
+    /* datagrams per system call: how much the batching saves under load */
+    fprintf(f, "counters: udp batches=%llu datagrams-per-batch=%.1f\n", (unsigned long long)c->udp_batches,
+            c->udp_batches ? (double)c->udp_datagrams / (double)c->udp_batches : 0.0);
     fflush(f);
 }

@@ -2,10 +2,12 @@
  * client input can grow memory; two chained hash indexes: by client DUID (all of a client's
  * leases share a chain) and by address/prefix.
  * SPDX-License-Identifier: BSD-2-Clause */
+#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS, madvise */
 #include "server.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 uint32_t d6s_hash(const uint8_t *p, size_t n)
@@ -15,15 +17,35 @@ uint32_t d6s_hash(const uint8_t *p, size_t n)
     return h;
 }
 
+/* The table and its indexes are large and read at random, one lookup per message: asking for
+ * huge pages saves most TLB misses (a lease lookup was the server's top user-space cost under
+ * load). Memory comes zeroed; without huge pages it works the same. */
+static void *table_alloc(size_t bytes)
+{
+    void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return NULL;
+#ifdef MADV_HUGEPAGE
+    if (bytes >= (2u << 20)) madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static void table_free(void *p, size_t bytes)
+{
+    if (p) munmap(p, bytes ? bytes : 1);
+}
+
 int d6s_leases_init(struct d6s_leases *l, uint32_t cap)
 {
     memset(l, 0, sizeof *l);
     l->fd = -1;
     uint32_t hsize = 1;
     while (hsize < cap * 2u && hsize < (1u << 26)) hsize <<= 1;
-    l->v = calloc(cap, sizeof *l->v);
-    l->h_duid = malloc(hsize * sizeof *l->h_duid);
-    l->h_addr = malloc(hsize * sizeof *l->h_addr);
+    l->v_bytes = (size_t)cap * sizeof *l->v;
+    l->h_bytes = (size_t)hsize * sizeof *l->h_duid;
+    l->v = table_alloc(l->v_bytes);
+    l->h_duid = table_alloc(l->h_bytes);
+    l->h_addr = table_alloc(l->h_bytes);
     if (!l->v || !l->h_duid || !l->h_addr) {
         d6s_leases_fini(l);
         return -1;
@@ -40,9 +62,9 @@ int d6s_leases_init(struct d6s_leases *l, uint32_t cap)
 void d6s_leases_fini(struct d6s_leases *l)
 {
     if (l->fd >= 0) close(l->fd);
-    free(l->v);
-    free(l->h_duid);
-    free(l->h_addr);
+    table_free(l->v, l->v_bytes);
+    table_free(l->h_duid, l->h_bytes);
+    table_free(l->h_addr, l->h_bytes);
     free(l->jbuf);
     memset(l, 0, sizeof *l);
     l->fd = -1;

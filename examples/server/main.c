@@ -376,16 +376,22 @@ static void rx_metadata(struct msghdr *mh, struct in6_pktinfo *at)
 
 /* One batch: up to BATCH datagrams in one recvmmsg, every reply in one sendmmsg after the lease
  * file holds what the replies promise. Returns the number of datagrams read. */
+static void rx_slot_reset(struct net *n, unsigned k)
+{
+    struct rx_slot *x = &n->rx[k];
+    x->iov = (struct iovec){ x->buf, sizeof x->buf };
+    n->rxmsg[k].msg_hdr = (struct msghdr){ .msg_name = &x->from, .msg_namelen = sizeof x->from, .msg_iov = &x->iov,
+                                           .msg_iovlen = 1, .msg_control = x->cbuf.bytes,
+                                           .msg_controllen = sizeof x->cbuf.bytes };
+}
+
 static int read_udp(struct net *n)
 {
-    for (unsigned k = 0; k < BATCH; k++) {
-        struct rx_slot *x = &n->rx[k];
-        x->iov = (struct iovec){ x->buf, sizeof x->buf };
-        n->rxmsg[k].msg_hdr = (struct msghdr){ .msg_name = &x->from, .msg_namelen = sizeof x->from,
-                                               .msg_iov = &x->iov, .msg_iovlen = 1,
-                                               .msg_control = x->cbuf.bytes, .msg_controllen = sizeof x->cbuf.bytes };
-    }
     int r = recvmmsg(n->udp, n->rxmsg, BATCH, MSG_DONTWAIT, NULL);
+    if (r > 0) {
+        n->s->cnt.udp_batches++;
+        n->s->cnt.udp_datagrams += (uint64_t)r;
+    }
     for (int k = 0; k < r; k++) {
         struct msghdr *mh = &n->rxmsg[k].msg_hdr;
         struct in6_pktinfo at;
@@ -397,6 +403,8 @@ static int read_udp(struct net *n)
         rx_metadata(mh, &at);
         handle_datagram(n, n->rx[k].buf, n->rxmsg[k].msg_len, &n->rx[k].from, &at);
     }
+    /* the kernel wrote lengths and flags into the headers it filled: only those need resetting */
+    for (int k = 0; k < r; k++) rx_slot_reset(n, (unsigned)k);
     flush_replies(n);
     return r;
 }
@@ -654,6 +662,7 @@ int main(int argc, char **argv)
     n->arena = d6t_arena_new(NULL, 16384);
     n->out = calloc(BATCH, sizeof *n->out);
     n->rx = calloc(BATCH, sizeof *n->rx);
+    for (unsigned k = 0; n->rx && k < BATCH; k++) rx_slot_reset(n, k);
     n->nconns = s->cfg.leasequery ? s->cfg.max_tcp_conns : 0;
     n->conns = calloc(n->nconns + 1, sizeof *n->conns);
     if (!n->arena || !n->out || !n->rx || !n->conns) return fprintf(stderr, "dhcp6txn-server: out of memory\n"), 1;

@@ -68,6 +68,8 @@ int d6s_config_finish(struct d6s_config *c, char *err, size_t errcap);
 /* ---- leases ---- */
 enum d6s_lease_state { D6S_FREE = 0, D6S_OFFERED = 1, D6S_BOUND = 2, D6S_DECLINED = 3 };
 
+/* What a lookup by client reads comes first (type, IAID, chain links, the DUID), so that for
+ * DUIDs up to 44 bytes a lookup touches one cache line per lease on the chain. */
 struct d6s_lease {
     uint8_t state;
     uint8_t type; /* D6T_OPT_IA_NA or D6T_OPT_IA_PD */
@@ -75,19 +77,20 @@ struct d6s_lease {
     uint8_t duid_len, relay_id_len, remote_id_len;
     uint16_t subnet;
     uint32_t iaid;
+    int32_t next_duid, next_addr; /* hash chains; next_duid doubles as the free list */
+    uint8_t duid[D6S_DUID_MAX];
     uint8_t addr[16];
     uint8_t link[16];
     int64_t cltt, pref_until, valid_until;
-    uint8_t duid[D6S_DUID_MAX];
     uint8_t relay_id[D6S_DUID_MAX];
     uint8_t remote_id[D6S_REMOTE_ID_MAX]; /* OPTION_REMOTE_ID data: enterprise number + id */
-    int32_t next_duid, next_addr; /* hash chains; next_duid doubles as the free list */
 };
 
 struct d6s_leases {
     struct d6s_lease *v;
     uint32_t cap, used;
     int32_t *h_duid, *h_addr;
+    size_t v_bytes, h_bytes; /* mapped sizes of v and of each index */
     uint32_t hmask;
     int32_t free_head;
     /* persistence: an append-only journal in the lease file, compacted by an atomic rewrite */
@@ -126,6 +129,7 @@ struct d6s_counters {
     uint64_t leases_assigned, leases_renewed, leases_released, leases_declined;
     uint64_t no_addrs, no_prefix, no_binding, not_on_link;
     uint64_t lq_queries, lq_client_data, tcp_conns;
+    uint64_t udp_batches, udp_datagrams; /* recvmmsg calls that returned datagrams, and those datagrams */
 };
 
 struct d6s_server {
