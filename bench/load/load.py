@@ -492,7 +492,7 @@ def main():
     ap.add_argument("--kea", default="kea-dhcp6", help="Kea's DHCPv6 server (Debian: kea-dhcp6-server)")
     ap.add_argument("--perfdhcp", default="perfdhcp", help="perfdhcp (Debian: kea-admin)")
     ap.add_argument("--d6load", help="the d6load binary (built in bench/load); without it no d6load series")
-    ap.add_argument("--windows", default="16,64,256", help="d6load: exchanges in flight, one run each (16,64,256)")
+    ap.add_argument("--windows", default="64,256,1024", help="d6load: exchanges in flight, one run each (64,256,1024)")
     ap.add_argument("--d6load-seconds", type=int, default=4, help="d6load: counted seconds per run (4)")
     ap.add_argument("--step-seconds", type=int, default=5, help="perfdhcp -p per step (5)")
     ap.add_argument("--start-rate", type=int, default=2000, help="first rate tried, doubled until losses (2000)")
