@@ -2,18 +2,17 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 
+/* Bytes of each fixed-size field type; 0 for the variable ones (D6T_FT_BIN: the row's size). */
+static const uint8_t FIXED_SIZE[] = {
+    [D6T_FT_U8] = 1,    [D6T_FT_U16] = 2,     [D6T_FT_PSID] = 2,    [D6T_FT_U32] = 4,
+    [D6T_FT_ADDR4] = 4, [D6T_FT_ADDR6] = 16,  [D6T_FT_PREFIX6] = 17, [D6T_FT_PREFIX4] = 5,
+    [D6T_FT_MESSAGE] = 0,
+};
+
 static inline size_t fixed_size(const struct d6t_fielddef *f)
 {
-    switch (f->type) {
-    case D6T_FT_U8: return 1;
-    case D6T_FT_U16: case D6T_FT_PSID: return 2;
-    case D6T_FT_U32: case D6T_FT_ADDR4: return 4;
-    case D6T_FT_BIN: return f->size;
-    case D6T_FT_ADDR6: return 16;
-    case D6T_FT_PREFIX6: return 17;
-    case D6T_FT_PREFIX4: return 5;
-    default: return 0; /* variable */
-    }
+    if (f->type == D6T_FT_BIN) return f->size;
+    return f->type < sizeof FIXED_SIZE ? FIXED_SIZE[f->type] : 0;
 }
 
 #define FAIL(st, w, at) do { *why = (w); *bad = (at); return (st); } while (0)
@@ -139,43 +138,61 @@ static int runs_to_end(const struct d6t_optdef *def, size_t j)
     return j + 1 == def->nfields || def->f[j + 1].type == D6T_FT_OPTIONS || def->f[j + 1].type == D6T_FT_MESSAGE;
 }
 
-/* Find field k of option o and its span; check its type is one of 'types' (bit per type). */
-static d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, const struct d6t_fielddef **fd,
-                         struct d6t_span *sp, int *idx)
+/* Field j's span found by walking the option's layout (a field after a variable-size one); out
+ * of line so that the common path below keeps a small frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static d6t_status locate_by_layout(const d6t_opt *o, size_t j, const struct d6t_fielddef **fd, struct d6t_span *sp,
+                                   int *idx)
 {
-    if (!o) return D6T_ERR_INVALID_ARG;
-    int j = d6t__field_index(o->def, k);
-    if (j < 0) return D6T_ERR_WRONG_FIELD;
-    const struct d6t_fielddef *f = &o->def->f[j];
-    if (types && !(types & (1u << f->type))) return D6T_ERR_WRONG_FIELD;
-    /* A fixed-size field after fixed-size fields sits at a known offset; every option in a tree
-     * already has a checked layout, so no walk is needed. */
-    size_t off = 0, i = 0;
-    while (i < (size_t)j && fixed_size(&o->def->f[i])) off += fixed_size(&o->def->f[i++]);
-    if (i == (size_t)j && fixed_size(f) && off + fixed_size(f) <= o->len) {
-        *fd = f;
-        sp->off = (uint32_t)off;
-        sp->len = (uint32_t)fixed_size(f);
-        if (idx) *idx = j;
-        return D6T_OK;
-    }
-    /* likewise a field that runs to the end of the option's data after fixed-size fields */
-    if (i == (size_t)j && runs_to_end(o->def, (size_t)j) && off <= o->len) {
-        *fd = f;
-        sp->off = (uint32_t)off;
-        sp->len = (uint32_t)(o->len - off);
-        if (idx) *idx = j;
-        return D6T_OK;
-    }
     struct d6t_span spans[D6T_MAX_FIELDS];
     size_t hdr, bad;
     const char *why;
     d6t_status st = d6t__layout(o->def, o->data, o->len, spans, &hdr, &why, &bad);
     if (st) return st;
-    *fd = f;
+    *fd = &o->def->f[j];
     *sp = spans[j];
-    if (idx) *idx = j;
+    if (idx) *idx = (int)j;
     return D6T_OK;
+}
+
+/* Find field k of option o and its span; check its type is one of 'types' (bit per type). */
+static inline d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, const struct d6t_fielddef **fd,
+                         struct d6t_span *sp, int *idx)
+{
+    if (!o) return D6T_ERR_INVALID_ARG;
+    const struct d6t_optdef *def = o->def;
+    if (!def || k == D6T_KEY_NONE) return D6T_ERR_WRONG_FIELD;
+    /* one pass finds the field and adds up the sizes before it while they are all fixed */
+    size_t off = 0, j = 0;
+    int all_fixed = 1;
+    for (; j < def->nfields && def->f[j].key != (uint16_t)k; j++) {
+        size_t n = fixed_size(&def->f[j]);
+        all_fixed &= n != 0;
+        off += n;
+    }
+    if (j == def->nfields) return D6T_ERR_WRONG_FIELD;
+    const struct d6t_fielddef *f = &def->f[j];
+    if (types && !(types & (1u << f->type))) return D6T_ERR_WRONG_FIELD;
+    /* A fixed-size field after fixed-size fields sits at a known offset; every option in a tree
+     * already has a checked layout, so no walk is needed. */
+    if (all_fixed && fixed_size(f) && off + fixed_size(f) <= o->len) {
+        *fd = f;
+        sp->off = (uint32_t)off;
+        sp->len = (uint32_t)fixed_size(f);
+        if (idx) *idx = (int)j;
+        return D6T_OK;
+    }
+    /* likewise a field that runs to the end of the option's data after fixed-size fields */
+    if (all_fixed && runs_to_end(def, j) && off <= o->len) {
+        *fd = f;
+        sp->off = (uint32_t)off;
+        sp->len = (uint32_t)(o->len - off);
+        if (idx) *idx = (int)j;
+        return D6T_OK;
+    }
+    return locate_by_layout(o, j, fd, sp, idx);
 }
 
 #define T(x) (1u << D6T_FT_##x)
