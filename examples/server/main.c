@@ -317,7 +317,9 @@ static void fill_txmsg(struct pending *p, struct mmsghdr *m)
     /* a link-local destination leaves by the interface the request came in on */
     memset(&p->cbuf, 0, sizeof p->cbuf);
     m->msg_hdr.msg_control = p->cbuf.bytes;
-    m->msg_hdr.msg_controllen = sizeof p->cbuf.bytes;
+    /* exactly one cmsg, without the trailing padding: 36 bytes fit the kernel's on-stack control
+     * buffer, where CMSG_SPACE's 40 would cost a kmalloc and kfree per datagram */
+    m->msg_hdr.msg_controllen = CMSG_LEN(sizeof(struct in6_pktinfo));
     struct cmsghdr *cm = CMSG_FIRSTHDR(&m->msg_hdr);
     cm->cmsg_level = IPPROTO_IPV6;
     cm->cmsg_type = IPV6_PKTINFO;
@@ -676,6 +678,17 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* the signals are only let in while waiting in ppoll: one that arrives while a batch is being
+     * handled is seen when ppoll is entered, not a whole poll timeout later */
+    sigset_t handled, waiting;
+    sigemptyset(&handled);
+    sigaddset(&handled, SIGTERM);
+    sigaddset(&handled, SIGINT);
+    sigaddset(&handled, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &handled, &waiting);
+    sigdelset(&waiting, SIGTERM);
+    sigdelset(&waiting, SIGINT);
+    sigdelset(&waiting, SIGUSR1);
 
     char hex[2 * D6S_DUID_MAX + 1];
     d6s_hex(s->duid, s->duid_len, hex);
@@ -694,7 +707,8 @@ int main(int argc, char **argv)
             struct conn *c = &n->conns[i];
             pfd[np++] = (struct pollfd){ .fd = c->fd, .events = (short)(c->fd < 0 ? 0 : c->b || c->olen ? POLLOUT : POLLIN) };
         }
-        int r = poll(pfd, np, 1000);
+        const struct timespec second = { 1, 0 };
+        int r = ppoll(pfd, np, &second, &waiting);
         s->now = now_s();
         if (g_dump) {
             g_dump = 0;
