@@ -61,10 +61,10 @@ static int requested(const d6t_msg *req, uint16_t code)
 static void add_config_options(struct txn *t)
 {
     const struct d6s_config *c = &t->s->cfg;
-    if (c->ndns && requested(t->req, D6T_OPT_DNS_SERVERS)) {
-        d6t_opt *o = d6t_msg_add_opt(t->resp, D6T_OPT_DNS_SERVERS);
-        for (size_t i = 0; o && i < c->ndns; i++) d6t_opt_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, c->dns[i]);
-    }
+    /* the configured addresses lie back to back: the option's payload as it is (one copy and a
+     * length check, where appending address by address reallocates the option each time) */
+    if (c->ndns && requested(t->req, D6T_OPT_DNS_SERVERS))
+        d6t_msg_add_opt_bytes(t->resp, D6T_OPT_DNS_SERVERS, c->dns[0], c->ndns * sizeof c->dns[0], NULL, NULL);
     if (c->ndomains && requested(t->req, D6T_OPT_DOMAIN_LIST)) {
         d6t_opt *o = d6t_msg_add_opt(t->resp, D6T_OPT_DOMAIN_LIST);
         for (size_t i = 0; o && i < c->ndomains; i++) d6t_opt_add_dname(o, D6T_DOMAIN_LIST_SEARCH_LIST, c->domains[i]);
@@ -78,8 +78,7 @@ static int new_response(struct txn *t, uint8_t type)
     d6t_msg_set_transaction_id(t->resp, d6t_msg_transaction_id(t->req));
     d6t_opt *cid = d6t_msg_find_opt(t->req, D6T_OPT_CLIENTID);
     if (cid && !d6t_msg_add_opt_copy(t->resp, cid)) return -1;
-    d6t_opt *sid = d6t_msg_add_opt(t->resp, D6T_OPT_SERVERID);
-    if (!sid || d6t_opt_set_bytes(sid, D6T_SERVERID_DUID, t->s->duid, t->s->duid_len)) return -1;
+    if (d6t_msg_add_opt_bytes(t->resp, D6T_OPT_SERVERID, t->s->duid, t->s->duid_len, NULL, NULL)) return -1;
     return d6t_bundle_set_response(t->b, t->resp) == D6T_OK ? 0 : -1;
 }
 
