@@ -5,32 +5,14 @@
 #include "internal.h"
 #include <stdlib.h>
 
-#define ALIGN 16u
-#define ALIGN_UP(x) (((x) + (ALIGN - 1)) & ~(size_t)(ALIGN - 1))
-
-struct block {
-    struct block *next; /* blocks taken from the allocator after the first */
-    size_t size;        /* total bytes of this block, as asked from the allocator */
-};
-
-struct d6t_arena {
-    d6t_allocator alc;
-    int have_alc;
-    int first_is_heap;  /* the first block (holding this header) came from alc */
-    size_t first_size;
-    struct block *extra; /* later blocks in use, newest first */
-    struct block *spare; /* blocks kept by reset for reuse */
-    uint8_t *ptr, *end;  /* free room in the current block */
-    uint8_t *first_start;
-    size_t block_size;
-    size_t used, limit, heap_blocks;
-};
+#define ALIGN D6T__ARENA_ALIGN
+#define ALIGN_UP(x) D6T__ARENA_ALIGN_UP(x)
 
 static void *std_alloc(void *ctx, size_t n) { (void)ctx; return malloc(n); }
 static void std_free(void *ctx, void *p, size_t n) { (void)ctx; (void)n; free(p); }
 
 static const size_t HDR = ALIGN_UP(sizeof(struct d6t_arena));
-static const size_t BHDR = ALIGN_UP(sizeof(struct block));
+static const size_t BHDR = ALIGN_UP(sizeof(struct d6t__block));
 
 d6t_arena *d6t_arena_new(const d6t_allocator *alloc, size_t block_size)
 {
@@ -79,10 +61,10 @@ d6t_arena *d6t_arena_new_in(void *buf, size_t size, const d6t_allocator *overflo
     return a;
 }
 
-static void free_list(d6t_arena *a, struct block *b)
+static void free_list(d6t_arena *a, struct d6t__block *b)
 {
     while (b) {
-        struct block *n = b->next;
+        struct d6t__block *n = b->next;
         a->alc.free_fn(a->alc.ctx, b, b->size);
         a->heap_blocks--;
         b = n;
@@ -94,7 +76,7 @@ void d6t_arena_reset(d6t_arena *a)
     if (!a) return;
     /* in-use blocks join the spares; nothing goes back to the allocator */
     while (a->extra) {
-        struct block *b = a->extra;
+        struct d6t__block *b = a->extra;
         a->extra = b->next;
         b->next = a->spare;
         a->spare = b;
@@ -122,11 +104,11 @@ size_t d6t_arena_used(const d6t_arena *a) { return a ? a->used : 0; }
 size_t d6t_arena_heap_blocks(const d6t_arena *a) { return a ? a->heap_blocks : 0; }
 
 /* A kept block with room for 'need' bytes, unlinked from the spares; NULL if none. */
-static struct block *take_spare(d6t_arena *a, size_t need)
+static struct d6t__block *take_spare(d6t_arena *a, size_t need)
 {
-    for (struct block **pp = &a->spare; *pp; pp = &(*pp)->next) {
+    for (struct d6t__block **pp = &a->spare; *pp; pp = &(*pp)->next) {
         if ((*pp)->size < need) continue;
-        struct block *b = *pp;
+        struct d6t__block *b = *pp;
         *pp = b->next;
         return b;
     }
@@ -145,7 +127,7 @@ void *d6t_arena_alloc(d6t_arena *a, size_t size)
         a->used += need;
         return p;
     }
-    struct block *b = take_spare(a, need + BHDR);
+    struct d6t__block *b = take_spare(a, need + BHDR);
     if (!b) {
         if (!a->have_alc) return NULL;
         size_t bsize = a->block_size;

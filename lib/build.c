@@ -8,7 +8,7 @@ static d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
     if (!o) return NULL;
     uint8_t tmp[64];
     size_t n = o->def ? d6t__default_data(o->def, tmp, sizeof tmp) : 0;
-    uint8_t *d = d6t_arena_alloc(a, n ? n : 1);
+    uint8_t *d = d6t__alloc(a, n ? n : 1);
     if (!d) return NULL;
     memcpy(d, tmp, n);
     o->data = d;
@@ -45,7 +45,7 @@ static d6t_status from_bytes(d6t_arena *a, uint8_t space, uint16_t code, const u
     if (err) { err->status = D6T_OK; err->offset = 0; err->reason = NULL; }
     if (len > 65535) return D6T_ERR_TOO_LONG;
     if (!payload && len) return D6T_ERR_INVALID_ARG;
-    uint8_t *cp = d6t_arena_alloc(a, len ? len : 1);
+    uint8_t *cp = d6t__alloc(a, len ? len : 1);
     d6t_opt *o = d6t__opt_alloc(a, code, space);
     if (!cp || !o) return D6T_ERR_NOMEM;
     if (len) memcpy(cp, payload, len);
@@ -86,7 +86,7 @@ static d6t_opt *copy_into(d6t_arena *a, uint8_t space, const d6t_opt *src)
 {
     size_t n = d6t_opt_wire_size(src);
     if (n < 4) return NULL;
-    uint8_t *buf = d6t_arena_alloc(a, n);
+    uint8_t *buf = d6t__alloc(a, n);
     if (!buf || d6t_opt_write(src, buf, n, NULL)) return NULL;
     d6t_opt *o = d6t__opt_alloc(a, src->code, space);
     if (!o) return NULL;
@@ -195,7 +195,7 @@ d6t_status d6t_opt_set_data(d6t_opt *o, const uint8_t *data, size_t len)
     if (!o || (!data && len)) return D6T_ERR_INVALID_ARG;
     if (o->def) return D6T_ERR_WRONG_FIELD; /* known options are changed field by field */
     if (len > 65535) return D6T_ERR_TOO_LONG;
-    uint8_t *cp = d6t_arena_alloc(o->arena, len ? len : 1);
+    uint8_t *cp = d6t__alloc(o->arena, len ? len : 1);
     if (!cp) return D6T_ERR_NOMEM;
     if (len) memcpy(cp, data, len);
     o->data = cp;

@@ -74,7 +74,7 @@ static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const c
     }
     if (b->request) {
         b->nreqopts = b->request->opts.count;
-        b->handled = d6t_arena_alloc(b->arena, (b->nreqopts + 7) / 8 + 1);
+        b->handled = d6t__alloc(b->arena, (b->nreqopts + 7) / 8 + 1);
         if (!b->handled) return D6T_ERR_NOMEM;
         memset(b->handled, 0, (b->nreqopts + 7) / 8 + 1);
     }
@@ -94,7 +94,7 @@ d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned fla
         if (!(a = d6t_arena_new(NULL, 0))) return D6T_ERR_NOMEM;
         own = 1;
     }
-    d6t_bundle *b = d6t_arena_alloc(a, sizeof *b);
+    d6t_bundle *b = d6t__alloc(a, sizeof *b);
     if (!b) {
         if (own) d6t_arena_free(a);
         return D6T_ERR_NOMEM;
@@ -247,7 +247,7 @@ d6t_status d6t_bundle_add_mark(d6t_bundle *b, const char *mark)
     if (n > 255) return D6T_ERR_INVALID_ARG;
     if (find_mark(b, s, n) >= 0) return D6T_OK;
     if (b->nmarks == D6T_MAX_MARKS) return D6T_ERR_NOMEM;
-    char *cp = d6t_arena_alloc(b->arena, n + 1);
+    char *cp = d6t__alloc(b->arena, n + 1);
     if (!cp) return D6T_ERR_NOMEM;
     memcpy(cp, s, n);
     cp[n] = 0;
@@ -351,7 +351,7 @@ d6t_status d6t_bundle_set_handler_data(d6t_bundle *b, const void *key, void *dat
         h->destroy = destroy;
         return D6T_OK;
     }
-    struct d6t_hdata *h = d6t_arena_alloc(b->arena, sizeof *h);
+    struct d6t_hdata *h = d6t__alloc(b->arena, sizeof *h);
     if (!h) return D6T_ERR_NOMEM;
     h->key = key;
     h->data = data;

@@ -157,7 +157,11 @@ static d6t_status locate_by_layout(const d6t_opt *o, size_t j, const struct d6t_
     return D6T_OK;
 }
 
-/* Find field k of option o and its span; check its type is one of 'types' (bit per type). */
+/* Find field k of option o and its span; check its type is one of 'types' (bit per type).
+ * Inlined into each getter and setter: the type mask and the out-parameters fold away. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, const struct d6t_fielddef **fd,
                          struct d6t_span *sp, int *idx)
 {
@@ -177,10 +181,11 @@ static inline d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, con
     if (types && !(types & (1u << f->type))) return D6T_ERR_WRONG_FIELD;
     /* A fixed-size field after fixed-size fields sits at a known offset; every option in a tree
      * already has a checked layout, so no walk is needed. */
-    if (all_fixed && fixed_size(f) && off + fixed_size(f) <= o->len) {
+    size_t fs = fixed_size(f);
+    if (all_fixed && fs && off + fs <= o->len) {
         *fd = f;
         sp->off = (uint32_t)off;
-        sp->len = (uint32_t)fixed_size(f);
+        sp->len = (uint32_t)fs;
         if (idx) *idx = (int)j;
         return D6T_OK;
     }
@@ -383,7 +388,7 @@ static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a
         if (blen) memmove(d + off + alen, b, blen);
         return D6T_OK;
     }
-    uint8_t *nd = d6t_arena_alloc(o->arena, nl ? nl : 1);
+    uint8_t *nd = d6t__alloc(o->arena, nl ? nl : 1);
     if (!nd) return D6T_ERR_NOMEM;
     memcpy(nd, o->data, off);
     if (alen) memcpy(nd + off, a, alen);
@@ -414,6 +419,11 @@ static d6t_status set_fixed(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t
     const struct d6t_fielddef *f; struct d6t_span s;
     d6t_status st = locate(o, k, types, &f, &s, NULL);
     if (st) return st;
+    /* the common case, a field of an option we built: overwrite in place (splice's own first case) */
+    if ((o->flags & D6T_OPT_OWNED) && s.len == n && o->def->f[0].type != D6T_FT_OPTIONS) {
+        memcpy((uint8_t *)(uintptr_t)o->data + s.off, v, n);
+        return D6T_OK;
+    }
     return splice(o, s.off, s.len, v, n, NULL, 0, TRUSTED);
 }
 
@@ -531,7 +541,7 @@ static d6t_status append(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t *a
         /* rewrite the 2-byte length prefix (creating it when the list was absent) */
         size_t cur = s.len ? s.len - 2 : 0;
         if (cur + 16 > 65535) return D6T_ERR_TOO_LONG;
-        uint8_t *nb = d6t_arena_alloc(o->arena, cur + 18);
+        uint8_t *nb = d6t__alloc(o->arena, cur + 18);
         if (!nb) return D6T_ERR_NOMEM;
         d6t__put16(nb, (uint16_t)(cur + 16));
         if (cur) memcpy(nb + 2, o->data + s.off + 2, cur);

@@ -12,7 +12,7 @@ struct d6t_framer {
 d6t_framer *d6t_framer_new(d6t_arena *a, size_t max_frame)
 {
     if (max_frame == 0 || max_frame > 65535) max_frame = 65535;
-    d6t_framer *f = d6t_arena_alloc(a, sizeof *f + max_frame + 2);
+    d6t_framer *f = d6t__alloc(a, sizeof *f + max_frame + 2);
     if (!f) return NULL;
     f->max_frame = max_frame;
     f->have = 0;

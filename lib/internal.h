@@ -124,6 +124,42 @@ d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, u
                           d6t_msg **out);
 d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
                                   unsigned nest, unsigned depth);
+/* ---- arena internals, shared so the library's own allocations take the bump path inline ---- */
+#define D6T__ARENA_ALIGN 16u
+#define D6T__ARENA_ALIGN_UP(x) (((x) + (D6T__ARENA_ALIGN - 1)) & ~(size_t)(D6T__ARENA_ALIGN - 1))
+
+struct d6t__block {
+    struct d6t__block *next; /* blocks taken from the allocator after the first */
+    size_t size;        /* total bytes of this block, as asked from the allocator */
+};
+
+struct d6t_arena {
+    d6t_allocator alc;
+    int have_alc;
+    int first_is_heap;  /* the first block (holding this header) came from alc */
+    size_t first_size;
+    struct d6t__block *extra; /* later blocks in use, newest first */
+    struct d6t__block *spare; /* blocks kept by reset for reuse */
+    uint8_t *ptr, *end;  /* free room in the current block */
+    uint8_t *first_start;
+    size_t block_size;
+    size_t used, limit, heap_blocks;
+};
+
+/* d6t_arena_alloc's common case (room in the current block, no limit set) without the call;
+ * everything else (a new block, the limit, overflow, NULL) goes to d6t_arena_alloc. */
+static inline void *d6t__alloc(d6t_arena *a, size_t size)
+{
+    size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
+    if (a && need >= size && !a->limit && (size_t)(a->end - a->ptr) >= need) {
+        void *p = a->ptr;
+        a->ptr += need;
+        a->used += need;
+        return p;
+    }
+    return d6t_arena_alloc(a, size);
+}
+
 /* The allocator behind an arena (0 when it has none: caller memory without overflow). */
 int d6t__arena_allocator(const d6t_arena *a, d6t_allocator *out);
 d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space);

@@ -34,7 +34,7 @@ d6t_msg *d6t_msg_new(d6t_arena *a, uint8_t type)
         if (!a) return NULL;
         own = 1;
     }
-    d6t_msg *m = d6t_arena_alloc(a, sizeof *m);
+    d6t_msg *m = d6t__alloc(a, sizeof *m);
     if (!m) {
         if (own) d6t_arena_free(a);
         return NULL;
@@ -113,7 +113,7 @@ d6t_status d6t_msg_set_body(d6t_msg *m, const uint8_t *body, size_t len)
 {
     if (!m || (!body && len)) return D6T_ERR_INVALID_ARG;
     if (m->kind != D6T_KIND_UNKNOWN) return D6T_ERR_WRONG_KIND;
-    uint8_t *cp = d6t_arena_alloc(m->arena, len ? len : 1);
+    uint8_t *cp = d6t__alloc(m->arena, len ? len : 1);
     if (!cp) return D6T_ERR_NOMEM;
     if (len) memcpy(cp, body, len);
     m->body = cp;

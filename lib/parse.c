@@ -26,7 +26,7 @@ void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
 
 d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space)
 {
-    d6t_opt *o = d6t_arena_alloc(a, sizeof *o);
+    d6t_opt *o = d6t__alloc(a, sizeof *o);
     if (!o) return NULL;
     memset(o, 0, sizeof *o);
     o->arena = a;
@@ -101,7 +101,7 @@ d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, u
     d6t_msg_kind kind = d6t_msg_type_kind(type);
     if (depth > D6T_HOP_COUNT_LIMIT || (kind == D6T_KIND_RELAY && depth >= D6T_HOP_COUNT_LIMIT))
         return d6t__fail(c, D6T_ERR_RELAY_DEPTH, p, "more than 32 relay levels (HOP_COUNT_LIMIT)");
-    d6t_msg *m = d6t_arena_alloc(c->arena, sizeof *m);
+    d6t_msg *m = d6t__alloc(c->arena, sizeof *m);
     if (!m) return d6t__fail(c, D6T_ERR_NOMEM, p, "arena allocation failed");
     memset(m, 0, sizeof *m);
     m->arena = c->arena;
@@ -144,7 +144,7 @@ static d6t_arena *arena_or_own(d6t_arena *a, int *own)
 static const uint8_t *maybe_copy(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags)
 {
     if (!(flags & D6T_PARSE_COPY) || len == 0) return buf;
-    uint8_t *cp = d6t_arena_alloc(a, len);
+    uint8_t *cp = d6t__alloc(a, len);
     if (cp) memcpy(cp, buf, len);
     return cp;
 }
