@@ -414,7 +414,11 @@ static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a
     return D6T_OK;
 }
 
-static d6t_status set_fixed(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t *v, size_t n)
+/* Inlined into each typed setter, so that the copy has a constant size. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline d6t_status set_fixed(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t *v, size_t n)
 {
     const struct d6t_fielddef *f; struct d6t_span s;
     d6t_status st = locate(o, k, types, &f, &s, NULL);
