@@ -431,8 +431,10 @@ def report_d6load(rounds, servers):
                 cpu_ratios.append(uk / uo)
     if not ratios:
         return None
-    print("ratio dhcp6txn-server / Kea under d6load, per round: %s; median %.2fx (server CPU per exchange: median %.2fx)"
-          % (", ".join("%.2fx" % r for r in ratios), median(ratios), median(cpu_ratios) if cpu_ratios else 0))
+    print("ratio dhcp6txn-server / Kea under d6load, per round: %s; median %.2fx, %d of %d rounds at 10x or more "
+          "(server CPU per exchange: median %.2fx)"
+          % (", ".join("%.2fx" % r for r in ratios), median(ratios), sum(r >= 10 for r in ratios), len(ratios),
+             median(cpu_ratios) if cpu_ratios else 0))
     return median(ratios)
 
 
@@ -507,8 +509,8 @@ def main():
     ap.add_argument("--perfdhcp", default="perfdhcp", help="perfdhcp (Debian: kea-admin)")
     ap.add_argument("--d6load", help="the d6load binary (built in bench/load); without it no d6load series")
     ap.add_argument("--windows", default="64,256", help="d6load: exchanges in flight, one run each per round (64,256)")
-    ap.add_argument("--rounds", type=int, default=3, help="d6load: interleaved rounds; the goal uses the median ratio (3)")
-    ap.add_argument("--d6load-seconds", type=int, default=4, help="d6load: counted seconds per run (4)")
+    ap.add_argument("--rounds", type=int, default=5, help="d6load: interleaved rounds; the goal uses the median ratio (5)")
+    ap.add_argument("--d6load-seconds", type=int, default=3, help="d6load: counted seconds per run (3)")
     ap.add_argument("--step-seconds", type=int, default=5, help="perfdhcp -p per step (5)")
     ap.add_argument("--start-rate", type=int, default=2000, help="first rate tried, doubled until losses (2000)")
     ap.add_argument("--budget", type=int, default=240, help="seconds for the perfdhcp series, roughly (240)")
