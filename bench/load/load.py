@@ -471,8 +471,9 @@ def report(results):
         sys_share = "%.0f%%" % (100.0 * g["srv_sys"] / g["srv_cpu"]) if g and g["srv_cpu"] else "?"
         print(row % (res["name"], "%d" % g["achieved"] if g else "none", cpu, "%.1f us" % us if us else "?",
                      sys_share, "%d/s" % (1e6 / us) if us else "?", verdict(res)))
-    print("(CPU-bound est. = one core / server CPU per exchange at that rate: what the server would do "
-          "if it had a core to itself and perfdhcp were not the limit)")
+    print("(CPU-bound est. = one core / server CPU per exchange at that rate. perfdhcp sends one datagram at a "
+          "time, so a batching server sees nearly empty batches and pays a wake-up per datagram: for it this "
+          "underestimates what a core can do; the d6load series measures that)")
     ratios = []
     for unpinned in (False, True):
         pair = {r["name"].split(",")[0]: r for r in results if r.get("unpinned", False) == unpinned}
