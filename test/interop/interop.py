@@ -74,6 +74,15 @@ def cleanup_all():
             NAMESPACES.discard(ns)
 
 
+def wait_or_kill(proc, timeout=10):
+    """Wait for a process that was asked to stop; SIGKILL it when it does not within the timeout."""
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=5)
+
+
 def wait_for(pred, timeout, step=0.1):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -326,11 +335,7 @@ class Client:
     def stop(self, kill=False):
         """SIGTERM (SIGKILL: a crash) to the client's PID; its lease and DUID files stay in the run's temp dir."""
         self.proc.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
+        wait_or_kill(self.proc)
 
     def lease_saved(self):
         """Has the client written the lease it would use on a restart?"""
@@ -407,11 +412,7 @@ class Client:
                 f.write(r.stdout + r.stderr)
         else:  # dhcpcd (option 'release') and dhcp6c release on SIGTERM
             self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=5)
+        wait_or_kill(self.proc)
 
 
 def server_leases(tmp):
