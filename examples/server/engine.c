@@ -48,13 +48,14 @@ static void add_status(d6t_msg *m, d6t_opt *ia, uint16_t code, const char *text)
 
 static int requested(const d6t_msg *req, uint16_t code)
 {
+    /* one pass over the list's bytes (its layout, an even length, was checked when parsed),
+     * rather than an indexed get per element, each of which walks the list again */
     d6t_opt *oro = d6t_msg_find_opt(req, D6T_OPT_ORO);
-    size_t n = 0;
-    if (!oro || d6t_opt_count(oro, D6T_ORO_REQUESTED_OPTIONS, &n)) return 0;
-    for (size_t i = 0; i < n; i++) {
-        uint16_t c;
-        if (d6t_opt_get_u16_at(oro, D6T_ORO_REQUESTED_OPTIONS, i, &c) == D6T_OK && c == code) return 1;
-    }
+    const uint8_t *d;
+    size_t len;
+    if (!oro || d6t_opt_get_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, &d, &len)) return 0;
+    for (size_t i = 0; i + 1 < len; i += 2)
+        if (((unsigned)d[i] << 8 | d[i + 1]) == code) return 1;
     return 0;
 }
 
