@@ -9,6 +9,7 @@ and that tshark decodes every datagram the server sent without a malformed or er
   interop.py --server PATH --client dhclient|dhcpcd|wide --path direct|dhcrelay|wide|2relays|dnsmasq
   interop.py --server PATH --client dhclient|dhcpcd|wide --path direct|dhcrelay --restart
   interop.py --server PATH --perfdhcp
+  interop.py --server PATH --d6load PATH/TO/d6load
 
 The four modes (na, pd, both, info) of one client x path run in parallel, each in its own
 namespaces. With --restart the modes are na, pd, both (and moved, moved-pd on the direct path):
@@ -723,6 +724,59 @@ def perfdhcp_run(server):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def d6load_run(server, d6load, clients=500, window=64, seconds=2):
+    """The batched path under a short closed-loop load: every answer right, every datagram answered,
+    every client one bound lease in the lease file (synced before each batch of replies)."""
+    tmp = tempfile.mkdtemp(prefix="d6t-interop-d6l-")
+    lab = Lab("d6l", "direct", tmp, server)
+    try:
+        lab.setup()
+        lab.start_server()
+        lab.server_proc.send_signal(signal.SIGTERM)  # restart quiet, with the same lease file
+        wait_or_kill(lab.server_proc)
+        conf = os.path.join(tmp, "server.conf")
+        lab.server_proc = lab.spawn("srv", "exec %s -q -c %s" % (server, conf), "server2.log")
+        if not wait_for(lambda: "ready\n" in lab.log("server2.log"), 10):
+            raise Failure("server not ready")
+        out = subprocess.run(["ip", "netns", "exec", lab.ns["cli"], "timeout", "30", d6load, "-i", "c0", "-w", str(window),
+                              "-n", str(clients), "-t", str(seconds)], capture_output=True, text=True, timeout=60)
+        text = out.stdout + out.stderr
+        print(text.strip())
+        m = re.search(r"exchanges (\d+) in [\d.]+ s = \d+/s, lost (\d+), refused (\d+), unexpected (\d+)", text)
+        if out.returncode or not m:
+            raise Failure("d6load failed (exit %d)" % out.returncode)
+        exchanges, lost, refused, unexpected = (int(x) for x in m.groups())
+        if exchanges < 2 * clients or lost or refused or unexpected:
+            raise Failure("d6load: %d exchanges (want >= %d), %d lost, %d refused, %d unexpected"
+                          % (exchanges, 2 * clients, lost, refused, unexpected))
+        lab.server_proc.send_signal(signal.SIGTERM)
+        wait_or_kill(lab.server_proc)
+        log = lab.log("server2.log")
+        c = re.findall(r"counters: received=(\d+) malformed=(\d+) dropped=(\d+) no-request=\d+ sent=(\d+) send-errors=(\d+)", log)
+        b = re.findall(r"counters: udp batches=(\d+) datagrams-per-batch=([\d.]+)", log)
+        if not c or not b:
+            raise Failure("no counters in the server's log:\n" + log[-1500:])
+        received, malformed, dropped, sent, errors = (int(x) for x in c[-1])
+        if received != sent or malformed or dropped or errors:
+            raise Failure("server counters: received %d sent %d malformed %d dropped %d send-errors %d"
+                          % (received, sent, malformed, dropped, errors))
+        bound = server_leases(tmp)
+        if len(bound) != clients:
+            raise Failure("%d bound leases in the lease file, want one per client (%d)" % (len(bound), clients))
+        print("d6load: %d checked exchanges from %d clients, server answered all %d datagrams in %s batches "
+              "(%s per batch), %d leases bound in the lease file: OK" % (exchanges, clients, received, b[-1][0], b[-1][1],
+                                                                         len(bound)))
+        return 0
+    except Exception as e:
+        print("FAIL: %s" % e)
+        for _, logname in lab.procs:
+            print("---- %s\n%s" % (logname, "\n".join(lab.log(logname).splitlines()[-15:])))
+        return 1
+    finally:
+        lab.teardown()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--server", required=True)
@@ -731,6 +785,7 @@ def main():
     ap.add_argument("--modes", help="default: na,pd,both,info; with --restart na,pd,both (+ moved,moved-pd when direct)")
     ap.add_argument("--restart", action="store_true", help="client restart with its saved lease (Confirm / Rebind)")
     ap.add_argument("--perfdhcp", action="store_true")
+    ap.add_argument("--d6load", help="the d6load binary: a short batched load, every answer and lease checked")
     a = ap.parse_args()
     atexit.register(cleanup_all)
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -738,6 +793,9 @@ def main():
     if a.perfdhcp:
         require("perfdhcp", "tshark")
         return perfdhcp_run(os.path.abspath(a.server))
+    if a.d6load:
+        require()
+        return d6load_run(os.path.abspath(a.server), os.path.abspath(a.d6load))
     relays = {"direct": [], "dhcrelay": ["relay-dhcrelay"], "wide": ["relay-wide"], "2relays": ["relay-dhcrelay", "relay-wide"],
               "dnsmasq": ["relay-dnsmasq"]}
     require(a.client, "tshark", *relays[a.path])
