@@ -686,33 +686,23 @@ def one_run(server, client, path, mode, results, restart_mode=False):
         results[mode] = (ok, results[mode][1] + "\n(files kept in %s)" % tmp)
 
 
-def perfdhcp_run(server):
-    tmp = tempfile.mkdtemp(prefix="d6t-interop-perf-")
-    lab = Lab("perf", "direct", tmp, server)
+def load_lab_run(server, name, body, capture):
+    """A direct lab with the server restarted quiet (a load logs thousands of lines otherwise);
+    body(lab, tmp) runs the load and its checks. Exit status: 0 passed, 1 failed."""
+    tmp = tempfile.mkdtemp(prefix="d6t-interop-%s-" % name)
+    lab = Lab(name, "direct", tmp, server)
     try:
         lab.setup()
-        lab.start_capture()
+        if capture:
+            lab.start_capture()
         lab.start_server()
-        lab.server_proc.send_signal(signal.SIGTERM)  # restart quiet: 1000s of log lines are not needed
-        lab.server_proc.wait(timeout=10)
-        conf = os.path.join(tmp, "server.conf")
+        lab.server_proc.send_signal(signal.SIGTERM)
+        wait_or_kill(lab.server_proc)
+        conf = os.path.join(tmp, "server.conf")  # the same lease file and DUID
         lab.server_proc = lab.spawn("srv", "exec %s -q -c %s" % (server, conf), "server2.log")
         if not wait_for(lambda: "ready\n" in lab.log("server2.log"), 10):
             raise Failure("server not ready")
-        rate, seconds = 200, 10
-        out = subprocess.run(["ip", "netns", "exec", lab.ns["cli"], "timeout", "60", "perfdhcp", "-6", "-l", "c0",
-                              "-r", str(rate), "-p", str(seconds), "-R", "2000", "-W", "2000000"], capture_output=True, text=True, timeout=90)
-        text = out.stdout + out.stderr
-        sent = [int(x) for x in re.findall(r"sent packets: (\d+)", text)]
-        recv = [int(x) for x in re.findall(r"received packets: (\d+)", text)]
-        drops = [int(x) for x in re.findall(r"drops: (\d+)", text)]
-        print(text)
-        if len(sent) < 2 or not all(sent) or any(drops) or sent != recv:
-            raise Failure("perfdhcp: sent %s received %s drops %s" % (sent, recv, drops))
-        lab.stop_all()
-        n = check_tshark(lab, counters(lab.log("server2.log")))
-        print("perfdhcp -6 at %d/s for %d s: Solicit/Advertise %d/%d, Request/Reply %d/%d, no drops; "
-              "tshark: %d server datagrams, none malformed" % (rate, seconds, sent[0], recv[0], sent[1], recv[1], n))
+        body(lab, tmp)
         return 0
     except Exception as e:
         print("FAIL: %s" % e)
@@ -724,20 +714,27 @@ def perfdhcp_run(server):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def d6load_run(server, d6load, clients=500, window=64, seconds=2):
+def perfdhcp_body(lab, tmp, rate=200, seconds=10):
+    """perfdhcp at a modest rate: no drops; tshark decodes every datagram the server sent."""
+    out = subprocess.run(["ip", "netns", "exec", lab.ns["cli"], "timeout", "60", "perfdhcp", "-6", "-l", "c0",
+                          "-r", str(rate), "-p", str(seconds), "-R", "2000", "-W", "2000000"], capture_output=True, text=True, timeout=90)
+    text = out.stdout + out.stderr
+    sent = [int(x) for x in re.findall(r"sent packets: (\d+)", text)]
+    recv = [int(x) for x in re.findall(r"received packets: (\d+)", text)]
+    drops = [int(x) for x in re.findall(r"drops: (\d+)", text)]
+    print(text)
+    if len(sent) < 2 or not all(sent) or any(drops) or sent != recv:
+        raise Failure("perfdhcp: sent %s received %s drops %s" % (sent, recv, drops))
+    lab.stop_all()
+    n = check_tshark(lab, counters(lab.log("server2.log")))
+    print("perfdhcp -6 at %d/s for %d s: Solicit/Advertise %d/%d, Request/Reply %d/%d, no drops; "
+          "tshark: %d server datagrams, none malformed" % (rate, seconds, sent[0], recv[0], sent[1], recv[1], n))
+
+
+def d6load_body(d6load, clients=500, window=64, seconds=2):
     """The batched path under a short closed-loop load: every answer right, every datagram answered,
     every client one bound lease in the lease file (synced before each batch of replies)."""
-    tmp = tempfile.mkdtemp(prefix="d6t-interop-d6l-")
-    lab = Lab("d6l", "direct", tmp, server)
-    try:
-        lab.setup()
-        lab.start_server()
-        lab.server_proc.send_signal(signal.SIGTERM)  # restart quiet, with the same lease file
-        wait_or_kill(lab.server_proc)
-        conf = os.path.join(tmp, "server.conf")
-        lab.server_proc = lab.spawn("srv", "exec %s -q -c %s" % (server, conf), "server2.log")
-        if not wait_for(lambda: "ready\n" in lab.log("server2.log"), 10):
-            raise Failure("server not ready")
+    def body(lab, tmp):
         out = subprocess.run(["ip", "netns", "exec", lab.ns["cli"], "timeout", "30", d6load, "-i", "c0", "-w", str(window),
                               "-n", str(clients), "-t", str(seconds)], capture_output=True, text=True, timeout=60)
         text = out.stdout + out.stderr
@@ -766,15 +763,7 @@ def d6load_run(server, d6load, clients=500, window=64, seconds=2):
         print("d6load: %d checked exchanges from %d clients, server answered all %d datagrams in %s batches "
               "(%s per batch), %d leases bound in the lease file: OK" % (exchanges, clients, received, b[-1][0], b[-1][1],
                                                                          len(bound)))
-        return 0
-    except Exception as e:
-        print("FAIL: %s" % e)
-        for _, logname in lab.procs:
-            print("---- %s\n%s" % (logname, "\n".join(lab.log(logname).splitlines()[-15:])))
-        return 1
-    finally:
-        lab.teardown()
-        shutil.rmtree(tmp, ignore_errors=True)
+    return body
 
 
 def main():
@@ -792,10 +781,10 @@ def main():
         signal.signal(sig, lambda *_: (cleanup_all(), os._exit(1)))
     if a.perfdhcp:
         require("perfdhcp", "tshark")
-        return perfdhcp_run(os.path.abspath(a.server))
+        return load_lab_run(os.path.abspath(a.server), "perf", perfdhcp_body, capture=True)
     if a.d6load:
-        require()
-        return d6load_run(os.path.abspath(a.server), os.path.abspath(a.d6load))
+        require()  # no capture: a few hundred thousand datagrams; the answers are checked by d6load
+        return load_lab_run(os.path.abspath(a.server), "d6l", d6load_body(os.path.abspath(a.d6load)), capture=False)
     relays = {"direct": [], "dhcrelay": ["relay-dhcrelay"], "wide": ["relay-wide"], "2relays": ["relay-dhcrelay", "relay-wide"],
               "dnsmasq": ["relay-dnsmasq"]}
     require(a.client, "tshark", *relays[a.path])
