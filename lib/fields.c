@@ -6,7 +6,7 @@
 static const uint8_t FIXED_SIZE[] = {
     [D6T_FT_U8] = 1,    [D6T_FT_U16] = 2,     [D6T_FT_PSID] = 2,    [D6T_FT_U32] = 4,
     [D6T_FT_ADDR4] = 4, [D6T_FT_ADDR6] = 16,  [D6T_FT_PREFIX6] = 17, [D6T_FT_PREFIX4] = 5,
-    [D6T_FT_MESSAGE] = 0,
+    [D6T_FT_MESSAGE] = 0, /* the last type: sizes the table */
 };
 
 static inline size_t fixed_size(const struct d6t_fielddef *f)
@@ -140,10 +140,7 @@ static int runs_to_end(const struct d6t_optdef *def, size_t j)
 
 /* Field j's span found by walking the option's layout (a field after a variable-size one); out
  * of line so that the common path below keeps a small frame. */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static d6t_status locate_by_layout(const d6t_opt *o, size_t j, const struct d6t_fielddef **fd, struct d6t_span *sp,
+static D6T__NOINLINE d6t_status locate_by_layout(const d6t_opt *o, size_t j, const struct d6t_fielddef **fd, struct d6t_span *sp,
                                    int *idx)
 {
     struct d6t_span spans[D6T_MAX_FIELDS];
@@ -159,10 +156,7 @@ static d6t_status locate_by_layout(const d6t_opt *o, size_t j, const struct d6t_
 
 /* Find field k of option o and its span; check its type is one of 'types' (bit per type).
  * Inlined into each getter and setter: the type mask and the out-parameters fold away. */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, const struct d6t_fielddef **fd,
+static D6T__ALWAYS_INLINE d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, const struct d6t_fielddef **fd,
                          struct d6t_span *sp, int *idx)
 {
     if (!o) return D6T_ERR_INVALID_ARG;
@@ -415,10 +409,7 @@ static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a
 }
 
 /* Inlined into each typed setter, so that the copy has a constant size. */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline d6t_status set_fixed(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t *v, size_t n)
+static D6T__ALWAYS_INLINE d6t_status set_fixed(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t *v, size_t n)
 {
     const struct d6t_fielddef *f; struct d6t_span s;
     d6t_status st = locate(o, k, types, &f, &s, NULL);

@@ -124,6 +124,15 @@ d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, u
                           d6t_msg **out);
 d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
                                   unsigned nest, unsigned depth);
+/* Inlining hints for the hot field paths (plain inline elsewhere). */
+#if defined(__GNUC__)
+#define D6T__ALWAYS_INLINE __attribute__((always_inline)) inline
+#define D6T__NOINLINE __attribute__((noinline))
+#else
+#define D6T__ALWAYS_INLINE inline
+#define D6T__NOINLINE
+#endif
+
 /* ---- arena internals, shared so the library's own allocations take the bump path inline ---- */
 #define D6T__ARENA_ALIGN 16u
 #define D6T__ARENA_ALIGN_UP(x) (((x) + (D6T__ARENA_ALIGN - 1)) & ~(size_t)(D6T__ARENA_ALIGN - 1))
