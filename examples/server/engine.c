@@ -300,6 +300,16 @@ static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
     if (t->mtype == D6T_MSG_REQUEST) zero_others(t, req_ia, ia, e->addr, e->plen);
 }
 
+static void clear_host_bits(uint8_t a[16], uint8_t plen)
+{
+    for (unsigned bit = plen; bit < 128; bit++) a[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+}
+
+static int in_na_pool(const struct d6s_subnet *sn, const uint8_t a[16])
+{
+    return sn->has_na && memcmp(a, sn->na_start, 16) >= 0 && memcmp(a, sn->na_end, 16) <= 0;
+}
+
 /* Is every address/prefix the client lists in this IA inside the link's subnet? */
 static int ia_on_link(struct txn *t, const d6t_opt *req_ia)
 {
@@ -334,6 +344,15 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
         d6t_opt *c = d6t_opt_find_child(req_ia, pd ? D6T_OPT_IAPREFIX : D6T_OPT_IAADDR);
         uint8_t a[16], plen = 128;
         int ok = c && (pd ? d6t_opt_get_prefix(c, D6T_IAPREFIX_PREFIX, a, &plen) : d6t_opt_get_addr6(c, D6T_IAADDR_ADDRESS, a)) == D6T_OK;
+        /* only an address of the pool: the rest of the link is not the server's to hand out
+         * (a client must not get a binding for, say, the router's address) */
+        ok = ok && (pd || in_na_pool(&s->cfg.subnets[t->sni], a));
+        /* a prefix is stored and looked up in its canonical form: bits after the length set
+         * by the client would make the same prefix a second, distinct lease */
+        if (pd) clear_host_bits(a, plen);
+        /* an offer or an expired binding of this IA makes way: one lease per IA */
+        int32_t old = d6s_lease_find_ia(&s->leases, type, t->duid, t->dlen, iaid);
+        if (ok && old >= 0) d6s_lease_delete(&s->leases, old);
         if (ok && slot_free(s, a, plen) && (i = d6s_lease_new(&s->leases)) >= 0) {
             struct d6s_lease *e = &s->leases.v[i];
             e->type = type, e->iaid = iaid, e->plen = plen, e->subnet = (uint16_t)t->sni;

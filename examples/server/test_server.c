@@ -402,6 +402,84 @@ START_TEST(rebind_and_renew_other_link)
 }
 END_TEST
 
+/* Rebind recreating a lost binding (both found by fuzz_server): a prefix with bits set after its
+ * length is stored in canonical form, so it is not handed out a second time; an offer still held
+ * for the same IA makes way, so the IA has one lease. */
+START_TEST(rebind_prefix_canonical_one_lease_per_ia)
+{
+    int ans;
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    struct req r = { .type = D6T_MSG_REBIND, .client = 6, .pd = 1, .iaid = 2 };
+    d6t_msg *m = build(a, &r);
+    uint8_t p[16], raw[25] = { [8] = 56 }; /* lifetimes 0, length 56, then the prefix */
+    inet_pton(AF_INET6, "2001:db8:200:100:ff::1", raw + 9); /* 2001:db8:200:100::/56 with host bits */
+    ck_assert_int_eq(d6t_opt_add_child_bytes(d6t_msg_find_opt(m, D6T_OPT_IA_PD), D6T_OPT_IAPREFIX, raw, sizeof raw,
+                                             NULL, NULL), D6T_OK);
+    d6t_bundle *b = run_msg(m, &RX_ETH1, &ans);
+    d6t_arena_free(a);
+    ck_assert_int_eq(ans, 1);
+    d6t_bundle_free(b);
+    ck_assert_int_eq(S.leases.used, 1);
+    inet_pton(AF_INET6, "2001:db8:200:100::", p);
+    int32_t i = d6s_lease_find_addr(&S.leases, p, 56);
+    ck_assert_int_ge(i, 0);
+    ck_assert_int_eq(S.leases.v[i].state, D6S_BOUND);
+    /* another client gets the pool's other /56, not this one again */
+    r = (struct req){ .type = D6T_MSG_REQUEST, .client = 7, .pd = 1, .server_id = 1, .iaid = 2 };
+    b = run(&r, 0, &ans);
+    uint8_t got[16], plen = 0;
+    d6t_opt *ia = d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_PD);
+    ck_assert_int_eq(d6t_opt_get_prefix(d6t_opt_find_child(ia, D6T_OPT_IAPREFIX), D6T_IAPREFIX_PREFIX, got, &plen), D6T_OK);
+    ck_assert(addr_is(got, "2001:db8:200::"));
+    d6t_bundle_free(b);
+    ck_assert_int_eq(S.leases.used, 2);
+
+    /* an offer, then a Rebind of the same IA for the pool's other address: one lease */
+    r = (struct req){ .type = D6T_MSG_SOLICIT, .client = 8, .na = 1, .iaid = 1 };
+    b = run(&r, 0, &ans); /* offers 2001:db8:2::1000 */
+    d6t_bundle_free(b);
+    ck_assert_int_eq(S.leases.used, 3);
+    r = (struct req){ .type = D6T_MSG_REBIND, .client = 8, .na = 1, .hint = 1, .iaid = 1 };
+    inet_pton(AF_INET6, "2001:db8:2::1001", r.hint_addr);
+    b = run(&r, 0, &ans);
+    uint32_t valid = 0;
+    ia_addr(d6t_bundle_response(b), got, &valid);
+    ck_assert(addr_is(got, "2001:db8:2::1001"));
+    ck_assert_int_eq(valid, 400);
+    d6t_bundle_free(b);
+    ck_assert_int_eq(S.leases.used, 3);
+    ck_assert_int_eq(S.leases.v[d6s_lease_find_ia(&S.leases, D6T_OPT_IA_NA, S.leases.v[d6s_lease_find_addr(&S.leases, got, 128)].duid,
+                                                  10, 1)].state, D6S_BOUND);
+}
+END_TEST
+
+START_TEST(rebind_outside_pool_not_bound)
+{
+    /* on the link but outside the pool (here: what could be the router's address): no binding
+     * is recreated, the client is told NoBinding and nothing enters the lease table (found by
+     * fuzz_server) */
+    int ans;
+    struct req r = { .type = D6T_MSG_REBIND, .client = 4, .na = 1, .hint = 1, .iaid = 1 };
+    inet_pton(AF_INET6, "2001:db8:2::1", r.hint_addr);
+    d6t_bundle *b = run(&r, 0, &ans);
+    ck_assert_int_eq(ans, 1);
+    d6t_opt *ia = d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA);
+    ck_assert_ptr_nonnull(ia);
+    ck_assert_int_eq(status_of(ia, NULL), 3);
+    ck_assert_ptr_null(d6t_opt_find_child(ia, D6T_OPT_IAADDR));
+    ck_assert_int_eq(S.leases.used, 0);
+    d6t_bundle_free(b);
+    /* the same through a relay, on the relay-only subnet */
+    inet_pton(AF_INET6, "2001:db8:1::1", r.hint_addr);
+    b = run(&r, 1, &ans);
+    ia = d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA); /* the reply inside the chain */
+    ck_assert_ptr_nonnull(ia);
+    ck_assert_int_eq(status_of(ia, NULL), 3);
+    ck_assert_int_eq(S.leases.used, 0);
+    d6t_bundle_free(b);
+}
+END_TEST
+
 START_TEST(renumbered_link_old_leases_not_used)
 {
     /* a lease bound on eth1's subnet, then the server restarts with that link renumbered: the
@@ -790,6 +868,8 @@ int main(void)
     tcase_add_test(tc, decline_keeps_address_out);
     tcase_add_test(tc, confirm_on_and_off_link);
     tcase_add_test(tc, rebind_and_renew_other_link);
+    tcase_add_test(tc, rebind_outside_pool_not_bound);
+    tcase_add_test(tc, rebind_prefix_canonical_one_lease_per_ia);
     tcase_add_test(tc, renumbered_link_old_leases_not_used);
     tcase_add_test(tc, information_request_and_drops);
     tcase_add_test(tc, relayed_two_levels);
