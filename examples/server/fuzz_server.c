@@ -1,0 +1,237 @@
+/* fuzz_server: the server's DHCPv6 logic under hostile input, with state kept across messages.
+ *
+ * One input is a short conversation: up to MAX_RECORDS records, each
+ *   [flags] [length, 2 bytes] [that many bytes of a datagram (cut short at the end of the input)]
+ * handed in turn to one fresh server (three links: two with tiny pools, one behind relays; rapid
+ * commit and leasequery on; room for only 48 leases), as main.c would: a bundle from the bytes,
+ * d6s_handle, every answer written (all messages of a TCP bulk-leasequery stream). flags:
+ * bit 0 multicast, bit 1 from a global address and port 547 (a relay) instead of a link-local
+ * one and port 546, bits 2-3 the interface (s1, s2, one not configured), bits 4-6 how far the
+ * clock moves first (expiring leases from 1000 s on), bit 7 over TCP (leasequery).
+ *
+ * Properties, checked after every message:
+ * - every answer parses back, is a well-formed relay-reply chain when the request came through
+ *   relays, answers with the right message type and the request's transaction ID, carries our
+ *   Server Identifier and echoes the client's Client Identifier;
+ * - the lease table stays consistent: its used count, both hash indexes (each lease is found by
+ *   its client key and by its address), unique addresses and client keys, every lease inside a
+ *   configured pool, at most D6S_MAX_LEASES_PER_DUID leases per client.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#include "server.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_RECORDS 24
+#define MAX_STREAM 4096 /* answers of one TCP stream at most (48 leases: far fewer) */
+
+#define CHECK(c) \
+    do { \
+        if (!(c)) { \
+            fprintf(stderr, "fuzz_server check failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); \
+            abort(); \
+        } \
+    } while (0)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char config[] =
+    "interface s1\ninterface s2\nt1 1000\nt2 2000\npreferred-lifetime 3000\nvalid-lifetime 4000\n"
+    "rapid-commit yes\nleasequery yes\ndns-servers 2001:db8::53 2001:db8::54\n"
+    "domain-search lab.example.com example.com\nmax-leases 48\n"
+    "subnet 2001:db8:1::/64 interface s1\n  pool 2001:db8:1::10 2001:db8:1::1f\n"
+    "  pd-pool 2001:db8:100::/52 56\n"
+    "subnet 2001:db8:2::/64 interface s2\n  pool 2001:db8:2::10 2001:db8:2::12\n"
+    "subnet 2001:db8:3::/64\n  pool 2001:db8:3::1000 2001:db8:3::1fff\n  pd-pool 2001:db8:300::/56 60\n";
+
+/* the server DUID the seed corpus echoes in its Requests (DUID-LLT) */
+static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x2a, 0, 0, 0, 2, 0, 0, 0, 0x23, 3 };
+
+/* FUZZ_SERVER_TRACE=1 prints every request and answer (to read a crashing input) */
+static int trace;
+
+static void trace_msg(const char *what, unsigned flags, const d6t_msg *m)
+{
+    static char text[1 << 16];
+    d6t_msg_to_text(m, text, sizeof text);
+    fprintf(stderr, "--- %s (flags 0x%02x)\n%s\n", what, flags, text);
+}
+
+static int in_pool(const struct d6s_config *c, const struct d6s_lease *e)
+{
+    if (e->subnet >= c->nsubnets) return 0;
+    const struct d6s_subnet *sn = &c->subnets[e->subnet];
+    if (e->type == D6T_OPT_IA_NA)
+        return e->plen == 128 && sn->has_na && memcmp(e->addr, sn->na_start, 16) >= 0 &&
+               memcmp(e->addr, sn->na_end, 16) <= 0;
+    return e->type == D6T_OPT_IA_PD && sn->has_pd && e->plen == sn->pd_len &&
+           d6s_prefix_contains(sn->pd_prefix, sn->pd_plen, e->addr);
+}
+
+static void trace_leases(const struct d6s_leases *l)
+{
+    for (uint32_t i = 0; i < l->cap; i++) {
+        const struct d6s_lease *e = &l->v[i];
+        if (e->state == D6S_FREE) continue;
+        char duid[2 * D6S_DUID_MAX + 1];
+        d6s_hex(e->duid, e->duid_len, duid);
+        fprintf(stderr, "lease %u: state %u type %u iaid %08x plen %u addr", i, e->state, e->type, e->iaid, e->plen);
+        for (int k = 0; k < 16; k++) fprintf(stderr, "%s%02x", k % 2 || !k ? "" : ":", e->addr[k]);
+        fprintf(stderr, " duid %s valid until %lld\n", duid, (long long)e->valid_until);
+    }
+}
+
+static void check_leases(const struct d6s_server *s)
+{
+    const struct d6s_leases *l = &s->leases;
+    uint32_t used = 0;
+    if (trace) trace_leases(l);
+    for (uint32_t i = 0; i < l->cap; i++) {
+        const struct d6s_lease *e = &l->v[i];
+        if (e->state == D6S_FREE) continue;
+        used++;
+        CHECK(e->state <= D6S_DECLINED);
+        CHECK(e->duid_len <= D6S_DUID_MAX && e->relay_id_len <= D6S_DUID_MAX && e->remote_id_len <= D6S_REMOTE_ID_MAX);
+        CHECK(in_pool(&s->cfg, e));
+        /* found again by address: addresses (and prefixes) are unique */
+        CHECK(d6s_lease_find_addr(l, e->addr, e->plen) == (int32_t)i);
+        if (e->state == D6S_DECLINED) continue; /* held by the server, not by a client key */
+        /* found again by its client key, which no other lease shares */
+        CHECK(d6s_lease_find_ia(l, e->type, e->duid, e->duid_len, e->iaid) == (int32_t)i);
+        CHECK(d6s_lease_count_duid(l, e->duid, e->duid_len) <= D6S_MAX_LEASES_PER_DUID);
+        CHECK(e->valid_until >= e->pref_until);
+    }
+    CHECK(used == l->used);
+}
+
+/* One answer (the wire bytes of the outermost message) against the request that caused it. */
+static void check_answer(d6t_bundle *b, const uint8_t *out, size_t len, int tcp)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    CHECK(a != NULL);
+    d6t_msg *m = NULL;
+    d6t_parse_error err;
+    CHECK(d6t_msg_parse(a, out, len, 0, &m, &err) == D6T_OK);
+    for (size_t i = d6t_bundle_incoming_relay_count(b); i > 0; i--) {
+        CHECK(d6t_msg_type(m) == D6T_MSG_RELAY_REPL);
+        m = d6t_msg_relayed(m);
+        CHECK(m != NULL);
+    }
+    if (trace) trace_msg("answer", 0, m);
+    d6t_msg *req = d6t_bundle_request(b);
+    uint8_t rt = d6t_msg_type(req), t = d6t_msg_type(m);
+    CHECK(d6t_msg_transaction_id(m) == d6t_msg_transaction_id(req));
+    if (rt == D6T_MSG_LEASEQUERY)
+        CHECK(tcp ? (t == D6T_MSG_LEASEQUERY_REPLY || t == D6T_MSG_LEASEQUERY_DATA || t == D6T_MSG_LEASEQUERY_DONE)
+                  : t == D6T_MSG_LEASEQUERY_REPLY);
+    else if (rt == D6T_MSG_SOLICIT)
+        CHECK(t == D6T_MSG_ADVERTISE || t == D6T_MSG_REPLY);
+    else
+        CHECK(t == D6T_MSG_REPLY);
+    /* LEASEQUERY-DATA and -DONE carry no identifiers of their own (RFC 5460 5.3) */
+    if (t != D6T_MSG_LEASEQUERY_DATA && t != D6T_MSG_LEASEQUERY_DONE) {
+        const uint8_t *d;
+        size_t n;
+        d6t_opt *sid = d6t_msg_find_opt(m, D6T_OPT_SERVERID);
+        CHECK(sid && d6t_opt_get_bytes(sid, D6T_SERVERID_DUID, &d, &n) == D6T_OK);
+        CHECK(n == sizeof server_duid && !memcmp(d, server_duid, n));
+        d6t_opt *rcid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID), *cid = d6t_msg_find_opt(m, D6T_OPT_CLIENTID);
+        if (rcid) {
+            const uint8_t *rd;
+            size_t rn;
+            CHECK(cid && d6t_opt_get_bytes(rcid, D6T_CLIENTID_DUID, &rd, &rn) == D6T_OK);
+            CHECK(d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &d, &n) == D6T_OK && n == rn && !memcmp(d, rd, n));
+        }
+    }
+    d6t_arena_free(a);
+}
+
+static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p, size_t n)
+{
+    static const char *const ifnames[] = { "s1", "s2", "s9", NULL };
+    static const uint8_t peer[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 7 };
+    int tcp = flags & 0x80;
+    static const int64_t steps[] = { 0, 0, 1, 0, 1000, 2000, 3500, 5000 };
+    s->now += steps[(flags >> 4) & 7];
+    if (((flags >> 4) & 7) >= 4) d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
+
+    d6t_arena_reset(a);
+    d6t_bundle *b = NULL;
+    unsigned bflags = tcp ? D6T_BUNDLE_TCP
+                          : ((flags & 1) ? D6T_BUNDLE_MULTICAST : 0) | (s->cfg.rapid_commit ? D6T_BUNDLE_RAPID_COMMIT : 0);
+    d6t_parse_error err;
+    /* the TCP path gives the bundle its own arena, as main.c does */
+    if (d6t_bundle_new(tcp ? NULL : a, p, n, bflags, NULL, 0, tcp ? peer : NULL, &b, &err) != D6T_OK) return;
+    if (!tcp) {
+        uint8_t src[16] = { 0xfe, 0x80, [15] = 0x42 };
+        if (flags & 2) memcpy(src, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 1 }, 16);
+        d6t_bundle_set_source_address(b, src);
+        d6t_bundle_set_source_port(b, (flags & 2) ? 547 : 546); /* a relay's port, or a client's */
+    }
+    const struct d6s_rx rx = { ifnames[(flags >> 2) & 3], flags & 1 };
+    int answer = d6s_handle(s, b, tcp ? NULL : &rx);
+    if (trace) trace_msg("request", flags, d6t_bundle_incoming(b));
+    if (answer) {
+        CHECK(d6t_bundle_request(b) != NULL);
+        static uint8_t out[65536 + 2];
+        size_t len;
+        if (tcp) {
+            size_t k = 0;
+            d6t_status st;
+            while ((st = d6t_bundle_outgoing_next(b, out, sizeof out, &len)) == D6T_OK) {
+                CHECK(++k <= MAX_STREAM);
+                CHECK(len >= 2 && ((size_t)out[0] << 8 | out[1]) == len - 2);
+                check_answer(b, out + 2, len - 2, 1);
+            }
+            CHECK(st == D6T_ERR_NOT_FOUND && k >= 1);
+        } else {
+            d6t_status st = d6t_bundle_outgoing_message(b, out, sizeof out, &len);
+            /* a reply can only fail to fit when echoed relay options make a level too long */
+            if (st != D6T_ERR_TOO_LONG) {
+                CHECK(st == D6T_OK);
+                check_answer(b, out, len, 0);
+                uint8_t to[16];
+                uint16_t port;
+                CHECK(d6t_bundle_destination(b, to, &port) == D6T_OK);
+            }
+        }
+    }
+    d6t_bundle_free(b);
+    check_leases(s);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static struct d6s_server srv;
+    struct d6s_server *s = &srv;
+    trace = getenv("FUZZ_SERVER_TRACE") != NULL;
+    memset(s, 0, sizeof *s);
+    char err[256];
+    d6s_config_defaults(&s->cfg);
+    CHECK(!d6s_config_parse(&s->cfg, config, err, sizeof err) && !d6s_config_finish(&s->cfg, err, sizeof err));
+    CHECK(!d6s_leases_init(&s->leases, s->cfg.max_leases));
+    memcpy(s->duid, server_duid, sizeof server_duid);
+    s->duid_len = sizeof server_duid;
+    s->now = 1000000;
+    s->quiet = 1;
+    d6t_arena *a = d6t_arena_new(NULL, 16384);
+    CHECK(a != NULL);
+    size_t off = 0;
+    for (int r = 0; r < MAX_RECORDS && size - off >= 3; r++) {
+        uint8_t flags = data[off];
+        size_t n = (size_t)data[off + 1] << 8 | data[off + 2];
+        off += 3;
+        if (n > size - off) n = size - off;
+        /* an exact copy, so ASan sees any read past the datagram */
+        uint8_t *p = malloc(n ? n : 1);
+        CHECK(p != NULL);
+        memcpy(p, data + off, n);
+        serve(s, a, flags, p, n);
+        free(p);
+        off += n;
+    }
+    if (getenv("FUZZ_SERVER_COUNTERS")) d6s_print_counters(s, stderr); /* what a seed reached */
+    d6t_arena_free(a);
+    d6s_leases_fini(&s->leases);
+    return 0;
+}
