@@ -494,7 +494,8 @@ static int acceptable(struct txn *t)
     if (sid && d6t_opt_get_bytes(sid, D6T_SERVERID_DUID, &sd, &sl)) return 0;
     int ours = sid && sl == t->s->duid_len && !memcmp(sd, t->s->duid, sl);
     if (cid) {
-        if (d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &t->duid, &t->dlen) || !t->dlen || t->dlen > D6S_DUID_MAX) return 0;
+        /* RFC 9915 11.1: a DUID is a 2-byte type and 1 to 128 bytes: anything else is no client key */
+        if (d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &t->duid, &t->dlen) || t->dlen < 3 || t->dlen > D6S_DUID_MAX) return 0;
     }
     switch (t->mtype) {
     case D6T_MSG_SOLICIT:

@@ -12,7 +12,7 @@
  * Properties, checked after every message:
  * - every answer parses back, is a well-formed relay-reply chain when the request came through
  *   relays, answers with the right message type and the request's transaction ID, carries our
- *   Server Identifier and echoes the client's Client Identifier;
+ *   Server Identifier, echoes the client's Client Identifier and passes d6t_msg_validate;
  * - the lease table stays consistent: its used count, both hash indexes (each lease is found by
  *   its client key and by its address), unique addresses and client keys, every lease inside a
  *   configured pool, at most D6S_MAX_LEASES_PER_DUID leases per client.
@@ -55,6 +55,13 @@ static void trace_msg(const char *what, unsigned flags, const d6t_msg *m)
     static char text[1 << 16];
     d6t_msg_to_text(m, text, sizeof text);
     fprintf(stderr, "--- %s (flags 0x%02x)\n%s\n", what, flags, text);
+}
+
+static int show_violation(void *ctx, d6t_violation_kind kind, const char *where, const char *what)
+{
+    (void)ctx;
+    fprintf(stderr, "violation %d at %s: %s\n", (int)kind, where, what);
+    return 0;
 }
 
 static int in_pool(const struct d6s_config *c, const struct d6s_lease *e)
@@ -118,6 +125,13 @@ static void check_answer(d6t_bundle *b, const uint8_t *out, size_t len, int tcp)
         CHECK(m != NULL);
     }
     if (trace) trace_msg("answer", 0, m);
+    /* whatever the request, the answer keeps RFC 9915's rules (the library's validator) */
+    if (d6t_msg_validate(m, NULL, NULL, NULL) != D6T_OK) {
+        d6t_msg_validate(m, show_violation, NULL, NULL);
+        trace_msg("invalid answer", 0, m);
+        trace_msg("to", 0, d6t_bundle_incoming(b));
+        CHECK(!"the answer is valid");
+    }
     d6t_msg *req = d6t_bundle_request(b);
     uint8_t rt = d6t_msg_type(req), t = d6t_msg_type(m);
     CHECK(d6t_msg_transaction_id(m) == d6t_msg_transaction_id(req));

@@ -453,6 +453,25 @@ START_TEST(rebind_prefix_canonical_one_lease_per_ia)
 }
 END_TEST
 
+/* A Client ID shorter than a DUID can be (type + 1 byte) is no client key: no answer. */
+START_TEST(short_client_duid_dropped)
+{
+    for (size_t n = 0; n <= 3; n++) {
+        d6t_arena *a = d6t_arena_new(NULL, 0);
+        d6t_msg *m = d6t_msg_new(a, D6T_MSG_SOLICIT);
+        static const uint8_t duid[] = { 0, 3, 7 };
+        ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_CLIENTID, duid, n, NULL, NULL), D6T_OK);
+        uint8_t iaid[12] = { 0, 0, 0, 1 };
+        ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_NA, iaid, sizeof iaid, NULL, NULL), D6T_OK);
+        int ans = -1;
+        d6t_bundle *b = run_msg(m, &RX_ETH1, &ans);
+        ck_assert_int_eq(ans, n == 3);
+        d6t_bundle_free(b);
+        d6t_arena_free(a);
+    }
+}
+END_TEST
+
 START_TEST(rebind_outside_pool_not_bound)
 {
     /* on the link but outside the pool (here: what could be the router's address): no binding
@@ -869,6 +888,7 @@ int main(void)
     tcase_add_test(tc, confirm_on_and_off_link);
     tcase_add_test(tc, rebind_and_renew_other_link);
     tcase_add_test(tc, rebind_outside_pool_not_bound);
+    tcase_add_test(tc, short_client_duid_dropped);
     tcase_add_test(tc, rebind_prefix_canonical_one_lease_per_ia);
     tcase_add_test(tc, renumbered_link_old_leases_not_used);
     tcase_add_test(tc, information_request_and_drops);
