@@ -243,6 +243,9 @@ static void zero_others(struct txn *t, const d6t_opt *req_ia, d6t_opt *ia, const
             continue;
         }
         if (keep && plen == keep_plen && !memcmp(a, keep, 16)) continue;
+        /* what no client can hold (a multicast prefix, a link-local address: anything the
+         * library's validator refuses) gets no answer; echoing it would make ours invalid */
+        if (d6t_opt_validate(c, NULL, NULL, NULL) != D6T_OK) continue;
         add_lease_to_ia(t, ia, a, plen, 0, 0);
     }
 }

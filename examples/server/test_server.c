@@ -472,6 +472,39 @@ START_TEST(short_client_duid_dropped)
 }
 END_TEST
 
+/* Hints no client can hold (a link-local address, a multicast prefix) are not echoed with
+ * lifetime 0 like other hints the server does not grant: the Reply stays valid (found by
+ * fuzz_server, which checks every answer with d6t_msg_validate). */
+START_TEST(junk_hints_not_echoed)
+{
+    int ans;
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    struct req r = { .type = D6T_MSG_REQUEST, .client = 9, .na = 1, .pd = 1, .server_id = 1, .hint = 1, .iaid = 3 };
+    inet_pton(AF_INET6, "fe80::1", r.hint_addr);
+    d6t_msg *m = build(a, &r);
+    uint8_t raw[25] = { [8] = 52 };
+    inet_pton(AF_INET6, "ff01:db8:100::", raw + 9);
+    ck_assert_int_eq(d6t_opt_add_child_bytes(d6t_msg_find_opt(m, D6T_OPT_IA_PD), D6T_OPT_IAPREFIX, raw, sizeof raw,
+                                             NULL, NULL), D6T_OK);
+    d6t_bundle *b = run_msg(m, &RX_ETH1, &ans);
+    ck_assert_int_eq(ans, 1);
+    d6t_msg *resp = d6t_bundle_response(b);
+    size_t violations = 0;
+    ck_assert_int_eq(d6t_msg_validate(resp, NULL, NULL, &violations), D6T_OK);
+    /* each IA holds exactly the binding it was given */
+    const uint16_t codes[2][2] = { { D6T_OPT_IA_NA, D6T_OPT_IAADDR }, { D6T_OPT_IA_PD, D6T_OPT_IAPREFIX } };
+    for (int k = 0; k < 2; k++) {
+        d6t_opt *ia = d6t_msg_find_opt(resp, codes[k][0]);
+        ck_assert_ptr_nonnull(ia);
+        size_t n = 0;
+        for (d6t_opt *c = d6t_opt_first_child(ia); c; c = d6t_opt_next(c)) n += d6t_opt_code(c) == codes[k][1];
+        ck_assert_uint_eq(n, 1);
+    }
+    d6t_bundle_free(b);
+    d6t_arena_free(a);
+}
+END_TEST
+
 START_TEST(rebind_outside_pool_not_bound)
 {
     /* on the link but outside the pool (here: what could be the router's address): no binding
@@ -889,6 +922,7 @@ int main(void)
     tcase_add_test(tc, rebind_and_renew_other_link);
     tcase_add_test(tc, rebind_outside_pool_not_bound);
     tcase_add_test(tc, short_client_duid_dropped);
+    tcase_add_test(tc, junk_hints_not_echoed);
     tcase_add_test(tc, rebind_prefix_canonical_one_lease_per_ia);
     tcase_add_test(tc, renumbered_link_old_leases_not_used);
     tcase_add_test(tc, information_request_and_drops);
