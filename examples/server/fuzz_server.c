@@ -7,7 +7,8 @@
  * d6s_handle, every answer written (all messages of a TCP bulk-leasequery stream). flags:
  * bit 0 multicast, bit 1 from a global address and port 547 (a relay) instead of a link-local
  * one and port 546, bits 2-3 the interface (s1, s2, one not configured), bits 4-6 how far the
- * clock moves first (expiring leases from 1000 s on), bit 7 over TCP (leasequery).
+ * clock moves first (expiring leases from 1000 s on), bit 7 over TCP (leasequery). A record with
+ * flags 0xff is a restart instead: the server stops and starts again from its lease file.
  *
  * Properties, checked after every message:
  * - every answer parses back, is a well-formed relay-reply chain when the request came through
@@ -15,14 +16,19 @@
  *   Server Identifier, echoes the client's Client Identifier and passes d6t_msg_validate;
  * - the lease table stays consistent: its used count, both hash indexes (each lease is found by
  *   its client key and by its address), unique addresses and client keys, every lease inside a
- *   configured pool, at most D6S_MAX_LEASES_PER_DUID leases per client.
+ *   configured pool, at most D6S_MAX_LEASES_PER_DUID leases per client;
+ * - the lease file (synced after every message, as main.c does before it sends) holds every
+ *   binding: after a restart each bound or declined lease is back exactly as it was, and
+ *   nothing comes back that was not there (offers may be lost: they are not journaled).
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "server.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_RECORDS 24
+#define RESTART 0xff
 #define MAX_STREAM 4096 /* answers of one TCP stream at most (48 leases: far fewer) */
 
 #define CHECK(c) \
@@ -213,6 +219,47 @@ static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8
     }
     d6t_bundle_free(b);
     check_leases(s);
+    CHECK(d6s_leases_sync(&s->leases) == 0); /* main.c syncs before it sends the replies */
+}
+
+/* A fresh server on the lease file 'path' (what main.c does at start). */
+static void start(struct d6s_server *s, const char *path)
+{
+    char err[256];
+    d6s_config_defaults(&s->cfg);
+    CHECK(!d6s_config_parse(&s->cfg, config, err, sizeof err) && !d6s_config_finish(&s->cfg, err, sizeof err));
+    CHECK(!d6s_leases_init(&s->leases, s->cfg.max_leases));
+    CHECK(!d6s_leases_open(&s->leases, path, err, sizeof err));
+}
+
+/* Two leases are the same binding: every field but the hash chain links. */
+static int same_lease(const struct d6s_lease *a, const struct d6s_lease *b)
+{
+    struct d6s_lease x = *a, y = *b;
+    x.next_duid = x.next_addr = y.next_duid = y.next_addr = 0;
+    return !memcmp(&x, &y, sizeof x);
+}
+
+static void restart(struct d6s_server *s, const char *path)
+{
+    static struct d6s_lease before[64];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < s->leases.cap && n < 64; i++)
+        if (s->leases.v[i].state != D6S_FREE) before[n++] = s->leases.v[i];
+    CHECK(n == s->leases.used);
+    d6s_leases_fini(&s->leases);
+    start(s, path);
+    const struct d6s_leases *l = &s->leases;
+    for (uint32_t k = 0; k < n; k++) {
+        int32_t i = d6s_lease_find_addr(l, before[k].addr, before[k].plen);
+        if (before[k].state != D6S_OFFERED) CHECK(i >= 0 && same_lease(&l->v[i], &before[k]));
+    }
+    for (uint32_t i = 0; i < l->cap; i++) {
+        if (l->v[i].state == D6S_FREE) continue;
+        uint32_t k = 0;
+        while (k < n && !same_lease(&l->v[i], &before[k])) k++;
+        CHECK(k < n);
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -221,10 +268,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct d6s_server *s = &srv;
     trace = getenv("FUZZ_SERVER_TRACE") != NULL;
     memset(s, 0, sizeof *s);
-    char err[256];
-    d6s_config_defaults(&s->cfg);
-    CHECK(!d6s_config_parse(&s->cfg, config, err, sizeof err) && !d6s_config_finish(&s->cfg, err, sizeof err));
-    CHECK(!d6s_leases_init(&s->leases, s->cfg.max_leases));
+    /* the lease file lives in memory (/dev/shm) when it can: one fdatasync per message */
+    static char path[128];
+    const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(path, sizeof path, "%s/fuzz_server-%ld.leases", dir, (long)getpid());
+    unlink(path);
+    start(s, path);
     memcpy(s->duid, server_duid, sizeof server_duid);
     s->duid_len = sizeof server_duid;
     s->now = 1000000;
@@ -237,6 +286,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t n = (size_t)data[off + 1] << 8 | data[off + 2];
         off += 3;
         if (n > size - off) n = size - off;
+        if (flags == RESTART) {
+            restart(s, path);
+            off += n;
+            continue;
+        }
         /* an exact copy, so ASan sees any read past the datagram */
         uint8_t *p = malloc(n ? n : 1);
         CHECK(p != NULL);
@@ -248,5 +302,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (getenv("FUZZ_SERVER_COUNTERS")) d6s_print_counters(s, stderr); /* what a seed reached */
     d6t_arena_free(a);
     d6s_leases_fini(&s->leases);
+    unlink(path);
     return 0;
 }

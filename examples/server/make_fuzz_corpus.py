@@ -4,7 +4,7 @@
 Each seed is a list of records [flags][length, 2 bytes][datagram] (see fuzz_server.c): whole
 client lifecycles (Solicit, Request, Renew, Rebind, Confirm, Release, Decline) for addresses and
 prefixes, direct and through one or two relays, pool exhaustion, rapid commit, expiry, and
-leasequery over UDP and TCP by every query type. Requests echo the fuzz server's DUID and the
+leasequery over UDP and TCP by every query type, and restarts from the lease file. Requests echo the fuzz server's DUID and the
 addresses its pools hand out first. Files named regress-* are
 failing inputs the fuzzer found, kept as regression seeds. Usage: make_fuzz_corpus.py; stdlib only.
 """
@@ -16,6 +16,7 @@ OUT = os.path.join(HERE, 'fuzz-corpus')
 SERVER_DUID = bytes([0, 1, 0, 1, 0x2a, 0, 0, 0, 2, 0, 0, 0, 0x23, 3])
 
 MCAST, GLOBAL, TCP = 0x01, 0x02, 0x80
+RESTART = 0xff  # not a datagram: the server restarts from its lease file
 S1, S2, S9 = 0x00, 0x04, 0x08
 
 
@@ -80,7 +81,9 @@ def lifecycle(c, ias_first, ias_bound, flags=MCAST | S1, wrap=None):
         (4, False, ias_bound), (8, True, ias_bound), (1, False, ias_first), (3, True, ias_bound),
         (9, True, ias_bound),
     ]
-    return [rec(flags, w(msg(t, 0x100 * c + k, *client_msgs(c, ia, sid)))) for k, (t, sid, ia) in enumerate(steps)]
+    recs = [rec(flags, w(msg(t, 0x100 * c + k, *client_msgs(c, ia, sid)))) for k, (t, sid, ia) in enumerate(steps)]
+    # restarts after the binding and after the Decline: the lease file must bring both back
+    return recs[:2] + [rec(RESTART, b'')] + recs[2:] + [rec(RESTART, b'')]
 
 
 def lq(qtype, link, *qopts, txid=0x777):
@@ -120,7 +123,7 @@ def seeds():
         rec(GLOBAL, lq(2, '::', opt(1, duid(9)))),
         rec(GLOBAL, lq(2, '2001:db8:3::1', opt(1, duid(9)))),
     ]
-    s['leasequery-tcp'] = bind + [
+    s['leasequery-tcp'] = bind + [rec(RESTART, b''),
         rec(TCP, lq(2, '::', opt(1, duid(9)))),
         rec(TCP, lq(3, '::', opt(53, duid(77)))),
         rec(TCP, lq(4, '2001:db8:3::1')),
