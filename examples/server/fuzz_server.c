@@ -14,6 +14,9 @@
  * - every answer parses back, is a well-formed relay-reply chain when the request came through
  *   relays, answers with the right message type and the request's transaction ID, carries our
  *   Server Identifier, echoes the client's Client Identifier and passes d6t_msg_validate;
+ * - every address or prefix an answer grants or reports (valid lifetime above 0) is a lease of
+ *   the table, of that client and IA, bound (or offered, in an Advertise), and lasting at least
+ *   as long as the answer says: the server never promises what it has not recorded;
  * - the lease table stays consistent: its used count, both hash indexes (each lease is found by
  *   its client key and by its address), unique addresses and client keys, every lease inside a
  *   configured pool, at most D6S_MAX_LEASES_PER_DUID leases per client;
@@ -117,8 +120,69 @@ static void check_leases(const struct d6s_server *s)
     CHECK(used == l->used);
 }
 
+/* An address or prefix the answer grants (valid lifetime above 0) is a lease of the table:
+ * same address and length, IA type and IAID (ia_code 0: any, as in leasequery), held by the
+ * client 'duid', bound (or offered, in an Advertise), and (but in an Advertise, which only
+ * quotes) lasting at least as long as it says. */
+static void check_granted(const struct d6s_server *s, const d6t_opt *c, uint16_t ia_code, uint32_t iaid,
+                          const uint8_t *duid, size_t dlen, int offer_ok)
+{
+    uint8_t a[16], plen = 128;
+    uint32_t pref = 0, valid = 0;
+    if (d6t_opt_code(c) == D6T_OPT_IAADDR) {
+        CHECK(d6t_opt_get_addr6(c, D6T_IAADDR_ADDRESS, a) == D6T_OK);
+        d6t_opt_get_u32(c, D6T_IAADDR_PREFERRED_LIFETIME, &pref);
+        d6t_opt_get_u32(c, D6T_IAADDR_VALID_LIFETIME, &valid);
+    } else if (d6t_opt_code(c) == D6T_OPT_IAPREFIX) {
+        CHECK(d6t_opt_get_prefix(c, D6T_IAPREFIX_PREFIX, a, &plen) == D6T_OK);
+        d6t_opt_get_u32(c, D6T_IAPREFIX_PREFERRED_LIFETIME, &pref);
+        d6t_opt_get_u32(c, D6T_IAPREFIX_VALID_LIFETIME, &valid);
+    } else {
+        return;
+    }
+    if (valid == 0) return; /* "stop using this": promises nothing */
+    int32_t i = d6s_lease_find_addr(&s->leases, a, plen);
+    CHECK(i >= 0);
+    const struct d6s_lease *e = &s->leases.v[i];
+    CHECK(e->state == D6S_BOUND || (offer_ok && e->state == D6S_OFFERED));
+    CHECK(e->duid_len == dlen && !memcmp(e->duid, duid, dlen));
+    if (ia_code) CHECK(e->type == ia_code && e->iaid == iaid);
+    else CHECK(e->type == (plen == 128 && d6t_opt_code(c) == D6T_OPT_IAADDR ? D6T_OPT_IA_NA : D6T_OPT_IA_PD));
+    CHECK(pref <= valid);
+    /* an Advertise quotes the lifetimes a Request would get: no promise, nothing to hold */
+    if (!offer_ok)
+        CHECK(s->now + (int64_t)valid <= e->valid_until && (pref == 0 || s->now + (int64_t)pref <= e->pref_until));
+}
+
+/* Every binding an answer hands out or reports is in the lease table as it says. */
+static void check_bindings(const struct d6s_server *s, const d6t_msg *req, const d6t_msg *m)
+{
+    uint8_t t = d6t_msg_type(m);
+    const uint8_t *duid = NULL;
+    size_t dlen = 0;
+    d6t_opt *cid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID);
+    int lq = d6t_msg_type(req) == D6T_MSG_LEASEQUERY;
+    if (!lq && cid) CHECK(d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &duid, &dlen) == D6T_OK);
+    for (d6t_opt *o = d6t_msg_first_opt(m); o; o = d6t_opt_next(o)) {
+        uint16_t code = d6t_opt_code(o);
+        if (!lq && (code == D6T_OPT_IA_NA || code == D6T_OPT_IA_PD)) {
+            const uint8_t *id;
+            size_t n;
+            CHECK(d6t_opt_get_bytes(o, code == D6T_OPT_IA_NA ? D6T_IA_NA_IAID : D6T_IA_PD_IAID, &id, &n) == D6T_OK && n == 4);
+            uint32_t iaid = (uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 | (uint32_t)id[2] << 8 | id[3];
+            for (d6t_opt *c = d6t_opt_first_child(o); c; c = d6t_opt_next(c))
+                check_granted(s, c, code, iaid, duid, dlen, t == D6T_MSG_ADVERTISE);
+        } else if (lq && code == D6T_OPT_CLIENT_DATA) {
+            /* a leasequery answer reports the client's bindings under its own Client ID */
+            d6t_opt *ccid = d6t_opt_find_child(o, D6T_OPT_CLIENTID);
+            CHECK(ccid && d6t_opt_get_bytes(ccid, D6T_CLIENTID_DUID, &duid, &dlen) == D6T_OK);
+            for (d6t_opt *c = d6t_opt_first_child(o); c; c = d6t_opt_next(c)) check_granted(s, c, 0, 0, duid, dlen, 0);
+        }
+    }
+}
+
 /* One answer (the wire bytes of the outermost message) against the request that caused it. */
-static void check_answer(d6t_bundle *b, const uint8_t *out, size_t len, int tcp)
+static void check_answer(const struct d6s_server *s, d6t_bundle *b, const uint8_t *out, size_t len, int tcp)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
     CHECK(a != NULL);
@@ -164,6 +228,7 @@ static void check_answer(d6t_bundle *b, const uint8_t *out, size_t len, int tcp)
             CHECK(d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &d, &n) == D6T_OK && n == rn && !memcmp(d, rd, n));
         }
     }
+    check_bindings(s, req, m);
     d6t_arena_free(a);
 }
 
@@ -202,7 +267,7 @@ static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8
             while ((st = d6t_bundle_outgoing_next(b, out, sizeof out, &len)) == D6T_OK) {
                 CHECK(++k <= MAX_STREAM);
                 CHECK(len >= 2 && ((size_t)out[0] << 8 | out[1]) == len - 2);
-                check_answer(b, out + 2, len - 2, 1);
+                check_answer(s, b, out + 2, len - 2, 1);
             }
             CHECK(st == D6T_ERR_NOT_FOUND && k >= 1);
         } else {
@@ -210,7 +275,7 @@ static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8
             /* a reply can only fail to fit when echoed relay options make a level too long */
             if (st != D6T_ERR_TOO_LONG) {
                 CHECK(st == D6T_OK);
-                check_answer(b, out, len, 0);
+                check_answer(s, b, out, len, 0);
                 uint8_t to[16];
                 uint16_t port;
                 CHECK(d6t_bundle_destination(b, to, &port) == D6T_OK);
