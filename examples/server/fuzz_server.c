@@ -13,7 +13,8 @@
  * Properties, checked after every message:
  * - every answer parses back, is a well-formed relay-reply chain when the request came through
  *   relays, answers with the right message type and the request's transaction ID, carries our
- *   Server Identifier, echoes the client's Client Identifier and passes d6t_msg_validate;
+ *   Server Identifier, echoes the client's Client Identifier and passes d6t_msg_validate (but
+ *   for the inside of that echoed, opaque DUID);
  * - every address or prefix an answer grants or reports (valid lifetime above 0) is a lease of
  *   the table, of that client and IA, bound (or offered, in an Advertise), and lasting at least
  *   as long as the answer says: the server never promises what it has not recorded;
@@ -66,10 +67,14 @@ static void trace_msg(const char *what, unsigned flags, const d6t_msg *m)
     fprintf(stderr, "--- %s (flags 0x%02x)\n%s\n", what, flags, text);
 }
 
-static int show_violation(void *ctx, d6t_violation_kind kind, const char *where, const char *what)
+/* Violations that count against the server: all but the structure of a client's DUID, which the
+ * answer echoes as it came and which a server must treat as opaque (RFC 9915 section 11: a
+ * DUID-UUID of the wrong length is the client's business). ctx: the count, or NULL to print. */
+static int server_violation(void *ctx, d6t_violation_kind kind, const char *where, const char *what)
 {
-    (void)ctx;
-    fprintf(stderr, "violation %d at %s: %s\n", (int)kind, where, what);
+    if (strstr(where, "OPTION_CLIENTID") && (kind == D6T_V_LENGTH || kind == D6T_V_VALUE)) return 0;
+    if (ctx) ++*(size_t *)ctx;
+    else fprintf(stderr, "violation %d at %s: %s\n", (int)kind, where, what);
     return 0;
 }
 
@@ -196,8 +201,10 @@ static void check_answer(const struct d6s_server *s, d6t_bundle *b, const uint8_
     }
     if (trace) trace_msg("answer", 0, m);
     /* whatever the request, the answer keeps RFC 9915's rules (the library's validator) */
-    if (d6t_msg_validate(m, NULL, NULL, NULL) != D6T_OK) {
-        d6t_msg_validate(m, show_violation, NULL, NULL);
+    size_t bad = 0;
+    d6t_msg_validate(m, server_violation, &bad, NULL);
+    if (bad) {
+        d6t_msg_validate(m, server_violation, NULL, NULL);
         trace_msg("invalid answer", 0, m);
         trace_msg("to", 0, d6t_bundle_incoming(b));
         fprintf(stderr, "fuzz_server check failed: the answer breaks RFC 9915's rules\n");
