@@ -181,7 +181,10 @@ static void fill_lease_identity(struct txn *t, struct d6s_lease *e)
 static void set_times(struct txn *t, struct d6s_lease *e, int bind)
 {
     const struct d6s_config *c = &t->s->cfg;
-    e->cltt = t->s->now;
+    /* the client-last-transaction time moves with what the lease file records: a Solicit from
+     * a bound client changes nothing of its binding, so not its time either (else a restart
+     * would turn the time back) */
+    if (bind || e->state != D6S_BOUND) e->cltt = t->s->now;
     if (bind) {
         e->state = D6S_BOUND;
         e->pref_until = t->s->now + c->preferred;

@@ -98,7 +98,13 @@ static void trace_leases(const struct d6s_leases *l)
         d6s_hex(e->duid, e->duid_len, duid);
         fprintf(stderr, "lease %u: state %u type %u iaid %08x plen %u addr", i, e->state, e->type, e->iaid, e->plen);
         for (int k = 0; k < 16; k++) fprintf(stderr, "%s%02x", k % 2 || !k ? "" : ":", e->addr[k]);
-        fprintf(stderr, " duid %s valid until %lld\n", duid, (long long)e->valid_until);
+        char rid[2 * D6S_DUID_MAX + 1], rem[2 * D6S_REMOTE_ID_MAX + 1];
+        d6s_hex(e->relay_id, e->relay_id_len, rid);
+        d6s_hex(e->remote_id, e->remote_id_len, rem);
+        fprintf(stderr, " duid %s subnet %u cltt %lld pref until %lld valid until %lld relay-id %s remote-id %s link",
+                duid, e->subnet, (long long)e->cltt, (long long)e->pref_until, (long long)e->valid_until, rid, rem);
+        for (int k = 0; k < 16; k++) fprintf(stderr, "%s%02x", k % 2 || !k ? "" : ":", e->link[k]);
+        fputc('\n', stderr);
     }
 }
 
@@ -304,12 +310,16 @@ static void start(struct d6s_server *s, const char *path)
     CHECK(!d6s_leases_open(&s->leases, path, err, sizeof err));
 }
 
-/* Two leases are the same binding: every field but the hash chain links. */
+/* Two leases are the same binding: every field, identifiers up to their lengths (bytes past a
+ * length are left over from a longer value and mean nothing), but not the hash chain links. */
 static int same_lease(const struct d6s_lease *a, const struct d6s_lease *b)
 {
-    struct d6s_lease x = *a, y = *b;
-    x.next_duid = x.next_addr = y.next_duid = y.next_addr = 0;
-    return !memcmp(&x, &y, sizeof x);
+    return a->state == b->state && a->type == b->type && a->plen == b->plen && a->subnet == b->subnet &&
+           a->iaid == b->iaid && !memcmp(a->addr, b->addr, 16) && !memcmp(a->link, b->link, 16) &&
+           a->cltt == b->cltt && a->pref_until == b->pref_until && a->valid_until == b->valid_until &&
+           a->duid_len == b->duid_len && !memcmp(a->duid, b->duid, a->duid_len) &&
+           a->relay_id_len == b->relay_id_len && !memcmp(a->relay_id, b->relay_id, a->relay_id_len) &&
+           a->remote_id_len == b->remote_id_len && !memcmp(a->remote_id, b->remote_id, a->remote_id_len);
 }
 
 static void restart(struct d6s_server *s, const char *path)
@@ -322,6 +332,10 @@ static void restart(struct d6s_server *s, const char *path)
     d6s_leases_fini(&s->leases);
     start(s, path);
     const struct d6s_leases *l = &s->leases;
+    if (trace) {
+        fprintf(stderr, "--- restart: the lease table loaded from the lease file\n");
+        trace_leases(l);
+    }
     for (uint32_t k = 0; k < n; k++) {
         int32_t i = d6s_lease_find_addr(l, before[k].addr, before[k].plen);
         if (before[k].state != D6S_OFFERED) CHECK(i >= 0 && same_lease(&l->v[i], &before[k]));

@@ -505,6 +505,33 @@ START_TEST(junk_hints_not_echoed)
 }
 END_TEST
 
+/* A Solicit from a bound client does not move the binding's client-last-transaction time: it
+ * is not written to the lease file, so a restart would turn it back (found by fuzz_server's
+ * restart check). A Renew moves it. */
+START_TEST(solicit_keeps_bound_cltt)
+{
+    int ans;
+    struct req r = { .type = D6T_MSG_REQUEST, .client = 10, .na = 1, .server_id = 1, .iaid = 1 };
+    d6t_bundle *b = run(&r, 0, &ans);
+    d6t_bundle_free(b);
+    const uint8_t duid[] = { 0, 3, 0, 1, 2, 0, 0, 0, 1, 10 };
+    int32_t i = d6s_lease_find_ia(&S.leases, D6T_OPT_IA_NA, duid, sizeof duid, 1);
+    ck_assert_int_ge(i, 0);
+    ck_assert_int_eq(S.leases.v[i].state, D6S_BOUND);
+    ck_assert_int_eq(S.leases.v[i].cltt, 1000000);
+    S.now += 50;
+    r = (struct req){ .type = D6T_MSG_SOLICIT, .client = 10, .na = 1, .iaid = 1 };
+    b = run(&r, 0, &ans);
+    ck_assert_int_eq(ans, 1);
+    d6t_bundle_free(b);
+    ck_assert_int_eq(S.leases.v[i].cltt, 1000000);
+    r = (struct req){ .type = D6T_MSG_RENEW, .client = 10, .na = 1, .server_id = 1, .iaid = 1 };
+    b = run(&r, 0, &ans);
+    d6t_bundle_free(b);
+    ck_assert_int_eq(S.leases.v[i].cltt, 1000050);
+}
+END_TEST
+
 START_TEST(rebind_outside_pool_not_bound)
 {
     /* on the link but outside the pool (here: what could be the router's address): no binding
@@ -923,6 +950,7 @@ int main(void)
     tcase_add_test(tc, rebind_outside_pool_not_bound);
     tcase_add_test(tc, short_client_duid_dropped);
     tcase_add_test(tc, junk_hints_not_echoed);
+    tcase_add_test(tc, solicit_keeps_bound_cltt);
     tcase_add_test(tc, rebind_prefix_canonical_one_lease_per_ia);
     tcase_add_test(tc, renumbered_link_old_leases_not_used);
     tcase_add_test(tc, information_request_and_drops);
