@@ -78,6 +78,29 @@ static uint32_t addr_bucket(const struct d6s_leases *l, const uint8_t addr[16], 
     return d6s_hash(key, sizeof key) & l->hmask;
 }
 
+uint32_t d6s_leases_bucket(const struct d6s_leases *l, const uint8_t *duid, size_t dlen)
+{
+    return d6s_hash(duid, dlen) & l->hmask;
+}
+
+void d6s_leases_prefetch(const struct d6s_leases *l, uint32_t bucket, int stage)
+{
+#if defined(__GNUC__)
+    if (!l->cap || bucket > l->hmask) return;
+    if (stage == 0) {
+        __builtin_prefetch(&l->h_duid[bucket]);
+        return;
+    }
+    int32_t i = l->h_duid[bucket];
+    if (i < 0 || (uint32_t)i >= l->cap) return;
+    /* the lookup fields and a short DUID: two lines, as a lease need not start on one */
+    __builtin_prefetch(&l->v[i]);
+    __builtin_prefetch((const char *)&l->v[i] + 64);
+#else
+    (void)l, (void)bucket, (void)stage;
+#endif
+}
+
 int32_t d6s_lease_find_ia(const struct d6s_leases *l, uint8_t type, const uint8_t *duid, size_t dlen,
                           uint32_t iaid)
 {

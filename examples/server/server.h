@@ -109,6 +109,11 @@ int32_t d6s_lease_find_ia(const struct d6s_leases *l, uint8_t type, const uint8_
                           uint32_t iaid);
 int32_t d6s_lease_find_addr(const struct d6s_leases *l, const uint8_t addr[16], uint8_t plen);
 size_t d6s_lease_count_duid(const struct d6s_leases *l, const uint8_t *duid, size_t dlen);
+/* Cache warming for a batch of lookups by client: the DUID's bucket, then prefetch stage 0 (the
+ * bucket) for every datagram, then stage 1 (the first lease on its chain, once the bucket is in).
+ * Hints only: they change nothing and never fail. */
+uint32_t d6s_leases_bucket(const struct d6s_leases *l, const uint8_t *duid, size_t dlen);
+void d6s_leases_prefetch(const struct d6s_leases *l, uint32_t bucket, int stage);
 /* A fresh slot (not yet in the hash tables) or -1 when the table is full. */
 int32_t d6s_lease_new(struct d6s_leases *l);
 void d6s_lease_insert(struct d6s_leases *l, int32_t i);
