@@ -434,21 +434,31 @@ static void refuse_ia(struct txn *t, const d6t_opt *req_ia, uint16_t code, const
 static void handle_ias(struct txn *t)
 {
     static const uint16_t codes[] = { D6T_OPT_IA_NA, D6T_OPT_IA_PD, D6T_OPT_IA_TA };
+    static const d6t_key iaid_keys[] = { D6T_IA_NA_IAID, D6T_IA_PD_IAID, D6T_IA_TA_IAID };
     size_t seen[2] = { 0, 0 };
+    /* IAIDs answered so far, per IA type: an IA repeated with the same IAID is the same IA
+     * again and gets no second answer (two would make the reply invalid) */
+    uint32_t ids[3][D6S_MAX_IA_ANSWERED];
+    size_t nids[3] = { 0, 0, 0 };
     d6t_opt *ia;
     /* each call marks one IA handled, so this ends after the request's IA count */
     while ((ia = d6t_bundle_unhandled(t->b, codes, 3, 0)) != NULL) {
         d6t_bundle_mark_handled(t->b, ia);
         uint16_t code = d6t_opt_code(ia);
-        int pd = code == D6T_OPT_IA_PD;
+        int pd = code == D6T_OPT_IA_PD, ti = code == D6T_OPT_IA_NA ? 0 : pd ? 1 : 2;
         const uint8_t *iaid_p;
         size_t n;
-        if (code == D6T_OPT_IA_TA || d6t_opt_get_bytes(ia, pd ? D6T_IA_PD_IAID : D6T_IA_NA_IAID, &iaid_p, &n) || n != 4) {
+        if (d6t_opt_get_bytes(ia, iaid_keys[ti], &iaid_p, &n) || n != 4) continue;
+        uint32_t iaid = be32(iaid_p);
+        size_t k = 0;
+        while (k < nids[ti] && ids[ti][k] != iaid) k++;
+        if (k < nids[ti] || nids[ti] == D6S_MAX_IA_ANSWERED) continue; /* repeated, or far too many */
+        ids[ti][nids[ti]++] = iaid;
+        if (code == D6T_OPT_IA_TA) {
             if (t->mtype == D6T_MSG_SOLICIT || t->mtype == D6T_MSG_REQUEST)
                 refuse_ia(t, ia, ST_NOADDRSAVAIL, "temporary addresses are not offered");
             continue;
         }
-        uint32_t iaid = be32(iaid_p);
         if (++seen[pd] > D6S_MAX_IA_PER_MSG) {
             if (t->mtype == D6T_MSG_SOLICIT || t->mtype == D6T_MSG_REQUEST) {
                 refuse_ia(t, ia, pd ? ST_NOPREFIXAVAIL : ST_NOADDRSAVAIL, "too many IAs in one message");

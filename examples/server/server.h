@@ -21,6 +21,9 @@
 /* IAs of one type answered per message: more get NoAddrsAvail/NoPrefixAvail, so one client
  * cannot take more than 2 * D6S_MAX_IA_PER_MSG leases per DUID. */
 #define D6S_MAX_IA_PER_MSG 8
+/* IAs of one type answered at all (granted or refused) per message: beyond that, and for an IA
+ * repeating an IAID, the reply says nothing. */
+#define D6S_MAX_IA_ANSWERED 64
 /* Leases per DUID at most (bounds the per-client hash chain walks). */
 #define D6S_MAX_LEASES_PER_DUID 16
 

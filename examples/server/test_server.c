@@ -532,6 +532,40 @@ START_TEST(solicit_keeps_bound_cltt)
 }
 END_TEST
 
+/* An IA repeated with the same IAID is answered once (found by fuzz_server: the Advertise held
+ * two IA_NAs with one IAID); past D6S_MAX_IA_ANSWERED IAs of a type the reply says nothing more. */
+START_TEST(repeated_iaid_answered_once)
+{
+    int ans;
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    struct req r = { .type = D6T_MSG_SOLICIT, .client = 11, .na = 1, .iaid = 5 };
+    d6t_msg *m = build(a, &r);
+    uint8_t ia[12] = { 0, 0, 0, 5 };
+    ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_NA, ia, sizeof ia, NULL, NULL), D6T_OK);
+    ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_TA, ia, 4, NULL, NULL), D6T_OK);
+    ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_TA, ia, 4, NULL, NULL), D6T_OK);
+    for (uint32_t k = 0; k < D6S_MAX_IA_ANSWERED + 5; k++) { /* distinct IA_PDs, far too many */
+        uint8_t pd[12] = { 1, 0, (uint8_t)(k >> 8), (uint8_t)k };
+        ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_PD, pd, sizeof pd, NULL, NULL), D6T_OK);
+    }
+    d6t_bundle *b = run_msg(m, &RX_ETH1, &ans);
+    ck_assert_int_eq(ans, 1);
+    d6t_msg *resp = d6t_bundle_response(b);
+    size_t nna = 0, nta = 0, npd = 0;
+    for (d6t_opt *o = d6t_msg_first_opt(resp); o; o = d6t_opt_next(o)) {
+        nna += d6t_opt_code(o) == D6T_OPT_IA_NA;
+        nta += d6t_opt_code(o) == D6T_OPT_IA_TA;
+        npd += d6t_opt_code(o) == D6T_OPT_IA_PD;
+    }
+    ck_assert_uint_eq(nna, 1);
+    ck_assert_uint_eq(nta, 1);
+    ck_assert_uint_eq(npd, D6S_MAX_IA_ANSWERED);
+    ck_assert_int_eq(d6t_msg_validate(resp, NULL, NULL, NULL), D6T_OK);
+    d6t_bundle_free(b);
+    d6t_arena_free(a);
+}
+END_TEST
+
 START_TEST(rebind_outside_pool_not_bound)
 {
     /* on the link but outside the pool (here: what could be the router's address): no binding
@@ -951,6 +985,7 @@ int main(void)
     tcase_add_test(tc, short_client_duid_dropped);
     tcase_add_test(tc, junk_hints_not_echoed);
     tcase_add_test(tc, solicit_keeps_bound_cltt);
+    tcase_add_test(tc, repeated_iaid_answered_once);
     tcase_add_test(tc, rebind_prefix_canonical_one_lease_per_ia);
     tcase_add_test(tc, renumbered_link_old_leases_not_used);
     tcase_add_test(tc, information_request_and_drops);
