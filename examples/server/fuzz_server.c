@@ -18,6 +18,8 @@
  * - every address or prefix an answer grants or reports (valid lifetime above 0) is a lease of
  *   the table, of that client and IA, bound (or offered, in an Advertise), and lasting at least
  *   as long as the answer says: the server never promises what it has not recorded;
+ * - a message that commits nothing (Solicit without rapid commit, Confirm, Information-request,
+ *   leasequery) changes no bound lease;
  * - the lease table stays consistent: its used count, both hash indexes (each lease is found by
  *   its client key and by its address), unique addresses and client keys, every lease inside a
  *   configured pool, at most D6S_MAX_LEASES_PER_DUID leases per client;
@@ -245,6 +247,42 @@ static void check_answer(const struct d6s_server *s, d6t_bundle *b, const uint8_
     d6t_arena_free(a);
 }
 
+/* Two leases are the same binding: every field, identifiers up to their lengths (bytes past a
+ * length are left over from a longer value and mean nothing), but not the hash chain links. */
+static int same_lease(const struct d6s_lease *a, const struct d6s_lease *b)
+{
+    return a->state == b->state && a->type == b->type && a->plen == b->plen && a->subnet == b->subnet &&
+           a->iaid == b->iaid && !memcmp(a->addr, b->addr, 16) && !memcmp(a->link, b->link, 16) &&
+           a->cltt == b->cltt && a->pref_until == b->pref_until && a->valid_until == b->valid_until &&
+           a->duid_len == b->duid_len && !memcmp(a->duid, b->duid, a->duid_len) &&
+           a->relay_id_len == b->relay_id_len && !memcmp(a->relay_id, b->relay_id, a->relay_id_len) &&
+           a->remote_id_len == b->remote_id_len && !memcmp(a->remote_id, b->remote_id, a->remote_id_len);
+}
+
+/* Solicit (answered with an Advertise, or not at all), Confirm, Information-request and
+ * leasequery commit nothing: every lease bound before is still there, unchanged, unless its
+ * time ran out or its own client came back from another link (then it starts over). */
+static void check_uncommitted(const struct d6s_server *s, d6t_bundle *b, const struct d6s_lease *bound, size_t n)
+{
+    d6t_msg *req = d6t_bundle_request(b), *resp = d6t_bundle_response(b);
+    if (!req) return;
+    uint8_t rt = d6t_msg_type(req);
+    int commits = rt == D6T_MSG_REQUEST || rt == D6T_MSG_RENEW || rt == D6T_MSG_REBIND || rt == D6T_MSG_RELEASE ||
+                  rt == D6T_MSG_DECLINE || (rt == D6T_MSG_SOLICIT && resp && d6t_msg_type(resp) == D6T_MSG_REPLY);
+    if (commits) return;
+    const uint8_t *duid = NULL;
+    size_t dlen = 0;
+    d6t_opt *cid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID);
+    if (cid) d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &duid, &dlen);
+    for (size_t k = 0; k < n; k++) {
+        int32_t i = d6s_lease_find_addr(&s->leases, bound[k].addr, bound[k].plen);
+        if (i >= 0 && same_lease(&s->leases.v[i], &bound[k])) continue;
+        CHECK(i < 0); /* changed in place: never */
+        int own = duid && bound[k].duid_len == dlen && !memcmp(bound[k].duid, duid, dlen);
+        CHECK(bound[k].valid_until <= s->now || (own && rt == D6T_MSG_SOLICIT));
+    }
+}
+
 static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p, size_t n)
 {
     static const char *const ifnames[] = { "s1", "s2", "s9", NULL };
@@ -268,8 +306,14 @@ static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8
         d6t_bundle_set_source_port(b, (flags & 2) ? 547 : 546); /* a relay's port, or a client's */
     }
     const struct d6s_rx rx = { ifnames[(flags >> 2) & 3], flags & 1 };
+    /* the bound leases before: a message that commits nothing must leave them as they were */
+    static struct d6s_lease bound[64];
+    size_t nbound = 0;
+    for (uint32_t i = 0; i < s->leases.cap && nbound < 64; i++)
+        if (s->leases.v[i].state == D6S_BOUND) bound[nbound++] = s->leases.v[i];
     int answer = d6s_handle(s, b, tcp ? NULL : &rx);
     if (trace) trace_msg("request", flags, d6t_bundle_incoming(b));
+    check_uncommitted(s, b, bound, nbound);
     if (answer) {
         CHECK(d6t_bundle_request(b) != NULL);
         static uint8_t out[65536 + 2];
@@ -310,17 +354,6 @@ static void start(struct d6s_server *s, const char *path)
     CHECK(!d6s_leases_open(&s->leases, path, err, sizeof err));
 }
 
-/* Two leases are the same binding: every field, identifiers up to their lengths (bytes past a
- * length are left over from a longer value and mean nothing), but not the hash chain links. */
-static int same_lease(const struct d6s_lease *a, const struct d6s_lease *b)
-{
-    return a->state == b->state && a->type == b->type && a->plen == b->plen && a->subnet == b->subnet &&
-           a->iaid == b->iaid && !memcmp(a->addr, b->addr, 16) && !memcmp(a->link, b->link, 16) &&
-           a->cltt == b->cltt && a->pref_until == b->pref_until && a->valid_until == b->valid_until &&
-           a->duid_len == b->duid_len && !memcmp(a->duid, b->duid, a->duid_len) &&
-           a->relay_id_len == b->relay_id_len && !memcmp(a->relay_id, b->relay_id, a->relay_id_len) &&
-           a->remote_id_len == b->remote_id_len && !memcmp(a->remote_id, b->remote_id, a->remote_id_len);
-}
 
 static void restart(struct d6s_server *s, const char *path)
 {
