@@ -290,7 +290,11 @@ static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8
     int tcp = flags & 0x80;
     static const int64_t steps[] = { 0, 0, 1, 0, 1000, 2000, 3500, 5000 };
     s->now += steps[(flags >> 4) & 7];
-    if (((flags >> 4) & 7) >= 4) d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
+    if (((flags >> 4) & 7) >= 4) {
+        /* main.c's once-a-second sweep, synced like it */
+        d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
+        CHECK(d6s_leases_sync(&s->leases) == 0);
+    }
 
     d6t_arena_reset(a);
     d6t_bundle *b = NULL;
@@ -362,6 +366,7 @@ static void restart(struct d6s_server *s, const char *path)
     for (uint32_t i = 0; i < s->leases.cap && n < 64; i++)
         if (s->leases.v[i].state != D6S_FREE) before[n++] = s->leases.v[i];
     CHECK(n == s->leases.used);
+    CHECK(d6s_leases_sync(&s->leases) == 0); /* a clean stop syncs, as main.c does */
     d6s_leases_fini(&s->leases);
     start(s, path);
     const struct d6s_leases *l = &s->leases;
