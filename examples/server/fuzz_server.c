@@ -7,7 +7,9 @@
  * d6s_handle, every answer written (all messages of a TCP bulk-leasequery stream). flags:
  * bit 0 multicast, bit 1 from a global address and port 547 (a relay) instead of a link-local
  * one and port 546, bits 2-3 the interface (s1, s2, one not configured), bits 4-6 how far the
- * clock moves first (expiring leases from 1000 s on), bit 7 over TCP (leasequery). A record with
+ * clock moves first (expiring leases from 1000 s on), bit 7 over TCP: then the bytes are a
+ * leasequery connection's stream (2-byte length, message, ...), read in pieces of a size that
+ * bits 0-2 pick and framed by d6t_framer, up to 8 messages. A record with
  * flags 0xff is a restart instead: the server stops and starts again from its lease file.
  *
  * Properties, checked after every message:
@@ -283,19 +285,12 @@ static void check_uncommitted(const struct d6s_server *s, d6t_bundle *b, const s
     }
 }
 
-static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p, size_t n)
+/* One message through the server, every answer checked (see the top of the file). */
+static void serve_one(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p, size_t n)
 {
     static const char *const ifnames[] = { "s1", "s2", "s9", NULL };
     static const uint8_t peer[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 7 };
     int tcp = flags & 0x80;
-    static const int64_t steps[] = { 0, 0, 1, 0, 1000, 2000, 3500, 5000 };
-    s->now += steps[(flags >> 4) & 7];
-    if (((flags >> 4) & 7) >= 4) {
-        /* main.c's once-a-second sweep, synced like it */
-        d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
-        CHECK(d6s_leases_sync(&s->leases) == 0);
-    }
-
     d6t_arena_reset(a);
     d6t_bundle *b = NULL;
     unsigned bflags = tcp ? D6T_BUNDLE_TCP
@@ -346,6 +341,60 @@ static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8
     d6t_bundle_free(b);
     check_leases(s);
     CHECK(d6s_leases_sync(&s->leases) == 0); /* main.c syncs before it sends the replies */
+}
+
+/* A leasequery connection's bytes, cut into reads of one size (from flags bits 0-2) and put back
+ * together by the library's RFC 5460 framer, as main.c does; each whole frame is one message. */
+static void serve_stream(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p, size_t n)
+{
+    static const size_t reads[] = { 1, 2, 3, 7, 64, 1000, 65536, 65536 };
+    size_t read = reads[flags & 7], off = 0, frames = 0;
+    d6t_arena *fa = d6t_arena_new(NULL, 0);
+    CHECK(fa != NULL);
+    d6t_framer *f = d6t_framer_new(fa, 0);
+    CHECK(f != NULL);
+    /* every pass takes bytes or ends: n + 2 passes at most */
+    for (size_t pass = 0; pass <= n + 1 && frames < 8; pass++) {
+        size_t want = n - off < read ? n - off : read;
+        size_t took = d6t_framer_feed(f, p + off, want);
+        CHECK(took <= want);
+        off += took;
+        const uint8_t *msg;
+        size_t len;
+        d6t_status st = d6t_framer_next(f, &msg, &len);
+        if (st == D6T_OK) {
+            CHECK(len >= 1 && len <= 65535);
+            /* an exact copy: the view lasts only until the next feed */
+            uint8_t *m = malloc(len);
+            CHECK(m != NULL);
+            memcpy(m, msg, len);
+            serve_one(s, a, flags, m, len);
+            free(m);
+            frames++;
+            continue;
+        }
+        if (st != D6T_ERR_NOT_FOUND) {
+            CHECK(st == D6T_ERR_OPT_LENGTH); /* a length of 0: the connection is closed */
+            CHECK(d6t_framer_feed(f, p + off, n - off) == 0);
+            break;
+        }
+        CHECK(took == want); /* no frame ready: everything offered was taken */
+        if (off == n) break;
+    }
+    d6t_arena_free(fa);
+}
+
+static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p, size_t n)
+{
+    static const int64_t steps[] = { 0, 0, 1, 0, 1000, 2000, 3500, 5000 };
+    s->now += steps[(flags >> 4) & 7];
+    if (((flags >> 4) & 7) >= 4) {
+        /* main.c's once-a-second sweep, synced like it */
+        d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
+        CHECK(d6s_leases_sync(&s->leases) == 0);
+    }
+    if (flags & 0x80) serve_stream(s, a, flags, p, n);
+    else serve_one(s, a, flags, p, n);
 }
 
 /* A fresh server on the lease file 'path' (what main.c does at start). */

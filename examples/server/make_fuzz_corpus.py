@@ -60,6 +60,10 @@ def relay(inner, link, hops=0, extra=b''):
             opt(9, inner))
 
 
+def frame(m):
+    return struct.pack('!H', len(m)) + m
+
+
 def rec(flags, data):
     return bytes([flags]) + struct.pack('!H', len(data)) + data
 
@@ -123,13 +127,14 @@ def seeds():
         rec(GLOBAL, lq(2, '::', opt(1, duid(9)))),
         rec(GLOBAL, lq(2, '2001:db8:3::1', opt(1, duid(9)))),
     ]
+    # TCP records are a connection's byte stream: framed messages (RFC 5460), read in pieces of
+    # 1, 2, 3, 7, 64, 1000 or all bytes (flags bits 0-2)
     s['leasequery-tcp'] = bind + [rec(RESTART, b''),
-        rec(TCP, lq(2, '::', opt(1, duid(9)))),
-        rec(TCP, lq(3, '::', opt(53, duid(77)))),
-        rec(TCP, lq(4, '2001:db8:3::1')),
-        rec(TCP, lq(5, '::', opt(37, struct.pack('!I', 4491) + b'remote-7'))),
-        rec(TCP, lq(1, '::', opt(5, a6('2001:db8:3::1000') + b'\0' * 8))),
-        rec(TCP, msg(1, 0x600, *client_msgs(9, [ia_na(1)], False))),
+        rec(TCP | 0, frame(lq(2, '::', opt(1, duid(9))))),
+        rec(TCP | 1, frame(lq(3, '::', opt(53, duid(77)))) + frame(lq(4, '2001:db8:3::1'))),
+        rec(TCP | 3, frame(lq(5, '::', opt(37, struct.pack('!I', 4491) + b'remote-7')))),
+        rec(TCP | 4, frame(lq(1, '::', opt(5, a6('2001:db8:3::1000') + b'\0' * 8))) + b'\0\0'),
+        rec(TCP | 6, frame(msg(1, 0x600, *client_msgs(9, [ia_na(1)], False)))),
     ]
     return s
 
