@@ -286,7 +286,9 @@ static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
         }
     } else if (i >= 0) {
         int was_bound = s->leases.v[i].state == D6S_BOUND;
-        fill_lease_identity(t, &s->leases.v[i]);
+        /* a Solicit does not rewrite a binding (its link, relay and remote IDs stay what the
+         * lease file holds); an offer, or a binding being committed, takes the new ones */
+        if (t->commit || !was_bound) fill_lease_identity(t, &s->leases.v[i]);
         set_times(t, &s->leases.v[i], t->commit);
         if (t->commit) {
             d6s_lease_changed(&s->leases, i);

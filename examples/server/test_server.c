@@ -566,6 +566,35 @@ START_TEST(repeated_iaid_answered_once)
 }
 END_TEST
 
+/* A Solicit through a relay with other relay data does not rewrite the binding (found by
+ * fuzz_server: the Remote-ID changed in memory, not in the lease file); a Renew does. */
+START_TEST(solicit_keeps_bound_identity)
+{
+    int ans;
+    const uint8_t duid[] = { 0, 3, 0, 1, 2, 0, 0, 0, 1, 12 };
+    struct req r = { .type = D6T_MSG_REQUEST, .client = 12, .na = 1, .server_id = 1, .iaid = 1 };
+    const uint8_t types[] = { D6T_MSG_REQUEST, D6T_MSG_SOLICIT, D6T_MSG_RENEW };
+    const char *ids[] = { "port-a", "port-b", "port-b" };
+    const char *expect[] = { "port-a", "port-a", "port-b" };
+    for (int k = 0; k < 3; k++) {
+        d6t_arena *a = d6t_arena_new(NULL, 0);
+        r.type = types[k];
+        r.server_id = types[k] != D6T_MSG_SOLICIT;
+        d6t_msg *m = relay(a, build(a, &r), 1, ids[k]);
+        d6t_bundle *b = run_msg(m, NULL, &ans);
+        ck_assert_int_eq(ans, 1);
+        d6t_bundle_free(b);
+        d6t_arena_free(a);
+        int32_t i = d6s_lease_find_ia(&S.leases, D6T_OPT_IA_NA, duid, sizeof duid, 1);
+        ck_assert_int_ge(i, 0);
+        const struct d6s_lease *e = &S.leases.v[i];
+        ck_assert_int_eq(e->state, D6S_BOUND);
+        ck_assert_uint_eq(e->remote_id_len, 4 + strlen(expect[k]));
+        ck_assert(!memcmp(e->remote_id + 4, expect[k], strlen(expect[k])));
+    }
+}
+END_TEST
+
 START_TEST(rebind_outside_pool_not_bound)
 {
     /* on the link but outside the pool (here: what could be the router's address): no binding
@@ -986,6 +1015,7 @@ int main(void)
     tcase_add_test(tc, junk_hints_not_echoed);
     tcase_add_test(tc, solicit_keeps_bound_cltt);
     tcase_add_test(tc, repeated_iaid_answered_once);
+    tcase_add_test(tc, solicit_keeps_bound_identity);
     tcase_add_test(tc, rebind_prefix_canonical_one_lease_per_ia);
     tcase_add_test(tc, renumbered_link_old_leases_not_used);
     tcase_add_test(tc, information_request_and_drops);
