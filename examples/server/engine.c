@@ -216,14 +216,16 @@ static void add_lease_to_ia(struct txn *t, d6t_opt *ia, const uint8_t addr[16], 
 /* The IA in the response, same IAID, T1/T2 filled in (0 when the IA only carries a status). */
 static d6t_opt *response_ia(struct txn *t, const d6t_opt *req_ia, int with_times)
 {
-    int pd = d6t_opt_code(req_ia) == D6T_OPT_IA_PD;
-    d6t_opt *ia = d6t_msg_add_opt(t->resp, d6t_opt_code(req_ia));
+    uint16_t code = d6t_opt_code(req_ia);
+    int pd = code == D6T_OPT_IA_PD;
+    d6t_key key = pd ? D6T_IA_PD_IAID : code == D6T_OPT_IA_TA ? D6T_IA_TA_IAID : D6T_IA_NA_IAID;
+    d6t_opt *ia = d6t_msg_add_opt(t->resp, code);
     if (!ia) return NULL;
     const uint8_t *iaid;
     size_t n;
-    if (d6t_opt_get_bytes(req_ia, pd ? D6T_IA_PD_IAID : D6T_IA_NA_IAID, &iaid, &n) == D6T_OK)
-        d6t_opt_set_bytes(ia, pd ? D6T_IA_PD_IAID : D6T_IA_NA_IAID, iaid, n);
-    if (with_times) {
+    /* the IAID of each IA type is its own field (an IA_TA's too, even when only refused) */
+    if (d6t_opt_get_bytes(req_ia, key, &iaid, &n) == D6T_OK) d6t_opt_set_bytes(ia, key, iaid, n);
+    if (with_times && code != D6T_OPT_IA_TA) {
         d6t_opt_set_u32(ia, pd ? D6T_IA_PD_T1 : D6T_IA_NA_T1, t->s->cfg.t1);
         d6t_opt_set_u32(ia, pd ? D6T_IA_PD_T2 : D6T_IA_NA_T2, t->s->cfg.t2);
     }

@@ -533,7 +533,8 @@ START_TEST(solicit_keeps_bound_cltt)
 END_TEST
 
 /* An IA repeated with the same IAID is answered once (found by fuzz_server: the Advertise held
- * two IA_NAs with one IAID); past D6S_MAX_IA_ANSWERED IAs of a type the reply says nothing more. */
+ * two IA_NAs with one IAID); past D6S_MAX_IA_ANSWERED IAs of a type the reply says nothing more;
+ * a refused IA_TA keeps its IAID. */
 START_TEST(repeated_iaid_answered_once)
 {
     int ans;
@@ -561,6 +562,12 @@ START_TEST(repeated_iaid_answered_once)
     ck_assert_uint_eq(nta, 1);
     ck_assert_uint_eq(npd, D6S_MAX_IA_ANSWERED);
     ck_assert_int_eq(d6t_msg_validate(resp, NULL, NULL, NULL), D6T_OK);
+    /* the refused IA_TA carries the client's IAID (it was 0: fuzz_server again) */
+    const uint8_t *id;
+    size_t idlen;
+    ck_assert_int_eq(d6t_opt_get_bytes(d6t_msg_find_opt(resp, D6T_OPT_IA_TA), D6T_IA_TA_IAID, &id, &idlen), D6T_OK);
+    ck_assert_uint_eq(idlen, 4);
+    ck_assert_int_eq(id[3], 5);
     d6t_bundle_free(b);
     d6t_arena_free(a);
 }
