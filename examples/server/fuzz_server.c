@@ -30,6 +30,7 @@
  *   nothing comes back that was not there (offers may be lost: they are not journaled).
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "server.h"
+#include "fuzz_common.h" /* CHECK, and the entry point the replay driver calls */
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,15 +40,6 @@
 #define RESTART 0xff
 #define MAX_STREAM 4096 /* answers of one TCP stream at most (48 leases: far fewer) */
 
-#define CHECK(c) \
-    do { \
-        if (!(c)) { \
-            fprintf(stderr, "fuzz_server check failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); \
-            abort(); \
-        } \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char config[] =
     "interface s1\ninterface s2\nt1 1000\nt2 2000\npreferred-lifetime 3000\nvalid-lifetime 4000\n"
@@ -217,7 +209,7 @@ static void check_answer(const struct d6s_server *s, d6t_bundle *b, const uint8_
         d6t_msg_validate(m, server_violation, NULL, NULL);
         trace_msg("invalid answer", 0, m);
         trace_msg("to", 0, d6t_bundle_incoming(b));
-        fprintf(stderr, "fuzz_server check failed: the answer breaks RFC 9915's rules\n");
+        fprintf(stderr, "fuzz check failed: the answer breaks RFC 9915's rules\n");
         abort();
     }
     d6t_msg *req = d6t_bundle_request(b);
