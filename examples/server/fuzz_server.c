@@ -22,6 +22,8 @@
  *   as long as the answer says: the server never promises what it has not recorded;
  * - a message that commits nothing (Solicit without rapid commit, Confirm, Information-request,
  *   leasequery) changes no bound lease;
+ * - a bulk leasequery stream reports each binding and each client once, and a query by
+ *   Relay-ID, Remote-ID or link address reports every binding it asks for;
  * - the lease table stays consistent: its used count, both hash indexes (each lease is found by
  *   its client key and by its address), unique addresses and client keys, every lease inside a
  *   configured pool, at most D6S_MAX_LEASES_PER_DUID leases per client;
@@ -161,6 +163,72 @@ static void check_granted(const struct d6s_server *s, const d6t_opt *c, uint16_t
         CHECK(s->now + (int64_t)valid <= e->valid_until && (pref == 0 || s->now + (int64_t)pref <= e->pref_until));
 }
 
+/* What one bulk-leasequery stream reported so far: each binding and each client once. */
+struct reported {
+    uint8_t addr[64][17]; /* address or prefix, then its length */
+    size_t naddr;
+    uint8_t duid[64][D6S_DUID_MAX + 1]; /* length, then the DUID */
+    size_t nduid;
+};
+static struct reported seen_in_stream;
+
+static void note_reported(const uint8_t *duid, size_t dlen, const d6t_opt *cd)
+{
+    struct reported *r = &seen_in_stream;
+    for (size_t k = 0; k < r->nduid; k++) CHECK(r->duid[k][0] != dlen || memcmp(r->duid[k] + 1, duid, dlen));
+    CHECK(r->nduid < 64 && dlen <= D6S_DUID_MAX);
+    r->duid[r->nduid][0] = (uint8_t)dlen;
+    memcpy(r->duid[r->nduid++] + 1, duid, dlen);
+    for (d6t_opt *c = d6t_opt_first_child(cd); c; c = d6t_opt_next(c)) {
+        uint8_t a[17] = { 0 };
+        a[16] = 128;
+        if (d6t_opt_code(c) == D6T_OPT_IAADDR) CHECK(d6t_opt_get_addr6(c, D6T_IAADDR_ADDRESS, a) == D6T_OK);
+        else if (d6t_opt_code(c) == D6T_OPT_IAPREFIX) CHECK(d6t_opt_get_prefix(c, D6T_IAPREFIX_PREFIX, a, &a[16]) == D6T_OK);
+        else continue;
+        for (size_t k = 0; k < r->naddr; k++) CHECK(memcmp(r->addr[k], a, 17));
+        CHECK(r->naddr < 64);
+        memcpy(r->addr[r->naddr++], a, 17);
+    }
+}
+
+/* At the end of a bulk query by Relay-ID, Remote-ID or link address (RFC 5460): every binding
+ * it asks for was reported (a bound lease still valid, with that identifier or on that link). */
+static void check_stream_complete(const struct d6s_server *s, const d6t_msg *req)
+{
+    d6t_opt *q = d6t_msg_find_opt(req, D6T_OPT_LQ_QUERY);
+    uint8_t qt, link[16];
+    if (!q || d6t_opt_get_u8(q, D6T_LQ_QUERY_QUERY_TYPE, &qt) || d6t_opt_get_addr6(q, D6T_LQ_QUERY_LINK_ADDRESS, link))
+        return;
+    static const uint8_t zero[16];
+    int has_link = memcmp(link, zero, 16) != 0;
+    const uint8_t *key = NULL;
+    size_t klen = 0;
+    if (qt == 3 || qt == 5) {
+        d6t_opt *k = d6t_opt_find_child(q, qt == 3 ? D6T_OPT_RELAY_ID : D6T_OPT_REMOTE_ID);
+        if (!k || has_link) return; /* refused, or narrowed by link: not checked here */
+        key = d6t_opt_data(k, &klen);
+    } else if (qt != 4 || !has_link) {
+        return;
+    }
+    for (uint32_t i = 0; i < s->leases.cap; i++) {
+        const struct d6s_lease *e = &s->leases.v[i];
+        if (e->state != D6S_BOUND || e->valid_until <= s->now || !e->duid_len) continue;
+        int match;
+        if (qt == 3) match = e->relay_id_len == klen && !memcmp(e->relay_id, key, klen);
+        else if (qt == 5) match = e->remote_id_len == klen && !memcmp(e->remote_id, key, klen);
+        else match = !memcmp(e->link, link, 16) ||
+                     (e->subnet < s->cfg.nsubnets &&
+                      d6s_prefix_contains(s->cfg.subnets[e->subnet].prefix, s->cfg.subnets[e->subnet].plen, link));
+        if (!match) continue;
+        uint8_t a[17];
+        memcpy(a, e->addr, 16);
+        a[16] = e->plen;
+        size_t k = 0;
+        while (k < seen_in_stream.naddr && memcmp(seen_in_stream.addr[k], a, 17)) k++;
+        CHECK(k < seen_in_stream.naddr);
+    }
+}
+
 /* Every binding an answer hands out or reports is in the lease table as it says. */
 static void check_bindings(const struct d6s_server *s, const d6t_msg *req, const d6t_msg *m)
 {
@@ -183,6 +251,7 @@ static void check_bindings(const struct d6s_server *s, const d6t_msg *req, const
             /* a leasequery answer reports the client's bindings under its own Client ID */
             d6t_opt *ccid = d6t_opt_find_child(o, D6T_OPT_CLIENTID);
             CHECK(ccid && d6t_opt_get_bytes(ccid, D6T_CLIENTID_DUID, &duid, &dlen) == D6T_OK);
+            note_reported(duid, dlen, o);
             for (d6t_opt *c = d6t_opt_first_child(o); c; c = d6t_opt_next(c)) check_granted(s, c, 0, 0, duid, dlen, 0);
         }
     }
@@ -312,13 +381,16 @@ static void serve_one(struct d6s_server *s, d6t_arena *a, uint8_t flags, const u
         if (tcp) {
             size_t k = 0;
             d6t_status st;
+            memset(&seen_in_stream, 0, sizeof seen_in_stream);
             while ((st = d6t_bundle_outgoing_next(b, out, sizeof out, &len)) == D6T_OK) {
                 CHECK(++k <= MAX_STREAM);
                 CHECK(len >= 2 && ((size_t)out[0] << 8 | out[1]) == len - 2);
                 check_answer(s, b, out + 2, len - 2, 1);
             }
             CHECK(st == D6T_ERR_NOT_FOUND && k >= 1);
+            check_stream_complete(s, d6t_bundle_request(b));
         } else {
+            memset(&seen_in_stream, 0, sizeof seen_in_stream);
             d6t_status st = d6t_bundle_outgoing_message(b, out, sizeof out, &len);
             /* a reply can only fail to fit when echoed relay options make a level too long */
             if (st != D6T_ERR_TOO_LONG) {
