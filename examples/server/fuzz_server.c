@@ -7,7 +7,7 @@
  * d6s_handle, every answer written (all messages of a TCP bulk-leasequery stream). flags:
  * bit 0 multicast, bit 1 from a global address and port 547 (a relay) instead of a link-local
  * one and port 546, bits 2-3 the interface (s1, s2, one not configured), bits 4-6 how far the
- * clock moves first (expiring leases from 1000 s on), bit 7 over TCP: then the bytes are a
+ * clock moves first (the longer steps run the expiry sweep), bit 7 over TCP: then the bytes are a
  * leasequery connection's stream (2-byte length, message, ...), read in pieces of a size that
  * bits 0-2 pick and framed by d6t_framer, up to 8 messages. A record with
  * flags 0xff is a restart instead: the server stops and starts again from its lease file.
@@ -452,8 +452,9 @@ static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8
 {
     static const int64_t steps[] = { 0, 0, 1, 0, 1000, 2000, 3500, 5000 };
     s->now += steps[(flags >> 4) & 7];
-    if (((flags >> 4) & 7) >= 4) {
-        /* main.c's once-a-second sweep, synced like it */
+    if (((flags >> 4) & 7) >= 5) {
+        /* main.c's once-a-second sweep, synced like it (not after the 1000 s step: main.c's
+         * sweep has a budget, so a lease can be past its time and still in the table) */
         d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
         CHECK(d6s_leases_sync(&s->leases) == 0);
     }

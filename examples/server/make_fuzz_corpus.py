@@ -114,6 +114,15 @@ def seeds():
                    rec(MCAST | S1, msg(3, 0x401, *client_msgs(7, [ia_na(1, '2001:db8:1::10')]))),
                    rec(MCAST | S1 | later(7), msg(5, 0x402, *client_msgs(7, [ia_na(1, '2001:db8:1::10')]))),
                    rec(MCAST | S1 | later(5), msg(6, 0x403, *client_msgs(7, [ia_na(1, '2001:db8:1::10')], False)))]
+    # offers expire unswept (1000 s step, no sweep): the next clients' picks reclaim them
+    s['offers-expire-unswept'] = ([rec(MCAST | S2, msg(1, 0x700 + c, *client_msgs(c, [ia_na(c)], False)))
+                                   for c in range(20, 23)] +
+                                  [rec(MCAST | S2 | later(4), msg(1, 0x710, *client_msgs(30, [ia_na(1)], False)))] +
+                                  [rec(MCAST | S2, msg(1, 0x711 + c, *client_msgs(c, [ia_na(c)], False)))
+                                   for c in range(31, 33)])
+    # ten IA_NAs and ten IA_PDs in one Solicit: eight of each are answered, the rest refused
+    s['many-ias'] = [rec(MCAST | S1, msg(1, 0x800, *client_msgs(
+        40, [ia_na(k) for k in range(10)] + [ia_pd(k) for k in range(10)], False)))]
     s['info-unknown-link-unicast'] = [
         rec(MCAST | S1, msg(11, 0x500, opt(1, duid(8)), opt(8, b'\0\0'), opt(6, struct.pack('!HH', 23, 24)))),
         rec(MCAST | S9, msg(1, 0x501, *client_msgs(8, [ia_na(1)], False))),
