@@ -342,7 +342,8 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
 {
     struct d6s_server *s = t->s;
     uint8_t type = pd ? D6T_OPT_IA_PD : D6T_OPT_IA_NA;
-    int32_t i = d6s_lease_find_ia(&s->leases, type, t->duid, t->dlen, iaid);
+    /* 'found': the IA's lease in any state; 'i': only a binding still in force */
+    int32_t found = d6s_lease_find_ia(&s->leases, type, t->duid, t->dlen, iaid), i = found;
     if (i >= 0 && (s->leases.v[i].state != D6S_BOUND || s->leases.v[i].valid_until <= s->now)) i = -1;
     if (i >= 0 && !lease_fits(s, t->sni, &s->leases.v[i])) { /* moved, or the link renumbered: not for this link */
         d6t_opt *ia = response_ia(t, req_ia, 1);
@@ -361,8 +362,7 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
          * by the client would make the same prefix a second, distinct lease */
         if (pd) clear_host_bits(a, plen);
         /* an offer or an expired binding of this IA makes way: one lease per IA */
-        int32_t old = d6s_lease_find_ia(&s->leases, type, t->duid, t->dlen, iaid);
-        if (ok && old >= 0) d6s_lease_delete(&s->leases, old);
+        if (ok && found >= 0) d6s_lease_delete(&s->leases, found);
         if (ok && slot_free(s, a, plen) && (i = d6s_lease_new(&s->leases)) >= 0) {
             struct d6s_lease *e = &s->leases.v[i];
             e->type = type, e->iaid = iaid, e->plen = plen, e->subnet = (uint16_t)t->sni;
