@@ -338,11 +338,12 @@ static void check_uncommitted(const struct d6s_server *s, d6t_bundle *b, const s
     d6t_opt *cid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID);
     if (cid) d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &duid, &dlen);
     for (size_t k = 0; k < n; k++) {
+        if (bound[k].valid_until <= s->now) continue; /* past its time: its address may be reused */
         int32_t i = d6s_lease_find_addr(&s->leases, bound[k].addr, bound[k].plen);
         if (i >= 0 && same_lease(&s->leases.v[i], &bound[k])) continue;
         CHECK(i < 0); /* changed in place: never */
         int own = duid && bound[k].duid_len == dlen && !memcmp(bound[k].duid, duid, dlen);
-        CHECK(bound[k].valid_until <= s->now || (own && rt == D6T_MSG_SOLICIT));
+        CHECK(own && rt == D6T_MSG_SOLICIT);
     }
 }
 
