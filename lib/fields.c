@@ -107,27 +107,28 @@ d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t
     return D6T_OK;
 }
 
+/* Bytes of field f's default value: fixed sizes, and the smallest valid variable ones. */
+static size_t default_size(const struct d6t_fielddef *f)
+{
+    if (f->type == D6T_FT_PREFIX6_VAR) return 1; /* length 0, no bytes */
+    if (f->type == D6T_FT_DNAME) return 1;       /* the root name */
+    if (f->type == D6T_FT_DNAME16) return 3;     /* length 1 + root name */
+    return fixed_size(f);
+}
+
 size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap)
 {
     /* every default is zero bytes but a DNAME16's length byte: size it all, clear it at once
      * (a memset per field cost most of new_opt), then set those bytes */
     size_t o = 0, j = 0;
     int dname16 = 0;
-    for (; j < def->nfields; j++) {
-        const struct d6t_fielddef *f = &def->f[j];
-        size_t n = fixed_size(f);
-        if (f->type == D6T_FT_PREFIX6_VAR) n = 1;       /* length 0, no bytes */
-        else if (f->type == D6T_FT_DNAME) n = 1;        /* the root name */
-        else if (f->type == D6T_FT_DNAME16) n = 3, dname16 = 1; /* length 1 + root name */
-        if (o + n > cap) break;
-        o += n;
+    for (; j < def->nfields && o + default_size(&def->f[j]) <= cap; j++) {
+        dname16 |= def->f[j].type == D6T_FT_DNAME16;
+        o += default_size(&def->f[j]);
     }
     memset(out, 0, o);
-    for (size_t k = 0, at = 0; dname16 && k < j; k++) {
-        const struct d6t_fielddef *f = &def->f[k];
-        if (f->type == D6T_FT_DNAME16) out[at + 1] = 1;
-        at += f->type == D6T_FT_PREFIX6_VAR || f->type == D6T_FT_DNAME ? 1 : f->type == D6T_FT_DNAME16 ? 3 : fixed_size(f);
-    }
+    for (size_t k = 0, at = 0; dname16 && k < j; at += default_size(&def->f[k]), k++)
+        if (def->f[k].type == D6T_FT_DNAME16) out[at + 1] = 1;
     return o;
 }
 
