@@ -439,7 +439,6 @@ static void handle_ias(struct txn *t)
 {
     static const uint16_t codes[] = { D6T_OPT_IA_NA, D6T_OPT_IA_PD, D6T_OPT_IA_TA };
     static const d6t_key iaid_keys[] = { D6T_IA_NA_IAID, D6T_IA_PD_IAID, D6T_IA_TA_IAID };
-    size_t seen[2] = { 0, 0 };
     /* IAIDs answered so far, per IA type: an IA repeated with the same IAID is the same IA
      * again and gets no second answer (two would make the reply invalid) */
     uint32_t ids[3][D6S_MAX_IA_ANSWERED];
@@ -463,7 +462,7 @@ static void handle_ias(struct txn *t)
                 refuse_ia(t, ia, ST_NOADDRSAVAIL, "temporary addresses are not offered");
             continue;
         }
-        if (++seen[pd] > D6S_MAX_IA_PER_MSG) {
+        if (nids[ti] > D6S_MAX_IA_PER_MSG) {
             if (t->mtype == D6T_MSG_SOLICIT || t->mtype == D6T_MSG_REQUEST) {
                 refuse_ia(t, ia, pd ? ST_NOPREFIXAVAIL : ST_NOADDRSAVAIL, "too many IAs in one message");
                 count_unavailable(t, pd);
