@@ -169,9 +169,9 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
         *nums[i].dst = u;
         return 0;
     }
-    if (!strcmp(k, "rapid-commit") || !strcmp(k, "leasequery")) {
+    if (!strcmp(k, "rapid-commit") || !strcmp(k, "leasequery") || !strcmp(k, "udp-segmentation")) {
         NEED(1);
-        if (parse_bool(t[1], k[0] == 'r' ? &c->rapid_commit : &c->leasequery))
+        if (parse_bool(t[1], k[0] == 'r' ? &c->rapid_commit : k[0] == 'l' ? &c->leasequery : &c->udp_segmentation))
             return fail(err, cap, line, "'%s' takes yes or no", k);
         return 0;
     }

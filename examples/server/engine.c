@@ -611,7 +611,8 @@ void d6s_print_counters(const struct d6s_server *s, FILE *f)
     fprintf(f, "counters: leasequery queries=%llu client-data=%llu tcp-connections=%llu\n",
             (unsigned long long)c->lq_queries, (unsigned long long)c->lq_client_data, (unsigned long long)c->tcp_conns);
     /* datagrams per system call: how much the batching saves under load */
-    fprintf(f, "counters: udp batches=%llu datagrams-per-batch=%.1f\n", (unsigned long long)c->udp_batches,
-            c->udp_batches ? (double)c->udp_datagrams / (double)c->udp_batches : 0.0);
+    fprintf(f, "counters: udp batches=%llu datagrams-per-batch=%.1f segmented-sends=%llu datagrams-per-send=%.1f\n",
+            (unsigned long long)c->udp_batches, c->udp_batches ? (double)c->udp_datagrams / (double)c->udp_batches : 0.0,
+            (unsigned long long)c->gso_sends, c->gso_sends ? (double)c->gso_datagrams / (double)c->gso_sends : 0.0);
     fflush(f);
 }

@@ -4,7 +4,7 @@
  * that makes lease changes durable before the replies that announce them leave.
  * SPDX-License-Identifier: BSD-2-Clause */
 #define _GNU_SOURCE 1
-#include "server.h"
+#include "udp_tx.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,9 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH 64
+#define BATCH D6S_TX_BATCH
 #define MAX_DGRAM 65536
-#define OUT_CAP 16384
 #define TCP_IDLE_SECONDS 60
 #define TCP_FRAMES_PER_WAKEUP 64
 #define UDP_BATCHES_PER_WAKEUP 8
@@ -42,20 +41,6 @@ struct iface {
     unsigned index;
     struct in6_addr ll; /* our link-local address there, the source of replies to link-local clients */
     int has_ll;
-};
-
-struct pending {
-    struct sockaddr_in6 to;
-    unsigned ifindex;
-    struct in6_addr src;
-    int has_src;
-    size_t len;
-    uint8_t buf[OUT_CAP];
-    union { /* aligned for the cmsghdr that names the outgoing interface */
-        struct cmsghdr align;
-        char bytes[CMSG_SPACE(sizeof(struct in6_pktinfo))];
-    } cbuf;
-    struct iovec iov;
 };
 
 /* One received datagram of a recvmmsg batch: its buffer, source and ancillary data. */
@@ -89,9 +74,7 @@ struct net {
     size_t nifs;
     struct conn *conns;
     size_t nconns;
-    struct pending *out;
-    size_t nout;
-    struct mmsghdr txmsg[BATCH];
+    struct d6s_udp_tx tx; /* the batch's replies */
     struct rx_slot *rx; /* BATCH of them */
     struct mmsghdr rxmsg[BATCH];
     int relearn; /* a named source address failed: learn the link-local addresses again */
@@ -208,7 +191,7 @@ static void learn_link_locals(struct net *n)
  * address a unicast request was sent to, or for a multicast request our link-local address on
  * the interface it came in on when the reply goes to a link-local address. Otherwise (and after a
  * send that failed with it) the kernel chooses. */
-static void pick_source(struct pending *p, const struct iface *ifc, const struct in6_pktinfo *at)
+static void pick_source(struct d6s_reply *p, const struct iface *ifc, const struct in6_pktinfo *at)
 {
     p->has_src = 0;
     if (!IN6_IS_ADDR_MULTICAST(&at->ipi6_addr) && !IN6_IS_ADDR_UNSPECIFIED(&at->ipi6_addr)) {
@@ -270,8 +253,8 @@ static void handle_datagram(struct net *n, const uint8_t *buf, size_t len, const
         log_txn(n, b, " -> no answer");
         return;
     }
-    if (n->nout == BATCH) return; /* cannot happen: one reply per datagram, BATCH datagrams per batch */
-    struct pending *p = &n->out[n->nout];
+    if (n->tx.nout == BATCH) return; /* cannot happen: one reply per datagram, BATCH datagrams per batch */
+    struct d6s_reply *p = &n->tx.out[n->tx.nout];
     uint8_t to[16];
     uint16_t port;
     if (d6t_bundle_destination(b, to, &port) != D6T_OK) {
@@ -305,67 +288,23 @@ static void handle_datagram(struct net *n, const uint8_t *buf, size_t len, const
                  dst, port);
         log_txn(n, b, what);
     }
-    n->nout++;
+    n->tx.nout++;
 }
 
-static void fill_txmsg(struct pending *p, struct mmsghdr *m)
-{
-    p->iov = (struct iovec){ p->buf, p->len };
-    m->msg_hdr = (struct msghdr){ .msg_name = &p->to, .msg_namelen = sizeof p->to, .msg_iov = &p->iov, .msg_iovlen = 1 };
-    m->msg_len = 0;
-    if (!p->ifindex && !p->has_src) return;
-    /* a link-local destination leaves by the interface the request came in on */
-    memset(&p->cbuf, 0, sizeof p->cbuf);
-    m->msg_hdr.msg_control = p->cbuf.bytes;
-    /* exactly one cmsg, without the trailing padding: 36 bytes fit the kernel's on-stack control
-     * buffer, where CMSG_SPACE's 40 would cost a kmalloc and kfree per datagram */
-    m->msg_hdr.msg_controllen = CMSG_LEN(sizeof(struct in6_pktinfo));
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&m->msg_hdr);
-    cm->cmsg_level = IPPROTO_IPV6;
-    cm->cmsg_type = IPV6_PKTINFO;
-    cm->cmsg_len = CMSG_LEN(sizeof(struct in6_pktinfo));
-    struct in6_pktinfo pi;
-    memset(&pi, 0, sizeof pi);
-    pi.ipi6_ifindex = p->ifindex;
-    if (p->has_src) pi.ipi6_addr = p->src;
-    memcpy(CMSG_DATA(cm), &pi, sizeof pi);
-}
-
-/* Send the batch's replies with as few system calls as the kernel allows: sendmmsg stops at the
- * first datagram it cannot send, which is counted and skipped. */
+/* Send the batch's replies, but only once the lease file holds what they promise. */
 static void flush_replies(struct net *n)
 {
     struct d6s_server *s = n->s;
-    if (!n->nout) return;
+    if (!n->tx.nout) return;
     if (d6s_leases_sync(&s->leases)) {
         /* a reply must never promise a lease the file does not hold */
-        d6s_logf(s, "error: cannot write the lease file %s: %zu replies withheld", s->leases.path, n->nout);
-        s->cnt.send_errors += n->nout;
-        n->nout = 0;
+        d6s_logf(s, "error: cannot write the lease file %s: %zu replies withheld", s->leases.path, n->tx.nout);
+        s->cnt.send_errors += n->tx.nout;
+        n->tx.nout = 0;
         return;
     }
-    for (size_t i = 0; i < n->nout; i++) fill_txmsg(&n->out[i], &n->txmsg[i]);
-    size_t off = 0;
-    while (off < n->nout) {
-        int r = sendmmsg(n->udp, n->txmsg + off, (unsigned)(n->nout - off), 0);
-        if (r > 0) {
-            s->cnt.sent += (uint64_t)r;
-            off += (size_t)r;
-            continue;
-        }
-        if (r < 0 && errno == EINTR) continue;
-        if (n->out[off].has_src) {
-            /* the source address may have gone away: let the kernel choose, and relearn */
-            n->out[off].has_src = 0;
-            fill_txmsg(&n->out[off], &n->txmsg[off]);
-            n->relearn = 1;
-            continue;
-        }
-        s->cnt.send_errors++;
-        d6s_logf(s, "sendmmsg: %s", r < 0 ? strerror(errno) : "nothing sent");
-        off++;
-    }
-    n->nout = 0;
+    d6s_udp_send(s, &n->tx, n->udp);
+    if (n->tx.relearn) n->relearn = 1, n->tx.relearn = 0;
 }
 
 /* Where the datagram arrived: interface and destination address (zero when the kernel did not say). */
@@ -710,12 +649,13 @@ int main(int argc, char **argv)
     if (open_udp(n, err, sizeof err) || (s->cfg.leasequery && open_tcp(n, err, sizeof err)))
         return fprintf(stderr, "dhcp6txn-server: %s\n", err), 1;
     n->arena = d6t_arena_new(NULL, 16384);
-    n->out = calloc(BATCH, sizeof *n->out);
+    n->tx.out = calloc(BATCH, sizeof *n->tx.out);
+    n->tx.segmentation = s->cfg.udp_segmentation;
     n->rx = calloc(BATCH, sizeof *n->rx);
     for (unsigned k = 0; n->rx && k < BATCH; k++) rx_slot_reset(n, k);
     n->nconns = s->cfg.leasequery ? s->cfg.max_tcp_conns : 0;
     n->conns = calloc(n->nconns + 1, sizeof *n->conns);
-    if (!n->arena || !n->out || !n->rx || !n->conns) return fprintf(stderr, "dhcp6txn-server: out of memory\n"), 1;
+    if (!n->arena || !n->tx.out || !n->rx || !n->conns) return fprintf(stderr, "dhcp6txn-server: out of memory\n"), 1;
     for (size_t i = 0; i < n->nconns; i++) n->conns[i].fd = -1;
 
     struct sigaction sa;
@@ -794,7 +734,7 @@ int main(int argc, char **argv)
     if (n->tcp >= 0) close(n->tcp);
     d6t_arena_free(n->arena);
     d6s_leases_fini(&s->leases);
-    free(n->out);
+    free(n->tx.out);
     free(n->rx);
     free(n->conns);
     free(pfd);

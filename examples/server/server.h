@@ -48,6 +48,7 @@ struct d6s_config {
     uint32_t t1, t2, preferred, valid;
     int rapid_commit;
     int leasequery;
+    int udp_segmentation; /* send replies that leave the same way as one UDP_SEGMENT (GSO) send */
     uint8_t dns[D6S_MAX_DNS][16];
     size_t ndns;
     char domains[D6S_MAX_DOMAINS][256];
@@ -138,6 +139,7 @@ struct d6s_counters {
     uint64_t no_addrs, no_prefix, no_binding, not_on_link;
     uint64_t lq_queries, lq_client_data, tcp_conns;
     uint64_t udp_batches, udp_datagrams; /* recvmmsg calls that returned datagrams, and those datagrams */
+    uint64_t gso_sends, gso_datagrams;   /* UDP_SEGMENT sends of two or more replies, and those replies */
 };
 
 struct d6s_server {

@@ -163,6 +163,7 @@ START_TEST(config_errors_name_the_line)
         { "t1 x\n", "line 1: 't1' needs a number" },
         { "dns-servers 1.2.3.4\n", "line 1: '1.2.3.4' is not an IPv6 address" },
         { "subnet 2001:db8::/64\n pd-pool 2001:db8:100::/40 32\n", "line 2: delegated length" },
+        { "rapid-commit yes\nudp-segmentation maybe\n", "line 2: 'udp-segmentation' takes yes or no" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct d6s_config c;
@@ -181,6 +182,11 @@ START_TEST(config_errors_name_the_line)
     ck_assert_int_eq(d6s_config_parse(&c, "subnet 2001:db8::/64\n", err, sizeof err), 0);
     ck_assert_int_eq(d6s_config_finish(&c, err, sizeof err), -1);
     ck_assert_str_eq(err, "line 1: subnet has neither 'pool' nor 'pd-pool'");
+    d6s_config_defaults(&c);
+    ck_assert_int_eq(c.udp_segmentation, 0); /* off unless asked for: captures stay one message per packet */
+    ck_assert_int_eq(d6s_config_parse(&c, "udp-segmentation yes\nleasequery no\n", err, sizeof err), 0);
+    ck_assert_int_eq(c.udp_segmentation, 1);
+    ck_assert_int_eq(c.leasequery, 0);
 }
 END_TEST
 

@@ -2,9 +2,9 @@
 """End-to-end test of dhcp6txn-server over loopback, no root needed: the server runs on a high
 port; this script plays a relay (RFC 8357 Relay Source Port, so the answer comes back to its own
 port), checks the four-message exchange, Renew, Release, a malformed datagram, counters on
-SIGUSR1, a burst of queued datagrams answered in batches, the lease file and server DUID across
+SIGUSR1, a burst of queued datagrams answered in batches (with and without udp-segmentation), the lease file and server DUID across
 a restart, bulk leasequery over TCP, and a clean SIGTERM shutdown. Usage: test_udp.py PATH/TO/dhcp6txn-server"""
-import os, signal, socket, struct, subprocess, sys, tempfile, time
+import os, re, signal, socket, struct, subprocess, sys, tempfile, time
 
 SERVER = sys.argv[1]
 PORT = 20000 + os.getpid() % 20000
@@ -202,8 +202,20 @@ def main():
         srv.stop()
         assert "leases active=161" in srv.text(), srv.text()[-600:]
         assert "malformed=1 " in srv.text(), srv.text()[-600:]
+        # the same burst with udp-segmentation: the Advertises to this relay leave as UDP_SEGMENT
+        # sends, and each still arrives here as its own datagram
+        gso_conf = os.path.join(tmp, "gso.conf")
+        with open(conf) as f, open(gso_conf, "w") as g:
+            g.write("udp-segmentation yes\n" + f.read())
+        os.unlink(lease)
+        srv = Server(gso_conf, lease, state)
+        burst(sock, 150)
+        srv.stop()
+        m = re.search(r"segmented-sends=(\d+) datagrams-per-send=([\d.]+)", srv.text())
+        assert m and int(m.group(1)) > 0 and float(m.group(2)) > 1, srv.text()[-600:]
+        assert "refused" not in srv.text(), srv.text()[-600:]
         print("dhcp6txn-server over loopback: exchange, renew, release, rapid commit, malformed input, "
-              "a burst of 150 answered in batches, bulk leasequery (link/remote-id/client-id), restart with lease file and stable DUID: OK")
+              "a burst of 150 answered in batches (also as UDP_SEGMENT sends), bulk leasequery (link/remote-id/client-id), restart with lease file and stable DUID: OK")
     finally:
         if srv.p.poll() is None:
             srv.p.kill()
