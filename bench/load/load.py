@@ -181,6 +181,18 @@ class Dhcp6txn(Server):
         return "ready\n" in self.log()
 
 
+class Dhcp6txnSegmented(Dhcp6txn):
+    """The same server with udp-segmentation on: the replies of a batch that go to one address
+    leave as UDP_SEGMENT sends (docs/SERVER.md). Off by default, so measured on its own."""
+    key, name = "dhcp6txn-gso", "dhcp6txn-server (udp-segmentation)"
+
+    def __init__(self, tmp, pin, path):
+        super().__init__(tmp, pin, path)
+        self.conf = os.path.join(tmp, "dhcp6txn-server-gso.conf")
+        with open(self.conf, "w") as f:
+            f.write("udp-segmentation yes\n" + config_dhcp6txn())
+
+
 def config_dhcp6txn():
     # no lease-file / state-file: leases in memory only, like Kea's memfile with persist=false
     return ("interface s1\nt1 %d\nt2 %d\npreferred-lifetime %d\nvalid-lifetime %d\nrapid-commit no\n"
@@ -412,9 +424,10 @@ def median(values):
 
 def report_d6load(rounds, servers):
     print("\n==== Load under d6load (closed loop, checked 4-way exchanges), < 1% lost, nothing refused ====")
-    row = "%-8s %-22s %11s %8s %11s %14s %10s"
+    row = "%-6s %-36s %11s %7s %11s %13s %10s"
     print(row % ("round", "server", "exchanges/s", "window", "server CPU", "CPU/exchange", "of it sys"))
-    ratios, cpu_ratios = [], []
+    ours_names = [s.name for s in servers if s.name != Kea.name]
+    ratios, cpu_ratios = {n: [] for n in ours_names}, {n: [] for n in ours_names}
     for i, best in enumerate(rounds):
         for srv in servers:
             g = best[srv.name]
@@ -423,19 +436,25 @@ def report_d6load(rounds, servers):
                          "%.0f%%" % (100.0 * g["srv_cpu"] / g["wall"]) if g and g["srv_cpu"] is not None else "?",
                          "%.1f us" % us if us else "?",
                          "%.0f%%" % (100.0 * g["srv_sys"] / g["srv_cpu"]) if g and g["srv_cpu"] else "?"))
-        ours, kea = best.get(Dhcp6txn.name), best.get(Kea.name)
-        if ours and kea:
-            ratios.append(ours["achieved"] / kea["achieved"])
-            uo, uk = per_exchange_us(ours), per_exchange_us(kea)
-            if uo and uk:
-                cpu_ratios.append(uk / uo)
-    if not ratios:
-        return None
-    print("ratio dhcp6txn-server / Kea under d6load, per round: %s; median %.2fx, %d of %d rounds at 10x or more "
-          "(server CPU per exchange: median %.2fx)"
-          % (", ".join("%.2fx" % r for r in ratios), median(ratios), sum(r >= 10 for r in ratios), len(ratios),
-             median(cpu_ratios) if cpu_ratios else 0))
-    return median(ratios)
+        kea = best.get(Kea.name)
+        for name in ours_names:
+            ours = best.get(name)
+            if ours and kea:
+                ratios[name].append(ours["achieved"] / kea["achieved"])
+                uo, uk = per_exchange_us(ours), per_exchange_us(kea)
+                if uo and uk:
+                    cpu_ratios[name].append(uk / uo)
+    medians = {}
+    for name in ours_names:
+        r = ratios[name]
+        if not r:
+            continue
+        medians[name] = median(r)
+        print("ratio %s / Kea under d6load, per round: %s; median %.2fx, %d of %d rounds at 10x or more "
+              "(server CPU per exchange: median %.2fx)"
+              % (name, ", ".join("%.2fx" % x for x in r), medians[name], sum(x >= 10 for x in r), len(r),
+                 median(cpu_ratios[name]) if cpu_ratios[name] else 0))
+    return medians
 
 
 def per_exchange_us(r):
@@ -518,7 +537,8 @@ def main():
     ap.add_argument("--perfdhcp-threads", choices=["single", "multi"], default="single",
                     help="perfdhcp -g (single: one core does it all, which is perfdhcp's fastest mode when pinned)")
     ap.add_argument("--keep", action="store_true", help="keep the configurations and logs of a successful run")
-    ap.add_argument("--only", choices=["dhcp6txn", "kea"], help="measure one server only")
+    ap.add_argument("--only", choices=["dhcp6txn", "dhcp6txn-gso", "kea"],
+                    help="measure one server only (dhcp6txn-gso: with udp-segmentation, d6load series only)")
     ap.add_argument("--series", choices=["all", "d6load", "perfdhcp"], default="all", help="which load generators")
     ap.add_argument("--unpinned", choices=["both", "fastest", "none"], default="both",
                     help="perfdhcp series with nothing pinned (all CPUs shared): both servers (default), the faster one, none")
@@ -557,12 +577,18 @@ def main():
         servers = [Dhcp6txn(args.tmp, pin_srv, args.server), Kea(args.tmp, pin_srv, args.kea)]
         if args.only:
             servers = [s for s in servers if s.key == args.only]
+        # udp-segmentation only changes anything when a batch holds several replies: not under perfdhcp
+        d6load_servers = servers + ([Dhcp6txnSegmented(args.tmp, pin_srv, args.server)]
+                                    if not args.only or args.only == Dhcp6txnSegmented.key else [])
+        if args.only == Dhcp6txnSegmented.key:
+            d6load_servers = d6load_servers[-1:]
         ratios = {}
         if use_d6load:
             print("d6load on a veth pair; %d clients; pool %s - %s; windows %s; %d rounds; %d s per run after 2 s "
                   "warm-up; server on CPU %s, d6load on CPU %s" % (CLIENTS, POOL[0], POOL[1], args.windows, args.rounds,
                                                                   args.d6load_seconds, pin_srv, pin_perf), flush=True)
-            ratios["d6load"] = report_d6load(d6load_rounds(servers, args, pin_perf), servers)
+            for name, ratio in report_d6load(d6load_rounds(d6load_servers, args, pin_perf), d6load_servers).items():
+                ratios["d6load, " + name] = ratio
         if use_perfdhcp:
             print("\nperfdhcp -6 on a veth pair; %d clients; %d s per step; server on CPU %s, perfdhcp on CPU %s"
                   % (CLIENTS, args.step_seconds, pin_srv, pin_perf), flush=True)
@@ -588,12 +614,12 @@ def main():
                                          srv.name + ", unpinned")
                     res["unpinned"] = True
                     results.append(res)
-            ratios["perfdhcp"] = report(results)
+            ratios["perfdhcp, " + Dhcp6txn.name] = report(results)
         print()
         for gen, ratio in ratios.items():
             if ratio is not None:
                 print("goal (>= 10x Kea's rate) under %s: %s (%.2fx%s)" % (gen, "MET" if ratio >= 10 else "NOT MET", ratio,
-                      ", the median of the rounds" if gen == "d6load" else ""))
+                      ", the median of the rounds" if gen.startswith("d6load") else ""))
         print("machine: %d CPU(s), %s; load average before the run: %s" % (len(cpus), cpu_model(), LOADAVG))
         print("total time %.0f s" % (time.monotonic() - start))
         if args.keep:

@@ -9,7 +9,7 @@ and that tshark decodes every datagram the server sent without a malformed or er
   interop.py --server PATH --client dhclient|dhcpcd|wide --path direct|dhcrelay|wide|2relays|dnsmasq
   interop.py --server PATH --client dhclient|dhcpcd|wide --path direct|dhcrelay --restart
   interop.py --server PATH --perfdhcp
-  interop.py --server PATH --d6load PATH/TO/d6load
+  interop.py --server PATH --d6load PATH/TO/d6load [--segmentation]
 
 The four modes (na, pd, both, info) of one client x path run in parallel, each in its own
 namespaces. With --restart the modes are na, pd, both (and moved, moved-pd on the direct path):
@@ -686,9 +686,10 @@ def one_run(server, client, path, mode, results, restart_mode=False):
         results[mode] = (ok, results[mode][1] + "\n(files kept in %s)" % tmp)
 
 
-def load_lab_run(server, name, body, capture):
-    """A direct lab with the server restarted quiet (a load logs thousands of lines otherwise);
-    body(lab, tmp) runs the load and its checks. Exit status: 0 passed, 1 failed."""
+def load_lab_run(server, name, body, capture, first_lines=""):
+    """A direct lab with the server restarted quiet (a load logs thousands of lines otherwise) and
+    with first_lines put before its configuration; body(lab, tmp) runs the load and its checks.
+    Exit status: 0 passed, 1 failed."""
     tmp = tempfile.mkdtemp(prefix="d6t-interop-%s-" % name)
     lab = Lab(name, "direct", tmp, server)
     try:
@@ -699,6 +700,12 @@ def load_lab_run(server, name, body, capture):
         lab.server_proc.send_signal(signal.SIGTERM)
         wait_or_kill(lab.server_proc)
         conf = os.path.join(tmp, "server.conf")  # the same lease file and DUID
+        if first_lines:
+            with open(conf) as f:
+                text = f.read()
+            conf = os.path.join(tmp, "server2.conf")
+            with open(conf, "w") as f:
+                f.write(first_lines + text)
         lab.server_proc = lab.spawn("srv", "exec %s -q -c %s" % (server, conf), "server2.log")
         if not wait_for(lambda: "ready\n" in lab.log("server2.log"), 10):
             raise Failure("server not ready")
@@ -731,9 +738,11 @@ def perfdhcp_body(lab, tmp, rate=200, seconds=10):
           "tshark: %d server datagrams, none malformed" % (rate, seconds, sent[0], recv[0], sent[1], recv[1], n))
 
 
-def d6load_body(d6load, clients=500, window=64, seconds=2):
+def d6load_body(d6load, clients=500, window=64, seconds=2, segmented=False):
     """The batched path under a short closed-loop load: every answer right, every datagram answered,
-    every client one bound lease in the lease file (synced before each batch of replies)."""
+    every client one bound lease in the lease file (synced before each batch of replies). With
+    segmented, the server runs with udp-segmentation and must have sent groups of replies as
+    UDP_SEGMENT sends, which d6load received as the datagrams it checks."""
     def body(lab, tmp):
         out = subprocess.run(["ip", "netns", "exec", lab.ns["cli"], "timeout", "30", d6load, "-i", "c0", "-w", str(window),
                               "-n", str(clients), "-t", str(seconds)], capture_output=True, text=True, timeout=60)
@@ -750,10 +759,18 @@ def d6load_body(d6load, clients=500, window=64, seconds=2):
         wait_or_kill(lab.server_proc)
         log = lab.log("server2.log")
         c = re.findall(r"counters: received=(\d+) malformed=(\d+) dropped=(\d+) no-request=\d+ sent=(\d+) send-errors=(\d+)", log)
-        b = re.findall(r"counters: udp batches=(\d+) datagrams-per-batch=([\d.]+)", log)
+        b = re.findall(r"counters: udp batches=(\d+) datagrams-per-batch=([\d.]+) segmented-sends=(\d+) "
+                       r"datagrams-per-send=([\d.]+)", log)
         if not c or not b:
             raise Failure("no counters in the server's log:\n" + log[-1500:])
         received, malformed, dropped, sent, errors = (int(x) for x in c[-1])
+        gso_sends, per_send = int(b[-1][2]), float(b[-1][3])
+        if segmented and (not gso_sends or per_send < 2):
+            raise Failure("udp-segmentation on, but %d segmented sends (%.1f per send)" % (gso_sends, per_send))
+        if not segmented and gso_sends:
+            raise Failure("udp-segmentation off, but %d segmented sends" % gso_sends)
+        if "segmentation refused" in log:
+            raise Failure("the kernel refused UDP segmentation:\n" + log[-1500:])
         if received != sent or malformed or dropped or errors:
             raise Failure("server counters: received %d sent %d malformed %d dropped %d send-errors %d"
                           % (received, sent, malformed, dropped, errors))
@@ -761,8 +778,8 @@ def d6load_body(d6load, clients=500, window=64, seconds=2):
         if len(bound) != clients:
             raise Failure("%d bound leases in the lease file, want one per client (%d)" % (len(bound), clients))
         print("d6load: %d checked exchanges from %d clients, server answered all %d datagrams in %s batches "
-              "(%s per batch), %d leases bound in the lease file: OK" % (exchanges, clients, received, b[-1][0], b[-1][1],
-                                                                         len(bound)))
+              "(%s per batch; %d UDP_SEGMENT sends of %.1f replies each), %d leases bound in the lease file: OK"
+              % (exchanges, clients, received, b[-1][0], b[-1][1], gso_sends, per_send, len(bound)))
     return body
 
 
@@ -775,6 +792,7 @@ def main():
     ap.add_argument("--restart", action="store_true", help="client restart with its saved lease (Confirm / Rebind)")
     ap.add_argument("--perfdhcp", action="store_true")
     ap.add_argument("--d6load", help="the d6load binary: a short batched load, every answer and lease checked")
+    ap.add_argument("--segmentation", action="store_true", help="with --d6load: the server runs with udp-segmentation yes")
     a = ap.parse_args()
     atexit.register(cleanup_all)
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -784,7 +802,9 @@ def main():
         return load_lab_run(os.path.abspath(a.server), "perf", perfdhcp_body, capture=True)
     if a.d6load:
         require()  # no capture: a few hundred thousand datagrams; the answers are checked by d6load
-        return load_lab_run(os.path.abspath(a.server), "d6l", d6load_body(os.path.abspath(a.d6load)), capture=False)
+        return load_lab_run(os.path.abspath(a.server), "d6g" if a.segmentation else "d6l",
+                            d6load_body(os.path.abspath(a.d6load), segmented=a.segmentation), capture=False,
+                            first_lines="udp-segmentation yes\n" if a.segmentation else "")
     relays = {"direct": [], "dhcrelay": ["relay-dhcrelay"], "wide": ["relay-wide"], "2relays": ["relay-dhcrelay", "relay-wide"],
               "dnsmasq": ["relay-dnsmasq"]}
     require(a.client, "tshark", *relays[a.path])
