@@ -547,8 +547,9 @@ static void print_summary(const struct d6s_config *c, FILE *f)
 {
     fprintf(f, "interfaces:");
     for (size_t i = 0; i < c->nifaces; i++) fprintf(f, " %s", c->ifaces[i]);
-    fprintf(f, "\nport %u, t1 %u, t2 %u, preferred %u, valid %u, rapid-commit %s, leasequery %s\n", c->port, c->t1,
-            c->t2, c->preferred, c->valid, c->rapid_commit ? "yes" : "no", c->leasequery ? "yes" : "no");
+    fprintf(f, "\nport %u, t1 %u, t2 %u, preferred %u, valid %u, rapid-commit %s, leasequery %s, udp-segmentation %s\n",
+            c->port, c->t1, c->t2, c->preferred, c->valid, c->rapid_commit ? "yes" : "no", c->leasequery ? "yes" : "no",
+            c->udp_segmentation ? "yes" : "no");
     for (size_t i = 0; i < c->nsubnets; i++) {
         const struct d6s_subnet *sn = &c->subnets[i];
         char p[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
