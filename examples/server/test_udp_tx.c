@@ -32,7 +32,7 @@ struct sent {
 };
 static struct sent SENT[256];
 static size_t NSENT, CALLS;
-static int REFUSE_GROUPS, REFUSE_SRC, REFUSE_LEN; /* what the stand-in refuses */
+static int REFUSE_GROUPS, REFUSE_SRC, REFUSE_LEN; /* what the stand-in refuses (REFUSE_GROUPS: with this errno) */
 static size_t MAX_PER_CALL;                       /* 0: no limit */
 
 static int parse_cmsgs(struct msghdr *mh, int *segment, struct in6_pktinfo *pi)
@@ -75,7 +75,7 @@ static int fake_sendmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags)
         int bad = (segment && REFUSE_GROUPS) || (has_src && REFUSE_SRC) || (REFUSE_LEN && total == (size_t)REFUSE_LEN);
         if (bad) {
             if (done) return (int)done;
-            errno = segment && REFUSE_GROUPS ? EIO : has_src ? EADDRNOTAVAIL : EMSGSIZE;
+            errno = segment && REFUSE_GROUPS ? REFUSE_GROUPS : has_src ? EADDRNOTAVAIL : EMSGSIZE;
             return -1;
         }
         /* a group's iovecs are cut into datagrams of 'segment' bytes, the last may be shorter */
@@ -246,7 +246,7 @@ START_TEST(refused_group_falls_back_for_good)
     for (int i = 0; i < 5; i++) add("2001:db8::1", 100);
     add("2001:db8::2", 100);
     add("2001:db8::2", 100);
-    REFUSE_GROUPS = 1;
+    REFUSE_GROUPS = EIO; /* no checksum offload on the way: the kernel cannot segment here */
     d6s_udp_send(&S, &Q, 42);
     each_sent_once(8);
     for (size_t i = 0; i < NSENT; i++) ck_assert_int_eq(SENT[i].segment, 0);
@@ -260,6 +260,27 @@ START_TEST(refused_group_falls_back_for_good)
     d6s_udp_send(&S, &Q, 42);
     each_sent_once(4);
     ck_assert_uint_eq(CALLS, 1);
+}
+END_TEST
+
+START_TEST(group_refused_for_its_destination_sent_singly)
+{
+    /* an error that is not about segmentation: this batch goes singly, the next groups again */
+    for (int i = 0; i < 4; i++) add("2001:db8::1", 100);
+    add("2001:db8::2", 90);
+    REFUSE_GROUPS = ENETUNREACH;
+    d6s_udp_send(&S, &Q, 42);
+    each_sent_once(5);
+    for (size_t i = 0; i < NSENT; i++) ck_assert_int_eq(SENT[i].segment, 0);
+    ck_assert_int_eq(Q.segmentation, 1);
+    ck_assert_uint_eq(S.cnt.send_errors, 0);
+    REFUSE_GROUPS = 0;
+    NSENT = 0;
+    for (int i = 0; i < 4; i++) add("2001:db8::1", 100);
+    d6s_udp_send(&S, &Q, 42);
+    each_sent_once(4);
+    ck_assert_int_eq(find_sent(0)->segment, 100);
+    ck_assert_uint_eq(S.cnt.gso_sends, 1);
 }
 END_TEST
 
@@ -310,6 +331,7 @@ int main(void)
     tcase_add_test(tc, segmentation_off_sends_one_each);
     tcase_add_test(tc, group_bounds);
     tcase_add_test(tc, refused_group_falls_back_for_good);
+    tcase_add_test(tc, group_refused_for_its_destination_sent_singly);
     tcase_add_test(tc, refused_source_sent_without_it);
     tcase_add_test(tc, hard_error_counted_rest_sent);
     suite_add_tcase(s, tc);

@@ -76,10 +76,10 @@ static void fill_entry(struct d6s_udp_tx *q, size_t m, const uint16_t *idx, size
     }
 }
 
-/* Build the send list from the replies todo[0..ntodo): with segmentation on, each entry takes
- * the later replies that leave the same way (the order between different destinations does not
+/* Build the send list from the replies todo[0..ntodo): when grouping, each entry takes the
+ * later replies that leave the same way (the order between different destinations does not
  * matter to UDP). Returns the number of entries. */
-static size_t build_list(struct d6s_udp_tx *q, const uint16_t *todo, size_t ntodo)
+static size_t build_list(struct d6s_udp_tx *q, const uint16_t *todo, size_t ntodo, int group)
 {
     uint64_t taken = 0;
     size_t m = 0;
@@ -89,7 +89,7 @@ static size_t build_list(struct d6s_udp_tx *q, const uint16_t *todo, size_t ntod
         size_t count = 0;
         idx[count++] = todo[i];
         const struct d6s_reply *p = &q->out[todo[i]];
-        if (q->segmentation && p->len <= GSO_MAX_SEGMENT)
+        if (group && p->len <= GSO_MAX_SEGMENT)
             for (size_t j = i + 1; j < ntodo && count < GSO_MAX_SEGMENTS && (count + 1) * p->len <= GSO_MAX_BYTES; j++)
                 if (!(taken >> j & 1) && same_way(p, &q->out[todo[j]])) {
                     taken |= 1ull << j;
@@ -100,16 +100,24 @@ static size_t build_list(struct d6s_udp_tx *q, const uint16_t *todo, size_t ntod
     return m;
 }
 
-/* sendmmsg stops at the first entry it cannot send. A refused group turns segmentation off for
- * good and is sent again as single datagrams; a refused source address is dropped and the
- * datagram sent again; anything else is counted and skipped. */
+/* What a kernel says when it cannot segment at all: no UDP_SEGMENT (before Linux 4.18), no
+ * checksum offload or an IPsec policy on the way, a segment the path cannot carry. */
+static int segmentation_unsupported(int err)
+{
+    return err == EINVAL || err == EIO || err == ENOPROTOOPT || err == EOPNOTSUPP;
+}
+
+/* sendmmsg stops at the first entry it cannot send. A refused group is sent again as single
+ * datagrams, with the rest of the batch, and when the kernel cannot segment, segmentation stays
+ * off for good; a refused source address is dropped and the datagram sent again; anything else
+ * is counted and skipped. */
 void d6s_udp_send(struct d6s_server *s, struct d6s_udp_tx *q, int fd)
 {
     d6s_sendmmsg_fn send = q->send ? q->send : sendmmsg;
     uint16_t todo[D6S_TX_BATCH];
     size_t ntodo = q->nout < D6S_TX_BATCH ? q->nout : D6S_TX_BATCH;
     for (size_t i = 0; i < ntodo; i++) todo[i] = (uint16_t)i;
-    size_t nmsg = build_list(q, todo, ntodo), off = 0;
+    size_t nmsg = build_list(q, todo, ntodo, q->segmentation), off = 0;
     while (off < nmsg) {
         int r = send(fd, q->msg + off, (unsigned)(nmsg - off), 0);
         if (r > 0) {
@@ -123,14 +131,16 @@ void d6s_udp_send(struct d6s_server *s, struct d6s_udp_tx *q, int fd)
         if (r < 0 && errno == EINTR) continue;
         struct d6s_tx_entry *e = &q->ent[off];
         if (e->count > 1) {
-            if (s->log) /* once per run, so even when quiet */
-                fprintf(s->log, "UDP segmentation refused (%s): from now on every reply is sent on its own\n",
-                        r < 0 ? strerror(errno) : "nothing sent");
-            q->segmentation = 0;
+            if (r < 0 && segmentation_unsupported(errno)) {
+                if (s->log) /* once per run, so even when quiet */
+                    fprintf(s->log, "UDP segmentation refused (%s): from now on every reply is sent on its own\n",
+                            strerror(errno));
+                q->segmentation = 0;
+            }
             ntodo = 0;
             for (size_t m = off; m < nmsg; m++)
                 for (size_t k = 0; k < q->ent[m].count; k++) todo[ntodo++] = q->ent[m].idx[k];
-            nmsg = build_list(q, todo, ntodo);
+            nmsg = build_list(q, todo, ntodo, 0);
             off = 0;
             continue;
         }
