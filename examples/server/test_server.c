@@ -5,6 +5,7 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include "../../test/unit/testutil.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1039,9 +1040,5 @@ int main(void)
     tcase_add_test(tc, server_duid_is_stable);
     tcase_add_test(tc, bulk_leasequery_streams);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? 1 : 0;
+    return run_suite(s) ? 1 : 0;
 }
