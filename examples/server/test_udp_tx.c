@@ -77,7 +77,8 @@ static int fake_sendmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags)
         int bad = (segment && REFUSE_GROUPS) || (has_src && REFUSE_SRC) || (REFUSE_LEN && total == (size_t)REFUSE_LEN);
         if (bad) {
             if (done) return (int)done;
-            errno = segment && REFUSE_GROUPS ? REFUSE_GROUPS : has_src ? EADDRNOTAVAIL : EMSGSIZE;
+            /* a source address that is not ours: EINVAL, as Linux says it */
+            errno = segment && REFUSE_GROUPS ? REFUSE_GROUPS : has_src ? EINVAL : EMSGSIZE;
             return -1;
         }
         /* a group's iovecs are cut into datagrams of 'segment' bytes, the last may be shorter */
@@ -291,6 +292,26 @@ START_TEST(group_refused_for_its_destination_sent_singly)
 }
 END_TEST
 
+START_TEST(group_refused_for_its_source_keeps_segmentation)
+{
+    /* the kernel says EINVAL for a source address that went away, as for a segment it cannot
+     * send: the replies go without the source, and segmentation stays on */
+    for (int i = 0; i < 3; i++) {
+        struct d6s_reply *r = add("fe80::1", 100);
+        r->ifindex = r->to.sin6_scope_id = 3;
+        r->has_src = 1;
+        inet_pton(AF_INET6, "fe80::53", &r->src);
+    }
+    REFUSE_SRC = 1;
+    d6s_udp_send(&S, &Q, 42);
+    each_sent_once(3);
+    for (uint8_t i = 0; i < 3; i++) ck_assert_int_eq(find_sent(i)->has_src, 0);
+    ck_assert_int_eq(Q.segmentation, 1);
+    ck_assert_int_eq(Q.relearn, 1);
+    ck_assert_uint_eq(S.cnt.send_errors, 0);
+}
+END_TEST
+
 START_TEST(refused_source_sent_without_it)
 {
     add("2001:db8::1", 100);
@@ -339,6 +360,7 @@ int main(void)
     tcase_add_test(tc, group_bounds);
     tcase_add_test(tc, refused_group_falls_back_for_good);
     tcase_add_test(tc, group_refused_for_its_destination_sent_singly);
+    tcase_add_test(tc, group_refused_for_its_source_keeps_segmentation);
     tcase_add_test(tc, refused_source_sent_without_it);
     tcase_add_test(tc, hard_error_counted_rest_sent);
     suite_add_tcase(s, tc);

@@ -100,17 +100,19 @@ static size_t build_list(struct d6s_udp_tx *q, const uint16_t *todo, size_t ntod
     return m;
 }
 
-/* What a kernel says when it cannot segment at all: no UDP_SEGMENT (before Linux 4.18), no
- * checksum offload or an IPsec policy on the way, a segment the path cannot carry. */
-static int segmentation_unsupported(int err)
+/* What a kernel says when it cannot segment: no UDP_SEGMENT (before Linux 4.18), no checksum
+ * offload or an IPsec policy on the way. EINVAL also means a source address that went away, so
+ * the errno alone does not convict segmentation: the first reply of the refused group, sent on
+ * its own and unchanged, must then get through. */
+static int may_be_segmentation(int err)
 {
     return err == EINVAL || err == EIO || err == ENOPROTOOPT || err == EOPNOTSUPP;
 }
 
 /* sendmmsg stops at the first entry it cannot send. A refused group is sent again as single
- * datagrams, with the rest of the batch, and when the kernel cannot segment, segmentation stays
- * off for good; a refused source address is dropped and the datagram sent again; anything else
- * is counted and skipped. */
+ * datagrams, with the rest of the batch, and segmentation stays off for good when that proves
+ * to be what was refused; a refused source address is dropped and the datagram sent again;
+ * anything else is counted and skipped. */
 void d6s_udp_send(struct d6s_server *s, struct d6s_udp_tx *q, int fd)
 {
     d6s_sendmmsg_fn send = q->send ? q->send : sendmmsg;
@@ -118,9 +120,17 @@ void d6s_udp_send(struct d6s_server *s, struct d6s_udp_tx *q, int fd)
     size_t ntodo = q->nout < D6S_TX_BATCH ? q->nout : D6S_TX_BATCH;
     for (size_t i = 0; i < ntodo; i++) todo[i] = (uint16_t)i;
     size_t nmsg = build_list(q, todo, ntodo, q->segmentation), off = 0;
+    int suspect = 0, why = 0; /* entry 0 is a refused group's first reply, sent singly */
     while (off < nmsg) {
         int r = send(fd, q->msg + off, (unsigned)(nmsg - off), 0);
         if (r > 0) {
+            if (suspect && off == 0) {
+                if (s->log) /* once per run, so even when quiet */
+                    fprintf(s->log, "UDP segmentation refused (%s): from now on every reply is sent on its own\n",
+                            strerror(why));
+                q->segmentation = 0;
+            }
+            suspect = 0;
             for (size_t k = off; k < off + (size_t)r; k++) {
                 s->cnt.sent += q->ent[k].count;
                 if (q->ent[k].count > 1) s->cnt.gso_sends++, s->cnt.gso_datagrams += q->ent[k].count;
@@ -129,14 +139,11 @@ void d6s_udp_send(struct d6s_server *s, struct d6s_udp_tx *q, int fd)
             continue;
         }
         if (r < 0 && errno == EINTR) continue;
+        suspect = 0;
         struct d6s_tx_entry *e = &q->ent[off];
         if (e->count > 1) {
-            if (r < 0 && segmentation_unsupported(errno)) {
-                if (s->log) /* once per run, so even when quiet */
-                    fprintf(s->log, "UDP segmentation refused (%s): from now on every reply is sent on its own\n",
-                            strerror(errno));
-                q->segmentation = 0;
-            }
+            suspect = r < 0 && may_be_segmentation(errno);
+            why = errno;
             ntodo = 0;
             for (size_t m = off; m < nmsg; m++)
                 for (size_t k = 0; k < q->ent[m].count; k++) todo[ntodo++] = q->ent[m].idx[k];
