@@ -11,9 +11,9 @@ Every exchange is the 4-way one (Solicit, Advertise, Request, Reply; no rapid co
 Two load generators, one series each:
 - d6load (bench/load/d6load.c): closed loop, a fixed window of exchanges in flight, datagrams moved
   with recvmmsg/sendmmsg (requests of one length sent as UDP_SEGMENT groups, -G, which the kernel
-  cuts into single datagrams before they reach the server), every answer checked. One run per window size; the rate is the best run
-  with under 1% lost and no refused answer. It outruns perfdhcp several times over, so this is the
-  series that can measure the faster server.
+  cuts into single datagrams before they reach the server), every answer checked. One run per
+  window size; the rate is the best run with under 1% lost and no refused answer. It outruns
+  perfdhcp several times over, so this is the series that can measure the faster server.
 - perfdhcp -6: the rate is raised (doubling, then bisection) to the highest rate at which under 1% of
   the exchanges are lost and perfdhcp managed to start them at the requested rate.
 
@@ -167,13 +167,14 @@ class Server:
 
 class Dhcp6txn(Server):
     key, name = "dhcp6txn", "dhcp6txn-server"
+    first_lines = ""  # put before the shared configuration
 
     def __init__(self, tmp, pin, path):
         super().__init__(tmp, pin)
         self.path = path
-        self.conf = os.path.join(tmp, "dhcp6txn-server.conf")
+        self.conf = os.path.join(tmp, "%s.conf" % self.key)
         with open(self.conf, "w") as f:
-            f.write(config_dhcp6txn())
+            f.write(self.first_lines + config_dhcp6txn())
 
     def command(self):
         return [self.path, "-q", "-c", self.conf]
@@ -186,12 +187,7 @@ class Dhcp6txnSegmented(Dhcp6txn):
     """The same server with udp-segmentation on: the replies of a batch that go to one address
     leave as UDP_SEGMENT sends (docs/SERVER.md). Off by default, so measured on its own."""
     key, name = "dhcp6txn-gso", "dhcp6txn-server (udp-segmentation)"
-
-    def __init__(self, tmp, pin, path):
-        super().__init__(tmp, pin, path)
-        self.conf = os.path.join(tmp, "dhcp6txn-server-gso.conf")
-        with open(self.conf, "w") as f:
-            f.write("udp-segmentation yes\n" + config_dhcp6txn())
+    first_lines = "udp-segmentation yes\n"
 
 
 def config_dhcp6txn():
@@ -575,14 +571,12 @@ def main():
     start = time.monotonic()
     try:
         setup_lab()
-        servers = [Dhcp6txn(args.tmp, pin_srv, args.server), Kea(args.tmp, pin_srv, args.kea)]
+        d6load_servers = [Dhcp6txn(args.tmp, pin_srv, args.server), Kea(args.tmp, pin_srv, args.kea),
+                          Dhcp6txnSegmented(args.tmp, pin_srv, args.server)]
         if args.only:
-            servers = [s for s in servers if s.key == args.only]
+            d6load_servers = [s for s in d6load_servers if s.key == args.only]
         # udp-segmentation only changes anything when a batch holds several replies: not under perfdhcp
-        d6load_servers = servers + ([Dhcp6txnSegmented(args.tmp, pin_srv, args.server)]
-                                    if not args.only or args.only == Dhcp6txnSegmented.key else [])
-        if args.only == Dhcp6txnSegmented.key:
-            d6load_servers = d6load_servers[-1:]
+        servers = [s for s in d6load_servers if s.key != Dhcp6txnSegmented.key]
         ratios = {}
         if use_d6load:
             print("d6load on a veth pair; %d clients; pool %s - %s; windows %s; %d rounds; %d s per run after 2 s "
