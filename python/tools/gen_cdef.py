@@ -3,7 +3,7 @@
 
 The binding uses cffi in ABI mode, so it needs the declarations as text. They are produced here
 from include/dhcp6txn/*.h (comments, include guards, C++ wrappers and the export macro removed,
-integer #defines kept) and committed; test/python/test_cdef.py fails when they drift apart.
+integer #defines kept) and committed; python/tests/test_cdef.py fails when they drift apart.
 
 Usage: gen_cdef.py INCLUDE_DIR > python/dhcp6txn/_cdef.py
 SPDX-License-Identifier: BSD-2-Clause

@@ -1,5 +1,5 @@
 /* Transaction bundle: every statement of the bundle API, checked on real relayed traffic. */
-#include "../unit/testutil.h"
+#include "testutil.h"
 
 #define W3R_HEX \
     "0d0120010db8ffff00010000000000000001fe800000000000003631c4fffe3cb2f1001200074769302f302f300009" \

@@ -4,19 +4,10 @@
 #define D6T_FUZZ_COMMON_H
 
 #include "dhcp6txn.h"
+#include "fuzz_target.h"
 #include <stdio.h>
 #include <stdlib.h>
 
-/* A failed property is a bug in the library: abort so libFuzzer keeps the input. */
-#define CHECK(c) \
-    do { \
-        if (!(c)) { \
-            fprintf(stderr, "fuzz check failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); \
-            abort(); \
-        } \
-    } while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Every property of a successfully parsed message 'm' whose wire form is data[0..len). */
 void fz_check_msg(const d6t_msg *m, const uint8_t *data, size_t len);

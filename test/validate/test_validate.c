@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../unit/testutil.h"
+#include "testutil.h"
 
 /* Real messages from shared/captures (dhclient direct NA lifecycle with Kea, WIDE 2 relays PD,
  * dhcpcd through dnsmasq), copied as test data: they must validate clean. */

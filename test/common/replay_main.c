@@ -1,7 +1,7 @@
 /* Runs a fuzz target over files or directories of inputs without libFuzzer, so the normal
  * test suite (gcc, sanitizers) checks every seed input against the fuzz properties.
  * SPDX-License-Identifier: BSD-2-Clause */
-#include "fuzz_common.h"
+#include "fuzz_target.h"
 #include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>

@@ -32,7 +32,7 @@
  *   nothing comes back that was not there (offers may be lost: they are not journaled).
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "server.h"
-#include "fuzz_common.h" /* CHECK, and the entry point the replay driver calls */
+#include "fuzz_target.h" /* CHECK, and the entry point the replay driver calls */
 
 #include <stdlib.h>
 #include <string.h>

@@ -7,7 +7,7 @@
 #include "udp_tx.h"
 
 #include <arpa/inet.h>
-#include "../../test/unit/testutil.h"
+#include "testutil.h"
 #include <check.h>
 #include <errno.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Regenerate examples/server/fuzz-corpus: seed conversations for fuzz_server.
+"""Regenerate server/fuzz/corpus: seed conversations for fuzz_server.
 
 Each seed is a list of records [flags][length, 2 bytes][datagram] (see fuzz_server.c): whole
 client lifecycles (Solicit, Request, Renew, Rebind, Confirm, Release, Decline) for addresses and

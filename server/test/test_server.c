@@ -5,7 +5,7 @@
 #include "server.h"
 
 #include <arpa/inet.h>
-#include "../../test/unit/testutil.h"
+#include "testutil.h"
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>

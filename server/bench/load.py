@@ -9,7 +9,7 @@ options, timers and no lease persistence, and is restarted for every run (empty 
 Every exchange is the 4-way one (Solicit, Advertise, Request, Reply; no rapid commit).
 
 Two load generators, one series each:
-- d6load (bench/load/d6load.c): closed loop, a fixed window of exchanges in flight, datagrams moved
+- d6load (server/bench/d6load.c): closed loop, a fixed window of exchanges in flight, datagrams moved
   with recvmmsg/sendmmsg (requests of one length sent as UDP_SEGMENT groups, -G, which the kernel
   cuts into single datagrams before they reach the server), every answer checked. One run per
   window size; the rate is the best run with under 1% lost and no refused answer. It outruns
@@ -524,7 +524,7 @@ def main():
     ap.add_argument("--server", required=True, help="the dhcp6txn-server binary")
     ap.add_argument("--kea", default="kea-dhcp6", help="Kea's DHCPv6 server (Debian: kea-dhcp6-server)")
     ap.add_argument("--perfdhcp", default="perfdhcp", help="perfdhcp (Debian: kea-admin)")
-    ap.add_argument("--d6load", help="the d6load binary (built in bench/load); without it no d6load series")
+    ap.add_argument("--d6load", help="the d6load binary (built in server/bench); without it no d6load series")
     ap.add_argument("--windows", default="64,256", help="d6load: exchanges in flight, one run each per round (64,256)")
     ap.add_argument("--rounds", type=int, default=5, help="d6load: interleaved rounds; the goal uses the median ratio (5)")
     ap.add_argument("--d6load-seconds", type=int, default=3, help="d6load: counted seconds per run (3)")
