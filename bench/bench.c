@@ -36,14 +36,21 @@ static volatile size_t n_allocs;
 
 #ifdef BENCH_ASAN
 void __sanitizer_install_malloc_and_free_hooks(void (*m)(const volatile void *, size_t),
-                                                void (*f)(const volatile void *));
+                                               void (*f)(const volatile void *));
 static void on_malloc(const volatile void *p, size_t n)
 {
-    (void)p; (void)n;
+    (void)p;
+    (void)n;
     if (counting) n_allocs++;
 }
-static void on_free(const volatile void *p) { (void)p; }
-static void counting_init(void) { __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free); }
+static void on_free(const volatile void *p)
+{
+    (void)p;
+}
+static void counting_init(void)
+{
+    __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+}
 #else
 void *__libc_malloc(size_t);
 void *__libc_calloc(size_t, size_t);
@@ -77,7 +84,10 @@ int posix_memalign(void **out, size_t al, size_t n)
     *out = __libc_memalign(al, n);
     return *out ? 0 : 12; /* ENOMEM */
 }
-void free(void *p) { __libc_free(p); }
+void free(void *p)
+{
+    __libc_free(p);
+}
 static void counting_init(void) {}
 #endif
 
@@ -97,13 +107,13 @@ struct wl {
     uint8_t msg[4096];
     size_t len;
     uint8_t out[4096];
-    d6t_arena *arena;        /* reused heap arena */
-    d6t_msg *parsed;         /* parsed once in 'arena', for write-only timing */
+    d6t_arena *arena; /* reused heap arena */
+    d6t_msg *parsed;  /* parsed once in 'arena', for write-only timing */
     _Alignas(16) uint8_t stack_mem[8192];
     int ok;
-    uint8_t tmpl[4096];      /* --txn: the relay-reply chain the transaction must produce */
+    uint8_t tmpl[4096]; /* --txn: the relay-reply chain the transaction must produce */
     size_t tlen;
-    d6t_arena *txn_caller;   /* --txn: arena in stack_mem, reset per transaction */
+    d6t_arena *txn_caller; /* --txn: arena in stack_mem, reset per transaction */
 };
 
 typedef void (*op_fn)(struct wl *w);
@@ -185,10 +195,19 @@ static unsigned long walk_opts(const uint8_t *p, size_t n, unsigned depth)
         sum += code;
         switch (code) {
         case 9: sum += walk_msg(d, len, depth + 1); break;
-        case 3: case 25: if (len >= 12) sum += walk_opts(d + 12, len - 12, depth); break;
-        case 4: if (len >= 4) sum += walk_opts(d + 4, len - 4, depth); break;
-        case 5: if (len >= 24) sum += walk_opts(d + 24, len - 24, depth); break;
-        case 26: if (len >= 25) sum += walk_opts(d + 25, len - 25, depth); break;
+        case 3:
+        case 25:
+            if (len >= 12) sum += walk_opts(d + 12, len - 12, depth);
+            break;
+        case 4:
+            if (len >= 4) sum += walk_opts(d + 4, len - 4, depth);
+            break;
+        case 5:
+            if (len >= 24) sum += walk_opts(d + 24, len - 24, depth);
+            break;
+        case 26:
+            if (len >= 25) sum += walk_opts(d + 25, len - 25, depth);
+            break;
         default: break;
         }
         off += 4 + len;
@@ -196,7 +215,10 @@ static unsigned long walk_opts(const uint8_t *p, size_t n, unsigned depth)
     return sum;
 }
 
-static void op_walk(struct wl *w) { sink += walk_msg(w->msg, w->len, 0); }
+static void op_walk(struct wl *w)
+{
+    sink += walk_msg(w->msg, w->len, 0);
+}
 
 static void op_memcpy(struct wl *w)
 {
@@ -205,16 +227,16 @@ static void op_memcpy(struct wl *w)
     sink += w->out[w->len - 1];
 }
 
-
 /* ---- the full transaction (--txn): parse the relayed Solicit into a bundle, build the Reply
  * (client id, server id, IA_NA with one address and a status, rapid commit, DNS servers, search
  * list, IA_PD with one prefix), wrap it in the relay-reply chain and write it ---- */
 
-static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x2e, 0x3c, 0x0a, 0x4b, 0, 0x16, 0x3e, 0x5a, 0x7b, 0x01 };
-static const uint8_t addr_na[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = 0x12, [15] = 0x34 };
-static const uint8_t dns1[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x53 };
-static const uint8_t dns2[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0x53, [15] = 0x53 };
-static const uint8_t prefix_pd[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x80 };
+static const uint8_t server_duid[] = {0,    1, 0,    1,    0x2e, 0x3c, 0x0a,
+                                      0x4b, 0, 0x16, 0x3e, 0x5a, 0x7b, 0x01};
+static const uint8_t addr_na[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = 0x12, [15] = 0x34};
+static const uint8_t dns1[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53};
+static const uint8_t dns2[16] = {0x20, 0x01, 0x0d, 0xb8, [14] = 0x53, [15] = 0x53};
+static const uint8_t prefix_pd[16] = {0x20, 0x01, 0x0d, 0xb8, 0x80};
 
 static void ia_times(d6t_opt *ia, d6t_key t1, d6t_key t2)
 {
@@ -229,7 +251,8 @@ static void answer(d6t_bundle *b)
     d6t_msg *r = d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_REPLY);
     d6t_msg_set_transaction_id(r, d6t_msg_transaction_id(req));
     d6t_msg_add_opt_copy(r, d6t_msg_find_opt(req, D6T_OPT_CLIENTID));
-    d6t_opt_set_bytes(d6t_msg_add_opt(r, D6T_OPT_SERVERID), D6T_SERVERID_DUID, server_duid, sizeof server_duid);
+    d6t_opt_set_bytes(d6t_msg_add_opt(r, D6T_OPT_SERVERID), D6T_SERVERID_DUID, server_duid,
+                      sizeof server_duid);
     const uint16_t na = D6T_OPT_IA_NA, pd = D6T_OPT_IA_PD;
     d6t_opt *in = d6t_bundle_unhandled(b, &na, 1, 0);
     size_t n;
@@ -241,13 +264,15 @@ static void answer(d6t_bundle *b)
     d6t_opt_set_addr6(a, D6T_IAADDR_ADDRESS, addr_na);
     d6t_opt_set_u32(a, D6T_IAADDR_PREFERRED_LIFETIME, 3600);
     d6t_opt_set_u32(a, D6T_IAADDR_VALID_LIFETIME, 7200);
-    d6t_opt_set_text(d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE), D6T_STATUS_CODE_STATUS_MESSAGE, "success");
+    d6t_opt_set_text(d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE), D6T_STATUS_CODE_STATUS_MESSAGE,
+                     "success");
     d6t_bundle_mark_handled(b, in);
     if (d6t_msg_find_opt(req, D6T_OPT_RAPID_COMMIT)) d6t_msg_add_opt(r, D6T_OPT_RAPID_COMMIT);
     d6t_opt *dns = d6t_msg_add_opt(r, D6T_OPT_DNS_SERVERS);
     d6t_opt_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns1);
     d6t_opt_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns2);
-    d6t_opt_add_dname(d6t_msg_add_opt(r, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST, "example.com.");
+    d6t_opt_add_dname(d6t_msg_add_opt(r, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST,
+                      "example.com.");
     in = d6t_bundle_unhandled(b, &pd, 1, 0);
     iaid = d6t_opt_data(in, &n);
     ia = d6t_msg_add_opt(r, D6T_OPT_IA_PD);
@@ -274,8 +299,14 @@ static size_t transaction(struct wl *w, d6t_arena *a)
     return n;
 }
 
-static void op_txn_heap(struct wl *w) { sink += transaction(w, w->arena); }
-static void op_txn_caller(struct wl *w) { sink += transaction(w, w->txn_caller); }
+static void op_txn_heap(struct wl *w)
+{
+    sink += transaction(w, w->arena);
+}
+static void op_txn_caller(struct wl *w)
+{
+    sink += transaction(w, w->txn_caller);
+}
 
 /* The floor for a transaction: walk the request, copy the finished answer from a template. */
 static void op_txn_floor(struct wl *w)
@@ -289,8 +320,8 @@ static void op_txn_floor(struct wl *w)
 /* ---- measurement ---- */
 
 struct result {
-    double ns;      /* median ns per operation */
-    double allocs;  /* heap allocations per operation */
+    double ns;     /* median ns per operation */
+    double allocs; /* heap allocations per operation */
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -306,8 +337,22 @@ static double median(double *v, size_t n)
 }
 
 #define BATCHES 15
-enum { OP_WALK, OP_MEMCPY, OP_PARSE, OP_WRITE, OP_PW, OP_PW_PRIVATE, OP_PW_CALLER, OP_COUNT };
-enum { TX_FLOOR, TX_HEAP, TX_CALLER, TX_COUNT };
+enum {
+    OP_WALK,
+    OP_MEMCPY,
+    OP_PARSE,
+    OP_WRITE,
+    OP_PW,
+    OP_PW_PRIVATE,
+    OP_PW_CALLER,
+    OP_COUNT
+};
+enum {
+    TX_FLOOR,
+    TX_HEAP,
+    TX_CALLER,
+    TX_COUNT
+};
 
 /* How many operations of fn fit in budget_ns. */
 static size_t calibrate(op_fn fn, struct wl *w, double budget_ns)
@@ -324,10 +369,10 @@ static size_t calibrate(op_fn fn, struct wl *w, double budget_ns)
 
 /* Batches run every operation in turn, so a burst of machine noise hits them all alike; the
  * walk ratio is the median of per-batch ratios. */
-static void measure_all(const op_fn *ops, int nops, int num, int den, struct wl *w, double budget_ms,
-                        struct result *res, double *ratio)
+static void measure_all(const op_fn *ops, int nops, int num, int den, struct wl *w,
+                        double budget_ms, struct result *res, double *ratio)
 {
-    size_t iters[OP_COUNT], total[OP_COUNT] = { 0 }, allocs[OP_COUNT] = { 0 };
+    size_t iters[OP_COUNT], total[OP_COUNT] = {0}, allocs[OP_COUNT] = {0};
     static double ns[OP_COUNT][BATCHES];
     double ratios[BATCHES];
     for (int k = 0; k < nops; k++) iters[k] = calibrate(ops[k], w, budget_ms * 1e6 / BATCHES);
@@ -355,15 +400,24 @@ static void measure_all(const op_fn *ops, int nops, int num, int den, struct wl 
 static int read_hex(const char *path, uint8_t *buf, size_t cap, size_t *len)
 {
     FILE *f = fopen(path, "r");
-    if (!f) { perror(path); return -1; }
+    if (!f) {
+        perror(path);
+        return -1;
+    }
     int c, hi = -1;
     *len = 0;
     while ((c = fgetc(f)) != EOF && *len < cap) {
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int v = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
         if (v < 0) continue;
-        if (hi < 0) hi = v;
-        else { buf[(*len)++] = (uint8_t)(hi << 4 | v); hi = -1; }
+        if (hi < 0)
+            hi = v;
+        else {
+            buf[(*len)++] = (uint8_t)(hi << 4 | v);
+            hi = -1;
+        }
     }
     fclose(f);
     return *len ? 0 : -1;
@@ -396,16 +450,21 @@ static int setup(struct wl *w)
 
 static void row(const char *what, struct result r, double floor_ns)
 {
-    printf("  %-38s %9.1f ns  %6.2fx walk  %5.2f allocs/msg\n", what, r.ns, r.ns / floor_ns, r.allocs);
+    printf("  %-38s %9.1f ns  %6.2fx walk  %5.2f allocs/msg\n", what, r.ns, r.ns / floor_ns,
+           r.allocs);
 }
 
 static int bench_one(const char *path, double ms, int check_allocs)
 {
     static struct wl w; /* large buffers: keep off the stack */
     static const op_fn ops[OP_COUNT] = {
-        [OP_WALK] = op_walk, [OP_MEMCPY] = op_memcpy, [OP_PARSE] = op_parse_reused,
-        [OP_WRITE] = op_write, [OP_PW] = op_parse_write_reused,
-        [OP_PW_PRIVATE] = op_parse_write_private, [OP_PW_CALLER] = op_parse_write_caller,
+        [OP_WALK] = op_walk,
+        [OP_MEMCPY] = op_memcpy,
+        [OP_PARSE] = op_parse_reused,
+        [OP_WRITE] = op_write,
+        [OP_PW] = op_parse_write_reused,
+        [OP_PW_PRIVATE] = op_parse_write_private,
+        [OP_PW_CALLER] = op_parse_write_caller,
     };
     struct result r[OP_COUNT];
     double ratio;
@@ -433,7 +492,8 @@ static int bench_one(const char *path, double ms, int check_allocs)
     int allocs_ok = r[OP_PARSE].allocs == 0 && r[OP_WRITE].allocs == 0 && r[OP_PW].allocs == 0 &&
                     r[OP_PW_PRIVATE].allocs == 1.0 && r[OP_PW_CALLER].allocs == 0;
     printf("  allocations: reused %.2f, private %.2f, caller memory %.2f  [goal 0 / 1 / 0: %s]\n",
-           r[OP_PW].allocs, r[OP_PW_PRIVATE].allocs, r[OP_PW_CALLER].allocs, allocs_ok ? "met" : "MISSED");
+           r[OP_PW].allocs, r[OP_PW_PRIVATE].allocs, r[OP_PW_CALLER].allocs,
+           allocs_ok ? "met" : "MISSED");
     return check_allocs && !allocs_ok;
 }
 
@@ -441,13 +501,15 @@ static int bench_one(const char *path, double ms, int check_allocs)
 static int bench_txn(const char *req, const char *tmpl, double ms, int check_allocs)
 {
     static struct wl w;
-    static const op_fn ops[TX_COUNT] = { [TX_FLOOR] = op_txn_floor, [TX_HEAP] = op_txn_heap,
-                                         [TX_CALLER] = op_txn_caller };
+    static const op_fn ops[TX_COUNT] = {
+        [TX_FLOOR] = op_txn_floor, [TX_HEAP] = op_txn_heap, [TX_CALLER] = op_txn_caller};
     struct result r[TX_COUNT];
     double ratio;
     memset(&w, 0, sizeof w);
     w.name = base_name(req);
-    if (read_hex(req, w.msg, sizeof w.msg, &w.len) || read_hex(tmpl, w.tmpl, sizeof w.tmpl, &w.tlen)) return 1;
+    if (read_hex(req, w.msg, sizeof w.msg, &w.len) ||
+        read_hex(tmpl, w.tmpl, sizeof w.tmpl, &w.tlen))
+        return 1;
     w.arena = d6t_arena_new(NULL, 0);
     w.txn_caller = d6t_arena_new_in(w.stack_mem, sizeof w.stack_mem, NULL);
     if (!w.arena || !w.txn_caller) die("arena", D6T_ERR_NOMEM);
@@ -461,17 +523,19 @@ static int bench_txn(const char *req, const char *tmpl, double ms, int check_all
     d6t_arena_free(w.txn_caller);
     d6t_arena_free(w.arena);
     double floor_ns = r[TX_FLOOR].ns;
-    printf("full transaction: %s -> bundle -> Reply (IA_NA, IA_PD, DNS, ...) -> relay chain -> %zu bytes\n",
+    printf("full transaction: %s -> bundle -> Reply (IA_NA, IA_PD, DNS, ...) -> relay chain -> %zu "
+           "bytes\n",
            w.name, w.tlen);
-    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "walk + template copy (floor)", floor_ns, 1.0,
-           r[TX_FLOOR].allocs);
+    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "walk + template copy (floor)",
+           floor_ns, 1.0, r[TX_FLOOR].allocs);
     printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "transaction, reused heap arena",
            r[TX_HEAP].ns, r[TX_HEAP].ns / floor_ns, r[TX_HEAP].allocs);
     printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "transaction, caller memory",
            r[TX_CALLER].ns, r[TX_CALLER].ns / floor_ns, r[TX_CALLER].allocs);
     int allocs_ok = r[TX_HEAP].allocs == 0 && r[TX_CALLER].allocs == 0;
     printf("  ratio transaction/floor = %.1f; %.0f ns per transaction [goal < 1000 ns: %s]; "
-           "allocations [goal 0: %s]\n", ratio, r[TX_HEAP].ns, r[TX_HEAP].ns < 1000 ? "met" : "MISSED",
+           "allocations [goal 0: %s]\n",
+           ratio, r[TX_HEAP].ns, r[TX_HEAP].ns < 1000 ? "met" : "MISSED",
            allocs_ok ? "met" : "MISSED");
     return check_allocs && !allocs_ok;
 }
@@ -498,20 +562,27 @@ int main(int argc, char **argv)
         return 2;
     }
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--quick")) ms = 5.0;
-        else if (!strcmp(argv[i], "--check-allocs")) check_allocs = 1;
-        else if (!strcmp(argv[i], "--ms") && i + 1 < argc) ms = atof(argv[++i]);
+        if (!strcmp(argv[i], "--quick"))
+            ms = 5.0;
+        else if (!strcmp(argv[i], "--check-allocs"))
+            check_allocs = 1;
+        else if (!strcmp(argv[i], "--ms") && i + 1 < argc)
+            ms = atof(argv[++i]);
         else if (!strcmp(argv[i], "--txn") && i + 2 < argc) {
             bad |= bench_txn(argv[i + 1], argv[i + 2], ms, check_allocs);
             i += 2;
             files++;
+        } else {
+            bad |= bench_one(argv[i], ms, check_allocs);
+            files++;
         }
-        else { bad |= bench_one(argv[i], ms, check_allocs); files++; }
     }
     if (!files) {
-        fprintf(stderr, "usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex REPLY-CHAIN.hex] FILE.hex ...\n");
+        fprintf(stderr, "usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex "
+                        "REPLY-CHAIN.hex] FILE.hex ...\n");
         return 2;
     }
-    printf("libdhcp6txn %s, median of %d interleaved batches, about %.0f ms per operation\n", d6t_version(), BATCHES, ms);
+    printf("libdhcp6txn %s, median of %d interleaved batches, about %.0f ms per operation\n",
+           d6t_version(), BATCHES, ms);
     return bad;
 }

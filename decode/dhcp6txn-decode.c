@@ -20,22 +20,30 @@
 
 #include "decode.h"
 
-#define PROG "dhcp6txn-decode"
-#define RAW_MAX (16u << 20)   /* a raw input larger than this is not a DHCPv6 message */
+#define PROG        "dhcp6txn-decode"
+#define RAW_MAX     (16u << 20) /* a raw input larger than this is not a DHCPv6 message */
 #define ARENA_LIMIT (64u << 20)
 
-enum fmt { F_TEXT, F_JSON, F_HEX };
-enum inp { I_HEX, I_RAW, I_PCAP };
+enum fmt {
+    F_TEXT,
+    F_JSON,
+    F_HEX
+};
+enum inp {
+    I_HEX,
+    I_RAW,
+    I_PCAP
+};
 
 struct dec {
     enum fmt fmt;
     int validate;
     d6t_arena *arena;
     unsigned long msgno;
-    int failed;     /* exit 1 */
-    char *buf;      /* growing output buffer */
+    int failed; /* exit 1 */
+    char *buf;  /* growing output buffer */
     size_t cap;
-    uint8_t *wire;  /* re-encoding buffer */
+    uint8_t *wire; /* re-encoding buffer */
     size_t wcap;
 };
 
@@ -66,8 +74,10 @@ static void usage(FILE *f)
 static void put_src(FILE *f, const struct dec_src *s)
 {
     fputs(s->file, f);
-    if (s->unit && strcmp(s->unit, "line") == 0) fprintf(f, ":%lu", s->number);
-    else if (s->unit) fprintf(f, ": %s %lu", s->unit, s->number);
+    if (s->unit && strcmp(s->unit, "line") == 0)
+        fprintf(f, ":%lu", s->number);
+    else if (s->unit)
+        fprintf(f, ": %s %lu", s->unit, s->number);
     if (s->detail) fprintf(f, " (%s)", s->detail);
 }
 
@@ -112,8 +122,8 @@ static int grow(void **p, size_t *cap, size_t need)
 }
 
 /* Render with one of the library's snprintf-style printers into the growing buffer. */
-static const char *render(struct dec *d, size_t (*fn)(const d6t_msg *, char *, size_t), const d6t_msg *m,
-                          size_t *len)
+static const char *render(struct dec *d, size_t (*fn)(const d6t_msg *, char *, size_t),
+                          const d6t_msg *m, size_t *len)
 {
     size_t need = fn(m, d->buf, d->cap);
     if (need + 1 > d->cap) {
@@ -132,9 +142,12 @@ static void put_json_string(const char *s)
     putchar('"');
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') printf("\\%c", c);
-        else if (c < 0x20) printf("\\u%04x", c);
-        else putchar(c);
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
     }
     putchar('"');
 }
@@ -170,9 +183,7 @@ void dec_reject(struct dec *d, const struct dec_src *s, size_t offset, const cha
         put_json_string(reason);
         printf(", \"offset\": %zu}\n", offset);
         break;
-    case F_HEX:
-        putchar('\n');
-        break;
+    case F_HEX: putchar('\n'); break;
     }
 }
 
@@ -192,7 +203,8 @@ static int on_violation(void *ctx, d6t_violation_kind kind, const char *where, c
 }
 
 /* -f hex must reproduce the input; a difference is a library bug worth a loud report. */
-static void emit_hex(struct dec *d, const struct dec_src *s, const d6t_msg *m, const uint8_t *in, size_t inlen)
+static void emit_hex(struct dec *d, const struct dec_src *s, const d6t_msg *m, const uint8_t *in,
+                     size_t inlen)
 {
     size_t need = d6t_msg_wire_size(m), len = 0;
     if (grow((void **)&d->wire, &d->wcap, need ? need : 1) ||
@@ -205,7 +217,8 @@ static void emit_hex(struct dec *d, const struct dec_src *s, const d6t_msg *m, c
     if (len != inlen || memcmp(d->wire, in, len) != 0) {
         size_t i = 0;
         while (i < len && i < inlen && d->wire[i] == in[i]) i++;
-        dec_fail(d, s, "message %lu: re-encoded bytes differ from the input at byte offset %zu", d->msgno, i);
+        dec_fail(d, s, "message %lu: re-encoded bytes differ from the input at byte offset %zu",
+                 d->msgno, i);
     }
 }
 
@@ -235,12 +248,10 @@ void dec_message(struct dec *d, const struct dec_src *s, const uint8_t *msg, siz
         fwrite(t, 1, n, stdout);
         putchar('\n');
         break;
-    case F_HEX:
-        emit_hex(d, s, m, msg, len);
-        break;
+    case F_HEX: emit_hex(d, s, m, msg, len); break;
     }
     if (d->validate) {
-        struct vctx v = { s, d->msgno };
+        struct vctx v = {s, d->msgno};
         size_t count = 0;
         if (d6t_msg_validate(m, on_violation, &v, &count) != D6T_OK) {
             d->failed = 1;
@@ -260,26 +271,31 @@ static int hexval(int c)
 }
 
 /* One input line: a message, a syntax error, or nothing (blank / comment only). */
-static void hex_line(struct dec *d, const struct dec_src *s, const char *line, size_t n, uint8_t *bytes)
+static void hex_line(struct dec *d, const struct dec_src *s, const char *line, size_t n,
+                     uint8_t *bytes)
 {
     size_t nb = 0, digits = 0;
     int hi = 0;
     for (size_t i = 0; i < n; i++) {
         int c = (unsigned char)line[i];
         if (c == '#') break;
-        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == '\v' || c == '\f') continue;
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ':' || c == '\v' || c == '\f')
+            continue;
         int v = hexval(c);
         if (v < 0) {
             char why[96];
             if (c >= 0x21 && c < 0x7f)
                 snprintf(why, sizeof why, "invalid character '%c' in hex at column %zu", c, i + 1);
             else
-                snprintf(why, sizeof why, "invalid byte 0x%02x in hex at column %zu", (unsigned)c, i + 1);
+                snprintf(why, sizeof why, "invalid byte 0x%02x in hex at column %zu", (unsigned)c,
+                         i + 1);
             dec_reject(d, s, nb, why);
             return;
         }
-        if (digits++ % 2 == 0) hi = v;
-        else bytes[nb++] = (uint8_t)(hi << 4 | v);
+        if (digits++ % 2 == 0)
+            hi = v;
+        else
+            bytes[nb++] = (uint8_t)(hi << 4 | v);
     }
     if (digits == 0) return;
     if (digits % 2) {
@@ -296,7 +312,7 @@ static int read_hex(struct dec *d, FILE *f, const char *name)
     uint8_t *bytes = NULL;
     size_t bcap = 0;
     ssize_t n;
-    struct dec_src s = { name, "line", 0, NULL };
+    struct dec_src s = {name, "line", 0, NULL};
     int rc = 0;
     errno = 0;
     while ((n = getline(&line, &lcap, f)) != -1) {
@@ -323,7 +339,7 @@ static int read_raw(struct dec *d, FILE *f, const char *name)
 {
     uint8_t *p = NULL;
     size_t cap = 0, len = 0;
-    struct dec_src s = { name, NULL, 0, NULL };
+    struct dec_src s = {name, NULL, 0, NULL};
     for (;;) {
         if (grow((void **)&p, &cap, len + 65536)) {
             free(p);
@@ -339,8 +355,10 @@ static int read_raw(struct dec *d, FILE *f, const char *name)
         free(p);
         return -1;
     }
-    if (len > RAW_MAX) dec_reject(d, &s, 0, "input larger than 16 MiB is not a DHCPv6 message");
-    else dec_message(d, &s, p, len);
+    if (len > RAW_MAX)
+        dec_reject(d, &s, 0, "input larger than 16 MiB is not a DHCPv6 message");
+    else
+        dec_message(d, &s, p, len);
     free(p);
     return 0;
 }
@@ -383,7 +401,7 @@ static int bad_usage(const char *what, const char *arg)
 
 int main(int argc, char **argv)
 {
-    struct dec d = { 0 };
+    struct dec d = {0};
     enum inp in = I_HEX;
     int i;
     for (i = 1; i < argc; i++) {
@@ -410,15 +428,23 @@ int main(int argc, char **argv)
             return bad_usage("unknown option", a);
         }
         if (a[1] == 'f') {
-            if (strcmp(val, "text") == 0) d.fmt = F_TEXT;
-            else if (strcmp(val, "json") == 0) d.fmt = F_JSON;
-            else if (strcmp(val, "hex") == 0) d.fmt = F_HEX;
-            else return bad_usage("unknown output format (text, json or hex):", val);
+            if (strcmp(val, "text") == 0)
+                d.fmt = F_TEXT;
+            else if (strcmp(val, "json") == 0)
+                d.fmt = F_JSON;
+            else if (strcmp(val, "hex") == 0)
+                d.fmt = F_HEX;
+            else
+                return bad_usage("unknown output format (text, json or hex):", val);
         } else {
-            if (strcmp(val, "hex") == 0) in = I_HEX;
-            else if (strcmp(val, "raw") == 0) in = I_RAW;
-            else if (strcmp(val, "pcap") == 0) in = I_PCAP;
-            else return bad_usage("unknown input format (hex, raw or pcap):", val);
+            if (strcmp(val, "hex") == 0)
+                in = I_HEX;
+            else if (strcmp(val, "raw") == 0)
+                in = I_RAW;
+            else if (strcmp(val, "pcap") == 0)
+                in = I_PCAP;
+            else
+                return bad_usage("unknown input format (hex, raw or pcap):", val);
         }
     }
 #ifndef D6D_HAVE_PCAP

@@ -14,8 +14,8 @@
 #include "decode.h"
 #include "tcp_reasm.h"
 
-#define ETH_IPV6 0x86dd
-#define MAX_VLAN_TAGS 4
+#define ETH_IPV6        0x86dd
+#define MAX_VLAN_TAGS   4
 #define MAX_EXT_HEADERS 16
 
 struct pkt {
@@ -26,7 +26,10 @@ struct pkt {
     int truncated; /* captured fewer bytes than were on the wire */
 };
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
 static uint32_t get32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -41,7 +44,10 @@ static void describe(struct pkt *k, const char *proto, const uint8_t *ip6, uint1
     k->src.detail = k->detail;
 }
 
-static int dhcp_port(uint16_t p) { return p == 546 || p == 547; }
+static int dhcp_port(uint16_t p)
+{
+    return p == 546 || p == 547;
+}
 
 static void udp(struct pkt *k, const uint8_t *ip6, const uint8_t *p, size_t have, size_t wire)
 {
@@ -54,13 +60,15 @@ static void udp(struct pkt *k, const uint8_t *ip6, const uint8_t *p, size_t have
     describe(k, "UDP", ip6, sp, dp);
     if (ulen < 8 || ulen > wire) {
         char why[96];
-        snprintf(why, sizeof why, "UDP length %u does not fit the IPv6 payload of %zu bytes", ulen, wire);
+        snprintf(why, sizeof why, "UDP length %u does not fit the IPv6 payload of %zu bytes", ulen,
+                 wire);
         dec_reject(k->d, &k->src, 0, why);
         return;
     }
     if (ulen > have) {
         char why[128];
-        snprintf(why, sizeof why, "packet truncated by the capture: %u-byte DHCPv6 message, %zu bytes captured",
+        snprintf(why, sizeof why,
+                 "packet truncated by the capture: %u-byte DHCPv6 message, %zu bytes captured",
                  ulen - 8u, have - 8);
         dec_reject(k->d, &k->src, have - 8, why);
         return;
@@ -99,7 +107,8 @@ static void tcp(struct pkt *k, const uint8_t *ip6, const uint8_t *p, size_t have
 static void ipv6(struct pkt *k, const uint8_t *p, size_t n)
 {
     if (n < 40) {
-        if (n >= 1 && p[0] >> 4 == 6) dec_note(k->d, &k->src, "IPv6 header cut off by the capture, skipped");
+        if (n >= 1 && p[0] >> 4 == 6)
+            dec_note(k->d, &k->src, "IPv6 header cut off by the capture, skipped");
         return;
     }
     if (p[0] >> 4 != 6) return;
@@ -108,17 +117,25 @@ static void ipv6(struct pkt *k, const uint8_t *p, size_t n)
     size_t wire = plen ? plen : have;
     if (have > wire) have = wire; /* Ethernet padding follows short packets */
     if (have < wire && !k->truncated)
-        dec_note(k->d, &k->src, "IPv6 payload length %zu exceeds the %zu bytes in the frame", wire, have);
+        dec_note(k->d, &k->src, "IPv6 payload length %zu exceeds the %zu bytes in the frame", wire,
+                 have);
     uint8_t nh = p[6];
     for (int i = 0; i < MAX_EXT_HEADERS; i++) {
         size_t at = off - 40, hl;
         switch (nh) {
         case 17: udp(k, p, p + off, have - at, wire - at); return;
         case 6: tcp(k, p, p + off, have - at, wire - at); return;
-        case 44: dec_note(k->d, &k->src, "IPv6 fragment, skipped (reassembly not supported)"); return;
-        case 0: case 43: case 60: case 51:
+        case 44:
+            dec_note(k->d, &k->src, "IPv6 fragment, skipped (reassembly not supported)");
+            return;
+        case 0:
+        case 43:
+        case 60:
+        case 51:
             if (have - at < 2) {
-                if (k->truncated) dec_note(k->d, &k->src, "IPv6 extension header cut off by the capture, skipped");
+                if (k->truncated)
+                    dec_note(k->d, &k->src,
+                             "IPv6 extension header cut off by the capture, skipped");
                 return;
             }
             hl = nh == 51 ? ((size_t)p[off + 1] + 2) * 4 : ((size_t)p[off + 1] + 1) * 8;
@@ -159,7 +176,8 @@ static void ether(struct pkt *k, const uint8_t *p, size_t n)
 static void null_link(struct pkt *k, const uint8_t *p, size_t n)
 {
     if (n < 4) return;
-    uint32_t be = get32(p), le = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+    uint32_t be = get32(p),
+             le = (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
     if (be == 24 || be == 28 || be == 30 || le == 24 || le == 28 || le == 30) ipv6(k, p + 4, n - 4);
 }
 
@@ -167,9 +185,13 @@ static int link_dispatch(struct pkt *k, int dlt, const uint8_t *p, size_t n)
 {
     switch (dlt) {
     case DLT_EN10MB: ether(k, p, n); return 0;
-    case DLT_LINUX_SLL: if (n >= 16 && get16(p + 14) == ETH_IPV6) ipv6(k, p + 16, n - 16); return 0;
+    case DLT_LINUX_SLL:
+        if (n >= 16 && get16(p + 14) == ETH_IPV6) ipv6(k, p + 16, n - 16);
+        return 0;
 #ifdef DLT_LINUX_SLL2
-    case DLT_LINUX_SLL2: if (n >= 20 && get16(p) == ETH_IPV6) ipv6(k, p + 20, n - 20); return 0;
+    case DLT_LINUX_SLL2:
+        if (n >= 20 && get16(p) == ETH_IPV6) ipv6(k, p + 20, n - 20);
+        return 0;
 #endif
     case DLT_RAW:
 #ifdef DLT_IPV6
@@ -200,7 +222,7 @@ int dec_read_pcap(struct dec *d, const char *path)
         return -1;
     }
     int dlt = pcap_datalink(pc), rc = 0;
-    struct pkt k = { d, tcp_table_new(), { name, "packet", 0, NULL }, "", 0 };
+    struct pkt k = {d, tcp_table_new(), {name, "packet", 0, NULL}, "", 0};
     if (!k.tcp) {
         fprintf(stderr, "dhcp6txn-decode: out of memory\n");
         pcap_close(pc);
@@ -221,7 +243,8 @@ int dec_read_pcap(struct dec *d, const char *path)
         }
     }
     if (r == -1) {
-        fprintf(stderr, "dhcp6txn-decode: %s: after packet %lu: %s\n", name, k.src.number, pcap_geterr(pc));
+        fprintf(stderr, "dhcp6txn-decode: %s: after packet %lu: %s\n", name, k.src.number,
+                pcap_geterr(pc));
         rc = -1;
     }
     k.src.detail = NULL;

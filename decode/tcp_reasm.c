@@ -20,8 +20,8 @@ struct flow {
     int used, have_seq, broken;
     uint8_t key[36];
     char desc[160];
-    uint32_t next;            /* next expected sequence number */
-    uint8_t *buf;             /* contiguous bytes not yet cut into frames */
+    uint32_t next; /* next expected sequence number */
+    uint8_t *buf;  /* contiguous bytes not yet cut into frames */
     size_t len, cap;
     struct seg pend[TCP_MAX_PENDING];
     size_t npend, pend_bytes; /* segments beyond a gap, waiting for it to fill */
@@ -32,7 +32,10 @@ struct tcp_table {
     int full_reported;
 };
 
-struct tcp_table *tcp_table_new(void) { return calloc(1, sizeof(struct tcp_table)); }
+struct tcp_table *tcp_table_new(void)
+{
+    return calloc(1, sizeof(struct tcp_table));
+}
 
 static void flow_clear(struct flow *f)
 {
@@ -41,7 +44,8 @@ static void flow_clear(struct flow *f)
     memset(f, 0, sizeof *f);
 }
 
-static struct flow *flow_get(struct tcp_table *t, const uint8_t key[36], int create, const char *desc)
+static struct flow *flow_get(struct tcp_table *t, const uint8_t key[36], int create,
+                             const char *desc)
 {
     struct flow *free_slot = NULL;
     for (size_t i = 0; i < TCP_MAX_FLOWS; i++) {
@@ -80,7 +84,8 @@ static void flow_break(struct flow *f, struct dec *d, const struct dec_src *s, c
     f->broken = 1;
 }
 
-static int append(struct flow *f, struct dec *d, const struct dec_src *s, const uint8_t *p, size_t n)
+static int append(struct flow *f, struct dec *d, const struct dec_src *s, const uint8_t *p,
+                  size_t n)
 {
     if (n > TCP_FLOW_MAX_BYTES - f->len - f->pend_bytes) {
         flow_break(f, d, s, "more than 1 MiB of unframed data");
@@ -104,14 +109,16 @@ static int append(struct flow *f, struct dec *d, const struct dec_src *s, const 
 }
 
 /* Append bytes at f->next, dropping what precedes it (retransmissions, overlaps). */
-static int take(struct flow *f, struct dec *d, const struct dec_src *s, uint32_t seq, const uint8_t *p, size_t n)
+static int take(struct flow *f, struct dec *d, const struct dec_src *s, uint32_t seq,
+                const uint8_t *p, size_t n)
 {
     uint32_t behind = f->next - seq; /* modular: how far seq lies before next */
     if (behind >= n) return 0;
     return append(f, d, s, p + behind, n - behind);
 }
 
-static void hold(struct flow *f, struct dec *d, const struct dec_src *s, uint32_t seq, const uint8_t *p, size_t n)
+static void hold(struct flow *f, struct dec *d, const struct dec_src *s, uint32_t seq,
+                 const uint8_t *p, size_t n)
 {
     if (f->npend == TCP_MAX_PENDING || n > TCP_FLOW_MAX_BYTES - f->len - f->pend_bytes) {
         flow_break(f, d, s, "too much out-of-order data (missing segment?)");
@@ -123,7 +130,7 @@ static void hold(struct flow *f, struct dec *d, const struct dec_src *s, uint32_
         return;
     }
     memcpy(c, p, n);
-    f->pend[f->npend++] = (struct seg){ seq, n, c };
+    f->pend[f->npend++] = (struct seg){seq, n, c};
     f->pend_bytes += n;
 }
 
@@ -151,7 +158,8 @@ static void flow_close(struct flow *f, struct dec *d, const struct dec_src *s)
     } else if (!f->broken && f->len >= 2) {
         char why[160];
         snprintf(why, sizeof why,
-                 "truncated DHCPv6-over-TCP frame: length %u, only %zu bytes before the end of the stream",
+                 "truncated DHCPv6-over-TCP frame: length %u, only %zu bytes before the end of the "
+                 "stream",
                  (unsigned)(f->buf[0] << 8 | f->buf[1]), f->len - 2);
         dec_reject(d, s, f->len - 2, why);
     }
@@ -167,7 +175,8 @@ void tcp_segment(struct tcp_table *t, struct dec *d, const struct dec_src *s, co
     struct flow *f = flow_get(t, key, len > 0 || (flags & TH_SYN), s->detail);
     if (!f) {
         if (len > 0 && !t->full_reported) {
-            dec_fail(d, s, "more than %d TCP flows at once; further flows are not decoded", TCP_MAX_FLOWS);
+            dec_fail(d, s, "more than %d TCP flows at once; further flows are not decoded",
+                     TCP_MAX_FLOWS);
             t->full_reported = 1;
         }
         return;

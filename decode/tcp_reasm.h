@@ -7,9 +7,9 @@
 
 #include "decode.h"
 
-#define TCP_MAX_FLOWS 256
+#define TCP_MAX_FLOWS      256
 #define TCP_FLOW_MAX_BYTES (1u << 20)
-#define TCP_MAX_PENDING 64 /* out-of-order segments held per direction */
+#define TCP_MAX_PENDING    64 /* out-of-order segments held per direction */
 
 struct tcp_table;
 

@@ -25,10 +25,10 @@ struct sample {
 };
 
 static struct sample samples[] = {
-    { .file = "01-relayed-solicit.hex" },
-    { .file = "02-advertise.hex" },
-    { .file = "03-reply-na-pd-dns.hex" },
-    { .file = "04-information-request.hex" },
+    {.file = "01-relayed-solicit.hex"},
+    {.file = "02-advertise.hex"},
+    {.file = "03-reply-na-pd-dns.hex"},
+    {.file = "04-information-request.hex"},
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
 
@@ -54,8 +54,10 @@ static int load(struct sample *s)
         line[strcspn(line, "\r\n")] = 0;
         if (line[0] == '#') {
             const char *t = line + 1 + (line[1] == ' ');
-            if (strncmp(t, "Source: ", 8) == 0) snprintf(s->source, sizeof s->source, "%s", t + 8);
-            else if (!s->title[0]) snprintf(s->title, sizeof s->title, "%s", t);
+            if (strncmp(t, "Source: ", 8) == 0)
+                snprintf(s->source, sizeof s->source, "%s", t + 8);
+            else if (!s->title[0])
+                snprintf(s->title, sizeof s->title, "%s", t);
             continue;
         }
         for (size_t i = 0; line[i] && line[i + 1] && s->len < MAX_MSG; i += 2) {
@@ -74,8 +76,10 @@ static int color;
 
 static void rule(const char *title)
 {
-    if (color) printf("\n\033[1m== %s ==\033[0m\n", title);
-    else printf("\n== %s ==\n", title);
+    if (color)
+        printf("\n\033[1m== %s ==\033[0m\n", title);
+    else
+        printf("\n== %s ==\n", title);
 }
 
 /* The library's printers never allocate: ask for the size, then print into a buffer. */
@@ -123,7 +127,8 @@ static void show_lease(const d6t_msg *reply)
     size_t n = 0;
     if (dns && d6t_opt_count(dns, D6T_DNS_SERVERS_DNS_SERVERS, &n) == D6T_OK)
         printf("  DNS servers    %zu, first: %s\n", n,
-               d6t_opt_get_addr6_at(dns, D6T_DNS_SERVERS_DNS_SERVERS, 0, a) == D6T_OK ? addr6(a, t) : "?");
+               d6t_opt_get_addr6_at(dns, D6T_DNS_SERVERS_DNS_SERVERS, 0, a) == D6T_OK ? addr6(a, t)
+                                                                                      : "?");
 }
 
 static int on_violation(void *ctx, d6t_violation_kind kind, const char *where, const char *what)
@@ -139,7 +144,7 @@ int main(void)
     /* All parsing below happens in this stack buffer: no heap allocation per message. */
     static _Alignas(16) unsigned char arena_mem[64 * 1024];
     d6t_arena *arena = d6t_arena_new_in(arena_mem, sizeof arena_mem, NULL);
-    d6t_msg *msgs[NSAMPLES] = { 0 };
+    d6t_msg *msgs[NSAMPLES] = {0};
     int bad = 0;
 
     color = isatty(STDOUT_FILENO);
@@ -193,16 +198,17 @@ int main(void)
         uint8_t out[MAX_MSG];
         size_t len = 0;
         if (!msgs[i]) continue;
-        int same = d6t_msg_write(msgs[i], out, sizeof out, &len) == D6T_OK && len == samples[i].len &&
-                   memcmp(out, samples[i].bytes, len) == 0;
+        int same = d6t_msg_write(msgs[i], out, sizeof out, &len) == D6T_OK &&
+                   len == samples[i].len && memcmp(out, samples[i].bytes, len) == 0;
         printf("  %-28s %4zu bytes in, %4zu bytes out: %s\n", samples[i].file, samples[i].len, len,
                same ? "identical" : "DIFFERENT");
         bad |= !same;
     }
-    printf("\n  %zu bytes of arena used for all %zu messages, %zu heap blocks taken.\n", d6t_arena_used(arena),
-           NSAMPLES, d6t_arena_heap_blocks(arena));
+    printf("\n  %zu bytes of arena used for all %zu messages, %zu heap blocks taken.\n",
+           d6t_arena_used(arena), NSAMPLES, d6t_arena_heap_blocks(arena));
 
-    printf("\nDecode your own traffic:  dhcp6txn-decode -i pcap capture.pcap   (or -f json, --validate)\n");
+    printf("\nDecode your own traffic:  dhcp6txn-decode -i pcap capture.pcap   (or -f json, "
+           "--validate)\n");
     d6t_arena_free(arena);
     return bad;
 }

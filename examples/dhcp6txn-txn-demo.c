@@ -16,11 +16,14 @@
 #define D6T_TXN_SAMPLES "examples/relayed-requests.hex"
 #endif
 
-static const uint8_t server_duid[] = { 0, 3, 0, 1, 0x02, 0x00, 0x00, 0x00, 0x53, 0x53 }; /* DUID-LL */
+static const uint8_t server_duid[] = {0, 3, 0, 1, 0x02, 0x00, 0x00, 0x00, 0x53, 0x53}; /* DUID-LL */
 
 typedef void (*handler_fn)(d6t_bundle *b);
 
-static d6t_msg *reply(d6t_bundle *b) { return d6t_bundle_response(b); }
+static d6t_msg *reply(d6t_bundle *b)
+{
+    return d6t_bundle_response(b);
+}
 
 /* 1. What to answer: Advertise for a Solicit, Reply (with Rapid Commit) when allowed and asked. */
 static void answer_type(d6t_bundle *b)
@@ -37,7 +40,8 @@ static void answer_type(d6t_bundle *b)
     d6t_msg_add_opt_copy(r, d6t_msg_find_opt(req, D6T_OPT_CLIENTID));
     d6t_opt *sid = d6t_msg_add_opt(r, D6T_OPT_SERVERID);
     d6t_opt_set_bytes(sid, D6T_SERVERID_DUID, server_duid, sizeof server_duid);
-    if (type == D6T_MSG_REPLY && d6t_msg_type(req) == D6T_MSG_SOLICIT) d6t_msg_add_opt(r, D6T_OPT_RAPID_COMMIT);
+    if (type == D6T_MSG_REPLY && d6t_msg_type(req) == D6T_MSG_SOLICIT)
+        d6t_msg_add_opt(r, D6T_OPT_RAPID_COMMIT);
     d6t_bundle_set_response(b, r);
 }
 
@@ -45,7 +49,7 @@ static void answer_type(d6t_bundle *b)
  * for prefixes. A real server looks the link address up in its configuration. */
 static void pool_base(d6t_bundle *b, uint8_t base[16])
 {
-    uint8_t link[16] = { 0 };
+    uint8_t link[16] = {0};
     d6t_bundle_link_address(b, link);
     memset(base, 0, 16);
     base[0] = 0x20, base[1] = 0x01, base[2] = 0x0d, base[3] = 0xb8;
@@ -80,7 +84,8 @@ static void assign_addresses(d6t_bundle *b)
         pool_base(b, a);
         a[6] = 0, a[7] = 1;
         uint32_t h = client_hash(b, ia);
-        a[12] = (uint8_t)(h >> 24), a[13] = (uint8_t)(h >> 16), a[14] = (uint8_t)(h >> 8), a[15] = (uint8_t)h;
+        a[12] = (uint8_t)(h >> 24), a[13] = (uint8_t)(h >> 16), a[14] = (uint8_t)(h >> 8),
+        a[15] = (uint8_t)h;
         d6t_opt *addr = d6t_opt_add_child(out, D6T_OPT_IAADDR);
         d6t_opt_set_addr6(addr, D6T_IAADDR_ADDRESS, a);
         d6t_opt_set_u32(addr, D6T_IAADDR_PREFERRED_LIFETIME, 3600);
@@ -121,7 +126,8 @@ static int requested(d6t_bundle *b, uint16_t code)
     d6t_opt_count(oro, D6T_ORO_REQUESTED_OPTIONS, &n);
     for (size_t i = 0; i < n; i++) {
         uint16_t c;
-        if (d6t_opt_get_u16_at(oro, D6T_ORO_REQUESTED_OPTIONS, i, &c) == D6T_OK && c == code) return 1;
+        if (d6t_opt_get_u16_at(oro, D6T_ORO_REQUESTED_OPTIONS, i, &c) == D6T_OK && c == code)
+            return 1;
     }
     return 0;
 }
@@ -129,18 +135,19 @@ static int requested(d6t_bundle *b, uint16_t code)
 static void dns(d6t_bundle *b)
 {
     if (requested(b, D6T_OPT_DNS_SERVERS)) {
-        uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x53 };
+        uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53};
         d6t_opt *o = d6t_msg_add_opt(reply(b), D6T_OPT_DNS_SERVERS);
         d6t_opt_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, a);
     }
     if (requested(b, D6T_OPT_DOMAIN_LIST))
-        d6t_opt_add_dname(d6t_msg_add_opt(reply(b), D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST, "example.com.");
+        d6t_opt_add_dname(d6t_msg_add_opt(reply(b), D6T_OPT_DOMAIN_LIST),
+                          D6T_DOMAIN_LIST_SEARCH_LIST, "example.com.");
 }
 
 /* 5. Whatever no handler took gets a status code (RFC 9915 NoAddrsAvail = 2, NoPrefixAvail = 6). */
 static void leftovers(d6t_bundle *b)
 {
-    const uint16_t ias[] = { D6T_OPT_IA_NA, D6T_OPT_IA_TA, D6T_OPT_IA_PD };
+    const uint16_t ias[] = {D6T_OPT_IA_NA, D6T_OPT_IA_TA, D6T_OPT_IA_PD};
     d6t_opt *ia;
     while ((ia = d6t_bundle_unhandled(b, ias, 3, 0))) {
         d6t_opt *out = d6t_msg_add_opt_copy(reply(b), ia);
@@ -152,7 +159,8 @@ static void leftovers(d6t_bundle *b)
     }
 }
 
-static const handler_fn handlers[] = { answer_type, assign_addresses, delegate_prefixes, dns, leftovers };
+static const handler_fn handlers[] = {answer_type, assign_addresses, delegate_prefixes, dns,
+                                      leftovers};
 
 /* ---- plumbing: read the samples, print what happens ---- */
 
@@ -161,7 +169,8 @@ static void print_tree(const d6t_msg *m, const char *indent)
     size_t need = d6t_msg_to_text(m, NULL, 0);
     char *t = malloc(need + 1);
     d6t_msg_to_text(m, t, need + 1);
-    for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n")) printf("%s%s\n", indent, line);
+    for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n"))
+        printf("%s%s\n", indent, line);
     free(t);
 }
 
@@ -180,7 +189,8 @@ static void handle(const uint8_t *wire, size_t len, int n)
 {
     d6t_bundle *b;
     d6t_parse_error err;
-    d6t_status st = d6t_bundle_new(NULL, wire, len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, &err);
+    d6t_status st =
+        d6t_bundle_new(NULL, wire, len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, &err);
     if (st) {
         printf("#%d rejected: %s at byte %zu: %s\n\n", n, d6t_strerror(st), err.offset, err.reason);
         failures++;
@@ -202,13 +212,15 @@ static void handle(const uint8_t *wire, size_t len, int n)
          * these requests come from files, so only the port is known */
         port = 0;
         d6t_bundle_destination(b, to, &port);
-        printf("    outgoing: %zu bytes, back to the relay agent it came from, UDP port %u\n", olen, port);
+        printf("    outgoing: %zu bytes, back to the relay agent it came from, UDP port %u\n", olen,
+               port);
         d6t_msg *sent;
         if (d6t_msg_parse(d6t_bundle_arena(b), out, olen, 0, &sent, NULL) == D6T_OK) {
             print_tree(sent, "      ");
             int bad = 0;
             d6t_msg_validate(sent, count_violations, &bad, NULL);
-            printf("    %s\n", bad ? "violations listed above" : "valid per RFC 9915 (d6t_msg_validate)");
+            printf("    %s\n",
+                   bad ? "violations listed above" : "valid per RFC 9915 (d6t_msg_validate)");
             sent_ok += !bad;
         }
     }
@@ -232,7 +244,8 @@ int main(int argc, char **argv)
         perror(path);
         return 2;
     }
-    printf("libdhcp6txn %s: answering real relayed requests through transaction bundles\n\n", d6t_version());
+    printf("libdhcp6txn %s: answering real relayed requests through transaction bundles\n\n",
+           d6t_version());
     static char text[20000];
     static uint8_t wire[8192];
     int n = 0;
@@ -242,7 +255,8 @@ int main(int argc, char **argv)
             continue;
         }
         size_t len = 0;
-        for (char *p = text; p[0] && p[1] && hexval(p[0]) >= 0 && hexval(p[1]) >= 0 && len < sizeof wire; p += 2)
+        for (char *p = text;
+             p[0] && p[1] && hexval(p[0]) >= 0 && hexval(p[1]) >= 0 && len < sizeof wire; p += 2)
             wire[len++] = (uint8_t)(hexval(p[0]) << 4 | hexval(p[1]));
         if (len) handle(wire, len, ++n);
     }

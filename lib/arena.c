@@ -5,18 +5,27 @@
 #include "internal.h"
 #include <stdlib.h>
 
-#define ALIGN D6T__ARENA_ALIGN
+#define ALIGN       D6T__ARENA_ALIGN
 #define ALIGN_UP(x) D6T__ARENA_ALIGN_UP(x)
 
-static void *std_alloc(void *ctx, size_t n) { (void)ctx; return malloc(n); }
-static void std_free(void *ctx, void *p, size_t n) { (void)ctx; (void)n; free(p); }
+static void *std_alloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    return malloc(n);
+}
+static void std_free(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    (void)n;
+    free(p);
+}
 
 static const size_t HDR = ALIGN_UP(sizeof(struct d6t_arena));
 static const size_t BHDR = ALIGN_UP(sizeof(struct d6t__block));
 
 d6t_arena *d6t_arena_new(const d6t_allocator *alloc, size_t block_size)
 {
-    d6t_allocator alc = { std_alloc, std_free, NULL };
+    d6t_allocator alc = {std_alloc, std_free, NULL};
     if (alloc) {
         if (!alloc->alloc || !alloc->free_fn) return NULL;
         alc = *alloc;
@@ -100,8 +109,14 @@ void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes)
     if (a) a->limit = max_bytes;
 }
 
-size_t d6t_arena_used(const d6t_arena *a) { return a ? a->used : 0; }
-size_t d6t_arena_heap_blocks(const d6t_arena *a) { return a ? a->heap_blocks : 0; }
+size_t d6t_arena_used(const d6t_arena *a)
+{
+    return a ? a->used : 0;
+}
+size_t d6t_arena_heap_blocks(const d6t_arena *a)
+{
+    return a ? a->heap_blocks : 0;
+}
 
 /* A kept block with room for 'need' bytes, unlinked from the spares; NULL if none. */
 static struct d6t__block *take_spare(d6t_arena *a, size_t need)

@@ -42,14 +42,18 @@ d6t_opt *d6t_opt_add_child(d6t_opt *parent, uint16_t code)
 static d6t_status from_bytes(d6t_arena *a, uint8_t space, uint16_t code, const uint8_t *payload,
                              size_t len, d6t_opt **out, d6t_parse_error *err)
 {
-    if (err) { err->status = D6T_OK; err->offset = 0; err->reason = NULL; }
+    if (err) {
+        err->status = D6T_OK;
+        err->offset = 0;
+        err->reason = NULL;
+    }
     if (len > 65535) return D6T_ERR_TOO_LONG;
     if (!payload && len) return D6T_ERR_INVALID_ARG;
     uint8_t *cp = d6t__alloc(a, len ? len : 1);
     d6t_opt *o = d6t__opt_alloc(a, code, space);
     if (!cp || !o) return D6T_ERR_NOMEM;
     if (len) memcpy(cp, payload, len);
-    struct d6t_parse_ctx c = { a, cp, err };
+    struct d6t_parse_ctx c = {a, cp, err};
     d6t_status st = d6t__parse_opt_payload(&c, o, cp, len, 0, 0);
     if (st) return st;
     o->flags = D6T_OPT_OWNED;
@@ -69,12 +73,13 @@ d6t_status d6t_msg_add_opt_bytes(d6t_msg *m, uint16_t code, const uint8_t *paylo
     return D6T_OK;
 }
 
-d6t_status d6t_opt_add_child_bytes(d6t_opt *parent, uint16_t code, const uint8_t *payload, size_t len,
-                                   d6t_opt **out, d6t_parse_error *err)
+d6t_status d6t_opt_add_child_bytes(d6t_opt *parent, uint16_t code, const uint8_t *payload,
+                                   size_t len, d6t_opt **out, d6t_parse_error *err)
 {
     if (!parent || !parent->def || parent->def->child_space < 0) return D6T_ERR_INVALID_ARG;
     d6t_opt *o;
-    d6t_status st = from_bytes(parent->arena, (uint8_t)parent->def->child_space, code, payload, len, &o, err);
+    d6t_status st =
+        from_bytes(parent->arena, (uint8_t)parent->def->child_space, code, payload, len, &o, err);
     if (st) return st;
     d6t__list_append(&parent->kids, o);
     if (out) *out = o;
@@ -90,7 +95,7 @@ static d6t_opt *copy_into(d6t_arena *a, uint8_t space, const d6t_opt *src)
     if (!buf || d6t_opt_write(src, buf, n, NULL)) return NULL;
     d6t_opt *o = d6t__opt_alloc(a, src->code, space);
     if (!o) return NULL;
-    struct d6t_parse_ctx c = { a, buf, NULL };
+    struct d6t_parse_ctx c = {a, buf, NULL};
     if (d6t__parse_opt_payload(&c, o, buf + 4, n - 4, 0, 0)) return NULL;
     o->flags = D6T_OPT_OWNED;
     return o;
@@ -117,8 +122,10 @@ static d6t_status unlink_opt(struct d6t_optlist *l, d6t_opt *o)
     d6t_opt *prev = NULL;
     for (d6t_opt *cur = l->first; cur; prev = cur, cur = cur->next) {
         if (cur != o) continue;
-        if (prev) prev->next = cur->next;
-        else l->first = cur->next;
+        if (prev)
+            prev->next = cur->next;
+        else
+            l->first = cur->next;
         if (l->last == cur) l->last = prev;
         l->count--;
         cur->next = NULL;
@@ -140,8 +147,10 @@ static d6t_status insert_before(struct d6t_optlist *l, uint8_t space, d6t_opt *b
     for (d6t_opt *cur = l->first; cur; prev = cur, cur = cur->next) {
         if (cur != before) continue;
         o->next = cur;
-        if (prev) prev->next = o;
-        else l->first = o;
+        if (prev)
+            prev->next = o;
+        else
+            l->first = o;
         l->count++;
         o->flags |= D6T_OPT_LINKED;
         return D6T_OK;

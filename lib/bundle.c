@@ -62,7 +62,8 @@ static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const c
          * convention); anything relayed beyond that did not come straight from the requestor. */
         size_t allowed = tcp_peer ? 0 : 1;
         size_t levels = 0;
-        for (d6t_msg *m = incoming; m && m->type == D6T_MSG_RELAY_FORW; m = d6t_msg_relayed(m)) levels++;
+        for (d6t_msg *m = incoming; m && m->type == D6T_MSG_RELAY_FORW; m = d6t_msg_relayed(m))
+            levels++;
         if (levels > allowed) return D6T_ERR_TCP_RELAYED;
         if (tcp_peer) {
             memcpy(b->tcp_peer, tcp_peer, 16);
@@ -153,14 +154,38 @@ void d6t_bundle_set_log(d6t_bundle *b, d6t_log_fn fn, void *ctx)
     b->log_ctx = ctx;
 }
 
-d6t_msg *d6t_bundle_incoming(const d6t_bundle *b) { return b ? b->incoming : NULL; }
-d6t_msg *d6t_bundle_request(const d6t_bundle *b) { return b ? b->request : NULL; }
-const char *d6t_bundle_no_request_reason(const d6t_bundle *b) { return b ? b->no_request : NULL; }
-int d6t_bundle_received_over_multicast(const d6t_bundle *b) { return b && (b->flags & D6T_BUNDLE_MULTICAST); }
-int d6t_bundle_received_over_tcp(const d6t_bundle *b) { return b && (b->flags & D6T_BUNDLE_TCP); }
-size_t d6t_bundle_incoming_relay_count(const d6t_bundle *b) { return b ? b->nrelays : 0; }
-d6t_msg *d6t_bundle_incoming_relay(const d6t_bundle *b, size_t i) { return b && i < b->nrelays ? b->relays[i] : NULL; }
-d6t_arena *d6t_bundle_arena(const d6t_bundle *b) { return b ? b->arena : NULL; }
+d6t_msg *d6t_bundle_incoming(const d6t_bundle *b)
+{
+    return b ? b->incoming : NULL;
+}
+d6t_msg *d6t_bundle_request(const d6t_bundle *b)
+{
+    return b ? b->request : NULL;
+}
+const char *d6t_bundle_no_request_reason(const d6t_bundle *b)
+{
+    return b ? b->no_request : NULL;
+}
+int d6t_bundle_received_over_multicast(const d6t_bundle *b)
+{
+    return b && (b->flags & D6T_BUNDLE_MULTICAST);
+}
+int d6t_bundle_received_over_tcp(const d6t_bundle *b)
+{
+    return b && (b->flags & D6T_BUNDLE_TCP);
+}
+size_t d6t_bundle_incoming_relay_count(const d6t_bundle *b)
+{
+    return b ? b->nrelays : 0;
+}
+d6t_msg *d6t_bundle_incoming_relay(const d6t_bundle *b, size_t i)
+{
+    return b && i < b->nrelays ? b->relays[i] : NULL;
+}
+d6t_arena *d6t_bundle_arena(const d6t_bundle *b)
+{
+    return b ? b->arena : NULL;
+}
 
 d6t_status d6t_bundle_link_address(const d6t_bundle *b, uint8_t addr[16])
 {
@@ -202,22 +227,30 @@ d6t_status d6t_bundle_relay(const d6t_bundle *b, size_t i, uint8_t addr[16])
     return D6T_ERR_NOT_FOUND;
 }
 
-int d6t_bundle_allow_rapid_commit(const d6t_bundle *b) { return b && b->allow_rapid_commit; }
+int d6t_bundle_allow_rapid_commit(const d6t_bundle *b)
+{
+    return b && b->allow_rapid_commit;
+}
 
 d6t_status d6t_bundle_set_allow_rapid_commit(d6t_bundle *b, int allow)
 {
     if (!b) return D6T_ERR_INVALID_ARG;
-    if (allow && !b->allow_rapid_commit) return D6T_ERR_INVALID_ARG; /* only the creator may allow it */
+    if (allow && !b->allow_rapid_commit)
+        return D6T_ERR_INVALID_ARG; /* only the creator may allow it */
     b->allow_rapid_commit = allow != 0;
     return D6T_OK;
 }
 
-int d6t_bundle_allow_unicast(const d6t_bundle *b) { return b && b->allow_unicast; }
+int d6t_bundle_allow_unicast(const d6t_bundle *b)
+{
+    return b && b->allow_unicast;
+}
 
 d6t_status d6t_bundle_set_allow_unicast(d6t_bundle *b, int allow)
 {
     if (!b) return D6T_ERR_INVALID_ARG;
-    if (!allow && b->allow_unicast) return D6T_ERR_INVALID_ARG; /* once allowed, a handler relies on it */
+    if (!allow && b->allow_unicast)
+        return D6T_ERR_INVALID_ARG; /* once allowed, a handler relies on it */
     b->allow_unicast = allow != 0;
     return D6T_OK;
 }
@@ -275,8 +308,14 @@ d6t_status d6t_bundle_remove_mark(d6t_bundle *b, const char *mark)
     return D6T_OK;
 }
 
-size_t d6t_bundle_mark_count(const d6t_bundle *b) { return b ? b->nmarks : 0; }
-const char *d6t_bundle_mark(const d6t_bundle *b, size_t i) { return b && i < b->nmarks ? b->marks[i] : NULL; }
+size_t d6t_bundle_mark_count(const d6t_bundle *b)
+{
+    return b ? b->nmarks : 0;
+}
+const char *d6t_bundle_mark(const d6t_bundle *b, size_t i)
+{
+    return b && i < b->nmarks ? b->marks[i] : NULL;
+}
 
 /* ---- handled options ---- */
 static long req_index(const d6t_bundle *b, const d6t_opt *o)
@@ -341,7 +380,8 @@ size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t *codes, si
 }
 
 /* ---- handler data ---- */
-d6t_status d6t_bundle_set_handler_data(d6t_bundle *b, const void *key, void *data, void (*destroy)(void *))
+d6t_status d6t_bundle_set_handler_data(d6t_bundle *b, const void *key, void *data,
+                                       void (*destroy)(void *))
 {
     if (!b || !key) return D6T_ERR_INVALID_ARG;
     for (struct d6t_hdata *h = b->hdata; h; h = h->next) {
@@ -379,7 +419,10 @@ static void type_word(struct d6t_out *o, uint8_t type)
     }
     int up = 1;
     for (; *n; n++) {
-        if (*n == '-') { up = 1; continue; }
+        if (*n == '-') {
+            up = 1;
+            continue;
+        }
         char c = (char)(up ? toupper((unsigned char)*n) : tolower((unsigned char)*n));
         d6t__out_mem(o, &c, 1);
         up = 0;
@@ -388,8 +431,10 @@ static void type_word(struct d6t_out *o, uint8_t type)
 
 static void link_word(struct d6t_out *o, const uint8_t *l)
 {
-    if (d6t__addr_unspecified(l)) d6t__out_str(o, "LDRA");
-    else d6t__out_addr6(o, l);
+    if (d6t__addr_unspecified(l))
+        d6t__out_str(o, "LDRA");
+    else
+        d6t__out_addr6(o, l);
 }
 
 size_t d6t_bundle_describe(const d6t_bundle *b, char *out, size_t cap)
@@ -404,8 +449,10 @@ size_t d6t_bundle_describe(const d6t_bundle *b, char *out, size_t cap)
     type_word(&o, b->request->type);
     d6t__out_str(&o, " from ");
     d6t_opt *cid = d6t_msg_find_opt(b->request, D6T_OPT_CLIENTID);
-    if (cid && cid->len) d6t__out_hex(&o, cid->data, cid->len > 130 ? 130 : cid->len);
-    else d6t__out_str(&o, "unknown");
+    if (cid && cid->len)
+        d6t__out_hex(&o, cid->data, cid->len > 130 ? 130 : cid->len);
+    else
+        d6t__out_str(&o, "unknown");
     if (b->flags & D6T_BUNDLE_TCP) d6t__out_str(&o, " over TCP");
     if (b->nrelays) {
         d6t__out_str(&o, " at ");

@@ -15,7 +15,11 @@ struct d6t_hdata {
     struct d6t_hdata *next;
 };
 
-enum d6t_out_state { OUT_FIRST = 0, OUT_GENERATED, OUT_DONE };
+enum d6t_out_state {
+    OUT_FIRST = 0,
+    OUT_GENERATED,
+    OUT_DONE
+};
 
 struct d6t_bundle {
     d6t_arena *arena;
@@ -58,6 +62,5 @@ struct d6t_bundle {
 
 void d6t__bundle_log(const d6t_bundle *b, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-
 
 #endif

@@ -6,8 +6,14 @@
 #define DHCP6_CLIENT_PORT 546
 #define DHCP6_SERVER_PORT 547
 
-d6t_msg *d6t_bundle_response(const d6t_bundle *b) { return b ? b->response : NULL; }
-int d6t_bundle_has_responses(const d6t_bundle *b) { return b && b->response; }
+d6t_msg *d6t_bundle_response(const d6t_bundle *b)
+{
+    return b ? b->response : NULL;
+}
+int d6t_bundle_has_responses(const d6t_bundle *b)
+{
+    return b && b->response;
+}
 
 static void drop_generator(d6t_bundle *b)
 {
@@ -44,7 +50,7 @@ d6t_status d6t_bundle_set_response_generator(d6t_bundle *b, d6t_response_gen_fn 
  * Echo Request option names (RFC 4994). */
 static d6t_status echo_options(d6t_msg *reply, const d6t_msg *fwd)
 {
-    static const uint16_t always[] = { D6T_OPT_INTERFACE_ID, D6T_OPT_RELAY_SOURCE_PORT };
+    static const uint16_t always[] = {D6T_OPT_INTERFACE_ID, D6T_OPT_RELAY_SOURCE_PORT};
     for (size_t k = 0; k < sizeof always / sizeof always[0]; k++) {
         d6t_opt *o = d6t_msg_find_opt(fwd, always[k]);
         if (o && !d6t_msg_add_opt_copy(reply, o)) return D6T_ERR_NOMEM;
@@ -56,7 +62,8 @@ static d6t_status echo_options(d6t_msg *reply, const d6t_msg *fwd)
         uint16_t code;
         d6t_opt_get_u16_at(ero, D6T_ERO_REQUESTED_OPTIONS, i, &code);
         /* never the relayed message itself, and nothing twice */
-        if (code == D6T_OPT_RELAY_MSG || code == D6T_OPT_ERO || d6t_msg_find_opt(reply, code)) continue;
+        if (code == D6T_OPT_RELAY_MSG || code == D6T_OPT_ERO || d6t_msg_find_opt(reply, code))
+            continue;
         for (d6t_opt *o = d6t_msg_find_opt(fwd, code); o; o = d6t_opt_next_same(o))
             if (!d6t_msg_add_opt_copy(reply, o)) return D6T_ERR_NOMEM;
     }
@@ -88,8 +95,14 @@ d6t_status d6t_bundle_create_outgoing_relay_messages(d6t_bundle *b)
     return D6T_OK;
 }
 
-size_t d6t_bundle_outgoing_relay_count(const d6t_bundle *b) { return b ? b->nout : 0; }
-d6t_msg *d6t_bundle_outgoing_relay(const d6t_bundle *b, size_t i) { return b && i < b->nout ? b->out[i] : NULL; }
+size_t d6t_bundle_outgoing_relay_count(const d6t_bundle *b)
+{
+    return b ? b->nout : 0;
+}
+d6t_msg *d6t_bundle_outgoing_relay(const d6t_bundle *b, size_t i)
+{
+    return b && i < b->nout ? b->out[i] : NULL;
+}
 
 /* Wrap 'resp' in the chain (creating it if needed) and write it, framed over TCP. */
 static d6t_status write_wrapped(d6t_bundle *b, d6t_msg *resp, uint8_t *buf, size_t cap, size_t *len)
@@ -139,7 +152,8 @@ static int generate(d6t_bundle *b)
     while (b->gen) {
         if (!b->scratch) {
             d6t_allocator al;
-            b->scratch = d6t__arena_allocator(b->arena, &al) ? d6t_arena_new(&al, 0) : d6t_arena_new(NULL, 0);
+            b->scratch = d6t__arena_allocator(b->arena, &al) ? d6t_arena_new(&al, 0)
+                                                             : d6t_arena_new(NULL, 0);
             if (!b->scratch) return 0;
         }
         d6t_arena_reset(b->scratch); /* memory stays flat however many messages follow */
@@ -204,13 +218,17 @@ void d6t_bundle_set_source_address(d6t_bundle *b, const uint8_t addr[16])
 d6t_status d6t_bundle_destination(const d6t_bundle *b, uint8_t addr[16], uint16_t *port)
 {
     if (!b || !addr || !port) return D6T_ERR_INVALID_ARG;
-    if (b->flags & D6T_BUNDLE_TCP) return D6T_ERR_WRONG_KIND; /* answers go back on the connection */
+    if (b->flags & D6T_BUNDLE_TCP)
+        return D6T_ERR_WRONG_KIND; /* answers go back on the connection */
     if (b->nrelays) {
         /* RFC 9915 19.3: the Relay-reply goes back to the relay agent the Relay-forward came
          * from (the datagram's source), on 547 unless it said otherwise (RFC 8357) */
-        if (!d6t_msg_find_opt(b->relays[b->nrelays - 1], D6T_OPT_RELAY_SOURCE_PORT)) *port = DHCP6_SERVER_PORT;
-        else if (b->have_src_port) *port = b->src_port;
-        else return D6T_ERR_NOT_FOUND;
+        if (!d6t_msg_find_opt(b->relays[b->nrelays - 1], D6T_OPT_RELAY_SOURCE_PORT))
+            *port = DHCP6_SERVER_PORT;
+        else if (b->have_src_port)
+            *port = b->src_port;
+        else
+            return D6T_ERR_NOT_FOUND;
     } else {
         *port = DHCP6_CLIENT_PORT;
     }

@@ -28,9 +28,11 @@ d6t_status d6t_dname_check(const uint8_t *wire, size_t len, unsigned flags, size
             break;
         }
         if (lab > 63)
-            return dn_fail(err, off, lab >= 0xc0 ? "compressed domain name (not allowed in DHCPv6)"
-                                                 : "domain name label longer than 63 bytes");
-        if ((size_t)lab + 1 > len - off) return dn_fail(err, off, "domain name label runs past the end");
+            return dn_fail(err, off,
+                           lab >= 0xc0 ? "compressed domain name (not allowed in DHCPv6)"
+                                       : "domain name label longer than 63 bytes");
+        if ((size_t)lab + 1 > len - off)
+            return dn_fail(err, off, "domain name label runs past the end");
         total += (size_t)lab + 1;
         if (total + 1 > 255) return dn_fail(err, off, "domain name longer than 255 bytes");
         off += (size_t)lab + 1;
@@ -39,7 +41,10 @@ d6t_status d6t_dname_check(const uint8_t *wire, size_t len, unsigned flags, size
     return D6T_OK;
 }
 
-static int plain(uint8_t c) { return c > 0x20 && c < 0x7f && c != '.' && c != '\\'; }
+static int plain(uint8_t c)
+{
+    return c > 0x20 && c < 0x7f && c != '.' && c != '\\';
+}
 
 /* Append one byte, escaped when not plain, keeping room for the NUL. */
 static int put_escaped(char *out, size_t cap, size_t *o, uint8_t c)
@@ -107,7 +112,8 @@ d6t_status d6t_dname_from_text(const char *text, unsigned flags, uint8_t *out, s
         while (*p && *p != '.') {
             unsigned c = (unsigned char)*p++;
             if (c == '\\') {
-                if (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' && p[2] <= '9') {
+                if (p[0] >= '0' && p[0] <= '9' && p[1] >= '0' && p[1] <= '9' && p[2] >= '0' &&
+                    p[2] <= '9') {
                     c = (unsigned)((p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0'));
                     if (c > 255) return D6T_ERR_DNAME;
                     p += 3;

@@ -26,7 +26,10 @@ d6t_status d6t_duid_parse(const uint8_t *duid, size_t len, uint16_t *type, uint1
     case D6T_DUID_LLT: fixed = 8; break;
     case D6T_DUID_EN: fixed = 6; break;
     case D6T_DUID_LL: fixed = 4; break;
-    case D6T_DUID_UUID: fixed = 2; if (len != 18) return D6T_ERR_OPT_LENGTH; break;
+    case D6T_DUID_UUID:
+        fixed = 2;
+        if (len != 18) return D6T_ERR_OPT_LENGTH;
+        break;
     default: fixed = 2; break;
     }
     if (len < fixed) return D6T_ERR_OPT_LENGTH;

@@ -4,8 +4,8 @@
 
 /* Bytes of each fixed-size field type; 0 for the variable ones (D6T_FT_BIN: the row's size). */
 static const uint8_t FIXED_SIZE[] = {
-    [D6T_FT_U8] = 1,    [D6T_FT_U16] = 2,     [D6T_FT_PSID] = 2,    [D6T_FT_U32] = 4,
-    [D6T_FT_ADDR4] = 4, [D6T_FT_ADDR6] = 16,  [D6T_FT_PREFIX6] = 17, [D6T_FT_PREFIX4] = 5,
+    [D6T_FT_U8] = 1,      [D6T_FT_U16] = 2,    [D6T_FT_PSID] = 2,     [D6T_FT_U32] = 4,
+    [D6T_FT_ADDR4] = 4,   [D6T_FT_ADDR6] = 16, [D6T_FT_PREFIX6] = 17, [D6T_FT_PREFIX4] = 5,
     [D6T_FT_MESSAGE] = 0, /* the last type: sizes the table */
 };
 
@@ -15,7 +15,12 @@ static inline size_t fixed_size(const struct d6t_fielddef *f)
     return f->type < sizeof FIXED_SIZE ? FIXED_SIZE[f->type] : 0;
 }
 
-#define FAIL(st, w, at) do { *why = (w); *bad = (at); return (st); } while (0)
+#define FAIL(st, w, at) \
+    do {                \
+        *why = (w);     \
+        *bad = (at);    \
+        return (st);    \
+    } while (0)
 
 d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t n,
                        struct d6t_span *spans, size_t *hdr, const char **why, size_t *bad)
@@ -38,7 +43,8 @@ d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t
             if (rem < need) FAIL(D6T_ERR_OPT_LENGTH, "option too short for its IPv6 prefix", off);
             break;
         case D6T_FT_ADDR6_LIST:
-            if (rem % 16) FAIL(D6T_ERR_OPT_LENGTH, "address list length is not a multiple of 16", off);
+            if (rem % 16)
+                FAIL(D6T_ERR_OPT_LENGTH, "address list length is not a multiple of 16", off);
             need = rem;
             break;
         case D6T_FT_U16_LIST:
@@ -47,14 +53,13 @@ d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t
             break;
         case D6T_FT_BIN_REST:
         case D6T_FT_TEXT:
-        case D6T_FT_DUID:
-            need = rem;
-            break;
+        case D6T_FT_DUID: need = rem; break;
         case D6T_FT_DNAME:
         case D6T_FT_FQDN: {
             d6t_parse_error e;
             unsigned fl = f->type == D6T_FT_FQDN ? D6T_DNAME_RELATIVE_OK : 0;
-            if (d6t_dname_check(data + off, rem, fl, &used, &e)) FAIL(D6T_ERR_DNAME, e.reason, off + e.offset);
+            if (d6t_dname_check(data + off, rem, fl, &used, &e))
+                FAIL(D6T_ERR_DNAME, e.reason, off + e.offset);
             if (used != rem) FAIL(D6T_ERR_OPT_LENGTH, "bytes after the domain name", off + used);
             need = rem;
             break;
@@ -62,7 +67,8 @@ d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t
         case D6T_FT_DNAME_LIST:
             for (size_t p = off; p < n; p += used) {
                 d6t_parse_error e;
-                if (d6t_dname_check(data + p, n - p, 0, &used, &e)) FAIL(D6T_ERR_DNAME, e.reason, p + e.offset);
+                if (d6t_dname_check(data + p, n - p, 0, &used, &e))
+                    FAIL(D6T_ERR_DNAME, e.reason, p + e.offset);
             }
             need = rem;
             break;
@@ -70,7 +76,8 @@ d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t
             for (size_t p = off; p < n;) {
                 if (n - p < 2) FAIL(D6T_ERR_OPT_LENGTH, "list item length truncated", p);
                 size_t l = d6t__get16(data + p);
-                if (l > n - p - 2) FAIL(D6T_ERR_OPT_LENGTH, "list item runs past the end of the option", p);
+                if (l > n - p - 2)
+                    FAIL(D6T_ERR_OPT_LENGTH, "list item runs past the end of the option", p);
                 p += 2 + l;
             }
             need = rem;
@@ -79,18 +86,26 @@ d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t
             d6t_parse_error e;
             if (rem < 2) FAIL(D6T_ERR_OPT_LENGTH, "option too short for a name length", off);
             size_t l = d6t__get16(data + off);
-            if (l > rem - 2) FAIL(D6T_ERR_OPT_LENGTH, "name length runs past the end of the option", off);
-            if (d6t_dname_check(data + off + 2, l, 0, &used, &e)) FAIL(D6T_ERR_DNAME, e.reason, off + 2 + e.offset);
+            if (l > rem - 2)
+                FAIL(D6T_ERR_OPT_LENGTH, "name length runs past the end of the option", off);
+            if (d6t_dname_check(data + off + 2, l, 0, &used, &e))
+                FAIL(D6T_ERR_DNAME, e.reason, off + 2 + e.offset);
             if (used != l) FAIL(D6T_ERR_OPT_LENGTH, "bytes after the domain name", off + 2 + used);
             need = 2 + l;
             break;
         }
         case D6T_FT_ADDR6_LIST16: {
-            if (rem == 0) { need = 0; break; } /* absent */
-            if (rem < 2) FAIL(D6T_ERR_OPT_LENGTH, "option too short for an address list length", off);
+            if (rem == 0) {
+                need = 0;
+                break;
+            } /* absent */
+            if (rem < 2)
+                FAIL(D6T_ERR_OPT_LENGTH, "option too short for an address list length", off);
             size_t l = d6t__get16(data + off);
-            if (l > rem - 2) FAIL(D6T_ERR_OPT_LENGTH, "address list runs past the end of the option", off);
-            if (l % 16) FAIL(D6T_ERR_OPT_LENGTH, "address list length is not a multiple of 16", off);
+            if (l > rem - 2)
+                FAIL(D6T_ERR_OPT_LENGTH, "address list runs past the end of the option", off);
+            if (l % 16)
+                FAIL(D6T_ERR_OPT_LENGTH, "address list length is not a multiple of 16", off);
             need = 2 + l;
             break;
         }
@@ -137,19 +152,24 @@ size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap)
 static int runs_to_end(const struct d6t_optdef *def, size_t j)
 {
     switch (def->f[j].type) {
-    case D6T_FT_BIN_REST: case D6T_FT_TEXT: case D6T_FT_DUID: case D6T_FT_ADDR6_LIST:
-    case D6T_FT_U16_LIST: case D6T_FT_DNAME_LIST: case D6T_FT_BIN16_LIST:
-        break;
-    default:
-        return 0;
+    case D6T_FT_BIN_REST:
+    case D6T_FT_TEXT:
+    case D6T_FT_DUID:
+    case D6T_FT_ADDR6_LIST:
+    case D6T_FT_U16_LIST:
+    case D6T_FT_DNAME_LIST:
+    case D6T_FT_BIN16_LIST: break;
+    default: return 0;
     }
-    return j + 1 == def->nfields || def->f[j + 1].type == D6T_FT_OPTIONS || def->f[j + 1].type == D6T_FT_MESSAGE;
+    return j + 1 == def->nfields || def->f[j + 1].type == D6T_FT_OPTIONS ||
+           def->f[j + 1].type == D6T_FT_MESSAGE;
 }
 
 /* Field j's span found by walking the option's layout (a field after a variable-size one); out
  * of line so that the common path below keeps a small frame. */
-static D6T__NOINLINE d6t_status locate_by_layout(const d6t_opt *o, size_t j, const struct d6t_fielddef **fd, struct d6t_span *sp,
-                                   int *idx)
+static D6T__NOINLINE d6t_status locate_by_layout(const d6t_opt *o, size_t j,
+                                                 const struct d6t_fielddef **fd,
+                                                 struct d6t_span *sp, int *idx)
 {
     struct d6t_span spans[D6T_MAX_FIELDS];
     size_t hdr, bad;
@@ -164,8 +184,9 @@ static D6T__NOINLINE d6t_status locate_by_layout(const d6t_opt *o, size_t j, con
 
 /* Find field k of option o and its span; check its type is one of 'types' (bit per type).
  * Inlined into each getter and setter: the type mask and the out-parameters fold away. */
-static D6T__ALWAYS_INLINE d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types, const struct d6t_fielddef **fd,
-                         struct d6t_span *sp, int *idx)
+static D6T__ALWAYS_INLINE d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types,
+                                            const struct d6t_fielddef **fd, struct d6t_span *sp,
+                                            int *idx)
 {
     if (!o) return D6T_ERR_INVALID_ARG;
     const struct d6t_optdef *def = o->def;
@@ -206,7 +227,8 @@ static D6T__ALWAYS_INLINE d6t_status locate(const d6t_opt *o, d6t_key k, uint32_
 
 d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, T(U8), &f, &s, NULL);
     if (!st && v) *v = o->data[s.off];
     return st;
@@ -214,15 +236,19 @@ d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v)
 
 d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v)
 {
-    const struct d6t_fielddef *f; struct d6t_span s; int j;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
+    int j;
     d6t_status st = locate(o, k, T(U16) | T(PSID), &f, &s, &j);
     if (st || !v) return st;
     uint16_t w = d6t__get16(o->data + s.off);
     if (f->type == D6T_FT_PSID) {
         /* the PSID is left-aligned in 16 bits by the psid-len field just before it */
         uint8_t plen = o->data[s.off - 1];
-        if (plen == 0) w = 0;
-        else if (plen < 16) w = (uint16_t)(w >> (16 - plen));
+        if (plen == 0)
+            w = 0;
+        else if (plen < 16)
+            w = (uint16_t)(w >> (16 - plen));
     }
     *v = w;
     return D6T_OK;
@@ -230,7 +256,8 @@ d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v)
 
 d6t_status d6t_opt_get_u32(const d6t_opt *o, d6t_key k, uint32_t *v)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, T(U32), &f, &s, NULL);
     if (!st && v) *v = d6t__get32(o->data + s.off);
     return st;
@@ -238,7 +265,8 @@ d6t_status d6t_opt_get_u32(const d6t_opt *o, d6t_key k, uint32_t *v)
 
 d6t_status d6t_opt_get_addr6(const d6t_opt *o, d6t_key k, uint8_t addr[16])
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, T(ADDR6), &f, &s, NULL);
     if (!st && addr) memcpy(addr, o->data + s.off, 16);
     return st;
@@ -246,7 +274,8 @@ d6t_status d6t_opt_get_addr6(const d6t_opt *o, d6t_key k, uint8_t addr[16])
 
 d6t_status d6t_opt_get_addr4(const d6t_opt *o, d6t_key k, uint8_t addr[4])
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, T(ADDR4), &f, &s, NULL);
     if (!st && addr) memcpy(addr, o->data + s.off, 4);
     return st;
@@ -254,7 +283,8 @@ d6t_status d6t_opt_get_addr4(const d6t_opt *o, d6t_key k, uint8_t addr[4])
 
 d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t addr[16], uint8_t *plen)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, T(PREFIX6) | T(PREFIX6_VAR) | T(PREFIX4), &f, &s, NULL);
     if (st) return st;
     if (plen) *plen = o->data[s.off];
@@ -267,7 +297,8 @@ d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t addr[16], uin
 
 d6t_status d6t_opt_get_bytes(const d6t_opt *o, d6t_key k, const uint8_t **data, size_t *len)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, 0, &f, &s, NULL);
     if (st) return st;
     if (data) *data = o->data + s.off;
@@ -286,28 +317,39 @@ static size_t list_walk(const struct d6t_fielddef *f, const uint8_t *d, struct d
     case D6T_FT_U16_LIST: {
         size_t w = f->type == D6T_FT_U16_LIST ? 2 : 16;
         n = s.len / w;
-        if (i < n) { el->off = (uint32_t)(p + i * w); el->len = (uint32_t)w; }
+        if (i < n) {
+            el->off = (uint32_t)(p + i * w);
+            el->len = (uint32_t)w;
+        }
         return n;
     }
     case D6T_FT_ADDR6_LIST16:
         n = s.len ? (s.len - 2) / 16 : 0;
-        if (i < n) { el->off = (uint32_t)(p + 2 + i * 16); el->len = 16; }
+        if (i < n) {
+            el->off = (uint32_t)(p + 2 + i * 16);
+            el->len = 16;
+        }
         return n;
     case D6T_FT_DNAME_LIST:
         for (; p < end; p += used, n++) {
             d6t_dname_check(d + p, end - p, 0, &used, NULL);
-            if (n == i) { el->off = (uint32_t)p; el->len = (uint32_t)used; }
+            if (n == i) {
+                el->off = (uint32_t)p;
+                el->len = (uint32_t)used;
+            }
         }
         return n;
     case D6T_FT_BIN16_LIST:
         for (; p < end; n++) {
             size_t l = d6t__get16(d + p);
-            if (n == i) { el->off = (uint32_t)(p + 2); el->len = (uint32_t)l; }
+            if (n == i) {
+                el->off = (uint32_t)(p + 2);
+                el->len = (uint32_t)l;
+            }
             p += 2 + l;
         }
         return n;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -315,15 +357,18 @@ static size_t list_walk(const struct d6t_fielddef *f, const uint8_t *d, struct d
 
 d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n)
 {
-    const struct d6t_fielddef *f; struct d6t_span s, el;
+    const struct d6t_fielddef *f;
+    struct d6t_span s, el;
     d6t_status st = locate(o, k, LISTS, &f, &s, NULL);
     if (!st && n) *n = list_walk(f, o->data, s, SIZE_MAX, &el);
     return st;
 }
 
-static d6t_status element(const d6t_opt *o, d6t_key k, uint32_t types, size_t i, struct d6t_span *el)
+static d6t_status element(const d6t_opt *o, d6t_key k, uint32_t types, size_t i,
+                          struct d6t_span *el)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, types, &f, &s, NULL);
     if (st) return st;
     el->len = UINT32_MAX;
@@ -347,7 +392,8 @@ d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v
     return st;
 }
 
-d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i, const uint8_t **data, size_t *len)
+d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i, const uint8_t **data,
+                                size_t *len)
 {
     struct d6t_span el;
     d6t_status st = element(o, k, T(BIN16_LIST), i, &el);
@@ -359,7 +405,8 @@ d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i, const uin
 
 d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out, size_t cap)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, T(DNAME) | T(FQDN) | T(DNAME16) | T(DNAME_LIST), &f, &s, NULL);
     if (st) return st;
     if (f->type == D6T_FT_DNAME_LIST) {
@@ -368,22 +415,27 @@ d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out, s
         return d6t_dname_to_text(o->data + s.off, s.len, 0, out, cap, NULL);
     }
     if (i != 0) return D6T_ERR_NOT_FOUND;
-    if (f->type == D6T_FT_DNAME16) return d6t_dname_to_text(o->data + s.off + 2, s.len - 2, 0, out, cap, NULL);
-    return d6t_dname_to_text(o->data + s.off, s.len, f->type == D6T_FT_FQDN ? D6T_DNAME_RELATIVE_OK : 0,
-                             out, cap, NULL);
+    if (f->type == D6T_FT_DNAME16)
+        return d6t_dname_to_text(o->data + s.off + 2, s.len - 2, 0, out, cap, NULL);
+    return d6t_dname_to_text(o->data + s.off, s.len,
+                             f->type == D6T_FT_FQDN ? D6T_DNAME_RELATIVE_OK : 0, out, cap, NULL);
 }
 
 /* ---- setters ---- */
 
 /* Replace data[off, off+oldlen) with a then b. Bytes from the caller (CHECK) get the layout
  * re-checked, undone on failure; bytes the setters encoded themselves are valid by construction. */
-enum { TRUSTED = 0, CHECK = 1 };
+enum {
+    TRUSTED = 0,
+    CHECK = 1
+};
 static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a, size_t alen,
                          const uint8_t *b, size_t blen, int check)
 {
     size_t nl = o->len - oldlen + alen + blen;
     if (nl > 65535) return D6T_ERR_TOO_LONG;
-    if ((o->flags & D6T_OPT_OWNED) && oldlen == alen + blen && o->def->f[0].type != D6T_FT_OPTIONS) {
+    if ((o->flags & D6T_OPT_OWNED) && oldlen == alen + blen &&
+        o->def->f[0].type != D6T_FT_OPTIONS) {
         /* same size, our own memory: in place (fixed-size fields cannot break the layout) */
         uint8_t *d = (uint8_t *)(uintptr_t)o->data; /* OWNED: our arena copy */
         if (alen) memmove(d + off, a, alen);
@@ -417,9 +469,11 @@ static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a
 }
 
 /* Inlined into each typed setter, so that the copy has a constant size. */
-static D6T__ALWAYS_INLINE d6t_status set_fixed(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t *v, size_t n)
+static D6T__ALWAYS_INLINE d6t_status set_fixed(d6t_opt *o, d6t_key k, uint32_t types,
+                                               const uint8_t *v, size_t n)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, types, &f, &s, NULL);
     if (st) return st;
     /* the common case, a field of an option we built: overwrite in place (splice's own first case) */
@@ -437,7 +491,8 @@ d6t_status d6t_opt_set_u8(d6t_opt *o, d6t_key k, uint8_t v)
 
 d6t_status d6t_opt_set_u16(d6t_opt *o, d6t_key k, uint16_t v)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, T(U16) | T(PSID), &f, &s, NULL);
     if (st) return st;
     if (f->type == D6T_FT_PSID) {
@@ -474,11 +529,12 @@ d6t_status d6t_opt_set_addr4(d6t_opt *o, d6t_key k, const uint8_t addr[4])
 
 d6t_status d6t_opt_set_prefix(d6t_opt *o, d6t_key k, const uint8_t *addr, uint8_t plen)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     if (!addr) return D6T_ERR_INVALID_ARG;
     d6t_status st = locate(o, k, T(PREFIX6) | T(PREFIX6_VAR) | T(PREFIX4), &f, &s, NULL);
     if (st) return st;
-    uint8_t b[17] = { plen };
+    uint8_t b[17] = {plen};
     size_t nb;
     if (f->type == D6T_FT_PREFIX4) {
         if (plen > 32) return D6T_ERR_INVALID_ARG;
@@ -499,7 +555,8 @@ d6t_status d6t_opt_set_prefix(d6t_opt *o, d6t_key k, const uint8_t *addr, uint8_
 
 d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     if (!data && len) return D6T_ERR_INVALID_ARG;
     d6t_status st = locate(o, k, 0, &f, &s, NULL);
     if (st) return st;
@@ -509,7 +566,8 @@ d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t 
 
 d6t_status d6t_opt_set_text(d6t_opt *o, d6t_key k, const char *text)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     if (!text) return D6T_ERR_INVALID_ARG;
     d6t_status st = locate(o, k, T(TEXT), &f, &s, NULL);
     if (st) return st;
@@ -518,13 +576,15 @@ d6t_status d6t_opt_set_text(d6t_opt *o, d6t_key k, const char *text)
 
 d6t_status d6t_opt_set_dname(d6t_opt *o, d6t_key k, const char *name)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     uint8_t w[2 + 256];
     size_t wl;
     if (!name) return D6T_ERR_INVALID_ARG;
     d6t_status st = locate(o, k, T(DNAME) | T(FQDN) | T(DNAME16), &f, &s, NULL);
     if (st) return st;
-    st = d6t_dname_from_text(name, f->type == D6T_FT_FQDN ? D6T_DNAME_RELATIVE_OK : 0, w + 2, 256, &wl);
+    st = d6t_dname_from_text(name, f->type == D6T_FT_FQDN ? D6T_DNAME_RELATIVE_OK : 0, w + 2, 256,
+                             &wl);
     if (st) return st == D6T_ERR_BUFFER_TOO_SMALL ? D6T_ERR_DNAME : st;
     if (f->type == D6T_FT_DNAME16) {
         d6t__put16(w, (uint16_t)wl);
@@ -537,7 +597,8 @@ d6t_status d6t_opt_set_dname(d6t_opt *o, d6t_key k, const char *name)
 static d6t_status append(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t *a, size_t alen,
                          const uint8_t *b, size_t blen)
 {
-    const struct d6t_fielddef *f; struct d6t_span s;
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
     d6t_status st = locate(o, k, types, &f, &s, NULL);
     if (st) return st;
     if (f->type == D6T_FT_ADDR6_LIST16) {

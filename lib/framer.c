@@ -4,7 +4,7 @@
 
 struct d6t_framer {
     size_t max_frame;
-    size_t have;  /* bytes buffered: length prefix + body so far */
+    size_t have; /* bytes buffered: length prefix + body so far */
     int broken;
     uint8_t buf[]; /* max_frame + 2 */
 };

@@ -9,18 +9,18 @@
 #define D6T_MAX_FIELDS 6
 
 struct d6t_fielddef {
-    uint16_t key;  /* d6t_key */
-    uint8_t type;  /* d6t_ftype */
-    uint8_t size;  /* bytes, for D6T_FT_BIN */
+    uint16_t key; /* d6t_key */
+    uint8_t type; /* d6t_ftype */
+    uint8_t size; /* bytes, for D6T_FT_BIN */
     const char *name;
 };
 
 /* One row of the option table: everything the library knows about an option. */
 struct d6t_optdef {
     uint16_t code;
-    uint8_t space;        /* d6t_space of the option itself */
-    int8_t child_space;   /* d6t_space of its sub-options, -1 when not a container */
-    uint8_t has_msg;      /* ends in a nested DHCPv6 message */
+    uint8_t space;      /* d6t_space of the option itself */
+    int8_t child_space; /* d6t_space of its sub-options, -1 when not a container */
+    uint8_t has_msg;    /* ends in a nested DHCPv6 message */
     uint8_t nfields;
     const char *name;
     struct d6t_fielddef f[D6T_MAX_FIELDS];
@@ -41,7 +41,7 @@ struct d6t_optlist {
     uint32_t count;
 };
 
-#define D6T_OPT_OWNED 0x1u  /* data points to arena memory this option may modify in place */
+#define D6T_OPT_OWNED  0x1u /* data points to arena memory this option may modify in place */
 #define D6T_OPT_LINKED 0x2u /* in a message's or a parent's list */
 
 struct d6t_opt {
@@ -86,15 +86,25 @@ int d6t__field_index(const struct d6t_optdef *def, d6t_key k);
 /* Default (empty) bytes of an option's fixed part; returns length written (<= cap). */
 size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap);
 
-static inline uint16_t d6t__get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint16_t d6t__get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
 static inline uint32_t d6t__get32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
-static inline void d6t__put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static inline void d6t__put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
 static inline void d6t__put32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
 }
 
 /* IPv6 address classes (RFC 4291) used by validation and the bundle. */
@@ -110,8 +120,14 @@ static inline int d6t__addr_loopback(const uint8_t a[16])
         if (a[i]) return 0;
     return a[15] == 1;
 }
-static inline int d6t__addr_link_local(const uint8_t a[16]) { return a[0] == 0xfe && (a[1] & 0xc0) == 0x80; }
-static inline int d6t__addr_multicast(const uint8_t a[16]) { return a[0] == 0xff; }
+static inline int d6t__addr_link_local(const uint8_t a[16])
+{
+    return a[0] == 0xfe && (a[1] & 0xc0) == 0x80;
+}
+static inline int d6t__addr_multicast(const uint8_t a[16])
+{
+    return a[0] == 0xff;
+}
 
 /* Parsing context: the whole input buffer, for absolute error offsets. */
 struct d6t_parse_ctx {
@@ -127,29 +143,29 @@ d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uin
 /* Inlining hints for the hot field paths (plain inline elsewhere). */
 #if defined(__GNUC__)
 #define D6T__ALWAYS_INLINE __attribute__((always_inline)) inline
-#define D6T__NOINLINE __attribute__((noinline))
+#define D6T__NOINLINE      __attribute__((noinline))
 #else
 #define D6T__ALWAYS_INLINE inline
 #define D6T__NOINLINE
 #endif
 
 /* ---- arena internals, shared so the library's own allocations take the bump path inline ---- */
-#define D6T__ARENA_ALIGN 16u
+#define D6T__ARENA_ALIGN       16u
 #define D6T__ARENA_ALIGN_UP(x) (((x) + (D6T__ARENA_ALIGN - 1)) & ~(size_t)(D6T__ARENA_ALIGN - 1))
 
 struct d6t__block {
     struct d6t__block *next; /* blocks taken from the allocator after the first */
-    size_t size;        /* total bytes of this block, as asked from the allocator */
+    size_t size;             /* total bytes of this block, as asked from the allocator */
 };
 
 struct d6t_arena {
     d6t_allocator alc;
     int have_alc;
-    int first_is_heap;  /* the first block (holding this header) came from alc */
+    int first_is_heap; /* the first block (holding this header) came from alc */
     size_t first_size;
     struct d6t__block *extra; /* later blocks in use, newest first */
     struct d6t__block *spare; /* blocks kept by reset for reuse */
-    uint8_t *ptr, *end;  /* free room in the current block */
+    uint8_t *ptr, *end;       /* free room in the current block */
     uint8_t *first_start;
     size_t block_size;
     size_t used, limit, heap_blocks;

@@ -3,10 +3,30 @@
 #include "internal.h"
 
 static const char *const msg_names[] = {
-    NULL, "SOLICIT", "ADVERTISE", "REQUEST", "CONFIRM", "RENEW", "REBIND", "REPLY", "RELEASE",
-    "DECLINE", "RECONFIGURE", "INFORMATION-REQUEST", "RELAY-FORW", "RELAY-REPL", "LEASEQUERY",
-    "LEASEQUERY-REPLY", "LEASEQUERY-DONE", "LEASEQUERY-DATA", "RECONFIGURE-REQUEST",
-    "RECONFIGURE-REPLY", "DHCPV4-QUERY", "DHCPV4-RESPONSE", "ACTIVELEASEQUERY", "STARTTLS",
+    NULL,
+    "SOLICIT",
+    "ADVERTISE",
+    "REQUEST",
+    "CONFIRM",
+    "RENEW",
+    "REBIND",
+    "REPLY",
+    "RELEASE",
+    "DECLINE",
+    "RECONFIGURE",
+    "INFORMATION-REQUEST",
+    "RELAY-FORW",
+    "RELAY-REPL",
+    "LEASEQUERY",
+    "LEASEQUERY-REPLY",
+    "LEASEQUERY-DONE",
+    "LEASEQUERY-DATA",
+    "RECONFIGURE-REQUEST",
+    "RECONFIGURE-REPLY",
+    "DHCPV4-QUERY",
+    "DHCPV4-RESPONSE",
+    "ACTIVELEASEQUERY",
+    "STARTTLS",
 };
 
 const char *d6t_msg_type_name(uint8_t type)
@@ -17,12 +37,16 @@ const char *d6t_msg_type_name(uint8_t type)
 int d6t_msg_type_is_server_to_client(uint8_t type)
 {
     switch (type) {
-    case D6T_MSG_ADVERTISE: case D6T_MSG_REPLY: case D6T_MSG_RECONFIGURE: case D6T_MSG_RELAY_REPL:
-    case D6T_MSG_LEASEQUERY_REPLY: case D6T_MSG_LEASEQUERY_DONE: case D6T_MSG_LEASEQUERY_DATA:
-    case D6T_MSG_RECONFIGURE_REPLY: case D6T_MSG_DHCPV4_RESPONSE:
-        return 1;
-    default:
-        return 0;
+    case D6T_MSG_ADVERTISE:
+    case D6T_MSG_REPLY:
+    case D6T_MSG_RECONFIGURE:
+    case D6T_MSG_RELAY_REPL:
+    case D6T_MSG_LEASEQUERY_REPLY:
+    case D6T_MSG_LEASEQUERY_DONE:
+    case D6T_MSG_LEASEQUERY_DATA:
+    case D6T_MSG_RECONFIGURE_REPLY:
+    case D6T_MSG_DHCPV4_RESPONSE: return 1;
+    default: return 0;
     }
 }
 
@@ -53,11 +77,23 @@ void d6t_msg_free(d6t_msg *m)
     if (m && m->owns_arena) d6t_arena_free(m->arena);
 }
 
-d6t_arena *d6t_msg_arena(const d6t_msg *m) { return m ? m->arena : NULL; }
-uint8_t d6t_msg_type(const d6t_msg *m) { return m ? m->type : 0; }
-d6t_msg_kind d6t_msg_kind_of(const d6t_msg *m) { return m ? (d6t_msg_kind)m->kind : D6T_KIND_UNKNOWN; }
+d6t_arena *d6t_msg_arena(const d6t_msg *m)
+{
+    return m ? m->arena : NULL;
+}
+uint8_t d6t_msg_type(const d6t_msg *m)
+{
+    return m ? m->type : 0;
+}
+d6t_msg_kind d6t_msg_kind_of(const d6t_msg *m)
+{
+    return m ? (d6t_msg_kind)m->kind : D6T_KIND_UNKNOWN;
+}
 
-uint32_t d6t_msg_transaction_id(const d6t_msg *m) { return m ? m->txid : 0; }
+uint32_t d6t_msg_transaction_id(const d6t_msg *m)
+{
+    return m ? m->txid : 0;
+}
 
 d6t_status d6t_msg_set_transaction_id(d6t_msg *m, uint32_t txid)
 {
@@ -67,7 +103,10 @@ d6t_status d6t_msg_set_transaction_id(d6t_msg *m, uint32_t txid)
     return D6T_OK;
 }
 
-uint8_t d6t_msg_hop_count(const d6t_msg *m) { return m ? m->hop_count : 0; }
+uint8_t d6t_msg_hop_count(const d6t_msg *m)
+{
+    return m ? m->hop_count : 0;
+}
 
 d6t_status d6t_msg_set_hop_count(d6t_msg *m, uint8_t hops)
 {
@@ -85,8 +124,14 @@ static d6t_status get_addr(const d6t_msg *m, const uint8_t *src, uint8_t out[16]
     return D6T_OK;
 }
 
-d6t_status d6t_msg_link_address(const d6t_msg *m, uint8_t out[16]) { return get_addr(m, m ? m->link : NULL, out); }
-d6t_status d6t_msg_peer_address(const d6t_msg *m, uint8_t out[16]) { return get_addr(m, m ? m->peer : NULL, out); }
+d6t_status d6t_msg_link_address(const d6t_msg *m, uint8_t out[16])
+{
+    return get_addr(m, m ? m->link : NULL, out);
+}
+d6t_status d6t_msg_peer_address(const d6t_msg *m, uint8_t out[16])
+{
+    return get_addr(m, m ? m->peer : NULL, out);
+}
 
 static d6t_status set_addr(d6t_msg *m, uint8_t *dst, const uint8_t addr[16])
 {
@@ -96,8 +141,14 @@ static d6t_status set_addr(d6t_msg *m, uint8_t *dst, const uint8_t addr[16])
     return D6T_OK;
 }
 
-d6t_status d6t_msg_set_link_address(d6t_msg *m, const uint8_t addr[16]) { return set_addr(m, m ? m->link : NULL, addr); }
-d6t_status d6t_msg_set_peer_address(d6t_msg *m, const uint8_t addr[16]) { return set_addr(m, m ? m->peer : NULL, addr); }
+d6t_status d6t_msg_set_link_address(d6t_msg *m, const uint8_t addr[16])
+{
+    return set_addr(m, m ? m->link : NULL, addr);
+}
+d6t_status d6t_msg_set_peer_address(d6t_msg *m, const uint8_t addr[16])
+{
+    return set_addr(m, m ? m->peer : NULL, addr);
+}
 
 const uint8_t *d6t_msg_body(const d6t_msg *m, size_t *len)
 {
@@ -129,11 +180,26 @@ d6t_msg *d6t_msg_relayed(const d6t_msg *m)
 }
 
 /* ---- walking ---- */
-d6t_opt *d6t_msg_first_opt(const d6t_msg *m) { return m ? m->opts.first : NULL; }
-d6t_opt *d6t_opt_next(const d6t_opt *o) { return o ? o->next : NULL; }
-d6t_opt *d6t_opt_first_child(const d6t_opt *o) { return o ? o->kids.first : NULL; }
-size_t d6t_msg_opt_count(const d6t_msg *m) { return m ? m->opts.count : 0; }
-size_t d6t_opt_child_count(const d6t_opt *o) { return o ? o->kids.count : 0; }
+d6t_opt *d6t_msg_first_opt(const d6t_msg *m)
+{
+    return m ? m->opts.first : NULL;
+}
+d6t_opt *d6t_opt_next(const d6t_opt *o)
+{
+    return o ? o->next : NULL;
+}
+d6t_opt *d6t_opt_first_child(const d6t_opt *o)
+{
+    return o ? o->kids.first : NULL;
+}
+size_t d6t_msg_opt_count(const d6t_msg *m)
+{
+    return m ? m->opts.count : 0;
+}
+size_t d6t_opt_child_count(const d6t_opt *o)
+{
+    return o ? o->kids.count : 0;
+}
 
 static d6t_opt *find_from(d6t_opt *o, uint16_t code)
 {
@@ -142,15 +208,39 @@ static d6t_opt *find_from(d6t_opt *o, uint16_t code)
     return NULL;
 }
 
-d6t_opt *d6t_msg_find_opt(const d6t_msg *m, uint16_t code) { return m ? find_from(m->opts.first, code) : NULL; }
-d6t_opt *d6t_opt_find_child(const d6t_opt *o, uint16_t code) { return o ? find_from(o->kids.first, code) : NULL; }
-d6t_opt *d6t_opt_next_same(const d6t_opt *o) { return o ? find_from(o->next, o->code) : NULL; }
+d6t_opt *d6t_msg_find_opt(const d6t_msg *m, uint16_t code)
+{
+    return m ? find_from(m->opts.first, code) : NULL;
+}
+d6t_opt *d6t_opt_find_child(const d6t_opt *o, uint16_t code)
+{
+    return o ? find_from(o->kids.first, code) : NULL;
+}
+d6t_opt *d6t_opt_next_same(const d6t_opt *o)
+{
+    return o ? find_from(o->next, o->code) : NULL;
+}
 
-uint16_t d6t_opt_code(const d6t_opt *o) { return o ? o->code : 0; }
-d6t_space d6t_opt_space(const d6t_opt *o) { return o ? (d6t_space)o->space : D6T_SPACE_DHCPV6; }
-const char *d6t_opt_name(const d6t_opt *o) { return o && o->def ? o->def->name : NULL; }
-int d6t_opt_is_known(const d6t_opt *o) { return o && o->def; }
-d6t_msg *d6t_opt_msg(const d6t_opt *o) { return o ? o->msg : NULL; }
+uint16_t d6t_opt_code(const d6t_opt *o)
+{
+    return o ? o->code : 0;
+}
+d6t_space d6t_opt_space(const d6t_opt *o)
+{
+    return o ? (d6t_space)o->space : D6T_SPACE_DHCPV6;
+}
+const char *d6t_opt_name(const d6t_opt *o)
+{
+    return o && o->def ? o->def->name : NULL;
+}
+int d6t_opt_is_known(const d6t_opt *o)
+{
+    return o && o->def;
+}
+d6t_msg *d6t_opt_msg(const d6t_opt *o)
+{
+    return o ? o->msg : NULL;
+}
 
 const uint8_t *d6t_opt_data(const d6t_opt *o, size_t *len)
 {

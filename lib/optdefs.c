@@ -4,59 +4,107 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 
-#define F(k, t, n) { (k), D6T_FT_##t, 0, (n) }
-#define FBIN(k, n, sz) { (k), D6T_FT_BIN, (sz), (n) }
-#define OPTS(sp) { 0, D6T_FT_OPTIONS, (sp), "options" }
-#define MSG(n) { 0, D6T_FT_MESSAGE, 0, (n) }
-#define NF(...) ((uint8_t)(sizeof((struct d6t_fielddef[]){ __VA_ARGS__ }) / sizeof(struct d6t_fielddef)))
+#define F(k, t, n)              \
+    {                           \
+        (k), D6T_FT_##t, 0, (n) \
+    }
+#define FBIN(k, n, sz)             \
+    {                              \
+        (k), D6T_FT_BIN, (sz), (n) \
+    }
+#define OPTS(sp)                           \
+    {                                      \
+        0, D6T_FT_OPTIONS, (sp), "options" \
+    }
+#define MSG(n)                    \
+    {                             \
+        0, D6T_FT_MESSAGE, 0, (n) \
+    }
+#define NF(...) \
+    ((uint8_t)(sizeof((struct d6t_fielddef[]){__VA_ARGS__}) / sizeof(struct d6t_fielddef)))
 
 /* Containment columns (read by validation): 'in' is TOP(msgs, once), IN(once, parents...) or
  * TOP_IN(msgs, once, parents...). Sources: RFC 9915 appendices B and C, and each extension RFC. */
-#define TOP(m, o) .msgs = (m), .once = (o)
-#define IN(o, ...) .once = (o), .parents = { __VA_ARGS__ }
-#define TOP_IN(m, o, ...) .msgs = (m), .once = (o), .parents = { __VA_ARGS__ }
-#define M(t) (1u << D6T_MSG_##t)
-#define M_CLI (M(SOLICIT) | M(REQUEST) | M(CONFIRM) | M(RENEW) | M(REBIND) | M(RELEASE) | M(DECLINE) | \
-               M(INFORMATION_REQUEST))
-#define M_SRV (M(ADVERTISE) | M(REPLY))
+#define TOP(m, o)         .msgs = (m), .once = (o)
+#define IN(o, ...)        .once = (o), .parents = {__VA_ARGS__}
+#define TOP_IN(m, o, ...) .msgs = (m), .once = (o), .parents = {__VA_ARGS__}
+#define M(t)              (1u << D6T_MSG_##t)
+#define M_CLI                                                                                \
+    (M(SOLICIT) | M(REQUEST) | M(CONFIRM) | M(RENEW) | M(REBIND) | M(RELEASE) | M(DECLINE) | \
+     M(INFORMATION_REQUEST))
+#define M_SRV   (M(ADVERTISE) | M(REPLY))
 #define M_RELAY (M(RELAY_FORW) | M(RELAY_REPL))
-#define M_IA ((M_CLI & ~M(INFORMATION_REQUEST)) | M_SRV)
+#define M_IA    ((M_CLI & ~M(INFORMATION_REQUEST)) | M_SRV)
 /* configuration options: servers answer with them, clients may send them as hints */
 #define M_CFG (M_CLI | M_SRV)
-#define M_LQ (M(LEASEQUERY) | M(LEASEQUERY_REPLY) | M(LEASEQUERY_DONE) | M(ACTIVELEASEQUERY) | M(STARTTLS))
+#define M_LQ \
+    (M(LEASEQUERY) | M(LEASEQUERY_REPLY) | M(LEASEQUERY_DONE) | M(ACTIVELEASEQUERY) | M(STARTTLS))
 #define M_RCR (M(RECONFIGURE_REQUEST) | M(RECONFIGURE_REPLY))
 /* RFC 9915 21.7 requires it in Solicit, Request, Renew, Rebind and Information-request and
  * forbids it nowhere; ISC dhclient and dhcpcd also send it in Confirm and Release */
 #define M_ORO (M_CLI | M(ACTIVELEASEQUERY))
-#define M_STATUS (M_SRV | M(LEASEQUERY_REPLY) | M(LEASEQUERY_DONE) | M(RECONFIGURE_REPLY) | M(STARTTLS))
-#define M_RACC (M(SOLICIT) | M(ADVERTISE) | M(REQUEST) | M(RENEW) | M(REBIND) | M(REPLY) | M(INFORMATION_REQUEST))
+#define M_STATUS \
+    (M_SRV | M(LEASEQUERY_REPLY) | M(LEASEQUERY_DONE) | M(RECONFIGURE_REPLY) | M(STARTTLS))
+#define M_RACC                                                                  \
+    (M(SOLICIT) | M(ADVERTISE) | M(REQUEST) | M(RENEW) | M(REBIND) | M(REPLY) | \
+     M(INFORMATION_REQUEST))
 /* RFC 4704 section 5: clients send it in Solicit, Request, Renew, Rebind; servers answer */
 #define M_FQDN (M(SOLICIT) | M(REQUEST) | M(RENEW) | M(REBIND) | M_SRV)
-#define M_CID (M_CLI | M_SRV | M(RECONFIGURE) | M_LQ | M_RCR)
+#define M_CID  (M_CLI | M_SRV | M(RECONFIGURE) | M_LQ | M_RCR)
 /* RFC 9915 18.2.6: an Information-request answering a Reconfigure carries the Server Identifier */
-#define M_SID ((M_CLI & ~(M(SOLICIT) | M(CONFIRM) | M(REBIND))) | M_SRV | M(RECONFIGURE) | M_LQ | M_RCR)
+#define M_SID \
+    ((M_CLI & ~(M(SOLICIT) | M(CONFIRM) | M(REBIND))) | M_SRV | M(RECONFIGURE) | M_LQ | M_RCR)
 
 /* leaf option */
 #define LEAF(c, sp, nm, in, ...) \
-    { .code = (c), .space = (sp), .child_space = -1, .name = (nm), .nfields = NF(__VA_ARGS__), \
-      .f = { __VA_ARGS__ }, in },
+    {.code = (c),                \
+     .space = (sp),              \
+     .child_space = -1,          \
+     .name = (nm),               \
+     .nfields = NF(__VA_ARGS__), \
+     .f = {__VA_ARGS__},         \
+     in},
 /* option without fields */
-#define EMPTY(c, sp, nm, in) { .code = (c), .space = (sp), .child_space = -1, .name = (nm), .nfields = 0, in },
+#define EMPTY(c, sp, nm, in) \
+    {.code = (c), .space = (sp), .child_space = -1, .name = (nm), .nfields = 0, in},
 /* container: fields, then sub-options of space csp */
-#define CONT(c, sp, nm, in, csp, ...) \
-    { .code = (c), .space = (sp), .child_space = (csp), .name = (nm), \
-      .nfields = (uint8_t)(NF(__VA_ARGS__) + 1), .f = { __VA_ARGS__, OPTS(csp) }, in },
+#define CONT(c, sp, nm, in, csp, ...)           \
+    {.code = (c),                               \
+     .space = (sp),                             \
+     .child_space = (csp),                      \
+     .name = (nm),                              \
+     .nfields = (uint8_t)(NF(__VA_ARGS__) + 1), \
+     .f = {__VA_ARGS__, OPTS(csp)},             \
+     in},
 #define CONT0(c, sp, nm, in, csp) \
-    { .code = (c), .space = (sp), .child_space = (csp), .name = (nm), .nfields = 1, .f = { OPTS(csp) }, in },
+    {.code = (c),                 \
+     .space = (sp),               \
+     .child_space = (csp),        \
+     .name = (nm),                \
+     .nfields = 1,                \
+     .f = {OPTS(csp)},            \
+     in},
 /* fields, then a nested message */
-#define WITHMSG(c, sp, nm, in, mn, ...) \
-    { .code = (c), .space = (sp), .child_space = -1, .has_msg = 1, .name = (nm), \
-      .nfields = (uint8_t)(NF(__VA_ARGS__) + 1), .f = { __VA_ARGS__, MSG(mn) }, in },
+#define WITHMSG(c, sp, nm, in, mn, ...)         \
+    {.code = (c),                               \
+     .space = (sp),                             \
+     .child_space = -1,                         \
+     .has_msg = 1,                              \
+     .name = (nm),                              \
+     .nfields = (uint8_t)(NF(__VA_ARGS__) + 1), \
+     .f = {__VA_ARGS__, MSG(mn)},               \
+     in},
 #define MSG0(c, sp, nm, in, mn) \
-    { .code = (c), .space = (sp), .child_space = -1, .has_msg = 1, .name = (nm), .nfields = 1, \
-      .f = { MSG(mn) }, in },
+    {.code = (c),               \
+     .space = (sp),             \
+     .child_space = -1,         \
+     .has_msg = 1,              \
+     .name = (nm),              \
+     .nfields = 1,              \
+     .f = {MSG(mn)},            \
+     in},
 
-#define V6 D6T_SPACE_DHCPV6
+#define V6  D6T_SPACE_DHCPV6
 #define NTP D6T_SPACE_NTP
 #define VND D6T_SPACE_VENDOR
 
@@ -71,12 +119,12 @@ const struct d6t_optdef d6t__optdefs[] = {
 #undef CONT0
 #undef WITHMSG
 #undef MSG0
-#define LEAF ROW_PASS
-#define EMPTY ROW_PASS
-#define CONT ROW_PASS
-#define CONT0 ROW_PASS
+#define LEAF    ROW_PASS
+#define EMPTY   ROW_PASS
+#define CONT    ROW_PASS
+#define CONT0   ROW_PASS
 #define WITHMSG ROW_PASS
-#define MSG0 ROW_PASS
+#define MSG0    ROW_PASS
 
 /* Row numbers, named by space and code. */
 #define ROW_PASS(c, sp, ...) ROW_##sp##_##c,
@@ -111,18 +159,41 @@ const size_t d6t__optdef_count = ROW_COUNT;
 const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code)
 {
     unsigned r = 0;
-    if (space == D6T_SPACE_DHCPV6 && code < sizeof v6_rows) r = v6_rows[code];
-    else if (space == D6T_SPACE_NTP && code < sizeof ntp_rows) r = ntp_rows[code];
+    if (space == D6T_SPACE_DHCPV6 && code < sizeof v6_rows)
+        r = v6_rows[code];
+    else if (space == D6T_SPACE_NTP && code < sizeof ntp_rows)
+        r = ntp_rows[code];
     return r ? &d6t__optdefs[r - 1] : NULL;
 }
 
-const d6t_optdef *d6t_optdef_of(const d6t_opt *o) { return o ? o->def : NULL; }
-size_t d6t_optdef_count(void) { return d6t__optdef_count; }
-const d6t_optdef *d6t_optdef_at(size_t i) { return i < d6t__optdef_count ? &d6t__optdefs[i] : NULL; }
-uint16_t d6t_optdef_code(const d6t_optdef *d) { return d ? d->code : 0; }
-d6t_space d6t_optdef_space(const d6t_optdef *d) { return d ? (d6t_space)d->space : D6T_SPACE_DHCPV6; }
-const char *d6t_optdef_name(const d6t_optdef *d) { return d ? d->name : NULL; }
-int d6t_optdef_child_space(const d6t_optdef *d) { return d ? d->child_space : -1; }
+const d6t_optdef *d6t_optdef_of(const d6t_opt *o)
+{
+    return o ? o->def : NULL;
+}
+size_t d6t_optdef_count(void)
+{
+    return d6t__optdef_count;
+}
+const d6t_optdef *d6t_optdef_at(size_t i)
+{
+    return i < d6t__optdef_count ? &d6t__optdefs[i] : NULL;
+}
+uint16_t d6t_optdef_code(const d6t_optdef *d)
+{
+    return d ? d->code : 0;
+}
+d6t_space d6t_optdef_space(const d6t_optdef *d)
+{
+    return d ? (d6t_space)d->space : D6T_SPACE_DHCPV6;
+}
+const char *d6t_optdef_name(const d6t_optdef *d)
+{
+    return d ? d->name : NULL;
+}
+int d6t_optdef_child_space(const d6t_optdef *d)
+{
+    return d ? d->child_space : -1;
+}
 
 const char *d6t_optdef_message_field(const d6t_optdef *d)
 {
@@ -156,7 +227,8 @@ const d6t_optdef *d6t_key_optdef(d6t_key k)
     if (k <= D6T_KEY_NONE || k >= D6T_KEY_COUNT_) return NULL;
     for (size_t i = 0; i < d6t__optdef_count; i++)
         for (size_t j = 0; j < d6t__optdefs[i].nfields; j++)
-            if (d6t__optdefs[i].f[j].key == (uint16_t)k && d6t__optdefs[i].f[j].type != D6T_FT_OPTIONS &&
+            if (d6t__optdefs[i].f[j].key == (uint16_t)k &&
+                d6t__optdefs[i].f[j].type != D6T_FT_OPTIONS &&
                 d6t__optdefs[i].f[j].type != D6T_FT_MESSAGE)
                 return &d6t__optdefs[i];
     return NULL;

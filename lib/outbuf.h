@@ -34,9 +34,13 @@ static inline void d6t__out_mem(struct d6t_out *o, const char *s, size_t len)
     o->n += len;
 }
 
-static inline void d6t__out_str(struct d6t_out *o, const char *s) { d6t__out_mem(o, s, strlen(s)); }
+static inline void d6t__out_str(struct d6t_out *o, const char *s)
+{
+    d6t__out_mem(o, s, strlen(s));
+}
 
-__attribute__((format(printf, 2, 3))) static inline void d6t__out_fmt(struct d6t_out *o, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static inline void d6t__out_fmt(struct d6t_out *o,
+                                                                      const char *fmt, ...)
 {
     char tmp[256];
     va_list ap;
@@ -51,7 +55,7 @@ static inline void d6t__out_hex(struct d6t_out *o, const uint8_t *d, size_t len)
 {
     static const char hx[] = "0123456789abcdef";
     for (size_t i = 0; i < len; i++) {
-        char b[2] = { hx[d[i] >> 4], hx[d[i] & 15] };
+        char b[2] = {hx[d[i] >> 4], hx[d[i] & 15]};
         d6t__out_mem(o, b, 2);
     }
 }

@@ -18,8 +18,10 @@ void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
 {
     o->flags |= D6T_OPT_LINKED;
     o->next = NULL;
-    if (l->last) l->last->next = o;
-    else l->first = o;
+    if (l->last)
+        l->last->next = o;
+    else
+        l->first = o;
     l->last = o;
     l->count++;
 }
@@ -56,10 +58,12 @@ d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uin
         /* this option is at level nest + 1; its sub-options would be at nest + 2 */
         if (hdr < n && nest + 2 > D6T_MAX_OPTION_NESTING)
             return d6t__fail(c, D6T_ERR_NESTING, p + hdr, "options nested deeper than 16 levels");
-        return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)o->def->child_space, nest + 1, depth);
+        return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)o->def->child_space, nest + 1,
+                          depth);
     }
     if (o->def->has_msg) {
-        if (hdr == n) return d6t__fail(c, D6T_ERR_TRUNCATED, p + hdr, "option holds an empty message");
+        if (hdr == n)
+            return d6t__fail(c, D6T_ERR_TRUNCATED, p + hdr, "option holds an empty message");
         return d6t__parse_msg(c, p + hdr, n - hdr, depth + 1, &o->msg);
     }
     return D6T_OK;
@@ -70,11 +74,13 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
 {
     size_t off = 0;
     while (off < n) {
-        if (n - off < 4) return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off, "option header truncated");
+        if (n - off < 4)
+            return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off, "option header truncated");
         uint16_t code = d6t__get16(p + off);
         size_t len = d6t__get16(p + off + 2);
         if (len > n - off - 4)
-            return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off, "option length runs past the end of its container");
+            return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off,
+                             "option length runs past the end of its container");
         d6t_opt *o = d6t__opt_alloc(c->arena, code, space);
         if (!o) return d6t__fail(c, D6T_ERR_NOMEM, p + off, "arena allocation failed");
         d6t_status st = d6t__parse_opt_payload(c, o, p + off + 4, len, nest, depth);
@@ -110,12 +116,15 @@ d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, u
     size_t hdr;
     switch (kind) {
     case D6T_KIND_CLIENT_SERVER:
-        if (n < 4) return d6t__fail(c, D6T_ERR_TRUNCATED, p, "message shorter than its 4-byte header");
+        if (n < 4)
+            return d6t__fail(c, D6T_ERR_TRUNCATED, p, "message shorter than its 4-byte header");
         m->txid = (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
         hdr = 4;
         break;
     case D6T_KIND_RELAY:
-        if (n < 34) return d6t__fail(c, D6T_ERR_TRUNCATED, p, "relay message shorter than its 34-byte header");
+        if (n < 34)
+            return d6t__fail(c, D6T_ERR_TRUNCATED, p,
+                             "relay message shorter than its 34-byte header");
         m->hop_count = p[1];
         memcpy(m->link, p + 2, 16);
         memcpy(m->peer, p + 18, 16);
@@ -158,8 +167,8 @@ static void set_err(d6t_parse_error *err, d6t_status st, size_t off, const char 
     }
 }
 
-d6t_status d6t_msg_parse(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags, d6t_msg **out,
-                         d6t_parse_error *err)
+d6t_status d6t_msg_parse(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags,
+                         d6t_msg **out, d6t_parse_error *err)
 {
     if (err) set_err(err, D6T_OK, 0, NULL);
     if (!out || (!buf && len)) {
@@ -179,7 +188,7 @@ d6t_status d6t_msg_parse(d6t_arena *a, const uint8_t *buf, size_t len, unsigned 
         set_err(err, D6T_ERR_NOMEM, 0, "arena allocation failed");
         return D6T_ERR_NOMEM;
     }
-    struct d6t_parse_ctx c = { ar, p, err };
+    struct d6t_parse_ctx c = {ar, p, err};
     d6t_msg *m;
     d6t_status st = d6t__parse_msg(&c, p, len, 0, &m);
     if (st) {
@@ -191,8 +200,8 @@ d6t_status d6t_msg_parse(d6t_arena *a, const uint8_t *buf, size_t len, unsigned 
     return D6T_OK;
 }
 
-d6t_status d6t_opt_parse(d6t_arena *a, d6t_space space, const uint8_t *buf, size_t len, unsigned flags,
-                         d6t_opt **out, d6t_parse_error *err)
+d6t_status d6t_opt_parse(d6t_arena *a, d6t_space space, const uint8_t *buf, size_t len,
+                         unsigned flags, d6t_opt **out, d6t_parse_error *err)
 {
     if (err) set_err(err, D6T_OK, 0, NULL);
     if (!a || !out || (!buf && len) || space > D6T_SPACE_VENDOR) {
@@ -205,11 +214,14 @@ d6t_status d6t_opt_parse(d6t_arena *a, d6t_space space, const uint8_t *buf, size
         set_err(err, D6T_ERR_NOMEM, 0, "arena allocation failed");
         return D6T_ERR_NOMEM;
     }
-    struct d6t_parse_ctx c = { a, p, err };
+    struct d6t_parse_ctx c = {a, p, err};
     if (len < 4) return d6t__fail(&c, D6T_ERR_OPT_OVERRUN, p, "option header truncated");
     size_t olen = d6t__get16(p + 2);
-    if (olen > len - 4) return d6t__fail(&c, D6T_ERR_OPT_OVERRUN, p, "option length runs past the end of the input");
-    if (olen < len - 4) return d6t__fail(&c, D6T_ERR_OPT_LENGTH, p + 4 + olen, "bytes after the option");
+    if (olen > len - 4)
+        return d6t__fail(&c, D6T_ERR_OPT_OVERRUN, p,
+                         "option length runs past the end of the input");
+    if (olen < len - 4)
+        return d6t__fail(&c, D6T_ERR_OPT_LENGTH, p + 4 + olen, "bytes after the option");
     d6t_opt *o = d6t__opt_alloc(a, d6t__get16(p), (uint8_t)space);
     if (!o) return d6t__fail(&c, D6T_ERR_NOMEM, p, "arena allocation failed");
     d6t_status st = d6t__parse_opt_payload(&c, o, p + 4, olen, 0, 0);

@@ -11,7 +11,10 @@
  * nested elements the element is printed as the string "..." so the stack stays bounded. */
 #define JSON_MAX_DEPTH 256
 
-static void put(struct d6t_out *o, const char *s) { d6t__out_str(o, s); }
+static void put(struct d6t_out *o, const char *s)
+{
+    d6t__out_str(o, s);
+}
 
 /* ", \"name\": " (or without the comma for the first member). */
 static void key(struct d6t_out *o, const char *name, int first)
@@ -36,7 +39,8 @@ static size_t utf8_len(const uint8_t *s, size_t n)
     uint8_t c = s[0];
     size_t k;
     uint8_t lo = 0x80, hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) k = 2;
+    if (c >= 0xc2 && c <= 0xdf)
+        k = 2;
     else if (c >= 0xe0 && c <= 0xef) {
         k = 3;
         if (c == 0xe0) lo = 0xa0;
@@ -45,7 +49,8 @@ static size_t utf8_len(const uint8_t *s, size_t n)
         k = 4;
         if (c == 0xf0) lo = 0x90;
         if (c == 0xf4) hi = 0x8f;
-    } else return 0;
+    } else
+        return 0;
     if (n < k || s[1] < lo || s[1] > hi) return 0;
     for (size_t i = 2; i < k; i++)
         if ((s[i] & 0xc0) != 0x80) return 0;
@@ -75,11 +80,16 @@ static void json_bytes_str(struct d6t_out *o, const uint8_t *s, size_t n)
                 esc = ubuf;
                 k = 1;
             }
-        } else if (c == '"') esc = "\\\"";
-        else if (c == '\\') esc = "\\\\";
-        else if (c == '\n') esc = "\\n";
-        else if (c == '\r') esc = "\\r";
-        else if (c == '\t') esc = "\\t";
+        } else if (c == '"')
+            esc = "\\\"";
+        else if (c == '\\')
+            esc = "\\\\";
+        else if (c == '\n')
+            esc = "\\n";
+        else if (c == '\r')
+            esc = "\\r";
+        else if (c == '\t')
+            esc = "\\t";
         else if (c < 0x20) {
             snprintf(ubuf, sizeof ubuf, "\\u%04x", c);
             esc = ubuf;
@@ -97,8 +107,10 @@ static void json_bytes_str(struct d6t_out *o, const uint8_t *s, size_t n)
 
 static void json_cstr(struct d6t_out *o, const char *s)
 {
-    if (s) json_bytes_str(o, (const uint8_t *)s, strlen(s));
-    else put(o, "null");
+    if (s)
+        json_bytes_str(o, (const uint8_t *)s, strlen(s));
+    else
+        put(o, "null");
 }
 
 static void addr6_str(struct d6t_out *o, const uint8_t *a)
@@ -110,26 +122,33 @@ static void addr6_str(struct d6t_out *o, const uint8_t *a)
 
 /* "addr/len" from nbytes prefix bytes; 'mask' clears bits past len (RFC 7598 prefixes are
  * printed masked, like dhcpkit; IAPREFIX shows what is on the wire). */
-static void prefix_str(struct d6t_out *o, const uint8_t *p, size_t nbytes, uint8_t plen, int v4, int mask)
+static void prefix_str(struct d6t_out *o, const uint8_t *p, size_t nbytes, uint8_t plen, int v4,
+                       int mask)
 {
-    uint8_t a[16] = { 0 };
+    uint8_t a[16] = {0};
     size_t width = v4 ? 4 : 16;
     memcpy(a, p, nbytes < width ? nbytes : width);
     if (mask)
-        for (size_t bit = plen; bit < width * 8; bit++) a[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+        for (size_t bit = plen; bit < width * 8; bit++)
+            a[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
     put(o, "\"");
-    if (v4) d6t__out_addr4(o, a);
-    else d6t__out_addr6(o, a);
+    if (v4)
+        d6t__out_addr4(o, a);
+    else
+        d6t__out_addr6(o, a);
     d6t__out_fmt(o, "/%u\"", plen);
 }
 
 /* A domain name as JSON text. Kept out of line: its 1 KiB buffer must not sit in the frames
  * of the recursive printers. */
-__attribute__((noinline)) static void dname_str(struct d6t_out *o, const uint8_t *w, size_t n, unsigned flags)
+__attribute__((noinline)) static void dname_str(struct d6t_out *o, const uint8_t *w, size_t n,
+                                                unsigned flags)
 {
     char text[1024];
-    if (d6t_dname_to_text(w, n, flags, text, sizeof text, NULL) == D6T_OK) json_cstr(o, text);
-    else hexstr(o, w, n); /* cannot happen for a checked layout; keep the bytes visible */
+    if (d6t_dname_to_text(w, n, flags, text, sizeof text, NULL) == D6T_OK)
+        json_cstr(o, text);
+    else
+        hexstr(o, w, n); /* cannot happen for a checked layout; keep the bytes visible */
 }
 
 static void duid_body(struct d6t_out *o, const uint8_t *d, size_t n)
@@ -157,7 +176,8 @@ static void duid_body(struct d6t_out *o, const uint8_t *d, size_t n)
         put(o, ", \"unknown\": true, \"data\": ");
         hexstr(o, id, idl);
     } else if (type == D6T_DUID_LLT) {
-        d6t__out_fmt(o, ", \"hardware_type\": %u, \"time\": %lu, \"link_layer_address\": ", hw, (unsigned long)tm);
+        d6t__out_fmt(o, ", \"hardware_type\": %u, \"time\": %lu, \"link_layer_address\": ", hw,
+                     (unsigned long)tm);
         hexstr(o, id, idl);
     } else if (type == D6T_DUID_LL) {
         d6t__out_fmt(o, ", \"hardware_type\": %u, \"link_layer_address\": ", hw);
@@ -206,8 +226,7 @@ static void list_value(struct d6t_out *o, const struct d6t_fielddef *f, const ui
             p += 2 + l;
         }
         break;
-    default:
-        break;
+    default: break;
     }
     put(o, "]");
 }
@@ -240,13 +259,12 @@ static void field_value(struct d6t_out *o, const d6t_opt *opt, const struct d6t_
     case D6T_FT_DNAME: dname_str(o, d, n, 0); break;
     case D6T_FT_FQDN: dname_str(o, d, n, D6T_DNAME_RELATIVE_OK); break;
     case D6T_FT_DNAME16: dname_str(o, d + 2, n - 2, 0); break;
-    case D6T_FT_ADDR6_LIST: case D6T_FT_ADDR6_LIST16: case D6T_FT_U16_LIST:
-    case D6T_FT_DNAME_LIST: case D6T_FT_BIN16_LIST:
-        list_value(o, f, d, n);
-        break;
-    default: /* BIN, BIN_REST and anything opaque */
-        hexstr(o, d, n);
-        break;
+    case D6T_FT_ADDR6_LIST:
+    case D6T_FT_ADDR6_LIST16:
+    case D6T_FT_U16_LIST:
+    case D6T_FT_DNAME_LIST:
+    case D6T_FT_BIN16_LIST: list_value(o, f, d, n); break;
+    default: /* BIN, BIN_REST and anything opaque */ hexstr(o, d, n); break;
     }
 }
 
@@ -308,8 +326,10 @@ static void opt_json(struct d6t_out *o, const d6t_opt *opt, unsigned depth)
         put(o, "]");
     } else if (def->has_msg) {
         key(o, def->f[def->nfields - 1].name, 0);
-        if (opt->msg) msg_json(o, opt->msg, depth + 1);
-        else put(o, "null");
+        if (opt->msg)
+            msg_json(o, opt->msg, depth + 1);
+        else
+            put(o, "null");
     }
     put(o, "}");
 }
@@ -339,8 +359,9 @@ static void msg_json(struct d6t_out *o, const d6t_msg *m, unsigned depth)
     default:
         /* RFC 7341 puts flags where other client/server messages have the transaction id */
         d6t__out_fmt(o, ", \"%s\": \"%06lx\"",
-                     m->type == D6T_MSG_DHCPV4_QUERY || m->type == D6T_MSG_DHCPV4_RESPONSE ? "flags"
-                                                                                        : "transaction_id",
+                     m->type == D6T_MSG_DHCPV4_QUERY || m->type == D6T_MSG_DHCPV4_RESPONSE
+                         ? "flags"
+                         : "transaction_id",
                      (unsigned long)(m->txid & 0xffffffu));
         break;
     }
@@ -357,8 +378,10 @@ size_t d6t_msg_to_json(const d6t_msg *m, char *out, size_t cap)
 {
     struct d6t_out o;
     d6t__out_init(&o, out, cap);
-    if (m) msg_json(&o, m, 0);
-    else put(&o, "null");
+    if (m)
+        msg_json(&o, m, 0);
+    else
+        put(&o, "null");
     return o.n;
 }
 
@@ -366,8 +389,10 @@ size_t d6t_opt_to_json(const d6t_opt *opt, char *out, size_t cap)
 {
     struct d6t_out o;
     d6t__out_init(&o, out, cap);
-    if (opt) opt_json(&o, opt, 0);
-    else put(&o, "null");
+    if (opt)
+        opt_json(&o, opt, 0);
+    else
+        put(&o, "null");
     return o.n;
 }
 
@@ -375,7 +400,9 @@ size_t d6t_duid_to_json(const uint8_t *duid, size_t len, char *out, size_t cap)
 {
     struct d6t_out o;
     d6t__out_init(&o, out, cap);
-    if (duid || !len) duid_body(&o, duid, len);
-    else put(&o, "null");
+    if (duid || !len)
+        duid_body(&o, duid, len);
+    else
+        put(&o, "null");
     return o.n;
 }

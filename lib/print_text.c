@@ -45,7 +45,7 @@ static void out_quoted(struct d6t_out *o, const uint8_t *d, size_t len)
     for (size_t i = 0; i < len; i++) {
         uint8_t c = d[i];
         if (c == '"' || c == '\\') {
-            char e[2] = { '\\', (char)c };
+            char e[2] = {'\\', (char)c};
             d6t__out_mem(o, e, 2);
         } else if (c < 0x20 || c > 0x7e) {
             d6t__out_fmt(o, "\\x%02x", c);
@@ -105,8 +105,10 @@ static const char *hw_type_name(uint16_t t)
 static void out_hw_type(struct d6t_out *o, uint16_t t)
 {
     const char *n = hw_type_name(t);
-    if (n) d6t__out_fmt(o, "%u (%s)", t, n);
-    else d6t__out_fmt(o, "%u", t);
+    if (n)
+        d6t__out_fmt(o, "%u (%s)", t, n);
+    else
+        d6t__out_fmt(o, "%u", t);
 }
 
 /* Civil date from days since 1970-01-01 (proleptic Gregorian), without libc time zones. */
@@ -161,8 +163,10 @@ static void out_duid(struct d6t_out *o, const uint8_t *d, size_t len)
             out_duid_time(o, tm);
         }
         d6t__out_str(o, ", link-layer address ");
-        if (idl) out_hex_sep(o, id, idl, ':');
-        else d6t__out_str(o, "(empty)");
+        if (idl)
+            out_hex_sep(o, id, idl, ':');
+        else
+            d6t__out_str(o, "(empty)");
         break;
     case D6T_DUID_EN:
         d6t__out_fmt(o, ", enterprise %u, identifier ", en);
@@ -189,27 +193,42 @@ static void out_duid(struct d6t_out *o, const uint8_t *d, size_t len)
 
 /* ---- per-key annotations ---- */
 
-enum note { N_NONE, N_DURATION, N_CENTISECONDS, N_STATUS, N_OPTCODES, N_MSGTYPE, N_HWTYPE,
-            N_LLADDR, N_FQDN_FLAGS };
+enum note {
+    N_NONE,
+    N_DURATION,
+    N_CENTISECONDS,
+    N_STATUS,
+    N_OPTCODES,
+    N_MSGTYPE,
+    N_HWTYPE,
+    N_LLADDR,
+    N_FQDN_FLAGS
+};
 
 static const struct {
     uint16_t key;
     uint8_t note;
 } notes[] = {
-    { D6T_IA_NA_T1, N_DURATION }, { D6T_IA_NA_T2, N_DURATION },
-    { D6T_IA_PD_T1, N_DURATION }, { D6T_IA_PD_T2, N_DURATION },
-    { D6T_IAADDR_PREFERRED_LIFETIME, N_DURATION }, { D6T_IAADDR_VALID_LIFETIME, N_DURATION },
-    { D6T_IAPREFIX_PREFERRED_LIFETIME, N_DURATION }, { D6T_IAPREFIX_VALID_LIFETIME, N_DURATION },
-    { D6T_INFORMATION_REFRESH_TIME_REFRESH_TIME, N_DURATION },
-    { D6T_SOL_MAX_RT_SOL_MAX_RT, N_DURATION }, { D6T_INF_MAX_RT_INF_MAX_RT, N_DURATION },
-    { D6T_CLT_TIME_CLT_TIME, N_DURATION },
-    { D6T_ELAPSED_TIME_ELAPSED_TIME, N_CENTISECONDS },
-    { D6T_STATUS_CODE_STATUS_CODE, N_STATUS },
-    { D6T_ORO_REQUESTED_OPTIONS, N_OPTCODES }, { D6T_ERO_REQUESTED_OPTIONS, N_OPTCODES },
-    { D6T_RECONF_MSG_MESSAGE_TYPE, N_MSGTYPE },
-    { D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_TYPE, N_HWTYPE },
-    { D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_ADDRESS, N_LLADDR },
-    { D6T_CLIENT_FQDN_FLAGS, N_FQDN_FLAGS },
+    {D6T_IA_NA_T1, N_DURATION},
+    {D6T_IA_NA_T2, N_DURATION},
+    {D6T_IA_PD_T1, N_DURATION},
+    {D6T_IA_PD_T2, N_DURATION},
+    {D6T_IAADDR_PREFERRED_LIFETIME, N_DURATION},
+    {D6T_IAADDR_VALID_LIFETIME, N_DURATION},
+    {D6T_IAPREFIX_PREFERRED_LIFETIME, N_DURATION},
+    {D6T_IAPREFIX_VALID_LIFETIME, N_DURATION},
+    {D6T_INFORMATION_REFRESH_TIME_REFRESH_TIME, N_DURATION},
+    {D6T_SOL_MAX_RT_SOL_MAX_RT, N_DURATION},
+    {D6T_INF_MAX_RT_INF_MAX_RT, N_DURATION},
+    {D6T_CLT_TIME_CLT_TIME, N_DURATION},
+    {D6T_ELAPSED_TIME_ELAPSED_TIME, N_CENTISECONDS},
+    {D6T_STATUS_CODE_STATUS_CODE, N_STATUS},
+    {D6T_ORO_REQUESTED_OPTIONS, N_OPTCODES},
+    {D6T_ERO_REQUESTED_OPTIONS, N_OPTCODES},
+    {D6T_RECONF_MSG_MESSAGE_TYPE, N_MSGTYPE},
+    {D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_TYPE, N_HWTYPE},
+    {D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_ADDRESS, N_LLADDR},
+    {D6T_CLIENT_FQDN_FLAGS, N_FQDN_FLAGS},
 };
 
 static enum note note_of(uint16_t key)
@@ -220,11 +239,28 @@ static enum note note_of(uint16_t key)
 }
 
 static const char *const status_names[] = {
-    "Success", "UnspecFail", "NoAddrsAvail", "NoBinding", "NotOnLink", "UseMulticast",
-    "NoPrefixAvail", "UnknownQueryType", "MalformedQuery", "NotConfigured", "NotAllowed",
-    "QueryTerminated", "DataMissing", "CatchUpComplete", "NotSupported", "TLSConnectionRefused",
-    "AddressInUse", "ConfigurationConflict", "MissingBindingInformation",
-    "OutdatedBindingInformation", "ServerShuttingDown", "DNSUpdateNotSupported",
+    "Success",
+    "UnspecFail",
+    "NoAddrsAvail",
+    "NoBinding",
+    "NotOnLink",
+    "UseMulticast",
+    "NoPrefixAvail",
+    "UnknownQueryType",
+    "MalformedQuery",
+    "NotConfigured",
+    "NotAllowed",
+    "QueryTerminated",
+    "DataMissing",
+    "CatchUpComplete",
+    "NotSupported",
+    "TLSConnectionRefused",
+    "AddressInUse",
+    "ConfigurationConflict",
+    "MissingBindingInformation",
+    "OutdatedBindingInformation",
+    "ServerShuttingDown",
+    "DNSUpdateNotSupported",
     "ExcessiveTimeSkew",
 };
 
@@ -249,31 +285,27 @@ static void out_duration(struct d6t_out *o, uint32_t v)
 static void out_number(struct d6t_out *o, uint16_t key, uint32_t v)
 {
     switch (note_of(key)) {
-    case N_DURATION:
-        out_duration(o, v);
-        return;
-    case N_CENTISECONDS:
-        d6t__out_fmt(o, "%u (%u.%02u s)", v, v / 100, v % 100);
-        return;
+    case N_DURATION: out_duration(o, v); return;
+    case N_CENTISECONDS: d6t__out_fmt(o, "%u (%u.%02u s)", v, v / 100, v % 100); return;
     case N_STATUS:
-        if (v < sizeof status_names / sizeof status_names[0]) d6t__out_fmt(o, "%u (%s)", v, status_names[v]);
-        else d6t__out_fmt(o, "%u", v);
+        if (v < sizeof status_names / sizeof status_names[0])
+            d6t__out_fmt(o, "%u (%s)", v, status_names[v]);
+        else
+            d6t__out_fmt(o, "%u", v);
         return;
     case N_MSGTYPE: {
         const char *n = v < 256 ? d6t_msg_type_name((uint8_t)v) : NULL;
-        if (n) d6t__out_fmt(o, "%u (%s)", v, n);
-        else d6t__out_fmt(o, "%u", v);
+        if (n)
+            d6t__out_fmt(o, "%u (%s)", v, n);
+        else
+            d6t__out_fmt(o, "%u", v);
         return;
     }
-    case N_HWTYPE:
-        out_hw_type(o, (uint16_t)v);
-        return;
+    case N_HWTYPE: out_hw_type(o, (uint16_t)v); return;
     case N_FQDN_FLAGS: /* RFC 4704: N, O, S from the most significant used bit down */
         d6t__out_fmt(o, "0x%02x (N=%u O=%u S=%u)", v, v >> 2 & 1u, v >> 1 & 1u, v & 1u);
         return;
-    default:
-        d6t__out_fmt(o, "%u", v);
-        return;
+    default: d6t__out_fmt(o, "%u", v); return;
     }
 }
 
@@ -285,9 +317,12 @@ static void out_u16_list(struct d6t_out *o, uint16_t key, const uint8_t *d, size
     for (size_t i = 0; i + 1 < len; i += 2) {
         uint16_t v = d6t__get16(d + i);
         if (i) d6t__out_mem(o, ", ", 2);
-        const d6t_optdef *def = note_of(key) == N_OPTCODES ? d6t_optdef_find(D6T_SPACE_DHCPV6, v) : NULL;
-        if (def) d6t__out_fmt(o, "%s (%u)", def->name, v);
-        else d6t__out_fmt(o, "%u", v);
+        const d6t_optdef *def =
+            note_of(key) == N_OPTCODES ? d6t_optdef_find(D6T_SPACE_DHCPV6, v) : NULL;
+        if (def)
+            d6t__out_fmt(o, "%s (%u)", def->name, v);
+        else
+            d6t__out_fmt(o, "%u", v);
     }
 }
 
@@ -317,19 +352,23 @@ static void out_bin16_list(struct d6t_out *o, const uint8_t *d, size_t len)
         size_t l = d6t__get16(d + p);
         if (l > len - p - 2) break;
         if (p) d6t__out_mem(o, ", ", 2);
-        if (printable(d + p + 2, l)) out_quoted(o, d + p + 2, l);
-        else out_opaque(o, d + p + 2, l);
+        if (printable(d + p + 2, l))
+            out_quoted(o, d + p + 2, l);
+        else
+            out_opaque(o, d + p + 2, l);
         p += 2 + l;
     }
 }
 
 static void out_prefix(struct d6t_out *o, const uint8_t *d, size_t len, size_t addr_len, int v4)
 {
-    uint8_t a[16] = { 0 };
+    uint8_t a[16] = {0};
     size_t n = len - 1 < addr_len ? len - 1 : addr_len;
     memcpy(a, d + 1, n);
-    if (v4) d6t__out_addr4(o, a);
-    else d6t__out_addr6(o, a);
+    if (v4)
+        d6t__out_addr4(o, a);
+    else
+        d6t__out_addr6(o, a);
     d6t__out_fmt(o, "/%u", d[0]);
 }
 
@@ -353,7 +392,8 @@ static void print_field(struct d6t_out *o, unsigned lvl, const struct d6t_fieldd
     }
     case D6T_FT_ADDR6: d6t__out_addr6(o, d); break;
     case D6T_FT_ADDR4: d6t__out_addr4(o, d); break;
-    case D6T_FT_PREFIX6: case D6T_FT_PREFIX6_VAR: out_prefix(o, d, len, 16, 0); break;
+    case D6T_FT_PREFIX6:
+    case D6T_FT_PREFIX6_VAR: out_prefix(o, d, len, 16, 0); break;
     case D6T_FT_PREFIX4: out_prefix(o, d, len, 4, 1); break;
     case D6T_FT_ADDR6_LIST: out_addr6_list(o, d, len); break;
     case D6T_FT_ADDR6_LIST16: out_addr6_list(o, d + 2, len - 2); break;
@@ -367,8 +407,10 @@ static void print_field(struct d6t_out *o, unsigned lvl, const struct d6t_fieldd
     case D6T_FT_BIN16_LIST: out_bin16_list(o, d, len); break;
     case D6T_FT_BIN:
     case D6T_FT_BIN_REST:
-        if (note_of(f->key) == N_LLADDR && len) out_hex_sep(o, d, len, ':');
-        else out_opaque(o, d, len);
+        if (note_of(f->key) == N_LLADDR && len)
+            out_hex_sep(o, d, len, ':');
+        else
+            out_opaque(o, d, len);
         break;
     default: out_opaque(o, d, len); break;
     }
@@ -381,13 +423,19 @@ static void print_msg(struct d6t_out *o, const d6t_msg *m, unsigned lvl, unsigne
 
 static void opt_title(struct d6t_out *o, const d6t_opt *op)
 {
-    if (op->def) d6t__out_fmt(o, "%s (%u)", op->def->name, op->code);
-    else if (op->space == D6T_SPACE_VENDOR) d6t__out_fmt(o, "vendor sub-option %u", op->code);
-    else if (op->space == D6T_SPACE_NTP) d6t__out_fmt(o, "unknown NTP sub-option %u", op->code);
-    else d6t__out_fmt(o, "unknown option %u", op->code);
+    if (op->def)
+        d6t__out_fmt(o, "%s (%u)", op->def->name, op->code);
+    else if (op->space == D6T_SPACE_VENDOR)
+        d6t__out_fmt(o, "vendor sub-option %u", op->code);
+    else if (op->space == D6T_SPACE_NTP)
+        d6t__out_fmt(o, "unknown NTP sub-option %u", op->code);
+    else
+        d6t__out_fmt(o, "unknown option %u", op->code);
     size_t w = d6t_opt_wire_size(op);
-    if (w >= 4) d6t__out_fmt(o, ", length %zu\n", w - 4);
-    else d6t__out_str(o, ", length unknown (too long or too deep to write)\n");
+    if (w >= 4)
+        d6t__out_fmt(o, ", length %zu\n", w - 4);
+    else
+        d6t__out_str(o, ", length unknown (too long or too deep to write)\n");
 }
 
 static void print_fields(struct d6t_out *o, const d6t_opt *op, unsigned lvl)
@@ -414,7 +462,8 @@ static void print_fields(struct d6t_out *o, const d6t_opt *op, unsigned lvl)
 
 /* 'nest' counts option levels within one message and 'depth' relay levels, both bounded so
  * that a cyclic or absurdly deep tree built through the API cannot exhaust the stack. */
-static void print_opt(struct d6t_out *o, const d6t_opt *op, unsigned lvl, unsigned nest, unsigned depth)
+static void print_opt(struct d6t_out *o, const d6t_opt *op, unsigned lvl, unsigned nest,
+                      unsigned depth)
 {
     indent(o, lvl);
     opt_title(o, op);
@@ -431,7 +480,8 @@ static void print_opt(struct d6t_out *o, const d6t_opt *op, unsigned lvl, unsign
         indent(o, lvl + 1);
         d6t__out_str(o, "(sub-options nested too deeply, not shown)\n");
     } else {
-        for (const d6t_opt *k = op->kids.first; k; k = k->next) print_opt(o, k, lvl + 1, nest + 1, depth);
+        for (const d6t_opt *k = op->kids.first; k; k = k->next)
+            print_opt(o, k, lvl + 1, nest + 1, depth);
     }
     if (op->msg) print_msg(o, op->msg, lvl + 1, depth + 1);
 }
@@ -442,8 +492,9 @@ static void msg_title(struct d6t_out *o, const d6t_msg *m)
     switch ((d6t_msg_kind)m->kind) {
     case D6T_KIND_CLIENT_SERVER:
         d6t__out_fmt(o, "%s (%u), %s 0x%06x\n", name, m->type,
-                     m->type == D6T_MSG_DHCPV4_QUERY || m->type == D6T_MSG_DHCPV4_RESPONSE ? "flags"
-                                                                                         : "transaction id",
+                     m->type == D6T_MSG_DHCPV4_QUERY || m->type == D6T_MSG_DHCPV4_RESPONSE
+                         ? "flags"
+                         : "transaction id",
                      (unsigned)m->txid);
         break;
     case D6T_KIND_RELAY:

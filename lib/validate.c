@@ -55,9 +55,9 @@
 /* Messages and options on the path at once: a full relay chain of parse's depth plus the
  * deepest option nesting fits; trees built by the API may go deeper and are cut there. */
 #define MAX_FRAMES (2 * (D6T_HOP_COUNT_LIMIT + 1) + D6T_MAX_OPTION_NESTING + 2)
-#define PATH_CAP 768
-#define WHAT_CAP 256
-#define MAX_DEFS 160
+#define PATH_CAP   768
+#define WHAT_CAP   256
+#define MAX_DEFS   160
 
 struct frame {
     const d6t_msg *m;     /* a message frame, or */
@@ -79,8 +79,10 @@ struct vctx {
 
 static void path_opt(struct d6t_out *w, const d6t_opt *o, const d6t_opt *first)
 {
-    if (o->def) d6t__out_str(w, o->def->name);
-    else d6t__out_fmt(w, "option-%u", o->code);
+    if (o->def)
+        d6t__out_str(w, o->def->name);
+    else
+        d6t__out_fmt(w, "option-%u", o->code);
     if (!first) return;
     unsigned idx = 0, same = 0;
     for (const d6t_opt *s = first; s; s = s->next) {
@@ -100,8 +102,10 @@ static void build_path(const struct vctx *v, char *buf, size_t cap)
         if (i) d6t__out_str(&w, "/");
         if (f->m) {
             const char *nm = d6t_msg_type_name(f->m->type);
-            if (nm) d6t__out_str(&w, nm);
-            else d6t__out_fmt(&w, "MSG-%u", f->m->type);
+            if (nm)
+                d6t__out_str(&w, nm);
+            else
+                d6t__out_fmt(&w, "MSG-%u", f->m->type);
         } else {
             path_opt(&w, f->o, f->first);
         }
@@ -137,7 +141,10 @@ static int push(struct vctx *v, const d6t_msg *m, const d6t_opt *o, const d6t_op
     return 1;
 }
 
-static const char *opt_name(const d6t_opt *o) { return o->def ? o->def->name : "unknown option"; }
+static const char *opt_name(const d6t_opt *o)
+{
+    return o->def ? o->def->name : "unknown option";
+}
 
 static const char *type_name(uint8_t t)
 {
@@ -154,7 +161,12 @@ static void fmt_addr(char out[48], const uint8_t a[16])
 
 /* ---------------------------------------------------------------- small predicates */
 
-enum { A_UNSPEC = 1, A_LOOP = 2, A_MCAST = 4, A_LL = 8 };
+enum {
+    A_UNSPEC = 1,
+    A_LOOP = 2,
+    A_MCAST = 4,
+    A_LL = 8
+};
 
 /* The class name when 'a' is in one of the classes in 'bad', else NULL. */
 static const char *bad_class(const uint8_t a[16], unsigned bad)
@@ -184,11 +196,24 @@ static size_t utf8_bad(const uint8_t *s, size_t n)
         uint8_t c = s[i];
         size_t k;
         uint32_t cp, min;
-        if (c < 0x80) { i++; continue; }
-        if ((c & 0xe0) == 0xc0) { k = 1; cp = c & 0x1fu; min = 0x80; }
-        else if ((c & 0xf0) == 0xe0) { k = 2; cp = c & 0x0fu; min = 0x800; }
-        else if ((c & 0xf8) == 0xf0) { k = 3; cp = c & 0x07u; min = 0x10000; }
-        else return i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if ((c & 0xe0) == 0xc0) {
+            k = 1;
+            cp = c & 0x1fu;
+            min = 0x80;
+        } else if ((c & 0xf0) == 0xe0) {
+            k = 2;
+            cp = c & 0x0fu;
+            min = 0x800;
+        } else if ((c & 0xf8) == 0xf0) {
+            k = 3;
+            cp = c & 0x07u;
+            min = 0x10000;
+        } else
+            return i;
         if (n - i <= k) return i;
         for (size_t j = 1; j <= k; j++) {
             if ((s[i + j] & 0xc0) != 0x80) return i;
@@ -214,9 +239,18 @@ struct scan {
     const uint8_t *p, *end;
 };
 
-static int sc_peek(const struct scan *s) { return s->p < s->end ? *s->p : -1; }
-static int sc_isdigit(int c) { return c >= '0' && c <= '9'; }
-static int sc_isalpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+static int sc_peek(const struct scan *s)
+{
+    return s->p < s->end ? *s->p : -1;
+}
+static int sc_isdigit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+static int sc_isalpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
 
 /* up to 'max' digits, at least one; value in *val */
 static int sc_num(struct scan *s, int max, unsigned *val)
@@ -237,7 +271,8 @@ static int tz_name(struct scan *s)
     int k = 0;
     if (sc_peek(s) == '<') {
         s->p++;
-        while (sc_isalpha(sc_peek(s)) || sc_isdigit(sc_peek(s)) || sc_peek(s) == '+' || sc_peek(s) == '-') {
+        while (sc_isalpha(sc_peek(s)) || sc_isdigit(sc_peek(s)) || sc_peek(s) == '+' ||
+               sc_peek(s) == '-') {
             s->p++;
             k++;
         }
@@ -295,7 +330,7 @@ static int tz_rule(struct scan *s)
 
 static int posix_tz_ok(const uint8_t *p, size_t n)
 {
-    struct scan s = { p, p + n };
+    struct scan s = {p, p + n};
     if (!tz_name(&s) || !tz_time(&s, 24)) return 0;
     if (s.p == s.end) return 1;
     if (!tz_name(&s)) return 0;
@@ -319,7 +354,10 @@ static int u8f(const d6t_opt *o, d6t_key k, unsigned *x)
     *x = b;
     return 1;
 }
-static int u32f(const d6t_opt *o, d6t_key k, uint32_t *x) { return d6t_opt_get_u32(o, k, x) == D6T_OK; }
+static int u32f(const d6t_opt *o, d6t_key k, uint32_t *x)
+{
+    return d6t_opt_get_u32(o, k, x) == D6T_OK;
+}
 static int bytesf(const d6t_opt *o, d6t_key k, const uint8_t **p, size_t *n)
 {
     return d6t_opt_get_bytes(o, k, p, n) == D6T_OK;
@@ -330,29 +368,51 @@ static void rule_duid(struct vctx *v, const d6t_opt *o, d6t_key k)
     const uint8_t *d;
     size_t n;
     if (!bytesf(o, k, &d, &n)) return;
-    if (n == 0) { report(v, D6T_V_LENGTH, "empty identifier: a DUID needs 3 to 130 bytes"); return; }
+    if (n == 0) {
+        report(v, D6T_V_LENGTH, "empty identifier: a DUID needs 3 to 130 bytes");
+        return;
+    }
     if (n < 3 || n > 130) {
         report(v, D6T_V_LENGTH, "DUID of %zu bytes: must be 3 to 130 (type + 1..128 bytes)", n);
         return;
     }
-    static const struct { uint16_t type; uint8_t fixed, exact; const char *name; } kinds[] = {
-        { D6T_DUID_LLT, 8, 0, "DUID-LLT" }, { D6T_DUID_EN, 6, 0, "DUID-EN" },
-        { D6T_DUID_LL, 4, 0, "DUID-LL" }, { D6T_DUID_UUID, 18, 1, "DUID-UUID" },
+    static const struct {
+        uint16_t type;
+        uint8_t fixed, exact;
+        const char *name;
+    } kinds[] = {
+        {D6T_DUID_LLT, 8, 0, "DUID-LLT"},
+        {D6T_DUID_EN, 6, 0, "DUID-EN"},
+        {D6T_DUID_LL, 4, 0, "DUID-LL"},
+        {D6T_DUID_UUID, 18, 1, "DUID-UUID"},
     };
     uint16_t t = d6t__get16(d);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         if (kinds[i].type != t) continue;
         if (kinds[i].exact && n != kinds[i].fixed)
-            report(v, D6T_V_LENGTH, "%s of %zu bytes: must be exactly %u", kinds[i].name, n, kinds[i].fixed);
-        else if (n < kinds[i].fixed)
-            report(v, D6T_V_LENGTH, "%s of %zu bytes is shorter than its %u-byte fixed part", kinds[i].name, n,
+            report(v, D6T_V_LENGTH, "%s of %zu bytes: must be exactly %u", kinds[i].name, n,
                    kinds[i].fixed);
+        else if (n < kinds[i].fixed)
+            report(v, D6T_V_LENGTH, "%s of %zu bytes is shorter than its %u-byte fixed part",
+                   kinds[i].name, n, kinds[i].fixed);
     }
 }
 
-static void r_clientid(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_duid(v, o, D6T_CLIENTID_DUID); }
-static void r_serverid(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_duid(v, o, D6T_SERVERID_DUID); }
-static void r_relayid(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_duid(v, o, D6T_RELAY_ID_DUID); }
+static void r_clientid(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_duid(v, o, D6T_CLIENTID_DUID);
+}
+static void r_serverid(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_duid(v, o, D6T_SERVERID_DUID);
+}
+static void r_relayid(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_duid(v, o, D6T_RELAY_ID_DUID);
+}
 
 static void rule_t1t2(struct vctx *v, const d6t_opt *o, d6t_key k1, d6t_key k2)
 {
@@ -360,14 +420,23 @@ static void rule_t1t2(struct vctx *v, const d6t_opt *o, d6t_key k1, d6t_key k2)
     if (u32f(o, k1, &t1) && u32f(o, k2, &t2) && t2 != 0 && t1 > t2)
         report(v, D6T_V_VALUE, "T1 %u > T2 %u", (unsigned)t1, (unsigned)t2);
 }
-static void r_ia_na(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_t1t2(v, o, D6T_IA_NA_T1, D6T_IA_NA_T2); }
-static void r_ia_pd(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_t1t2(v, o, D6T_IA_PD_T1, D6T_IA_PD_T2); }
+static void r_ia_na(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_t1t2(v, o, D6T_IA_NA_T1, D6T_IA_NA_T2);
+}
+static void r_ia_pd(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_t1t2(v, o, D6T_IA_PD_T1, D6T_IA_PD_T2);
+}
 
 static void rule_lifetimes(struct vctx *v, const d6t_opt *o, d6t_key kp, d6t_key kv)
 {
     uint32_t pl, vl;
     if (u32f(o, kp, &pl) && u32f(o, kv, &vl) && pl > vl)
-        report(v, D6T_V_VALUE, "preferred lifetime %u > valid lifetime %u", (unsigned)pl, (unsigned)vl);
+        report(v, D6T_V_VALUE, "preferred lifetime %u > valid lifetime %u", (unsigned)pl,
+               (unsigned)vl);
 }
 
 static void r_iaaddr(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
@@ -375,7 +444,8 @@ static void r_iaaddr(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
     (void)p;
     uint8_t a[16];
     rule_lifetimes(v, o, D6T_IAADDR_PREFERRED_LIFETIME, D6T_IAADDR_VALID_LIFETIME);
-    if (!d6t_opt_get_addr6(o, D6T_IAADDR_ADDRESS, a)) check_addr(v, "IA address", a, A_LOOP | A_MCAST | A_LL);
+    if (!d6t_opt_get_addr6(o, D6T_IAADDR_ADDRESS, a))
+        check_addr(v, "IA address", a, A_LOOP | A_MCAST | A_LL);
 }
 
 static void r_iaprefix(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
@@ -384,12 +454,18 @@ static void r_iaprefix(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
     uint8_t a[16], len;
     rule_lifetimes(v, o, D6T_IAPREFIX_PREFERRED_LIFETIME, D6T_IAPREFIX_VALID_LIFETIME);
     if (d6t_opt_get_prefix(o, D6T_IAPREFIX_PREFIX, a, &len)) return;
-    if (len > 128) { report(v, D6T_V_VALUE, "prefix length %u > 128", len); return; }
+    if (len > 128) {
+        report(v, D6T_V_VALUE, "prefix length %u > 128", len);
+        return;
+    }
     /* a hint such as ::/56 is fine; a prefix inside ff00::/8 or fe80::/10, or ::1/128, is not */
     const char *c = NULL;
-    if (len >= 8 && d6t__addr_multicast(a)) c = "multicast";
-    else if (len >= 10 && d6t__addr_link_local(a)) c = "link-local";
-    else if (len == 128 && d6t__addr_loopback(a)) c = "loopback";
+    if (len >= 8 && d6t__addr_multicast(a))
+        c = "multicast";
+    else if (len >= 10 && d6t__addr_link_local(a))
+        c = "link-local";
+    else if (len == 128 && d6t__addr_loopback(a))
+        c = "loopback";
     if (c) {
         char t[48];
         fmt_addr(t, a);
@@ -406,8 +482,16 @@ static void rule_codes(struct vctx *v, const d6t_opt *o, d6t_key k)
         if (!d6t_opt_get_u16_at(o, k, i, &c) && c == 0)
             report(v, D6T_V_VALUE, "requested option %zu is code 0 (reserved)", i);
 }
-static void r_oro(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_codes(v, o, D6T_ORO_REQUESTED_OPTIONS); }
-static void r_ero(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_codes(v, o, D6T_ERO_REQUESTED_OPTIONS); }
+static void r_oro(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_codes(v, o, D6T_ORO_REQUESTED_OPTIONS);
+}
+static void r_ero(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_codes(v, o, D6T_ERO_REQUESTED_OPTIONS);
+}
 
 static void r_unicast(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
 {
@@ -423,8 +507,10 @@ static void r_status(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
     const uint8_t *s;
     size_t n, bad;
     if (!bytesf(o, D6T_STATUS_CODE_STATUS_MESSAGE, &s, &n)) return;
-    if ((bad = utf8_bad(s, n)) < n) report(v, D6T_V_ENCODING, "status message is not UTF-8 at byte %zu", bad);
-    else if (n && s[n - 1] == 0) report(v, D6T_V_ENCODING, "status message is NUL-terminated");
+    if ((bad = utf8_bad(s, n)) < n)
+        report(v, D6T_V_ENCODING, "status message is not UTF-8 at byte %zu", bad);
+    else if (n && s[n - 1] == 0)
+        report(v, D6T_V_ENCODING, "status message is NUL-terminated");
 }
 
 static void r_reconf_msg(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
@@ -451,8 +537,8 @@ static void r_posix_tz(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
     const uint8_t *s;
     size_t n;
     if (bytesf(o, D6T_NEW_POSIX_TIMEZONE_TIMEZONE, &s, &n) && !posix_tz_ok(s, n))
-        report(v, D6T_V_ENCODING, "timezone \"%.*s\" is not a POSIX TZ string", (int)(n > 64 ? 64 : n),
-               unprintable(s, n) == n ? (const char *)s : "(unprintable)");
+        report(v, D6T_V_ENCODING, "timezone \"%.*s\" is not a POSIX TZ string",
+               (int)(n > 64 ? 64 : n), unprintable(s, n) == n ? (const char *)s : "(unprintable)");
 }
 
 static void rule_printable(struct vctx *v, const d6t_opt *o, d6t_key k, const char *what)
@@ -460,19 +546,34 @@ static void rule_printable(struct vctx *v, const d6t_opt *o, d6t_key k, const ch
     const uint8_t *s;
     size_t n, bad;
     if (!bytesf(o, k, &s, &n)) return;
-    if (n == 0) report(v, D6T_V_LENGTH, "empty %s", what);
+    if (n == 0)
+        report(v, D6T_V_LENGTH, "empty %s", what);
     else if ((bad = unprintable(s, n)) < n)
-        report(v, D6T_V_ENCODING, "%s has byte 0x%02x (not printable ASCII) at %zu", what, s[bad], bad);
+        report(v, D6T_V_ENCODING, "%s has byte 0x%02x (not printable ASCII) at %zu", what, s[bad],
+               bad);
 }
-static void r_tzdb(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_printable(v, o, D6T_NEW_TZDB_TIMEZONE_TIMEZONE, "timezone name"); }
-static void r_bootfile(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_printable(v, o, D6T_BOOTFILE_URL_URL, "URL"); }
-static void r_portal(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; rule_printable(v, o, D6T_V6_CAPTIVE_PORTAL_URI, "URI"); }
+static void r_tzdb(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_printable(v, o, D6T_NEW_TZDB_TIMEZONE_TIMEZONE, "timezone name");
+}
+static void r_bootfile(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_printable(v, o, D6T_BOOTFILE_URL_URL, "URL");
+}
+static void r_portal(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    rule_printable(v, o, D6T_V6_CAPTIVE_PORTAL_URI, "URI");
+}
 
 static void r_lq_query(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
 {
     (void)p;
     uint8_t a[16];
-    if (!d6t_opt_get_addr6(o, D6T_LQ_QUERY_LINK_ADDRESS, a)) check_addr(v, "link address", a, A_LOOP | A_MCAST);
+    if (!d6t_opt_get_addr6(o, D6T_LQ_QUERY_LINK_ADDRESS, a))
+        check_addr(v, "link address", a, A_LOOP | A_MCAST);
 }
 
 static void r_lq_relay_data(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
@@ -501,12 +602,22 @@ static void r_pd_exclude(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
     const uint8_t *sub;
     size_t n;
     uint8_t pa[16], plen;
-    if (!u8f(o, D6T_PD_EXCLUDE_PREFIX_LENGTH, &len) || !bytesf(o, D6T_PD_EXCLUDE_SUBNET_ID, &sub, &n)) return;
-    if (len < 1 || len > 128) { report(v, D6T_V_VALUE, "excluded prefix length %u: must be 1..128", len); return; }
-    if (n == 0) { report(v, D6T_V_LENGTH, "no subnet ID"); return; }
-    if (!p || p->code != D6T_OPT_IAPREFIX || d6t_opt_get_prefix(p, D6T_IAPREFIX_PREFIX, pa, &plen)) return;
+    if (!u8f(o, D6T_PD_EXCLUDE_PREFIX_LENGTH, &len) ||
+        !bytesf(o, D6T_PD_EXCLUDE_SUBNET_ID, &sub, &n))
+        return;
+    if (len < 1 || len > 128) {
+        report(v, D6T_V_VALUE, "excluded prefix length %u: must be 1..128", len);
+        return;
+    }
+    if (n == 0) {
+        report(v, D6T_V_LENGTH, "no subnet ID");
+        return;
+    }
+    if (!p || p->code != D6T_OPT_IAPREFIX || d6t_opt_get_prefix(p, D6T_IAPREFIX_PREFIX, pa, &plen))
+        return;
     if (len <= plen) {
-        report(v, D6T_V_VALUE, "excluded prefix length %u <= delegated prefix length %u", len, plen);
+        report(v, D6T_V_VALUE, "excluded prefix length %u <= delegated prefix length %u", len,
+               plen);
         return;
     }
     size_t bits = len - plen, need = (bits + 7) / 8;
@@ -531,10 +642,19 @@ static void r_aftr(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
 static void r_sol_inf_max_rt(struct vctx *v, const d6t_opt *o, d6t_key k)
 {
     uint32_t x;
-    if (u32f(o, k, &x) && (x < 60 || x > 86400)) report(v, D6T_V_VALUE, "%u seconds: must be 60..86400", (unsigned)x);
+    if (u32f(o, k, &x) && (x < 60 || x > 86400))
+        report(v, D6T_V_VALUE, "%u seconds: must be 60..86400", (unsigned)x);
 }
-static void r_sol_max_rt(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; r_sol_inf_max_rt(v, o, D6T_SOL_MAX_RT_SOL_MAX_RT); }
-static void r_inf_max_rt(struct vctx *v, const d6t_opt *o, const d6t_opt *p) { (void)p; r_sol_inf_max_rt(v, o, D6T_INF_MAX_RT_INF_MAX_RT); }
+static void r_sol_max_rt(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    r_sol_inf_max_rt(v, o, D6T_SOL_MAX_RT_SOL_MAX_RT);
+}
+static void r_inf_max_rt(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+{
+    (void)p;
+    r_sol_inf_max_rt(v, o, D6T_INF_MAX_RT_INF_MAX_RT);
+}
 
 /* RFC 7598 section 4.1 */
 static void r_s46_rule(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
@@ -555,10 +675,13 @@ static void r_s46_portparams(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
     unsigned off, k;
     const uint8_t *w;
     size_t n;
-    if (!u8f(o, D6T_S46_PORTPARAMS_OFFSET, &off) || !u8f(o, D6T_S46_PORTPARAMS_PSID_LEN, &k)) return;
+    if (!u8f(o, D6T_S46_PORTPARAMS_OFFSET, &off) || !u8f(o, D6T_S46_PORTPARAMS_PSID_LEN, &k))
+        return;
     if (off > 15) report(v, D6T_V_VALUE, "offset %u > 15", off);
-    if (k > 16) report(v, D6T_V_VALUE, "PSID-len %u > 16", k);
-    else if (off + k > 16) report(v, D6T_V_VALUE, "offset %u + PSID-len %u > 16", off, k);
+    if (k > 16)
+        report(v, D6T_V_VALUE, "PSID-len %u > 16", k);
+    else if (off + k > 16)
+        report(v, D6T_V_VALUE, "offset %u + PSID-len %u > 16", off, k);
     if (k == 0 || k >= 16 || !bytesf(o, D6T_S46_PORTPARAMS_PSID, &w, &n) || n != 2) return;
     unsigned raw = (unsigned)d6t__get16(w), pad = raw & (0xffffu >> k);
     if (pad) report(v, D6T_V_VALUE, "PSID 0x%04x has bits set past its %u-bit length", raw, k);
@@ -590,34 +713,34 @@ static const struct {
     uint16_t code;
     rule_fn fn;
 } value_rules[] = {
-    { D6T_SPACE_DHCPV6, D6T_OPT_CLIENTID, r_clientid },
-    { D6T_SPACE_DHCPV6, D6T_OPT_SERVERID, r_serverid },
-    { D6T_SPACE_DHCPV6, D6T_OPT_IA_NA, r_ia_na },
-    { D6T_SPACE_DHCPV6, D6T_OPT_IAADDR, r_iaaddr },
-    { D6T_SPACE_DHCPV6, D6T_OPT_ORO, r_oro },
-    { D6T_SPACE_DHCPV6, D6T_OPT_UNICAST, r_unicast },
-    { D6T_SPACE_DHCPV6, D6T_OPT_STATUS_CODE, r_status },
-    { D6T_SPACE_DHCPV6, D6T_OPT_RECONF_MSG, r_reconf_msg },
-    { D6T_SPACE_DHCPV6, D6T_OPT_IA_PD, r_ia_pd },
-    { D6T_SPACE_DHCPV6, D6T_OPT_IAPREFIX, r_iaprefix },
-    { D6T_SPACE_DHCPV6, D6T_OPT_CLIENT_FQDN, r_fqdn },
-    { D6T_SPACE_DHCPV6, D6T_OPT_NEW_POSIX_TIMEZONE, r_posix_tz },
-    { D6T_SPACE_DHCPV6, D6T_OPT_NEW_TZDB_TIMEZONE, r_tzdb },
-    { D6T_SPACE_DHCPV6, D6T_OPT_ERO, r_ero },
-    { D6T_SPACE_DHCPV6, D6T_OPT_LQ_QUERY, r_lq_query },
-    { D6T_SPACE_DHCPV6, D6T_OPT_LQ_RELAY_DATA, r_lq_relay_data },
-    { D6T_SPACE_DHCPV6, D6T_OPT_LQ_CLIENT_LINK, r_lq_client_link },
-    { D6T_SPACE_DHCPV6, D6T_OPT_RELAY_ID, r_relayid },
-    { D6T_SPACE_DHCPV6, D6T_OPT_BOOTFILE_URL, r_bootfile },
-    { D6T_SPACE_DHCPV6, D6T_OPT_AFTR_NAME, r_aftr },
-    { D6T_SPACE_DHCPV6, D6T_OPT_PD_EXCLUDE, r_pd_exclude },
-    { D6T_SPACE_DHCPV6, D6T_OPT_SOL_MAX_RT, r_sol_max_rt },
-    { D6T_SPACE_DHCPV6, D6T_OPT_INF_MAX_RT, r_inf_max_rt },
-    { D6T_SPACE_DHCPV6, D6T_OPT_S46_RULE, r_s46_rule },
-    { D6T_SPACE_DHCPV6, D6T_OPT_S46_PORTPARAMS, r_s46_portparams },
-    { D6T_SPACE_DHCPV6, D6T_OPT_V6_CAPTIVE_PORTAL, r_portal },
-    { D6T_SPACE_NTP, D6T_NTP_SRV_ADDR, r_ntp_srv },
-    { D6T_SPACE_NTP, D6T_NTP_MC_ADDR, r_ntp_mc },
+    {D6T_SPACE_DHCPV6, D6T_OPT_CLIENTID, r_clientid},
+    {D6T_SPACE_DHCPV6, D6T_OPT_SERVERID, r_serverid},
+    {D6T_SPACE_DHCPV6, D6T_OPT_IA_NA, r_ia_na},
+    {D6T_SPACE_DHCPV6, D6T_OPT_IAADDR, r_iaaddr},
+    {D6T_SPACE_DHCPV6, D6T_OPT_ORO, r_oro},
+    {D6T_SPACE_DHCPV6, D6T_OPT_UNICAST, r_unicast},
+    {D6T_SPACE_DHCPV6, D6T_OPT_STATUS_CODE, r_status},
+    {D6T_SPACE_DHCPV6, D6T_OPT_RECONF_MSG, r_reconf_msg},
+    {D6T_SPACE_DHCPV6, D6T_OPT_IA_PD, r_ia_pd},
+    {D6T_SPACE_DHCPV6, D6T_OPT_IAPREFIX, r_iaprefix},
+    {D6T_SPACE_DHCPV6, D6T_OPT_CLIENT_FQDN, r_fqdn},
+    {D6T_SPACE_DHCPV6, D6T_OPT_NEW_POSIX_TIMEZONE, r_posix_tz},
+    {D6T_SPACE_DHCPV6, D6T_OPT_NEW_TZDB_TIMEZONE, r_tzdb},
+    {D6T_SPACE_DHCPV6, D6T_OPT_ERO, r_ero},
+    {D6T_SPACE_DHCPV6, D6T_OPT_LQ_QUERY, r_lq_query},
+    {D6T_SPACE_DHCPV6, D6T_OPT_LQ_RELAY_DATA, r_lq_relay_data},
+    {D6T_SPACE_DHCPV6, D6T_OPT_LQ_CLIENT_LINK, r_lq_client_link},
+    {D6T_SPACE_DHCPV6, D6T_OPT_RELAY_ID, r_relayid},
+    {D6T_SPACE_DHCPV6, D6T_OPT_BOOTFILE_URL, r_bootfile},
+    {D6T_SPACE_DHCPV6, D6T_OPT_AFTR_NAME, r_aftr},
+    {D6T_SPACE_DHCPV6, D6T_OPT_PD_EXCLUDE, r_pd_exclude},
+    {D6T_SPACE_DHCPV6, D6T_OPT_SOL_MAX_RT, r_sol_max_rt},
+    {D6T_SPACE_DHCPV6, D6T_OPT_INF_MAX_RT, r_inf_max_rt},
+    {D6T_SPACE_DHCPV6, D6T_OPT_S46_RULE, r_s46_rule},
+    {D6T_SPACE_DHCPV6, D6T_OPT_S46_PORTPARAMS, r_s46_portparams},
+    {D6T_SPACE_DHCPV6, D6T_OPT_V6_CAPTIVE_PORTAL, r_portal},
+    {D6T_SPACE_NTP, D6T_NTP_SRV_ADDR, r_ntp_srv},
+    {D6T_SPACE_NTP, D6T_NTP_MC_ADDR, r_ntp_mc},
 };
 
 /* ---------------------------------------------------------------- required options */
@@ -629,36 +752,53 @@ static const struct {
     uint8_t is_opt;
     uint16_t in, code;
 } need[] = {
-    { 0, D6T_MSG_SOLICIT, D6T_OPT_CLIENTID }, { 0, D6T_MSG_SOLICIT, D6T_OPT_ELAPSED_TIME },
-    { 0, D6T_MSG_ADVERTISE, D6T_OPT_CLIENTID }, { 0, D6T_MSG_ADVERTISE, D6T_OPT_SERVERID },
-    { 0, D6T_MSG_REQUEST, D6T_OPT_CLIENTID }, { 0, D6T_MSG_REQUEST, D6T_OPT_SERVERID },
-    { 0, D6T_MSG_REQUEST, D6T_OPT_ELAPSED_TIME },
-    { 0, D6T_MSG_CONFIRM, D6T_OPT_CLIENTID }, { 0, D6T_MSG_CONFIRM, D6T_OPT_ELAPSED_TIME },
-    { 0, D6T_MSG_RENEW, D6T_OPT_CLIENTID }, { 0, D6T_MSG_RENEW, D6T_OPT_SERVERID },
-    { 0, D6T_MSG_RENEW, D6T_OPT_ELAPSED_TIME },
-    { 0, D6T_MSG_REBIND, D6T_OPT_CLIENTID }, { 0, D6T_MSG_REBIND, D6T_OPT_ELAPSED_TIME },
-    { 0, D6T_MSG_REPLY, D6T_OPT_SERVERID },
-    { 0, D6T_MSG_RELEASE, D6T_OPT_CLIENTID }, { 0, D6T_MSG_RELEASE, D6T_OPT_SERVERID },
-    { 0, D6T_MSG_RELEASE, D6T_OPT_ELAPSED_TIME },
-    { 0, D6T_MSG_DECLINE, D6T_OPT_CLIENTID }, { 0, D6T_MSG_DECLINE, D6T_OPT_SERVERID },
-    { 0, D6T_MSG_DECLINE, D6T_OPT_ELAPSED_TIME },
-    { 0, D6T_MSG_RECONFIGURE, D6T_OPT_CLIENTID }, { 0, D6T_MSG_RECONFIGURE, D6T_OPT_SERVERID },
-    { 0, D6T_MSG_RECONFIGURE, D6T_OPT_RECONF_MSG }, { 0, D6T_MSG_RECONFIGURE, D6T_OPT_AUTH },
-    { 0, D6T_MSG_INFORMATION_REQUEST, D6T_OPT_ELAPSED_TIME },
-    { 0, D6T_MSG_RELAY_FORW, D6T_OPT_RELAY_MSG }, { 0, D6T_MSG_RELAY_REPL, D6T_OPT_RELAY_MSG },
-    { 0, D6T_MSG_LEASEQUERY, D6T_OPT_LQ_QUERY },
-    { 0, D6T_MSG_LEASEQUERY_DATA, D6T_OPT_CLIENT_DATA },
-    { 0, D6T_MSG_DHCPV4_QUERY, D6T_OPT_DHCPV4_MSG }, { 0, D6T_MSG_DHCPV4_RESPONSE, D6T_OPT_DHCPV4_MSG },
-    { 1, D6T_OPT_S46_CONT_MAPE, D6T_OPT_S46_RULE }, { 1, D6T_OPT_S46_CONT_MAPE, D6T_OPT_S46_BR },
-    { 1, D6T_OPT_S46_CONT_MAPT, D6T_OPT_S46_RULE }, { 1, D6T_OPT_S46_CONT_MAPT, D6T_OPT_S46_DMR },
-    { 1, D6T_OPT_S46_CONT_LW, D6T_OPT_S46_BR },
+    {0, D6T_MSG_SOLICIT, D6T_OPT_CLIENTID},
+    {0, D6T_MSG_SOLICIT, D6T_OPT_ELAPSED_TIME},
+    {0, D6T_MSG_ADVERTISE, D6T_OPT_CLIENTID},
+    {0, D6T_MSG_ADVERTISE, D6T_OPT_SERVERID},
+    {0, D6T_MSG_REQUEST, D6T_OPT_CLIENTID},
+    {0, D6T_MSG_REQUEST, D6T_OPT_SERVERID},
+    {0, D6T_MSG_REQUEST, D6T_OPT_ELAPSED_TIME},
+    {0, D6T_MSG_CONFIRM, D6T_OPT_CLIENTID},
+    {0, D6T_MSG_CONFIRM, D6T_OPT_ELAPSED_TIME},
+    {0, D6T_MSG_RENEW, D6T_OPT_CLIENTID},
+    {0, D6T_MSG_RENEW, D6T_OPT_SERVERID},
+    {0, D6T_MSG_RENEW, D6T_OPT_ELAPSED_TIME},
+    {0, D6T_MSG_REBIND, D6T_OPT_CLIENTID},
+    {0, D6T_MSG_REBIND, D6T_OPT_ELAPSED_TIME},
+    {0, D6T_MSG_REPLY, D6T_OPT_SERVERID},
+    {0, D6T_MSG_RELEASE, D6T_OPT_CLIENTID},
+    {0, D6T_MSG_RELEASE, D6T_OPT_SERVERID},
+    {0, D6T_MSG_RELEASE, D6T_OPT_ELAPSED_TIME},
+    {0, D6T_MSG_DECLINE, D6T_OPT_CLIENTID},
+    {0, D6T_MSG_DECLINE, D6T_OPT_SERVERID},
+    {0, D6T_MSG_DECLINE, D6T_OPT_ELAPSED_TIME},
+    {0, D6T_MSG_RECONFIGURE, D6T_OPT_CLIENTID},
+    {0, D6T_MSG_RECONFIGURE, D6T_OPT_SERVERID},
+    {0, D6T_MSG_RECONFIGURE, D6T_OPT_RECONF_MSG},
+    {0, D6T_MSG_RECONFIGURE, D6T_OPT_AUTH},
+    {0, D6T_MSG_INFORMATION_REQUEST, D6T_OPT_ELAPSED_TIME},
+    {0, D6T_MSG_RELAY_FORW, D6T_OPT_RELAY_MSG},
+    {0, D6T_MSG_RELAY_REPL, D6T_OPT_RELAY_MSG},
+    {0, D6T_MSG_LEASEQUERY, D6T_OPT_LQ_QUERY},
+    {0, D6T_MSG_LEASEQUERY_DATA, D6T_OPT_CLIENT_DATA},
+    {0, D6T_MSG_DHCPV4_QUERY, D6T_OPT_DHCPV4_MSG},
+    {0, D6T_MSG_DHCPV4_RESPONSE, D6T_OPT_DHCPV4_MSG},
+    {1, D6T_OPT_S46_CONT_MAPE, D6T_OPT_S46_RULE},
+    {1, D6T_OPT_S46_CONT_MAPE, D6T_OPT_S46_BR},
+    {1, D6T_OPT_S46_CONT_MAPT, D6T_OPT_S46_RULE},
+    {1, D6T_OPT_S46_CONT_MAPT, D6T_OPT_S46_DMR},
+    {1, D6T_OPT_S46_CONT_LW, D6T_OPT_S46_BR},
 };
 
 /* ---------------------------------------------------------------- the walk */
 
 static void check_msg(struct vctx *v, const d6t_msg *m);
 
-static size_t def_index(const struct d6t_optdef *d) { return (size_t)(d - d6t__optdefs); }
+static size_t def_index(const struct d6t_optdef *d)
+{
+    return (size_t)(d - d6t__optdefs);
+}
 
 static int has_parent(const struct d6t_optdef *d, uint16_t code)
 {
@@ -690,15 +830,17 @@ static void check_iaids(struct vctx *v, const d6t_opt *first)
 }
 
 /* Counts, singletons and required options of one option list; 'parent' NULL for a message. */
-static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m, const d6t_opt *parent)
+static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
+                       const d6t_opt *parent)
 {
-    uint32_t cnt[MAX_DEFS] = { 0 };
+    uint32_t cnt[MAX_DEFS] = {0};
     size_t ndefs = d6t__optdef_count < MAX_DEFS ? d6t__optdef_count : MAX_DEFS;
     for (const d6t_opt *o = first; o; o = o->next)
         if (o->def && def_index(o->def) < ndefs) cnt[def_index(o->def)]++;
     for (size_t i = 0; i < ndefs; i++)
         if (d6t__optdefs[i].once && cnt[i] > 1)
-            report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name, (unsigned)cnt[i]);
+            report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name,
+                   (unsigned)cnt[i]);
     uint8_t is_opt = parent != NULL;
     uint16_t in = parent ? parent->code : m->type;
     if (parent && parent->space != D6T_SPACE_DHCPV6) return;
@@ -709,7 +851,8 @@ static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m, c
         if (v->in_lq && need[i].code == D6T_OPT_RELAY_MSG) continue;
         const struct d6t_optdef *d = d6t_optdef_find(D6T_SPACE_DHCPV6, need[i].code);
         if (d && def_index(d) < ndefs && !cnt[def_index(d)])
-            report(v, D6T_V_MISSING, "%s is required in %s", d->name, parent ? opt_name(parent) : type_name(m->type));
+            report(v, D6T_V_MISSING, "%s is required in %s", d->name,
+                   parent ? opt_name(parent) : type_name(m->type));
     }
     if (!parent) check_iaids(v, first);
 }
@@ -725,9 +868,12 @@ static void check_nested_type(struct vctx *v, const d6t_opt *o, const d6t_msg *o
     } else if (outer && outer->type == D6T_MSG_RELAY_FORW) {
         if (d6t_msg_type_is_server_to_client(t)) bad = "only client and relay-forward messages";
     } else if (outer && outer->type == D6T_MSG_RELAY_REPL) {
-        if (d6t_msg_type_name(t) && !d6t_msg_type_is_server_to_client(t)) bad = "only server and relay-reply messages";
+        if (d6t_msg_type_name(t) && !d6t_msg_type_is_server_to_client(t))
+            bad = "only server and relay-reply messages";
     }
-    if (bad) report(v, D6T_V_NOT_ALLOWED, "%s is not allowed in %s (%s)", type_name(t), opt_name(o), bad);
+    if (bad)
+        report(v, D6T_V_NOT_ALLOWED, "%s is not allowed in %s (%s)", type_name(t), opt_name(o),
+               bad);
 }
 
 static void check_opt(struct vctx *v, const d6t_opt *o, const d6t_opt *first, const d6t_msg *m,
@@ -740,7 +886,8 @@ static void check_opt(struct vctx *v, const d6t_opt *o, const d6t_opt *first, co
     else if (!parent && m && (m->type >= 32 || !(d->msgs >> m->type & 1u)))
         report(v, D6T_V_NOT_ALLOWED, "%s is not allowed in %s", d->name, type_name(m->type));
     for (size_t i = 0; i < sizeof value_rules / sizeof value_rules[0]; i++)
-        if (value_rules[i].space == o->space && value_rules[i].code == o->code) value_rules[i].fn(v, o, parent);
+        if (value_rules[i].space == o->space && value_rules[i].code == o->code)
+            value_rules[i].fn(v, o, parent);
     if (d->child_space >= 0 && o->kids.first) {
         if (nest >= D6T_MAX_OPTION_NESTING) {
             report(v, D6T_V_VALUE, "options nested deeper than %d levels: not validated further",
@@ -754,7 +901,8 @@ static void check_opt(struct vctx *v, const d6t_opt *o, const d6t_opt *first, co
         check_list(v, NULL, NULL, o);
     }
     if (d->has_msg) {
-        if (!o->msg) report(v, D6T_V_MISSING, "%s carries no message", d->name);
+        if (!o->msg)
+            report(v, D6T_V_MISSING, "%s carries no message", d->name);
         else {
             unsigned lq = o->code == D6T_OPT_LQ_RELAY_DATA;
             check_nested_type(v, o, parent ? NULL : m);
@@ -769,7 +917,8 @@ static void check_opt(struct vctx *v, const d6t_opt *o, const d6t_opt *first, co
 static void check_relay_header(struct vctx *v, const d6t_msg *m)
 {
     if (m->type == D6T_MSG_RELAY_FORW && m->hop_count > RFC_HOP_COUNT_LIMIT)
-        report(v, D6T_V_VALUE, "hop count %u > HOP_COUNT_LIMIT %u", m->hop_count, RFC_HOP_COUNT_LIMIT);
+        report(v, D6T_V_VALUE, "hop count %u > HOP_COUNT_LIMIT %u", m->hop_count,
+               RFC_HOP_COUNT_LIMIT);
     check_addr(v, "link address", m->link, A_MCAST);
     check_addr(v, "peer address", m->peer, A_MCAST);
 }
@@ -796,7 +945,7 @@ d6t_status d6t_msg_validate(const d6t_msg *m, d6t_violation_fn fn, void *ctx, si
 {
     if (count) *count = 0;
     if (!m) return D6T_ERR_INVALID_ARG;
-    struct vctx v = { .fn = fn, .ctx = ctx };
+    struct vctx v = {.fn = fn, .ctx = ctx};
     check_msg(&v, m);
     return finish(&v, count);
 }
@@ -805,7 +954,7 @@ d6t_status d6t_opt_validate(const d6t_opt *o, d6t_violation_fn fn, void *ctx, si
 {
     if (count) *count = 0;
     if (!o) return D6T_ERR_INVALID_ARG;
-    struct vctx v = { .fn = fn, .ctx = ctx };
+    struct vctx v = {.fn = fn, .ctx = ctx};
     check_opt(&v, o, NULL, NULL, NULL, 0);
     return finish(&v, count);
 }

@@ -66,7 +66,7 @@ static d6t_status write_msg(struct wbuf *w, const d6t_msg *m, unsigned depth)
 d6t_status d6t_msg_write(const d6t_msg *m, uint8_t *buf, size_t cap, size_t *len)
 {
     if (!m || (!buf && cap)) return D6T_ERR_INVALID_ARG;
-    struct wbuf w = { buf, cap, 0 };
+    struct wbuf w = {buf, cap, 0};
     d6t_status st = write_msg(&w, m, 0);
     if (len) *len = st ? 0 : w.n;
     if (st) return st;
@@ -76,7 +76,7 @@ d6t_status d6t_msg_write(const d6t_msg *m, uint8_t *buf, size_t cap, size_t *len
 size_t d6t_msg_wire_size(const d6t_msg *m)
 {
     if (!m) return 0;
-    struct wbuf w = { NULL, 0, 0 };
+    struct wbuf w = {NULL, 0, 0};
     return write_msg(&w, m, 0) ? 0 : w.n;
 }
 
@@ -86,7 +86,7 @@ d6t_status d6t_opt_write(const d6t_opt *o, uint8_t *buf, size_t cap, size_t *len
     /* write this option alone, not its following siblings */
     d6t_opt one = *o;
     one.next = NULL;
-    struct wbuf w = { buf, cap, 0 };
+    struct wbuf w = {buf, cap, 0};
     d6t_status st = write_opts(&w, &one, 0);
     if (len) *len = st ? 0 : w.n;
     if (st) return st;
@@ -98,6 +98,6 @@ size_t d6t_opt_wire_size(const d6t_opt *o)
     if (!o) return 0;
     d6t_opt one = *o;
     one.next = NULL;
-    struct wbuf w = { NULL, 0, 0 };
+    struct wbuf w = {NULL, 0, 0};
     return write_opts(&w, &one, 0) ? 0 : w.n;
 }

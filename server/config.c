@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TOKENS 16
+#define MAX_TOKENS       16
 #define MAX_CONFIG_BYTES (1u << 20)
 
 void d6s_config_defaults(struct d6s_config *c)
@@ -26,7 +26,8 @@ void d6s_config_defaults(struct d6s_config *c)
     c->max_tcp_conns = 4;
 }
 
-static int fail(char *err, size_t cap, int line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t cap, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static int fail(char *err, size_t cap, int line, const char *fmt, ...)
 {
     char msg[256];
@@ -89,32 +90,37 @@ static uint64_t low64(const uint8_t a[16])
     return v;
 }
 
-static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int n, int line, char *err,
-                     size_t cap)
+static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int n, int line,
+                     char *err, size_t cap)
 {
     const char *k = t[0];
     uint32_t u;
-#define NEED(cnt) \
-    if (n != (cnt) + 1) return fail(err, cap, line, "'%s' takes %d value%s", k, cnt, (cnt) == 1 ? "" : "s")
+#define NEED(cnt)       \
+    if (n != (cnt) + 1) \
+    return fail(err, cap, line, "'%s' takes %d value%s", k, cnt, (cnt) == 1 ? "" : "s")
     if (!strcmp(k, "interface") && !sn) {
         if (n < 2) return fail(err, cap, line, "'interface' needs at least one interface name");
         for (int i = 1; i < n; i++) {
-            if (c->nifaces == D6S_MAX_IFACES) return fail(err, cap, line, "more than %d interfaces", D6S_MAX_IFACES);
-            if (strlen(t[i]) >= D6S_IFNAME_MAX) return fail(err, cap, line, "interface name '%s' too long", t[i]);
+            if (c->nifaces == D6S_MAX_IFACES)
+                return fail(err, cap, line, "more than %d interfaces", D6S_MAX_IFACES);
+            if (strlen(t[i]) >= D6S_IFNAME_MAX)
+                return fail(err, cap, line, "interface name '%s' too long", t[i]);
             strcpy(c->ifaces[c->nifaces++], t[i]);
         }
         return 0;
     }
     if (!strcmp(k, "interface")) {
         NEED(1);
-        if (strlen(t[1]) >= D6S_IFNAME_MAX) return fail(err, cap, line, "interface name '%s' too long", t[1]);
+        if (strlen(t[1]) >= D6S_IFNAME_MAX)
+            return fail(err, cap, line, "interface name '%s' too long", t[1]);
         strcpy(sn->ifname, t[1]);
         return 0;
     }
     if (!strcmp(k, "pool")) {
         if (!sn) return fail(err, cap, line, "'pool' outside a subnet block");
         NEED(2);
-        if (inet_pton(AF_INET6, t[1], sn->na_start) != 1 || inet_pton(AF_INET6, t[2], sn->na_end) != 1)
+        if (inet_pton(AF_INET6, t[1], sn->na_start) != 1 ||
+            inet_pton(AF_INET6, t[2], sn->na_end) != 1)
             return fail(err, cap, line, "pool needs two IPv6 addresses");
         if (memcmp(sn->na_start, sn->na_end, 8))
             return fail(err, cap, line, "pool start and end must share their first 64 bits");
@@ -132,7 +138,8 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
         if (!sn) return fail(err, cap, line, "'pd-pool' outside a subnet block");
         NEED(2);
         if (parse_prefix(t[1], sn->pd_prefix, &sn->pd_plen))
-            return fail(err, cap, line, "bad prefix '%s' (want ADDR/LEN with zero host bits)", t[1]);
+            return fail(err, cap, line, "bad prefix '%s' (want ADDR/LEN with zero host bits)",
+                        t[1]);
         if (parse_u32(t[2], &u) || u > 128 || u < sn->pd_plen || u == 0)
             return fail(err, cap, line, "delegated length must be between %u and 128", sn->pd_plen);
         if (sn->has_pd) return fail(err, cap, line, "a subnet has one prefix pool");
@@ -142,43 +149,55 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
         sn->has_pd = 1;
         return 0;
     }
-    if (sn) return fail(err, cap, line, "'%s' is not allowed inside a subnet block (put globals first)", k);
+    if (sn)
+        return fail(err, cap, line, "'%s' is not allowed inside a subnet block (put globals first)",
+                    k);
     if (!strcmp(k, "subnet")) {
         /* handled by the caller */
         return fail(err, cap, line, "internal: subnet");
     }
     if (!strcmp(k, "listen-port")) {
         NEED(1);
-        if (parse_u32(t[1], &u) || !u || u > 65535) return fail(err, cap, line, "bad port '%s'", t[1]);
+        if (parse_u32(t[1], &u) || !u || u > 65535)
+            return fail(err, cap, line, "bad port '%s'", t[1]);
         c->port = (uint16_t)u;
         return 0;
     }
-    struct { const char *name; uint32_t *dst; uint32_t min, max; } nums[] = {
-        { "t1", &c->t1, 0, 0xffffffffu }, { "t2", &c->t2, 0, 0xffffffffu },
-        { "preferred-lifetime", &c->preferred, 0, 0xffffffffu },
-        { "valid-lifetime", &c->valid, 1, 0xffffffffu },
-        { "max-leases", &c->max_leases, 1, 1u << 24 },
-        { "max-tcp-connections", &c->max_tcp_conns, 0, 64 },
-        { "duid-enterprise", &c->enterprise, 1, 0xffffffffu },
+    struct {
+        const char *name;
+        uint32_t *dst;
+        uint32_t min, max;
+    } nums[] = {
+        {"t1", &c->t1, 0, 0xffffffffu},
+        {"t2", &c->t2, 0, 0xffffffffu},
+        {"preferred-lifetime", &c->preferred, 0, 0xffffffffu},
+        {"valid-lifetime", &c->valid, 1, 0xffffffffu},
+        {"max-leases", &c->max_leases, 1, 1u << 24},
+        {"max-tcp-connections", &c->max_tcp_conns, 0, 64},
+        {"duid-enterprise", &c->enterprise, 1, 0xffffffffu},
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         if (strcmp(k, nums[i].name)) continue;
         NEED(1);
         if (parse_u32(t[1], &u) || u < nums[i].min || u > nums[i].max)
-            return fail(err, cap, line, "'%s' needs a number from %u to %u", k, nums[i].min, nums[i].max);
+            return fail(err, cap, line, "'%s' needs a number from %u to %u", k, nums[i].min,
+                        nums[i].max);
         *nums[i].dst = u;
         return 0;
     }
     if (!strcmp(k, "rapid-commit") || !strcmp(k, "leasequery") || !strcmp(k, "udp-segmentation")) {
         NEED(1);
-        if (parse_bool(t[1], k[0] == 'r' ? &c->rapid_commit : k[0] == 'l' ? &c->leasequery : &c->udp_segmentation))
+        if (parse_bool(t[1], k[0] == 'r'   ? &c->rapid_commit
+                             : k[0] == 'l' ? &c->leasequery
+                                           : &c->udp_segmentation))
             return fail(err, cap, line, "'%s' takes yes or no", k);
         return 0;
     }
     if (!strcmp(k, "dns-servers")) {
         if (n < 2) return fail(err, cap, line, "'dns-servers' needs at least one address");
         for (int i = 1; i < n; i++) {
-            if (c->ndns == D6S_MAX_DNS) return fail(err, cap, line, "more than %d DNS servers", D6S_MAX_DNS);
+            if (c->ndns == D6S_MAX_DNS)
+                return fail(err, cap, line, "more than %d DNS servers", D6S_MAX_DNS);
             if (inet_pton(AF_INET6, t[i], c->dns[c->ndns]) != 1)
                 return fail(err, cap, line, "'%s' is not an IPv6 address", t[i]);
             c->ndns++;
@@ -190,8 +209,10 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
         for (int i = 1; i < n; i++) {
             uint8_t wire[256];
             size_t wl;
-            if (c->ndomains == D6S_MAX_DOMAINS) return fail(err, cap, line, "more than %d domains", D6S_MAX_DOMAINS);
-            if (strlen(t[i]) > 253 || d6t_dname_from_text(t[i], 0, wire, sizeof wire, &wl) != D6T_OK)
+            if (c->ndomains == D6S_MAX_DOMAINS)
+                return fail(err, cap, line, "more than %d domains", D6S_MAX_DOMAINS);
+            if (strlen(t[i]) > 253 ||
+                d6t_dname_from_text(t[i], 0, wire, sizeof wire, &wl) != D6T_OK)
                 return fail(err, cap, line, "'%s' is not a valid domain name", t[i]);
             strcpy(c->domains[c->ndomains++], t[i]);
         }
@@ -218,7 +239,8 @@ int d6s_config_parse(struct d6s_config *c, const char *text, char *err, size_t e
         const char *eol = strchr(p, '\n');
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         char buf[1024];
-        if (len >= sizeof buf) return fail(err, errcap, line, "line longer than %zu bytes", sizeof buf - 1);
+        if (len >= sizeof buf)
+            return fail(err, errcap, line, "line longer than %zu bytes", sizeof buf - 1);
         memcpy(buf, p, len);
         buf[len] = 0;
         p += len + (eol ? 1 : 0);
@@ -234,14 +256,17 @@ int d6s_config_parse(struct d6s_config *c, const char *text, char *err, size_t e
         if (!strcmp(tok[0], "subnet")) {
             if (n != 2 && !(n == 4 && !strcmp(tok[2], "interface")))
                 return fail(err, errcap, line, "usage: subnet PREFIX/LEN [interface IFNAME]");
-            if (c->nsubnets == D6S_MAX_SUBNETS) return fail(err, errcap, line, "more than %d subnets", D6S_MAX_SUBNETS);
+            if (c->nsubnets == D6S_MAX_SUBNETS)
+                return fail(err, errcap, line, "more than %d subnets", D6S_MAX_SUBNETS);
             sn = &c->subnets[c->nsubnets];
             memset(sn, 0, sizeof *sn);
             sn->line = line;
             if (parse_prefix(tok[1], sn->prefix, &sn->plen))
-                return fail(err, errcap, line, "bad prefix '%s' (want ADDR/LEN with zero host bits)", tok[1]);
+                return fail(err, errcap, line,
+                            "bad prefix '%s' (want ADDR/LEN with zero host bits)", tok[1]);
             if (n == 4) {
-                if (strlen(tok[3]) >= D6S_IFNAME_MAX) return fail(err, errcap, line, "interface name too long");
+                if (strlen(tok[3]) >= D6S_IFNAME_MAX)
+                    return fail(err, errcap, line, "interface name too long");
                 strcpy(sn->ifname, tok[3]);
             }
             c->nsubnets++;
@@ -256,16 +281,19 @@ int d6s_config_finish(struct d6s_config *c, char *err, size_t errcap)
 {
     if (c->t1 > c->t2) return fail(err, errcap, 0, "t1 (%u) is larger than t2 (%u)", c->t1, c->t2);
     if (c->preferred > c->valid)
-        return fail(err, errcap, 0, "preferred-lifetime (%u) is larger than valid-lifetime (%u)", c->preferred, c->valid);
-    if (c->t2 > c->preferred) return fail(err, errcap, 0, "t2 (%u) is larger than preferred-lifetime (%u)", c->t2, c->preferred);
+        return fail(err, errcap, 0, "preferred-lifetime (%u) is larger than valid-lifetime (%u)",
+                    c->preferred, c->valid);
+    if (c->t2 > c->preferred)
+        return fail(err, errcap, 0, "t2 (%u) is larger than preferred-lifetime (%u)", c->t2,
+                    c->preferred);
     for (size_t i = 0; i < c->nsubnets; i++) {
         const struct d6s_subnet *sn = &c->subnets[i];
         if (!sn->has_na && !sn->has_pd)
             return fail(err, errcap, sn->line, "subnet has neither 'pool' nor 'pd-pool'");
         for (size_t j = 0; j < i; j++)
             if (sn->ifname[0] && !strcmp(sn->ifname, c->subnets[j].ifname))
-                return fail(err, errcap, sn->line, "interface %s already has a subnet (line %d)", sn->ifname,
-                            c->subnets[j].line);
+                return fail(err, errcap, sn->line, "interface %s already has a subnet (line %d)",
+                            sn->ifname, c->subnets[j].line);
         if (!sn->ifname[0]) continue;
         int listed = 0;
         for (size_t j = 0; j < c->nifaces; j++) listed |= !strcmp(c->ifaces[j], sn->ifname);

@@ -7,7 +7,13 @@
 #include <stdarg.h>
 #include <string.h>
 
-enum { ST_SUCCESS = 0, ST_NOADDRSAVAIL = 2, ST_NOBINDING = 3, ST_NOTONLINK = 4, ST_NOPREFIXAVAIL = 6 };
+enum {
+    ST_SUCCESS = 0,
+    ST_NOADDRSAVAIL = 2,
+    ST_NOBINDING = 3,
+    ST_NOTONLINK = 4,
+    ST_NOPREFIXAVAIL = 6
+};
 
 /* How long an advertised (not yet requested) lease stays reserved for the client. */
 #define OFFER_HOLD 60
@@ -36,11 +42,15 @@ void d6s_logf(const struct d6s_server *s, const char *fmt, ...)
     fputc('\n', s->log);
 }
 
-static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
 
 static void add_status(d6t_msg *m, d6t_opt *ia, uint16_t code, const char *text)
 {
-    d6t_opt *st = ia ? d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE) : d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE);
+    d6t_opt *st =
+        ia ? d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE) : d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE);
     if (!st) return;
     d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, code);
     d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, text);
@@ -65,10 +75,12 @@ static void add_config_options(struct txn *t)
     /* the configured addresses lie back to back: the option's payload as it is (one copy and a
      * length check, where appending address by address reallocates the option each time) */
     if (c->ndns && requested(t->req, D6T_OPT_DNS_SERVERS))
-        d6t_msg_add_opt_bytes(t->resp, D6T_OPT_DNS_SERVERS, c->dns[0], c->ndns * sizeof c->dns[0], NULL, NULL);
+        d6t_msg_add_opt_bytes(t->resp, D6T_OPT_DNS_SERVERS, c->dns[0], c->ndns * sizeof c->dns[0],
+                              NULL, NULL);
     if (c->ndomains && requested(t->req, D6T_OPT_DOMAIN_LIST)) {
         d6t_opt *o = d6t_msg_add_opt(t->resp, D6T_OPT_DOMAIN_LIST);
-        for (size_t i = 0; o && i < c->ndomains; i++) d6t_opt_add_dname(o, D6T_DOMAIN_LIST_SEARCH_LIST, c->domains[i]);
+        for (size_t i = 0; o && i < c->ndomains; i++)
+            d6t_opt_add_dname(o, D6T_DOMAIN_LIST_SEARCH_LIST, c->domains[i]);
     }
 }
 
@@ -83,19 +95,22 @@ static int new_response(struct txn *t, uint8_t type)
     if (cid && (d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &duid, &dlen) ||
                 d6t_msg_add_opt_bytes(t->resp, D6T_OPT_CLIENTID, duid, dlen, NULL, NULL)))
         return -1;
-    if (d6t_msg_add_opt_bytes(t->resp, D6T_OPT_SERVERID, t->s->duid, t->s->duid_len, NULL, NULL)) return -1;
+    if (d6t_msg_add_opt_bytes(t->resp, D6T_OPT_SERVERID, t->s->duid, t->s->duid_len, NULL, NULL))
+        return -1;
     return d6t_bundle_set_response(t->b, t->resp) == D6T_OK ? 0 : -1;
 }
 
 /* ---- subnet selection ---- */
-static int subnet_for(const struct d6s_server *s, d6t_bundle *b, const struct d6s_rx *rx, uint8_t link[16])
+static int subnet_for(const struct d6s_server *s, d6t_bundle *b, const struct d6s_rx *rx,
+                      uint8_t link[16])
 {
     static const uint8_t zero[16];
     memset(link, 0, 16);
     d6t_bundle_link_address(b, link);
     if (memcmp(link, zero, 16)) {
         for (size_t i = 0; i < s->cfg.nsubnets; i++)
-            if (d6s_prefix_contains(s->cfg.subnets[i].prefix, s->cfg.subnets[i].plen, link)) return (int)i;
+            if (d6s_prefix_contains(s->cfg.subnets[i].prefix, s->cfg.subnets[i].plen, link))
+                return (int)i;
         return -1;
     }
     if (d6t_bundle_incoming_relay_count(b) || !rx || !rx->ifname) return -1;
@@ -163,7 +178,8 @@ static int lease_fits(const struct d6s_server *s, int sni, const struct d6s_leas
     if (sni < 0 || e->subnet != sni) return 0;
     const struct d6s_subnet *sn = &s->cfg.subnets[sni];
     if (e->type == D6T_OPT_IA_PD)
-        return sn->has_pd && e->plen == sn->pd_len && d6s_prefix_contains(sn->pd_prefix, sn->pd_plen, e->addr);
+        return sn->has_pd && e->plen == sn->pd_len &&
+               d6s_prefix_contains(sn->pd_prefix, sn->pd_plen, e->addr);
     return sn->has_na && e->plen == 128 && d6s_prefix_contains(sn->prefix, sn->plen, e->addr);
 }
 
@@ -195,8 +211,8 @@ static void set_times(struct txn *t, struct d6s_lease *e, int bind)
     }
 }
 
-static void add_lease_to_ia(struct txn *t, d6t_opt *ia, const uint8_t addr[16], uint8_t plen, uint32_t pref,
-                            uint32_t valid)
+static void add_lease_to_ia(struct txn *t, d6t_opt *ia, const uint8_t addr[16], uint8_t plen,
+                            uint32_t pref, uint32_t valid)
 {
     int pd = d6t_opt_code(ia) == D6T_OPT_IA_PD;
     d6t_opt *o = d6t_opt_add_child(ia, pd ? D6T_OPT_IAPREFIX : D6T_OPT_IAADDR);
@@ -234,7 +250,8 @@ static d6t_opt *response_ia(struct txn *t, const d6t_opt *req_ia, int with_times
 
 /* Addresses the client listed in its IA that are not 'keep': returned with lifetime 0 so the
  * client stops using them (RFC 9915 section 18.3.4 / 18.3.5). */
-static void zero_others(struct txn *t, const d6t_opt *req_ia, d6t_opt *ia, const uint8_t *keep, uint8_t keep_plen)
+static void zero_others(struct txn *t, const d6t_opt *req_ia, d6t_opt *ia, const uint8_t *keep,
+                        uint8_t keep_plen)
 {
     int pd = d6t_opt_code(req_ia) == D6T_OPT_IA_PD;
     size_t guard = 0;
@@ -255,7 +272,10 @@ static void zero_others(struct txn *t, const d6t_opt *req_ia, d6t_opt *ia, const
     }
 }
 
-static void count_unavailable(struct txn *t, int pd) { pd ? t->s->cnt.no_prefix++ : t->s->cnt.no_addrs++; }
+static void count_unavailable(struct txn *t, int pd)
+{
+    pd ? t->s->cnt.no_prefix++ : t->s->cnt.no_addrs++;
+}
 
 /* Solicit / Request: offer or bind. */
 static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int pd)
@@ -266,8 +286,10 @@ static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
     struct d6s_subnet *sn = t->sni >= 0 ? &s->cfg.subnets[t->sni] : NULL;
     uint8_t type = pd ? D6T_OPT_IA_PD : D6T_OPT_IA_NA;
     int32_t i = d6s_lease_find_ia(&s->leases, type, t->duid, t->dlen, iaid);
-    if (i >= 0 && (!lease_fits(s, t->sni, &s->leases.v[i]) || s->leases.v[i].valid_until <= s->now)) {
-        d6s_lease_delete(&s->leases, i); /* moved to another link, link renumbered, or expired: start over */
+    if (i >= 0 &&
+        (!lease_fits(s, t->sni, &s->leases.v[i]) || s->leases.v[i].valid_until <= s->now)) {
+        d6s_lease_delete(&s->leases,
+                         i); /* moved to another link, link renumbered, or expired: start over */
         i = -1;
     }
     if (i < 0 && sn && (pd ? sn->has_pd : sn->has_na) &&
@@ -301,7 +323,8 @@ static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
         d6t_opt_set_u32(ia, pd ? D6T_IA_PD_T1 : D6T_IA_NA_T1, 0);
         d6t_opt_set_u32(ia, pd ? D6T_IA_PD_T2 : D6T_IA_NA_T2, 0);
         add_status(t->resp, ia, pd ? ST_NOPREFIXAVAIL : ST_NOADDRSAVAIL,
-                   pd ? "no prefixes available on this link" : "no addresses available on this link");
+                   pd ? "no prefixes available on this link"
+                      : "no addresses available on this link");
         count_unavailable(t, pd);
         return;
     }
@@ -312,7 +335,7 @@ static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
 
 static void clear_host_bits(uint8_t a[16], uint8_t plen)
 {
-    for (unsigned bit = plen; bit < 128; bit++) a[bit / 8] &= (uint8_t)~(0x80u >> (bit % 8));
+    for (unsigned bit = plen; bit < 128; bit++) a[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
 }
 
 static int in_na_pool(const struct d6s_subnet *sn, const uint8_t a[16])
@@ -330,8 +353,11 @@ static int ia_on_link(struct txn *t, const d6t_opt *req_ia)
         uint8_t a[16], plen;
         if (d6t_opt_code(c) == D6T_OPT_IAADDR && !d6t_opt_get_addr6(c, D6T_IAADDR_ADDRESS, a)) {
             if (!sn->has_na || !d6s_prefix_contains(sn->prefix, sn->plen, a)) return 0;
-        } else if (d6t_opt_code(c) == D6T_OPT_IAPREFIX && !d6t_opt_get_prefix(c, D6T_IAPREFIX_PREFIX, a, &plen)) {
-            if (!sn->has_pd || plen != sn->pd_len || !d6s_prefix_contains(sn->pd_prefix, sn->pd_plen, a)) return 0;
+        } else if (d6t_opt_code(c) == D6T_OPT_IAPREFIX &&
+                   !d6t_opt_get_prefix(c, D6T_IAPREFIX_PREFIX, a, &plen)) {
+            if (!sn->has_pd || plen != sn->pd_len ||
+                !d6s_prefix_contains(sn->pd_prefix, sn->pd_plen, a))
+                return 0;
         }
     }
     return 1;
@@ -344,17 +370,22 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
     uint8_t type = pd ? D6T_OPT_IA_PD : D6T_OPT_IA_NA;
     /* 'found': the IA's lease in any state; 'i': only a binding still in force */
     int32_t found = d6s_lease_find_ia(&s->leases, type, t->duid, t->dlen, iaid), i = found;
-    if (i >= 0 && (s->leases.v[i].state != D6S_BOUND || s->leases.v[i].valid_until <= s->now)) i = -1;
-    if (i >= 0 && !lease_fits(s, t->sni, &s->leases.v[i])) { /* moved, or the link renumbered: not for this link */
+    if (i >= 0 && (s->leases.v[i].state != D6S_BOUND || s->leases.v[i].valid_until <= s->now))
+        i = -1;
+    if (i >= 0 &&
+        !lease_fits(s, t->sni,
+                    &s->leases.v[i])) { /* moved, or the link renumbered: not for this link */
         d6t_opt *ia = response_ia(t, req_ia, 1);
         if (ia) zero_others(t, req_ia, ia, NULL, 0);
         return;
     }
-    if (i < 0 && t->mtype == D6T_MSG_REBIND && ia_on_link(t, req_ia) && d6t_opt_first_child(req_ia)) {
+    if (i < 0 && t->mtype == D6T_MSG_REBIND && ia_on_link(t, req_ia) &&
+        d6t_opt_first_child(req_ia)) {
         /* RFC 9915 18.3.5: the server may recreate a binding it lost when the addresses fit */
         d6t_opt *c = d6t_opt_find_child(req_ia, pd ? D6T_OPT_IAPREFIX : D6T_OPT_IAADDR);
         uint8_t a[16], plen = 128;
-        int ok = c && (pd ? d6t_opt_get_prefix(c, D6T_IAPREFIX_PREFIX, a, &plen) : d6t_opt_get_addr6(c, D6T_IAADDR_ADDRESS, a)) == D6T_OK;
+        int ok = c && (pd ? d6t_opt_get_prefix(c, D6T_IAPREFIX_PREFIX, a, &plen)
+                          : d6t_opt_get_addr6(c, D6T_IAADDR_ADDRESS, a)) == D6T_OK;
         /* only an address of the pool: the rest of the link is not the server's to hand out
          * (a client must not get a binding for, say, the router's address) */
         ok = ok && (pd || in_na_pool(&s->cfg.subnets[t->sni], a));
@@ -399,7 +430,8 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
 static void drop_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int pd)
 {
     struct d6s_server *s = t->s;
-    int32_t i = d6s_lease_find_ia(&s->leases, pd ? D6T_OPT_IA_PD : D6T_OPT_IA_NA, t->duid, t->dlen, iaid);
+    int32_t i =
+        d6s_lease_find_ia(&s->leases, pd ? D6T_OPT_IA_PD : D6T_OPT_IA_NA, t->duid, t->dlen, iaid);
     if (i < 0 || s->leases.v[i].state != D6S_BOUND) {
         d6t_opt *ia = response_ia(t, req_ia, 0);
         if (ia) add_status(t->resp, ia, ST_NOBINDING, "no binding for this IA");
@@ -437,12 +469,12 @@ static void refuse_ia(struct txn *t, const d6t_opt *req_ia, uint16_t code, const
 
 static void handle_ias(struct txn *t)
 {
-    static const uint16_t codes[] = { D6T_OPT_IA_NA, D6T_OPT_IA_PD, D6T_OPT_IA_TA };
-    static const d6t_key iaid_keys[] = { D6T_IA_NA_IAID, D6T_IA_PD_IAID, D6T_IA_TA_IAID };
+    static const uint16_t codes[] = {D6T_OPT_IA_NA, D6T_OPT_IA_PD, D6T_OPT_IA_TA};
+    static const d6t_key iaid_keys[] = {D6T_IA_NA_IAID, D6T_IA_PD_IAID, D6T_IA_TA_IAID};
     /* IAIDs answered so far, per IA type: an IA repeated with the same IAID is the same IA
      * again and gets no second answer (two would make the reply invalid) */
     uint32_t ids[3][D6S_MAX_IA_ANSWERED];
-    size_t nids[3] = { 0, 0, 0 };
+    size_t nids[3] = {0, 0, 0};
     d6t_opt *ia;
     /* each call marks one IA handled, so this ends after the request's IA count */
     while ((ia = d6t_bundle_unhandled(t->b, codes, 3, 0)) != NULL) {
@@ -455,7 +487,8 @@ static void handle_ias(struct txn *t)
         uint32_t iaid = be32(iaid_p);
         size_t k = 0;
         while (k < nids[ti] && ids[ti][k] != iaid) k++;
-        if (k < nids[ti] || nids[ti] == D6S_MAX_IA_ANSWERED) continue; /* repeated, or far too many */
+        if (k < nids[ti] || nids[ti] == D6S_MAX_IA_ANSWERED)
+            continue; /* repeated, or far too many */
         ids[ti][nids[ti]++] = iaid;
         if (code == D6T_OPT_IA_TA) {
             if (t->mtype == D6T_MSG_SOLICIT || t->mtype == D6T_MSG_REQUEST)
@@ -464,7 +497,8 @@ static void handle_ias(struct txn *t)
         }
         if (nids[ti] > D6S_MAX_IA_PER_MSG) {
             if (t->mtype == D6T_MSG_SOLICIT || t->mtype == D6T_MSG_REQUEST) {
-                refuse_ia(t, ia, pd ? ST_NOPREFIXAVAIL : ST_NOADDRSAVAIL, "too many IAs in one message");
+                refuse_ia(t, ia, pd ? ST_NOPREFIXAVAIL : ST_NOADDRSAVAIL,
+                          "too many IAs in one message");
                 count_unavailable(t, pd);
             }
             continue;
@@ -481,7 +515,7 @@ static void handle_ias(struct txn *t)
 
 static void handle_confirm(struct txn *t, int *send)
 {
-    static const uint16_t codes[] = { D6T_OPT_IA_NA, D6T_OPT_IA_TA };
+    static const uint16_t codes[] = {D6T_OPT_IA_NA, D6T_OPT_IA_TA};
     size_t naddr = 0, n = d6t_bundle_unhandled_count(t->b, codes, 2);
     int all_on = 1;
     for (size_t k = 0; k < n; k++) {
@@ -494,7 +528,8 @@ static void handle_confirm(struct txn *t, int *send)
         *send = 0;
         return;
     }
-    for (size_t k = 0; k < n; k++) d6t_bundle_mark_handled(t->b, d6t_bundle_unhandled(t->b, codes, 2, 0));
+    for (size_t k = 0; k < n; k++)
+        d6t_bundle_mark_handled(t->b, d6t_bundle_unhandled(t->b, codes, 2, 0));
     if (all_on) {
         add_status(t->resp, NULL, ST_SUCCESS, "all addresses are on link");
     } else {
@@ -507,14 +542,17 @@ static void handle_confirm(struct txn *t, int *send)
  * server, are discarded. */
 static int acceptable(struct txn *t)
 {
-    d6t_opt *cid = d6t_msg_find_opt(t->req, D6T_OPT_CLIENTID), *sid = d6t_msg_find_opt(t->req, D6T_OPT_SERVERID);
+    d6t_opt *cid = d6t_msg_find_opt(t->req, D6T_OPT_CLIENTID),
+            *sid = d6t_msg_find_opt(t->req, D6T_OPT_SERVERID);
     const uint8_t *sd = NULL;
     size_t sl = 0;
     if (sid && d6t_opt_get_bytes(sid, D6T_SERVERID_DUID, &sd, &sl)) return 0;
     int ours = sid && sl == t->s->duid_len && !memcmp(sd, t->s->duid, sl);
     if (cid) {
         /* RFC 9915 11.1: a DUID is a 2-byte type and 1 to 128 bytes: anything else is no client key */
-        if (d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &t->duid, &t->dlen) || t->dlen < 3 || t->dlen > D6S_DUID_MAX) return 0;
+        if (d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &t->duid, &t->dlen) || t->dlen < 3 ||
+            t->dlen > D6S_DUID_MAX)
+            return 0;
     }
     switch (t->mtype) {
     case D6T_MSG_SOLICIT:
@@ -525,8 +563,8 @@ static int acceptable(struct txn *t)
     case D6T_MSG_RELEASE:
     case D6T_MSG_DECLINE: return cid && ours;
     case D6T_MSG_INFORMATION_REQUEST:
-        return (!sid || ours) && !d6t_msg_find_opt(t->req, D6T_OPT_IA_NA) && !d6t_msg_find_opt(t->req, D6T_OPT_IA_PD) &&
-               !d6t_msg_find_opt(t->req, D6T_OPT_IA_TA);
+        return (!sid || ours) && !d6t_msg_find_opt(t->req, D6T_OPT_IA_NA) &&
+               !d6t_msg_find_opt(t->req, D6T_OPT_IA_PD) && !d6t_msg_find_opt(t->req, D6T_OPT_IA_TA);
     default: return 0;
     }
 }
@@ -542,7 +580,8 @@ static void relay_identity(struct txn *t)
         t->relay_id_len = 0;
     if (r && (o = d6t_msg_find_opt(r, D6T_OPT_REMOTE_ID))) {
         t->remote_id = d6t_opt_data(o, &t->remote_id_len);
-        if (t->remote_id_len > D6S_REMOTE_ID_MAX) t->remote_id_len = 0; /* too long to index: not stored */
+        if (t->remote_id_len > D6S_REMOTE_ID_MAX)
+            t->remote_id_len = 0; /* too long to index: not stored */
     }
 }
 
@@ -570,7 +609,8 @@ int d6s_handle(struct d6s_server *s, d6t_bundle *b, const struct d6s_rx *rx)
     int rapid = t.mtype == D6T_MSG_SOLICIT && d6t_msg_find_opt(t.req, D6T_OPT_RAPID_COMMIT) &&
                 d6t_bundle_allow_rapid_commit(b);
     t.commit = t.mtype == D6T_MSG_REQUEST || rapid;
-    if (new_response(&t, t.mtype == D6T_MSG_SOLICIT && !rapid ? D6T_MSG_ADVERTISE : D6T_MSG_REPLY)) {
+    if (new_response(&t,
+                     t.mtype == D6T_MSG_SOLICIT && !rapid ? D6T_MSG_ADVERTISE : D6T_MSG_REPLY)) {
         s->cnt.dropped++;
         return 0;
     }
@@ -579,8 +619,10 @@ int d6s_handle(struct d6s_server *s, d6t_bundle *b, const struct d6s_rx *rx)
         d6t_bundle_add_mark(b, "rapid-commit");
     }
     int send = 1;
-    if (t.mtype == D6T_MSG_CONFIRM) handle_confirm(&t, &send);
-    else if (t.mtype != D6T_MSG_INFORMATION_REQUEST) handle_ias(&t);
+    if (t.mtype == D6T_MSG_CONFIRM)
+        handle_confirm(&t, &send);
+    else if (t.mtype != D6T_MSG_INFORMATION_REQUEST)
+        handle_ias(&t);
     if (!send) {
         d6t_bundle_set_response(b, NULL);
         d6t_bundle_add_mark(b, "no-answer");
@@ -595,24 +637,37 @@ int d6s_handle(struct d6s_server *s, d6t_bundle *b, const struct d6s_rx *rx)
 void d6s_print_counters(const struct d6s_server *s, FILE *f)
 {
     const struct d6s_counters *c = &s->cnt;
-    fprintf(f, "counters: received=%llu malformed=%llu dropped=%llu no-request=%llu sent=%llu send-errors=%llu\n",
-            (unsigned long long)c->received, (unsigned long long)c->malformed, (unsigned long long)c->dropped,
-            (unsigned long long)c->no_request, (unsigned long long)c->sent, (unsigned long long)c->send_errors);
+    fprintf(f,
+            "counters: received=%llu malformed=%llu dropped=%llu no-request=%llu sent=%llu "
+            "send-errors=%llu\n",
+            (unsigned long long)c->received, (unsigned long long)c->malformed,
+            (unsigned long long)c->dropped, (unsigned long long)c->no_request,
+            (unsigned long long)c->sent, (unsigned long long)c->send_errors);
     fprintf(f, "counters: messages");
     for (unsigned i = 1; i < sizeof c->by_type / sizeof c->by_type[0]; i++)
-        if (c->by_type[i]) fprintf(f, " %s=%llu", d6t_msg_type_name((uint8_t)i), (unsigned long long)c->by_type[i]);
+        if (c->by_type[i])
+            fprintf(f, " %s=%llu", d6t_msg_type_name((uint8_t)i),
+                    (unsigned long long)c->by_type[i]);
     fprintf(f, "\n");
-    fprintf(f, "counters: leases active=%u assigned=%llu renewed=%llu released=%llu declined=%llu\n", s->leases.used,
-            (unsigned long long)c->leases_assigned, (unsigned long long)c->leases_renewed,
-            (unsigned long long)c->leases_released, (unsigned long long)c->leases_declined);
-    fprintf(f, "counters: status NoAddrsAvail=%llu NoPrefixAvail=%llu NoBinding=%llu NotOnLink=%llu\n",
-            (unsigned long long)c->no_addrs, (unsigned long long)c->no_prefix, (unsigned long long)c->no_binding,
-            (unsigned long long)c->not_on_link);
+    fprintf(f,
+            "counters: leases active=%u assigned=%llu renewed=%llu released=%llu declined=%llu\n",
+            s->leases.used, (unsigned long long)c->leases_assigned,
+            (unsigned long long)c->leases_renewed, (unsigned long long)c->leases_released,
+            (unsigned long long)c->leases_declined);
+    fprintf(f,
+            "counters: status NoAddrsAvail=%llu NoPrefixAvail=%llu NoBinding=%llu NotOnLink=%llu\n",
+            (unsigned long long)c->no_addrs, (unsigned long long)c->no_prefix,
+            (unsigned long long)c->no_binding, (unsigned long long)c->not_on_link);
     fprintf(f, "counters: leasequery queries=%llu client-data=%llu tcp-connections=%llu\n",
-            (unsigned long long)c->lq_queries, (unsigned long long)c->lq_client_data, (unsigned long long)c->tcp_conns);
+            (unsigned long long)c->lq_queries, (unsigned long long)c->lq_client_data,
+            (unsigned long long)c->tcp_conns);
     /* datagrams per system call: how much the batching saves under load */
-    fprintf(f, "counters: udp batches=%llu datagrams-per-batch=%.1f segmented-sends=%llu datagrams-per-send=%.1f\n",
-            (unsigned long long)c->udp_batches, c->udp_batches ? (double)c->udp_datagrams / (double)c->udp_batches : 0.0,
-            (unsigned long long)c->gso_sends, c->gso_sends ? (double)c->gso_datagrams / (double)c->gso_sends : 0.0);
+    fprintf(f,
+            "counters: udp batches=%llu datagrams-per-batch=%.1f segmented-sends=%llu "
+            "datagrams-per-send=%.1f\n",
+            (unsigned long long)c->udp_batches,
+            c->udp_batches ? (double)c->udp_datagrams / (double)c->udp_batches : 0.0,
+            (unsigned long long)c->gso_sends,
+            c->gso_sends ? (double)c->gso_datagrams / (double)c->gso_sends : 0.0);
     fflush(f);
 }

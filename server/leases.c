@@ -22,7 +22,8 @@ uint32_t d6s_hash(const uint8_t *p, size_t n)
  * load). Memory comes zeroed; without huge pages it works the same. */
 static void *table_alloc(size_t bytes)
 {
-    void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void *p =
+        mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) return NULL;
 #ifdef MADV_HUGEPAGE
     if (bytes >= (2u << 20)) madvise(p, bytes, MADV_HUGEPAGE);
@@ -101,14 +102,17 @@ void d6s_leases_prefetch(const struct d6s_leases *l, uint32_t bucket, int stage)
 #endif
 }
 
-int32_t d6s_lease_find_ia(const struct d6s_leases *l, uint8_t type, const uint8_t *duid, size_t dlen,
-                          uint32_t iaid)
+int32_t d6s_lease_find_ia(const struct d6s_leases *l, uint8_t type, const uint8_t *duid,
+                          size_t dlen, uint32_t iaid)
 {
     /* chains are bounded by the table size; each slot is on one chain at most once */
     uint32_t steps = 0;
-    for (int32_t i = l->h_duid[d6s_hash(duid, dlen) & l->hmask]; i >= 0 && steps++ < l->cap; i = l->v[i].next_duid) {
+    for (int32_t i = l->h_duid[d6s_hash(duid, dlen) & l->hmask]; i >= 0 && steps++ < l->cap;
+         i = l->v[i].next_duid) {
         const struct d6s_lease *e = &l->v[i];
-        if (e->type == type && e->iaid == iaid && e->duid_len == dlen && !memcmp(e->duid, duid, dlen)) return i;
+        if (e->type == type && e->iaid == iaid && e->duid_len == dlen &&
+            !memcmp(e->duid, duid, dlen))
+            return i;
     }
     return -1;
 }
@@ -117,7 +121,8 @@ size_t d6s_lease_count_duid(const struct d6s_leases *l, const uint8_t *duid, siz
 {
     size_t n = 0;
     uint32_t steps = 0;
-    for (int32_t i = l->h_duid[d6s_hash(duid, dlen) & l->hmask]; i >= 0 && steps++ < l->cap; i = l->v[i].next_duid)
+    for (int32_t i = l->h_duid[d6s_hash(duid, dlen) & l->hmask]; i >= 0 && steps++ < l->cap;
+         i = l->v[i].next_duid)
         n += l->v[i].duid_len == dlen && !memcmp(l->v[i].duid, duid, dlen);
     return n;
 }
@@ -125,7 +130,8 @@ size_t d6s_lease_count_duid(const struct d6s_leases *l, const uint8_t *duid, siz
 int32_t d6s_lease_find_addr(const struct d6s_leases *l, const uint8_t addr[16], uint8_t plen)
 {
     uint32_t steps = 0;
-    for (int32_t i = l->h_addr[addr_bucket(l, addr, plen)]; i >= 0 && steps++ < l->cap; i = l->v[i].next_addr)
+    for (int32_t i = l->h_addr[addr_bucket(l, addr, plen)]; i >= 0 && steps++ < l->cap;
+         i = l->v[i].next_addr)
         if (l->v[i].plen == plen && !memcmp(l->v[i].addr, addr, 16)) return i;
     return -1;
 }
@@ -255,14 +261,24 @@ static size_t format_lease(const struct d6s_lease *e, char *out, size_t cap)
 {
     char duid[2 * D6S_DUID_MAX + 1], rid[2 * D6S_DUID_MAX + 2], rem[2 * D6S_REMOTE_ID_MAX + 2];
     char a[INET6_ADDRSTRLEN], lk[INET6_ADDRSTRLEN];
-    if (e->duid_len) d6s_hex(e->duid, e->duid_len, duid); else strcpy(duid, "-");
-    if (e->relay_id_len) d6s_hex(e->relay_id, e->relay_id_len, rid); else strcpy(rid, "-");
-    if (e->remote_id_len) d6s_hex(e->remote_id, e->remote_id_len, rem); else strcpy(rem, "-");
+    if (e->duid_len)
+        d6s_hex(e->duid, e->duid_len, duid);
+    else
+        strcpy(duid, "-");
+    if (e->relay_id_len)
+        d6s_hex(e->relay_id, e->relay_id_len, rid);
+    else
+        strcpy(rid, "-");
+    if (e->remote_id_len)
+        d6s_hex(e->remote_id, e->remote_id_len, rem);
+    else
+        strcpy(rem, "-");
     inet_ntop(AF_INET6, e->addr, a, sizeof a);
     inet_ntop(AF_INET6, e->link, lk, sizeof lk);
     int n = snprintf(out, cap, "lease %u %s %08x %s %s %u %u %lld %lld %lld %s %s %s", e->state,
                      e->type == D6T_OPT_IA_PD ? "pd" : "na", e->iaid, duid, a, e->plen, e->subnet,
-                     (long long)e->cltt, (long long)e->pref_until, (long long)e->valid_until, lk, rid, rem);
+                     (long long)e->cltt, (long long)e->pref_until, (long long)e->valid_until, lk,
+                     rid, rem);
     return n < 0 ? 0 : (size_t)n;
 }
 
@@ -275,7 +291,8 @@ static void journal_line(struct d6s_leases *l, const char *body, size_t n)
     }
     memcpy(l->jbuf + l->jlen, body, n);
     l->jlen += n;
-    l->jlen += (size_t)snprintf(l->jbuf + l->jlen, 16, " *%08x\n", d6s_hash((const uint8_t *)body, n));
+    l->jlen +=
+        (size_t)snprintf(l->jbuf + l->jlen, 16, " *%08x\n", d6s_hash((const uint8_t *)body, n));
     l->records++;
 }
 
@@ -352,12 +369,14 @@ int d6s_leases_compact(struct d6s_leases *l)
     size_t cap = 4096 + (size_t)l->used * 700, len = 0;
     char *buf = malloc(cap);
     if (!buf) return -1;
-    len += (size_t)snprintf(buf, cap, "# dhcp6txn-server lease file: snapshot then journal; lines end in a checksum\n");
+    len += (size_t)snprintf(
+        buf, cap, "# dhcp6txn-server lease file: snapshot then journal; lines end in a checksum\n");
     for (uint32_t i = 0; i < l->cap; i++) {
         if (!l->v[i].type) continue;
         char body[1024];
         size_t n = format_lease(&l->v[i], body, sizeof body);
-        if (len + n + 16 > cap) break; /* cannot happen: 700 bytes per lease is above the longest line */
+        if (len + n + 16 > cap)
+            break; /* cannot happen: 700 bytes per lease is above the longest line */
         memcpy(buf + len, body, n);
         len += n;
         len += (size_t)snprintf(buf + len, 16, " *%08x\n", d6s_hash((const uint8_t *)body, n));
@@ -395,7 +414,8 @@ static int load_line(struct d6s_leases *l, char *s)
     e.type = !strcmp(t[2], "pd") ? D6T_OPT_IA_PD : D6T_OPT_IA_NA;
     e.iaid = (uint32_t)strtoul(t[3], NULL, 16);
     if (d6s_parse_hex(t[4], e.duid, sizeof e.duid, &dl) || inet_pton(AF_INET6, t[5], e.addr) != 1 ||
-        inet_pton(AF_INET6, t[11], e.link) != 1 || d6s_parse_hex(t[12], e.relay_id, sizeof e.relay_id, &rl) ||
+        inet_pton(AF_INET6, t[11], e.link) != 1 ||
+        d6s_parse_hex(t[12], e.relay_id, sizeof e.relay_id, &rl) ||
         d6s_parse_hex(t[13], e.remote_id, sizeof e.remote_id, &ml))
         return -1;
     e.duid_len = (uint8_t)dl, e.relay_id_len = (uint8_t)rl, e.remote_id_len = (uint8_t)ml;
@@ -415,7 +435,8 @@ static int load_line(struct d6s_leases *l, char *s)
 
 int d6s_leases_open(struct d6s_leases *l, const char *path, char *err, size_t errcap)
 {
-    if (strlen(path) >= sizeof l->path) return snprintf(err, errcap, "lease file path too long"), -1;
+    if (strlen(path) >= sizeof l->path)
+        return snprintf(err, errcap, "lease file path too long"), -1;
     strcpy(l->path, path);
     FILE *f = fopen(path, "r");
     size_t loaded = 0, bad = 0;
@@ -435,13 +456,17 @@ int d6s_leases_open(struct d6s_leases *l, const char *path, char *err, size_t er
             }
             uint32_t sum = (uint32_t)strtoul(star + 1, NULL, 16);
             star[-1] = 0;
-            if (d6s_hash((const uint8_t *)line, (size_t)(star - 1 - line)) != sum || load_line(l, line)) bad++;
-            else loaded++;
+            if (d6s_hash((const uint8_t *)line, (size_t)(star - 1 - line)) != sum ||
+                load_line(l, line))
+                bad++;
+            else
+                loaded++;
         }
         fclose(f);
     }
     l->jlen = 0; /* loading replays through the journal code; nothing new to write */
-    if (bad) fprintf(stderr, "dhcp6txn-server: %s: skipped %zu damaged or unknown line(s)\n", path, bad);
+    if (bad)
+        fprintf(stderr, "dhcp6txn-server: %s: skipped %zu damaged or unknown line(s)\n", path, bad);
     (void)loaded;
     l->fd = -2; /* enable journalling for compaction's reopen */
     if (d6s_leases_compact(l)) {

@@ -8,8 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { QT_ADDRESS = 1, QT_CLIENTID = 2, QT_RELAY_ID = 3, QT_LINK_ADDRESS = 4, QT_REMOTE_ID = 5 };
-enum { ST_UNKNOWN_QUERY = 7, ST_MALFORMED_QUERY = 8, ST_NOT_CONFIGURED = 9, ST_NOT_ALLOWED = 10 };
+enum {
+    QT_ADDRESS = 1,
+    QT_CLIENTID = 2,
+    QT_RELAY_ID = 3,
+    QT_LINK_ADDRESS = 4,
+    QT_REMOTE_ID = 5
+};
+enum {
+    ST_UNKNOWN_QUERY = 7,
+    ST_MALFORMED_QUERY = 8,
+    ST_NOT_CONFIGURED = 9,
+    ST_NOT_ALLOWED = 10
+};
 
 struct lq {
     struct d6s_server *s;
@@ -31,11 +42,13 @@ static int lease_matches(const struct lq *q, const struct d6s_lease *e)
     if (q->has_link && q->qtype != QT_LINK_ADDRESS) {
         if (e->subnet >= q->s->cfg.nsubnets) return 0;
         const struct d6s_subnet *sn = &q->s->cfg.subnets[e->subnet];
-        if (!d6s_prefix_contains(sn->prefix, sn->plen, q->link) && memcmp(e->link, q->link, 16)) return 0;
+        if (!d6s_prefix_contains(sn->prefix, sn->plen, q->link) && memcmp(e->link, q->link, 16))
+            return 0;
     }
     switch (q->qtype) {
     case QT_ADDRESS:
-        return e->plen == 128 ? !memcmp(e->addr, q->addr, 16) : d6s_prefix_contains(e->addr, e->plen, q->addr);
+        return e->plen == 128 ? !memcmp(e->addr, q->addr, 16)
+                              : d6s_prefix_contains(e->addr, e->plen, q->addr);
     case QT_CLIENTID: return e->duid_len == q->klen && !memcmp(e->duid, q->key, q->klen);
     case QT_RELAY_ID: return e->relay_id_len == q->klen && !memcmp(e->relay_id, q->key, q->klen);
     case QT_REMOTE_ID: return e->remote_id_len == q->klen && !memcmp(e->remote_id, q->key, q->klen);
@@ -49,7 +62,8 @@ static int lease_matches(const struct lq *q, const struct d6s_lease *e)
 }
 
 /* The client's other leases matter too for address and client-id queries (all its bindings). */
-static int group_member(const struct lq *q, const struct d6s_lease *first, const struct d6s_lease *e)
+static int group_member(const struct lq *q, const struct d6s_lease *first,
+                        const struct d6s_lease *e)
 {
     if (e->duid_len != first->duid_len || memcmp(e->duid, first->duid, e->duid_len)) return 0;
     if (q->qtype == QT_ADDRESS || q->qtype == QT_CLIENTID)
@@ -68,9 +82,10 @@ static int32_t next_group(struct lq *q)
         if (!lease_matches(q, e) || !e->duid_len) continue;
         int first = 1;
         uint32_t steps = 0;
-        for (int32_t j = l->h_duid[d6s_hash(e->duid, e->duid_len) & l->hmask]; j >= 0 && steps++ < l->cap;
-             j = l->v[j].next_duid)
-            if ((uint32_t)j < i && lease_matches(q, &l->v[j]) && group_member(q, e, &l->v[j])) first = 0;
+        for (int32_t j = l->h_duid[d6s_hash(e->duid, e->duid_len) & l->hmask];
+             j >= 0 && steps++ < l->cap; j = l->v[j].next_duid)
+            if ((uint32_t)j < i && lease_matches(q, &l->v[j]) && group_member(q, e, &l->v[j]))
+                first = 0;
         if (first) return (int32_t)i;
     }
     return -1;
@@ -87,7 +102,8 @@ static void add_client_data(struct lq *q, d6t_msg *m, int32_t first)
     if (cid) d6t_opt_set_bytes(cid, D6T_CLIENTID_DUID, f->duid, f->duid_len);
     uint32_t steps = 0;
     int64_t cltt = f->cltt;
-    for (int32_t j = l->h_duid[d6s_hash(f->duid, f->duid_len) & l->hmask]; j >= 0 && steps++ < l->cap; j = l->v[j].next_duid) {
+    for (int32_t j = l->h_duid[d6s_hash(f->duid, f->duid_len) & l->hmask];
+         j >= 0 && steps++ < l->cap; j = l->v[j].next_duid) {
         const struct d6s_lease *e = &l->v[j];
         if (!group_member(q, f, e)) continue;
         uint32_t pref = e->pref_until > now ? (uint32_t)(e->pref_until - now) : 0;
@@ -121,8 +137,10 @@ static d6t_status generate(void *ctx, d6t_bundle *b, d6t_arena *scratch, d6t_msg
     d6t_msg *m = d6t_msg_new(scratch, i >= 0 ? D6T_MSG_LEASEQUERY_DATA : D6T_MSG_LEASEQUERY_DONE);
     if (!m) return D6T_ERR_NOMEM;
     d6t_msg_set_transaction_id(m, d6t_msg_transaction_id(d6t_bundle_request(b)));
-    if (i >= 0) add_client_data(q, m, i);
-    else q->done = 1;
+    if (i >= 0)
+        add_client_data(q, m, i);
+    else
+        q->done = 1;
     *out = m;
     return D6T_OK;
 }
@@ -131,7 +149,8 @@ static int parse_query(struct lq *q, const d6t_opt *query, uint16_t *status, con
 {
     uint8_t qt;
     *status = ST_MALFORMED_QUERY;
-    if (d6t_opt_get_u8(query, D6T_LQ_QUERY_QUERY_TYPE, &qt) || d6t_opt_get_addr6(query, D6T_LQ_QUERY_LINK_ADDRESS, q->link))
+    if (d6t_opt_get_u8(query, D6T_LQ_QUERY_QUERY_TYPE, &qt) ||
+        d6t_opt_get_addr6(query, D6T_LQ_QUERY_LINK_ADDRESS, q->link))
         return *why = "unreadable OPTION_LQ_QUERY", -1;
     q->qtype = qt;
     q->has_link = memcmp(q->link, zero16, 16) != 0;
@@ -140,14 +159,18 @@ static int parse_query(struct lq *q, const d6t_opt *query, uint16_t *status, con
     size_t n;
     switch (qt) {
     case QT_ADDRESS:
-        if (!(o = d6t_opt_find_child(query, D6T_OPT_IAADDR)) || d6t_opt_get_addr6(o, D6T_IAADDR_ADDRESS, q->addr))
+        if (!(o = d6t_opt_find_child(query, D6T_OPT_IAADDR)) ||
+            d6t_opt_get_addr6(o, D6T_IAADDR_ADDRESS, q->addr))
             return *why = "query by address without OPTION_IAADDR", -1;
         return 0;
     case QT_CLIENTID:
     case QT_RELAY_ID:
     case QT_REMOTE_ID: {
-        uint16_t code = qt == QT_CLIENTID ? D6T_OPT_CLIENTID : qt == QT_RELAY_ID ? D6T_OPT_RELAY_ID : D6T_OPT_REMOTE_ID;
-        if (!(o = d6t_opt_find_child(query, code))) return *why = "query without its identifier option", -1;
+        uint16_t code = qt == QT_CLIENTID   ? D6T_OPT_CLIENTID
+                        : qt == QT_RELAY_ID ? D6T_OPT_RELAY_ID
+                                            : D6T_OPT_REMOTE_ID;
+        if (!(o = d6t_opt_find_child(query, code)))
+            return *why = "query without its identifier option", -1;
         p = d6t_opt_data(o, &n);
         if (!n || n > sizeof q->key) return *why = "identifier empty or too long", -1;
         memcpy(q->key, p, n);
@@ -164,7 +187,8 @@ static int parse_query(struct lq *q, const d6t_opt *query, uint16_t *status, con
 int d6s_leasequery(struct d6s_server *s, d6t_bundle *b)
 {
     d6t_msg *req = d6t_bundle_request(b);
-    d6t_opt *cid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID), *query = d6t_msg_find_opt(req, D6T_OPT_LQ_QUERY);
+    d6t_opt *cid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID),
+            *query = d6t_msg_find_opt(req, D6T_OPT_LQ_QUERY);
     int tcp = d6t_bundle_received_over_tcp(b);
     if (!s->cfg.leasequery || !cid || d6t_msg_find_opt(req, D6T_OPT_SERVERID)) {
         d6t_bundle_add_mark(b, "dropped");
@@ -185,8 +209,10 @@ int d6s_leasequery(struct d6s_server *s, d6t_bundle *b)
     q->s = s;
     uint16_t status = 0;
     const char *why = NULL;
-    int bad = !query ? (why = "no OPTION_LQ_QUERY", status = ST_MALFORMED_QUERY, 1) : parse_query(q, query, &status, &why) != 0;
-    if (!bad && !tcp && q->qtype > QT_CLIENTID) bad = 1, status = ST_NOT_ALLOWED, why = "this query type needs TCP (RFC 5460)";
+    int bad = !query ? (why = "no OPTION_LQ_QUERY", status = ST_MALFORMED_QUERY, 1)
+                     : parse_query(q, query, &status, &why) != 0;
+    if (!bad && !tcp && q->qtype > QT_CLIENTID)
+        bad = 1, status = ST_NOT_ALLOWED, why = "this query type needs TCP (RFC 5460)";
     if (bad) {
         d6t_opt *st = d6t_msg_add_opt(r, D6T_OPT_STATUS_CODE);
         if (st) {
@@ -212,7 +238,8 @@ int d6s_leasequery(struct d6s_server *s, d6t_bundle *b)
         free(q);
         return 1;
     }
-    if (q->qtype == QT_ADDRESS || q->qtype == QT_CLIENTID) q->cursor = s->leases.cap; /* one client at most */
+    if (q->qtype == QT_ADDRESS || q->qtype == QT_CLIENTID)
+        q->cursor = s->leases.cap; /* one client at most */
     if (d6t_bundle_set_response_generator(b, generate, q, free) != D6T_OK) free(q);
     d6t_bundle_add_mark(b, "bulk");
     return 1;

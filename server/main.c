@@ -22,24 +22,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH D6S_TX_BATCH
-#define MAX_DGRAM 65536
-#define TCP_IDLE_SECONDS 60
-#define TCP_FRAMES_PER_WAKEUP 64
+#define BATCH                  D6S_TX_BATCH
+#define MAX_DGRAM              65536
+#define TCP_IDLE_SECONDS       60
+#define TCP_FRAMES_PER_WAKEUP  64
 #define UDP_BATCHES_PER_WAKEUP 8
 
 static volatile sig_atomic_t g_stop, g_dump;
 
 static void on_signal(int sig)
 {
-    if (sig == SIGUSR1) g_dump = 1;
-    else g_stop = 1;
+    if (sig == SIGUSR1)
+        g_dump = 1;
+    else
+        g_stop = 1;
 }
 
 struct iface {
     char name[D6S_IFNAME_MAX];
     unsigned index;
-    struct in6_addr ll; /* our link-local address there, the source of replies to link-local clients */
+    struct in6_addr
+        ll; /* our link-local address there, the source of replies to link-local clients */
     int has_ll;
 };
 
@@ -75,7 +78,7 @@ struct net {
     struct conn *conns;
     size_t nconns;
     struct d6s_udp_tx tx; /* the batch's replies */
-    struct rx_slot *rx; /* BATCH of them */
+    struct rx_slot *rx;   /* BATCH of them */
     struct mmsghdr rxmsg[BATCH];
     int relearn; /* a named source address failed: learn the link-local addresses again */
     d6t_arena *arena;
@@ -133,7 +136,7 @@ static int open_udp(struct net *n, char *err, size_t cap)
     setsockopt(n->udp, IPPROTO_IPV6, IPV6_AUTOFLOWLABEL, &zero, sizeof zero);
     int rcv = 4 << 20;
     setsockopt(n->udp, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
-    struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons(n->s->cfg.port) };
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_port = htons(n->s->cfg.port)};
     if (bind(n->udp, (struct sockaddr *)&sa, sizeof sa))
         return snprintf(err, cap, "bind UDP port %u: %s", n->s->cfg.port, strerror(errno)), -1;
     for (size_t i = 0; i < n->nifs; i++) {
@@ -142,7 +145,8 @@ static int open_udp(struct net *n, char *err, size_t cap)
         inet_pton(AF_INET6, "ff02::1:2", &mr.ipv6mr_multiaddr);
         mr.ipv6mr_interface = n->ifs[i].index;
         if (setsockopt(n->udp, IPPROTO_IPV6, IPV6_JOIN_GROUP, &mr, sizeof mr))
-            d6s_logf(n->s, "warning: cannot join ff02::1:2 on %s: %s", n->ifs[i].name, strerror(errno));
+            d6s_logf(n->s, "warning: cannot join ff02::1:2 on %s: %s", n->ifs[i].name,
+                     strerror(errno));
     }
     return 0;
 }
@@ -154,7 +158,7 @@ static int open_tcp(struct net *n, char *err, size_t cap)
     if (n->tcp < 0) return snprintf(err, cap, "socket: %s", strerror(errno)), -1;
     setsockopt(n->tcp, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     setsockopt(n->tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in6 sa = { .sin6_family = AF_INET6, .sin6_port = htons(n->s->cfg.port) };
+    struct sockaddr_in6 sa = {.sin6_family = AF_INET6, .sin6_port = htons(n->s->cfg.port)};
     if (bind(n->tcp, (struct sockaddr *)&sa, sizeof sa) || listen(n->tcp, 8))
         return snprintf(err, cap, "TCP port %u: %s", n->s->cfg.port, strerror(errno)), -1;
     return 0;
@@ -212,8 +216,8 @@ static void log_txn(struct net *n, d6t_bundle *b, const char *what)
 }
 
 /* One datagram: parse into a bundle, run the logic, queue the reply. */
-static void handle_datagram(struct net *n, const uint8_t *buf, size_t len, const struct sockaddr_in6 *from,
-                            const struct in6_pktinfo *at)
+static void handle_datagram(struct net *n, const uint8_t *buf, size_t len,
+                            const struct sockaddr_in6 *from, const struct in6_pktinfo *at)
 {
     struct d6s_server *s = n->s;
     char src[INET6_ADDRSTRLEN];
@@ -228,20 +232,21 @@ static void handle_datagram(struct net *n, const uint8_t *buf, size_t len, const
     const char *ifname = ifc->name;
     d6t_arena_reset(n->arena);
     d6t_bundle *b = NULL;
-    d6t_parse_error perr = { 0, 0, NULL };
-    unsigned flags = (multicast ? D6T_BUNDLE_MULTICAST : 0) | (s->cfg.rapid_commit ? D6T_BUNDLE_RAPID_COMMIT : 0);
+    d6t_parse_error perr = {0, 0, NULL};
+    unsigned flags = (multicast ? D6T_BUNDLE_MULTICAST : 0) |
+                     (s->cfg.rapid_commit ? D6T_BUNDLE_RAPID_COMMIT : 0);
     d6t_status st = d6t_bundle_new(n->arena, buf, len, flags, NULL, 0, NULL, &b, &perr);
     if (st != D6T_OK) {
         s->cnt.malformed++;
         inet_ntop(AF_INET6, &from->sin6_addr, src, sizeof src);
-        d6s_logf(s, "malformed datagram (%zu bytes) from [%s]:%u on %s: %s at byte %zu%s%s", len, src,
-                 ntohs(from->sin6_port), ifname, d6t_strerror(st), perr.offset, perr.reason ? ": " : "",
-                 perr.reason ? perr.reason : "");
+        d6s_logf(s, "malformed datagram (%zu bytes) from [%s]:%u on %s: %s at byte %zu%s%s", len,
+                 src, ntohs(from->sin6_port), ifname, d6t_strerror(st), perr.offset,
+                 perr.reason ? ": " : "", perr.reason ? perr.reason : "");
         return;
     }
     d6t_bundle_set_source_address(b, from->sin6_addr.s6_addr);
     d6t_bundle_set_source_port(b, ntohs(from->sin6_port));
-    struct d6s_rx rx = { ifname, multicast };
+    struct d6s_rx rx = {ifname, multicast};
     if (!d6t_bundle_request(b)) {
         const char *why = d6t_bundle_no_request_reason(b);
         d6s_handle(s, b, &rx);
@@ -253,7 +258,8 @@ static void handle_datagram(struct net *n, const uint8_t *buf, size_t len, const
         log_txn(n, b, " -> no answer");
         return;
     }
-    if (n->tx.nout == BATCH) return; /* cannot happen: one reply per datagram, BATCH datagrams per batch */
+    if (n->tx.nout == BATCH)
+        return; /* cannot happen: one reply per datagram, BATCH datagrams per batch */
     struct d6s_reply *p = &n->tx.out[n->tx.nout];
     uint8_t to[16];
     uint16_t port;
@@ -284,8 +290,8 @@ static void handle_datagram(struct net *n, const uint8_t *buf, size_t len, const
         char what[128], dst[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, &p->to.sin6_addr, dst, sizeof dst);
         d6t_msg *resp = d6t_bundle_response(b);
-        snprintf(what, sizeof what, " -> %s (%zu bytes) to [%s]:%u", d6t_msg_type_name(d6t_msg_type(resp)), p->len,
-                 dst, port);
+        snprintf(what, sizeof what, " -> %s (%zu bytes) to [%s]:%u",
+                 d6t_msg_type_name(d6t_msg_type(resp)), p->len, dst, port);
         log_txn(n, b, what);
     }
     n->tx.nout++;
@@ -298,7 +304,8 @@ static void flush_replies(struct net *n)
     if (!n->tx.nout) return;
     if (d6s_leases_sync(&s->leases)) {
         /* a reply must never promise a lease the file does not hold */
-        d6s_logf(s, "error: cannot write the lease file %s: %zu replies withheld", s->leases.path, n->tx.nout);
+        d6s_logf(s, "error: cannot write the lease file %s: %zu replies withheld", s->leases.path,
+                 n->tx.nout);
         s->cnt.send_errors += n->tx.nout;
         n->tx.nout = 0;
         return;
@@ -312,7 +319,8 @@ static void rx_metadata(struct msghdr *mh, struct in6_pktinfo *at)
 {
     memset(at, 0, sizeof *at);
     for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm))
-        if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) memcpy(at, CMSG_DATA(cm), sizeof *at);
+        if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO)
+            memcpy(at, CMSG_DATA(cm), sizeof *at);
 }
 
 /* One batch: up to BATCH datagrams in one recvmmsg, every reply in one sendmmsg after the lease
@@ -320,10 +328,13 @@ static void rx_metadata(struct msghdr *mh, struct in6_pktinfo *at)
 static void rx_slot_reset(struct net *n, unsigned k)
 {
     struct rx_slot *x = &n->rx[k];
-    x->iov = (struct iovec){ x->buf, sizeof x->buf };
-    n->rxmsg[k].msg_hdr = (struct msghdr){ .msg_name = &x->from, .msg_namelen = sizeof x->from, .msg_iov = &x->iov,
-                                           .msg_iovlen = 1, .msg_control = x->cbuf.bytes,
-                                           .msg_controllen = sizeof x->cbuf.bytes };
+    x->iov = (struct iovec){x->buf, sizeof x->buf};
+    n->rxmsg[k].msg_hdr = (struct msghdr){.msg_name = &x->from,
+                                          .msg_namelen = sizeof x->from,
+                                          .msg_iov = &x->iov,
+                                          .msg_iovlen = 1,
+                                          .msg_control = x->cbuf.bytes,
+                                          .msg_controllen = sizeof x->cbuf.bytes};
 }
 
 /* The client's DUID in a datagram, for cache warming only: the Client ID at the top level of the
@@ -336,14 +347,16 @@ static int peek_client_duid(const uint8_t *p, size_t n, const uint8_t **duid, si
         const uint8_t *inner = NULL;
         size_t inner_len = 0;
         for (int k = 0; k < 16 && off + 4 <= n; k++) {
-            size_t code = (size_t)p[off] << 8 | p[off + 1], len = (size_t)p[off + 2] << 8 | p[off + 3];
+            size_t code = (size_t)p[off] << 8 | p[off + 1],
+                   len = (size_t)p[off + 2] << 8 | p[off + 3];
             if (len > n - off - 4) return 0;
             if (code == D6T_OPT_CLIENTID && p[0] != D6T_MSG_RELAY_FORW) {
                 *duid = p + off + 4;
                 *dlen = len;
                 return 1;
             }
-            if (code == D6T_OPT_RELAY_MSG && p[0] == D6T_MSG_RELAY_FORW) inner = p + off + 4, inner_len = len;
+            if (code == D6T_OPT_RELAY_MSG && p[0] == D6T_MSG_RELAY_FORW)
+                inner = p + off + 4, inner_len = len;
             off += 4 + len;
         }
         if (!inner) return 0;
@@ -422,7 +435,8 @@ static void accept_tcp(struct net *n)
         char src[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, &from.sin6_addr, src, sizeof src);
         if (!c) {
-            d6s_logf(n->s, "leasequery connection from [%s] refused: %zu connections open", src, n->nconns);
+            d6s_logf(n->s, "leasequery connection from [%s] refused: %zu connections open", src,
+                     n->nconns);
             close(fd);
             continue;
         }
@@ -490,11 +504,12 @@ static void conn_process(struct net *n, struct conn *c)
         }
         n->s->cnt.received++;
         d6t_bundle *b = NULL;
-        d6t_parse_error perr = { 0, 0, NULL };
+        d6t_parse_error perr = {0, 0, NULL};
         st = d6t_bundle_new(NULL, msg, len, D6T_BUNDLE_TCP, NULL, 0, c->peer, &b, &perr);
         if (st != D6T_OK) {
             n->s->cnt.malformed++;
-            d6s_logf(n->s, "malformed leasequery message (%zu bytes): %s at byte %zu", len, d6t_strerror(st), perr.offset);
+            d6s_logf(n->s, "malformed leasequery message (%zu bytes): %s at byte %zu", len,
+                     d6t_strerror(st), perr.offset);
             continue;
         }
         if (d6s_handle(n->s, b, NULL)) {
@@ -533,7 +548,8 @@ static void conn_event(struct net *n, struct conn *c, short revents)
 static int setup_ifaces(struct net *n, char *err, size_t cap)
 {
     const struct d6s_config *c = &n->s->cfg;
-    if (!c->nifaces) return snprintf(err, cap, "no interface configured (use 'interface' or -i)"), -1;
+    if (!c->nifaces)
+        return snprintf(err, cap, "no interface configured (use 'interface' or -i)"), -1;
     for (size_t i = 0; i < c->nifaces; i++) {
         unsigned idx = if_nametoindex(c->ifaces[i]);
         if (!idx) return snprintf(err, cap, "interface %s: %s", c->ifaces[i], strerror(errno)), -1;
@@ -547,14 +563,17 @@ static void print_summary(const struct d6s_config *c, FILE *f)
 {
     fprintf(f, "interfaces:");
     for (size_t i = 0; i < c->nifaces; i++) fprintf(f, " %s", c->ifaces[i]);
-    fprintf(f, "\nport %u, t1 %u, t2 %u, preferred %u, valid %u, rapid-commit %s, leasequery %s, udp-segmentation %s\n",
-            c->port, c->t1, c->t2, c->preferred, c->valid, c->rapid_commit ? "yes" : "no", c->leasequery ? "yes" : "no",
-            c->udp_segmentation ? "yes" : "no");
+    fprintf(f,
+            "\nport %u, t1 %u, t2 %u, preferred %u, valid %u, rapid-commit %s, leasequery %s, "
+            "udp-segmentation %s\n",
+            c->port, c->t1, c->t2, c->preferred, c->valid, c->rapid_commit ? "yes" : "no",
+            c->leasequery ? "yes" : "no", c->udp_segmentation ? "yes" : "no");
     for (size_t i = 0; i < c->nsubnets; i++) {
         const struct d6s_subnet *sn = &c->subnets[i];
         char p[INET6_ADDRSTRLEN], a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, sn->prefix, p, sizeof p);
-        fprintf(f, "subnet %s/%u%s%s", p, sn->plen, sn->ifname[0] ? " on " : " (relayed only)", sn->ifname);
+        fprintf(f, "subnet %s/%u%s%s", p, sn->plen, sn->ifname[0] ? " on " : " (relayed only)",
+                sn->ifname);
         if (sn->has_na) {
             inet_ntop(AF_INET6, sn->na_start, a, sizeof a);
             inet_ntop(AF_INET6, sn->na_end, b, sizeof b);
@@ -571,10 +590,15 @@ static void print_summary(const struct d6s_config *c, FILE *f)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        { "config", required_argument, 0, 'c' }, { "interface", required_argument, 0, 'i' },
-        { "port", required_argument, 0, 'p' },   { "lease-file", required_argument, 0, 'l' },
-        { "state-file", required_argument, 0, 's' }, { "quiet", no_argument, 0, 'q' },
-        { "check-config", no_argument, 0, 't' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
+        {"config", required_argument, 0, 'c'},
+        {"interface", required_argument, 0, 'i'},
+        {"port", required_argument, 0, 'p'},
+        {"lease-file", required_argument, 0, 'l'},
+        {"state-file", required_argument, 0, 's'},
+        {"quiet", no_argument, 0, 'q'},
+        {"check-config", no_argument, 0, 't'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
     };
     static struct d6s_server srv;
     struct d6s_server *s = &srv;
@@ -590,7 +614,8 @@ int main(int argc, char **argv)
         switch (opt) {
         case 'c': config = optarg; break;
         case 'i':
-            if (nextra == D6S_MAX_IFACES) return fprintf(stderr, "dhcp6txn-server: too many -i\n"), 2;
+            if (nextra == D6S_MAX_IFACES)
+                return fprintf(stderr, "dhcp6txn-server: too many -i\n"), 2;
             extra_if[nextra++] = optarg;
             break;
         case 'p': port = strtol(optarg, NULL, 10); break;
@@ -646,7 +671,8 @@ int main(int argc, char **argv)
     uint8_t mac[6];
     size_t maclen = 0;
     for (size_t i = 0; i < n->nifs && !maclen; i++) maclen = iface_mac(n->ifs[i].name, mac);
-    if (d6s_server_duid(s, mac, maclen, err, sizeof err)) return fprintf(stderr, "dhcp6txn-server: %s\n", err), 1;
+    if (d6s_server_duid(s, mac, maclen, err, sizeof err))
+        return fprintf(stderr, "dhcp6txn-server: %s\n", err), 1;
     if (open_udp(n, err, sizeof err) || (s->cfg.leasequery && open_tcp(n, err, sizeof err)))
         return fprintf(stderr, "dhcp6txn-server: %s\n", err), 1;
     n->arena = d6t_arena_new(NULL, 16384);
@@ -656,7 +682,8 @@ int main(int argc, char **argv)
     for (unsigned k = 0; n->rx && k < BATCH; k++) rx_slot_reset(n, k);
     n->nconns = s->cfg.leasequery ? s->cfg.max_tcp_conns : 0;
     n->conns = calloc(n->nconns + 1, sizeof *n->conns);
-    if (!n->arena || !n->tx.out || !n->rx || !n->conns) return fprintf(stderr, "dhcp6txn-server: out of memory\n"), 1;
+    if (!n->arena || !n->tx.out || !n->rx || !n->conns)
+        return fprintf(stderr, "dhcp6txn-server: out of memory\n"), 1;
     for (size_t i = 0; i < n->nconns; i++) n->conns[i].fd = -1;
 
     struct sigaction sa;
@@ -681,7 +708,8 @@ int main(int argc, char **argv)
 
     char hex[2 * D6S_DUID_MAX + 1];
     d6s_hex(s->duid, s->duid_len, hex);
-    fprintf(stderr, "dhcp6txn-server (libdhcp6txn %s) started: port %u, server DUID %s, %u leases loaded\n",
+    fprintf(stderr,
+            "dhcp6txn-server (libdhcp6txn %s) started: port %u, server DUID %s, %u leases loaded\n",
             d6t_version(), s->cfg.port, hex, s->leases.used);
     fprintf(stderr, "ready\n"); /* scripts wait for this line */
 
@@ -690,13 +718,16 @@ int main(int argc, char **argv)
     int64_t last_sweep = now_s();
     while (!g_stop) {
         size_t np = 0;
-        pfd[np++] = (struct pollfd){ .fd = n->udp, .events = POLLIN };
-        if (n->tcp >= 0) pfd[np++] = (struct pollfd){ .fd = n->tcp, .events = POLLIN };
+        pfd[np++] = (struct pollfd){.fd = n->udp, .events = POLLIN};
+        if (n->tcp >= 0) pfd[np++] = (struct pollfd){.fd = n->tcp, .events = POLLIN};
         for (size_t i = 0; i < n->nconns; i++) {
             struct conn *c = &n->conns[i];
-            pfd[np++] = (struct pollfd){ .fd = c->fd, .events = (short)(c->fd < 0 ? 0 : c->b || c->olen ? POLLOUT : POLLIN) };
+            pfd[np++] = (struct pollfd){.fd = c->fd,
+                                        .events = (short)(c->fd < 0         ? 0
+                                                          : c->b || c->olen ? POLLOUT
+                                                                            : POLLIN)};
         }
-        const struct timespec second = { 1, 0 };
+        const struct timespec second = {1, 0};
         int r = ppoll(pfd, np, &second, &waiting);
         s->now = now_s();
         if (g_dump) {
@@ -714,7 +745,8 @@ int main(int argc, char **argv)
             if (n->tcp >= 0 && (pfd[1].revents & POLLIN)) accept_tcp(n);
             size_t base = n->tcp >= 0 ? 2 : 1;
             for (size_t i = 0; i < n->nconns; i++)
-                if (n->conns[i].fd >= 0 && pfd[base + i].fd == n->conns[i].fd && pfd[base + i].revents)
+                if (n->conns[i].fd >= 0 && pfd[base + i].fd == n->conns[i].fd &&
+                    pfd[base + i].revents)
                     conn_event(n, &n->conns[i], pfd[base + i].revents);
         }
         if (s->now != last_sweep) {
@@ -722,7 +754,8 @@ int main(int argc, char **argv)
             learn_link_locals(n);
             d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
             for (size_t i = 0; i < n->nconns; i++)
-                if (n->conns[i].fd >= 0 && time(NULL) - n->conns[i].last > TCP_IDLE_SECONDS) conn_close(n, &n->conns[i]);
+                if (n->conns[i].fd >= 0 && time(NULL) - n->conns[i].last > TCP_IDLE_SECONDS)
+                    conn_close(n, &n->conns[i]);
             d6s_leases_sync(&s->leases);
         }
     }

@@ -10,14 +10,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define D6S_MAX_IFACES 16
-#define D6S_MAX_SUBNETS 64
-#define D6S_MAX_DNS 8
-#define D6S_MAX_DOMAINS 8
-#define D6S_DUID_MAX 130
+#define D6S_MAX_IFACES    16
+#define D6S_MAX_SUBNETS   64
+#define D6S_MAX_DNS       8
+#define D6S_MAX_DOMAINS   8
+#define D6S_DUID_MAX      130
 #define D6S_REMOTE_ID_MAX 64
-#define D6S_IFNAME_MAX 16
-#define D6S_PATH_MAX 512
+#define D6S_IFNAME_MAX    16
+#define D6S_PATH_MAX      512
 /* IAs of one type answered per message: more get NoAddrsAvail/NoPrefixAvail, so one client
  * cannot take more than 2 * D6S_MAX_IA_PER_MSG leases per DUID. */
 #define D6S_MAX_IA_PER_MSG 8
@@ -70,7 +70,12 @@ int d6s_config_load(struct d6s_config *c, const char *path, char *err, size_t er
 int d6s_config_finish(struct d6s_config *c, char *err, size_t errcap);
 
 /* ---- leases ---- */
-enum d6s_lease_state { D6S_FREE = 0, D6S_OFFERED = 1, D6S_BOUND = 2, D6S_DECLINED = 3 };
+enum d6s_lease_state {
+    D6S_FREE = 0,
+    D6S_OFFERED = 1,
+    D6S_BOUND = 2,
+    D6S_DECLINED = 3
+};
 
 /* What a lookup by client reads comes first (type, IAID, chain links, the DUID), so that for
  * DUIDs up to 44 bytes a lookup touches one cache line per lease on the chain. */
@@ -109,8 +114,8 @@ struct d6s_leases {
 int d6s_leases_init(struct d6s_leases *l, uint32_t cap);
 void d6s_leases_fini(struct d6s_leases *l);
 uint32_t d6s_hash(const uint8_t *p, size_t n);
-int32_t d6s_lease_find_ia(const struct d6s_leases *l, uint8_t type, const uint8_t *duid, size_t dlen,
-                          uint32_t iaid);
+int32_t d6s_lease_find_ia(const struct d6s_leases *l, uint8_t type, const uint8_t *duid,
+                          size_t dlen, uint32_t iaid);
 int32_t d6s_lease_find_addr(const struct d6s_leases *l, const uint8_t addr[16], uint8_t plen);
 size_t d6s_lease_count_duid(const struct d6s_leases *l, const uint8_t *duid, size_t dlen);
 /* Cache warming for a batch of lookups by client: the DUID's bucket, then prefetch stage 0 (the
@@ -121,7 +126,8 @@ void d6s_leases_prefetch(const struct d6s_leases *l, uint32_t bucket, int stage)
 /* A fresh slot (not yet in the hash tables) or -1 when the table is full. */
 int32_t d6s_lease_new(struct d6s_leases *l);
 void d6s_lease_insert(struct d6s_leases *l, int32_t i);
-void d6s_lease_delete(struct d6s_leases *l, int32_t i); /* unlinks and frees the slot, journals it */
+void d6s_lease_delete(struct d6s_leases *l,
+                      int32_t i); /* unlinks and frees the slot, journals it */
 void d6s_lease_changed(struct d6s_leases *l, int32_t i); /* journal the lease's new state */
 /* Open (creating) the lease file and load it. -1 with err on a fatal problem. */
 int d6s_leases_open(struct d6s_leases *l, const char *path, char *err, size_t errcap);
@@ -138,8 +144,10 @@ struct d6s_counters {
     uint64_t leases_assigned, leases_renewed, leases_released, leases_declined;
     uint64_t no_addrs, no_prefix, no_binding, not_on_link;
     uint64_t lq_queries, lq_client_data, tcp_conns;
-    uint64_t udp_batches, udp_datagrams; /* recvmmsg calls that returned datagrams, and those datagrams */
-    uint64_t gso_sends, gso_datagrams;   /* UDP_SEGMENT sends of two or more replies, and those replies */
+    uint64_t udp_batches,
+        udp_datagrams; /* recvmmsg calls that returned datagrams, and those datagrams */
+    uint64_t gso_sends,
+        gso_datagrams; /* UDP_SEGMENT sends of two or more replies, and those replies */
 };
 
 struct d6s_server {
@@ -168,10 +176,12 @@ int d6s_handle(struct d6s_server *s, d6t_bundle *b, const struct d6s_rx *rx);
 int d6s_leasequery(struct d6s_server *s, d6t_bundle *b);
 
 /* Server DUID from the state file, creating it (DUID-LLT from 'mac', or DUID-EN). */
-int d6s_server_duid(struct d6s_server *s, const uint8_t *mac, size_t maclen, char *err, size_t errcap);
+int d6s_server_duid(struct d6s_server *s, const uint8_t *mac, size_t maclen, char *err,
+                    size_t errcap);
 
 void d6s_print_counters(const struct d6s_server *s, FILE *f);
-void d6s_logf(const struct d6s_server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void d6s_logf(const struct d6s_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Helpers shared by the files. */
 int d6s_prefix_contains(const uint8_t prefix[16], uint8_t plen, const uint8_t addr[16]);

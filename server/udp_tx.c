@@ -18,7 +18,7 @@
 #endif
 
 /* A segment must fit the IPv6 minimum MTU, so that no path can refuse a group for its size. */
-#define GSO_MAX_SEGMENT (1280 - 40 - 8)
+#define GSO_MAX_SEGMENT  (1280 - 40 - 8)
 #define GSO_MAX_SEGMENTS 64 /* the kernel's UDP_MAX_SEGMENTS */
 _Static_assert(D6S_TX_BATCH <= 64, "one bit per reply of a batch");
 #define GSO_MAX_BYTES (65535 - 8) /* a group is one UDP datagram until it is cut */
@@ -27,7 +27,8 @@ static int same_way(const struct d6s_reply *a, const struct d6s_reply *b)
 {
     return a->len == b->len && a->ifindex == b->ifindex && a->has_src == b->has_src &&
            a->to.sin6_port == b->to.sin6_port && a->to.sin6_scope_id == b->to.sin6_scope_id &&
-           !memcmp(&a->to.sin6_addr, &b->to.sin6_addr, 16) && (!a->has_src || !memcmp(&a->src, &b->src, 16));
+           !memcmp(&a->to.sin6_addr, &b->to.sin6_addr, 16) &&
+           (!a->has_src || !memcmp(&a->src, &b->src, 16));
 }
 
 /* Entry m of the send list: the replies idx[0..count), which all leave the same way. */
@@ -39,10 +40,10 @@ static void fill_entry(struct d6s_udp_tx *q, size_t m, const uint16_t *idx, size
     e->count = (uint16_t)count;
     for (size_t k = 0; k < count; k++) {
         e->idx[k] = idx[k];
-        q->iov[m][k] = (struct iovec){ q->out[idx[k]].buf, q->out[idx[k]].len };
+        q->iov[m][k] = (struct iovec){q->out[idx[k]].buf, q->out[idx[k]].len};
     }
-    mm->msg_hdr = (struct msghdr){ .msg_name = &p->to, .msg_namelen = sizeof p->to, .msg_iov = q->iov[m],
-                                   .msg_iovlen = count };
+    mm->msg_hdr = (struct msghdr){
+        .msg_name = &p->to, .msg_namelen = sizeof p->to, .msg_iov = q->iov[m], .msg_iovlen = count};
     mm->msg_len = 0;
     size_t clen = 0;
     memset(&e->cbuf, 0, sizeof e->cbuf);
@@ -59,7 +60,8 @@ static void fill_entry(struct d6s_udp_tx *q, size_t m, const uint16_t *idx, size
         memcpy(CMSG_DATA(cm), &pi, sizeof pi);
         /* a lone cmsg goes without its trailing padding: 36 bytes fit the kernel's on-stack
          * control buffer, where CMSG_SPACE's 40 would cost a kmalloc and kfree per datagram */
-        clen = count > 1 ? CMSG_SPACE(sizeof(struct in6_pktinfo)) : CMSG_LEN(sizeof(struct in6_pktinfo));
+        clen = count > 1 ? CMSG_SPACE(sizeof(struct in6_pktinfo))
+                         : CMSG_LEN(sizeof(struct in6_pktinfo));
     }
     if (count > 1) {
         struct cmsghdr *cm = (struct cmsghdr *)(void *)(e->cbuf.bytes + clen);
@@ -90,7 +92,9 @@ static size_t build_list(struct d6s_udp_tx *q, const uint16_t *todo, size_t ntod
         idx[count++] = todo[i];
         const struct d6s_reply *p = &q->out[todo[i]];
         if (group && p->len <= GSO_MAX_SEGMENT)
-            for (size_t j = i + 1; j < ntodo && count < GSO_MAX_SEGMENTS && (count + 1) * p->len <= GSO_MAX_BYTES; j++)
+            for (size_t j = i + 1;
+                 j < ntodo && count < GSO_MAX_SEGMENTS && (count + 1) * p->len <= GSO_MAX_BYTES;
+                 j++)
                 if (!(taken >> j & 1) && same_way(p, &q->out[todo[j]])) {
                     taken |= 1ull << j;
                     idx[count++] = todo[j];
@@ -126,14 +130,17 @@ void d6s_udp_send(struct d6s_server *s, struct d6s_udp_tx *q, int fd)
         if (r > 0) {
             if (suspect && off == 0) {
                 if (s->log) /* once per run, so even when quiet */
-                    fprintf(s->log, "UDP segmentation refused (%s): from now on every reply is sent on its own\n",
+                    fprintf(s->log,
+                            "UDP segmentation refused (%s): from now on every reply is sent on its "
+                            "own\n",
                             strerror(why));
                 q->segmentation = 0;
             }
             suspect = 0;
             for (size_t k = off; k < off + (size_t)r; k++) {
                 s->cnt.sent += q->ent[k].count;
-                if (q->ent[k].count > 1) s->cnt.gso_sends++, s->cnt.gso_datagrams += q->ent[k].count;
+                if (q->ent[k].count > 1)
+                    s->cnt.gso_sends++, s->cnt.gso_datagrams += q->ent[k].count;
             }
             off += (size_t)r;
             continue;

@@ -10,8 +10,8 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#define D6S_TX_BATCH 64       /* replies per batch: one per datagram of a recvmmsg batch */
-#define D6S_REPLY_CAP 16384   /* bytes of one reply */
+#define D6S_TX_BATCH  64    /* replies per batch: one per datagram of a recvmmsg batch */
+#define D6S_REPLY_CAP 16384 /* bytes of one reply */
 
 /* One reply, written by the caller. */
 struct d6s_reply {
@@ -39,9 +39,9 @@ typedef int (*d6s_sendmmsg_fn)(int fd, struct mmsghdr *msgs, unsigned n, int fla
 struct d6s_udp_tx {
     struct d6s_reply *out; /* D6S_TX_BATCH of them, owned by the caller */
     size_t nout;           /* how many are filled */
-    int segmentation;      /* group replies into GSO sends; cleared for good if the kernel refuses */
-    int relearn;           /* set when a named source address was refused: learn them again */
-    d6s_sendmmsg_fn send;  /* NULL: sendmmsg(2); tests put a stand-in here */
+    int segmentation;     /* group replies into GSO sends; cleared for good if the kernel refuses */
+    int relearn;          /* set when a named source address was refused: learn them again */
+    d6s_sendmmsg_fn send; /* NULL: sendmmsg(2); tests put a stand-in here */
     struct mmsghdr msg[D6S_TX_BATCH];
     struct d6s_tx_entry ent[D6S_TX_BATCH];
     struct iovec iov[D6S_TX_BATCH][D6S_TX_BATCH];

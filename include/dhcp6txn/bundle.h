@@ -26,9 +26,9 @@ extern "C" {
 typedef struct d6t_bundle d6t_bundle;
 
 /* Creation flags. */
-#define D6T_BUNDLE_MULTICAST 0x1u     /* received over multicast (ff02::1:2 / ff05::1:3) */
-#define D6T_BUNDLE_TCP 0x2u           /* received over TCP (RFC 5460 bulk leasequery) */
-#define D6T_BUNDLE_RAPID_COMMIT 0x4u  /* allow rapid commit (handlers may only turn it off) */
+#define D6T_BUNDLE_MULTICAST    0x1u /* received over multicast (ff02::1:2 / ff05::1:3) */
+#define D6T_BUNDLE_TCP          0x2u /* received over TCP (RFC 5460 bulk leasequery) */
+#define D6T_BUNDLE_RAPID_COMMIT 0x4u /* allow rapid commit (handlers may only turn it off) */
 
 /* Parse 'buf' (copied into the arena, so the caller may reuse it at once) and create a bundle.
  * 'a': arena for the bundle and everything in it; NULL: a private one, released by
@@ -58,8 +58,8 @@ typedef void (*d6t_log_fn)(void *ctx, int level, const char *msg);
 D6T_EXPORT void d6t_bundle_set_log(d6t_bundle *b, d6t_log_fn fn, void *ctx);
 
 /* ---- the incoming side ---- */
-D6T_EXPORT d6t_msg *d6t_bundle_incoming(const d6t_bundle *b);      /* whole message as received */
-D6T_EXPORT d6t_msg *d6t_bundle_request(const d6t_bundle *b);       /* innermost client message or NULL */
+D6T_EXPORT d6t_msg *d6t_bundle_incoming(const d6t_bundle *b); /* whole message as received */
+D6T_EXPORT d6t_msg *d6t_bundle_request(const d6t_bundle *b);  /* innermost client message or NULL */
 /* Why there is no request ("unknown message type 200", "ADVERTISE is not a client message");
  * NULL when there is one. Static or arena string. */
 D6T_EXPORT const char *d6t_bundle_no_request_reason(const d6t_bundle *b);
@@ -99,7 +99,8 @@ D6T_EXPORT d6t_status d6t_bundle_mark_handled(d6t_bundle *b, const d6t_opt *o);
 D6T_EXPORT int d6t_bundle_is_handled(const d6t_bundle *b, const d6t_opt *o);
 /* The request's options whose code is one of codes[0..ncodes) and that are not handled yet,
  * in request order: the i-th one, or NULL past the end. */
-D6T_EXPORT size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t *codes, size_t ncodes);
+D6T_EXPORT size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t *codes,
+                                             size_t ncodes);
 D6T_EXPORT d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes,
                                          size_t i);
 
@@ -128,7 +129,8 @@ D6T_EXPORT d6t_arena *d6t_bundle_arena(const d6t_bundle *b);
  * before every call: build the message in it and store it in *out, or store NULL when done.
  * A non-OK return ends the sequence (logged). 'destroy' (may be NULL) runs on ctx when the
  * generator is replaced, cleared, or the bundle freed. Requires a first response. */
-typedef d6t_status (*d6t_response_gen_fn)(void *ctx, d6t_bundle *b, d6t_arena *scratch, d6t_msg **out);
+typedef d6t_status (*d6t_response_gen_fn)(void *ctx, d6t_bundle *b, d6t_arena *scratch,
+                                          d6t_msg **out);
 D6T_EXPORT d6t_status d6t_bundle_set_response_generator(d6t_bundle *b, d6t_response_gen_fn fn,
                                                         void *ctx, void (*destroy)(void *ctx));
 
@@ -150,11 +152,13 @@ D6T_EXPORT d6t_msg *d6t_bundle_outgoing_relay(const d6t_bundle *b, size_t i);
  * message is retried). Responses that are not server->client are skipped (logged).
  * d6t_bundle_outgoing_rewind() starts again from the first response; a generator is not
  * restarted (it is single-pass), so a second pass yields the first message only. */
-D6T_EXPORT d6t_status d6t_bundle_outgoing_next(d6t_bundle *b, uint8_t *buf, size_t cap, size_t *len);
+D6T_EXPORT d6t_status d6t_bundle_outgoing_next(d6t_bundle *b, uint8_t *buf, size_t cap,
+                                               size_t *len);
 D6T_EXPORT void d6t_bundle_outgoing_rewind(d6t_bundle *b);
 /* The first sendable outgoing message (the first response, wrapped), without consuming the
  * generator: D6T_ERR_NOT_FOUND when the first response is missing or not server->client. */
-D6T_EXPORT d6t_status d6t_bundle_outgoing_message(d6t_bundle *b, uint8_t *buf, size_t cap, size_t *len);
+D6T_EXPORT d6t_status d6t_bundle_outgoing_message(d6t_bundle *b, uint8_t *buf, size_t cap,
+                                                  size_t *len);
 
 /* Where to send the outgoing datagrams: back to the source address of the received datagram
  * (the relay agent that sent the outermost Relay-forward, RFC 9915 19.3, or the client itself),
@@ -168,7 +172,8 @@ D6T_EXPORT void d6t_bundle_set_source_address(d6t_bundle *b, const uint8_t addr[
 D6T_EXPORT d6t_status d6t_bundle_destination(const d6t_bundle *b, uint8_t addr[16], uint16_t *port);
 /* The Interface-ID option data of the outermost relay (the one the server talks to), the
  * interface the reply must leave through; D6T_ERR_NOT_FOUND when it had none. View. */
-D6T_EXPORT d6t_status d6t_bundle_interface_id(const d6t_bundle *b, const uint8_t **data, size_t *len);
+D6T_EXPORT d6t_status d6t_bundle_interface_id(const d6t_bundle *b, const uint8_t **data,
+                                              size_t *len);
 
 /* ---- RFC 5460 TCP framing for the receiving side ---- */
 typedef struct d6t_framer d6t_framer;

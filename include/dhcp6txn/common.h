@@ -16,12 +16,13 @@ extern "C" {
 #define D6T_EXPORT
 #endif
 
-#define D6T_VERSION_MAJOR 0
-#define D6T_VERSION_MINOR 1
-#define D6T_VERSION_PATCH 0
+#define D6T_VERSION_MAJOR  0
+#define D6T_VERSION_MINOR  1
+#define D6T_VERSION_PATCH  0
 #define D6T_VERSION_STRING "0.1.0"
 /* (major << 16) | (minor << 8) | patch, comparable with d6t_version_number() */
-#define D6T_VERSION_NUMBER ((D6T_VERSION_MAJOR << 16) | (D6T_VERSION_MINOR << 8) | D6T_VERSION_PATCH)
+#define D6T_VERSION_NUMBER \
+    ((D6T_VERSION_MAJOR << 16) | (D6T_VERSION_MINOR << 8) | D6T_VERSION_PATCH)
 
 /* Version of the library actually loaded at run time (static string, never free it). */
 D6T_EXPORT const char *d6t_version(void);
@@ -37,24 +38,24 @@ D6T_EXPORT unsigned d6t_version_number(void);
 /* One status enum for the whole library. d6t_strerror() gives a static English text. */
 typedef enum d6t_status {
     D6T_OK = 0,
-    D6T_ERR_NOMEM,            /* allocator failed or arena limit reached */
-    D6T_ERR_INVALID_ARG,      /* NULL where an object is required, value out of range for the API */
-    D6T_ERR_TRUNCATED,        /* message shorter than its fixed header */
-    D6T_ERR_OPT_OVERRUN,      /* option header or length runs past the end of its container */
-    D6T_ERR_OPT_LENGTH,       /* option length not allowed by the option's layout */
-    D6T_ERR_OPT_VALUE,        /* a structural field holds an impossible value (e.g. prefix length 200) */
-    D6T_ERR_DNAME,            /* malformed domain name (label > 63, name > 255, overrun, no root label) */
+    D6T_ERR_NOMEM,       /* allocator failed or arena limit reached */
+    D6T_ERR_INVALID_ARG, /* NULL where an object is required, value out of range for the API */
+    D6T_ERR_TRUNCATED,   /* message shorter than its fixed header */
+    D6T_ERR_OPT_OVERRUN, /* option header or length runs past the end of its container */
+    D6T_ERR_OPT_LENGTH,  /* option length not allowed by the option's layout */
+    D6T_ERR_OPT_VALUE,   /* a structural field holds an impossible value (e.g. prefix length 200) */
+    D6T_ERR_DNAME, /* malformed domain name (label > 63, name > 255, overrun, no root label) */
     D6T_ERR_RELAY_DEPTH,      /* more than D6T_HOP_COUNT_LIMIT relay levels */
     D6T_ERR_NESTING,          /* options nested deeper than D6T_MAX_OPTION_NESTING */
     D6T_ERR_BUFFER_TOO_SMALL, /* caller's output buffer cannot hold the result */
     D6T_ERR_TOO_LONG,         /* an option would exceed 65535 bytes on the wire */
     D6T_ERR_NOT_FOUND,        /* no such option, field or list element */
-    D6T_ERR_WRONG_FIELD,      /* the field key does not belong to this option, or has another type */
-    D6T_ERR_INVALID,          /* validation found one or more violations */
-    D6T_ERR_WRONG_KIND,       /* operation not valid for this kind of message (e.g. hop count of SOLICIT) */
-    D6T_ERR_UNSUPPORTED,      /* feature not built in */
-    D6T_ERR_TCP_RELAYED,      /* message received over TCP is already relayed */
-    D6T_STATUS_COUNT_         /* not a status: number of codes */
+    D6T_ERR_WRONG_FIELD, /* the field key does not belong to this option, or has another type */
+    D6T_ERR_INVALID,     /* validation found one or more violations */
+    D6T_ERR_WRONG_KIND, /* operation not valid for this kind of message (e.g. hop count of SOLICIT) */
+    D6T_ERR_UNSUPPORTED, /* feature not built in */
+    D6T_ERR_TCP_RELAYED, /* message received over TCP is already relayed */
+    D6T_STATUS_COUNT_    /* not a status: number of codes */
 } d6t_status;
 
 D6T_EXPORT const char *d6t_strerror(d6t_status st);

@@ -20,15 +20,20 @@ D6T_EXPORT d6t_status d6t_dname_check(const uint8_t *wire, size_t len, unsigned 
                                       size_t *consumed, d6t_parse_error *err);
 /* Presentation form into 'out' (NUL-terminated); absolute names end in '.', the root is ".".
  * D6T_ERR_BUFFER_TOO_SMALL when cap is too small (1024 always suffices). */
-D6T_EXPORT d6t_status d6t_dname_to_text(const uint8_t *wire, size_t len, unsigned flags,
-                                        char *out, size_t cap, size_t *consumed);
+D6T_EXPORT d6t_status d6t_dname_to_text(const uint8_t *wire, size_t len, unsigned flags, char *out,
+                                        size_t cap, size_t *consumed);
 /* Encode presentation text (accepts \. \\ and \DDD escapes); a trailing '.' or flags without
  * D6T_DNAME_RELATIVE_OK makes it absolute. *outlen = wire length. */
 D6T_EXPORT d6t_status d6t_dname_from_text(const char *text, unsigned flags, uint8_t *out,
                                           size_t cap, size_t *outlen);
 
 /* DUID types (RFC 9915, RFC 6355). */
-enum d6t_duid_type { D6T_DUID_LLT = 1, D6T_DUID_EN = 2, D6T_DUID_LL = 3, D6T_DUID_UUID = 4 };
+enum d6t_duid_type {
+    D6T_DUID_LLT = 1,
+    D6T_DUID_EN = 2,
+    D6T_DUID_LL = 3,
+    D6T_DUID_UUID = 4
+};
 
 /* Read a DUID's fields from its bytes (no copy; pointers are views into 'duid').
  * Every out-parameter may be NULL. D6T_ERR_OPT_LENGTH when the DUID is shorter than its type's

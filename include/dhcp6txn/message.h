@@ -12,15 +12,29 @@ extern "C" {
 
 /* Message types (IANA "DHCPv6 Message Types"). Any other value is kept as an unknown message. */
 enum d6t_msg_type {
-    D6T_MSG_SOLICIT = 1, D6T_MSG_ADVERTISE = 2, D6T_MSG_REQUEST = 3, D6T_MSG_CONFIRM = 4,
-    D6T_MSG_RENEW = 5, D6T_MSG_REBIND = 6, D6T_MSG_REPLY = 7, D6T_MSG_RELEASE = 8,
-    D6T_MSG_DECLINE = 9, D6T_MSG_RECONFIGURE = 10, D6T_MSG_INFORMATION_REQUEST = 11,
-    D6T_MSG_RELAY_FORW = 12, D6T_MSG_RELAY_REPL = 13,
-    D6T_MSG_LEASEQUERY = 14, D6T_MSG_LEASEQUERY_REPLY = 15,          /* RFC 5007 */
-    D6T_MSG_LEASEQUERY_DONE = 16, D6T_MSG_LEASEQUERY_DATA = 17,      /* RFC 5460 */
-    D6T_MSG_RECONFIGURE_REQUEST = 18, D6T_MSG_RECONFIGURE_REPLY = 19, /* RFC 6977 */
-    D6T_MSG_DHCPV4_QUERY = 20, D6T_MSG_DHCPV4_RESPONSE = 21,         /* RFC 7341 */
-    D6T_MSG_ACTIVELEASEQUERY = 22, D6T_MSG_STARTTLS = 23              /* RFC 7653 */
+    D6T_MSG_SOLICIT = 1,
+    D6T_MSG_ADVERTISE = 2,
+    D6T_MSG_REQUEST = 3,
+    D6T_MSG_CONFIRM = 4,
+    D6T_MSG_RENEW = 5,
+    D6T_MSG_REBIND = 6,
+    D6T_MSG_REPLY = 7,
+    D6T_MSG_RELEASE = 8,
+    D6T_MSG_DECLINE = 9,
+    D6T_MSG_RECONFIGURE = 10,
+    D6T_MSG_INFORMATION_REQUEST = 11,
+    D6T_MSG_RELAY_FORW = 12,
+    D6T_MSG_RELAY_REPL = 13,
+    D6T_MSG_LEASEQUERY = 14,
+    D6T_MSG_LEASEQUERY_REPLY = 15, /* RFC 5007 */
+    D6T_MSG_LEASEQUERY_DONE = 16,
+    D6T_MSG_LEASEQUERY_DATA = 17, /* RFC 5460 */
+    D6T_MSG_RECONFIGURE_REQUEST = 18,
+    D6T_MSG_RECONFIGURE_REPLY = 19, /* RFC 6977 */
+    D6T_MSG_DHCPV4_QUERY = 20,
+    D6T_MSG_DHCPV4_RESPONSE = 21, /* RFC 7341 */
+    D6T_MSG_ACTIVELEASEQUERY = 22,
+    D6T_MSG_STARTTLS = 23 /* RFC 7653 */
 };
 
 /* How a message's body is laid out. */
@@ -36,7 +50,8 @@ typedef struct d6t_msg d6t_msg;
 typedef struct d6t_opt d6t_opt;
 
 /* Parse flags. */
-#define D6T_PARSE_COPY 0x1u /* copy the input into the arena first; otherwise the parsed tree
+#define D6T_PARSE_COPY \
+    0x1u /* copy the input into the arena first; otherwise the parsed tree
                                holds views into 'buf', which must then outlive the arena use */
 
 /* Parse one DHCPv6 message (relay chains included) from 'buf'/'len'.

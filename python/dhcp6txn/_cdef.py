@@ -8,6 +8,7 @@ CDEF = r"""
 #define D6T_VERSION_MAJOR 0
 #define D6T_VERSION_MINOR 1
 #define D6T_VERSION_PATCH 0
+    ((D6T_VERSION_MAJOR << 16) | (D6T_VERSION_MINOR << 8) | D6T_VERSION_PATCH)
 const char *d6t_version(void);
 unsigned d6t_version_number(void);
 #define D6T_HOP_COUNT_LIMIT 32
@@ -58,15 +59,29 @@ size_t d6t_arena_heap_blocks(const d6t_arena *a);
 void *d6t_arena_alloc(d6t_arena *a, size_t size);
 /* message.h */
 enum d6t_msg_type {
-    D6T_MSG_SOLICIT = 1, D6T_MSG_ADVERTISE = 2, D6T_MSG_REQUEST = 3, D6T_MSG_CONFIRM = 4,
-    D6T_MSG_RENEW = 5, D6T_MSG_REBIND = 6, D6T_MSG_REPLY = 7, D6T_MSG_RELEASE = 8,
-    D6T_MSG_DECLINE = 9, D6T_MSG_RECONFIGURE = 10, D6T_MSG_INFORMATION_REQUEST = 11,
-    D6T_MSG_RELAY_FORW = 12, D6T_MSG_RELAY_REPL = 13,
-    D6T_MSG_LEASEQUERY = 14, D6T_MSG_LEASEQUERY_REPLY = 15,
-    D6T_MSG_LEASEQUERY_DONE = 16, D6T_MSG_LEASEQUERY_DATA = 17,
-    D6T_MSG_RECONFIGURE_REQUEST = 18, D6T_MSG_RECONFIGURE_REPLY = 19,
-    D6T_MSG_DHCPV4_QUERY = 20, D6T_MSG_DHCPV4_RESPONSE = 21,
-    D6T_MSG_ACTIVELEASEQUERY = 22, D6T_MSG_STARTTLS = 23
+    D6T_MSG_SOLICIT = 1,
+    D6T_MSG_ADVERTISE = 2,
+    D6T_MSG_REQUEST = 3,
+    D6T_MSG_CONFIRM = 4,
+    D6T_MSG_RENEW = 5,
+    D6T_MSG_REBIND = 6,
+    D6T_MSG_REPLY = 7,
+    D6T_MSG_RELEASE = 8,
+    D6T_MSG_DECLINE = 9,
+    D6T_MSG_RECONFIGURE = 10,
+    D6T_MSG_INFORMATION_REQUEST = 11,
+    D6T_MSG_RELAY_FORW = 12,
+    D6T_MSG_RELAY_REPL = 13,
+    D6T_MSG_LEASEQUERY = 14,
+    D6T_MSG_LEASEQUERY_REPLY = 15,
+    D6T_MSG_LEASEQUERY_DONE = 16,
+    D6T_MSG_LEASEQUERY_DATA = 17,
+    D6T_MSG_RECONFIGURE_REQUEST = 18,
+    D6T_MSG_RECONFIGURE_REPLY = 19,
+    D6T_MSG_DHCPV4_QUERY = 20,
+    D6T_MSG_DHCPV4_RESPONSE = 21,
+    D6T_MSG_ACTIVELEASEQUERY = 22,
+    D6T_MSG_STARTTLS = 23
 };
 typedef enum d6t_msg_kind {
     D6T_KIND_CLIENT_SERVER = 0,
@@ -75,7 +90,7 @@ typedef enum d6t_msg_kind {
 } d6t_msg_kind;
 typedef struct d6t_msg d6t_msg;
 typedef struct d6t_opt d6t_opt;
-#define D6T_PARSE_COPY 1
+    0x1u
 d6t_status d6t_msg_parse(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags,
                                     d6t_msg **out, d6t_parse_error *err);
 d6t_msg *d6t_msg_new(d6t_arena *a, uint8_t type);
@@ -101,32 +116,86 @@ size_t d6t_msg_wire_size(const d6t_msg *m);
 d6t_status d6t_msg_write(const d6t_msg *m, uint8_t *buf, size_t cap, size_t *len);
 /* option.h */
 enum d6t_opt_code {
-    D6T_OPT_CLIENTID = 1, D6T_OPT_SERVERID = 2, D6T_OPT_IA_NA = 3, D6T_OPT_IA_TA = 4,
-    D6T_OPT_IAADDR = 5, D6T_OPT_ORO = 6, D6T_OPT_PREFERENCE = 7, D6T_OPT_ELAPSED_TIME = 8,
-    D6T_OPT_RELAY_MSG = 9, D6T_OPT_AUTH = 11, D6T_OPT_UNICAST = 12, D6T_OPT_STATUS_CODE = 13,
-    D6T_OPT_RAPID_COMMIT = 14, D6T_OPT_USER_CLASS = 15, D6T_OPT_VENDOR_CLASS = 16,
-    D6T_OPT_VENDOR_OPTS = 17, D6T_OPT_INTERFACE_ID = 18, D6T_OPT_RECONF_MSG = 19,
-    D6T_OPT_RECONF_ACCEPT = 20, D6T_OPT_SIP_SERVER_D = 21, D6T_OPT_SIP_SERVER_A = 22,
-    D6T_OPT_DNS_SERVERS = 23, D6T_OPT_DOMAIN_LIST = 24, D6T_OPT_IA_PD = 25, D6T_OPT_IAPREFIX = 26,
-    D6T_OPT_NIS_SERVERS = 27, D6T_OPT_NISP_SERVERS = 28, D6T_OPT_NIS_DOMAIN_NAME = 29,
-    D6T_OPT_NISP_DOMAIN_NAME = 30, D6T_OPT_SNTP_SERVERS = 31, D6T_OPT_INFORMATION_REFRESH_TIME = 32,
-    D6T_OPT_REMOTE_ID = 37, D6T_OPT_SUBSCRIBER_ID = 38, D6T_OPT_CLIENT_FQDN = 39,
-    D6T_OPT_NEW_POSIX_TIMEZONE = 41, D6T_OPT_NEW_TZDB_TIMEZONE = 42, D6T_OPT_ERO = 43,
-    D6T_OPT_LQ_QUERY = 44, D6T_OPT_CLIENT_DATA = 45, D6T_OPT_CLT_TIME = 46,
-    D6T_OPT_LQ_RELAY_DATA = 47, D6T_OPT_LQ_CLIENT_LINK = 48, D6T_OPT_RELAY_ID = 53,
-    D6T_OPT_NTP_SERVER = 56, D6T_OPT_BOOTFILE_URL = 59, D6T_OPT_BOOTFILE_PARAM = 60,
-    D6T_OPT_CLIENT_ARCH_TYPE = 61, D6T_OPT_NII = 62, D6T_OPT_AFTR_NAME = 64,
-    D6T_OPT_ERP_LOCAL_DOMAIN_NAME = 65, D6T_OPT_RSOO = 66, D6T_OPT_PD_EXCLUDE = 67,
-    D6T_OPT_VSS = 68, D6T_OPT_CLIENT_LINKLAYER_ADDR = 79, D6T_OPT_LINK_ADDRESS = 80,
-    D6T_OPT_SOL_MAX_RT = 82, D6T_OPT_INF_MAX_RT = 83, D6T_OPT_V6_PCP_SERVER = 86,
-    D6T_OPT_DHCPV4_MSG = 87, D6T_OPT_DHCP4_O_DHCP6_SERVER = 88, D6T_OPT_S46_RULE = 89,
-    D6T_OPT_S46_BR = 90, D6T_OPT_S46_DMR = 91, D6T_OPT_S46_V4V6BIND = 92,
-    D6T_OPT_S46_PORTPARAMS = 93, D6T_OPT_S46_CONT_MAPE = 94, D6T_OPT_S46_CONT_MAPT = 95,
-    D6T_OPT_S46_CONT_LW = 96, D6T_OPT_LQ_BASE_TIME = 100, D6T_OPT_LQ_START_TIME = 101,
-    D6T_OPT_LQ_END_TIME = 102, D6T_OPT_V6_CAPTIVE_PORTAL = 103, D6T_OPT_RELAY_SOURCE_PORT = 135,
+    D6T_OPT_CLIENTID = 1,
+    D6T_OPT_SERVERID = 2,
+    D6T_OPT_IA_NA = 3,
+    D6T_OPT_IA_TA = 4,
+    D6T_OPT_IAADDR = 5,
+    D6T_OPT_ORO = 6,
+    D6T_OPT_PREFERENCE = 7,
+    D6T_OPT_ELAPSED_TIME = 8,
+    D6T_OPT_RELAY_MSG = 9,
+    D6T_OPT_AUTH = 11,
+    D6T_OPT_UNICAST = 12,
+    D6T_OPT_STATUS_CODE = 13,
+    D6T_OPT_RAPID_COMMIT = 14,
+    D6T_OPT_USER_CLASS = 15,
+    D6T_OPT_VENDOR_CLASS = 16,
+    D6T_OPT_VENDOR_OPTS = 17,
+    D6T_OPT_INTERFACE_ID = 18,
+    D6T_OPT_RECONF_MSG = 19,
+    D6T_OPT_RECONF_ACCEPT = 20,
+    D6T_OPT_SIP_SERVER_D = 21,
+    D6T_OPT_SIP_SERVER_A = 22,
+    D6T_OPT_DNS_SERVERS = 23,
+    D6T_OPT_DOMAIN_LIST = 24,
+    D6T_OPT_IA_PD = 25,
+    D6T_OPT_IAPREFIX = 26,
+    D6T_OPT_NIS_SERVERS = 27,
+    D6T_OPT_NISP_SERVERS = 28,
+    D6T_OPT_NIS_DOMAIN_NAME = 29,
+    D6T_OPT_NISP_DOMAIN_NAME = 30,
+    D6T_OPT_SNTP_SERVERS = 31,
+    D6T_OPT_INFORMATION_REFRESH_TIME = 32,
+    D6T_OPT_REMOTE_ID = 37,
+    D6T_OPT_SUBSCRIBER_ID = 38,
+    D6T_OPT_CLIENT_FQDN = 39,
+    D6T_OPT_NEW_POSIX_TIMEZONE = 41,
+    D6T_OPT_NEW_TZDB_TIMEZONE = 42,
+    D6T_OPT_ERO = 43,
+    D6T_OPT_LQ_QUERY = 44,
+    D6T_OPT_CLIENT_DATA = 45,
+    D6T_OPT_CLT_TIME = 46,
+    D6T_OPT_LQ_RELAY_DATA = 47,
+    D6T_OPT_LQ_CLIENT_LINK = 48,
+    D6T_OPT_RELAY_ID = 53,
+    D6T_OPT_NTP_SERVER = 56,
+    D6T_OPT_BOOTFILE_URL = 59,
+    D6T_OPT_BOOTFILE_PARAM = 60,
+    D6T_OPT_CLIENT_ARCH_TYPE = 61,
+    D6T_OPT_NII = 62,
+    D6T_OPT_AFTR_NAME = 64,
+    D6T_OPT_ERP_LOCAL_DOMAIN_NAME = 65,
+    D6T_OPT_RSOO = 66,
+    D6T_OPT_PD_EXCLUDE = 67,
+    D6T_OPT_VSS = 68,
+    D6T_OPT_CLIENT_LINKLAYER_ADDR = 79,
+    D6T_OPT_LINK_ADDRESS = 80,
+    D6T_OPT_SOL_MAX_RT = 82,
+    D6T_OPT_INF_MAX_RT = 83,
+    D6T_OPT_V6_PCP_SERVER = 86,
+    D6T_OPT_DHCPV4_MSG = 87,
+    D6T_OPT_DHCP4_O_DHCP6_SERVER = 88,
+    D6T_OPT_S46_RULE = 89,
+    D6T_OPT_S46_BR = 90,
+    D6T_OPT_S46_DMR = 91,
+    D6T_OPT_S46_V4V6BIND = 92,
+    D6T_OPT_S46_PORTPARAMS = 93,
+    D6T_OPT_S46_CONT_MAPE = 94,
+    D6T_OPT_S46_CONT_MAPT = 95,
+    D6T_OPT_S46_CONT_LW = 96,
+    D6T_OPT_LQ_BASE_TIME = 100,
+    D6T_OPT_LQ_START_TIME = 101,
+    D6T_OPT_LQ_END_TIME = 102,
+    D6T_OPT_V6_CAPTIVE_PORTAL = 103,
+    D6T_OPT_RELAY_SOURCE_PORT = 135,
     D6T_OPT_V6_DNR = 144
 };
-enum d6t_ntp_subopt { D6T_NTP_SRV_ADDR = 1, D6T_NTP_MC_ADDR = 2, D6T_NTP_SRV_FQDN = 3 };
+enum d6t_ntp_subopt {
+    D6T_NTP_SRV_ADDR = 1,
+    D6T_NTP_MC_ADDR = 2,
+    D6T_NTP_SRV_FQDN = 3
+};
 typedef enum d6t_space {
     D6T_SPACE_DHCPV6 = 0,
     D6T_SPACE_NTP = 1,
@@ -169,7 +238,9 @@ d6t_opt *d6t_msg_add_relay_msg(d6t_msg *relay, d6t_msg *inner);
 d6t_status d6t_opt_set_data(d6t_opt *o, const uint8_t *data, size_t len);
 /* fields.h */
 typedef enum d6t_ftype {
-    D6T_FT_U8 = 1, D6T_FT_U16, D6T_FT_U32,
+    D6T_FT_U8 = 1,
+    D6T_FT_U16,
+    D6T_FT_U32,
     D6T_FT_BIN,
     D6T_FT_ADDR6,
     D6T_FT_ADDR4,
@@ -193,68 +264,124 @@ typedef enum d6t_ftype {
 } d6t_ftype;
 typedef enum d6t_key {
     D6T_KEY_NONE = 0,
-    D6T_CLIENTID_DUID, D6T_SERVERID_DUID,
-    D6T_IA_NA_IAID, D6T_IA_NA_T1, D6T_IA_NA_T2,
+    D6T_CLIENTID_DUID,
+    D6T_SERVERID_DUID,
+    D6T_IA_NA_IAID,
+    D6T_IA_NA_T1,
+    D6T_IA_NA_T2,
     D6T_IA_TA_IAID,
-    D6T_IAADDR_ADDRESS, D6T_IAADDR_PREFERRED_LIFETIME, D6T_IAADDR_VALID_LIFETIME,
-    D6T_ORO_REQUESTED_OPTIONS, D6T_PREFERENCE_PREFERENCE, D6T_ELAPSED_TIME_ELAPSED_TIME,
-    D6T_AUTH_PROTOCOL, D6T_AUTH_ALGORITHM, D6T_AUTH_RDM, D6T_AUTH_REPLAY_DETECTION,
+    D6T_IAADDR_ADDRESS,
+    D6T_IAADDR_PREFERRED_LIFETIME,
+    D6T_IAADDR_VALID_LIFETIME,
+    D6T_ORO_REQUESTED_OPTIONS,
+    D6T_PREFERENCE_PREFERENCE,
+    D6T_ELAPSED_TIME_ELAPSED_TIME,
+    D6T_AUTH_PROTOCOL,
+    D6T_AUTH_ALGORITHM,
+    D6T_AUTH_RDM,
+    D6T_AUTH_REPLAY_DETECTION,
     D6T_AUTH_AUTH_INFO,
     D6T_UNICAST_SERVER_ADDRESS,
-    D6T_STATUS_CODE_STATUS_CODE, D6T_STATUS_CODE_STATUS_MESSAGE,
+    D6T_STATUS_CODE_STATUS_CODE,
+    D6T_STATUS_CODE_STATUS_MESSAGE,
     D6T_USER_CLASS_USER_CLASSES,
-    D6T_VENDOR_CLASS_ENTERPRISE_NUMBER, D6T_VENDOR_CLASS_VENDOR_CLASSES,
+    D6T_VENDOR_CLASS_ENTERPRISE_NUMBER,
+    D6T_VENDOR_CLASS_VENDOR_CLASSES,
     D6T_VENDOR_OPTS_ENTERPRISE_NUMBER,
-    D6T_INTERFACE_ID_INTERFACE_ID, D6T_RECONF_MSG_MESSAGE_TYPE,
-    D6T_SIP_SERVER_D_DOMAIN_NAMES, D6T_SIP_SERVER_A_SIP_SERVERS, D6T_DNS_SERVERS_DNS_SERVERS,
+    D6T_INTERFACE_ID_INTERFACE_ID,
+    D6T_RECONF_MSG_MESSAGE_TYPE,
+    D6T_SIP_SERVER_D_DOMAIN_NAMES,
+    D6T_SIP_SERVER_A_SIP_SERVERS,
+    D6T_DNS_SERVERS_DNS_SERVERS,
     D6T_DOMAIN_LIST_SEARCH_LIST,
-    D6T_IA_PD_IAID, D6T_IA_PD_T1, D6T_IA_PD_T2,
-    D6T_IAPREFIX_PREFERRED_LIFETIME, D6T_IAPREFIX_VALID_LIFETIME, D6T_IAPREFIX_PREFIX,
-    D6T_NIS_SERVERS_NIS_SERVERS, D6T_NISP_SERVERS_NISP_SERVERS,
-    D6T_NIS_DOMAIN_NAME_DOMAIN_NAMES, D6T_NISP_DOMAIN_NAME_DOMAIN_NAMES,
-    D6T_SNTP_SERVERS_SNTP_SERVERS, D6T_INFORMATION_REFRESH_TIME_REFRESH_TIME,
-    D6T_REMOTE_ID_ENTERPRISE_NUMBER, D6T_REMOTE_ID_REMOTE_ID,
+    D6T_IA_PD_IAID,
+    D6T_IA_PD_T1,
+    D6T_IA_PD_T2,
+    D6T_IAPREFIX_PREFERRED_LIFETIME,
+    D6T_IAPREFIX_VALID_LIFETIME,
+    D6T_IAPREFIX_PREFIX,
+    D6T_NIS_SERVERS_NIS_SERVERS,
+    D6T_NISP_SERVERS_NISP_SERVERS,
+    D6T_NIS_DOMAIN_NAME_DOMAIN_NAMES,
+    D6T_NISP_DOMAIN_NAME_DOMAIN_NAMES,
+    D6T_SNTP_SERVERS_SNTP_SERVERS,
+    D6T_INFORMATION_REFRESH_TIME_REFRESH_TIME,
+    D6T_REMOTE_ID_ENTERPRISE_NUMBER,
+    D6T_REMOTE_ID_REMOTE_ID,
     D6T_SUBSCRIBER_ID_SUBSCRIBER_ID,
-    D6T_CLIENT_FQDN_FLAGS, D6T_CLIENT_FQDN_DOMAIN_NAME,
-    D6T_NEW_POSIX_TIMEZONE_TIMEZONE, D6T_NEW_TZDB_TIMEZONE_TIMEZONE,
+    D6T_CLIENT_FQDN_FLAGS,
+    D6T_CLIENT_FQDN_DOMAIN_NAME,
+    D6T_NEW_POSIX_TIMEZONE_TIMEZONE,
+    D6T_NEW_TZDB_TIMEZONE_TIMEZONE,
     D6T_ERO_REQUESTED_OPTIONS,
-    D6T_LQ_QUERY_QUERY_TYPE, D6T_LQ_QUERY_LINK_ADDRESS,
+    D6T_LQ_QUERY_QUERY_TYPE,
+    D6T_LQ_QUERY_LINK_ADDRESS,
     D6T_CLT_TIME_CLT_TIME,
     D6T_LQ_RELAY_DATA_PEER_ADDRESS,
     D6T_LQ_CLIENT_LINK_LINK_ADDRESSES,
     D6T_RELAY_ID_DUID,
-    D6T_NTP_SRV_ADDR_ADDRESS, D6T_NTP_MC_ADDR_ADDRESS, D6T_NTP_SRV_FQDN_FQDN,
-    D6T_BOOTFILE_URL_URL, D6T_BOOTFILE_PARAM_PARAMETERS, D6T_CLIENT_ARCH_TYPE_TYPES,
-    D6T_NII_TYPE, D6T_NII_MAJOR, D6T_NII_MINOR,
-    D6T_AFTR_NAME_FQDN, D6T_ERP_LOCAL_DOMAIN_NAME_DOMAIN_NAME,
-    D6T_PD_EXCLUDE_PREFIX_LENGTH, D6T_PD_EXCLUDE_SUBNET_ID,
-    D6T_VSS_TYPE, D6T_VSS_INFO,
-    D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_TYPE, D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_ADDRESS,
+    D6T_NTP_SRV_ADDR_ADDRESS,
+    D6T_NTP_MC_ADDR_ADDRESS,
+    D6T_NTP_SRV_FQDN_FQDN,
+    D6T_BOOTFILE_URL_URL,
+    D6T_BOOTFILE_PARAM_PARAMETERS,
+    D6T_CLIENT_ARCH_TYPE_TYPES,
+    D6T_NII_TYPE,
+    D6T_NII_MAJOR,
+    D6T_NII_MINOR,
+    D6T_AFTR_NAME_FQDN,
+    D6T_ERP_LOCAL_DOMAIN_NAME_DOMAIN_NAME,
+    D6T_PD_EXCLUDE_PREFIX_LENGTH,
+    D6T_PD_EXCLUDE_SUBNET_ID,
+    D6T_VSS_TYPE,
+    D6T_VSS_INFO,
+    D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_TYPE,
+    D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_ADDRESS,
     D6T_LINK_ADDRESS_LINK_ADDRESS,
-    D6T_SOL_MAX_RT_SOL_MAX_RT, D6T_INF_MAX_RT_INF_MAX_RT,
-    D6T_V6_PCP_SERVER_SERVERS, D6T_DHCPV4_MSG_MESSAGE, D6T_DHCP4_O_DHCP6_SERVER_SERVERS,
-    D6T_S46_RULE_FLAGS, D6T_S46_RULE_EA_LEN, D6T_S46_RULE_IPV4_PREFIX, D6T_S46_RULE_IPV6_PREFIX,
-    D6T_S46_BR_BR_ADDRESS, D6T_S46_DMR_DMR_PREFIX,
-    D6T_S46_V4V6BIND_IPV4_ADDRESS, D6T_S46_V4V6BIND_IPV6_PREFIX,
-    D6T_S46_PORTPARAMS_OFFSET, D6T_S46_PORTPARAMS_PSID_LEN, D6T_S46_PORTPARAMS_PSID,
-    D6T_LQ_BASE_TIME_BASE_TIME, D6T_LQ_START_TIME_START_TIME, D6T_LQ_END_TIME_END_TIME,
-    D6T_V6_CAPTIVE_PORTAL_URI, D6T_RELAY_SOURCE_PORT_PORT,
-    D6T_V6_DNR_SERVICE_PRIORITY, D6T_V6_DNR_ADN, D6T_V6_DNR_ADDRESSES, D6T_V6_DNR_SVC_PARAMS,
+    D6T_SOL_MAX_RT_SOL_MAX_RT,
+    D6T_INF_MAX_RT_INF_MAX_RT,
+    D6T_V6_PCP_SERVER_SERVERS,
+    D6T_DHCPV4_MSG_MESSAGE,
+    D6T_DHCP4_O_DHCP6_SERVER_SERVERS,
+    D6T_S46_RULE_FLAGS,
+    D6T_S46_RULE_EA_LEN,
+    D6T_S46_RULE_IPV4_PREFIX,
+    D6T_S46_RULE_IPV6_PREFIX,
+    D6T_S46_BR_BR_ADDRESS,
+    D6T_S46_DMR_DMR_PREFIX,
+    D6T_S46_V4V6BIND_IPV4_ADDRESS,
+    D6T_S46_V4V6BIND_IPV6_PREFIX,
+    D6T_S46_PORTPARAMS_OFFSET,
+    D6T_S46_PORTPARAMS_PSID_LEN,
+    D6T_S46_PORTPARAMS_PSID,
+    D6T_LQ_BASE_TIME_BASE_TIME,
+    D6T_LQ_START_TIME_START_TIME,
+    D6T_LQ_END_TIME_END_TIME,
+    D6T_V6_CAPTIVE_PORTAL_URI,
+    D6T_RELAY_SOURCE_PORT_PORT,
+    D6T_V6_DNR_SERVICE_PRIORITY,
+    D6T_V6_DNR_ADN,
+    D6T_V6_DNR_ADDRESSES,
+    D6T_V6_DNR_SVC_PARAMS,
     D6T_KEY_COUNT_
 } d6t_key;
 d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v);
-d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v);
+d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k,
+                                      uint16_t *v);
 d6t_status d6t_opt_get_u32(const d6t_opt *o, d6t_key k, uint32_t *v);
 d6t_status d6t_opt_get_addr6(const d6t_opt *o, d6t_key k, uint8_t addr[16]);
 d6t_status d6t_opt_get_addr4(const d6t_opt *o, d6t_key k, uint8_t addr[4]);
-d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t addr[16], uint8_t *plen);
-d6t_status d6t_opt_get_bytes(const d6t_opt *o, d6t_key k, const uint8_t **data, size_t *len);
+d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t addr[16],
+                                         uint8_t *plen);
+d6t_status d6t_opt_get_bytes(const d6t_opt *o, d6t_key k, const uint8_t **data,
+                                        size_t *len);
 d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n);
 d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16]);
 d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
 d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i,
                                            const uint8_t **data, size_t *len);
-d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out, size_t cap);
+d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out,
+                                        size_t cap);
 d6t_status d6t_opt_set_u8(d6t_opt *o, d6t_key k, uint8_t v);
 d6t_status d6t_opt_set_u16(d6t_opt *o, d6t_key k, uint16_t v);
 d6t_status d6t_opt_set_u32(d6t_opt *o, d6t_key k, uint32_t v);
@@ -286,11 +413,16 @@ const d6t_optdef *d6t_key_optdef(d6t_key k);
 #define D6T_DNAME_RELATIVE_OK 1
 d6t_status d6t_dname_check(const uint8_t *wire, size_t len, unsigned flags,
                                       size_t *consumed, d6t_parse_error *err);
-d6t_status d6t_dname_to_text(const uint8_t *wire, size_t len, unsigned flags,
-                                        char *out, size_t cap, size_t *consumed);
+d6t_status d6t_dname_to_text(const uint8_t *wire, size_t len, unsigned flags, char *out,
+                                        size_t cap, size_t *consumed);
 d6t_status d6t_dname_from_text(const char *text, unsigned flags, uint8_t *out,
                                           size_t cap, size_t *outlen);
-enum d6t_duid_type { D6T_DUID_LLT = 1, D6T_DUID_EN = 2, D6T_DUID_LL = 3, D6T_DUID_UUID = 4 };
+enum d6t_duid_type {
+    D6T_DUID_LLT = 1,
+    D6T_DUID_EN = 2,
+    D6T_DUID_LL = 3,
+    D6T_DUID_UUID = 4
+};
 d6t_status d6t_duid_parse(const uint8_t *duid, size_t len, uint16_t *type,
                                      uint16_t *hw_type, uint32_t *time, uint32_t *enterprise,
                                      const uint8_t **id, size_t *id_len);
@@ -353,7 +485,8 @@ size_t d6t_bundle_mark_count(const d6t_bundle *b);
 const char *d6t_bundle_mark(const d6t_bundle *b, size_t i);
 d6t_status d6t_bundle_mark_handled(d6t_bundle *b, const d6t_opt *o);
 int d6t_bundle_is_handled(const d6t_bundle *b, const d6t_opt *o);
-size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t *codes, size_t ncodes);
+size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t *codes,
+                                             size_t ncodes);
 d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes,
                                          size_t i);
 d6t_status d6t_bundle_set_handler_data(d6t_bundle *b, const void *key, void *data,
@@ -364,19 +497,23 @@ d6t_msg *d6t_bundle_response(const d6t_bundle *b);
 d6t_status d6t_bundle_set_response(d6t_bundle *b, d6t_msg *m);
 int d6t_bundle_has_responses(const d6t_bundle *b);
 d6t_arena *d6t_bundle_arena(const d6t_bundle *b);
-typedef d6t_status (*d6t_response_gen_fn)(void *ctx, d6t_bundle *b, d6t_arena *scratch, d6t_msg **out);
+typedef d6t_status (*d6t_response_gen_fn)(void *ctx, d6t_bundle *b, d6t_arena *scratch,
+                                          d6t_msg **out);
 d6t_status d6t_bundle_set_response_generator(d6t_bundle *b, d6t_response_gen_fn fn,
                                                         void *ctx, void (*destroy)(void *ctx));
 d6t_status d6t_bundle_create_outgoing_relay_messages(d6t_bundle *b);
 size_t d6t_bundle_outgoing_relay_count(const d6t_bundle *b);
 d6t_msg *d6t_bundle_outgoing_relay(const d6t_bundle *b, size_t i);
-d6t_status d6t_bundle_outgoing_next(d6t_bundle *b, uint8_t *buf, size_t cap, size_t *len);
+d6t_status d6t_bundle_outgoing_next(d6t_bundle *b, uint8_t *buf, size_t cap,
+                                               size_t *len);
 void d6t_bundle_outgoing_rewind(d6t_bundle *b);
-d6t_status d6t_bundle_outgoing_message(d6t_bundle *b, uint8_t *buf, size_t cap, size_t *len);
+d6t_status d6t_bundle_outgoing_message(d6t_bundle *b, uint8_t *buf, size_t cap,
+                                                  size_t *len);
 void d6t_bundle_set_source_port(d6t_bundle *b, uint16_t port);
 void d6t_bundle_set_source_address(d6t_bundle *b, const uint8_t addr[16]);
 d6t_status d6t_bundle_destination(const d6t_bundle *b, uint8_t addr[16], uint16_t *port);
-d6t_status d6t_bundle_interface_id(const d6t_bundle *b, const uint8_t **data, size_t *len);
+d6t_status d6t_bundle_interface_id(const d6t_bundle *b, const uint8_t **data,
+                                              size_t *len);
 typedef struct d6t_framer d6t_framer;
 d6t_framer *d6t_framer_new(d6t_arena *a, size_t max_frame);
 size_t d6t_framer_feed(d6t_framer *f, const uint8_t *data, size_t len);

@@ -29,12 +29,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH 64
+#define BATCH      64
 #define MAX_WINDOW 4096 /* slot index fits 12 bits of the 24-bit transaction ID */
-#define RX_CAP 2048
-#define TX_CAP 512
+#define RX_CAP     2048
+#define TX_CAP     512
 
-enum { IDLE, SOLICITING, REQUESTING };
+enum {
+    IDLE,
+    SOLICITING,
+    REQUESTING
+};
 
 struct slot {
     uint32_t client;
@@ -88,7 +92,7 @@ static uint32_t get32(const uint8_t *p)
 /* Client Identifier: DUID-LL (type 3, hardware type 1) with a MAC made from the client number. */
 static size_t put_client_id(uint8_t *p, uint32_t client)
 {
-    static const uint8_t head[] = { 0, 1, 0, 10, 0, 3, 0, 1, 0x02, 0x64 };
+    static const uint8_t head[] = {0, 1, 0, 10, 0, 3, 0, 1, 0x02, 0x64};
     memcpy(p, head, sizeof head);
     p[10] = (uint8_t)(client >> 24);
     p[11] = (uint8_t)(client >> 16);
@@ -110,7 +114,7 @@ static size_t put_header(uint8_t *p, unsigned type, unsigned slot, unsigned gen)
 static size_t put_tail(uint8_t *p)
 {
     /* Elapsed Time 0, Option Request: DNS recursive name servers (23) */
-    static const uint8_t tail[] = { 0, 8, 0, 2, 0, 0, 0, 6, 0, 2, 0, 23 };
+    static const uint8_t tail[] = {0, 8, 0, 2, 0, 0, 0, 6, 0, 2, 0, 23};
     memcpy(p, tail, sizeof tail);
     return sizeof tail;
 }
@@ -130,7 +134,7 @@ static unsigned group_tx(struct gen *g)
         unsigned n = 1;
         size_t len = g->txiov[i].iov_len;
         while (i + n < g->ntx && g->txiov[i + n].iov_len == len && (n + 1) * len <= 65000) n++;
-        g->gmsg[m].msg_hdr = (struct msghdr){ .msg_iov = &g->txiov[i], .msg_iovlen = n };
+        g->gmsg[m].msg_hdr = (struct msghdr){.msg_iov = &g->txiov[i], .msg_iovlen = n};
         if (n > 1) {
             struct cmsghdr *cm = (struct cmsghdr *)(void *)g->gcbuf[m].bytes;
             cm->cmsg_level = SOL_UDP;
@@ -156,7 +160,7 @@ static void flush(struct gen *g)
         if (r < 0) {
             if (errno == EINTR) continue;
             if (errno == EAGAIN || errno == ENOBUFS) {
-                struct pollfd p = { g->txfd, POLLOUT, 0 };
+                struct pollfd p = {g->txfd, POLLOUT, 0};
                 poll(&p, 1, 1);
                 continue;
             }
@@ -187,7 +191,7 @@ static void start_exchange(struct gen *g, unsigned i, uint64_t now)
     size_t n = put_header(p, 1, i, s->gen);
     n += put_client_id(p + n, s->client);
     /* IA_NA, IAID = client number, T1 = T2 = 0 */
-    static const uint8_t ia[] = { 0, 3, 0, 12 };
+    static const uint8_t ia[] = {0, 3, 0, 12};
     memcpy(p + n, ia, 4);
     memset(p + n + 4, 0, 12);
     p[n + 4] = (uint8_t)(s->client >> 24);
@@ -254,16 +258,18 @@ static void handle(struct gen *g, const uint8_t *p, size_t len, uint64_t now, in
     unsigned i = xid >> 12;
     if (i >= g->window) goto unexpected;
     struct slot *s = &g->slots[i];
-    if ((xid & 0xfff) != s->gen) goto unexpected; /* a late answer to an exchange already given up */
+    if ((xid & 0xfff) != s->gen)
+        goto unexpected; /* a late answer to an exchange already given up */
     unsigned want = s->state == SOLICITING ? 2 : s->state == REQUESTING ? 7 : 0;
     if (p[0] != want) goto unexpected;
-    struct answer a = { 0 };
+    struct answer a = {0};
     a.status = -1;
     uint8_t mine[14];
     put_client_id(mine, s->client);
     if (walk(p + 4, len - 4, &a) || !a.client_id || a.client_id_len != sizeof mine ||
-        memcmp(a.client_id, mine, sizeof mine) || !a.server_id || (a.status != -1 && a.status != 0) || !a.ia_na ||
-        !ia_na_granted(a.ia_na, a.ia_na_len) || a.server_id_len + a.ia_na_len + 64 > TX_CAP) {
+        memcmp(a.client_id, mine, sizeof mine) || !a.server_id ||
+        (a.status != -1 && a.status != 0) || !a.ia_na || !ia_na_granted(a.ia_na, a.ia_na_len) ||
+        a.server_id_len + a.ia_na_len + 64 > TX_CAP) {
         if (counting) g->c.refused++;
         start_exchange(g, i, now);
         return;
@@ -308,10 +314,14 @@ static double cpu_s(const struct timeval *tv)
 static const char usage[] =
     "usage: d6load -i IFACE [-d DEST] [-p PORT] [-w WINDOW] [-t SECONDS] [-u WARMUP] [-n CLIENTS]\n"
     "              [-b CLIENT_BASE] [-T TIMEOUT_MS] [-P] [-G]\n"
-    "  Closed-loop DHCPv6 load: WINDOW 4-way exchanges (Solicit/Advertise/Request/Reply) in flight\n"
-    "  from CLIENTS distinct clients (DUID-LL), sent to DEST (ff02::1:2) port PORT (547) on IFACE,\n"
-    "  from port 546. Counts checked exchanges for SECONDS after WARMUP seconds and prints one line:\n"
-    "  d6load: exchanges N in S s = R/s, lost L, refused F, unexpected U, cpu user X s sys Y s, ...\n"
+    "  Closed-loop DHCPv6 load: WINDOW 4-way exchanges (Solicit/Advertise/Request/Reply) in "
+    "flight\n"
+    "  from CLIENTS distinct clients (DUID-LL), sent to DEST (ff02::1:2) port PORT (547) on "
+    "IFACE,\n"
+    "  from port 546. Counts checked exchanges for SECONDS after WARMUP seconds and prints one "
+    "line:\n"
+    "  d6load: exchanges N in S s = R/s, lost L, refused F, unexpected U, cpu user X s sys Y s, "
+    "...\n"
     "  It busy-polls its socket (one CPU at 100%, so the server never pays for waking it up);\n"
     "  -P sleeps in poll() instead. -G sends requests of one length as UDP_SEGMENT groups, which\n"
     "  the kernel cuts into datagrams before the server's socket: a cheaper generator, the same\n"
@@ -344,8 +354,9 @@ int main(int argc, char **argv)
         default: fputs(usage, stderr); return 2;
         }
     }
-    if (!ifname || optind != argc || !g.window || g.window > MAX_WINDOW || !g.clients || g.clients < g.window ||
-        !port || port > 65535 || !(seconds > 0) || warmup < 0 || !(timeout_ms > 0)) {
+    if (!ifname || optind != argc || !g.window || g.window > MAX_WINDOW || !g.clients ||
+        g.clients < g.window || !port || port > 65535 || !(seconds > 0) || warmup < 0 ||
+        !(timeout_ms > 0)) {
         fputs(usage, stderr);
         return 2;
     }
@@ -353,15 +364,17 @@ int main(int argc, char **argv)
     if (!ifindex) return fprintf(stderr, "d6load: interface %s: %s\n", ifname, strerror(errno)), 1;
     g.dst.sin6_family = AF_INET6;
     g.dst.sin6_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET6, dest, &g.dst.sin6_addr) != 1) return fprintf(stderr, "d6load: bad address %s\n", dest), 2;
-    if (IN6_IS_ADDR_LINKLOCAL(&g.dst.sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&g.dst.sin6_addr)) g.dst.sin6_scope_id = ifindex;
+    if (inet_pton(AF_INET6, dest, &g.dst.sin6_addr) != 1)
+        return fprintf(stderr, "d6load: bad address %s\n", dest), 2;
+    if (IN6_IS_ADDR_LINKLOCAL(&g.dst.sin6_addr) || IN6_IS_ADDR_MC_LINKLOCAL(&g.dst.sin6_addr))
+        g.dst.sin6_scope_id = ifindex;
     g.timeout_ns = (uint64_t)(timeout_ms * 1e6);
 
     /* Two sockets on port 546: one connected to the servers' address only sends (the kernel keeps
      * its route and source address, so the generator spends less per datagram than a server can),
      * the other receives the answers, which come from the servers' own addresses. */
     int one = 1, zero = 0, buf = 4 << 20;
-    struct sockaddr_in6 me = { .sin6_family = AF_INET6, .sin6_port = htons(546) };
+    struct sockaddr_in6 me = {.sin6_family = AF_INET6, .sin6_port = htons(546)};
     int fds[2];
     for (int k = 0; k < 2; k++) {
         fds[k] = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -371,28 +384,31 @@ int main(int argc, char **argv)
         setsockopt(fds[k], IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifindex, sizeof ifindex);
         setsockopt(fds[k], IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &zero, sizeof zero);
         setsockopt(fds[k], IPPROTO_IPV6, IPV6_AUTOFLOWLABEL, &zero, sizeof zero);
-        if (bind(fds[k], (struct sockaddr *)&me, sizeof me)) return perror("d6load: bind port 546"), 1;
+        if (bind(fds[k], (struct sockaddr *)&me, sizeof me))
+            return perror("d6load: bind port 546"), 1;
     }
     g.fd = fds[0];
     g.txfd = fds[1];
-    if (connect(g.txfd, (struct sockaddr *)&g.dst, sizeof g.dst)) return perror("d6load: connect"), 1;
+    if (connect(g.txfd, (struct sockaddr *)&g.dst, sizeof g.dst))
+        return perror("d6load: connect"), 1;
     for (unsigned i = 0; i < BATCH; i++) {
         g.txiov[i].iov_base = g.txbuf[i];
-        g.txmsg[i].msg_hdr = (struct msghdr){ .msg_iov = &g.txiov[i], .msg_iovlen = 1 };
+        g.txmsg[i].msg_hdr = (struct msghdr){.msg_iov = &g.txiov[i], .msg_iovlen = 1};
     }
     static uint8_t rxbuf[BATCH][RX_CAP];
     struct iovec rxiov[BATCH];
     struct mmsghdr rxmsg[BATCH];
     for (unsigned i = 0; i < BATCH; i++) {
-        rxiov[i] = (struct iovec){ rxbuf[i], RX_CAP };
-        rxmsg[i].msg_hdr = (struct msghdr){ .msg_iov = &rxiov[i], .msg_iovlen = 1 };
+        rxiov[i] = (struct iovec){rxbuf[i], RX_CAP};
+        rxmsg[i].msg_hdr = (struct msghdr){.msg_iov = &rxiov[i], .msg_iovlen = 1};
     }
 
-    uint64_t t0 = now_ns(), t_count = t0 + (uint64_t)(warmup * 1e9), t_end = t_count + (uint64_t)(seconds * 1e9);
+    uint64_t t0 = now_ns(), t_count = t0 + (uint64_t)(warmup * 1e9),
+             t_end = t_count + (uint64_t)(seconds * 1e9);
     for (unsigned i = 0; i < g.window; i++) start_exchange(&g, i, t0);
     flush(&g);
     struct rusage ru0, ru1;
-    struct counters c0 = { 0 };
+    struct counters c0 = {0};
     int counting = 0;
     uint64_t last_scan = t0, now = t0;
     while (now < t_end) {
@@ -418,7 +434,7 @@ int main(int argc, char **argv)
         }
         if (g.ntx) flush(&g);
         if (r <= 0 && !spin) {
-            struct pollfd p = { g.fd, POLLIN, 0 };
+            struct pollfd p = {g.fd, POLLIN, 0};
             poll(&p, 1, 5);
         }
     }
@@ -429,9 +445,10 @@ int main(int argc, char **argv)
     printf("d6load: exchanges %llu in %.3f s = %.0f/s, lost %llu, refused %llu, unexpected %llu, "
            "cpu user %.3f s sys %.3f s, datagrams sent %llu received %llu, window %u\n",
            (unsigned long long)g.c.exchanges, span, span > 0 ? (double)g.c.exchanges / span : 0.0,
-           (unsigned long long)g.c.lost, (unsigned long long)g.c.refused, (unsigned long long)g.c.unexpected,
-           cpu_s(&ru1.ru_utime) - cpu_s(&ru0.ru_utime), cpu_s(&ru1.ru_stime) - cpu_s(&ru0.ru_stime),
-           (unsigned long long)sent, (unsigned long long)received, g.window);
+           (unsigned long long)g.c.lost, (unsigned long long)g.c.refused,
+           (unsigned long long)g.c.unexpected, cpu_s(&ru1.ru_utime) - cpu_s(&ru0.ru_utime),
+           cpu_s(&ru1.ru_stime) - cpu_s(&ru0.ru_stime), (unsigned long long)sent,
+           (unsigned long long)received, g.window);
     close(g.fd);
     close(g.txfd);
     return 0;

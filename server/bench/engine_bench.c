@@ -18,9 +18,10 @@
 #define CLIENTS 100000
 #define MSG_CAP 256
 
-static const char config[] = "interface s1\nt1 1000\nt2 2000\npreferred-lifetime 3000\nvalid-lifetime 4000\n"
-                             "rapid-commit no\ndns-servers 2001:db8::53 2001:db8::54\nmax-leases 1048576\n"
-                             "subnet 2001:db8:1::/64 interface s1\n  pool 2001:db8:1::1:0 2001:db8:1::10:ffff\n";
+static const char config[] =
+    "interface s1\nt1 1000\nt2 2000\npreferred-lifetime 3000\nvalid-lifetime 4000\n"
+    "rapid-commit no\ndns-servers 2001:db8::53 2001:db8::54\nmax-leases 1048576\n"
+    "subnet 2001:db8:1::/64 interface s1\n  pool 2001:db8:1::1:0 2001:db8:1::10:ffff\n";
 
 struct wire {
     uint8_t b[MSG_CAP];
@@ -36,7 +37,8 @@ static double now_s(void)
 
 static size_t put_opt(uint8_t *p, unsigned code, const uint8_t *data, size_t len)
 {
-    p[0] = (uint8_t)(code >> 8), p[1] = (uint8_t)code, p[2] = (uint8_t)(len >> 8), p[3] = (uint8_t)len;
+    p[0] = (uint8_t)(code >> 8), p[1] = (uint8_t)code, p[2] = (uint8_t)(len >> 8),
+    p[3] = (uint8_t)len;
     memcpy(p + 4, data, len);
     return 4 + len;
 }
@@ -45,9 +47,11 @@ static size_t put_opt(uint8_t *p, unsigned code, const uint8_t *data, size_t len
  * IA_NA (IAID = client number), ORO (DNS servers). */
 static void solicit(struct wire *w, uint32_t c)
 {
-    uint8_t duid[10] = { 0, 3, 0, 1, 0x02, 0x64, (uint8_t)(c >> 24), (uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c };
-    uint8_t ia[12] = { (uint8_t)(c >> 24), (uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c };
-    static const uint8_t zero2[2], oro[2] = { 0, 23 };
+    uint8_t duid[10] = {
+        0,         3, 0, 1, 0x02, 0x64, (uint8_t)(c >> 24), (uint8_t)(c >> 16), (uint8_t)(c >> 8),
+        (uint8_t)c};
+    uint8_t ia[12] = {(uint8_t)(c >> 24), (uint8_t)(c >> 16), (uint8_t)(c >> 8), (uint8_t)c};
+    static const uint8_t zero2[2], oro[2] = {0, 23};
     uint8_t *p = w->b;
     p[0] = 1, p[1] = (uint8_t)(c >> 16), p[2] = (uint8_t)(c >> 8), p[3] = (uint8_t)c;
     size_t n = 4;
@@ -61,11 +65,12 @@ static void solicit(struct wire *w, uint32_t c)
 /* One datagram through the server: bundle, logic, reply bytes. 0 when it answered. */
 static int serve(struct d6s_server *s, d6t_arena *a, const struct wire *in, struct wire *out)
 {
-    static const uint8_t client_ll[16] = { 0xfe, 0x80, [15] = 2 };
-    static const struct d6s_rx rx = { "s1", 1 };
+    static const uint8_t client_ll[16] = {0xfe, 0x80, [15] = 2};
+    static const struct d6s_rx rx = {"s1", 1};
     d6t_arena_reset(a);
     d6t_bundle *b = NULL;
-    if (d6t_bundle_new(a, in->b, in->n, D6T_BUNDLE_MULTICAST, NULL, 0, NULL, &b, NULL) != D6T_OK) return -1;
+    if (d6t_bundle_new(a, in->b, in->n, D6T_BUNDLE_MULTICAST, NULL, 0, NULL, &b, NULL) != D6T_OK)
+        return -1;
     d6t_bundle_set_source_address(b, client_ll);
     d6t_bundle_set_source_port(b, 546);
     if (!d6s_handle(s, b, &rx)) return -1;
@@ -77,8 +82,8 @@ static int answer_ok(const struct wire *ans, unsigned type, uint32_t c, struct w
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
     d6t_msg *m = NULL;
-    int ok = a && d6t_msg_parse(a, ans->b, ans->n, 0, &m, NULL) == D6T_OK && d6t_msg_type(m) == type &&
-             d6t_msg_transaction_id(m) == (c & 0xffffff);
+    int ok = a && d6t_msg_parse(a, ans->b, ans->n, 0, &m, NULL) == D6T_OK &&
+             d6t_msg_type(m) == type && d6t_msg_transaction_id(m) == (c & 0xffffff);
     d6t_opt *sid = ok ? d6t_msg_find_opt(m, D6T_OPT_SERVERID) : NULL;
     d6t_opt *ia = ok ? d6t_msg_find_opt(m, D6T_OPT_IA_NA) : NULL;
     ok = ok && sid && ia && d6t_opt_find_child(ia, D6T_OPT_IAADDR);
@@ -92,11 +97,12 @@ static int answer_ok(const struct wire *ans, unsigned type, uint32_t c, struct w
         n += put_opt(request->b + n, 2, d, len);
         uint8_t iabuf[MSG_CAP];
         size_t ialen = 0;
-        ok = ok && d6t_opt_write(ia, iabuf, sizeof iabuf, &ialen) == D6T_OK && n + ialen + 6 <= MSG_CAP;
+        ok = ok && d6t_opt_write(ia, iabuf, sizeof iabuf, &ialen) == D6T_OK &&
+             n + ialen + 6 <= MSG_CAP;
         if (ok) {
             memcpy(request->b + n, iabuf, ialen);
             n += ialen;
-            static const uint8_t oro[2] = { 0, 23 };
+            static const uint8_t oro[2] = {0, 23};
             n += put_opt(request->b + n, 6, oro, 2);
             request->n = n;
         }
@@ -111,10 +117,11 @@ int main(void)
     struct d6s_server *s = &srv;
     char err[256];
     d6s_config_defaults(&s->cfg);
-    if (d6s_config_parse(&s->cfg, config, err, sizeof err) || d6s_config_finish(&s->cfg, err, sizeof err) ||
+    if (d6s_config_parse(&s->cfg, config, err, sizeof err) ||
+        d6s_config_finish(&s->cfg, err, sizeof err) ||
         d6s_leases_init(&s->leases, s->cfg.max_leases))
         return fprintf(stderr, "engine_bench: setup: %s\n", err), 1;
-    static const uint8_t duid[] = { 0, 1, 0, 1, 0x2a, 0, 0, 0, 2, 0, 0, 0, 0x23, 3 };
+    static const uint8_t duid[] = {0, 1, 0, 1, 0x2a, 0, 0, 0, 2, 0, 0, 0, 0x23, 3};
     memcpy(s->duid, duid, sizeof duid);
     s->duid_len = sizeof duid;
     s->now = 1000000;
@@ -130,22 +137,26 @@ int main(void)
         for (uint32_t c = 0; c < CLIENTS; c++) solicit(&req[c], c);
         double t0 = now_s();
         for (uint32_t c = 0; c < CLIENTS; c++)
-            if (serve(s, a, &req[c], &ans[c])) return fprintf(stderr, "engine_bench: no Advertise for client %u\n", c), 1;
+            if (serve(s, a, &req[c], &ans[c]))
+                return fprintf(stderr, "engine_bench: no Advertise for client %u\n", c), 1;
         double t1 = now_s();
         for (uint32_t c = 0; c < CLIENTS; c++)
             if (!answer_ok(&ans[c], D6T_MSG_ADVERTISE, c, &req[c]))
                 return fprintf(stderr, "engine_bench: bad Advertise for client %u\n", c), 1;
         double t2 = now_s();
         for (uint32_t c = 0; c < CLIENTS; c++)
-            if (serve(s, a, &req[c], &ans[c])) return fprintf(stderr, "engine_bench: no Reply for client %u\n", c), 1;
+            if (serve(s, a, &req[c], &ans[c]))
+                return fprintf(stderr, "engine_bench: no Reply for client %u\n", c), 1;
         double t3 = now_s();
         for (uint32_t c = 0; c < CLIENTS; c++)
             if (!answer_ok(&ans[c], D6T_MSG_REPLY, c, NULL))
                 return fprintf(stderr, "engine_bench: bad Reply for client %u\n", c), 1;
         double us = ((t1 - t0) + (t3 - t2)) * 1e6 / CLIENTS;
-        printf("engine_bench: %d %s clients, Solicit+Request through the server's code (no sockets): %.2f us per "
-               "exchange (Solicit %.0f ns, Request %.0f ns), %u leases bound\n", CLIENTS,
-               round == 1 ? "new" : "known", us, (t1 - t0) * 1e9 / CLIENTS, (t3 - t2) * 1e9 / CLIENTS, s->leases.used);
+        printf("engine_bench: %d %s clients, Solicit+Request through the server's code (no "
+               "sockets): %.2f us per "
+               "exchange (Solicit %.0f ns, Request %.0f ns), %u leases bound\n",
+               CLIENTS, round == 1 ? "new" : "known", us, (t1 - t0) * 1e9 / CLIENTS,
+               (t3 - t2) * 1e9 / CLIENTS, s->leases.used);
     }
     d6t_arena_free(a);
     d6s_leases_fini(&s->leases);

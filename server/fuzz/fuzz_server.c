@@ -39,9 +39,8 @@
 #include <unistd.h>
 
 #define MAX_RECORDS 24
-#define RESTART 0xff
-#define MAX_STREAM 4096 /* answers of one TCP stream at most (48 leases: far fewer) */
-
+#define RESTART     0xff
+#define MAX_STREAM  4096 /* answers of one TCP stream at most (48 leases: far fewer) */
 
 static const char config[] =
     "interface s1\ninterface s2\nt1 1000\nt2 2000\npreferred-lifetime 3000\nvalid-lifetime 4000\n"
@@ -50,10 +49,11 @@ static const char config[] =
     "subnet 2001:db8:1::/64 interface s1\n  pool 2001:db8:1::10 2001:db8:1::1f\n"
     "  pd-pool 2001:db8:100::/52 56\n"
     "subnet 2001:db8:2::/64 interface s2\n  pool 2001:db8:2::10 2001:db8:2::12\n"
-    "subnet 2001:db8:3::/64\n  pool 2001:db8:3::1000 2001:db8:3::1fff\n  pd-pool 2001:db8:300::/56 60\n";
+    "subnet 2001:db8:3::/64\n  pool 2001:db8:3::1000 2001:db8:3::1fff\n  pd-pool 2001:db8:300::/56 "
+    "60\n";
 
 /* the server DUID the seed corpus echoes in its Requests (DUID-LLT) */
-static const uint8_t server_duid[] = { 0, 1, 0, 1, 0x2a, 0, 0, 0, 2, 0, 0, 0, 0x23, 3 };
+static const uint8_t server_duid[] = {0, 1, 0, 1, 0x2a, 0, 0, 0, 2, 0, 0, 0, 0x23, 3};
 
 /* FUZZ_SERVER_TRACE=1 prints every request and answer (to read a crashing input) */
 static int trace;
@@ -71,8 +71,10 @@ static void trace_msg(const char *what, unsigned flags, const d6t_msg *m)
 static int server_violation(void *ctx, d6t_violation_kind kind, const char *where, const char *what)
 {
     if (strstr(where, "OPTION_CLIENTID") && (kind == D6T_V_LENGTH || kind == D6T_V_VALUE)) return 0;
-    if (ctx) ++*(size_t *)ctx;
-    else fprintf(stderr, "violation %d at %s: %s\n", (int)kind, where, what);
+    if (ctx)
+        ++*(size_t *)ctx;
+    else
+        fprintf(stderr, "violation %d at %s: %s\n", (int)kind, where, what);
     return 0;
 }
 
@@ -94,13 +96,17 @@ static void trace_leases(const struct d6s_leases *l)
         if (e->state == D6S_FREE) continue;
         char duid[2 * D6S_DUID_MAX + 1];
         d6s_hex(e->duid, e->duid_len, duid);
-        fprintf(stderr, "lease %u: state %u type %u iaid %08x plen %u addr", i, e->state, e->type, e->iaid, e->plen);
+        fprintf(stderr, "lease %u: state %u type %u iaid %08x plen %u addr", i, e->state, e->type,
+                e->iaid, e->plen);
         for (int k = 0; k < 16; k++) fprintf(stderr, "%s%02x", k % 2 || !k ? "" : ":", e->addr[k]);
         char rid[2 * D6S_DUID_MAX + 1], rem[2 * D6S_REMOTE_ID_MAX + 1];
         d6s_hex(e->relay_id, e->relay_id_len, rid);
         d6s_hex(e->remote_id, e->remote_id_len, rem);
-        fprintf(stderr, " duid %s subnet %u cltt %lld pref until %lld valid until %lld relay-id %s remote-id %s link",
-                duid, e->subnet, (long long)e->cltt, (long long)e->pref_until, (long long)e->valid_until, rid, rem);
+        fprintf(stderr,
+                " duid %s subnet %u cltt %lld pref until %lld valid until %lld relay-id %s "
+                "remote-id %s link",
+                duid, e->subnet, (long long)e->cltt, (long long)e->pref_until,
+                (long long)e->valid_until, rid, rem);
         for (int k = 0; k < 16; k++) fprintf(stderr, "%s%02x", k % 2 || !k ? "" : ":", e->link[k]);
         fputc('\n', stderr);
     }
@@ -116,7 +122,8 @@ static void check_leases(const struct d6s_server *s)
         if (e->state == D6S_FREE) continue;
         used++;
         CHECK(e->state <= D6S_DECLINED);
-        CHECK(e->duid_len <= D6S_DUID_MAX && e->relay_id_len <= D6S_DUID_MAX && e->remote_id_len <= D6S_REMOTE_ID_MAX);
+        CHECK(e->duid_len <= D6S_DUID_MAX && e->relay_id_len <= D6S_DUID_MAX &&
+              e->remote_id_len <= D6S_REMOTE_ID_MAX);
         CHECK(in_pool(&s->cfg, e));
         /* found again by address: addresses (and prefixes) are unique */
         CHECK(d6s_lease_find_addr(l, e->addr, e->plen) == (int32_t)i);
@@ -133,8 +140,8 @@ static void check_leases(const struct d6s_server *s)
  * same address and length, IA type and IAID (ia_code 0: any, as in leasequery), held by the
  * client 'duid', bound (or offered, in an Advertise), and (but in an Advertise, which only
  * quotes) lasting at least as long as it says. */
-static void check_granted(const struct d6s_server *s, const d6t_opt *c, uint16_t ia_code, uint32_t iaid,
-                          const uint8_t *duid, size_t dlen, int offer_ok)
+static void check_granted(const struct d6s_server *s, const d6t_opt *c, uint16_t ia_code,
+                          uint32_t iaid, const uint8_t *duid, size_t dlen, int offer_ok)
 {
     uint8_t a[16], plen = 128;
     uint32_t pref = 0, valid = 0;
@@ -155,12 +162,16 @@ static void check_granted(const struct d6s_server *s, const d6t_opt *c, uint16_t
     const struct d6s_lease *e = &s->leases.v[i];
     CHECK(e->state == D6S_BOUND || (offer_ok && e->state == D6S_OFFERED));
     CHECK(e->duid_len == dlen && !memcmp(e->duid, duid, dlen));
-    if (ia_code) CHECK(e->type == ia_code && e->iaid == iaid);
-    else CHECK(e->type == (plen == 128 && d6t_opt_code(c) == D6T_OPT_IAADDR ? D6T_OPT_IA_NA : D6T_OPT_IA_PD));
+    if (ia_code)
+        CHECK(e->type == ia_code && e->iaid == iaid);
+    else
+        CHECK(e->type ==
+              (plen == 128 && d6t_opt_code(c) == D6T_OPT_IAADDR ? D6T_OPT_IA_NA : D6T_OPT_IA_PD));
     CHECK(pref <= valid);
     /* an Advertise quotes the lifetimes a Request would get: no promise, nothing to hold */
     if (!offer_ok)
-        CHECK(s->now + (int64_t)valid <= e->valid_until && (pref == 0 || s->now + (int64_t)pref <= e->pref_until));
+        CHECK(s->now + (int64_t)valid <= e->valid_until &&
+              (pref == 0 || s->now + (int64_t)pref <= e->pref_until));
 }
 
 /* What one bulk-leasequery stream reported so far: each binding and each client once. */
@@ -175,16 +186,20 @@ static struct reported seen_in_stream;
 static void note_reported(const uint8_t *duid, size_t dlen, const d6t_opt *cd)
 {
     struct reported *r = &seen_in_stream;
-    for (size_t k = 0; k < r->nduid; k++) CHECK(r->duid[k][0] != dlen || memcmp(r->duid[k] + 1, duid, dlen));
+    for (size_t k = 0; k < r->nduid; k++)
+        CHECK(r->duid[k][0] != dlen || memcmp(r->duid[k] + 1, duid, dlen));
     CHECK(r->nduid < 64 && dlen <= D6S_DUID_MAX);
     r->duid[r->nduid][0] = (uint8_t)dlen;
     memcpy(r->duid[r->nduid++] + 1, duid, dlen);
     for (d6t_opt *c = d6t_opt_first_child(cd); c; c = d6t_opt_next(c)) {
-        uint8_t a[17] = { 0 };
+        uint8_t a[17] = {0};
         a[16] = 128;
-        if (d6t_opt_code(c) == D6T_OPT_IAADDR) CHECK(d6t_opt_get_addr6(c, D6T_IAADDR_ADDRESS, a) == D6T_OK);
-        else if (d6t_opt_code(c) == D6T_OPT_IAPREFIX) CHECK(d6t_opt_get_prefix(c, D6T_IAPREFIX_PREFIX, a, &a[16]) == D6T_OK);
-        else continue;
+        if (d6t_opt_code(c) == D6T_OPT_IAADDR)
+            CHECK(d6t_opt_get_addr6(c, D6T_IAADDR_ADDRESS, a) == D6T_OK);
+        else if (d6t_opt_code(c) == D6T_OPT_IAPREFIX)
+            CHECK(d6t_opt_get_prefix(c, D6T_IAPREFIX_PREFIX, a, &a[16]) == D6T_OK);
+        else
+            continue;
         for (size_t k = 0; k < r->naddr; k++) CHECK(memcmp(r->addr[k], a, 17));
         CHECK(r->naddr < 64);
         memcpy(r->addr[r->naddr++], a, 17);
@@ -197,7 +212,8 @@ static void check_stream_complete(const struct d6s_server *s, const d6t_msg *req
 {
     d6t_opt *q = d6t_msg_find_opt(req, D6T_OPT_LQ_QUERY);
     uint8_t qt, link[16];
-    if (!q || d6t_opt_get_u8(q, D6T_LQ_QUERY_QUERY_TYPE, &qt) || d6t_opt_get_addr6(q, D6T_LQ_QUERY_LINK_ADDRESS, link))
+    if (!q || d6t_opt_get_u8(q, D6T_LQ_QUERY_QUERY_TYPE, &qt) ||
+        d6t_opt_get_addr6(q, D6T_LQ_QUERY_LINK_ADDRESS, link))
         return;
     static const uint8_t zero[16];
     int has_link = memcmp(link, zero, 16) != 0;
@@ -214,11 +230,15 @@ static void check_stream_complete(const struct d6s_server *s, const d6t_msg *req
         const struct d6s_lease *e = &s->leases.v[i];
         if (e->state != D6S_BOUND || e->valid_until <= s->now || !e->duid_len) continue;
         int match;
-        if (qt == 3) match = e->relay_id_len == klen && !memcmp(e->relay_id, key, klen);
-        else if (qt == 5) match = e->remote_id_len == klen && !memcmp(e->remote_id, key, klen);
-        else match = !memcmp(e->link, link, 16) ||
-                     (e->subnet < s->cfg.nsubnets &&
-                      d6s_prefix_contains(s->cfg.subnets[e->subnet].prefix, s->cfg.subnets[e->subnet].plen, link));
+        if (qt == 3)
+            match = e->relay_id_len == klen && !memcmp(e->relay_id, key, klen);
+        else if (qt == 5)
+            match = e->remote_id_len == klen && !memcmp(e->remote_id, key, klen);
+        else
+            match = !memcmp(e->link, link, 16) ||
+                    (e->subnet < s->cfg.nsubnets &&
+                     d6s_prefix_contains(s->cfg.subnets[e->subnet].prefix,
+                                         s->cfg.subnets[e->subnet].plen, link));
         if (!match) continue;
         uint8_t a[17];
         memcpy(a, e->addr, 16);
@@ -243,8 +263,11 @@ static void check_bindings(const struct d6s_server *s, const d6t_msg *req, const
         if (!lq && (code == D6T_OPT_IA_NA || code == D6T_OPT_IA_PD)) {
             const uint8_t *id;
             size_t n;
-            CHECK(d6t_opt_get_bytes(o, code == D6T_OPT_IA_NA ? D6T_IA_NA_IAID : D6T_IA_PD_IAID, &id, &n) == D6T_OK && n == 4);
-            uint32_t iaid = (uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 | (uint32_t)id[2] << 8 | id[3];
+            CHECK(d6t_opt_get_bytes(o, code == D6T_OPT_IA_NA ? D6T_IA_NA_IAID : D6T_IA_PD_IAID, &id,
+                                    &n) == D6T_OK &&
+                  n == 4);
+            uint32_t iaid =
+                (uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 | (uint32_t)id[2] << 8 | id[3];
             for (d6t_opt *c = d6t_opt_first_child(o); c; c = d6t_opt_next(c))
                 check_granted(s, c, code, iaid, duid, dlen, t == D6T_MSG_ADVERTISE);
         } else if (lq && code == D6T_OPT_CLIENT_DATA) {
@@ -252,13 +275,15 @@ static void check_bindings(const struct d6s_server *s, const d6t_msg *req, const
             d6t_opt *ccid = d6t_opt_find_child(o, D6T_OPT_CLIENTID);
             CHECK(ccid && d6t_opt_get_bytes(ccid, D6T_CLIENTID_DUID, &duid, &dlen) == D6T_OK);
             note_reported(duid, dlen, o);
-            for (d6t_opt *c = d6t_opt_first_child(o); c; c = d6t_opt_next(c)) check_granted(s, c, 0, 0, duid, dlen, 0);
+            for (d6t_opt *c = d6t_opt_first_child(o); c; c = d6t_opt_next(c))
+                check_granted(s, c, 0, 0, duid, dlen, 0);
         }
     }
 }
 
 /* One answer (the wire bytes of the outermost message) against the request that caused it. */
-static void check_answer(const struct d6s_server *s, d6t_bundle *b, const uint8_t *out, size_t len, int tcp)
+static void check_answer(const struct d6s_server *s, d6t_bundle *b, const uint8_t *out, size_t len,
+                         int tcp)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
     CHECK(a != NULL);
@@ -285,7 +310,8 @@ static void check_answer(const struct d6s_server *s, d6t_bundle *b, const uint8_
     uint8_t rt = d6t_msg_type(req), t = d6t_msg_type(m);
     CHECK(d6t_msg_transaction_id(m) == d6t_msg_transaction_id(req));
     if (rt == D6T_MSG_LEASEQUERY)
-        CHECK(tcp ? (t == D6T_MSG_LEASEQUERY_REPLY || t == D6T_MSG_LEASEQUERY_DATA || t == D6T_MSG_LEASEQUERY_DONE)
+        CHECK(tcp ? (t == D6T_MSG_LEASEQUERY_REPLY || t == D6T_MSG_LEASEQUERY_DATA ||
+                     t == D6T_MSG_LEASEQUERY_DONE)
                   : t == D6T_MSG_LEASEQUERY_REPLY);
     else if (rt == D6T_MSG_SOLICIT)
         CHECK(t == D6T_MSG_ADVERTISE || t == D6T_MSG_REPLY);
@@ -298,12 +324,14 @@ static void check_answer(const struct d6s_server *s, d6t_bundle *b, const uint8_
         d6t_opt *sid = d6t_msg_find_opt(m, D6T_OPT_SERVERID);
         CHECK(sid && d6t_opt_get_bytes(sid, D6T_SERVERID_DUID, &d, &n) == D6T_OK);
         CHECK(n == sizeof server_duid && !memcmp(d, server_duid, n));
-        d6t_opt *rcid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID), *cid = d6t_msg_find_opt(m, D6T_OPT_CLIENTID);
+        d6t_opt *rcid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID),
+                *cid = d6t_msg_find_opt(m, D6T_OPT_CLIENTID);
         if (rcid) {
             const uint8_t *rd;
             size_t rn;
             CHECK(cid && d6t_opt_get_bytes(rcid, D6T_CLIENTID_DUID, &rd, &rn) == D6T_OK);
-            CHECK(d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &d, &n) == D6T_OK && n == rn && !memcmp(d, rd, n));
+            CHECK(d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &d, &n) == D6T_OK && n == rn &&
+                  !memcmp(d, rd, n));
         }
     }
     check_bindings(s, req, m);
@@ -314,24 +342,28 @@ static void check_answer(const struct d6s_server *s, d6t_bundle *b, const uint8_
  * length are left over from a longer value and mean nothing), but not the hash chain links. */
 static int same_lease(const struct d6s_lease *a, const struct d6s_lease *b)
 {
-    return a->state == b->state && a->type == b->type && a->plen == b->plen && a->subnet == b->subnet &&
-           a->iaid == b->iaid && !memcmp(a->addr, b->addr, 16) && !memcmp(a->link, b->link, 16) &&
-           a->cltt == b->cltt && a->pref_until == b->pref_until && a->valid_until == b->valid_until &&
-           a->duid_len == b->duid_len && !memcmp(a->duid, b->duid, a->duid_len) &&
-           a->relay_id_len == b->relay_id_len && !memcmp(a->relay_id, b->relay_id, a->relay_id_len) &&
-           a->remote_id_len == b->remote_id_len && !memcmp(a->remote_id, b->remote_id, a->remote_id_len);
+    return a->state == b->state && a->type == b->type && a->plen == b->plen &&
+           a->subnet == b->subnet && a->iaid == b->iaid && !memcmp(a->addr, b->addr, 16) &&
+           !memcmp(a->link, b->link, 16) && a->cltt == b->cltt && a->pref_until == b->pref_until &&
+           a->valid_until == b->valid_until && a->duid_len == b->duid_len &&
+           !memcmp(a->duid, b->duid, a->duid_len) && a->relay_id_len == b->relay_id_len &&
+           !memcmp(a->relay_id, b->relay_id, a->relay_id_len) &&
+           a->remote_id_len == b->remote_id_len &&
+           !memcmp(a->remote_id, b->remote_id, a->remote_id_len);
 }
 
 /* Solicit (answered with an Advertise, or not at all), Confirm, Information-request and
  * leasequery commit nothing: every lease bound before is still there, unchanged, unless its
  * time ran out or its own client came back from another link (then it starts over). */
-static void check_uncommitted(const struct d6s_server *s, d6t_bundle *b, const struct d6s_lease *bound, size_t n)
+static void check_uncommitted(const struct d6s_server *s, d6t_bundle *b,
+                              const struct d6s_lease *bound, size_t n)
 {
     d6t_msg *req = d6t_bundle_request(b), *resp = d6t_bundle_response(b);
     if (!req) return;
     uint8_t rt = d6t_msg_type(req);
-    int commits = rt == D6T_MSG_REQUEST || rt == D6T_MSG_RENEW || rt == D6T_MSG_REBIND || rt == D6T_MSG_RELEASE ||
-                  rt == D6T_MSG_DECLINE || (rt == D6T_MSG_SOLICIT && resp && d6t_msg_type(resp) == D6T_MSG_REPLY);
+    int commits = rt == D6T_MSG_REQUEST || rt == D6T_MSG_RENEW || rt == D6T_MSG_REBIND ||
+                  rt == D6T_MSG_RELEASE || rt == D6T_MSG_DECLINE ||
+                  (rt == D6T_MSG_SOLICIT && resp && d6t_msg_type(resp) == D6T_MSG_REPLY);
     if (commits) return;
     const uint8_t *duid = NULL;
     size_t dlen = 0;
@@ -350,23 +382,26 @@ static void check_uncommitted(const struct d6s_server *s, d6t_bundle *b, const s
 /* One message through the server, every answer checked (see the top of the file). */
 static void serve_one(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p, size_t n)
 {
-    static const char *const ifnames[] = { "s1", "s2", "s9", NULL };
-    static const uint8_t peer[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 7 };
+    static const char *const ifnames[] = {"s1", "s2", "s9", NULL};
+    static const uint8_t peer[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 7};
     int tcp = flags & 0x80;
     d6t_arena_reset(a);
     d6t_bundle *b = NULL;
     unsigned bflags = tcp ? D6T_BUNDLE_TCP
-                          : ((flags & 1) ? D6T_BUNDLE_MULTICAST : 0) | (s->cfg.rapid_commit ? D6T_BUNDLE_RAPID_COMMIT : 0);
+                          : ((flags & 1) ? D6T_BUNDLE_MULTICAST : 0) |
+                                (s->cfg.rapid_commit ? D6T_BUNDLE_RAPID_COMMIT : 0);
     d6t_parse_error err;
     /* the TCP path gives the bundle its own arena, as main.c does */
-    if (d6t_bundle_new(tcp ? NULL : a, p, n, bflags, NULL, 0, tcp ? peer : NULL, &b, &err) != D6T_OK) return;
+    if (d6t_bundle_new(tcp ? NULL : a, p, n, bflags, NULL, 0, tcp ? peer : NULL, &b, &err) !=
+        D6T_OK)
+        return;
     if (!tcp) {
-        uint8_t src[16] = { 0xfe, 0x80, [15] = 0x42 };
-        if (flags & 2) memcpy(src, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 1 }, 16);
+        uint8_t src[16] = {0xfe, 0x80, [15] = 0x42};
+        if (flags & 2) memcpy(src, (const uint8_t[]){0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 1}, 16);
         d6t_bundle_set_source_address(b, src);
         d6t_bundle_set_source_port(b, (flags & 2) ? 547 : 546); /* a relay's port, or a client's */
     }
-    const struct d6s_rx rx = { ifnames[(flags >> 2) & 3], flags & 1 };
+    const struct d6s_rx rx = {ifnames[(flags >> 2) & 3], flags & 1};
     /* the bound leases before: a message that commits nothing must leave them as they were */
     static struct d6s_lease bound[64];
     size_t nbound = 0;
@@ -410,9 +445,10 @@ static void serve_one(struct d6s_server *s, d6t_arena *a, uint8_t flags, const u
 
 /* A leasequery connection's bytes, cut into reads of one size (from flags bits 0-2) and put back
  * together by the library's RFC 5460 framer, as main.c does; each whole frame is one message. */
-static void serve_stream(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p, size_t n)
+static void serve_stream(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p,
+                         size_t n)
 {
-    static const size_t reads[] = { 1, 2, 3, 7, 64, 1000, 65536, 65536 };
+    static const size_t reads[] = {1, 2, 3, 7, 64, 1000, 65536, 65536};
     size_t read = reads[flags & 7], off = 0, frames = 0;
     d6t_arena *fa = d6t_arena_new(NULL, 0);
     CHECK(fa != NULL);
@@ -451,7 +487,7 @@ static void serve_stream(struct d6s_server *s, d6t_arena *a, uint8_t flags, cons
 
 static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8_t *p, size_t n)
 {
-    static const int64_t steps[] = { 0, 0, 1, 0, 1000, 2000, 3500, 5000 };
+    static const int64_t steps[] = {0, 0, 1, 0, 1000, 2000, 3500, 5000};
     s->now += steps[(flags >> 4) & 7];
     if (((flags >> 4) & 7) >= 5) {
         /* main.c's once-a-second sweep, synced like it (not after the 1000 s step: main.c's
@@ -459,8 +495,10 @@ static void serve(struct d6s_server *s, d6t_arena *a, uint8_t flags, const uint8
         d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
         CHECK(d6s_leases_sync(&s->leases) == 0);
     }
-    if (flags & 0x80) serve_stream(s, a, flags, p, n);
-    else serve_one(s, a, flags, p, n);
+    if (flags & 0x80)
+        serve_stream(s, a, flags, p, n);
+    else
+        serve_one(s, a, flags, p, n);
 }
 
 /* A fresh server on the lease file 'path' (what main.c does at start). */
@@ -468,11 +506,11 @@ static void start(struct d6s_server *s, const char *path)
 {
     char err[256];
     d6s_config_defaults(&s->cfg);
-    CHECK(!d6s_config_parse(&s->cfg, config, err, sizeof err) && !d6s_config_finish(&s->cfg, err, sizeof err));
+    CHECK(!d6s_config_parse(&s->cfg, config, err, sizeof err) &&
+          !d6s_config_finish(&s->cfg, err, sizeof err));
     CHECK(!d6s_leases_init(&s->leases, s->cfg.max_leases));
     CHECK(!d6s_leases_open(&s->leases, path, err, sizeof err));
 }
-
 
 static void restart(struct d6s_server *s, const char *path)
 {
@@ -509,7 +547,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(s, 0, sizeof *s);
     /* the lease file lives in memory (/dev/shm) when it can: one fdatasync per message */
     static char path[128];
-    const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm"
+                      : getenv("TMPDIR")            ? getenv("TMPDIR")
+                                                    : "/tmp";
     snprintf(path, sizeof path, "%s/fuzz_server-%ld.leases", dir, (long)getpid());
     unlink(path);
     start(s, path);

@@ -11,21 +11,20 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *cfg_text =
-    "interface eth1\n"
-    "t1 100\nt2 200\npreferred-lifetime 300\nvalid-lifetime 400\n"
-    "dns-servers 2001:db8::53 2001:db8::54\n"
-    "domain-search lab.example.com example.com\n"
-    "leasequery yes\n"
-    "subnet 2001:db8:2::/64 interface eth1\n"
-    "  pool 2001:db8:2::1000 2001:db8:2::1001\n"
-    "  pd-pool 2001:db8:200::/55 56\n"
-    "subnet 2001:db8:1::/64\n"
-    "  pool 2001:db8:1::1000 2001:db8:1::1fff\n"
-    "  pd-pool 2001:db8:100::/40 56\n";
+static const char *cfg_text = "interface eth1\n"
+                              "t1 100\nt2 200\npreferred-lifetime 300\nvalid-lifetime 400\n"
+                              "dns-servers 2001:db8::53 2001:db8::54\n"
+                              "domain-search lab.example.com example.com\n"
+                              "leasequery yes\n"
+                              "subnet 2001:db8:2::/64 interface eth1\n"
+                              "  pool 2001:db8:2::1000 2001:db8:2::1001\n"
+                              "  pd-pool 2001:db8:200::/55 56\n"
+                              "subnet 2001:db8:1::/64\n"
+                              "  pool 2001:db8:1::1000 2001:db8:1::1fff\n"
+                              "  pd-pool 2001:db8:100::/40 56\n";
 
 static struct d6s_server S;
-static const struct d6s_rx RX_ETH1 = { "eth1", 1 };
+static const struct d6s_rx RX_ETH1 = {"eth1", 1};
 
 static void setup_server(const char *text)
 {
@@ -35,14 +34,20 @@ static void setup_server(const char *text)
     ck_assert_msg(d6s_config_parse(&S.cfg, text, err, sizeof err) == 0, "%s", err);
     ck_assert_msg(d6s_config_finish(&S.cfg, err, sizeof err) == 0, "%s", err);
     ck_assert_int_eq(d6s_leases_init(&S.leases, 1024), 0);
-    static const uint8_t duid[] = { 0, 1, 0, 1, 0x2a, 0, 0, 0, 2, 0, 0, 0, 0x23, 3 };
+    static const uint8_t duid[] = {0, 1, 0, 1, 0x2a, 0, 0, 0, 2, 0, 0, 0, 0x23, 3};
     memcpy(S.duid, duid, sizeof duid);
     S.duid_len = sizeof duid;
     S.now = 1000000;
 }
 
-static void setup(void) { setup_server(cfg_text); }
-static void teardown(void) { d6s_leases_fini(&S.leases); }
+static void setup(void)
+{
+    setup_server(cfg_text);
+}
+static void teardown(void)
+{
+    d6s_leases_fini(&S.leases);
+}
 
 /* ---- building requests ---- */
 struct req {
@@ -58,18 +63,22 @@ static d6t_msg *build(d6t_arena *a, const struct req *r)
 {
     d6t_msg *m = d6t_msg_new(a, r->type);
     d6t_msg_set_transaction_id(m, 0x123456);
-    uint8_t duid[] = { 0, 3, 0, 1, 2, 0, 0, 0, 1, r->client };
+    uint8_t duid[] = {0, 3, 0, 1, 2, 0, 0, 0, 1, r->client};
     d6t_opt_set_bytes(d6t_msg_add_opt(m, D6T_OPT_CLIENTID), D6T_CLIENTID_DUID, duid, sizeof duid);
     if (r->server_id || r->wrong_server_id) {
-        uint8_t other[] = { 0, 3, 0, 1, 9, 9, 9, 9, 9, 9 };
+        uint8_t other[] = {0, 3, 0, 1, 9, 9, 9, 9, 9, 9};
         d6t_opt_set_bytes(d6t_msg_add_opt(m, D6T_OPT_SERVERID), D6T_SERVERID_DUID,
-                          r->wrong_server_id ? other : S.duid, r->wrong_server_id ? sizeof other : S.duid_len);
+                          r->wrong_server_id ? other : S.duid,
+                          r->wrong_server_id ? sizeof other : S.duid_len);
     }
-    uint8_t iaid[4] = { (uint8_t)(r->iaid >> 24), (uint8_t)(r->iaid >> 16), (uint8_t)(r->iaid >> 8), (uint8_t)r->iaid };
+    uint8_t iaid[4] = {(uint8_t)(r->iaid >> 24), (uint8_t)(r->iaid >> 16), (uint8_t)(r->iaid >> 8),
+                       (uint8_t)r->iaid};
     if (r->na) {
         d6t_opt *ia = d6t_msg_add_opt(m, D6T_OPT_IA_NA);
         d6t_opt_set_bytes(ia, D6T_IA_NA_IAID, iaid, 4);
-        if (r->hint) d6t_opt_set_addr6(d6t_opt_add_child(ia, D6T_OPT_IAADDR), D6T_IAADDR_ADDRESS, r->hint_addr);
+        if (r->hint)
+            d6t_opt_set_addr6(d6t_opt_add_child(ia, D6T_OPT_IAADDR), D6T_IAADDR_ADDRESS,
+                              r->hint_addr);
     }
     if (r->pd) d6t_opt_set_bytes(d6t_msg_add_opt(m, D6T_OPT_IA_PD), D6T_IA_PD_IAID, iaid, 4);
     if (r->oro) {
@@ -87,14 +96,20 @@ static d6t_msg *relay(d6t_arena *a, d6t_msg *inner, int levels, const char *remo
     for (int i = 0; i < levels; i++) {
         d6t_msg *rf = d6t_msg_new(a, D6T_MSG_RELAY_FORW);
         d6t_msg_set_hop_count(rf, (uint8_t)i);
-        uint8_t link[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, (uint8_t)(i == 0 ? 1 : 0x12), [15] = (uint8_t)(i == 0 ? 1 : 2) };
-        uint8_t peer[16] = { 0xfe, 0x80, [15] = (uint8_t)(0x10 + i) };
+        uint8_t link[16] = {0x20,
+                            0x01,
+                            0x0d,
+                            0xb8,
+                            0,
+                            (uint8_t)(i == 0 ? 1 : 0x12),
+                            [15] = (uint8_t)(i == 0 ? 1 : 2)};
+        uint8_t peer[16] = {0xfe, 0x80, [15] = (uint8_t)(0x10 + i)};
         d6t_msg_set_link_address(rf, link);
         d6t_msg_set_peer_address(rf, peer);
-        uint8_t ifid[4] = { 0, 0, 0, (uint8_t)(i + 2) };
+        uint8_t ifid[4] = {0, 0, 0, (uint8_t)(i + 2)};
         d6t_msg_add_opt_bytes(rf, D6T_OPT_INTERFACE_ID, ifid, 4, NULL, NULL);
         if (i == 0 && remote_id) {
-            uint8_t rid[64] = { 0, 0, 0x7e, 0x59 };
+            uint8_t rid[64] = {0, 0, 0x7e, 0x59};
             size_t n = strlen(remote_id);
             memcpy(rid + 4, remote_id, n);
             d6t_msg_add_opt_bytes(rf, D6T_OPT_REMOTE_ID, rid, 4 + n, NULL, NULL);
@@ -130,7 +145,8 @@ static d6t_bundle *run(const struct req *r, int relayed, int *answered)
 
 static uint16_t status_of(const d6t_opt *parent_or_null, const d6t_msg *m)
 {
-    d6t_opt *st = parent_or_null ? d6t_opt_find_child(parent_or_null, D6T_OPT_STATUS_CODE) : d6t_msg_find_opt(m, D6T_OPT_STATUS_CODE);
+    d6t_opt *st = parent_or_null ? d6t_opt_find_child(parent_or_null, D6T_OPT_STATUS_CODE)
+                                 : d6t_msg_find_opt(m, D6T_OPT_STATUS_CODE);
     uint16_t code = 0xffff;
     if (st) d6t_opt_get_u16(st, D6T_STATUS_CODE_STATUS_CODE, &code);
     return code;
@@ -156,15 +172,19 @@ static int addr_is(const uint8_t a[16], const char *text)
 /* ---- config ---- */
 START_TEST(config_errors_name_the_line)
 {
-    struct { const char *text, *want; } cases[] = {
-        { "t1 10\nbogus 1\n", "line 2: unknown directive 'bogus'" },
-        { "\n\npool 2001:db8::1 2001:db8::2\n", "line 3: 'pool' outside a subnet block" },
-        { "subnet 2001:db8::/64\n pool 2001:db8:1::1 2001:db8:1::2\n", "line 2: pool is not inside the subnet" },
-        { "subnet 2001:db8::1/64\n", "line 1: bad prefix" },
-        { "t1 x\n", "line 1: 't1' needs a number" },
-        { "dns-servers 1.2.3.4\n", "line 1: '1.2.3.4' is not an IPv6 address" },
-        { "subnet 2001:db8::/64\n pd-pool 2001:db8:100::/40 32\n", "line 2: delegated length" },
-        { "rapid-commit yes\nudp-segmentation maybe\n", "line 2: 'udp-segmentation' takes yes or no" },
+    struct {
+        const char *text, *want;
+    } cases[] = {
+        {"t1 10\nbogus 1\n", "line 2: unknown directive 'bogus'"},
+        {"\n\npool 2001:db8::1 2001:db8::2\n", "line 3: 'pool' outside a subnet block"},
+        {"subnet 2001:db8::/64\n pool 2001:db8:1::1 2001:db8:1::2\n",
+         "line 2: pool is not inside the subnet"},
+        {"subnet 2001:db8::1/64\n", "line 1: bad prefix"},
+        {"t1 x\n", "line 1: 't1' needs a number"},
+        {"dns-servers 1.2.3.4\n", "line 1: '1.2.3.4' is not an IPv6 address"},
+        {"subnet 2001:db8::/64\n pd-pool 2001:db8:100::/40 32\n", "line 2: delegated length"},
+        {"rapid-commit yes\nudp-segmentation maybe\n",
+         "line 2: 'udp-segmentation' takes yes or no"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct d6s_config c;
@@ -184,8 +204,10 @@ START_TEST(config_errors_name_the_line)
     ck_assert_int_eq(d6s_config_finish(&c, err, sizeof err), -1);
     ck_assert_str_eq(err, "line 1: subnet has neither 'pool' nor 'pd-pool'");
     d6s_config_defaults(&c);
-    ck_assert_int_eq(c.udp_segmentation, 0); /* off unless asked for: captures stay one message per packet */
-    ck_assert_int_eq(d6s_config_parse(&c, "udp-segmentation yes\nleasequery no\n", err, sizeof err), 0);
+    ck_assert_int_eq(c.udp_segmentation,
+                     0); /* off unless asked for: captures stay one message per packet */
+    ck_assert_int_eq(d6s_config_parse(&c, "udp-segmentation yes\nleasequery no\n", err, sizeof err),
+                     0);
     ck_assert_int_eq(c.udp_segmentation, 1);
     ck_assert_int_eq(c.leasequery, 0);
 }
@@ -212,7 +234,7 @@ END_TEST
 START_TEST(solicit_request_renew_release)
 {
     int ans;
-    struct req r = { .type = D6T_MSG_SOLICIT, .client = 1, .na = 1, .pd = 1, .oro = 1, .iaid = 7 };
+    struct req r = {.type = D6T_MSG_SOLICIT, .client = 1, .na = 1, .pd = 1, .oro = 1, .iaid = 7};
     d6t_bundle *b = run(&r, 0, &ans);
     ck_assert_int_eq(ans, 1);
     d6t_msg *resp = d6t_bundle_response(b);
@@ -223,7 +245,9 @@ START_TEST(solicit_request_renew_release)
     ck_assert(addr_is(a, "2001:db8:2::1000"));
     d6t_opt *pd = d6t_msg_find_opt(resp, D6T_OPT_IA_PD);
     uint8_t p[16], plen;
-    ck_assert_int_eq(d6t_opt_get_prefix(d6t_opt_find_child(pd, D6T_OPT_IAPREFIX), D6T_IAPREFIX_PREFIX, p, &plen), D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_get_prefix(d6t_opt_find_child(pd, D6T_OPT_IAPREFIX), D6T_IAPREFIX_PREFIX, p, &plen),
+        D6T_OK);
     ck_assert_int_eq(plen, 56);
     ck_assert(addr_is(p, "2001:db8:200::"));
     uint32_t t1, t2;
@@ -290,7 +314,7 @@ END_TEST
 START_TEST(rapid_commit)
 {
     int ans;
-    struct req r = { .type = D6T_MSG_SOLICIT, .client = 2, .na = 1, .rapid = 1, .iaid = 1 };
+    struct req r = {.type = D6T_MSG_SOLICIT, .client = 2, .na = 1, .rapid = 1, .iaid = 1};
     d6t_bundle *b = run(&r, 0, &ans);
     d6t_msg *resp = d6t_bundle_response(b);
     ck_assert_int_eq(d6t_msg_type(resp), D6T_MSG_REPLY);
@@ -312,10 +336,12 @@ START_TEST(pool_exhaustion_status_codes)
 {
     int ans;
     for (uint8_t c = 1; c <= 3; c++) {
-        struct req r = { .type = D6T_MSG_REQUEST, .client = c, .na = 1, .pd = 1, .server_id = 1, .iaid = 1 };
+        struct req r = {
+            .type = D6T_MSG_REQUEST, .client = c, .na = 1, .pd = 1, .server_id = 1, .iaid = 1};
         d6t_bundle *b = run(&r, 0, &ans);
         d6t_msg *resp = d6t_bundle_response(b);
-        d6t_opt *na = d6t_msg_find_opt(resp, D6T_OPT_IA_NA), *pd = d6t_msg_find_opt(resp, D6T_OPT_IA_PD);
+        d6t_opt *na = d6t_msg_find_opt(resp, D6T_OPT_IA_NA),
+                *pd = d6t_msg_find_opt(resp, D6T_OPT_IA_PD);
         if (c <= 2) {
             ck_assert_ptr_nonnull(d6t_opt_find_child(na, D6T_OPT_IAADDR));
             ck_assert_ptr_nonnull(d6t_opt_find_child(pd, D6T_OPT_IAPREFIX));
@@ -331,9 +357,10 @@ START_TEST(pool_exhaustion_status_codes)
     ck_assert_int_eq(S.cnt.no_prefix, 1);
     /* expired leases go back to the pool */
     S.now += 401;
-    struct req r = { .type = D6T_MSG_REQUEST, .client = 3, .na = 1, .server_id = 1, .iaid = 1 };
+    struct req r = {.type = D6T_MSG_REQUEST, .client = 3, .na = 1, .server_id = 1, .iaid = 1};
     d6t_bundle *b = run(&r, 0, &ans);
-    ck_assert_ptr_nonnull(d6t_opt_find_child(d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA), D6T_OPT_IAADDR));
+    ck_assert_ptr_nonnull(d6t_opt_find_child(
+        d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA), D6T_OPT_IAADDR));
     d6t_bundle_free(b);
 }
 END_TEST
@@ -341,7 +368,7 @@ END_TEST
 START_TEST(decline_keeps_address_out)
 {
     int ans;
-    struct req r = { .type = D6T_MSG_REQUEST, .client = 1, .na = 1, .server_id = 1, .iaid = 1 };
+    struct req r = {.type = D6T_MSG_REQUEST, .client = 1, .na = 1, .server_id = 1, .iaid = 1};
     d6t_bundle *b = run(&r, 0, &ans);
     uint8_t a[16], a2[16];
     ia_addr(d6t_bundle_response(b), a, NULL);
@@ -369,7 +396,7 @@ END_TEST
 START_TEST(confirm_on_and_off_link)
 {
     int ans;
-    struct req r = { .type = D6T_MSG_CONFIRM, .client = 1, .na = 1, .hint = 1, .iaid = 1 };
+    struct req r = {.type = D6T_MSG_CONFIRM, .client = 1, .na = 1, .hint = 1, .iaid = 1};
     inet_pton(AF_INET6, "2001:db8:2::1000", r.hint_addr);
     d6t_bundle *b = run(&r, 0, &ans);
     ck_assert_int_eq(ans, 1);
@@ -390,7 +417,7 @@ END_TEST
 START_TEST(rebind_and_renew_other_link)
 {
     int ans;
-    struct req r = { .type = D6T_MSG_REBIND, .client = 4, .na = 1, .hint = 1, .iaid = 1 };
+    struct req r = {.type = D6T_MSG_REBIND, .client = 4, .na = 1, .hint = 1, .iaid = 1};
     inet_pton(AF_INET6, "2001:db8:99::1", r.hint_addr); /* not for this link: lifetime 0 */
     d6t_bundle *b = run(&r, 0, &ans);
     uint8_t a[16];
@@ -416,12 +443,14 @@ START_TEST(rebind_prefix_canonical_one_lease_per_ia)
 {
     int ans;
     d6t_arena *a = d6t_arena_new(NULL, 0);
-    struct req r = { .type = D6T_MSG_REBIND, .client = 6, .pd = 1, .iaid = 2 };
+    struct req r = {.type = D6T_MSG_REBIND, .client = 6, .pd = 1, .iaid = 2};
     d6t_msg *m = build(a, &r);
-    uint8_t p[16], raw[25] = { [8] = 56 }; /* lifetimes 0, length 56, then the prefix */
-    inet_pton(AF_INET6, "2001:db8:200:100:ff::1", raw + 9); /* 2001:db8:200:100::/56 with host bits */
-    ck_assert_int_eq(d6t_opt_add_child_bytes(d6t_msg_find_opt(m, D6T_OPT_IA_PD), D6T_OPT_IAPREFIX, raw, sizeof raw,
-                                             NULL, NULL), D6T_OK);
+    uint8_t p[16], raw[25] = {[8] = 56}; /* lifetimes 0, length 56, then the prefix */
+    inet_pton(AF_INET6, "2001:db8:200:100:ff::1",
+              raw + 9); /* 2001:db8:200:100::/56 with host bits */
+    ck_assert_int_eq(d6t_opt_add_child_bytes(d6t_msg_find_opt(m, D6T_OPT_IA_PD), D6T_OPT_IAPREFIX,
+                                             raw, sizeof raw, NULL, NULL),
+                     D6T_OK);
     d6t_bundle *b = run_msg(m, &RX_ETH1, &ans);
     d6t_arena_free(a);
     ck_assert_int_eq(ans, 1);
@@ -432,21 +461,23 @@ START_TEST(rebind_prefix_canonical_one_lease_per_ia)
     ck_assert_int_ge(i, 0);
     ck_assert_int_eq(S.leases.v[i].state, D6S_BOUND);
     /* another client gets the pool's other /56, not this one again */
-    r = (struct req){ .type = D6T_MSG_REQUEST, .client = 7, .pd = 1, .server_id = 1, .iaid = 2 };
+    r = (struct req){.type = D6T_MSG_REQUEST, .client = 7, .pd = 1, .server_id = 1, .iaid = 2};
     b = run(&r, 0, &ans);
     uint8_t got[16], plen = 0;
     d6t_opt *ia = d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_PD);
-    ck_assert_int_eq(d6t_opt_get_prefix(d6t_opt_find_child(ia, D6T_OPT_IAPREFIX), D6T_IAPREFIX_PREFIX, got, &plen), D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_prefix(d6t_opt_find_child(ia, D6T_OPT_IAPREFIX),
+                                        D6T_IAPREFIX_PREFIX, got, &plen),
+                     D6T_OK);
     ck_assert(addr_is(got, "2001:db8:200::"));
     d6t_bundle_free(b);
     ck_assert_int_eq(S.leases.used, 2);
 
     /* an offer, then a Rebind of the same IA for the pool's other address: one lease */
-    r = (struct req){ .type = D6T_MSG_SOLICIT, .client = 8, .na = 1, .iaid = 1 };
+    r = (struct req){.type = D6T_MSG_SOLICIT, .client = 8, .na = 1, .iaid = 1};
     b = run(&r, 0, &ans); /* offers 2001:db8:2::1000 */
     d6t_bundle_free(b);
     ck_assert_int_eq(S.leases.used, 3);
-    r = (struct req){ .type = D6T_MSG_REBIND, .client = 8, .na = 1, .hint = 1, .iaid = 1 };
+    r = (struct req){.type = D6T_MSG_REBIND, .client = 8, .na = 1, .hint = 1, .iaid = 1};
     inet_pton(AF_INET6, "2001:db8:2::1001", r.hint_addr);
     b = run(&r, 0, &ans);
     uint32_t valid = 0;
@@ -455,8 +486,12 @@ START_TEST(rebind_prefix_canonical_one_lease_per_ia)
     ck_assert_int_eq(valid, 400);
     d6t_bundle_free(b);
     ck_assert_int_eq(S.leases.used, 3);
-    ck_assert_int_eq(S.leases.v[d6s_lease_find_ia(&S.leases, D6T_OPT_IA_NA, S.leases.v[d6s_lease_find_addr(&S.leases, got, 128)].duid,
-                                                  10, 1)].state, D6S_BOUND);
+    ck_assert_int_eq(
+        S.leases
+            .v[d6s_lease_find_ia(&S.leases, D6T_OPT_IA_NA,
+                                 S.leases.v[d6s_lease_find_addr(&S.leases, got, 128)].duid, 10, 1)]
+            .state,
+        D6S_BOUND);
 }
 END_TEST
 
@@ -466,10 +501,11 @@ START_TEST(short_client_duid_dropped)
     for (size_t n = 0; n <= 3; n++) {
         d6t_arena *a = d6t_arena_new(NULL, 0);
         d6t_msg *m = d6t_msg_new(a, D6T_MSG_SOLICIT);
-        static const uint8_t duid[] = { 0, 3, 7 };
+        static const uint8_t duid[] = {0, 3, 7};
         ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_CLIENTID, duid, n, NULL, NULL), D6T_OK);
-        uint8_t iaid[12] = { 0, 0, 0, 1 };
-        ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_NA, iaid, sizeof iaid, NULL, NULL), D6T_OK);
+        uint8_t iaid[12] = {0, 0, 0, 1};
+        ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_NA, iaid, sizeof iaid, NULL, NULL),
+                         D6T_OK);
         int ans = -1;
         d6t_bundle *b = run_msg(m, &RX_ETH1, &ans);
         ck_assert_int_eq(ans, n == 3);
@@ -486,25 +522,34 @@ START_TEST(junk_hints_not_echoed)
 {
     int ans;
     d6t_arena *a = d6t_arena_new(NULL, 0);
-    struct req r = { .type = D6T_MSG_REQUEST, .client = 9, .na = 1, .pd = 1, .server_id = 1, .hint = 1, .iaid = 3 };
+    struct req r = {.type = D6T_MSG_REQUEST,
+                    .client = 9,
+                    .na = 1,
+                    .pd = 1,
+                    .server_id = 1,
+                    .hint = 1,
+                    .iaid = 3};
     inet_pton(AF_INET6, "fe80::1", r.hint_addr);
     d6t_msg *m = build(a, &r);
-    uint8_t raw[25] = { [8] = 52 };
+    uint8_t raw[25] = {[8] = 52};
     inet_pton(AF_INET6, "ff01:db8:100::", raw + 9);
-    ck_assert_int_eq(d6t_opt_add_child_bytes(d6t_msg_find_opt(m, D6T_OPT_IA_PD), D6T_OPT_IAPREFIX, raw, sizeof raw,
-                                             NULL, NULL), D6T_OK);
+    ck_assert_int_eq(d6t_opt_add_child_bytes(d6t_msg_find_opt(m, D6T_OPT_IA_PD), D6T_OPT_IAPREFIX,
+                                             raw, sizeof raw, NULL, NULL),
+                     D6T_OK);
     d6t_bundle *b = run_msg(m, &RX_ETH1, &ans);
     ck_assert_int_eq(ans, 1);
     d6t_msg *resp = d6t_bundle_response(b);
     size_t violations = 0;
     ck_assert_int_eq(d6t_msg_validate(resp, NULL, NULL, &violations), D6T_OK);
     /* each IA holds exactly the binding it was given */
-    const uint16_t codes[2][2] = { { D6T_OPT_IA_NA, D6T_OPT_IAADDR }, { D6T_OPT_IA_PD, D6T_OPT_IAPREFIX } };
+    const uint16_t codes[2][2] = {{D6T_OPT_IA_NA, D6T_OPT_IAADDR},
+                                  {D6T_OPT_IA_PD, D6T_OPT_IAPREFIX}};
     for (int k = 0; k < 2; k++) {
         d6t_opt *ia = d6t_msg_find_opt(resp, codes[k][0]);
         ck_assert_ptr_nonnull(ia);
         size_t n = 0;
-        for (d6t_opt *c = d6t_opt_first_child(ia); c; c = d6t_opt_next(c)) n += d6t_opt_code(c) == codes[k][1];
+        for (d6t_opt *c = d6t_opt_first_child(ia); c; c = d6t_opt_next(c))
+            n += d6t_opt_code(c) == codes[k][1];
         ck_assert_uint_eq(n, 1);
     }
     d6t_bundle_free(b);
@@ -518,21 +563,21 @@ END_TEST
 START_TEST(solicit_keeps_bound_cltt)
 {
     int ans;
-    struct req r = { .type = D6T_MSG_REQUEST, .client = 10, .na = 1, .server_id = 1, .iaid = 1 };
+    struct req r = {.type = D6T_MSG_REQUEST, .client = 10, .na = 1, .server_id = 1, .iaid = 1};
     d6t_bundle *b = run(&r, 0, &ans);
     d6t_bundle_free(b);
-    const uint8_t duid[] = { 0, 3, 0, 1, 2, 0, 0, 0, 1, 10 };
+    const uint8_t duid[] = {0, 3, 0, 1, 2, 0, 0, 0, 1, 10};
     int32_t i = d6s_lease_find_ia(&S.leases, D6T_OPT_IA_NA, duid, sizeof duid, 1);
     ck_assert_int_ge(i, 0);
     ck_assert_int_eq(S.leases.v[i].state, D6S_BOUND);
     ck_assert_int_eq(S.leases.v[i].cltt, 1000000);
     S.now += 50;
-    r = (struct req){ .type = D6T_MSG_SOLICIT, .client = 10, .na = 1, .iaid = 1 };
+    r = (struct req){.type = D6T_MSG_SOLICIT, .client = 10, .na = 1, .iaid = 1};
     b = run(&r, 0, &ans);
     ck_assert_int_eq(ans, 1);
     d6t_bundle_free(b);
     ck_assert_int_eq(S.leases.v[i].cltt, 1000000);
-    r = (struct req){ .type = D6T_MSG_RENEW, .client = 10, .na = 1, .server_id = 1, .iaid = 1 };
+    r = (struct req){.type = D6T_MSG_RENEW, .client = 10, .na = 1, .server_id = 1, .iaid = 1};
     b = run(&r, 0, &ans);
     d6t_bundle_free(b);
     ck_assert_int_eq(S.leases.v[i].cltt, 1000050);
@@ -546,15 +591,16 @@ START_TEST(repeated_iaid_answered_once)
 {
     int ans;
     d6t_arena *a = d6t_arena_new(NULL, 0);
-    struct req r = { .type = D6T_MSG_SOLICIT, .client = 11, .na = 1, .iaid = 5 };
+    struct req r = {.type = D6T_MSG_SOLICIT, .client = 11, .na = 1, .iaid = 5};
     d6t_msg *m = build(a, &r);
-    uint8_t ia[12] = { 0, 0, 0, 5 };
+    uint8_t ia[12] = {0, 0, 0, 5};
     ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_NA, ia, sizeof ia, NULL, NULL), D6T_OK);
     ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_TA, ia, 4, NULL, NULL), D6T_OK);
     ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_TA, ia, 4, NULL, NULL), D6T_OK);
     for (uint32_t k = 0; k < D6S_MAX_IA_ANSWERED + 5; k++) { /* distinct IA_PDs, far too many */
-        uint8_t pd[12] = { 1, 0, (uint8_t)(k >> 8), (uint8_t)k };
-        ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_PD, pd, sizeof pd, NULL, NULL), D6T_OK);
+        uint8_t pd[12] = {1, 0, (uint8_t)(k >> 8), (uint8_t)k};
+        ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_PD, pd, sizeof pd, NULL, NULL),
+                         D6T_OK);
     }
     d6t_bundle *b = run_msg(m, &RX_ETH1, &ans);
     ck_assert_int_eq(ans, 1);
@@ -572,7 +618,9 @@ START_TEST(repeated_iaid_answered_once)
     /* the refused IA_TA carries the client's IAID (it was 0: fuzz_server again) */
     const uint8_t *id;
     size_t idlen;
-    ck_assert_int_eq(d6t_opt_get_bytes(d6t_msg_find_opt(resp, D6T_OPT_IA_TA), D6T_IA_TA_IAID, &id, &idlen), D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_get_bytes(d6t_msg_find_opt(resp, D6T_OPT_IA_TA), D6T_IA_TA_IAID, &id, &idlen),
+        D6T_OK);
     ck_assert_uint_eq(idlen, 4);
     ck_assert_int_eq(id[3], 5);
     d6t_bundle_free(b);
@@ -585,11 +633,11 @@ END_TEST
 START_TEST(solicit_keeps_bound_identity)
 {
     int ans;
-    const uint8_t duid[] = { 0, 3, 0, 1, 2, 0, 0, 0, 1, 12 };
-    struct req r = { .type = D6T_MSG_REQUEST, .client = 12, .na = 1, .server_id = 1, .iaid = 1 };
-    const uint8_t types[] = { D6T_MSG_REQUEST, D6T_MSG_SOLICIT, D6T_MSG_RENEW };
-    const char *ids[] = { "port-a", "port-b", "port-b" };
-    const char *expect[] = { "port-a", "port-a", "port-b" };
+    const uint8_t duid[] = {0, 3, 0, 1, 2, 0, 0, 0, 1, 12};
+    struct req r = {.type = D6T_MSG_REQUEST, .client = 12, .na = 1, .server_id = 1, .iaid = 1};
+    const uint8_t types[] = {D6T_MSG_REQUEST, D6T_MSG_SOLICIT, D6T_MSG_RENEW};
+    const char *ids[] = {"port-a", "port-b", "port-b"};
+    const char *expect[] = {"port-a", "port-a", "port-b"};
     for (int k = 0; k < 3; k++) {
         d6t_arena *a = d6t_arena_new(NULL, 0);
         r.type = types[k];
@@ -615,7 +663,7 @@ START_TEST(rebind_outside_pool_not_bound)
      * is recreated, the client is told NoBinding and nothing enters the lease table (found by
      * fuzz_server) */
     int ans;
-    struct req r = { .type = D6T_MSG_REBIND, .client = 4, .na = 1, .hint = 1, .iaid = 1 };
+    struct req r = {.type = D6T_MSG_REBIND, .client = 4, .na = 1, .hint = 1, .iaid = 1};
     inet_pton(AF_INET6, "2001:db8:2::1", r.hint_addr);
     d6t_bundle *b = run(&r, 0, &ans);
     ck_assert_int_eq(ans, 1);
@@ -641,7 +689,8 @@ START_TEST(renumbered_link_old_leases_not_used)
     /* a lease bound on eth1's subnet, then the server restarts with that link renumbered: the
      * lease table (from the lease file) still holds the old address and prefix */
     int ans;
-    struct req r = { .type = D6T_MSG_REQUEST, .client = 5, .na = 1, .pd = 1, .server_id = 1, .iaid = 1 };
+    struct req r = {
+        .type = D6T_MSG_REQUEST, .client = 5, .na = 1, .pd = 1, .server_id = 1, .iaid = 1};
     d6t_bundle *b = run(&r, 0, &ans);
     uint8_t a[16], old[16];
     uint32_t valid = 0;
@@ -650,14 +699,16 @@ START_TEST(renumbered_link_old_leases_not_used)
     d6t_bundle_free(b);
     char err[256];
     d6s_config_defaults(&S.cfg);
-    ck_assert_msg(d6s_config_parse(&S.cfg,
-                                   "interface eth1\nt1 100\nt2 200\npreferred-lifetime 300\nvalid-lifetime 400\n"
-                                   "subnet 2001:db8:3::/64 interface eth1\n"
-                                   "  pool 2001:db8:3::1000 2001:db8:3::1001\n  pd-pool 2001:db8:300::/55 56\n",
-                                   err, sizeof err) == 0, "%s", err);
+    ck_assert_msg(d6s_config_parse(
+                      &S.cfg,
+                      "interface eth1\nt1 100\nt2 200\npreferred-lifetime 300\nvalid-lifetime 400\n"
+                      "subnet 2001:db8:3::/64 interface eth1\n"
+                      "  pool 2001:db8:3::1000 2001:db8:3::1001\n  pd-pool 2001:db8:300::/55 56\n",
+                      err, sizeof err) == 0,
+                  "%s", err);
     ck_assert_msg(d6s_config_finish(&S.cfg, err, sizeof err) == 0, "%s", err);
 
-    r = (struct req){ .type = D6T_MSG_CONFIRM, .client = 5, .na = 1, .hint = 1, .iaid = 1 };
+    r = (struct req){.type = D6T_MSG_CONFIRM, .client = 5, .na = 1, .hint = 1, .iaid = 1};
     memcpy(r.hint_addr, old, 16);
     b = run(&r, 0, &ans);
     ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), 4);
@@ -680,14 +731,16 @@ START_TEST(renumbered_link_old_leases_not_used)
     d6t_bundle_free(b);
 
     /* a new Solicit gets an address and a prefix of the renumbered link, not the old ones */
-    r = (struct req){ .type = D6T_MSG_SOLICIT, .client = 5, .na = 1, .pd = 1, .iaid = 1 };
+    r = (struct req){.type = D6T_MSG_SOLICIT, .client = 5, .na = 1, .pd = 1, .iaid = 1};
     b = run(&r, 0, &ans);
     d6t_msg *resp = d6t_bundle_response(b);
     ia_addr(resp, a, NULL);
     ck_assert(addr_is(a, "2001:db8:3::1000"));
     uint8_t p[16], plen;
-    ck_assert_int_eq(d6t_opt_get_prefix(d6t_opt_find_child(d6t_msg_find_opt(resp, D6T_OPT_IA_PD), D6T_OPT_IAPREFIX),
-                                        D6T_IAPREFIX_PREFIX, p, &plen), D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_prefix(d6t_opt_find_child(d6t_msg_find_opt(resp, D6T_OPT_IA_PD),
+                                                           D6T_OPT_IAPREFIX),
+                                        D6T_IAPREFIX_PREFIX, p, &plen),
+                     D6T_OK);
     ck_assert(addr_is(p, "2001:db8:300::"));
     d6t_bundle_free(b);
     ck_assert_int_eq(d6s_lease_find_addr(&S.leases, old, 128), -1);
@@ -697,7 +750,7 @@ END_TEST
 START_TEST(information_request_and_drops)
 {
     int ans;
-    struct req r = { .type = D6T_MSG_INFORMATION_REQUEST, .client = 1, .oro = 1 };
+    struct req r = {.type = D6T_MSG_INFORMATION_REQUEST, .client = 1, .oro = 1};
     d6t_bundle *b = run(&r, 0, &ans);
     d6t_msg *resp = d6t_bundle_response(b);
     ck_assert_int_eq(d6t_msg_type(resp), D6T_MSG_REPLY);
@@ -706,17 +759,22 @@ START_TEST(information_request_and_drops)
     d6t_opt_count(dns, D6T_DNS_SERVERS_DNS_SERVERS, &n);
     ck_assert_int_eq(n, 2);
     char name[256];
-    ck_assert_int_eq(d6t_opt_get_dname(d6t_msg_find_opt(resp, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST, 0, name, sizeof name), D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_dname(d6t_msg_find_opt(resp, D6T_OPT_DOMAIN_LIST),
+                                       D6T_DOMAIN_LIST_SEARCH_LIST, 0, name, sizeof name),
+                     D6T_OK);
     ck_assert_str_eq(name, "lab.example.com.");
     d6t_bundle_free(b);
     /* requests RFC 9915 section 16 says to discard */
     struct req bad[] = {
-        { .type = D6T_MSG_INFORMATION_REQUEST, .client = 1, .na = 1 },
-        { .type = D6T_MSG_REQUEST, .client = 1, .na = 1 },                       /* no server id */
-        { .type = D6T_MSG_REQUEST, .client = 1, .na = 1, .wrong_server_id = 1 }, /* another server's */
-        { .type = D6T_MSG_SOLICIT, .client = 1, .na = 1, .server_id = 1 },
-        { .type = D6T_MSG_RENEW, .client = 1, .na = 1, .wrong_server_id = 1 },
-        { .type = D6T_MSG_REBIND, .client = 1, .na = 1, .server_id = 1 },
+        {.type = D6T_MSG_INFORMATION_REQUEST, .client = 1, .na = 1},
+        {.type = D6T_MSG_REQUEST, .client = 1, .na = 1}, /* no server id */
+        {.type = D6T_MSG_REQUEST,
+         .client = 1,
+         .na = 1,
+         .wrong_server_id = 1}, /* another server's */
+        {.type = D6T_MSG_SOLICIT, .client = 1, .na = 1, .server_id = 1},
+        {.type = D6T_MSG_RENEW, .client = 1, .na = 1, .wrong_server_id = 1},
+        {.type = D6T_MSG_REBIND, .client = 1, .na = 1, .server_id = 1},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         b = run(&bad[i], 0, &ans);
@@ -730,7 +788,7 @@ END_TEST
 START_TEST(relayed_two_levels)
 {
     int ans;
-    struct req r = { .type = D6T_MSG_SOLICIT, .client = 5, .na = 1, .pd = 1, .iaid = 1 };
+    struct req r = {.type = D6T_MSG_SOLICIT, .client = 5, .na = 1, .pd = 1, .iaid = 1};
     d6t_bundle *b = run(&r, 2, &ans);
     ck_assert_int_eq(ans, 1);
     uint8_t a[16];
@@ -753,7 +811,7 @@ START_TEST(relayed_two_levels)
     ck_assert_int_eq(d6t_msg_type(d6t_msg_relayed(inner)), D6T_MSG_ADVERTISE);
     ck_assert_int_eq(d6t_msg_validate(m, NULL, NULL, NULL), D6T_OK);
     d6t_msg_free(m);
-    uint8_t to[16], agent[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x99, [15] = 1 };
+    uint8_t to[16], agent[16] = {0x20, 0x01, 0x0d, 0xb8, 0x99, [15] = 1};
     uint16_t port;
     /* replies go back to the relay agent the datagram came from (RFC 9915 19.3) */
     d6t_bundle_set_source_address(b, agent);
@@ -764,7 +822,7 @@ START_TEST(relayed_two_levels)
     /* a relayed request from a link no subnet covers gets NoAddrsAvail */
     d6t_arena *ar = d6t_arena_new(NULL, 0);
     d6t_msg *rf = d6t_msg_new(ar, D6T_MSG_RELAY_FORW);
-    uint8_t link[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x77 };
+    uint8_t link[16] = {0x20, 0x01, 0x0d, 0xb8, 0x77};
     d6t_msg_set_link_address(rf, link);
     d6t_msg_add_relay_msg(rf, build(ar, &r));
     b = run_msg(rf, NULL, &ans);
@@ -777,10 +835,10 @@ END_TEST
 START_TEST(too_many_ias_bounded)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
-    struct req r = { .type = D6T_MSG_REQUEST, .client = 6, .server_id = 1 };
+    struct req r = {.type = D6T_MSG_REQUEST, .client = 6, .server_id = 1};
     d6t_msg *m = build(a, &r);
     for (uint8_t i = 0; i < 20; i++) {
-        uint8_t iaid[4] = { 0, 0, 0, i };
+        uint8_t iaid[4] = {0, 0, 0, i};
         d6t_opt_set_bytes(d6t_msg_add_opt(m, D6T_OPT_IA_PD), D6T_IA_PD_IAID, iaid, 4);
     }
     int ans;
@@ -802,9 +860,16 @@ START_TEST(malformed_input_survives)
         size_t len = (size_t)(rand_r(&seed) % sizeof buf);
         for (size_t i = 0; i < len; i++) buf[i] = (uint8_t)rand_r(&seed);
         if (len) buf[0] = (uint8_t)(1 + rand_r(&seed) % 14); /* mostly client and relay types */
-        if (len > 4 && it % 2) { buf[4] = 0; buf[5] = 1; buf[6] = 0; buf[7] = (uint8_t)(len > 8 ? len - 8 : 0); }
+        if (len > 4 && it % 2) {
+            buf[4] = 0;
+            buf[5] = 1;
+            buf[6] = 0;
+            buf[7] = (uint8_t)(len > 8 ? len - 8 : 0);
+        }
         d6t_bundle *b = NULL;
-        if (d6t_bundle_new(NULL, buf, len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, NULL) != D6T_OK) continue;
+        if (d6t_bundle_new(NULL, buf, len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, NULL) !=
+            D6T_OK)
+            continue;
         parsed++;
         if (d6s_handle(&S, b, &RX_ETH1)) {
             uint8_t out[8192];
@@ -827,10 +892,11 @@ START_TEST(lease_file_round_trip)
     ck_assert_int_eq(d6s_leases_open(&S.leases, path, err, sizeof err), 0);
     int ans;
     for (uint8_t c = 1; c <= 2; c++) {
-        struct req r = { .type = D6T_MSG_REQUEST, .client = c, .na = 1, .pd = 1, .server_id = 1, .iaid = 1 };
+        struct req r = {
+            .type = D6T_MSG_REQUEST, .client = c, .na = 1, .pd = 1, .server_id = 1, .iaid = 1};
         d6t_bundle_free(run(&r, c == 2, &ans));
     }
-    struct req rel = { .type = D6T_MSG_RELEASE, .client = 1, .pd = 1, .server_id = 1, .iaid = 1 };
+    struct req rel = {.type = D6T_MSG_RELEASE, .client = 1, .pd = 1, .server_id = 1, .iaid = 1};
     d6t_bundle_free(run(&rel, 0, &ans));
     ck_assert_int_eq(d6s_leases_sync(&S.leases), 0);
     ck_assert_int_eq(S.leases.used, 3);
@@ -848,9 +914,10 @@ START_TEST(lease_file_round_trip)
     ck_assert_int_ge(i, 0);
     ck_assert_int_eq(l2.v[i].state, D6S_BOUND);
     ck_assert_int_eq(l2.v[i].valid_until, S.now + 400);
-    uint8_t duid[] = { 0, 3, 0, 1, 2, 0, 0, 0, 1, 1 };
+    uint8_t duid[] = {0, 3, 0, 1, 2, 0, 0, 0, 1, 1};
     ck_assert_int_eq(d6s_lease_find_ia(&l2, D6T_OPT_IA_NA, duid, sizeof duid, 1), i);
-    ck_assert_int_eq(d6s_lease_find_ia(&l2, D6T_OPT_IA_PD, duid, sizeof duid, 1), -1); /* released */
+    ck_assert_int_eq(d6s_lease_find_ia(&l2, D6T_OPT_IA_PD, duid, sizeof duid, 1),
+                     -1); /* released */
     inet_pton(AF_INET6, "2001:db8:1::1000", a);
     i = d6s_lease_find_addr(&l2, a, 128);
     ck_assert_int_ge(i, 0);
@@ -878,14 +945,14 @@ START_TEST(server_duid_is_stable)
     char dir[] = "/tmp/d6s-test-XXXXXX", err[256];
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(S.cfg.state_file, sizeof S.cfg.state_file, "%s/state", dir);
-    const uint8_t mac[6] = { 2, 0, 0, 0, 0x23, 3 };
+    const uint8_t mac[6] = {2, 0, 0, 0, 0x23, 3};
     ck_assert_int_eq(d6s_server_duid(&S, mac, 6, err, sizeof err), 0);
     ck_assert_int_eq(S.duid_len, 14);
     ck_assert_int_eq(S.duid[1], 1); /* DUID-LLT */
     ck_assert(!memcmp(S.duid + 8, mac, 6));
     uint8_t first[D6S_DUID_MAX];
     memcpy(first, S.duid, S.duid_len);
-    const uint8_t other[6] = { 2, 9, 9, 9, 9, 9 };
+    const uint8_t other[6] = {2, 9, 9, 9, 9, 9};
     memset(S.duid, 0, sizeof S.duid);
     ck_assert_int_eq(d6s_server_duid(&S, other, 6, err, sizeof err), 0); /* reads the file */
     ck_assert(!memcmp(first, S.duid, 14));
@@ -900,27 +967,32 @@ START_TEST(server_duid_is_stable)
 END_TEST
 
 /* ---- leasequery ---- */
-static d6t_bundle *lq_bundle(uint8_t qtype, const char *link, uint16_t code, const uint8_t *key, size_t klen, int tcp)
+static d6t_bundle *lq_bundle(uint8_t qtype, const char *link, uint16_t code, const uint8_t *key,
+                             size_t klen, int tcp)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
     d6t_msg *m = d6t_msg_new(a, D6T_MSG_LEASEQUERY);
     d6t_msg_set_transaction_id(m, 0xabcdef);
-    uint8_t me[] = { 0, 3, 0, 1, 2, 0, 0, 0, 0x77, 0x77 };
+    uint8_t me[] = {0, 3, 0, 1, 2, 0, 0, 0, 0x77, 0x77};
     d6t_opt_set_bytes(d6t_msg_add_opt(m, D6T_OPT_CLIENTID), D6T_CLIENTID_DUID, me, sizeof me);
     d6t_opt *q = d6t_msg_add_opt(m, D6T_OPT_LQ_QUERY);
     d6t_opt_set_u8(q, D6T_LQ_QUERY_QUERY_TYPE, qtype);
-    uint8_t l[16] = { 0 };
+    uint8_t l[16] = {0};
     if (link) inet_pton(AF_INET6, link, l);
     d6t_opt_set_addr6(q, D6T_LQ_QUERY_LINK_ADDRESS, l);
-    if (code == D6T_OPT_IAADDR) d6t_opt_set_addr6(d6t_opt_add_child(q, code), D6T_IAADDR_ADDRESS, key);
-    else if (code) d6t_opt_add_child_bytes(q, code, key, klen, NULL, NULL);
+    if (code == D6T_OPT_IAADDR)
+        d6t_opt_set_addr6(d6t_opt_add_child(q, code), D6T_IAADDR_ADDRESS, key);
+    else if (code)
+        d6t_opt_add_child_bytes(q, code, key, klen, NULL, NULL);
     uint8_t wire[1024];
     size_t len;
     ck_assert_int_eq(d6t_msg_write(m, wire, sizeof wire, &len), D6T_OK);
     d6t_arena_free(a);
-    static const uint8_t peer[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 };
+    static const uint8_t peer[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
     d6t_bundle *b = NULL;
-    ck_assert_int_eq(d6t_bundle_new(NULL, wire, len, tcp ? D6T_BUNDLE_TCP : 0, NULL, 0, tcp ? peer : NULL, &b, NULL), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_new(NULL, wire, len, tcp ? D6T_BUNDLE_TCP : 0, NULL, 0,
+                                    tcp ? peer : NULL, &b, NULL),
+                     D6T_OK);
     return b;
 }
 
@@ -941,7 +1013,8 @@ static int stream(d6t_bundle *b, int *client_data, uint16_t *status)
         ck_assert_int_eq(d6t_msg_transaction_id(m), 0xabcdef);
         last = d6t_msg_type(m);
         ck_assert_int_eq(last, n == 0 ? D6T_MSG_LEASEQUERY_REPLY : last);
-        for (d6t_opt *o = d6t_msg_find_opt(m, D6T_OPT_CLIENT_DATA); o; o = d6t_opt_next_same(o)) (*client_data)++;
+        for (d6t_opt *o = d6t_msg_find_opt(m, D6T_OPT_CLIENT_DATA); o; o = d6t_opt_next_same(o))
+            (*client_data)++;
         if (n == 0) *status = status_of(NULL, m);
         d6t_msg_free(m);
         n++;
@@ -955,7 +1028,8 @@ START_TEST(bulk_leasequery_streams)
     int ans;
     for (uint8_t c = 1; c <= 40; c++) {
         d6t_arena *a = d6t_arena_new(NULL, 0);
-        struct req r = { .type = D6T_MSG_REQUEST, .client = c, .na = 1, .pd = 1, .server_id = 1, .iaid = 1 };
+        struct req r = {
+            .type = D6T_MSG_REQUEST, .client = c, .na = 1, .pd = 1, .server_id = 1, .iaid = 1};
         char rid[16];
         snprintf(rid, sizeof rid, "port-%u", c);
         d6t_bundle *b = run_msg(relay(a, build(a, &r), 1, rid), NULL, &ans);
@@ -968,15 +1042,15 @@ START_TEST(bulk_leasequery_streams)
     d6t_bundle *b = lq_bundle(4, "2001:db8:1::1", 0, NULL, 0, 1);
     ck_assert_int_eq(d6s_handle(&S, b, NULL), 1);
     ck_assert_int_eq(stream(b, &cd, &st), 41); /* REPLY + 39 DATA + DONE */
-    ck_assert_int_eq(cd, 40);                  /* one OPTION_CLIENT_DATA per client, not per lease */
+    ck_assert_int_eq(cd, 40); /* one OPTION_CLIENT_DATA per client, not per lease */
     d6t_bundle_free(b);
-    uint8_t rid[] = { 0, 0, 0x7e, 0x59, 'p', 'o', 'r', 't', '-', '1', '7' };
+    uint8_t rid[] = {0, 0, 0x7e, 0x59, 'p', 'o', 'r', 't', '-', '1', '7'};
     b = lq_bundle(5, NULL, D6T_OPT_REMOTE_ID, rid, sizeof rid, 1);
     ck_assert_int_eq(d6s_handle(&S, b, NULL), 1);
     ck_assert_int_eq(stream(b, &cd, &st), 2); /* REPLY with the client, DONE */
     ck_assert_int_eq(cd, 1);
     d6t_bundle_free(b);
-    uint8_t duid[] = { 0, 3, 0, 1, 2, 0, 0, 0, 1, 5 };
+    uint8_t duid[] = {0, 3, 0, 1, 2, 0, 0, 0, 1, 5};
     b = lq_bundle(2, NULL, D6T_OPT_CLIENTID, duid, sizeof duid, 1);
     ck_assert_int_eq(d6s_handle(&S, b, NULL), 1);
     ck_assert_int_eq(stream(b, &cd, &st), 2);
@@ -1001,7 +1075,8 @@ START_TEST(bulk_leasequery_streams)
     ck_assert_int_eq(d6t_msg_type(r), D6T_MSG_LEASEQUERY_REPLY);
     d6t_opt *data = d6t_msg_find_opt(r, D6T_OPT_CLIENT_DATA);
     ck_assert_ptr_nonnull(data);
-    ck_assert_ptr_nonnull(d6t_opt_find_child(data, D6T_OPT_IAPREFIX)); /* the client's other binding too */
+    ck_assert_ptr_nonnull(
+        d6t_opt_find_child(data, D6T_OPT_IAPREFIX)); /* the client's other binding too */
     ck_assert_int_eq(d6t_msg_validate(r, NULL, NULL, NULL), D6T_OK);
     d6t_bundle_free(b);
     b = lq_bundle(4, "2001:db8:1::1", 0, NULL, 0, 0);

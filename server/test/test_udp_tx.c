@@ -27,15 +27,16 @@ static struct d6s_reply OUT[D6S_TX_BATCH];
 struct sent {
     uint8_t first_byte; /* each test reply starts with its own index */
     size_t len;
-    int segment;        /* the UDP_SEGMENT size of the send it left in, 0 for none */
+    int segment; /* the UDP_SEGMENT size of the send it left in, 0 for none */
     unsigned ifindex;
     int has_src;
     char to[INET6_ADDRSTRLEN];
 };
 static struct sent SENT[256];
 static size_t NSENT, CALLS;
-static int REFUSE_GROUPS, REFUSE_SRC, REFUSE_LEN; /* what the stand-in refuses (REFUSE_GROUPS: with this errno) */
-static size_t MAX_PER_CALL;                       /* 0: no limit */
+static int REFUSE_GROUPS, REFUSE_SRC,
+    REFUSE_LEN;             /* what the stand-in refuses (REFUSE_GROUPS: with this errno) */
+static size_t MAX_PER_CALL; /* 0: no limit */
 
 static int parse_cmsgs(struct msghdr *mh, int *segment, struct in6_pktinfo *pi)
 {
@@ -74,7 +75,8 @@ static int fake_sendmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags)
         int has_src = have_pi && !IN6_IS_ADDR_UNSPECIFIED(&pi.ipi6_addr);
         size_t total = 0;
         for (size_t k = 0; k < mh->msg_iovlen; k++) total += mh->msg_iov[k].iov_len;
-        int bad = (segment && REFUSE_GROUPS) || (has_src && REFUSE_SRC) || (REFUSE_LEN && total == (size_t)REFUSE_LEN);
+        int bad = (segment && REFUSE_GROUPS) || (has_src && REFUSE_SRC) ||
+                  (REFUSE_LEN && total == (size_t)REFUSE_LEN);
         if (bad) {
             if (done) return (int)done;
             /* a source address that is not ours: EINVAL, as Linux says it */
@@ -82,8 +84,10 @@ static int fake_sendmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags)
             return -1;
         }
         /* a group's iovecs are cut into datagrams of 'segment' bytes, the last may be shorter */
-        if (segment) ck_assert_uint_gt(mh->msg_iovlen, 1);
-        else ck_assert_uint_eq(mh->msg_iovlen, 1);
+        if (segment)
+            ck_assert_uint_gt(mh->msg_iovlen, 1);
+        else
+            ck_assert_uint_eq(mh->msg_iovlen, 1);
         const struct sockaddr_in6 *to = mh->msg_name;
         ck_assert_uint_eq(mh->msg_namelen, sizeof *to);
         for (size_t k = 0; k < mh->msg_iovlen; k++) {

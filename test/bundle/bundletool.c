@@ -85,8 +85,10 @@ static void run(char *inc, int mc, int tcp, char *resp)
     }
     uint8_t la[16];
     printf("], \"link_address\": ");
-    if (d6t_bundle_link_address(b, la) == D6T_OK) print_addr(la);
-    else printf("\"ERROR\"");
+    if (d6t_bundle_link_address(b, la) == D6T_OK)
+        print_addr(la);
+    else
+        printf("\"ERROR\"");
     printf(", \"relays\": [");
     for (size_t i = 0; i < d6t_bundle_relay_count(b); i++) {
         d6t_bundle_relay(b, i, la);
@@ -94,7 +96,7 @@ static void run(char *inc, int mc, int tcp, char *resp)
         print_addr(la);
     }
     printf("]");
-    struct gen g = { NULL };
+    struct gen g = {NULL};
     if (strcmp(resp, "-") != 0) {
         char *comma = strchr(resp, ',');
         size_t hl = comma ? (size_t)(comma - resp) : strlen(resp);
@@ -107,8 +109,10 @@ static void run(char *inc, int mc, int tcp, char *resp)
         }
     }
     printf(", \"outgoing_message_hex\": ");
-    if (d6t_bundle_outgoing_message(b, out, sizeof out, &len) == D6T_OK) print_hex(out, len);
-    else printf("null");
+    if (d6t_bundle_outgoing_message(b, out, sizeof out, &len) == D6T_OK)
+        print_hex(out, len);
+    else
+        printf("null");
     printf(", \"outgoing_hex\": [");
     int k = 0;
     while (d6t_bundle_outgoing_next(b, out, sizeof out, &len) == D6T_OK) {

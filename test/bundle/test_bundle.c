@@ -1,18 +1,28 @@
 /* Transaction bundle: every statement of the bundle API, checked on real relayed traffic. */
 #include "testutil.h"
 
-#define W3R_HEX \
-    "0d0120010db8ffff00010000000000000001fe800000000000003631c4fffe3cb2f1001200074769302f302f300009" \
-    "00ff0d0000000000000000000000000000000000fe800000000000003631c4fffe3cb2f1001200126f6c7431206574" \
-    "6820312f312f353a313030000900c307f350d60001000a000300013431c43cb2f10002000e000100012e3c0a4b0016" \
-    "3e5a7b0100030035c43cb2f10000070800000b400005001820010db800010000000000000000123400000e1000001c" \
-    "20000d0009000073756363657373000e00000017002020010db800000000000000000000005320010db80000000000" \
-    "000000000053530018000d076578616d706c6503636f6d0000190029c43cb2f10000070800000b40001a001900000e" \
+#define W3R_HEX                                                                                    \
+    "0d0120010db8ffff00010000000000000001fe800000000000003631c4fffe3cb2f1001200074769302f302f3000" \
+    "09"                                                                                           \
+    "00ff0d0000000000000000000000000000000000fe800000000000003631c4fffe3cb2f1001200126f6c74312065" \
+    "74"                                                                                           \
+    "6820312f312f353a313030000900c307f350d60001000a000300013431c43cb2f10002000e000100012e3c0a4b00" \
+    "16"                                                                                           \
+    "3e5a7b0100030035c43cb2f10000070800000b400005001820010db800010000000000000000123400000e100000" \
+    "1c"                                                                                           \
+    "20000d0009000073756363657373000e00000017002020010db800000000000000000000005320010db800000000" \
+    "00"                                                                                           \
+    "000000000053530018000d076578616d706c6503636f6d0000190029c43cb2f10000070800000b40001a00190000" \
+    "0e"                                                                                           \
     "1000001c203020010db8800000000000000000000000"
 
 #define ZERO16 "00000000000000000000000000000000"
-#define SOLICIT_HEX "01abcdef" "0001000a000300013431c43cb2f1" "0003000c000000010000000000000000" \
-                    "0019000c000000020000000000000000" "0003000c000000030000000000000000"
+#define SOLICIT_HEX                    \
+    "01abcdef"                         \
+    "0001000a000300013431c43cb2f1"     \
+    "0003000c000000010000000000000000" \
+    "0019000c000000020000000000000000" \
+    "0003000c000000030000000000000000"
 
 static uint8_t wire[4000];
 
@@ -27,15 +37,20 @@ static d6t_status bundle_hex(d6t_arena *a, const char *hex, unsigned flags, cons
 }
 
 /* A RELAY-FORW around 'inner' with the given link address (hex) and extra options (hex). */
-static char *relay(const char *link, const char *peer, const char *extra, const char *inner, int hops)
+static char *relay(const char *link, const char *peer, const char *extra, const char *inner,
+                   int hops)
 {
     size_t size = 4 + strlen(link) + strlen(peer) + strlen(extra) + 8 + strlen(inner) + 1;
     char *out = malloc(size);
-    snprintf(out, size, "0c%02x%s%s%s0009%04zx%s", hops, link, peer, extra, strlen(inner) / 2, inner);
+    snprintf(out, size, "0c%02x%s%s%s0009%04zx%s", hops, link, peer, extra, strlen(inner) / 2,
+             inner);
     return out;
 }
 
-static void addr(const char *hex, uint8_t a[16]) { unhex(hex, a, 16); }
+static void addr(const char *hex, uint8_t a[16])
+{
+    unhex(hex, a, 16);
+}
 
 START_TEST(split_and_link_address)
 {
@@ -65,8 +80,10 @@ START_TEST(split_and_link_address)
 
     /* link addresses ::, fe80::2, ::1: nothing usable; relays leave out only :: */
     char *r1 = relay(ZERO16, "fe800000000000000000000000000001", "", SOLICIT_HEX, 0);
-    char *r2 = relay("fe800000000000000000000000000002", "fe800000000000000000000000000003", "", r1, 1);
-    char *r3 = relay("00000000000000000000000000000001", "fe800000000000000000000000000004", "", r2, 2);
+    char *r2 =
+        relay("fe800000000000000000000000000002", "fe800000000000000000000000000003", "", r1, 1);
+    char *r3 =
+        relay("00000000000000000000000000000001", "fe800000000000000000000000000004", "", r2, 2);
     ck_assert_int_eq(bundle_hex(NULL, r3, D6T_BUNDLE_MULTICAST, NULL, &b), D6T_OK);
     ck_assert(d6t_bundle_received_over_multicast(b));
     ck_assert_int_eq(d6t_bundle_link_address(b, a), D6T_OK);
@@ -76,7 +93,9 @@ START_TEST(split_and_link_address)
     d6t_bundle_relay(b, 1, a);
     ck_assert_uint_eq(a[15], 1);
     d6t_bundle_free(b);
-    free(r1); free(r2); free(r3);
+    free(r1);
+    free(r2);
+    free(r3);
 }
 END_TEST
 
@@ -89,10 +108,12 @@ START_TEST(no_request_cases)
     d6t_bundle_free(b);
     ck_assert_int_eq(bundle_hex(NULL, "02abcdef", 0, NULL, &b), D6T_OK);
     ck_assert_ptr_null(d6t_bundle_request(b));
-    ck_assert_str_eq(d6t_bundle_no_request_reason(b), "ADVERTISE is not a client-to-server message");
+    ck_assert_str_eq(d6t_bundle_no_request_reason(b),
+                     "ADVERTISE is not a client-to-server message");
     d6t_bundle_free(b);
     /* server message inside a relay chain: no request and no relays */
-    char *r = relay("20010db8000000000000000000000001", "fe800000000000000000000000000001", "", "07abcdef", 0);
+    char *r = relay("20010db8000000000000000000000001", "fe800000000000000000000000000001", "",
+                    "07abcdef", 0);
     ck_assert_int_eq(bundle_hex(NULL, r, 0, NULL, &b), D6T_OK);
     ck_assert_ptr_null(d6t_bundle_request(b));
     ck_assert_uint_eq(d6t_bundle_incoming_relay_count(b), 0);
@@ -100,13 +121,14 @@ START_TEST(no_request_cases)
     char line[200];
     d6t_bundle_describe(b, line, sizeof line);
     ck_assert_str_eq(line, "no request: REPLY is not a client-to-server message");
-    ck_assert_uint_eq(d6t_bundle_unhandled_count(b, (const uint16_t[]){ 3 }, 1), 0);
+    ck_assert_uint_eq(d6t_bundle_unhandled_count(b, (const uint16_t[]){3}, 1), 0);
     d6t_bundle_free(b);
     free(r);
     /* parse errors come back as the codec's */
     d6t_parse_error e;
-    uint8_t bad[] = { 1, 0, 0, 1, 0, 3, 0, 9 };
-    ck_assert_int_eq(d6t_bundle_new(NULL, bad, sizeof bad, 0, NULL, 0, NULL, &b, &e), D6T_ERR_OPT_OVERRUN);
+    uint8_t bad[] = {1, 0, 0, 1, 0, 3, 0, 9};
+    ck_assert_int_eq(d6t_bundle_new(NULL, bad, sizeof bad, 0, NULL, 0, NULL, &b, &e),
+                     D6T_ERR_OPT_OVERRUN);
     ck_assert_uint_eq(e.offset, 4);
     ck_assert_ptr_null(b);
 }
@@ -126,7 +148,8 @@ START_TEST(tcp_rules)
     ck_assert_int_eq(d6t_bundle_destination(b, a, &port), D6T_ERR_WRONG_KIND);
     d6t_bundle_free(b);
     /* dhcpkit's convention: one RELAY-FORW stands for the connection */
-    char *r1 = relay("20010db8000000000000000000000001", "20010db8000000000000000000000099", "", SOLICIT_HEX, 0);
+    char *r1 = relay("20010db8000000000000000000000001", "20010db8000000000000000000000099", "",
+                     SOLICIT_HEX, 0);
     ck_assert_int_eq(bundle_hex(NULL, r1, D6T_BUNDLE_TCP, NULL, &b), D6T_OK);
     ck_assert_int_eq(d6t_bundle_link_address(b, a), D6T_OK);
     ck_assert_int_eq(memcmp(a, peer, 16), 0);
@@ -134,14 +157,17 @@ START_TEST(tcp_rules)
     /* ...but not on top of a given endpoint, and never two levels */
     ck_assert_int_eq(bundle_hex(NULL, r1, D6T_BUNDLE_TCP, peer, &b), D6T_ERR_TCP_RELAYED);
     ck_assert_ptr_null(b);
-    char *r2 = relay("20010db8000000000000000000000002", "20010db8000000000000000000000099", "", r1, 1);
+    char *r2 =
+        relay("20010db8000000000000000000000002", "20010db8000000000000000000000099", "", r1, 1);
     ck_assert_int_eq(bundle_hex(NULL, r2, D6T_BUNDLE_TCP, NULL, &b), D6T_ERR_TCP_RELAYED);
-    ck_assert_str_eq(d6t_strerror(D6T_ERR_TCP_RELAYED), "relayed message received over TCP (more than one relay level)");
+    ck_assert_str_eq(d6t_strerror(D6T_ERR_TCP_RELAYED),
+                     "relayed message received over TCP (more than one relay level)");
     /* no level and no endpoint: no link address can be given */
     ck_assert_int_eq(bundle_hex(NULL, SOLICIT_HEX, D6T_BUNDLE_TCP, NULL, &b), D6T_OK);
     ck_assert_int_eq(d6t_bundle_link_address(b, a), D6T_ERR_NOT_FOUND);
     d6t_bundle_free(b);
-    free(r1); free(r2);
+    free(r1);
+    free(r2);
 }
 END_TEST
 
@@ -170,7 +196,7 @@ END_TEST
 START_TEST(marks_and_description)
 {
     d6t_bundle *b;
-    const char *initial[] = { "  a ", "b" };
+    const char *initial[] = {"  a ", "b"};
     size_t n = unhex(W1_HEX, wire, sizeof wire);
     ck_assert_int_eq(d6t_bundle_new(NULL, wire, n, 0, initial, 2, NULL, &b, NULL), D6T_OK);
     ck_assert(d6t_bundle_has_mark(b, "a"));
@@ -193,8 +219,9 @@ START_TEST(marks_and_description)
     ck_assert_int_eq(d6t_bundle_add_mark(b, "b"), D6T_OK);
     char line[300];
     size_t len = d6t_bundle_describe(b, line, sizeof line);
-    ck_assert_str_eq(line, "Solicit from 000300013431c43cb2f1 at fe80::3631:c4ff:fe3c:b2f1 via LDRA -> "
-                           "2001:db8:ffff:1::1 with marks 'a', 'b'");
+    ck_assert_str_eq(line,
+                     "Solicit from 000300013431c43cb2f1 at fe80::3631:c4ff:fe3c:b2f1 via LDRA -> "
+                     "2001:db8:ffff:1::1 with marks 'a', 'b'");
     ck_assert_uint_eq(len, strlen(line));
     char small[10];
     ck_assert_uint_eq(d6t_bundle_describe(b, small, sizeof small), len);
@@ -224,12 +251,13 @@ START_TEST(handled_options)
 {
     d6t_bundle *b;
     ck_assert_int_eq(bundle_hex(NULL, SOLICIT_HEX, 0, NULL, &b), D6T_OK);
-    const uint16_t ia[] = { D6T_OPT_IA_NA, D6T_OPT_IA_PD };
+    const uint16_t ia[] = {D6T_OPT_IA_NA, D6T_OPT_IA_PD};
     ck_assert_uint_eq(d6t_bundle_unhandled_count(b, ia, 2), 3);
     ck_assert_uint_eq(d6t_bundle_unhandled_count(b, ia, 1), 2);
     d6t_opt *first = d6t_bundle_unhandled(b, ia, 2, 0);
     ck_assert_uint_eq(d6t_opt_code(first), D6T_OPT_IA_NA);
-    ck_assert_uint_eq(d6t_opt_code(d6t_bundle_unhandled(b, ia, 2, 1)), D6T_OPT_IA_PD); /* request order */
+    ck_assert_uint_eq(d6t_opt_code(d6t_bundle_unhandled(b, ia, 2, 1)),
+                      D6T_OPT_IA_PD); /* request order */
     ck_assert_ptr_null(d6t_bundle_unhandled(b, ia, 2, 3));
     ck_assert(!d6t_bundle_is_handled(b, first));
     ck_assert_int_eq(d6t_bundle_mark_handled(b, first), D6T_OK);
@@ -253,7 +281,10 @@ START_TEST(handled_options)
 END_TEST
 
 static int destroyed;
-static void destroy_count(void *p) { destroyed += *(int *)p; }
+static void destroy_count(void *p)
+{
+    destroyed += *(int *)p;
+}
 
 START_TEST(handler_data)
 {
@@ -314,7 +345,7 @@ START_TEST(relay_reply_equals_reference)
     ck_assert_int_eq(memcmp(out, ref, rn), 0);
     /* where to: the relay agent the datagram came from, on 547 - not the outer relay's
      * peer-address, which is the client here */
-    uint8_t to[16], relay_agent[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 1, [15] = 1 };
+    uint8_t to[16], relay_agent[16] = {0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff, 0, 1, [15] = 1};
     uint16_t port = 0;
     ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_ERR_NOT_FOUND);
     ck_assert_uint_eq(port, 547);
@@ -359,15 +390,19 @@ static d6t_status gen_replies(void *ctx, d6t_bundle *b, d6t_arena *scratch, d6t_
     return D6T_OK;
 }
 
-static void gen_destroy(void *ctx) { ((struct gen_state *)ctx)->destroyed++; }
+static void gen_destroy(void *ctx)
+{
+    ((struct gen_state *)ctx)->destroyed++;
+}
 
 START_TEST(lazy_responses_over_tcp)
 {
     d6t_bundle *b;
-    uint8_t peer[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 9 };
+    uint8_t peer[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
     ck_assert_int_eq(bundle_hex(NULL, "0e000001", D6T_BUNDLE_TCP, peer, &b), D6T_OK);
-    struct gen_state g = { 100000, 0, 0 };
-    ck_assert_int_eq(d6t_bundle_set_response_generator(b, gen_replies, &g, gen_destroy), D6T_ERR_NOT_FOUND);
+    struct gen_state g = {100000, 0, 0};
+    ck_assert_int_eq(d6t_bundle_set_response_generator(b, gen_replies, &g, gen_destroy),
+                     D6T_ERR_NOT_FOUND);
     d6t_msg *first = d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_LEASEQUERY_REPLY);
     d6t_msg_set_transaction_id(first, 1);
     ck_assert_int_eq(d6t_bundle_set_response(b, first), D6T_OK);
@@ -402,7 +437,7 @@ START_TEST(lazy_responses_over_tcp)
     ck_assert_uint_eq(out[2], D6T_MSG_LEASEQUERY_REPLY);
     ck_assert_int_eq(d6t_bundle_outgoing_next(b, out, sizeof out, &n), D6T_ERR_NOT_FOUND);
     /* clearing the response clears the generator too */
-    struct gen_state g2 = { 3, 0, 0 };
+    struct gen_state g2 = {3, 0, 0};
     d6t_bundle_set_response_generator(b, gen_replies, &g2, gen_destroy);
     ck_assert_int_eq(d6t_bundle_set_response(b, NULL), D6T_OK);
     ck_assert_int_eq(g2.destroyed, 1);
@@ -428,10 +463,11 @@ static void logger(void *ctx, int level, const char *msg)
 START_TEST(wrong_direction_responses)
 {
     d6t_bundle *b;
-    struct logbuf lb = { 0, 0, "" };
+    struct logbuf lb = {0, 0, ""};
     ck_assert_int_eq(bundle_hex(NULL, W1_HEX, 0, NULL, &b), D6T_OK);
     d6t_bundle_set_log(b, logger, &lb);
-    ck_assert_int_eq(d6t_bundle_set_response(b, d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_REQUEST)), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_set_response(b, d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_REQUEST)),
+                     D6T_OK);
     uint8_t out[600];
     size_t n;
     ck_assert_int_eq(d6t_bundle_outgoing_message(b, out, sizeof out, &n), D6T_ERR_NOT_FOUND);
@@ -449,7 +485,11 @@ START_TEST(echo_request_and_source_port)
     /* relay with Remote-ID, Subscriber-ID, an ERO asking for Remote-ID and Relay-ID (absent),
      * Relay Source Port and Interface-ID */
     char *r = relay("20010db8000000000000000000000001", "fe800000000000000000000000000001",
-                    "0025000800000009abcdef01" "002600027879" "002b000400250035" "008700022222" "0012000141",
+                    "0025000800000009abcdef01"
+                    "002600027879"
+                    "002b000400250035"
+                    "008700022222"
+                    "0012000141",
                     SOLICIT_HEX, 0);
     d6t_bundle *b;
     ck_assert_int_eq(bundle_hex(NULL, r, 0, NULL, &b), D6T_OK);
@@ -466,7 +506,7 @@ START_TEST(echo_request_and_source_port)
     x = d6t_opt_next(x);
     ck_assert_uint_eq(d6t_opt_code(x), D6T_OPT_RELAY_MSG); /* not Subscriber-ID: not asked for */
     ck_assert_ptr_null(d6t_opt_next(x));
-    uint8_t to[16], relay_agent[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+    uint8_t to[16], relay_agent[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
     uint16_t port;
     d6t_bundle_set_source_address(b, relay_agent);
     ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_ERR_NOT_FOUND); /* port unknown */
@@ -479,7 +519,7 @@ START_TEST(echo_request_and_source_port)
     /* unrelayed: back to the client on 546 once the host says where it came from */
     ck_assert_int_eq(bundle_hex(NULL, SOLICIT_HEX, D6T_BUNDLE_MULTICAST, NULL, &b), D6T_OK);
     ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_ERR_NOT_FOUND);
-    uint8_t cl[16] = { 0xfe, 0x80, [15] = 7 };
+    uint8_t cl[16] = {0xfe, 0x80, [15] = 7};
     d6t_bundle_set_source_address(b, cl);
     ck_assert_int_eq(d6t_bundle_destination(b, to, &port), D6T_OK);
     ck_assert_uint_eq(port, 546);
@@ -506,7 +546,7 @@ START_TEST(framer)
     const uint8_t *m;
     size_t n;
     /* two frames in one read, the second split over three reads */
-    uint8_t s1[] = { 0, 4, 1, 2, 3, 4, 0, 3, 9 };
+    uint8_t s1[] = {0, 4, 1, 2, 3, 4, 0, 3, 9};
     ck_assert_int_eq(d6t_framer_next(f, &m, &n), D6T_ERR_NOT_FOUND);
     size_t took = d6t_framer_feed(f, s1, sizeof s1);
     ck_assert_uint_eq(took, 6); /* stops after the first whole frame */
@@ -515,7 +555,7 @@ START_TEST(framer)
     ck_assert_uint_eq(m[3], 4);
     ck_assert_uint_eq(d6t_framer_feed(f, s1 + took, sizeof s1 - took), 3);
     ck_assert_int_eq(d6t_framer_next(f, &m, &n), D6T_ERR_NOT_FOUND);
-    uint8_t s2[] = { 8 }, s3[] = { 7, 0 };
+    uint8_t s2[] = {8}, s3[] = {7, 0};
     ck_assert_uint_eq(d6t_framer_feed(f, s2, 1), 1);
     ck_assert_int_eq(d6t_framer_next(f, &m, &n), D6T_ERR_NOT_FOUND);
     ck_assert_uint_eq(d6t_framer_feed(f, s3, 2), 1);
@@ -524,14 +564,14 @@ START_TEST(framer)
     ck_assert_uint_eq(m[0], 9);
     ck_assert_uint_eq(m[2], 7);
     /* a zero-length frame breaks the stream for good */
-    uint8_t z[] = { 0, 0, 0, 1, 5 };
+    uint8_t z[] = {0, 0, 0, 1, 5};
     d6t_framer_feed(f, z, sizeof z);
     ck_assert_int_eq(d6t_framer_next(f, &m, &n), D6T_ERR_OPT_LENGTH);
     ck_assert_uint_eq(d6t_framer_feed(f, z, sizeof z), 0);
     ck_assert_int_eq(d6t_framer_next(f, &m, &n), D6T_ERR_OPT_LENGTH);
     /* oversize frame */
     d6t_framer *g = d6t_framer_new(a, 100);
-    uint8_t big[] = { 0, 101 };
+    uint8_t big[] = {0, 101};
     d6t_framer_feed(g, big, 2);
     ck_assert_int_eq(d6t_framer_next(g, &m, &n), D6T_ERR_OPT_LENGTH);
     d6t_arena_free(a);

@@ -10,12 +10,12 @@
 #include <stdlib.h>
 
 /* A failed property is a bug: abort so libFuzzer keeps the input. */
-#define CHECK(c) \
-    do { \
-        if (!(c)) { \
+#define CHECK(c)                                                                        \
+    do {                                                                                \
+        if (!(c)) {                                                                     \
             fprintf(stderr, "fuzz check failed: %s (%s:%d)\n", #c, __FILE__, __LINE__); \
-            abort(); \
-        } \
+            abort();                                                                    \
+        }                                                                               \
     } while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -9,7 +9,10 @@
 static int run_file(const char *path)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) { perror(path); return 1; }
+    if (!f) {
+        perror(path);
+        return 1;
+    }
     static uint8_t buf[1 << 17];
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
@@ -25,10 +28,19 @@ static int run_file(const char *path)
 static int run_path(const char *path, size_t *count)
 {
     struct stat sb;
-    if (stat(path, &sb) != 0) { perror(path); return 1; }
-    if (!S_ISDIR(sb.st_mode)) { ++*count; return run_file(path); }
+    if (stat(path, &sb) != 0) {
+        perror(path);
+        return 1;
+    }
+    if (!S_ISDIR(sb.st_mode)) {
+        ++*count;
+        return run_file(path);
+    }
     DIR *d = opendir(path);
-    if (!d) { perror(path); return 1; }
+    if (!d) {
+        perror(path);
+        return 1;
+    }
     int bad = 0;
     struct dirent *de;
     char sub[4096];

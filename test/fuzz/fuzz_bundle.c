@@ -12,7 +12,8 @@ static void check_incoming(d6t_bundle *b, unsigned flags)
     size_t n = d6t_bundle_incoming_relay_count(b);
     CHECK(n <= D6T_HOP_COUNT_LIMIT);
     CHECK(!req ? n == 0 : 1);
-    for (size_t i = 0; i < n; i++) CHECK(d6t_msg_type(d6t_bundle_incoming_relay(b, i)) == D6T_MSG_RELAY_FORW);
+    for (size_t i = 0; i < n; i++)
+        CHECK(d6t_msg_type(d6t_bundle_incoming_relay(b, i)) == D6T_MSG_RELAY_FORW);
     CHECK(d6t_bundle_incoming_relay(b, n) == NULL);
     CHECK(d6t_bundle_relay_count(b) <= n);
     uint8_t a[16];
@@ -23,7 +24,7 @@ static void check_incoming(d6t_bundle *b, unsigned flags)
     CHECK(strlen(line) == (need < sizeof line ? need : sizeof line - 1));
     CHECK(d6t_bundle_describe(b, full, sizeof full) == need);
     /* every unhandled IA, once handled, is gone from the list */
-    const uint16_t ias[] = { D6T_OPT_IA_NA, D6T_OPT_IA_TA, D6T_OPT_IA_PD };
+    const uint16_t ias[] = {D6T_OPT_IA_NA, D6T_OPT_IA_TA, D6T_OPT_IA_PD};
     size_t cnt = d6t_bundle_unhandled_count(b, ias, 3), seen = 0;
     d6t_opt *o;
     while ((o = d6t_bundle_unhandled(b, ias, 3, 0)) != NULL) {
@@ -54,7 +55,8 @@ static void check_outgoing(d6t_bundle *b, unsigned flags, uint32_t txid)
         d6t_msg_peer_address(m, x);
         d6t_msg_peer_address(in, y);
         CHECK(memcmp(x, y, 16) == 0 && d6t_msg_hop_count(m) == d6t_msg_hop_count(in));
-        CHECK((d6t_msg_find_opt(m, D6T_OPT_INTERFACE_ID) != NULL) == (d6t_msg_find_opt(in, D6T_OPT_INTERFACE_ID) != NULL));
+        CHECK((d6t_msg_find_opt(m, D6T_OPT_INTERFACE_ID) != NULL) ==
+              (d6t_msg_find_opt(in, D6T_OPT_INTERFACE_ID) != NULL));
         m = d6t_msg_relayed(m);
         CHECK(m != NULL);
     }
@@ -66,7 +68,7 @@ static void check_outgoing(d6t_bundle *b, unsigned flags, uint32_t txid)
 void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
 {
     unsigned flags = h & (D6T_BUNDLE_MULTICAST | D6T_BUNDLE_TCP | D6T_BUNDLE_RAPID_COMMIT);
-    static const uint8_t peer[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 7 };
+    static const uint8_t peer[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 7};
     const uint8_t *tcp_peer = (h & 8) ? peer : NULL;
     d6t_bundle *b = NULL;
     d6t_parse_error e;
@@ -86,7 +88,7 @@ void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
         if (cid) CHECK(d6t_msg_add_opt_copy(r, cid) != NULL);
         CHECK(d6t_bundle_set_response(b, r) == D6T_OK);
         check_outgoing(b, flags, d6t_msg_transaction_id(req));
-        uint8_t to[16], src[16] = { 0xfe, 0x80, [15] = 1 };
+        uint8_t to[16], src[16] = {0xfe, 0x80, [15] = 1};
         uint16_t port;
         d6t_bundle_set_source_address(b, src);
         d6t_bundle_set_source_port(b, 10547);

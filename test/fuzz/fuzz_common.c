@@ -91,9 +91,7 @@ static void check_list(const d6t_opt *o, d6t_key k, d6t_ftype t, const uint8_t *
         d6t_status want = i < n ? D6T_OK : D6T_ERR_NOT_FOUND;
         switch (t) {
         case D6T_FT_ADDR6_LIST:
-        case D6T_FT_ADDR6_LIST16:
-            CHECK(d6t_opt_get_addr6_at(o, k, i, a) == want);
-            break;
+        case D6T_FT_ADDR6_LIST16: CHECK(d6t_opt_get_addr6_at(o, k, i, a) == want); break;
         case D6T_FT_U16_LIST:
             CHECK(d6t_opt_get_u16_at(o, k, i, &v) == want);
             if (want == D6T_OK) CHECK(v == be_value(raw + 2 * i, 2));
@@ -102,11 +100,8 @@ static void check_list(const d6t_opt *o, d6t_key k, d6t_ftype t, const uint8_t *
             CHECK(d6t_opt_get_bytes_at(o, k, i, &p, &l) == want);
             if (want == D6T_OK) sum += 2 + l;
             break;
-        case D6T_FT_DNAME_LIST:
-            CHECK(d6t_opt_get_dname(o, k, i, text, sizeof text) == want);
-            break;
-        default:
-            CHECK(0);
+        case D6T_FT_DNAME_LIST: CHECK(d6t_opt_get_dname(o, k, i, text, sizeof text) == want); break;
+        default: CHECK(0);
         }
     }
     if (t == D6T_FT_ADDR6_LIST) CHECK(n * 16 == rawlen);
@@ -123,7 +118,8 @@ static void check_list(const d6t_opt *o, d6t_key k, d6t_ftype t, const uint8_t *
     }
 }
 
-static void check_name_field(const d6t_opt *o, d6t_key k, d6t_ftype t, const uint8_t *raw, size_t rawlen)
+static void check_name_field(const d6t_opt *o, d6t_key k, d6t_ftype t, const uint8_t *raw,
+                             size_t rawlen)
 {
     char text[1100], tiny[2];
     CHECK(d6t_opt_get_dname(o, k, 0, text, sizeof text) == D6T_OK);
@@ -166,16 +162,19 @@ static void check_field(const d6t_opt *o, d6t_key k, d6t_ftype t, size_t size)
         CHECK(rawlen == 4);
         CHECK(d6t_opt_get_addr4(o, k, a) == D6T_OK && memcmp(a, raw, 4) == 0);
         break;
-    case D6T_FT_PREFIX6: CHECK(rawlen == 17 && plen == raw[0] && memcmp(a, raw + 1, 16) == 0); break;
+    case D6T_FT_PREFIX6:
+        CHECK(rawlen == 17 && plen == raw[0] && memcmp(a, raw + 1, 16) == 0);
+        break;
     case D6T_FT_PREFIX4: CHECK(rawlen == 5 && plen == raw[0]); break;
     case D6T_FT_PREFIX6_VAR: CHECK(plen <= 128 && rawlen == 1 + (plen + 7u) / 8u); break;
-    case D6T_FT_ADDR6_LIST: case D6T_FT_ADDR6_LIST16: case D6T_FT_U16_LIST:
-    case D6T_FT_BIN16_LIST: case D6T_FT_DNAME_LIST:
-        check_list(o, k, t, raw, rawlen);
-        break;
-    case D6T_FT_DNAME: case D6T_FT_FQDN: case D6T_FT_DNAME16:
-        check_name_field(o, k, t, raw, rawlen);
-        break;
+    case D6T_FT_ADDR6_LIST:
+    case D6T_FT_ADDR6_LIST16:
+    case D6T_FT_U16_LIST:
+    case D6T_FT_BIN16_LIST:
+    case D6T_FT_DNAME_LIST: check_list(o, k, t, raw, rawlen); break;
+    case D6T_FT_DNAME:
+    case D6T_FT_FQDN:
+    case D6T_FT_DNAME16: check_name_field(o, k, t, raw, rawlen); break;
     case D6T_FT_DUID: {
         char js[600];
         uint16_t type;
@@ -184,8 +183,7 @@ static void check_field(const d6t_opt *o, d6t_key k, d6t_ftype t, size_t size)
         if (need < sizeof js && need) CHECK(strlen(js) == need && fz_json_valid(js, need));
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 
@@ -216,7 +214,7 @@ static void check_fields(const d6t_opt *o)
     CHECK(d6t_optdef_field(def, nf, NULL, NULL, NULL, NULL) == D6T_ERR_NOT_FOUND);
     /* a key of a different option is refused */
     d6t_key other = def == d6t_key_optdef(D6T_PREFERENCE_PREFERENCE) ? D6T_ELAPSED_TIME_ELAPSED_TIME
-                                                                    : D6T_PREFERENCE_PREFERENCE;
+                                                                     : D6T_PREFERENCE_PREFERENCE;
     CHECK(d6t_opt_get_u8(o, other, &u8) == D6T_ERR_WRONG_FIELD);
 }
 
@@ -280,14 +278,16 @@ static int count_violation(void *ctx, d6t_violation_kind kind, const char *where
 
 static int stop_first(void *ctx, d6t_violation_kind kind, const char *where, const char *what)
 {
-    (void)kind; (void)where; (void)what;
+    (void)kind;
+    (void)where;
+    (void)what;
     ++*(size_t *)ctx;
     return 1;
 }
 
 static void check_validate(const d6t_msg *m)
 {
-    struct vcount v = { 0 };
+    struct vcount v = {0};
     size_t count = 12345, calls = 0, count2 = 0;
     d6t_status st = d6t_msg_validate(m, count_violation, &v, &count);
     CHECK(st == D6T_OK || st == D6T_ERR_INVALID);
@@ -342,8 +342,10 @@ static void check_copy(const d6t_msg *m, const uint8_t *data, size_t len)
         break;
     case D6T_KIND_RELAY:
         CHECK(d6t_msg_set_hop_count(c, d6t_msg_hop_count(m)) == D6T_OK);
-        CHECK(d6t_msg_link_address(m, addr) == D6T_OK && d6t_msg_set_link_address(c, addr) == D6T_OK);
-        CHECK(d6t_msg_peer_address(m, addr) == D6T_OK && d6t_msg_set_peer_address(c, addr) == D6T_OK);
+        CHECK(d6t_msg_link_address(m, addr) == D6T_OK &&
+              d6t_msg_set_link_address(c, addr) == D6T_OK);
+        CHECK(d6t_msg_peer_address(m, addr) == D6T_OK &&
+              d6t_msg_set_peer_address(c, addr) == D6T_OK);
         break;
     default: {
         const uint8_t *body = d6t_msg_body(m, &blen);
@@ -351,7 +353,8 @@ static void check_copy(const d6t_msg *m, const uint8_t *data, size_t len)
         break;
     }
     }
-    for (const d6t_opt *o = d6t_msg_first_opt(m); o; o = d6t_opt_next(o)) CHECK(d6t_msg_add_opt_copy(c, o));
+    for (const d6t_opt *o = d6t_msg_first_opt(m); o; o = d6t_opt_next(o))
+        CHECK(d6t_msg_add_opt_copy(c, o));
     CHECK(d6t_msg_wire_size(c) == len);
     uint8_t *buf = malloc(len);
     size_t got;

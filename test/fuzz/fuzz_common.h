@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-
 /* Every property of a successfully parsed message 'm' whose wire form is data[0..len). */
 void fz_check_msg(const d6t_msg *m, const uint8_t *data, size_t len);
 /* Every property of an option tree (getters, printers, write); recurses into sub-options and

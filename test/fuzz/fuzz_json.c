@@ -36,13 +36,20 @@ static int string(struct jp *p)
     if (p->i >= p->n || p->s[p->i] != '"') return 0;
     for (p->i++; p->i < p->n; p->i++) {
         unsigned char c = (unsigned char)p->s[p->i];
-        if (c == '"') { p->i++; return 1; }
+        if (c == '"') {
+            p->i++;
+            return 1;
+        }
         if (c < 0x20) return 0;
         if (c == '\\') {
             if (++p->i >= p->n) return 0;
             char e = p->s[p->i];
-            if (e == 'u') { p->i++; if (!hex4(p)) return 0; p->i--; }
-            else if (!e || !strchr("\"\\/bfnrt", e)) return 0;
+            if (e == 'u') {
+                p->i++;
+                if (!hex4(p)) return 0;
+                p->i--;
+            } else if (!e || !strchr("\"\\/bfnrt", e))
+                return 0;
         }
     }
     return 0;
@@ -69,7 +76,11 @@ static int container(struct jp *p, char close, int object)
     if (++p->depth > 512) return 0;
     p->i++;
     ws(p);
-    if (p->i < p->n && p->s[p->i] == close) { p->i++; p->depth--; return 1; }
+    if (p->i < p->n && p->s[p->i] == close) {
+        p->i++;
+        p->depth--;
+        return 1;
+    }
     for (;;) {
         ws(p);
         if (object) {
@@ -105,7 +116,7 @@ static int value(struct jp *p)
 
 int fz_json_valid(const char *s, size_t n)
 {
-    struct jp p = { s, n, 0, 0 };
+    struct jp p = {s, n, 0, 0};
     if (!value(&p)) return 0;
     ws(&p);
     return p.i == n;

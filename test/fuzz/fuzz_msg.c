@@ -37,7 +37,7 @@ static void parse_variant(uint32_t h, const uint8_t *data, size_t size, d6t_stat
                           const d6t_parse_error *ref_err)
 {
     size_t live = 0;
-    d6t_allocator alc = { counted_alloc, counted_free, &live };
+    d6t_allocator alc = {counted_alloc, counted_free, &live};
     d6t_arena *a = NULL;
     unsigned flags = 0;
     switch (h % 5) {

@@ -37,7 +37,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         d6t_arena_set_limit(arena, 1u << 24);
     }
     unsigned mode = data[0] & 3u, bit = data[0] & 4u;
-    if (mode == 3) fz_check_dname(data + 1, size - 1, bit ? D6T_DNAME_RELATIVE_OK : 0);
-    else check_option((d6t_space)mode, bit ? D6T_PARSE_COPY : 0, data + 1, size - 1);
+    if (mode == 3)
+        fz_check_dname(data + 1, size - 1, bit ? D6T_DNAME_RELATIVE_OK : 0);
+    else
+        check_option((d6t_space)mode, bit ? D6T_PARSE_COPY : 0, data + 1, size - 1);
     return 0;
 }

@@ -16,8 +16,14 @@
 
 typedef size_t (*printer_fn)(const void *obj, char *out, size_t cap);
 
-static size_t print_msg(const void *m, char *out, size_t cap) { return d6t_msg_to_json(m, out, cap); }
-static size_t print_opt(const void *o, char *out, size_t cap) { return d6t_opt_to_json(o, out, cap); }
+static size_t print_msg(const void *m, char *out, size_t cap)
+{
+    return d6t_msg_to_json(m, out, cap);
+}
+static size_t print_opt(const void *o, char *out, size_t cap)
+{
+    return d6t_opt_to_json(o, out, cap);
+}
 
 struct duid_view {
     const uint8_t *d;
@@ -40,9 +46,12 @@ static void jstr(const char *s)
     putchar('"');
     for (; s && *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') printf("\\%c", c);
-        else if (c < 0x20) printf("\\u%04x", c);
-        else putchar(c);
+        if (c == '"' || c == '\\')
+            printf("\\%c", c);
+        else if (c < 0x20)
+            printf("\\u%04x", c);
+        else
+            putchar(c);
     }
     putchar('"');
 }
@@ -53,11 +62,16 @@ static size_t unhex(const char *h, uint8_t *buf)
     int hi = -1;
     for (; *h; h++) {
         int v;
-        if (*h >= '0' && *h <= '9') v = *h - '0';
-        else if (*h >= 'a' && *h <= 'f') v = *h - 'a' + 10;
-        else if (*h >= 'A' && *h <= 'F') v = *h - 'A' + 10;
-        else continue;
-        if (hi < 0) hi = v;
+        if (*h >= '0' && *h <= '9')
+            v = *h - '0';
+        else if (*h >= 'a' && *h <= 'f')
+            v = *h - 'a' + 10;
+        else if (*h >= 'A' && *h <= 'F')
+            v = *h - 'A' + 10;
+        else
+            continue;
+        if (hi < 0)
+            hi = v;
         else {
             buf[n++] = (uint8_t)(hi << 4 | v);
             hi = -1;
@@ -138,7 +152,7 @@ static void do_message(const uint8_t *b, size_t n)
         fail_parse("parse", &e);
         return;
     }
-    struct first_violation fv = { .have = 0 };
+    struct first_violation fv = {.have = 0};
     size_t nv = 0;
     d6t_status vst = d6t_msg_validate(m, on_violation, &fv, &nv);
     size_t wl = d6t_msg_wire_size(m), got = 0;
@@ -156,7 +170,8 @@ static void do_option(d6t_space space, const uint8_t *b, size_t n, const struct 
     d6t_opt *o;
     d6t_arena *a = d6t_arena_new(NULL, 0);
     if (!a) {
-        puts("{\"ok\":false,\"stage\":\"parse\",\"status\":\"D6T_ERR_NOMEM\",\"offset\":0,\"reason\":\"arena\"}");
+        puts("{\"ok\":false,\"stage\":\"parse\",\"status\":\"D6T_ERR_NOMEM\",\"offset\":0,"
+             "\"reason\":\"arena\"}");
         return;
     }
     if (d6t_opt_parse(a, space, b, n, 0, &o, &e) != D6T_OK) {
@@ -165,7 +180,7 @@ static void do_option(d6t_space space, const uint8_t *b, size_t n, const struct 
         d6t_arena_free(a);
         return;
     }
-    struct first_violation fv = { .have = 0 };
+    struct first_violation fv = {.have = 0};
     size_t nv = 0;
     d6t_status vst = d6t_opt_validate(o, on_violation, &fv, &nv);
     size_t wl = d6t_opt_wire_size(o), got = 0;
@@ -185,7 +200,8 @@ static void do_duid(const uint8_t *b, size_t n)
     uint8_t *tlv = malloc(n + 4);
     if (!tlv || n > 65535) {
         free(tlv);
-        puts("{\"ok\":false,\"stage\":\"parse\",\"status\":\"D6T_ERR_TOO_LONG\",\"offset\":0,\"reason\":\"DUID too long\"}");
+        puts("{\"ok\":false,\"stage\":\"parse\",\"status\":\"D6T_ERR_TOO_LONG\",\"offset\":0,"
+             "\"reason\":\"DUID too long\"}");
         return;
     }
     tlv[0] = 0;
@@ -193,14 +209,14 @@ static void do_duid(const uint8_t *b, size_t n)
     tlv[2] = (uint8_t)(n >> 8);
     tlv[3] = (uint8_t)n;
     memcpy(tlv + 4, b, n);
-    struct duid_view dv = { b, n };
+    struct duid_view dv = {b, n};
     do_option(D6T_SPACE_DHCPV6, tlv, n + 4, &dv);
     free(tlv);
 }
 
 static void do_dname(const uint8_t *b, size_t n, unsigned flags, int list)
 {
-    d6t_parse_error e = { D6T_OK, 0, NULL };
+    d6t_parse_error e = {D6T_OK, 0, NULL};
     size_t off = 0, used, k = 0;
     char text[1024];
     static uint8_t resaved[65536];
@@ -214,8 +230,8 @@ static void do_dname(const uint8_t *b, size_t n, unsigned flags, int list)
         }
         off += used;
     }
-    printf("{\"ok\":true,\"stage\":\"ok\",\"json\":{\"%s\":%s", list ? "domain_names" : "domain_name",
-           list ? "[" : "");
+    printf("{\"ok\":true,\"stage\":\"ok\",\"json\":{\"%s\":%s",
+           list ? "domain_names" : "domain_name", list ? "[" : "");
     for (size_t p = 0; p < off; p += used, k++) {
         size_t wl = 0;
         d6t_dname_to_text(b + p, off - p, flags, text, sizeof text, &used);
@@ -278,13 +294,20 @@ int main(void)
             continue;
         }
         size_t n = unhex(rest, buf);
-        if (!strcmp(kind, "message")) do_message(buf, n);
-        else if (!strcmp(kind, "option")) do_option(D6T_SPACE_DHCPV6, buf, n, NULL);
-        else if (!strcmp(kind, "ntp_suboption")) do_option(D6T_SPACE_NTP, buf, n, NULL);
-        else if (!strcmp(kind, "duid")) do_duid(buf, n);
-        else if (!strcmp(kind, "domain_name")) do_dname(buf, n, 0, 0);
-        else if (!strcmp(kind, "domain_name_rel")) do_dname(buf, n, D6T_DNAME_RELATIVE_OK, 0);
-        else if (!strcmp(kind, "domain_name_list")) do_dname(buf, n, 0, 1);
+        if (!strcmp(kind, "message"))
+            do_message(buf, n);
+        else if (!strcmp(kind, "option"))
+            do_option(D6T_SPACE_DHCPV6, buf, n, NULL);
+        else if (!strcmp(kind, "ntp_suboption"))
+            do_option(D6T_SPACE_NTP, buf, n, NULL);
+        else if (!strcmp(kind, "duid"))
+            do_duid(buf, n);
+        else if (!strcmp(kind, "domain_name"))
+            do_dname(buf, n, 0, 0);
+        else if (!strcmp(kind, "domain_name_rel"))
+            do_dname(buf, n, D6T_DNAME_RELATIVE_OK, 0);
+        else if (!strcmp(kind, "domain_name_list"))
+            do_dname(buf, n, 0, 1);
         else {
             printf("{\"ok\":false,\"stage\":\"input\",\"reason\":");
             jstr(kind);

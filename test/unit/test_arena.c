@@ -25,8 +25,8 @@ static void c_free(void *ctx, void *p, size_t n)
 
 START_TEST(custom_allocator_balanced)
 {
-    struct counting c = { 0, 0, 0, -1 };
-    d6t_allocator al = { c_alloc, c_free, &c };
+    struct counting c = {0, 0, 0, -1};
+    d6t_allocator al = {c_alloc, c_free, &c};
     d6t_arena *a = d6t_arena_new(&al, 1024);
     ck_assert_ptr_nonnull(a);
     ck_assert_uint_eq(c.allocs, 1);
@@ -64,8 +64,8 @@ END_TEST
 START_TEST(caller_memory_no_heap)
 {
     _Alignas(16) uint8_t buf[8192];
-    struct counting c = { 0, 0, 0, -1 };
-    d6t_allocator al = { c_alloc, c_free, &c };
+    struct counting c = {0, 0, 0, -1};
+    d6t_allocator al = {c_alloc, c_free, &c};
     ck_assert_ptr_null(d6t_arena_new_in(buf, 100, NULL)); /* below the minimum */
     d6t_arena *a = d6t_arena_new_in(buf, sizeof buf, NULL);
     ck_assert_ptr_nonnull(a);
@@ -100,12 +100,12 @@ START_TEST(limit_and_failures)
     ck_assert_uint_le(d6t_arena_used(a), 1000);
     d6t_arena_free(a);
     /* allocator that fails at once: no arena, no crash */
-    struct counting c = { 0, 0, 0, 0 };
-    d6t_allocator al = { c_alloc, c_free, &c };
+    struct counting c = {0, 0, 0, 0};
+    d6t_allocator al = {c_alloc, c_free, &c};
     ck_assert_ptr_null(d6t_arena_new(&al, 0));
     /* allocator that fails on the second block: parse reports NOMEM */
-    struct counting c2 = { 0, 0, 0, 1 };
-    d6t_allocator al2 = { c_alloc, c_free, &c2 };
+    struct counting c2 = {0, 0, 0, 1};
+    d6t_allocator al2 = {c_alloc, c_free, &c2};
     a = d6t_arena_new(&al2, 300);
     uint8_t w1[400];
     size_t n = unhex(W1_HEX, w1, sizeof w1);
@@ -117,7 +117,7 @@ START_TEST(limit_and_failures)
     ck_assert_uint_eq(c2.allocs, c2.frees);
     d6t_arena_free(NULL);
     ck_assert_ptr_null(d6t_arena_alloc(NULL, 1));
-    d6t_allocator half = { c_alloc, NULL, &c };
+    d6t_allocator half = {c_alloc, NULL, &c};
     ck_assert_ptr_null(d6t_arena_new(&half, 0));
 }
 END_TEST

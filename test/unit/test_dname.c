@@ -18,7 +18,11 @@ START_TEST(text_forms)
     to_text("0531302d7777087374656666616e6e026e6c", D6T_DNAME_RELATIVE_OK, "10-ww.steffann.nl", 18);
     to_text("", D6T_DNAME_RELATIVE_OK, "", 0);
     /* case is kept, odd bytes escaped */
-    to_text("03414243" "04612e5c20" "0100" "00", 0, "ABC.a\\.\\\\\\032.\\000.", 12);
+    to_text("03414243"
+            "04612e5c20"
+            "0100"
+            "00",
+            0, "ABC.a\\.\\\\\\032.\\000.", 12);
     /* only the first name is consumed */
     to_text("016100016200", 0, "a.", 3);
 }
@@ -40,7 +44,9 @@ START_TEST(checks)
     ck_assert_uint_eq(used, 9);
     ck_assert_int_eq(d6t_dname_check(w, 0, 0, &used, &e), D6T_ERR_DNAME);
     char t[4];
-    n = unhex("0461626364" "00", w, sizeof w);
+    n = unhex("0461626364"
+              "00",
+              w, sizeof w);
     ck_assert_int_eq(d6t_dname_to_text(w, n, 0, t, sizeof t, NULL), D6T_ERR_BUFFER_TOO_SMALL);
 }
 END_TEST
@@ -61,7 +67,8 @@ START_TEST(encoding)
 {
     encode("10-ww.steffann.nl.", 0, D6T_OK, "0531302d7777087374656666616e6e026e6c00");
     encode("10-ww.steffann.nl", 0, D6T_OK, "0531302d7777087374656666616e6e026e6c00");
-    encode("10-ww.steffann.nl", D6T_DNAME_RELATIVE_OK, D6T_OK, "0531302d7777087374656666616e6e026e6c");
+    encode("10-ww.steffann.nl", D6T_DNAME_RELATIVE_OK, D6T_OK,
+           "0531302d7777087374656666616e6e026e6c");
     encode(".", 0, D6T_OK, "00");
     encode("", 0, D6T_OK, "00");
     encode("a\\.b.c", 0, D6T_OK, "03612e62016300");
@@ -91,7 +98,8 @@ START_TEST(encoding)
         rel[i * 64 + 63] = '.';
     }
     rel[254] = 0; /* 63.63.63.62: 255 wire bytes without a root label */
-    ck_assert_int_eq(d6t_dname_from_text(rel, D6T_DNAME_RELATIVE_OK, w, sizeof w, &n), D6T_ERR_DNAME);
+    ck_assert_int_eq(d6t_dname_from_text(rel, D6T_DNAME_RELATIVE_OK, w, sizeof w, &n),
+                     D6T_ERR_DNAME);
     rel[253] = 0; /* 63.63.63.61: 254 bytes, fine */
     ck_assert_int_eq(d6t_dname_from_text(rel, D6T_DNAME_RELATIVE_OK, w, sizeof w, &n), D6T_OK);
     ck_assert_uint_eq(n, 254);

@@ -42,13 +42,17 @@ START_TEST(getters_on_reply)
     ck_assert_uint_eq(n, 2);
     ck_assert_int_eq(d6t_opt_get_addr6_at(dns, D6T_DNS_SERVERS_DNS_SERVERS, 1, a6), D6T_OK);
     ck_assert_uint_eq(a6[14], 0x53);
-    ck_assert_int_eq(d6t_opt_get_addr6_at(dns, D6T_DNS_SERVERS_DNS_SERVERS, 2, a6), D6T_ERR_NOT_FOUND);
+    ck_assert_int_eq(d6t_opt_get_addr6_at(dns, D6T_DNS_SERVERS_DNS_SERVERS, 2, a6),
+                     D6T_ERR_NOT_FOUND);
     d6t_opt *dl = d6t_msg_find_opt(m, D6T_OPT_DOMAIN_LIST);
     char name[300];
-    ck_assert_int_eq(d6t_opt_get_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, 0, name, sizeof name), D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, 0, name, sizeof name),
+                     D6T_OK);
     ck_assert_str_eq(name, "example.com.");
-    ck_assert_int_eq(d6t_opt_get_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, 1, name, sizeof name), D6T_ERR_NOT_FOUND);
-    ck_assert_int_eq(d6t_opt_get_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, 0, name, 5), D6T_ERR_BUFFER_TOO_SMALL);
+    ck_assert_int_eq(d6t_opt_get_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, 1, name, sizeof name),
+                     D6T_ERR_NOT_FOUND);
+    ck_assert_int_eq(d6t_opt_get_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, 0, name, 5),
+                     D6T_ERR_BUFFER_TOO_SMALL);
     d6t_opt *px = d6t_opt_first_child(d6t_msg_find_opt(m, D6T_OPT_IA_PD));
     uint8_t plen;
     ck_assert_int_eq(d6t_opt_get_prefix(px, D6T_IAPREFIX_PREFIX, a6, &plen), D6T_OK);
@@ -62,16 +66,18 @@ END_TEST
 
 START_TEST(setters_on_parsed_view_copy)
 {
-    uint8_t in[] = { 1, 0, 0, 1, 0, 7, 0, 1, 5, 0, 6, 0, 2, 0, 23 };
+    uint8_t in[] = {1, 0, 0, 1, 0, 7, 0, 1, 5, 0, 6, 0, 2, 0, 23};
     uint8_t keep[sizeof in];
     memcpy(keep, in, sizeof in);
     d6t_msg *m;
     ck_assert_int_eq(d6t_msg_parse(NULL, in, sizeof in, 0, &m, NULL), D6T_OK);
     /* a refused raw value leaves the option a view; the next setter still copies first */
     d6t_opt *oro = d6t_opt_next(d6t_msg_first_opt(m));
-    ck_assert_int_eq(d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"x", 1), D6T_ERR_OPT_LENGTH);
+    ck_assert_int_eq(d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"x", 1),
+                     D6T_ERR_OPT_LENGTH);
     ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
-    ck_assert_int_eq(d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"\0\x11", 2), D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"\0\x11", 2), D6T_OK);
     ck_assert_int_eq(memcmp(in, keep, sizeof in), 0);
     d6t_opt *p = d6t_msg_first_opt(m);
     ck_assert_int_eq(d6t_opt_set_u8(p, D6T_PREFERENCE_PREFERENCE, 255), D6T_OK);
@@ -87,7 +93,8 @@ START_TEST(s46_fields)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
     /* S46_RULE: flags 1, ea-len 16, 1.2.3.0/24, 2001:db8::/34, PORTPARAMS offset 6 psid-len 7 psid 127 */
-    d6t_msg *m = parse(a, "07000001" "00590015011018010203002220010db800005d00040607fe00");
+    d6t_msg *m = parse(a, "07000001"
+                          "00590015011018010203002220010db800005d00040607fe00");
     d6t_opt *r = d6t_msg_first_opt(m);
     uint8_t p[16], plen;
     ck_assert_int_eq(d6t_opt_get_prefix(r, D6T_S46_RULE_IPV4_PREFIX, p, &plen), D6T_OK);
@@ -108,7 +115,7 @@ START_TEST(s46_fields)
     ck_assert_uint_eq(raw[0], 0x02); /* 1 << 9, left-aligned in 16 bits */
     ck_assert_uint_eq(raw[1], 0x00);
     /* a longer IPv6 prefix grows the fixed part; sub-options stay */
-    uint8_t np[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0xff, 0xff };
+    uint8_t np[16] = {0x20, 0x01, 0x0d, 0xb8, 0x12, 0x34, 0xff, 0xff};
     ck_assert_int_eq(d6t_opt_set_prefix(r, D6T_S46_RULE_IPV6_PREFIX, np, 52), D6T_OK);
     ck_assert_int_eq(d6t_opt_get_prefix(r, D6T_S46_RULE_IPV6_PREFIX, p, &plen), D6T_OK);
     ck_assert_uint_eq(plen, 52);
@@ -124,8 +131,10 @@ START_TEST(lists_and_names)
 {
     d6t_msg *m = d6t_msg_new(NULL, D6T_MSG_REPLY);
     d6t_opt *uc = d6t_msg_add_opt(m, D6T_OPT_USER_CLASS);
-    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"abc", 3), D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"", 0), D6T_OK);
+    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"abc", 3),
+                     D6T_OK);
+    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"", 0),
+                     D6T_OK);
     size_t n;
     const uint8_t *b;
     ck_assert_int_eq(d6t_opt_count(uc, D6T_USER_CLASS_USER_CLASSES, &n), D6T_OK);
@@ -142,10 +151,12 @@ START_TEST(lists_and_names)
     d6t_opt *fq = d6t_msg_add_opt(m, D6T_OPT_CLIENT_FQDN);
     char name[300];
     ck_assert_int_eq(d6t_opt_set_dname(fq, D6T_CLIENT_FQDN_DOMAIN_NAME, "host"), D6T_OK);
-    ck_assert_int_eq(d6t_opt_get_dname(fq, D6T_CLIENT_FQDN_DOMAIN_NAME, 0, name, sizeof name), D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_dname(fq, D6T_CLIENT_FQDN_DOMAIN_NAME, 0, name, sizeof name),
+                     D6T_OK);
     ck_assert_str_eq(name, "host"); /* relative name stays relative */
     ck_assert_int_eq(d6t_opt_set_dname(fq, D6T_CLIENT_FQDN_DOMAIN_NAME, "host.example."), D6T_OK);
-    ck_assert_int_eq(d6t_opt_get_dname(fq, D6T_CLIENT_FQDN_DOMAIN_NAME, 0, name, sizeof name), D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_dname(fq, D6T_CLIENT_FQDN_DOMAIN_NAME, 0, name, sizeof name),
+                     D6T_OK);
     ck_assert_str_eq(name, "host.example.");
     ck_assert_int_eq(d6t_opt_set_dname(fq, D6T_CLIENT_FQDN_DOMAIN_NAME, "a..b"), D6T_ERR_DNAME);
     /* DNR: ADN, then addresses appear (with their length prefix) when added */
@@ -155,12 +166,14 @@ START_TEST(lists_and_names)
     ck_assert_int_eq(d6t_opt_set_dname(dnr, D6T_V6_DNR_ADN, "dns.example."), D6T_OK);
     ck_assert_int_eq(d6t_opt_count(dnr, D6T_V6_DNR_ADDRESSES, &n), D6T_OK);
     ck_assert_uint_eq(n, 0);
-    uint8_t a6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x53 };
+    uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53};
     ck_assert_int_eq(d6t_opt_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, a6), D6T_OK);
     ck_assert_int_eq(d6t_opt_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, a6), D6T_OK);
     ck_assert_int_eq(d6t_opt_count(dnr, D6T_V6_DNR_ADDRESSES, &n), D6T_OK);
     ck_assert_uint_eq(n, 2);
-    ck_assert_int_eq(d6t_opt_set_bytes(dnr, D6T_V6_DNR_SVC_PARAMS, (const uint8_t *)"\x00\x01\x00\x00", 4), D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_set_bytes(dnr, D6T_V6_DNR_SVC_PARAMS, (const uint8_t *)"\x00\x01\x00\x00", 4),
+        D6T_OK);
     ck_assert_int_eq(d6t_opt_get_dname(dnr, D6T_V6_DNR_ADN, 0, name, sizeof name), D6T_OK);
     ck_assert_str_eq(name, "dns.example.");
     ck_assert_uint_eq(d6t_opt_wire_size(dnr), 4 + 2 + 2 + 13 + 2 + 32 + 4);
@@ -175,9 +188,11 @@ START_TEST(lists_and_names)
     ck_assert_int_eq(memcmp(out, again, len), 0);
     /* fixed-size BIN field refuses other sizes */
     d6t_opt *ia = d6t_msg_add_opt(m, D6T_OPT_IA_TA);
-    ck_assert_int_eq(d6t_opt_set_bytes(ia, D6T_IA_TA_IAID, (const uint8_t *)"abc", 3), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_opt_set_bytes(ia, D6T_IA_TA_IAID, (const uint8_t *)"abc", 3),
+                     D6T_ERR_INVALID_ARG);
     /* raw list bytes are checked against the layout */
-    ck_assert_int_eq(d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"abc", 3), D6T_ERR_OPT_LENGTH);
+    ck_assert_int_eq(d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"abc", 3),
+                     D6T_ERR_OPT_LENGTH);
     ck_assert_int_eq(d6t_opt_count(oro, D6T_ORO_REQUESTED_OPTIONS, &n), D6T_OK);
     ck_assert_uint_eq(n, 2);
     d6t_msg_free(m);
@@ -203,10 +218,13 @@ START_TEST(duids)
     ck_assert_uint_eq(idl, 2);
     ck_assert_str_eq(d6t_duid_type_name(type), "DUID-EN");
     ck_assert_int_eq(d6t_duid_parse(d, 5, &type, NULL, NULL, NULL, NULL, NULL), D6T_ERR_OPT_LENGTH);
-    n = unhex("0004" "00112233445566778899aabbccddeeff", d, sizeof d);
+    n = unhex("0004"
+              "00112233445566778899aabbccddeeff",
+              d, sizeof d);
     ck_assert_int_eq(d6t_duid_parse(d, n, &type, NULL, NULL, NULL, &id, &idl), D6T_OK);
     ck_assert_uint_eq(idl, 16);
-    ck_assert_int_eq(d6t_duid_parse(d, n - 1, &type, NULL, NULL, NULL, &id, &idl), D6T_ERR_OPT_LENGTH);
+    ck_assert_int_eq(d6t_duid_parse(d, n - 1, &type, NULL, NULL, NULL, &id, &idl),
+                     D6T_ERR_OPT_LENGTH);
     n = unhex("ffff01", d, sizeof d);
     ck_assert_int_eq(d6t_duid_parse(d, n, &type, NULL, NULL, NULL, &id, &idl), D6T_OK);
     ck_assert_ptr_null(d6t_duid_type_name(type));

@@ -22,12 +22,15 @@ START_TEST(table_sorted_and_findable)
     ck_assert_str_eq(d6t_optdef_name(d6t_optdef_find(D6T_SPACE_DHCPV6, 3)), "OPTION_IA_NA");
     ck_assert_int_eq(d6t_optdef_child_space(d6t_optdef_find(D6T_SPACE_DHCPV6, 56)), D6T_SPACE_NTP);
     ck_assert_int_eq(d6t_optdef_child_space(d6t_optdef_find(D6T_SPACE_DHCPV6, 23)), -1);
-    ck_assert_str_eq(d6t_optdef_message_field(d6t_optdef_find(D6T_SPACE_DHCPV6, 9)), "relayed_message");
-    ck_assert_str_eq(d6t_optdef_message_field(d6t_optdef_find(D6T_SPACE_DHCPV6, 47)), "relay_message");
+    ck_assert_str_eq(d6t_optdef_message_field(d6t_optdef_find(D6T_SPACE_DHCPV6, 9)),
+                     "relayed_message");
+    ck_assert_str_eq(d6t_optdef_message_field(d6t_optdef_find(D6T_SPACE_DHCPV6, 47)),
+                     "relay_message");
     ck_assert_ptr_null(d6t_optdef_message_field(d6t_optdef_find(D6T_SPACE_DHCPV6, 3)));
     ck_assert_ptr_null(d6t_optdef_message_field(NULL));
     int with_msg = 0;
-    for (size_t i = 0; i < d6t_optdef_count(); i++) with_msg += d6t_optdef_message_field(d6t_optdef_at(i)) != NULL;
+    for (size_t i = 0; i < d6t_optdef_count(); i++)
+        with_msg += d6t_optdef_message_field(d6t_optdef_at(i)) != NULL;
     ck_assert_int_eq(with_msg, 2);
 }
 END_TEST
@@ -51,7 +54,7 @@ END_TEST
 
 START_TEST(every_key_once)
 {
-    int seen[D6T_KEY_COUNT_] = { 0 };
+    int seen[D6T_KEY_COUNT_] = {0};
     for (size_t i = 0; i < d6t_optdef_count(); i++) {
         const d6t_optdef *d = d6t_optdef_at(i);
         for (size_t j = 0; j < d6t_optdef_field_count(d); j++) {
@@ -68,9 +71,11 @@ START_TEST(every_key_once)
             seen[k]++;
             ck_assert_ptr_eq(d6t_key_optdef(k), d);
         }
-        ck_assert_int_eq(d6t_optdef_field(d, d6t_optdef_field_count(d), NULL, NULL, NULL, NULL), D6T_ERR_NOT_FOUND);
+        ck_assert_int_eq(d6t_optdef_field(d, d6t_optdef_field_count(d), NULL, NULL, NULL, NULL),
+                         D6T_ERR_NOT_FOUND);
     }
-    for (int k = 1; k < D6T_KEY_COUNT_; k++) ck_assert_msg(seen[k] == 1, "key %d used %d times", k, seen[k]);
+    for (int k = 1; k < D6T_KEY_COUNT_; k++)
+        ck_assert_msg(seen[k] == 1, "key %d used %d times", k, seen[k]);
     ck_assert_ptr_null(d6t_key_optdef(D6T_KEY_NONE));
     ck_assert_ptr_null(d6t_key_optdef(D6T_KEY_COUNT_));
 }

@@ -55,65 +55,137 @@ START_TEST(truncated_headers)
 {
     expect_fail("", D6T_ERR_TRUNCATED, 0);
     expect_fail("01f350", D6T_ERR_TRUNCATED, 0);
-    expect_fail("0c00" "20010db8000000000000000000000001", D6T_ERR_TRUNCATED, 0);
+    expect_fail("0c00"
+                "20010db8000000000000000000000001",
+                D6T_ERR_TRUNCATED, 0);
     /* empty message inside a relay message option: offset of the would-be message */
-    expect_fail("0c00" "00000000000000000000000000000000" "00000000000000000000000000000000" "00090000",
+    expect_fail("0c00"
+                "00000000000000000000000000000000"
+                "00000000000000000000000000000000"
+                "00090000",
                 D6T_ERR_TRUNCATED, 38);
 }
 END_TEST
 
 START_TEST(option_overruns)
 {
-    expect_fail("01000001" "00", D6T_ERR_OPT_OVERRUN, 4);             /* 1 byte of header */
-    expect_fail("01000001" "000800", D6T_ERR_OPT_OVERRUN, 4);         /* 3 bytes of header */
-    expect_fail("01000001" "00080003" "0000", D6T_ERR_OPT_OVERRUN, 4); /* length 3, 2 left */
+    expect_fail("01000001"
+                "00",
+                D6T_ERR_OPT_OVERRUN, 4); /* 1 byte of header */
+    expect_fail("01000001"
+                "000800",
+                D6T_ERR_OPT_OVERRUN, 4); /* 3 bytes of header */
+    expect_fail("01000001"
+                "00080003"
+                "0000",
+                D6T_ERR_OPT_OVERRUN, 4); /* length 3, 2 left */
     /* inside an IA_NA: the sub-option claims more than the IA holds */
-    expect_fail("01000001" "00030010" "00000001000000000000000000050010", D6T_ERR_OPT_OVERRUN, 20);
+    expect_fail("01000001"
+                "00030010"
+                "00000001000000000000000000050010",
+                D6T_ERR_OPT_OVERRUN, 20);
 }
 END_TEST
 
 START_TEST(option_layouts)
 {
-    expect_fail("01000001" "0003000b" "0000000100000000000000", D6T_ERR_OPT_LENGTH, 16);   /* IA_NA < 12 */
-    expect_fail("01000001" "00080003" "000000", D6T_ERR_OPT_LENGTH, 10);                  /* trailing */
-    expect_fail("01000001" "00060003" "000300", D6T_ERR_OPT_LENGTH, 8);                   /* odd ORO */
-    expect_fail("01000001" "00170011" "20010db8000000000000000000000001ff", D6T_ERR_OPT_LENGTH, 8);
-    expect_fail("01000001" "000700", D6T_ERR_OPT_OVERRUN, 4);
-    expect_fail("01000001" "00070000", D6T_ERR_OPT_LENGTH, 8);                            /* pref empty */
-    expect_fail("01000001" "000e0001" "00", D6T_ERR_OPT_LENGTH, 8);                       /* rapid commit */
+    expect_fail("01000001"
+                "0003000b"
+                "0000000100000000000000",
+                D6T_ERR_OPT_LENGTH, 16); /* IA_NA < 12 */
+    expect_fail("01000001"
+                "00080003"
+                "000000",
+                D6T_ERR_OPT_LENGTH, 10); /* trailing */
+    expect_fail("01000001"
+                "00060003"
+                "000300",
+                D6T_ERR_OPT_LENGTH, 8); /* odd ORO */
+    expect_fail("01000001"
+                "00170011"
+                "20010db8000000000000000000000001ff",
+                D6T_ERR_OPT_LENGTH, 8);
+    expect_fail("01000001"
+                "000700",
+                D6T_ERR_OPT_OVERRUN, 4);
+    expect_fail("01000001"
+                "00070000",
+                D6T_ERR_OPT_LENGTH, 8); /* pref empty */
+    expect_fail("01000001"
+                "000e0001"
+                "00",
+                D6T_ERR_OPT_LENGTH, 8); /* rapid commit */
     /* S46_DMR prefix length 129: structural value error at the length byte */
-    expect_fail("01000001" "005b0001" "81", D6T_ERR_OPT_VALUE, 8);
+    expect_fail("01000001"
+                "005b0001"
+                "81",
+                D6T_ERR_OPT_VALUE, 8);
     /* S46_DMR prefix length 33 needs 5 bytes, only 4 present */
-    expect_fail("01000001" "005b0005" "2120010db8", D6T_ERR_OPT_LENGTH, 8);
+    expect_fail("01000001"
+                "005b0005"
+                "2120010db8",
+                D6T_ERR_OPT_LENGTH, 8);
     /* user class item length overruns the option */
-    expect_fail("01000001" "000f0004" "00050102", D6T_ERR_OPT_LENGTH, 8);
-    expect_fail("01000001" "000f0003" "000001", D6T_ERR_OPT_LENGTH, 10);
+    expect_fail("01000001"
+                "000f0004"
+                "00050102",
+                D6T_ERR_OPT_LENGTH, 8);
+    expect_fail("01000001"
+                "000f0003"
+                "000001",
+                D6T_ERR_OPT_LENGTH, 10);
     /* DNR: ADN length past the end; address list not multiple of 16 */
-    expect_fail("01000001" "00900006" "0001000900", D6T_ERR_OPT_OVERRUN, 4);
-    expect_fail("01000001" "00900005" "0001000900", D6T_ERR_OPT_LENGTH, 10);
-    expect_fail("01000001" "00900009" "000100030161000001", D6T_ERR_OPT_LENGTH, 15);
+    expect_fail("01000001"
+                "00900006"
+                "0001000900",
+                D6T_ERR_OPT_OVERRUN, 4);
+    expect_fail("01000001"
+                "00900005"
+                "0001000900",
+                D6T_ERR_OPT_LENGTH, 10);
+    expect_fail("01000001"
+                "00900009"
+                "000100030161000001",
+                D6T_ERR_OPT_LENGTH, 15);
 }
 END_TEST
 
 START_TEST(domain_names)
 {
     /* AFTR name: label runs past the end */
-    expect_fail("01000001" "00400004" "05616263", D6T_ERR_DNAME, 8);
+    expect_fail("01000001"
+                "00400004"
+                "05616263",
+                D6T_ERR_DNAME, 8);
     /* missing root label */
-    expect_fail("01000001" "00400004" "03616263", D6T_ERR_DNAME, 12);
+    expect_fail("01000001"
+                "00400004"
+                "03616263",
+                D6T_ERR_DNAME, 12);
     /* label of 64 bytes */
-    char hex[400] = "0100000100400042" "40";
+    char hex[400] = "0100000100400042"
+                    "40";
     for (int i = 0; i < 64; i++) strcat(hex, "61");
     strcat(hex, "00");
     expect_fail(hex, D6T_ERR_DNAME, 8);
     /* compression pointer */
-    expect_fail("01000001" "00400002" "c00c", D6T_ERR_DNAME, 8);
+    expect_fail("01000001"
+                "00400002"
+                "c00c",
+                D6T_ERR_DNAME, 8);
     /* bytes after the name in a single-name option */
-    expect_fail("01000001" "00400003" "000000", D6T_ERR_OPT_LENGTH, 9);
+    expect_fail("01000001"
+                "00400003"
+                "000000",
+                D6T_ERR_OPT_LENGTH, 9);
     /* domain list: second name broken, offset points into it */
-    expect_fail("01000001" "00180005" "0161000261", D6T_ERR_DNAME, 11);
+    expect_fail("01000001"
+                "00180005"
+                "0161000261",
+                D6T_ERR_DNAME, 11);
     /* name longer than 255 bytes: 5 labels of 63 */
-    char big[1200] = "01000001" "00180141";
+    char big[1200] = "01000001"
+                     "00180141";
     for (int l = 0; l < 5; l++) {
         strcat(big, "3f");
         for (int i = 0; i < 63; i++) strcat(big, "62");
@@ -166,7 +238,10 @@ START_TEST(option_nesting_limit)
         char body[4000] = "";
         for (int i = 0; i < levels; i++) {
             char tmp[4000];
-            sprintf(tmp, "0003%04zx" "000000010000000000000000%s", len + 12, body);
+            sprintf(tmp,
+                    "0003%04zx"
+                    "000000010000000000000000%s",
+                    len + 12, body);
             strcpy(body, tmp);
             len += 16;
         }
@@ -200,7 +275,11 @@ START_TEST(unknown_kept)
     ck_assert_ptr_null(d6t_msg_first_opt(m));
     d6t_msg_free(m);
     /* unknown option 0xfff0 and unassigned 10 kept as bytes */
-    ck_assert_int_eq(parse_hex("01000001" "fff00003616263" "000a0000", &m, &e), D6T_OK);
+    ck_assert_int_eq(parse_hex("01000001"
+                               "fff00003616263"
+                               "000a0000",
+                               &m, &e),
+                     D6T_OK);
     d6t_opt *o = d6t_msg_first_opt(m);
     ck_assert(!d6t_opt_is_known(o));
     ck_assert_ptr_null(d6t_opt_name(o));
@@ -215,7 +294,7 @@ END_TEST
 
 START_TEST(zero_copy_and_copy)
 {
-    uint8_t in[10] = { 1, 0, 0, 1, 0, 8, 0, 2, 0x12, 0x34 };
+    uint8_t in[10] = {1, 0, 0, 1, 0, 8, 0, 2, 0x12, 0x34};
     d6t_arena *a = d6t_arena_new(NULL, 0);
     d6t_msg *view, *copy;
     ck_assert_int_eq(d6t_msg_parse(a, in, sizeof in, 0, &view, NULL), D6T_OK);
@@ -224,9 +303,11 @@ START_TEST(zero_copy_and_copy)
     ck_assert_ptr_eq(d6t_opt_data(d6t_msg_first_opt(view), &l), in + 8); /* a view, no copy */
     in[9] = 0x99;
     uint16_t v;
-    ck_assert_int_eq(d6t_opt_get_u16(d6t_msg_first_opt(view), D6T_ELAPSED_TIME_ELAPSED_TIME, &v), D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_u16(d6t_msg_first_opt(view), D6T_ELAPSED_TIME_ELAPSED_TIME, &v),
+                     D6T_OK);
     ck_assert_uint_eq(v, 0x1299);
-    ck_assert_int_eq(d6t_opt_get_u16(d6t_msg_first_opt(copy), D6T_ELAPSED_TIME_ELAPSED_TIME, &v), D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_u16(d6t_msg_first_opt(copy), D6T_ELAPSED_TIME_ELAPSED_TIME, &v),
+                     D6T_OK);
     ck_assert_uint_eq(v, 0x1234);
     d6t_msg_free(view); /* no-op: caller's arena */
     d6t_arena_free(a);
@@ -258,7 +339,8 @@ START_TEST(standalone_option)
     uint8_t b[64];
     d6t_opt *o;
     d6t_parse_error e;
-    size_t n = unhex("0038001d0001001020010db800000000000000000000000100030005036e747000", b, sizeof b);
+    size_t n =
+        unhex("0038001d0001001020010db800000000000000000000000100030005036e747000", b, sizeof b);
     /* OPTION_NTP_SERVER with SRV_ADDR and SRV_FQDN sub-options in the NTP space */
     ck_assert_int_eq(d6t_opt_parse(a, D6T_SPACE_DHCPV6, b, n, 0, &o, &e), D6T_OK);
     d6t_opt *s = d6t_opt_first_child(o);
@@ -266,7 +348,8 @@ START_TEST(standalone_option)
     ck_assert_str_eq(d6t_opt_name(s), "NTP_SUBOPTION_SRV_ADDR");
     ck_assert_str_eq(d6t_opt_name(d6t_opt_next(s)), "NTP_SUBOPTION_SRV_FQDN");
     char name[64];
-    ck_assert_int_eq(d6t_opt_get_dname(d6t_opt_next(s), D6T_NTP_SRV_FQDN_FQDN, 0, name, sizeof name), D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_get_dname(d6t_opt_next(s), D6T_NTP_SRV_FQDN_FQDN, 0, name, sizeof name), D6T_OK);
     ck_assert_str_eq(name, "ntp.");
     /* trailing byte after the option */
     b[n] = 0;

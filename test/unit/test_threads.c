@@ -4,7 +4,7 @@
 #include <pthread.h>
 
 #define THREADS 4
-#define ROUNDS 2000
+#define ROUNDS  2000
 
 static uint8_t w1[400];
 static size_t w1_len;
@@ -29,7 +29,9 @@ static void *worker(void *arg)
         d6t_msg_add_opt_copy(r, d6t_msg_find_opt(req, D6T_OPT_CLIENTID));
         d6t_bundle_set_response(b, r);
         size_t n;
-        if (d6t_bundle_outgoing_next(b, out, sizeof out, &n) != D6T_OK || out[0] != D6T_MSG_RELAY_REPL) return (void *)4;
+        if (d6t_bundle_outgoing_next(b, out, sizeof out, &n) != D6T_OK ||
+            out[0] != D6T_MSG_RELAY_REPL)
+            return (void *)4;
         d6t_bundle_free(b);
     }
     d6t_arena_free(a);
@@ -44,7 +46,8 @@ START_TEST(parallel_transactions)
     ck_assert_uint_lt(d6t_msg_to_json(m, ref_json, sizeof ref_json), sizeof ref_json);
     d6t_msg_free(m);
     pthread_t t[THREADS];
-    for (int i = 0; i < THREADS; i++) ck_assert_int_eq(pthread_create(&t[i], NULL, worker, NULL), 0);
+    for (int i = 0; i < THREADS; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, worker, NULL), 0);
     for (int i = 0; i < THREADS; i++) {
         void *rc;
         ck_assert_int_eq(pthread_join(t[i], &rc), 0);

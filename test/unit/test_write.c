@@ -24,8 +24,14 @@ START_TEST(roundtrip_workloads)
     roundtrip(W1_HEX);
     roundtrip(W3_HEX);
     /* odd but legal: unknown options, an empty IA_TA, an unknown message inside a relay */
-    roundtrip("0b000001" "ffff0000" "0004000400000007" "fff00001ff");
-    roundtrip("0c20" "0000000000000000000000000000000000000000000000000000000000000000" "00090003" "c80102");
+    roundtrip("0b000001"
+              "ffff0000"
+              "0004000400000007"
+              "fff00001ff");
+    roundtrip("0c20"
+              "0000000000000000000000000000000000000000000000000000000000000000"
+              "00090003"
+              "c80102");
 }
 END_TEST
 
@@ -36,7 +42,7 @@ START_TEST(build_reply_equals_w3)
     size_t rn = unhex(W3_HEX, ref, sizeof ref), n;
     d6t_msg *m = d6t_msg_new(NULL, D6T_MSG_REPLY);
     ck_assert_int_eq(d6t_msg_set_transaction_id(m, 0xf350d6), D6T_OK);
-    uint8_t cid[10], sid[14], iaid[4] = { 0xc4, 0x3c, 0xb2, 0xf1 };
+    uint8_t cid[10], sid[14], iaid[4] = {0xc4, 0x3c, 0xb2, 0xf1};
     unhex("000300013431c43cb2f1", cid, sizeof cid);
     unhex("000100012e3c0a4b00163e5a7b01", sid, sizeof sid);
     d6t_opt *o = d6t_msg_add_opt(m, D6T_OPT_CLIENTID);
@@ -47,7 +53,7 @@ START_TEST(build_reply_equals_w3)
     ck_assert_int_eq(d6t_opt_set_bytes(ia, D6T_IA_NA_IAID, iaid, 4), D6T_OK);
     ck_assert_int_eq(d6t_opt_set_u32(ia, D6T_IA_NA_T1, 1800), D6T_OK);
     ck_assert_int_eq(d6t_opt_set_u32(ia, D6T_IA_NA_T2, 2880), D6T_OK);
-    uint8_t a[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34 };
+    uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34};
     d6t_opt *ad = d6t_opt_add_child(ia, D6T_OPT_IAADDR);
     ck_assert_int_eq(d6t_opt_set_addr6(ad, D6T_IAADDR_ADDRESS, a), D6T_OK);
     ck_assert_int_eq(d6t_opt_set_u32(ad, D6T_IAADDR_PREFERRED_LIFETIME, 3600), D6T_OK);
@@ -56,7 +62,8 @@ START_TEST(build_reply_equals_w3)
     ck_assert_int_eq(d6t_opt_set_text(stc, D6T_STATUS_CODE_STATUS_MESSAGE, "success"), D6T_OK);
     ck_assert_ptr_nonnull(d6t_msg_add_opt(m, D6T_OPT_RAPID_COMMIT));
     o = d6t_msg_add_opt(m, D6T_OPT_DNS_SERVERS);
-    uint8_t d1[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x53 }, d2[16] = { 0x20, 0x01, 0x0d, 0xb8, [14] = 0x53, [15] = 0x53 };
+    uint8_t d1[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53},
+            d2[16] = {0x20, 0x01, 0x0d, 0xb8, [14] = 0x53, [15] = 0x53};
     ck_assert_int_eq(d6t_opt_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, d1), D6T_OK);
     ck_assert_int_eq(d6t_opt_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, d2), D6T_OK);
     o = d6t_msg_add_opt(m, D6T_OPT_DOMAIN_LIST);
@@ -66,7 +73,7 @@ START_TEST(build_reply_equals_w3)
     ck_assert_int_eq(d6t_opt_set_u32(pd, D6T_IA_PD_T1, 1800), D6T_OK);
     ck_assert_int_eq(d6t_opt_set_u32(pd, D6T_IA_PD_T2, 2880), D6T_OK);
     d6t_opt *px = d6t_opt_add_child(pd, D6T_OPT_IAPREFIX);
-    uint8_t p[16] = { 0x20, 0x01, 0x0d, 0xb8, 0x80 };
+    uint8_t p[16] = {0x20, 0x01, 0x0d, 0xb8, 0x80};
     ck_assert_int_eq(d6t_opt_set_prefix(px, D6T_IAPREFIX_PREFIX, p, 48), D6T_OK);
     ck_assert_int_eq(d6t_opt_set_u32(px, D6T_IAPREFIX_PREFERRED_LIFETIME, 3600), D6T_OK);
     ck_assert_int_eq(d6t_opt_set_u32(px, D6T_IAPREFIX_VALID_LIFETIME, 7200), D6T_OK);
@@ -82,7 +89,7 @@ START_TEST(build_relay_chain)
     d6t_arena *a = d6t_arena_new(NULL, 0);
     d6t_msg *inner = d6t_msg_new(a, D6T_MSG_ADVERTISE);
     d6t_msg *relay = d6t_msg_new(a, D6T_MSG_RELAY_REPL);
-    uint8_t link[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, peer[16] = { 0xfe, 0x80, [15] = 2 };
+    uint8_t link[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}, peer[16] = {0xfe, 0x80, [15] = 2};
     ck_assert_int_eq(d6t_msg_set_hop_count(relay, 3), D6T_OK);
     ck_assert_int_eq(d6t_msg_set_link_address(relay, link), D6T_OK);
     ck_assert_int_eq(d6t_msg_set_peer_address(relay, peer), D6T_OK);
@@ -90,7 +97,8 @@ START_TEST(build_relay_chain)
     ck_assert_int_eq(d6t_msg_set_hop_count(inner, 1), D6T_ERR_WRONG_KIND);
     ck_assert_int_eq(d6t_msg_set_transaction_id(inner, 0x1000000), D6T_ERR_INVALID_ARG);
     d6t_opt *iid = d6t_msg_add_opt(relay, D6T_OPT_INTERFACE_ID);
-    ck_assert_int_eq(d6t_opt_set_bytes(iid, D6T_INTERFACE_ID_INTERFACE_ID, (const uint8_t *)"eth0", 4), D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_set_bytes(iid, D6T_INTERFACE_ID_INTERFACE_ID, (const uint8_t *)"eth0", 4), D6T_OK);
     ck_assert_ptr_nonnull(d6t_msg_add_relay_msg(relay, inner));
     ck_assert_ptr_eq(d6t_msg_relayed(relay), inner);
     uint8_t out[200];
@@ -98,7 +106,9 @@ START_TEST(build_relay_chain)
     ck_assert_int_eq(d6t_msg_write(relay, out, sizeof out, &n), D6T_OK);
     uint8_t ref[200];
     size_t rn = unhex("0d0320010db8000000000000000000000001fe800000000000000000000000000002"
-                      "0012000465746830" "0009000402000000", ref, sizeof ref);
+                      "0012000465746830"
+                      "0009000402000000",
+                      ref, sizeof ref);
     ck_assert_uint_eq(n, rn);
     ck_assert_int_eq(memcmp(out, ref, rn), 0);
     /* re-parse gives the same structure */
@@ -120,7 +130,8 @@ START_TEST(too_long_option)
     ck_assert_int_eq(d6t_msg_write(m, out, 100000, &n), D6T_ERR_TOO_LONG);
     ck_assert_uint_eq(d6t_msg_wire_size(m), 0);
     /* remove most of them: writable again */
-    for (int i = 0; i < 2700; i++) ck_assert_int_eq(d6t_opt_remove_child(ia, d6t_opt_first_child(ia)), D6T_OK);
+    for (int i = 0; i < 2700; i++)
+        ck_assert_int_eq(d6t_opt_remove_child(ia, d6t_opt_first_child(ia)), D6T_OK);
     ck_assert_int_eq(d6t_msg_write(m, out, 100000, &n), D6T_OK);
     ck_assert_uint_eq(n, 4 + 16 + 100 * 28);
     free(out);
@@ -161,11 +172,12 @@ START_TEST(add_from_bytes)
     d6t_msg *m = d6t_msg_new(NULL, D6T_MSG_SOLICIT);
     d6t_opt *o;
     d6t_parse_error e;
-    uint8_t ia[] = { 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 2, 0, 0 };
+    uint8_t ia[] = {0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 13, 0, 2, 0, 0};
     ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_NA, ia, sizeof ia, &o, &e), D6T_OK);
     ck_assert_uint_eq(d6t_opt_child_count(o), 1);
-    uint8_t bad[] = { 0, 0, 0, 1, 0, 0 };
-    ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_NA, bad, sizeof bad, &o, &e), D6T_ERR_OPT_LENGTH);
+    uint8_t bad[] = {0, 0, 0, 1, 0, 0};
+    ck_assert_int_eq(d6t_msg_add_opt_bytes(m, D6T_OPT_IA_NA, bad, sizeof bad, &o, &e),
+                     D6T_ERR_OPT_LENGTH);
     ck_assert_uint_eq(d6t_msg_opt_count(m), 1);
     ck_assert_int_eq(d6t_opt_add_child_bytes(o, D6T_OPT_STATUS_CODE, ia, 3, NULL, &e), D6T_OK);
     /* unknown option payload can be replaced; known ones only field by field */
@@ -193,12 +205,17 @@ START_TEST(insert_and_relink)
     ck_assert_int_eq(d6t_opt_insert_child(srv, NULL, ntp), D6T_OK);
     ck_assert_int_eq(d6t_opt_insert_child(srv, ntp, srv), D6T_ERR_INVALID_ARG);
     d6t_opt *stray = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_PREFERENCE);
-    ck_assert_int_eq(d6t_msg_insert_opt(m, stray, d6t_opt_new(a, D6T_SPACE_DHCPV6, 14)), D6T_ERR_NOT_FOUND);
+    ck_assert_int_eq(d6t_msg_insert_opt(m, stray, d6t_opt_new(a, D6T_SPACE_DHCPV6, 14)),
+                     D6T_ERR_NOT_FOUND);
     /* move the preference option to the end: remove, then link again */
     ck_assert_int_eq(d6t_msg_remove_opt(m, pref), D6T_OK);
     ck_assert_int_eq(d6t_msg_insert_opt(m, NULL, pref), D6T_OK);
     uint8_t out[100], want[100];
-    size_t n, wn = unhex("07000000" "000e0000" "0038001400010010" "00000000000000000000000000000000" "0007000100",
+    size_t n, wn = unhex("07000000"
+                         "000e0000"
+                         "0038001400010010"
+                         "00000000000000000000000000000000"
+                         "0007000100",
                          want, sizeof want);
     ck_assert_int_eq(d6t_msg_write(m, out, sizeof out, &n), D6T_OK);
     ck_assert_uint_eq(n, wn);
