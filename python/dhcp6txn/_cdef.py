@@ -8,7 +8,6 @@ CDEF = r"""
 #define D6T_VERSION_MAJOR 0
 #define D6T_VERSION_MINOR 1
 #define D6T_VERSION_PATCH 0
-    ((D6T_VERSION_MAJOR << 16) | (D6T_VERSION_MINOR << 8) | D6T_VERSION_PATCH)
 const char *d6t_version(void);
 unsigned d6t_version_number(void);
 #define D6T_HOP_COUNT_LIMIT 32
@@ -90,7 +89,7 @@ typedef enum d6t_msg_kind {
 } d6t_msg_kind;
 typedef struct d6t_msg d6t_msg;
 typedef struct d6t_opt d6t_opt;
-    0x1u
+#define D6T_PARSE_COPY 1
 d6t_status d6t_msg_parse(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags,
                                     d6t_msg **out, d6t_parse_error *err);
 d6t_msg *d6t_msg_new(d6t_arena *a, uint8_t type);

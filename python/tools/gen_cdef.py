@@ -23,6 +23,7 @@ def header_declarations(text):
     """The C declarations of one header as cffi can read them."""
     text = re.sub(r'/\*.*?\*/', ' ', text, flags=re.S)
     text = re.sub(r'//[^\n]*', ' ', text)
+    text = re.sub(r'\\\n', ' ', text)  # a #define continued on the next line
     out, skip = [], 0
     for line in text.splitlines():
         s = line.strip()
