@@ -45,8 +45,9 @@ d6t_status d6t_bundle_set_response_generator(d6t_bundle *b, d6t_response_gen_fn 
     return D6T_OK;
 }
 
-/* An echoed option shares its bytes with the relay-forward's: the incoming message lives in the
- * bundle's arena or outlives the bundle, as long as the chain is in use. */
+/* An echoed option shares its bytes with the relay-forward's option instead of copying them:
+ * the incoming message lives in the bundle's arena or outlives the bundle, and the chain is the
+ * bundle's. (Copying them costs 50 more instructions for w1's two Interface-IDs.) */
 static d6t_status echo(d6t_msg *reply, const d6t_opt *o)
 {
     d6t_opt *c;
