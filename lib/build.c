@@ -1,4 +1,5 @@
-/* Building: new options with default fields, options from bytes, deep copies, removal.
+/* Building: new options with default fields, options from bytes, linking and removal (copies:
+ * copy.c).
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 
@@ -84,37 +85,6 @@ d6t_status d6t_opt_add_child_bytes(d6t_opt *parent, uint16_t code, const uint8_t
     d6t__list_append(&parent->kids, o);
     if (out) *out = o;
     return D6T_OK;
-}
-
-/* Copy by writing and re-parsing: exact, bounded, and shares the parser's checks. */
-static d6t_opt *copy_into(d6t_arena *a, uint8_t space, const d6t_opt *src)
-{
-    size_t n = d6t_opt_wire_size(src);
-    if (n < 4) return NULL;
-    uint8_t *buf = d6t__alloc(a, n);
-    if (!buf || d6t_opt_write(src, buf, n, NULL)) return NULL;
-    d6t_opt *o = d6t__opt_alloc(a, src->code, space);
-    if (!o) return NULL;
-    struct d6t_parse_ctx c = {a, buf, NULL};
-    if (d6t__parse_opt_payload(&c, o, buf + 4, n - 4, 0, 0)) return NULL;
-    o->flags = D6T_OPT_OWNED;
-    return o;
-}
-
-d6t_opt *d6t_msg_add_opt_copy(d6t_msg *m, const d6t_opt *src)
-{
-    if (!m || !src || m->kind == D6T_KIND_UNKNOWN) return NULL;
-    d6t_opt *o = copy_into(m->arena, D6T_SPACE_DHCPV6, src);
-    if (o) d6t__list_append(&m->opts, o);
-    return o;
-}
-
-d6t_opt *d6t_opt_add_child_copy(d6t_opt *parent, const d6t_opt *src)
-{
-    if (!parent || !src || !parent->def || parent->def->child_space < 0) return NULL;
-    d6t_opt *o = copy_into(parent->arena, (uint8_t)parent->def->child_space, src);
-    if (o) d6t__list_append(&parent->kids, o);
-    return o;
 }
 
 static d6t_status unlink_opt(struct d6t_optlist *l, d6t_opt *o)

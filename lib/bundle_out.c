@@ -45,15 +45,28 @@ d6t_status d6t_bundle_set_response_generator(d6t_bundle *b, d6t_response_gen_fn 
     return D6T_OK;
 }
 
+/* An echoed option shares its bytes with the relay-forward's option instead of copying them:
+ * the incoming message lives in the bundle's arena or outlives the bundle, and the chain is the
+ * bundle's. (Copying them costs 50 more instructions for w1's two Interface-IDs.) */
+static d6t_status echo(d6t_msg *reply, const d6t_opt *o)
+{
+    d6t_opt *c;
+    d6t_status st = d6t_opt_copy(reply->arena, o, D6T_COPY_SHARE, &c);
+    if (st) return st;
+    d6t__list_append(&reply->opts, c);
+    return D6T_OK;
+}
+
 /* Copy the options a relay-reply level repeats from its relay-forward: Interface-ID (RFC 9915
  * 19.3), Relay Source Port (RFC 8357, so each relay finds its downstream port again) and what an
  * Echo Request option names (RFC 4994). */
 static d6t_status echo_options(d6t_msg *reply, const d6t_msg *fwd)
 {
     static const uint16_t always[] = {D6T_OPT_INTERFACE_ID, D6T_OPT_RELAY_SOURCE_PORT};
+    d6t_status st;
     for (size_t k = 0; k < sizeof always / sizeof always[0]; k++) {
         d6t_opt *o = d6t_msg_find_opt(fwd, always[k]);
-        if (o && !d6t_msg_add_opt_copy(reply, o)) return D6T_ERR_NOMEM;
+        if (o && (st = echo(reply, o))) return st;
     }
     d6t_opt *ero = d6t_msg_find_opt(fwd, D6T_OPT_ERO);
     size_t n = 0;
@@ -65,7 +78,7 @@ static d6t_status echo_options(d6t_msg *reply, const d6t_msg *fwd)
         if (code == D6T_OPT_RELAY_MSG || code == D6T_OPT_ERO || d6t_msg_find_opt(reply, code))
             continue;
         for (d6t_opt *o = d6t_msg_find_opt(fwd, code); o; o = d6t_opt_next_same(o))
-            if (!d6t_msg_add_opt_copy(reply, o)) return D6T_ERR_NOMEM;
+            if ((st = echo(reply, o))) return st;
     }
     return D6T_OK;
 }

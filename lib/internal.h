@@ -185,6 +185,31 @@ static inline void *d6t__alloc(d6t_arena *a, size_t size)
     return d6t_arena_alloc(a, size);
 }
 
+/* Where an arena stands, so that a build of several allocations that fails half-way can give
+ * back everything it took (blocks taken meanwhile become spares, as at a reset). */
+struct d6t__arena_mark {
+    uint8_t *ptr, *end;
+    size_t used;
+    struct d6t__block *extra;
+};
+static inline struct d6t__arena_mark d6t__arena_mark(const d6t_arena *a)
+{
+    struct d6t__arena_mark m = {a->ptr, a->end, a->used, a->extra};
+    return m;
+}
+static inline void d6t__arena_rollback(d6t_arena *a, const struct d6t__arena_mark *m)
+{
+    while (a->extra != m->extra) { /* newest first: exactly the blocks taken since the mark */
+        struct d6t__block *b = a->extra;
+        a->extra = b->next;
+        b->next = a->spare;
+        a->spare = b;
+    }
+    a->ptr = m->ptr;
+    a->end = m->end;
+    a->used = m->used;
+}
+
 /* The allocator behind an arena (0 when it has none: caller memory without overflow). */
 int d6t__arena_allocator(const d6t_arena *a, d6t_allocator *out);
 d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space);

@@ -90,11 +90,7 @@ static int new_response(struct txn *t, uint8_t type)
     if (!t->resp) return -1;
     d6t_msg_set_transaction_id(t->resp, d6t_msg_transaction_id(t->req));
     d6t_opt *cid = d6t_msg_find_opt(t->req, D6T_OPT_CLIENTID);
-    const uint8_t *duid;
-    size_t dlen;
-    if (cid && (d6t_opt_get_bytes(cid, D6T_CLIENTID_DUID, &duid, &dlen) ||
-                d6t_msg_add_opt_bytes(t->resp, D6T_OPT_CLIENTID, duid, dlen, NULL, NULL)))
-        return -1;
+    if (cid && !d6t_msg_add_opt_copy(t->resp, cid)) return -1;
     if (d6t_msg_add_opt_bytes(t->resp, D6T_OPT_SERVERID, t->s->duid, t->s->duid_len, NULL, NULL))
         return -1;
     return d6t_bundle_set_response(t->b, t->resp) == D6T_OK ? 0 : -1;

@@ -151,9 +151,41 @@ D6T_EXPORT d6t_status d6t_opt_add_child_bytes(d6t_opt *parent, uint16_t code,
                                               const uint8_t *payload, size_t len, d6t_opt **out,
                                               d6t_parse_error *err);
 /* Copy an option (and its sub-options / nested message) from anywhere into message 'm' or
- * under 'parent'. The copy lives in the destination's arena. */
+ * under 'parent', at the end. Same as d6t_opt_copy() with flags 0 followed by the insert call:
+ * the copy, payload bytes included, lives in the destination's arena and stays valid when
+ * 'src' and its arena are gone. NULL on D6T_ERR_NOMEM (the destination is then unchanged),
+ * or when 'src' is of another option space than the destination holds (an NTP or vendor
+ * sub-option cannot become a DHCPv6 option). */
 D6T_EXPORT d6t_opt *d6t_msg_add_opt_copy(d6t_msg *m, const d6t_opt *src);
 D6T_EXPORT d6t_opt *d6t_opt_add_child_copy(d6t_opt *parent, const d6t_opt *src);
+
+/* Copy flag: the copy's payload bytes (option data, an unknown message's body) are views of
+ * the bytes 'src' views, not copies; the tree itself (options, messages) is always new. */
+#define D6T_COPY_SHARE 0x1u
+
+/* Copy option 'src' with its sub-options and any nested message (OPTION_RELAY_MSG,
+ * OPTION_LQ_RELAY_DATA) into arena 'a' as a free-standing option in src's space, to be
+ * linked with d6t_msg_insert_opt() / d6t_opt_insert_child(). The tree is duplicated node by
+ * node, without writing or parsing: unknown options, opaque payloads, fields changed after
+ * parsing and the order of options all carry over, and the copy writes the same bytes as
+ * 'src'. Changing the copy never changes 'src'.
+ * 'flags' 0: every byte is copied into 'a'; the copy keeps no pointer into src's memory.
+ * D6T_COPY_SHARE: the payload bytes are shared with 'src' (no byte copy). Then the source
+ * arena must outlive the target: whatever src's bytes live in (its arena, or the buffer a
+ * message was parsed from without D6T_PARSE_COPY) must stay valid and unchanged for as long as
+ * the copy is used, and a later in-place change of a field of 'src' shows in the copy.
+ * Setting a field of a shared copy writes new bytes into 'a'; the source is left alone.
+ * On success *out is the copy (owned by 'a'). Errors (*out NULL, nothing of 'a' used up):
+ * D6T_ERR_INVALID_ARG (NULL argument, unknown flag), D6T_ERR_NOMEM (arena full or at its
+ * limit), D6T_ERR_NESTING (a tree deeper than d6t_msg_write() accepts, e.g. a message that
+ * d6t_opt_set_msg() made contain itself). */
+D6T_EXPORT d6t_status d6t_opt_copy(d6t_arena *a, const d6t_opt *src, unsigned flags, d6t_opt **out);
+/* Copy a whole message (relay chain included) into arena 'a', as d6t_opt_copy() copies an
+ * option, e.g. to keep a request after the arena it was parsed into is reset. 'a' NULL: a
+ * private arena is created (one heap allocation) and released by d6t_msg_free(*out). The
+ * copy writes the same bytes as 'src'. Same flags and errors as d6t_opt_copy(). */
+D6T_EXPORT d6t_status d6t_msg_copy(d6t_arena *a, const d6t_msg *src, unsigned flags, d6t_msg **out);
+
 /* A free-standing option in arena 'a' (defaults as above), to be linked with the insert
  * calls below. */
 D6T_EXPORT d6t_opt *d6t_opt_new(d6t_arena *a, d6t_space space, uint16_t code);
