@@ -3,8 +3,9 @@
 (meson install --tags man) and, for every symbol the shared library exports (nm -D) and every
 public type of the headers, `man -M DESTDIR/<mandir> -w NAME` must find a page and
 `man -M ... NAME` must show the symbol's prototype (for a type: its name in the SYNOPSIS).
-Also fails for an exported function whose declaration has no doc comment in its header, and
-for a built program (--program) without its page.
+Every installed page must pass groff -man -ww without a warning. Also fails for an exported
+function whose declaration has no doc comment in its header, and for a built program
+(--program) without its page.
 
 Skips (77) when man(1) is missing, unless CI=true.
 Usage: check_man.py --build-root DIR --mandir ABS_MANDIR --library LIB.so --include DIR
@@ -208,6 +209,16 @@ def main():
 
         for res in pool.map(check, sorted(by_page)):
             errors += res
+
+        # and every installed page, redirects included, passes groff's warnings
+        def lint(path):
+            r = subprocess.run(['groff', '-man', '-ww', '-z', path], cwd=root,
+                               capture_output=True, text=True)
+            msg = (r.stderr + r.stdout).strip()
+            return '%s: groff -man -ww: %s' % (path, msg) if r.returncode or msg else None
+        if shutil.which('groff'):
+            pages = sorted(glob.glob(os.path.join(root, 'man*', '*')))
+            errors += [e for e in pool.map(lint, pages) if e]
         pool.shutdown()
         npages = len(os.listdir(os.path.join(root, 'man3')))
 

@@ -497,13 +497,14 @@ class Renderer:
         while prev != text:
             prev = text
             text = re.sub(r'\s*\([^()]*\)', '', text)
+        text = re.sub(r'\b(e\.g|i\.e|etc)\.', lambda m: m.group(0).replace('.', '\0'), text)
         m = re.search(r'[.;](\s|$)', text)
         if m:
             text = text[:m.start()]
         if len(text) > 80:
             cut = max(text.rfind(',', 0, 80), text.rfind(':', 0, 80))
             text = text[:cut] if cut > 30 else text[:text.rfind(' ', 0, 77)] + '...'
-        text = text.strip().rstrip(':,')
+        text = text.replace('\0', '.').strip().rstrip(':,')
         if len(text) > 1 and text[0].isupper() and text[1].islower():
             text = text[0].lower() + text[1:]
         return text
@@ -608,6 +609,8 @@ class Renderer:
             text = g.comment[0].strip()
             text = text[:1].upper() + text[1:] + ('' if text[-1:] in '.:!?' else '.')
             out.append(line(self.prose(text, refs)))
+            if g.header.intro:  # a section title alone says little: add the header's concept
+                out += ['.PP'] + self.paragraphs(g.header.intro, refs)
         elif g.comment:
             out += self.paragraphs(g.comment, refs)
         elif with_intro_fallback and g.header.intro:
@@ -616,7 +619,6 @@ class Renderer:
             out.append(line(self.prose(g.header.title[:1].upper() + g.header.title[1:] + '.', refs)))
         notes = [d for d in g.decls if d.trailing]
         if notes:
-            out.append('.PP')
             for d in notes:
                 tag = '\\fB%s\\fP' % esc(d.name) + ('()' if d.kind == 'func' else '')
                 out += ['.TP', line(tag), line(self.prose(d.trailing, refs))]
@@ -707,7 +709,8 @@ class Renderer:
             out += ['.SH CONSTANTS']
             for g in macro_groups:
                 if g.comment and not g.symbols():
-                    out += ['.PP'] + self.paragraphs(g.comment, refs)
+                    out += ([] if out[-1].startswith('.SH') else ['.PP']) + \
+                        self.paragraphs(g.comment, refs)
                 for d in g.decls:
                     if d.kind != 'macro':
                         continue
@@ -739,7 +742,7 @@ class Renderer:
         for h in self.headers:
             out += ['.SS ' + esc_prose(h.title[0].upper() + h.title[1:] if h.title else h.file)]
             out += ['.TP', line('\\fB%s\\fP(3)' % esc(h.page)),
-                    line('the concept, every declaration of \\fI<dhcp6txn/%s>\\fP and its '
+                    line('The concept, every declaration of \\fI<dhcp6txn/%s>\\fP and its '
                          'constants.' % esc(h.file))]
             for p in self.pages:
                 if p.groups[0].header is h:
