@@ -36,13 +36,15 @@ class Decl:
         self.trailing = trailing  # comment after it on its last line, or None
         self.members = members or []  # (name, value or None, comment or None)
         self.tag = tag  # enum/struct tag: 'enum d6t_x' for 'enum d6t_x { ... };'
+        self.params = ''  # a function-like macro's parameter list
 
 
 class Group:
     """A comment and the declarations that follow it without a blank line."""
 
     def __init__(self, header, comment, is_section, section):
-        self.header, self.comment, self.is_section, self.section = header, comment, is_section, section
+        self.header, self.comment = header, comment
+        self.is_section, self.section = is_section, section
         self.decls = []
 
     def symbols(self):
@@ -61,6 +63,7 @@ class Header:
         self.page = 'dhcp6txn_' + self.stem
         self.title, self.intro = '', []
         self.groups = []
+        self.in_umbrella = True
 
 
 def _uncomment(body):
@@ -149,7 +152,8 @@ def _members(body, sep):
             first = piece[2]
             if cur.strip() and first == cur_end:
                 own = join(own, text)
-            elif not cur.strip() and last is not None and first == last['end'] and not last['trail']:
+            elif (not cur.strip() and last is not None and first == last['end']
+                  and not last['trail']):
                 last['comment'] = join(last['comment'], text)
                 last['trail'] = True
             else:
@@ -190,9 +194,11 @@ def _statement(code, trailing):
     flat = _code_only(code)
     if flat.startswith('D6T_EXPORT'):
         body = flat[len('D6T_EXPORT'):].strip()
-        m = re.search(r'\b([A-Za-z_]\w*)\s*\(', body)
-        if m:
-            return Decl('func', m.group(1), body, trailing)
+        # the name is the first identifier before a '(' that is not an attribute macro
+        # (D6T_DEPRECATED("..."), __attribute__((...)))
+        for m in re.finditer(r'\b([A-Za-z_]\w*)\s*\(', body):
+            if not (m.group(1).isupper() or m.group(1).startswith('__')):
+                return Decl('func', m.group(1), body, trailing)
         m = re.search(r'\b([A-Za-z_]\w*)\s*(\[[^\]]*\])?\s*;$', body)
         return Decl('var', m.group(1), body, trailing) if m else None
     m = re.match(r'^(typedef\s+)?(enum|struct)\s+(\w+)?\s*\{', flat)
@@ -254,9 +260,13 @@ def _items(text):
                 pieces = _lex(chunk)
                 code = ' '.join(''.join(p[1] for p in pieces if p[0] == 'code')
                                 .replace('\\\n', ' ').split())
-                comment = [' '.join(l.strip() for p in pieces if p[0] == 'comment' for l in p[1])]
-                value = code.split(None, 2)[2] if len(code.split(None, 2)) > 2 else ''
-                items.append(('decl', Decl('macro', arg, value, comment[0] or None), i + 1, j + 1))
+                comment = ' '.join(l.strip() for p in pieces if p[0] == 'comment' for l in p[1])
+                # a function-like macro keeps its parameter list: D6T_X(a) ((a) + 1)
+                dm = re.match(r'#\s*define\s+\w+(\([^)]*\))?\s*(.*)$', code)
+                value = dm.group(2) if dm else ''
+                d = Decl('macro', arg, value, comment or None)
+                d.params = dm.group(1) or '' if dm else ''
+                items.append(('decl', d, i + 1, j + 1))
             i = j + 1
             continue
         if s.startswith('/*') or s.startswith('//'):
@@ -318,7 +328,7 @@ def parse_header(path):
         h.title, rest = (m.group(1), [m.group(2)]) if m else (first, [])
         h.title = h.title.rstrip('.')
         h.intro = rest + top[1:]
-    section, comment, group, prev = None, None, None, None
+    section, comment, group = None, None, None
     for it in items:
         if it[0] == 'blank':
             comment, group = None, None
@@ -343,21 +353,24 @@ def parse_header(path):
                 h.groups.append(group)
                 comment = None
             group.decls.append(d)
-        prev = it
-    del prev
     return h
 
 
 def header_paths(include_dir):
     """dhcp6txn/*.h in the order dhcp6txn.h includes them, then any it does not include."""
-    order = []
-    umbrella = os.path.join(include_dir, 'dhcp6txn.h')
-    if os.path.exists(umbrella):
-        with open(umbrella, encoding='utf-8') as f:
-            order = re.findall(r'#\s*include\s+"dhcp6txn/([\w.-]+\.h)"', f.read())
-    found = sorted(os.path.basename(p) for p in glob.glob(os.path.join(include_dir, 'dhcp6txn', '*.h')))
+    order = umbrella_includes(include_dir)
+    found = sorted(os.path.basename(p)
+                   for p in glob.glob(os.path.join(include_dir, 'dhcp6txn', '*.h')))
     names = [n for n in order if n in found] + [n for n in found if n not in order]
     return [os.path.join(include_dir, 'dhcp6txn', n) for n in names]
+
+
+def umbrella_includes(include_dir):
+    path = os.path.join(include_dir, 'dhcp6txn.h')
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding='utf-8') as f:
+        return re.findall(r'#\s*include\s+"dhcp6txn/([\w.-]+\.h)"', f.read())
 
 
 def read_api(include_dir):
@@ -553,7 +566,7 @@ class Renderer:
             e = esc(text)
             return re.sub(r'\b(%s)\b' % re.escape(d.name), r'\\fB\1\\fP', e, count=1)
         if d.kind == 'macro':
-            return [line(bold('#define %s %s' % (d.name, d.code)).rstrip())]
+            return [line(bold('#define %s%s %s' % (d.name, d.params, d.code)).rstrip())]
         if d.kind in ('func', 'var', 'type'):
             return [line(bold(l)) for l in self.wrap_proto(d.code)]
         head = d.code[:d.code.index('{')].strip()
@@ -616,7 +629,8 @@ class Renderer:
         elif with_intro_fallback and g.header.intro:
             out += self.paragraphs(g.header.intro, refs)
         elif with_intro_fallback:
-            out.append(line(self.prose(g.header.title[:1].upper() + g.header.title[1:] + '.', refs)))
+            title = g.header.title
+            out.append(line(self.prose(title[:1].upper() + title[1:] + '.', refs)))
         notes = [d for d in g.decls if d.trailing]
         if notes:
             for d in notes:
@@ -649,7 +663,8 @@ class Renderer:
         decls = [d for g in page.groups for d in g.decls]
         names = page.symbols()
         out = self.header(page.name, 'libdhcp6txn Manual')
-        out += ['.SH NAME', line('%s \\- %s' % (esc(', '.join(names)), self.prose_plain(self.page_summary(page))))]
+        out += ['.SH NAME', line('%s \\- %s' % (esc(', '.join(names)),
+                                                esc_prose(self.page_summary(page))))]
         out += self.synopsis(decls, full=False)
         out.append('.SH DESCRIPTION')
         if len(page.groups) == 1:
@@ -662,7 +677,7 @@ class Renderer:
         if macros:
             out += ['.SH CONSTANTS']
             for d in macros:
-                out += ['.TP', line('\\fB%s\\fP %s' % (esc(d.name), esc(d.code))),
+                out += ['.TP', line('\\fB%s\\fP%s %s' % (esc(d.name), esc(d.params), esc(d.code))),
                         line(self.prose(d.trailing, refs) if d.trailing else '')]
         h = page.groups[0].header
         # the neighbouring pages of the same header: context a short comment may rely on
@@ -674,15 +689,11 @@ class Renderer:
                              ['libdhcp6txn'])
         return out
 
-    @staticmethod
-    def prose_plain(text):
-        return esc_prose(text)
-
     def render_header_page(self, h):
         refs = set()
-        decls = [d for g in h.groups for d in g.decls]
         out = self.header(h.page, 'libdhcp6txn Manual')
-        out += ['.SH NAME', line('%s \\- %s' % (esc(h.page), esc_prose(self.summary(h.title) or h.file)))]
+        out += ['.SH NAME', line('%s \\- %s' % (esc(h.page),
+                                                esc_prose(self.summary(h.title) or h.file)))]
         out += ['.SH SYNOPSIS', '.nf', '.B #include <dhcp6txn.h>']
         for g in h.groups:
             code = [c for d in g.decls if d.kind != 'macro' for c in self.code_lines(d, False)]
@@ -690,9 +701,10 @@ class Renderer:
                 out += ['.PP'] + code
         out.append('.fi')
         out.append('.SH DESCRIPTION')
-        out += self.paragraphs(h.intro, refs) if h.intro else [line(self.prose(h.title, refs) + '.')]
-        out += ['.PP', line('These declarations come from \\fI<dhcp6txn/%s>\\fP, included by '
-                            '\\fI<dhcp6txn.h>\\fP.' % esc(h.file))]
+        out += (self.paragraphs(h.intro, refs) if h.intro
+                else [line(self.prose(h.title, refs) + '.')])
+        out += ['.PP', line('These declarations come from \\fI<dhcp6txn/%s>\\fP%s.' % (
+            esc(h.file), ', included by \\fI<dhcp6txn.h>\\fP' if h.in_umbrella else ''))]
         section = None
         listed = set()
         for g in h.groups:
@@ -719,7 +731,8 @@ class Renderer:
                         body = 'See \\fB%s\\fP(3).' % esc(self.owner[g.symbols()[0]].name)
                     else:
                         body = self.prose(body, refs)
-                    out += ['.TP', line('\\fB%s\\fP %s' % (esc(d.name), esc(d.code))), line(body)]
+                    tag = '\\fB%s\\fP%s %s' % (esc(d.name), esc(d.params), esc(d.code))
+                    out += ['.TP', line(tag), line(body)]
         others = [x.page for x in self.headers if x is not h]
         out += self.see_also(['libdhcp6txn'] + others)
         return out
@@ -790,6 +803,8 @@ def main():
     if not paths:
         sys.exit('mkman3: no headers in %s/dhcp6txn' % args.include_dir)
     headers = [parse_header(p) for p in paths]
+    for h in headers:
+        h.in_umbrella = h.file in umbrella_includes(args.include_dir)
     missing = undocumented(headers)
     if args.undocumented:
         for f, n in missing:
