@@ -720,17 +720,22 @@ class Renderer:
         if macro_groups:
             out += ['.SH CONSTANTS']
             for g in macro_groups:
-                if g.comment and not g.symbols():
+                macros = [d for d in g.decls if d.kind == 'macro']
+                # a comment over one lone constant is that constant's description
+                lone = bool(g.comment) and not g.symbols() and len(macros) == 1 and \
+                    not macros[0].trailing
+                if g.comment and not g.symbols() and not lone:
                     out += ([] if out[-1].startswith('.SH') else ['.PP']) + \
                         self.paragraphs(g.comment, refs)
-                for d in g.decls:
-                    if d.kind != 'macro':
-                        continue
-                    body = d.trailing or ''
-                    if not body and g.symbols():
+                for d in macros:
+                    if lone:
+                        body = self.prose(' '.join(l.strip() for l in g.comment), refs)
+                    elif d.trailing:
+                        body = self.prose(d.trailing, refs)
+                    elif g.symbols():
                         body = 'See \\fB%s\\fP(3).' % esc(self.owner[g.symbols()[0]].name)
                     else:
-                        body = self.prose(body, refs)
+                        body = ''
                     tag = '\\fB%s\\fP%s %s' % (esc(d.name), esc(d.params), esc(d.code))
                     out += ['.TP', line(tag), line(body)]
         others = [x.page for x in self.headers if x is not h]
