@@ -58,6 +58,8 @@ typedef enum d6t_status {
     D6T_STATUS_COUNT_    /* not a status: number of codes */
 } d6t_status;
 
+/* English description of a status (static string, never free it; unknown values get a generic
+ * text, never NULL). */
 D6T_EXPORT const char *d6t_strerror(d6t_status st);
 /* Stable machine name of a status, e.g. "D6T_ERR_OPT_LENGTH". */
 D6T_EXPORT const char *d6t_status_name(d6t_status st);

@@ -77,6 +77,7 @@ D6T_EXPORT void d6t_msg_free(d6t_msg *m);
 /* The arena the message lives in (borrowed). */
 D6T_EXPORT d6t_arena *d6t_msg_arena(const d6t_msg *m);
 
+/* The message's type byte and the layout of its body (enum d6t_msg_type, d6t_msg_kind). */
 D6T_EXPORT uint8_t d6t_msg_type(const d6t_msg *m);
 D6T_EXPORT d6t_msg_kind d6t_msg_kind_of(const d6t_msg *m);
 /* IANA name ("SOLICIT", "RELAY-FORW", ...) or NULL for an unassigned type. Static string. */

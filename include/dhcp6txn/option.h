@@ -115,6 +115,8 @@ D6T_EXPORT d6t_opt *d6t_opt_find_child(const d6t_opt *o, uint16_t code);
 /* Next sibling with the same code as 'o', or NULL. */
 D6T_EXPORT d6t_opt *d6t_opt_next_same(const d6t_opt *o);
 
+/* The option's code and the code space it belongs to (sub-options of OPTION_NTP_SERVER and
+ * OPTION_VENDOR_OPTS have codes of their own). */
 D6T_EXPORT uint16_t d6t_opt_code(const d6t_opt *o);
 D6T_EXPORT d6t_space d6t_opt_space(const d6t_opt *o);
 /* IANA name of the option ("OPTION_IA_NA"), or NULL when the code is unknown in its space. */
