@@ -86,6 +86,18 @@ D6T_EXPORT d6t_status d6t_opt_add_u16(d6t_opt *o, d6t_key k, uint16_t v);
 D6T_EXPORT d6t_status d6t_opt_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len);
 D6T_EXPORT d6t_status d6t_opt_add_dname(d6t_opt *o, d6t_key k, const char *name);
 
+/* ---- identity associations: IA_NA, IA_PD and IA_TA alike ---- */
+/* The IAID, T1 and T2 of IA option 'ia' (D6T_OPT_IA_NA, D6T_OPT_IA_PD or D6T_OPT_IA_TA; the
+ * same as reading D6T_IA_NA_IAID, D6T_IA_NA_T1, ... with the keys of its type). An IA_TA has no
+ * T1 and T2 (RFC 9915 section 21.5): for it *t1 and *t2 are set to 0. Any output pointer may be
+ * NULL. D6T_ERR_INVALID_ARG when 'ia' is NULL, D6T_ERR_WRONG_FIELD when it is not an IA option
+ * (nothing is written then). */
+D6T_EXPORT d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t *t1, uint32_t *t2);
+/* Set the IAID, T1 and T2 of IA option 'ia' (in its arena, like the other setters). For an
+ * IA_TA, which has no T1 and T2, both must be 0: D6T_ERR_INVALID_ARG otherwise, and nothing is
+ * changed. D6T_ERR_WRONG_FIELD when 'ia' is not an IA option. */
+D6T_EXPORT d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2);
+
 /* ---- the option definition table ---- */
 typedef struct d6t_optdef d6t_optdef; /* opaque, static, never freed */
 D6T_EXPORT const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code);

@@ -394,6 +394,8 @@ d6t_status d6t_opt_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16]);
 d6t_status d6t_opt_add_u16(d6t_opt *o, d6t_key k, uint16_t v);
 d6t_status d6t_opt_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len);
 d6t_status d6t_opt_add_dname(d6t_opt *o, d6t_key k, const char *name);
+d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t *t1, uint32_t *t2);
+d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2);
 typedef struct d6t_optdef d6t_optdef;
 const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code);
 const d6t_optdef *d6t_optdef_of(const d6t_opt *o);
