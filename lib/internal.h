@@ -64,6 +64,8 @@ enum d6t_rule_kind {
     D6T_R_PRINTABLE,    /* a is non-empty printable ASCII */
     D6T_R_POSIX_TZ,     /* a is a POSIX TZ string (RFC 4833) */
     D6T_R_NOT_ROOT,     /* a is a domain name other than the root */
+    D6T_R_TEXT_PREFIX,  /* a begins with the text 'what2' ('what' names a) */
+    D6T_R_LEN_MAX,      /* a has at most y bytes ('what' names a) */
     D6T_R_PSID_PAD,     /* a: PSID bits past the psid-len (the field before a) are zero */
     D6T_R_EXCLUDE       /* a = prefix length, b = subnet ID of OPTION_PD_EXCLUDE (RFC 6603) */
 };

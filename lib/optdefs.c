@@ -119,9 +119,12 @@
     {                                             \
         .kind = D6T_R_UTF8, .a = (k), .what = (w) \
     }
-#define PRINTABLE(k, w)     INIT(.kind = D6T_R_PRINTABLE, .a = (k), .what = (w))
-#define POSIX_TZ(k)         INIT(.kind = D6T_R_POSIX_TZ, .a = (k))
-#define NOT_ROOT(k, w)      INIT(.kind = D6T_R_NOT_ROOT, .a = (k), .what = (w))
+#define PRINTABLE(k, w) INIT(.kind = D6T_R_PRINTABLE, .a = (k), .what = (w))
+#define POSIX_TZ(k)     INIT(.kind = D6T_R_POSIX_TZ, .a = (k))
+#define NOT_ROOT(k, w)  INIT(.kind = D6T_R_NOT_ROOT, .a = (k), .what = (w))
+#define TEXT_PREFIX(k, pre, w) \
+    INIT(.kind = D6T_R_TEXT_PREFIX, .a = (k), .what = (w), .what2 = (pre))
+#define LEN_MAX(k, hi, w)   INIT(.kind = D6T_R_LEN_MAX, .a = (k), .y = (hi), .what = (w))
 #define PSID_PAD(k)         INIT(.kind = D6T_R_PSID_PAD, .a = (k))
 #define EXCLUDE(klen, ksub) INIT(.kind = D6T_R_EXCLUDE, .a = (klen), .b = (ksub))
 #define A_UNSPEC            D6T__A_UNSPEC

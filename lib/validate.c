@@ -498,6 +498,16 @@ static void rule_text(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r
     case D6T_R_NOT_ROOT:
         if (n == 1 && s[0] == 0) report(v, D6T_V_VALUE, "%s is the root name only", r->what);
         break;
+    case D6T_R_TEXT_PREFIX: {
+        size_t k = strlen(r->what2);
+        if (n < k || memcmp(s, r->what2, k))
+            report(v, D6T_V_VALUE, "%s does not begin with \"%s\"", r->what, r->what2);
+        break;
+    }
+    case D6T_R_LEN_MAX:
+        if (n > r->y)
+            report(v, D6T_V_LENGTH, "%s of %zu bytes: at most %u", r->what, n, (unsigned)r->y);
+        break;
     case D6T_R_NO_ZERO: /* a 16-bit list */
         for (size_t i = 0; i + 2 <= n; i += 2)
             if (d6t__get16(s + i) == 0)
