@@ -746,6 +746,45 @@ START_TEST(more_table_rules)
 }
 END_TEST
 
+/* OPTION_MUD_URL_V6 (RFC 8520 section 10), added by its table row alone. */
+START_TEST(mud_url)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    static const char url[] = "https://example.com/.well-known/mud/v1/lamp";
+    d6t_msg *m = client_msg(a, D6T_MSG_SOLICIT, 0);
+    d6t_opt *o = d6t_msg_add_opt(m, D6T_OPT_MUD_URL_V6);
+    ck_assert_int_eq(d6t_opt_set_text(o, D6T_MUD_URL_V6_URL, url), D6T_OK);
+    check_msg(m, 0);
+    const uint8_t *b;
+    size_t n;
+    ck_assert_int_eq(d6t_opt_get_bytes(o, D6T_MUD_URL_V6_URL, &b, &n), D6T_OK);
+    ck_assert_uint_eq(n, strlen(url));
+    ck_assert_str_eq(d6t_opt_name(o), "OPTION_MUD_URL_V6");
+    ck_assert_int_eq(d6t_opt_code(o), 112);
+    /* once per message, and only where a client asks for configuration */
+    add(m, D6T_OPT_MUD_URL_V6, url, strlen(url));
+    expect(check_msg(m, 1), 0, D6T_V_TOO_MANY, "SOLICIT", "OPTION_MUD_URL_V6 appears 2 times");
+    d6t_msg *r = d6t_msg_new(a, D6T_MSG_REPLY);
+    add(r, D6T_OPT_CLIENTID, duid_ll, sizeof duid_ll);
+    add(r, D6T_OPT_SERVERID, duid_srv, sizeof duid_srv);
+    add(r, D6T_OPT_MUD_URL_V6, url, strlen(url));
+    expect(check_msg(r, 1), 0, D6T_V_NOT_ALLOWED, "REPLY/OPTION_MUD_URL_V6",
+           "OPTION_MUD_URL_V6 is not allowed in REPLY");
+    /* content: printable, https, at most 255 octets */
+    expect(check_opt(parse_opt_hex(a, D6T_SPACE_DHCPV6, "0070000d687474703a2f2f782e6578616d"), 1),
+           0, D6T_V_VALUE, "OPTION_MUD_URL_V6", "MUD URL does not begin with \"https://\"");
+    expect(check_opt(parse_opt_hex(a, D6T_SPACE_DHCPV6, "00700000"), 2), 0, D6T_V_LENGTH,
+           "OPTION_MUD_URL_V6", "empty MUD URL");
+    char hex[2 * (4 + 256) + 1] = "00700100";
+    static const char pre[] = "68747470733a2f2f"; /* https:// */
+    memcpy(hex + 8, pre, sizeof pre - 1);
+    for (size_t i = 8 + sizeof pre - 1; i < sizeof hex - 1; i += 2) memcpy(hex + i, "61", 2);
+    expect(check_opt(parse_opt_hex(a, D6T_SPACE_DHCPV6, hex), 1), 0, D6T_V_LENGTH,
+           "OPTION_MUD_URL_V6", "MUD URL of 256 bytes: at most 255");
+    d6t_arena_free(a);
+}
+END_TEST
+
 /* ---- mechanics ---- */
 
 START_TEST(stop_and_null_callback)
@@ -820,6 +859,7 @@ static Suite *suite(void)
     tcase_add_test(t, text_values);
     tcase_add_test(t, misc_values);
     tcase_add_test(t, more_table_rules);
+    tcase_add_test(t, mud_url);
     tcase_add_test(t, stop_and_null_callback);
     tcase_add_test(t, deep_tree_bounded);
     suite_add_tcase(s, t);
