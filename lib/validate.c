@@ -1,51 +1,8 @@
-/* Validation: RFC 9915 containment and value rules, plus the extension RFCs.
- *
- * Where the rules live: which option may appear in which message type or inside which option,
- * and how often, is in the option table (lib/optdefs.def rows, their TOP/IN containment: .msgs, .parents, .once). Options that
- * a message or container must carry are in need[] below; value rules are one function per
- * option in value_rules[]. Unknown options and unknown message types are not checked.
- *
- * Where this differs from dhcpkit 1.0.8b1 (shared/vectors/dhcpkit), following the RFCs:
- * - DUID length: RFC 9915 section 11.1 allows 1..128 octets after the 2-octet type, so a
- *   129- or 130-byte DUID is valid here (dhcpkit caps the whole DUID at 128 bytes).
- * - OPTION_RECONF_MSG may hold 6 (Rebind): RFC 8415/9915 section 21.19; dhcpkit allows 5, 11.
- * - OPTION_RELAY_ID (RFC 5460 section 5.4.1) and OPTION_ERO (RFC 4994) are allowed in
- *   RELAY-FORW, RELAY_ID and REMOTE_ID inside OPTION_LQ_QUERY (RFC 5460 query types 3, 5).
- * - INFORMATION-REQUEST may carry a Server Identifier and need not carry a Client
- *   Identifier (RFC 9915 section 18.2.6: SHOULD include the Client Identifier; MUST include
- *   the Server Identifier when answering a Reconfigure). It may not carry OPTION_UNICAST.
- * - RELAY-FORW and RELAY-REPL must carry exactly one OPTION_RELAY_MSG, a RELAY-FORW's hop
- *   count may not exceed HOP_COUNT_LIMIT (8 in RFC 8415/9915 section 7.6; a relay discards a
- *   Relay-forward whose hop-count is >= 8, so 8 is the largest a server can see), a RELAY-FORW
- *   carries no server message and a RELAY-REPL no client message. dhcpkit checks none of it.
- * - OPTION_AUTH only in Reply and Reconfigure (RFC 9915 appendix B; RKAP is the only
- *   protocol left), so also not directly in a relay message.
- * - T1 <= T2 (IA_NA, IA_PD, when T2 != 0) and preferred <= valid lifetime are checked
- *   (RFC 9915 sections 21.4, 21.6, 21.21, 21.22); dhcpkit does not.
- * - SOL_MAX_RT and INF_MAX_RT must be 60..86400 (RFC 9915 sections 21.24, 21.25); dhcpkit's
- *   valid vectors with 0, 0x1a2b3c4d and 0xffffffff are flagged here.
- * - RECONFIGURE must carry OPTION_AUTH and OPTION_RECONF_MSG (RFC 9915 section 16.11);
- *   dhcpkit's reconfigure_renew probe has no Authentication option and is flagged here.
- * - LEASEQUERY-DATA and LEASEQUERY-DONE have containment rules (RFC 5460), so their real
- *   contents (CLIENT_DATA, STATUS_CODE) are accepted.
- * - CONFIRM may not carry OPTION_IA_PD (RFC 9915 appendix B; prefixes are confirmed with
- *   Rebind, section 18.2.12): dhcpkit's CONFIRM fixtures with an IA_PD are flagged here.
- * - Option code 0 (reserved) in an ORO or ERO is flagged; dhcpkit accepts it.
- * - A RELAY-FORW inside OPTION_LQ_RELAY_DATA need not carry OPTION_RELAY_MSG (the server
- *   returns the relay information, RFC 5007 4.1.2.5); dhcpkit agrees.
- * - S46_PORTPARAMS with PSID bits set past PSID-len is flagged (RFC 7598 4.5: padding
- *   zeros); dhcpkit silently masks them.
- * - An AFTR name that is the root alone is flagged (it names no AFTR, RFC 6334); a one-label
- *   name such as "x." is accepted (dhcpkit wants at least 4 bytes).
- * - OPTION_ORO is accepted in every client message: RFC 9915 21.7 requires it in Solicit,
- *   Request, Renew, Rebind and Information-request and forbids it nowhere, and ISC dhclient
- *   and dhcpcd send it in Confirm and Release (appendix B lists only the first five).
- * - A Client FQDN with both N and S set or with MBZ bits set is flagged (RFC 4704 4.1).
- * - OPTION_UNICAST is deprecated by RFC 9915 but still accepted in Advertise and Reply, where
- *   RFC 8415 placed it, so that older servers validate.
- * dhcpkit's address-class rules (IAADDR / IAPREFIX not link-local, loopback or multicast;
- * relay link/peer not multicast; NTP, LQ and UNICAST addresses) are kept: none of those
- * addresses can do the job the option names, whether or not the RFC spells it out.
+/* Validation: RFC 9915 containment and value rules, plus the extension RFCs. Every fact about an
+ * option (where it may appear, how often, what must carry it, its value rules) is a column of
+ * its row in lib/optdefs.def; this file interprets them generically. Unknown options and
+ * unknown message types are not checked. Where and why this differs from dhcpkit:
+ * docs/CONFORMANCE.md, "Validation rules".
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 #include "outbuf.h"
