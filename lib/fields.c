@@ -157,6 +157,10 @@ static D6T__NOINLINE d6t_status locate_by_layout(const d6t_opt *o, size_t j,
     return D6T_OK;
 }
 
+#define T(x) (1u << D6T_FT_##x)
+#define FIXED_TYPES \
+    (T(U8) | T(U16) | T(U32) | T(BIN) | T(ADDR6) | T(ADDR4) | T(PREFIX6) | T(PREFIX4) | T(PSID))
+
 /* Find field k of option o and its span; check its type is one of 'types' (bit per type).
  * Inlined into each getter and setter: the type mask and the out-parameters fold away. The key
  * says which field of which option it is (D6T_KEY), and the table holds the offset of every field
@@ -174,15 +178,17 @@ static D6T__ALWAYS_INLINE d6t_status locate(const d6t_opt *o, d6t_key k, uint32_
     /* every option in a tree already has a checked layout, so a field at a known offset needs no
      * walk: a fixed-size one, or one that runs to the end of the option's data */
     uint32_t off = f->off;
+    /* a getter or setter of fixed-size types only (a constant here) needs no other case */
+    int only_fixed = types && !(types & ~FIXED_TYPES);
     if (off != D6T_OFF_VAR) {
-        if (f->fixed && off + f->fixed <= o->len) {
+        if ((only_fixed || f->fixed) && off + f->fixed <= o->len) {
             *fd = f;
             sp->off = off;
             sp->len = f->fixed;
             if (idx) *idx = (int)j;
             return D6T_OK;
         }
-        if (f->to_end && off <= o->len) {
+        if (!only_fixed && f->to_end && off <= o->len) {
             *fd = f;
             sp->off = off;
             sp->len = o->len - off;
@@ -192,8 +198,6 @@ static D6T__ALWAYS_INLINE d6t_status locate(const d6t_opt *o, d6t_key k, uint32_
     }
     return locate_by_layout(o, j, fd, sp, idx);
 }
-
-#define T(x) (1u << D6T_FT_##x)
 
 d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v)
 {
