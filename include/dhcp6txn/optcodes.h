@@ -92,13 +92,15 @@ enum d6t_ntp_subopt {
     D6T_NTP_SRV_FQDN = 3
 };
 
-/* Field keys: D6T_<OPTION>_<FIELD>, one per field of each known option. Values are stable ABI
- * and grouped per option: the key of field n (1, 2, ... in wire order) of option 'code' in
- * option space 'space' (d6t_space) is D6T_KEY(space, code, n), that is bits 0-7 the field
- * number, bits 8-23 the option code, bits 24-30 the space. A field added to an option takes the
- * next number of that option and renumbers nothing; the same code in two spaces (an NTP
- * sub-option and a DHCPv6 option) gives different keys. 0 is no key. */
+/* The key of field n (1, 2, ... in wire order) of option 'code' in option space 'space'
+ * (d6t_space): bits 0-7 the field number, bits 8-23 the option code, bits 24-30 the space. */
 #define D6T_KEY(space, code, n) ((int)((unsigned)(space) << 24 | (unsigned)(code) << 8 | (n)))
+
+/* Field keys: D6T_<OPTION>_<FIELD>, one per field of each known option, D6T_KEY(space, code, n).
+ * Values are stable ABI and grouped per option: a field added to an option takes the next number
+ * of that option and renumbers nothing; the same code in two spaces (an NTP sub-option and a
+ * DHCPv6 option) gives different keys. The library finds a field from its key without a search.
+ * 0 is no key. */
 typedef enum d6t_key {
     D6T_KEY_NONE = 0,
     D6T_CLIENTID_DUID = 0x00000101,
