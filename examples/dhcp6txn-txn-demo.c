@@ -62,8 +62,9 @@ static uint32_t client_hash(d6t_bundle *b, const d6t_opt *ia)
     const uint8_t *d = d6t_opt_data(d6t_msg_find_opt(d6t_bundle_request(b), D6T_OPT_CLIENTID), &n);
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++) h = (h ^ d[i]) * 16777619u;
-    const uint8_t *iaid = d6t_opt_data(ia, &n); /* IA_NA and IA_PD both start with the IAID */
-    for (size_t i = 0; i < n && i < 4; i++) h = (h ^ iaid[i]) * 16777619u;
+    uint32_t iaid = 0;
+    d6t_opt_get_ia(ia, &iaid, NULL, NULL); /* IA_NA and IA_PD alike */
+    for (int shift = 24; shift >= 0; shift -= 8) h = (h ^ (uint8_t)(iaid >> shift)) * 16777619u;
     return h;
 }
 
@@ -73,13 +74,10 @@ static void assign_addresses(d6t_bundle *b)
     const uint16_t na = D6T_OPT_IA_NA;
     d6t_opt *ia;
     while ((ia = d6t_bundle_unhandled(b, &na, 1, 0))) {
-        const uint8_t *iaid;
-        size_t n;
-        d6t_opt_get_bytes(ia, D6T_IA_NA_IAID, &iaid, &n);
+        uint32_t iaid = 0;
+        d6t_opt_get_ia(ia, &iaid, NULL, NULL);
         d6t_opt *out = d6t_msg_add_opt(reply(b), D6T_OPT_IA_NA);
-        d6t_opt_set_bytes(out, D6T_IA_NA_IAID, iaid, n);
-        d6t_opt_set_u32(out, D6T_IA_NA_T1, 1800);
-        d6t_opt_set_u32(out, D6T_IA_NA_T2, 2880);
+        d6t_opt_set_ia(out, iaid, 1800, 2880); /* same IAID, T1, T2 */
         uint8_t a[16];
         pool_base(b, a);
         a[6] = 0, a[7] = 1;
@@ -100,13 +98,10 @@ static void delegate_prefixes(d6t_bundle *b)
     const uint16_t pd = D6T_OPT_IA_PD;
     d6t_opt *ia;
     while ((ia = d6t_bundle_unhandled(b, &pd, 1, 0))) {
-        const uint8_t *iaid;
-        size_t n;
-        d6t_opt_get_bytes(ia, D6T_IA_PD_IAID, &iaid, &n);
+        uint32_t iaid = 0;
+        d6t_opt_get_ia(ia, &iaid, NULL, NULL);
         d6t_opt *out = d6t_msg_add_opt(reply(b), D6T_OPT_IA_PD);
-        d6t_opt_set_bytes(out, D6T_IA_PD_IAID, iaid, n);
-        d6t_opt_set_u32(out, D6T_IA_PD_T1, 1800);
-        d6t_opt_set_u32(out, D6T_IA_PD_T2, 2880);
+        d6t_opt_set_ia(out, iaid, 1800, 2880); /* same IAID, T1, T2 */
         uint8_t p[16];
         pool_base(b, p);
         p[6] = (uint8_t)(0x80 | (client_hash(b, ia) & 0x7f));

@@ -6,6 +6,7 @@
 #include "dhcp6txn/common.h"
 #include "dhcp6txn/arena.h"
 #include "dhcp6txn/message.h"
+#include "dhcp6txn/optcodes.h"
 #include "dhcp6txn/option.h"
 #include "dhcp6txn/fields.h"
 #include "dhcp6txn/dname.h"

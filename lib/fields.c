@@ -2,17 +2,10 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 
-/* Bytes of each fixed-size field type; 0 for the variable ones (D6T_FT_BIN: the row's size). */
-static const uint8_t FIXED_SIZE[] = {
-    [D6T_FT_U8] = 1,      [D6T_FT_U16] = 2,    [D6T_FT_PSID] = 2,     [D6T_FT_U32] = 4,
-    [D6T_FT_ADDR4] = 4,   [D6T_FT_ADDR6] = 16, [D6T_FT_PREFIX6] = 17, [D6T_FT_PREFIX4] = 5,
-    [D6T_FT_MESSAGE] = 0, /* the last type: sizes the table */
-};
-
+/* Bytes of a fixed-size field; 0 for the variable ones (the table holds it). */
 static inline size_t fixed_size(const struct d6t_fielddef *f)
 {
-    if (f->type == D6T_FT_BIN) return f->size;
-    return f->type < sizeof FIXED_SIZE ? FIXED_SIZE[f->type] : 0;
+    return f->fixed;
 }
 
 #define FAIL(st, w, at) \
@@ -147,24 +140,6 @@ size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap)
     return o;
 }
 
-/* True for field j when it takes every remaining byte of the option's data: a "to the end"
- * type that is the last field (or is followed only by the sub-option / message marker). */
-static int runs_to_end(const struct d6t_optdef *def, size_t j)
-{
-    switch (def->f[j].type) {
-    case D6T_FT_BIN_REST:
-    case D6T_FT_TEXT:
-    case D6T_FT_DUID:
-    case D6T_FT_ADDR6_LIST:
-    case D6T_FT_U16_LIST:
-    case D6T_FT_DNAME_LIST:
-    case D6T_FT_BIN16_LIST: break;
-    default: return 0;
-    }
-    return j + 1 == def->nfields || def->f[j + 1].type == D6T_FT_OPTIONS ||
-           def->f[j + 1].type == D6T_FT_MESSAGE;
-}
-
 /* Field j's span found by walking the option's layout (a field after a variable-size one); out
  * of line so that the common path below keeps a small frame. */
 static D6T__NOINLINE d6t_status locate_by_layout(const d6t_opt *o, size_t j,
@@ -182,48 +157,47 @@ static D6T__NOINLINE d6t_status locate_by_layout(const d6t_opt *o, size_t j,
     return D6T_OK;
 }
 
+#define T(x) (1u << D6T_FT_##x)
+#define FIXED_TYPES \
+    (T(U8) | T(U16) | T(U32) | T(BIN) | T(ADDR6) | T(ADDR4) | T(PREFIX6) | T(PREFIX4) | T(PSID))
+
 /* Find field k of option o and its span; check its type is one of 'types' (bit per type).
- * Inlined into each getter and setter: the type mask and the out-parameters fold away. */
+ * Inlined into each getter and setter: the type mask and the out-parameters fold away. The key
+ * says which field of which option it is (D6T_KEY), and the table holds the offset of every field
+ * after fixed-size ones, so the common case is a compare and two loads. */
 static D6T__ALWAYS_INLINE d6t_status locate(const d6t_opt *o, d6t_key k, uint32_t types,
                                             const struct d6t_fielddef **fd, struct d6t_span *sp,
                                             int *idx)
 {
     if (!o) return D6T_ERR_INVALID_ARG;
     const struct d6t_optdef *def = o->def;
-    if (!def || k == D6T_KEY_NONE) return D6T_ERR_WRONG_FIELD;
-    /* one pass finds the field and adds up the sizes before it while they are all fixed */
-    size_t off = 0, j = 0;
-    int all_fixed = 1;
-    for (; j < def->nfields && def->f[j].key != (uint16_t)k; j++) {
-        size_t n = fixed_size(&def->f[j]);
-        all_fixed &= n != 0;
-        off += n;
-    }
-    if (j == def->nfields) return D6T_ERR_WRONG_FIELD;
+    uint32_t j = ((uint32_t)k & 0xffu) - 1u; /* key 0 wraps and fails the bound below */
+    if (!def || (uint32_t)k >> 8 != def->keybase || j >= def->nkeys) return D6T_ERR_WRONG_FIELD;
     const struct d6t_fielddef *f = &def->f[j];
     if (types && !(types & (1u << f->type))) return D6T_ERR_WRONG_FIELD;
-    /* A fixed-size field after fixed-size fields sits at a known offset; every option in a tree
-     * already has a checked layout, so no walk is needed. */
-    size_t fs = fixed_size(f);
-    if (all_fixed && fs && off + fs <= o->len) {
-        *fd = f;
-        sp->off = (uint32_t)off;
-        sp->len = (uint32_t)fs;
-        if (idx) *idx = (int)j;
-        return D6T_OK;
-    }
-    /* likewise a field that runs to the end of the option's data after fixed-size fields */
-    if (all_fixed && runs_to_end(def, j) && off <= o->len) {
-        *fd = f;
-        sp->off = (uint32_t)off;
-        sp->len = (uint32_t)(o->len - off);
-        if (idx) *idx = (int)j;
-        return D6T_OK;
+    /* every option in a tree already has a checked layout, so a field at a known offset needs no
+     * walk: a fixed-size one, or one that runs to the end of the option's data */
+    uint32_t off = f->off;
+    /* a getter or setter of fixed-size types only (a constant here) needs no other case */
+    int only_fixed = types && !(types & ~FIXED_TYPES);
+    if (off != D6T_OFF_VAR) {
+        if ((only_fixed || f->fixed) && off + f->fixed <= o->len) {
+            *fd = f;
+            sp->off = off;
+            sp->len = f->fixed;
+            if (idx) *idx = (int)j;
+            return D6T_OK;
+        }
+        if (!only_fixed && f->to_end && off <= o->len) {
+            *fd = f;
+            sp->off = off;
+            sp->len = o->len - off;
+            if (idx) *idx = (int)j;
+            return D6T_OK;
+        }
     }
     return locate_by_layout(o, j, fd, sp, idx);
 }
-
-#define T(x) (1u << D6T_FT_##x)
 
 d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v)
 {
@@ -560,7 +534,7 @@ d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t 
     if (!data && len) return D6T_ERR_INVALID_ARG;
     d6t_status st = locate(o, k, 0, &f, &s, NULL);
     if (st) return st;
-    if (f->type == D6T_FT_BIN && len != f->size) return D6T_ERR_INVALID_ARG;
+    if (f->fixed && len != f->fixed) return D6T_ERR_INVALID_ARG; /* BIN, U32 (an IAID), ... */
     return splice(o, s.off, s.len, data, len, NULL, 0, CHECK);
 }
 
@@ -644,4 +618,50 @@ d6t_status d6t_opt_add_dname(d6t_opt *o, d6t_key k, const char *name)
     d6t_status st = d6t_dname_from_text(name, 0, w, sizeof w, &wl);
     if (st) return st == D6T_ERR_BUFFER_TOO_SMALL ? D6T_ERR_DNAME : st;
     return append(o, k, T(DNAME_LIST), w, wl, NULL, 0);
+}
+
+/* ---- identity associations ---- */
+
+/* Keyed fields of IA option o: 3 (IAID, T1, T2) for IA_NA and IA_PD, 1 (IAID) for IA_TA, 0 for
+ * anything else. Their keys are D6T_KEY(space, code, 1..n). */
+static unsigned ia_fields(const d6t_opt *o)
+{
+    if (!o->def || o->space != D6T_SPACE_DHCPV6) return 0;
+    switch (o->code) {
+    case D6T_OPT_IA_NA:
+    case D6T_OPT_IA_PD: return 3;
+    case D6T_OPT_IA_TA: return 1;
+    default: return 0;
+    }
+}
+
+d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t *t1, uint32_t *t2)
+{
+    if (!ia) return D6T_ERR_INVALID_ARG;
+    unsigned n = ia_fields(ia);
+    if (!n) return D6T_ERR_WRONG_FIELD;
+    uint32_t v[3] = {0, 0, 0};
+    for (unsigned i = 0; i < n; i++) {
+        d6t_status st = d6t_opt_get_u32(ia, (d6t_key)D6T_KEY(ia->space, ia->code, i + 1), &v[i]);
+        if (st) return st;
+    }
+    if (iaid) *iaid = v[0];
+    if (t1) *t1 = v[1];
+    if (t2) *t2 = v[2];
+    return D6T_OK;
+}
+
+d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2)
+{
+    if (!ia) return D6T_ERR_INVALID_ARG;
+    unsigned n = ia_fields(ia);
+    if (!n) return D6T_ERR_WRONG_FIELD;
+    if (n == 1 && (t1 || t2)) return D6T_ERR_INVALID_ARG;
+    const uint32_t v[3] = {iaid, t1, t2};
+    for (unsigned i = 0; i < n; i++) {
+        /* the IA's layout is checked, so its three fixed fields cannot fail one by one */
+        d6t_status st = d6t_opt_set_u32(ia, (d6t_key)D6T_KEY(ia->space, ia->code, i + 1), v[i]);
+        if (st) return st;
+    }
+    return D6T_OK;
 }

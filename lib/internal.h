@@ -7,12 +7,73 @@
 #include <string.h>
 
 #define D6T_MAX_FIELDS 6
+#define D6T_OFF_VAR    0xffffu /* d6t_fielddef.off: the field follows a variable-size one */
+
+/* How the text printer annotates a field (FS(..., SHOW) in optdefs.def). HEX also keeps the
+ * value as hex in JSON and as bytes in the Python binding (an opaque identifier, e.g. IAID). */
+enum d6t_show {
+    D6T_SHOW_NONE,
+    D6T_SHOW_DURATION,
+    D6T_SHOW_CENTISECONDS,
+    D6T_SHOW_STATUS,
+    D6T_SHOW_OPTCODES,
+    D6T_SHOW_MSGTYPE,
+    D6T_SHOW_HWTYPE,
+    D6T_SHOW_LLADDR,
+    D6T_SHOW_FQDN_FLAGS,
+    D6T_SHOW_HEX
+};
 
 struct d6t_fielddef {
-    uint16_t key; /* d6t_key */
-    uint8_t type; /* d6t_ftype */
-    uint8_t size; /* bytes, for D6T_FT_BIN */
+    uint32_t key;   /* d6t_key */
+    uint8_t type;   /* d6t_ftype */
+    uint8_t size;   /* bytes, for D6T_FT_BIN (the space, for the D6T_FT_OPTIONS marker) */
+    uint8_t fixed;  /* bytes when the type has a fixed size, else 0 */
+    uint8_t to_end; /* takes every byte after the fields before it (the last field) */
+    uint16_t off;   /* offset in the option's data, D6T_OFF_VAR when not fixed */
+    uint8_t show;   /* enum d6t_show */
     const char *name;
+};
+
+/* IPv6 address classes (RFC 4291) named by validation rules. */
+enum d6t_addr_class {
+    D6T__A_UNSPEC = 1,
+    D6T__A_LOOP = 2,
+    D6T__A_MCAST = 4,
+    D6T__A_LL = 8
+};
+
+/* Value rules of an option (RULES(...) in optdefs.def), checked by validate.c. a and b are
+ * field keys of the option itself (a unit test checks that). */
+enum d6t_rule_kind {
+    D6T_R_END,          /* closes a row's list */
+    D6T_R_DUID,         /* a: a DUID of a valid length for its type (RFC 9915 section 11) */
+    D6T_R_UNIQUE,       /* a: no two siblings of this option share the value ('what' names it) */
+    D6T_R_LE,           /* a <= b ('what' and 'what2' name them); x = 1: unless b is 0 */
+    D6T_R_RANGE,        /* x <= a <= y; 'what' is the unit */
+    D6T_R_MAX,          /* a <= y (a prefix field: its length); 'what' names a */
+    D6T_R_SUM_MAX,      /* a + b <= y, checked when b <= y; 'what' and 'what2' name them */
+    D6T_R_ONE_OF,       /* a is one of the bits set in x */
+    D6T_R_BITS_ZERO,    /* a & x == 0; 'what' says what is wrong */
+    D6T_R_NOT_ALL,      /* a & x != x; 'what' says what is wrong */
+    D6T_R_ADDR_NOT,     /* a (or each address of list a) in none of the classes x */
+    D6T_R_ADDR_IS,      /* a in one of the classes x */
+    D6T_R_PREFIX_CLASS, /* a: an IPv6 prefix that is no multicast, link-local or loopback one */
+    D6T_R_NO_ZERO,      /* no element of the 16-bit list a is 0 ('what' names an element) */
+    D6T_R_UTF8,         /* a is UTF-8 without a terminating NUL */
+    D6T_R_PRINTABLE,    /* a is non-empty printable ASCII */
+    D6T_R_POSIX_TZ,     /* a is a POSIX TZ string (RFC 4833) */
+    D6T_R_NOT_ROOT,     /* a is a domain name other than the root */
+    D6T_R_TEXT_PREFIX,  /* a begins with the text 'what2' ('what' names a) */
+    D6T_R_LEN_MAX,      /* a has at most y bytes ('what' names a) */
+    D6T_R_PSID_PAD,     /* a: PSID bits past the psid-len (the field before a) are zero */
+    D6T_R_EXCLUDE       /* a = prefix length, b = subnet ID of OPTION_PD_EXCLUDE (RFC 6603) */
+};
+
+struct d6t_rule {
+    uint8_t kind; /* enum d6t_rule_kind */
+    uint32_t a, b, x, y;
+    const char *what, *what2;
 };
 
 /* One row of the option table: everything the library knows about an option. */
@@ -21,16 +82,21 @@ struct d6t_optdef {
     uint8_t space;      /* d6t_space of the option itself */
     int8_t child_space; /* d6t_space of its sub-options, -1 when not a container */
     uint8_t has_msg;    /* ends in a nested DHCPv6 message */
-    uint8_t nfields;
+    uint8_t nfields;    /* fields plus the OPTIONS / MESSAGE marker */
+    uint8_t nkeys;      /* fields with a key: key n is f[n - 1] */
+    uint32_t keybase;   /* the bits of its keys above the field number: space << 16 | code */
     const char *name;
     struct d6t_fielddef f[D6T_MAX_FIELDS];
     /* containment, used by validation (RFC 9915 Appendix B/C and extension RFCs):
      * msgs: bit t set when the option may appear at top level of message type t;
-     * parents: option codes (same space) it may appear inside, 0-terminated;
-     * once: may appear at most once per message / parent. */
-    uint32_t msgs;
+     * parents: option codes it may appear inside, 0-terminated;
+     * once: may appear at most once per message / parent;
+     * need_msgs, need_in: message types / parent codes that must carry it. */
+    uint32_t msgs, need_msgs;
     uint16_t parents[6];
+    uint16_t need_in[4];
     uint8_t once;
+    const struct d6t_rule *rules; /* NULL or closed by D6T_R_END */
 };
 
 extern const struct d6t_optdef d6t__optdefs[];
@@ -81,8 +147,6 @@ struct d6t_span {
  * domain names, structural values). On failure sets *why and *bad (offset within data). */
 d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t n,
                        struct d6t_span *spans, size_t *hdr, const char **why, size_t *bad);
-/* Index of key k in def, or -1. */
-int d6t__field_index(const struct d6t_optdef *def, d6t_key k);
 /* Default (empty) bytes of an option's fixed part; returns length written (<= cap). */
 size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap);
 

@@ -1,27 +1,140 @@
-/* The option table: code, name and wire layout of every option the library knows. Parsing,
- * field access, building, printing, validation and the Python binding are all driven by it.
- * The rows are in optdefs.def, sorted by (space, code) (a unit test checks the order).
+/* The option table: code, name, wire layout, containment and value rules of every option the
+ * library knows. Parsing, field access, building, printing, validation and the Python binding
+ * are all driven by it. The rows are in optdefs.def, sorted by (space, code) (a unit test checks
+ * the order); the public code and key enums are generated from the same rows (gen_optcodes.py).
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 
-#define F(k, t, n)              \
-    {                           \
-        (k), D6T_FT_##t, 0, (n) \
+/* a braced initialiser as a macro argument-like call (keeps the macros below on one line) */
+#define INIT(...)   \
+    {               \
+        __VA_ARGS__ \
     }
-#define FBIN(k, n, sz)             \
-    {                              \
-        (k), D6T_FT_BIN, (sz), (n) \
+
+/* Fields. In the rows a field is a tuple (key, type, BIN size, name, show); the row macros
+ * below turn the tuples into d6t_fielddef initialisers and add up the sizes before each field
+ * at compile time, so that field access finds a fixed field's offset without a walk. */
+#define F(k, t, n)       (k, t, 0, n, NONE)
+#define FBIN(k, n, sz)   (k, BIN, sz, n, NONE)
+#define FS(k, t, n, how) (k, t, 0, n, how)
+
+/* bytes of each fixed-size type (plus the BIN size); 0 for the variable ones */
+#define FSZ_U8           1
+#define FSZ_U16          2
+#define FSZ_U32          4
+#define FSZ_PSID         2
+#define FSZ_ADDR4        4
+#define FSZ_ADDR6        16
+#define FSZ_PREFIX6      17
+#define FSZ_PREFIX4      5
+#define FSZ_BIN          0
+#define FSZ_PREFIX6_VAR  0
+#define FSZ_ADDR6_LIST   0
+#define FSZ_U16_LIST     0
+#define FSZ_BIN_REST     0
+#define FSZ_TEXT         0
+#define FSZ_DUID         0
+#define FSZ_DNAME        0
+#define FSZ_FQDN         0
+#define FSZ_DNAME_LIST   0
+#define FSZ_BIN16_LIST   0
+#define FSZ_DNAME16      0
+#define FSZ_ADDR6_LIST16 0
+/* types that take every remaining byte when they are the last field */
+#define TOEND_U8           0
+#define TOEND_U16          0
+#define TOEND_U32          0
+#define TOEND_PSID         0
+#define TOEND_ADDR4        0
+#define TOEND_ADDR6        0
+#define TOEND_PREFIX6      0
+#define TOEND_PREFIX4      0
+#define TOEND_BIN          0
+#define TOEND_PREFIX6_VAR  0
+#define TOEND_DNAME        0
+#define TOEND_FQDN         0
+#define TOEND_DNAME16      0
+#define TOEND_ADDR6_LIST16 0
+#define TOEND_ADDR6_LIST   1
+#define TOEND_U16_LIST     1
+#define TOEND_BIN_REST     1
+#define TOEND_TEXT         1
+#define TOEND_DUID         1
+#define TOEND_DNAME_LIST   1
+#define TOEND_BIN16_LIST   1
+
+/* a variable field in the offset sums: any sum >= VARSZ is not fixed */
+#define VARSZ                 0x100
+#define EXPAND(...)           __VA_ARGS__
+#define SZ(k, t, bsz, n, how) ((FSZ_##t + (bsz)) ? (FSZ_##t + (bsz)) : VARSZ)
+#define FDEF(...)             FDEF_(__VA_ARGS__)
+#define FDEF_(last, o, k, t, bsz, n, how)                                                   \
+    INIT(.key = (uint32_t)(k), .type = D6T_FT_##t, .size = (bsz), .fixed = FSZ_##t + (bsz), \
+         .to_end = (last) && TOEND_##t, .off = (o) >= VARSZ ? D6T_OFF_VAR : (o),            \
+         .show = D6T_SHOW_##how, .name = (n))
+#define FM(tup, o)                       FDEF(0, o, EXPAND tup)
+#define FL(tup, o)                       FDEF(1, o, EXPAND tup)
+#define NARGS(...)                       NARGS_(__VA_ARGS__, 6, 5, 4, 3, 2, 1, 0)
+#define NARGS_(a, b, c, d, e, f, n, ...) n
+#define CAT(a, b)                        CAT_(a, b)
+#define CAT_(a, b)                       a##b
+/* clang-format off: one line per field count */
+#define FIELDS(...)            CAT(FIELDS, NARGS(__VA_ARGS__))(__VA_ARGS__)
+#define SUM2(a, b)             SZ a + SZ b
+#define SUM3(a, b, c)          SUM2(a, b) + SZ c
+#define SUM4(a, b, c, d)       SUM3(a, b, c) + SZ d
+#define FIELDS1(a)             FL(a, 0)
+#define FIELDS2(a, b)          FM(a, 0), FL(b, SZ a)
+#define FIELDS3(a, b, c)       FM(a, 0), FM(b, SZ a), FL(c, SUM2(a, b))
+#define FIELDS4(a, b, c, d)    FIELDS3M(a, b, c), FL(d, SUM3(a, b, c))
+#define FIELDS5(a, b, c, d, e) FIELDS3M(a, b, c), FM(d, SUM3(a, b, c)), FL(e, SUM4(a, b, c, d))
+#define FIELDS6(a, b, c, d, e, f) \
+    FIELDS3M(a, b, c), FM(d, SUM3(a, b, c)), FM(e, SUM4(a, b, c, d)), FL(f, SUM4(a, b, c, d) + SZ e)
+#define FIELDS3M(a, b, c) FM(a, 0), FM(b, SZ a), FM(c, SUM2(a, b))
+/* clang-format on */
+#define OPTS(sp) \
+    INIT(.key = 0, .type = D6T_FT_OPTIONS, .size = (sp), .off = D6T_OFF_VAR, .name = "options")
+#define MSG(n)      INIT(.key = 0, .type = D6T_FT_MESSAGE, .off = D6T_OFF_VAR, .name = (n))
+#define KEYS(c, sp) .keybase = ((uint32_t)(sp) << 16 | (uint32_t)(c))
+
+/* Value rules (enum d6t_rule_kind in internal.h says what each checks). */
+#define RULES(...)   , .rules = (const struct d6t_rule[])INIT(__VA_ARGS__, INIT(0))
+#define DUID(k)      INIT(.kind = D6T_R_DUID, .a = (k))
+#define UNIQUE(k, w) INIT(.kind = D6T_R_UNIQUE, .a = (k), .what = (w))
+#define LE(k1, k2, w1, w2, zok) \
+    INIT(.kind = D6T_R_LE, .a = (k1), .b = (k2), .x = (zok), .what = (w1), .what2 = (w2))
+#define RANGE(k, lo, hi, unit) \
+    INIT(.kind = D6T_R_RANGE, .a = (k), .x = (lo), .y = (hi), .what = (unit))
+#define MAX(k, hi, w) INIT(.kind = D6T_R_MAX, .a = (k), .y = (hi), .what = (w))
+#define SUM_MAX(k1, k2, hi, w1, w2) \
+    INIT(.kind = D6T_R_SUM_MAX, .a = (k1), .b = (k2), .y = (hi), .what = (w1), .what2 = (w2))
+#define ONE_OF(k, set, w)   INIT(.kind = D6T_R_ONE_OF, .a = (k), .x = (set), .what = (w))
+#define BITS_ZERO(k, m, w)  INIT(.kind = D6T_R_BITS_ZERO, .a = (k), .x = (m), .what = (w))
+#define NOT_ALL(k, m, w)    INIT(.kind = D6T_R_NOT_ALL, .a = (k), .x = (m), .what = (w))
+#define ADDR_NOT(k, cls, w) INIT(.kind = D6T_R_ADDR_NOT, .a = (k), .x = (cls), .what = (w))
+#define ADDR_IS(k, cls, w)  INIT(.kind = D6T_R_ADDR_IS, .a = (k), .x = (cls), .what = (w))
+#define PREFIX_CLASS(k)     INIT(.kind = D6T_R_PREFIX_CLASS, .a = (k))
+#define NO_ZERO(k, w)       INIT(.kind = D6T_R_NO_ZERO, .a = (k), .what = (w))
+#define UTF8(k, w)                                \
+    {                                             \
+        .kind = D6T_R_UTF8, .a = (k), .what = (w) \
     }
-#define OPTS(sp)                           \
-    {                                      \
-        0, D6T_FT_OPTIONS, (sp), "options" \
-    }
-#define MSG(n)                    \
-    {                             \
-        0, D6T_FT_MESSAGE, 0, (n) \
-    }
-#define NF(...) \
-    ((uint8_t)(sizeof((struct d6t_fielddef[]){__VA_ARGS__}) / sizeof(struct d6t_fielddef)))
+#define PRINTABLE(k, w) INIT(.kind = D6T_R_PRINTABLE, .a = (k), .what = (w))
+#define POSIX_TZ(k)     INIT(.kind = D6T_R_POSIX_TZ, .a = (k))
+#define NOT_ROOT(k, w)  INIT(.kind = D6T_R_NOT_ROOT, .a = (k), .what = (w))
+#define TEXT_PREFIX(k, pre, w) \
+    INIT(.kind = D6T_R_TEXT_PREFIX, .a = (k), .what = (w), .what2 = (pre))
+#define LEN_MAX(k, hi, w)   INIT(.kind = D6T_R_LEN_MAX, .a = (k), .y = (hi), .what = (w))
+#define PSID_PAD(k)         INIT(.kind = D6T_R_PSID_PAD, .a = (k))
+#define EXCLUDE(klen, ksub) INIT(.kind = D6T_R_EXCLUDE, .a = (klen), .b = (ksub))
+#define A_UNSPEC            D6T__A_UNSPEC
+#define A_LOOP              D6T__A_LOOP
+#define A_MCAST             D6T__A_MCAST
+#define A_LL                D6T__A_LL
+/* what must carry an option, and the binding's names (read by gen_optcodes.py only) */
+#define REQ(m)      , .need_msgs = (m)
+#define REQ_IN(...) , .need_in = {__VA_ARGS__}
+#define PY(...)
 
 /* Containment columns (read by validation): 'in' is TOP(msgs, once), IN(once, parents...) or
  * TOP_IN(msgs, once, parents...). Sources: RFC 9915 appendices B and C, and each extension RFC. */
@@ -52,29 +165,42 @@
 #define M_FQDN (M(SOLICIT) | M(REQUEST) | M(RENEW) | M(REBIND) | M_SRV)
 #define M_CID  (M_CLI | M_SRV | M(RECONFIGURE) | M_LQ | M_RCR)
 /* RFC 9915 18.2.6: an Information-request answering a Reconfigure carries the Server Identifier */
+/* RFC 9915 section 16 (what servers and clients discard) and 18.2 ("MUST include") */
+#define M_NEED_CID                                                                             \
+    (M(SOLICIT) | M(ADVERTISE) | M(REQUEST) | M(CONFIRM) | M(RENEW) | M(REBIND) | M(RELEASE) | \
+     M(DECLINE) | M(RECONFIGURE))
+#define M_NEED_SID \
+    (M(ADVERTISE) | M(REQUEST) | M(RENEW) | M(REPLY) | M(RELEASE) | M(DECLINE) | M(RECONFIGURE))
+#define M_NEED_ELAPSED                                                                       \
+    (M(SOLICIT) | M(REQUEST) | M(CONFIRM) | M(RENEW) | M(REBIND) | M(RELEASE) | M(DECLINE) | \
+     M(INFORMATION_REQUEST))
 #define M_SID \
     ((M_CLI & ~(M(SOLICIT) | M(CONFIRM) | M(REBIND))) | M_SRV | M(RECONFIGURE) | M_LQ | M_RCR)
 
 /* leaf option */
-#define LEAF(c, sp, nm, in, ...) \
-    {.code = (c),                \
-     .space = (sp),              \
-     .child_space = -1,          \
-     .name = (nm),               \
-     .nfields = NF(__VA_ARGS__), \
-     .f = {__VA_ARGS__},         \
+#define LEAF(c, sp, nm, in, ...)    \
+    {.code = (c),                   \
+     .space = (sp),                 \
+     .child_space = -1,             \
+     .name = (nm),                  \
+     .nfields = NARGS(__VA_ARGS__), \
+     .nkeys = NARGS(__VA_ARGS__),   \
+     KEYS(c, sp),                   \
+     .f = {FIELDS(__VA_ARGS__)},    \
      in},
 /* option without fields */
 #define EMPTY(c, sp, nm, in) \
-    {.code = (c), .space = (sp), .child_space = -1, .name = (nm), .nfields = 0, in},
+    {.code = (c), .space = (sp), .child_space = -1, .name = (nm), KEYS(c, sp), in},
 /* container: fields, then sub-options of space csp */
-#define CONT(c, sp, nm, in, csp, ...)           \
-    {.code = (c),                               \
-     .space = (sp),                             \
-     .child_space = (csp),                      \
-     .name = (nm),                              \
-     .nfields = (uint8_t)(NF(__VA_ARGS__) + 1), \
-     .f = {__VA_ARGS__, OPTS(csp)},             \
+#define CONT(c, sp, nm, in, csp, ...)       \
+    {.code = (c),                           \
+     .space = (sp),                         \
+     .child_space = (csp),                  \
+     .name = (nm),                          \
+     .nfields = NARGS(__VA_ARGS__) + 1,     \
+     .nkeys = NARGS(__VA_ARGS__),           \
+     KEYS(c, sp),                           \
+     .f = {FIELDS(__VA_ARGS__), OPTS(csp)}, \
      in},
 #define CONT0(c, sp, nm, in, csp) \
     {.code = (c),                 \
@@ -82,17 +208,20 @@
      .child_space = (csp),        \
      .name = (nm),                \
      .nfields = 1,                \
+     KEYS(c, sp),                 \
      .f = {OPTS(csp)},            \
      in},
 /* fields, then a nested message */
-#define WITHMSG(c, sp, nm, in, mn, ...)         \
-    {.code = (c),                               \
-     .space = (sp),                             \
-     .child_space = -1,                         \
-     .has_msg = 1,                              \
-     .name = (nm),                              \
-     .nfields = (uint8_t)(NF(__VA_ARGS__) + 1), \
-     .f = {__VA_ARGS__, MSG(mn)},               \
+#define WITHMSG(c, sp, nm, in, mn, ...)   \
+    {.code = (c),                         \
+     .space = (sp),                       \
+     .child_space = -1,                   \
+     .has_msg = 1,                        \
+     .name = (nm),                        \
+     .nfields = NARGS(__VA_ARGS__) + 1,   \
+     .nkeys = NARGS(__VA_ARGS__),         \
+     KEYS(c, sp),                         \
+     .f = {FIELDS(__VA_ARGS__), MSG(mn)}, \
      in},
 #define MSG0(c, sp, nm, in, mn) \
     {.code = (c),               \
@@ -101,6 +230,7 @@
      .has_msg = 1,              \
      .name = (nm),              \
      .nfields = 1,              \
+     KEYS(c, sp),               \
      .f = {MSG(mn)},            \
      in},
 
@@ -222,22 +352,11 @@ d6t_status d6t_optdef_field(const d6t_optdef *d, size_t i, d6t_key *key, const c
     return D6T_OK;
 }
 
+/* A key names its option and field (D6T_KEY in optcodes.h): no search. */
 const d6t_optdef *d6t_key_optdef(d6t_key k)
 {
-    if (k <= D6T_KEY_NONE || k >= D6T_KEY_COUNT_) return NULL;
-    for (size_t i = 0; i < d6t__optdef_count; i++)
-        for (size_t j = 0; j < d6t__optdefs[i].nfields; j++)
-            if (d6t__optdefs[i].f[j].key == (uint16_t)k &&
-                d6t__optdefs[i].f[j].type != D6T_FT_OPTIONS &&
-                d6t__optdefs[i].f[j].type != D6T_FT_MESSAGE)
-                return &d6t__optdefs[i];
-    return NULL;
-}
-
-int d6t__field_index(const struct d6t_optdef *def, d6t_key k)
-{
-    if (!def || k == D6T_KEY_NONE) return -1;
-    for (int j = 0; j < def->nfields; j++)
-        if (def->f[j].key == (uint16_t)k) return j;
-    return -1;
+    uint32_t u = (uint32_t)k, n = u & 0xffu;
+    if (u >> 24 > D6T_SPACE_VENDOR) return NULL;
+    const d6t_optdef *d = d6t_optdef_find((d6t_space)(u >> 24), (uint16_t)(u >> 8));
+    return d && n >= 1 && n <= d->nkeys ? d : NULL;
 }

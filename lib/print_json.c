@@ -238,7 +238,12 @@ static void field_value(struct d6t_out *o, const d6t_opt *opt, const struct d6t_
     switch (f->type) {
     case D6T_FT_U8: d6t__out_fmt(o, "%u", d[0]); break;
     case D6T_FT_U16: d6t__out_fmt(o, "%u", d6t__get16(d)); break;
-    case D6T_FT_U32: d6t__out_fmt(o, "%lu", (unsigned long)d6t__get32(d)); break;
+    case D6T_FT_U32: /* an identifier (IAID) stays the hex string of its bytes */
+        if (f->show == D6T_SHOW_HEX)
+            hexstr(o, d, n);
+        else
+            d6t__out_fmt(o, "%lu", (unsigned long)d6t__get32(d));
+        break;
     case D6T_FT_PSID: {
         uint16_t v = 0;
         d6t_opt_get_u16(opt, (d6t_key)f->key, &v); /* the value, not the left-aligned wire form */

@@ -1,7 +1,7 @@
 /* Human-readable text of messages and options: an indented tree in the spirit of `tshark -V`.
  * Every field is printed from the option table and the spans d6t__layout() computes, so a new
- * table row is printed without touching this file. A few keys get a readable annotation
- * (status names, durations, option names in ORO) from a small table keyed by field key.
+ * table row is printed without touching this file. Fields get a readable annotation (status
+ * names, durations, option names in ORO) from the table's SHOW column.
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 #include "outbuf.h"
@@ -191,52 +191,7 @@ static void out_duid(struct d6t_out *o, const uint8_t *d, size_t len)
     }
 }
 
-/* ---- per-key annotations ---- */
-
-enum note {
-    N_NONE,
-    N_DURATION,
-    N_CENTISECONDS,
-    N_STATUS,
-    N_OPTCODES,
-    N_MSGTYPE,
-    N_HWTYPE,
-    N_LLADDR,
-    N_FQDN_FLAGS
-};
-
-static const struct {
-    uint16_t key;
-    uint8_t note;
-} notes[] = {
-    {D6T_IA_NA_T1, N_DURATION},
-    {D6T_IA_NA_T2, N_DURATION},
-    {D6T_IA_PD_T1, N_DURATION},
-    {D6T_IA_PD_T2, N_DURATION},
-    {D6T_IAADDR_PREFERRED_LIFETIME, N_DURATION},
-    {D6T_IAADDR_VALID_LIFETIME, N_DURATION},
-    {D6T_IAPREFIX_PREFERRED_LIFETIME, N_DURATION},
-    {D6T_IAPREFIX_VALID_LIFETIME, N_DURATION},
-    {D6T_INFORMATION_REFRESH_TIME_REFRESH_TIME, N_DURATION},
-    {D6T_SOL_MAX_RT_SOL_MAX_RT, N_DURATION},
-    {D6T_INF_MAX_RT_INF_MAX_RT, N_DURATION},
-    {D6T_CLT_TIME_CLT_TIME, N_DURATION},
-    {D6T_ELAPSED_TIME_ELAPSED_TIME, N_CENTISECONDS},
-    {D6T_STATUS_CODE_STATUS_CODE, N_STATUS},
-    {D6T_ORO_REQUESTED_OPTIONS, N_OPTCODES},
-    {D6T_ERO_REQUESTED_OPTIONS, N_OPTCODES},
-    {D6T_RECONF_MSG_MESSAGE_TYPE, N_MSGTYPE},
-    {D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_TYPE, N_HWTYPE},
-    {D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_ADDRESS, N_LLADDR},
-    {D6T_CLIENT_FQDN_FLAGS, N_FQDN_FLAGS},
-};
-
-static enum note note_of(uint16_t key)
-{
-    for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++)
-        if (notes[i].key == key) return (enum note)notes[i].note;
-    return N_NONE;
-}
+/* ---- annotations (the table's SHOW column) ---- */
 
 static const char *const status_names[] = {
     "Success",
@@ -282,18 +237,18 @@ static void out_duration(struct d6t_out *o, uint32_t v)
     d6t__out_fmt(o, " (%s)", t);
 }
 
-static void out_number(struct d6t_out *o, uint16_t key, uint32_t v)
+static void out_number(struct d6t_out *o, uint8_t show, uint32_t v)
 {
-    switch (note_of(key)) {
-    case N_DURATION: out_duration(o, v); return;
-    case N_CENTISECONDS: d6t__out_fmt(o, "%u (%u.%02u s)", v, v / 100, v % 100); return;
-    case N_STATUS:
+    switch ((enum d6t_show)show) {
+    case D6T_SHOW_DURATION: out_duration(o, v); return;
+    case D6T_SHOW_CENTISECONDS: d6t__out_fmt(o, "%u (%u.%02u s)", v, v / 100, v % 100); return;
+    case D6T_SHOW_STATUS:
         if (v < sizeof status_names / sizeof status_names[0])
             d6t__out_fmt(o, "%u (%s)", v, status_names[v]);
         else
             d6t__out_fmt(o, "%u", v);
         return;
-    case N_MSGTYPE: {
+    case D6T_SHOW_MSGTYPE: {
         const char *n = v < 256 ? d6t_msg_type_name((uint8_t)v) : NULL;
         if (n)
             d6t__out_fmt(o, "%u (%s)", v, n);
@@ -301,8 +256,8 @@ static void out_number(struct d6t_out *o, uint16_t key, uint32_t v)
             d6t__out_fmt(o, "%u", v);
         return;
     }
-    case N_HWTYPE: out_hw_type(o, (uint16_t)v); return;
-    case N_FQDN_FLAGS: /* RFC 4704: N, O, S from the most significant used bit down */
+    case D6T_SHOW_HWTYPE: out_hw_type(o, (uint16_t)v); return;
+    case D6T_SHOW_FQDN_FLAGS: /* RFC 4704: N, O, S from the most significant used bit down */
         d6t__out_fmt(o, "0x%02x (N=%u O=%u S=%u)", v, v >> 2 & 1u, v >> 1 & 1u, v & 1u);
         return;
     default: d6t__out_fmt(o, "%u", v); return;
@@ -311,14 +266,14 @@ static void out_number(struct d6t_out *o, uint16_t key, uint32_t v)
 
 /* ---- fields ---- */
 
-static void out_u16_list(struct d6t_out *o, uint16_t key, const uint8_t *d, size_t len)
+static void out_u16_list(struct d6t_out *o, uint8_t show, const uint8_t *d, size_t len)
 {
     if (len == 0) d6t__out_str(o, "(none)");
     for (size_t i = 0; i + 1 < len; i += 2) {
         uint16_t v = d6t__get16(d + i);
         if (i) d6t__out_mem(o, ", ", 2);
         const d6t_optdef *def =
-            note_of(key) == N_OPTCODES ? d6t_optdef_find(D6T_SPACE_DHCPV6, v) : NULL;
+            show == D6T_SHOW_OPTCODES ? d6t_optdef_find(D6T_SPACE_DHCPV6, v) : NULL;
         if (def)
             d6t__out_fmt(o, "%s (%u)", def->name, v);
         else
@@ -381,9 +336,14 @@ static void print_field(struct d6t_out *o, unsigned lvl, const struct d6t_fieldd
     field_start(o, lvl, f->name);
     size_t used;
     switch ((d6t_ftype)f->type) {
-    case D6T_FT_U8: out_number(o, f->key, d[0]); break;
-    case D6T_FT_U16: out_number(o, f->key, d6t__get16(d)); break;
-    case D6T_FT_U32: out_number(o, f->key, d6t__get32(d)); break;
+    case D6T_FT_U8: out_number(o, f->show, d[0]); break;
+    case D6T_FT_U16: out_number(o, f->show, d6t__get16(d)); break;
+    case D6T_FT_U32: /* an identifier (IAID) is shown as its bytes */
+        if (f->show == D6T_SHOW_HEX)
+            out_opaque(o, d, len);
+        else
+            out_number(o, f->show, d6t__get32(d));
+        break;
     case D6T_FT_PSID: {
         unsigned plen = prev < 0 ? 16u : (unsigned)prev, w = d6t__get16(d);
         unsigned v = plen == 0 ? 0 : plen >= 16 ? w : w >> (16 - plen);
@@ -397,7 +357,7 @@ static void print_field(struct d6t_out *o, unsigned lvl, const struct d6t_fieldd
     case D6T_FT_PREFIX4: out_prefix(o, d, len, 4, 1); break;
     case D6T_FT_ADDR6_LIST: out_addr6_list(o, d, len); break;
     case D6T_FT_ADDR6_LIST16: out_addr6_list(o, d + 2, len - 2); break;
-    case D6T_FT_U16_LIST: out_u16_list(o, f->key, d, len); break;
+    case D6T_FT_U16_LIST: out_u16_list(o, f->show, d, len); break;
     case D6T_FT_TEXT: out_quoted(o, d, len); break;
     case D6T_FT_DUID: out_duid(o, d, len); break;
     case D6T_FT_DNAME: out_dname(o, d, len, 0, &used); break;
@@ -407,7 +367,7 @@ static void print_field(struct d6t_out *o, unsigned lvl, const struct d6t_fieldd
     case D6T_FT_BIN16_LIST: out_bin16_list(o, d, len); break;
     case D6T_FT_BIN:
     case D6T_FT_BIN_REST:
-        if (note_of(f->key) == N_LLADDR && len)
+        if (f->show == D6T_SHOW_LLADDR && len)
             out_hex_sep(o, d, len, ':');
         else
             out_opaque(o, d, len);

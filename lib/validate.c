@@ -1,51 +1,8 @@
-/* Validation: RFC 9915 containment and value rules, plus the extension RFCs.
- *
- * Where the rules live: which option may appear in which message type or inside which option,
- * and how often, is in the option table (lib/optdefs.def rows, their TOP/IN containment: .msgs, .parents, .once). Options that
- * a message or container must carry are in need[] below; value rules are one function per
- * option in value_rules[]. Unknown options and unknown message types are not checked.
- *
- * Where this differs from dhcpkit 1.0.8b1 (shared/vectors/dhcpkit), following the RFCs:
- * - DUID length: RFC 9915 section 11.1 allows 1..128 octets after the 2-octet type, so a
- *   129- or 130-byte DUID is valid here (dhcpkit caps the whole DUID at 128 bytes).
- * - OPTION_RECONF_MSG may hold 6 (Rebind): RFC 8415/9915 section 21.19; dhcpkit allows 5, 11.
- * - OPTION_RELAY_ID (RFC 5460 section 5.4.1) and OPTION_ERO (RFC 4994) are allowed in
- *   RELAY-FORW, RELAY_ID and REMOTE_ID inside OPTION_LQ_QUERY (RFC 5460 query types 3, 5).
- * - INFORMATION-REQUEST may carry a Server Identifier and need not carry a Client
- *   Identifier (RFC 9915 section 18.2.6: SHOULD include the Client Identifier; MUST include
- *   the Server Identifier when answering a Reconfigure). It may not carry OPTION_UNICAST.
- * - RELAY-FORW and RELAY-REPL must carry exactly one OPTION_RELAY_MSG, a RELAY-FORW's hop
- *   count may not exceed HOP_COUNT_LIMIT (8 in RFC 8415/9915 section 7.6; a relay discards a
- *   Relay-forward whose hop-count is >= 8, so 8 is the largest a server can see), a RELAY-FORW
- *   carries no server message and a RELAY-REPL no client message. dhcpkit checks none of it.
- * - OPTION_AUTH only in Reply and Reconfigure (RFC 9915 appendix B; RKAP is the only
- *   protocol left), so also not directly in a relay message.
- * - T1 <= T2 (IA_NA, IA_PD, when T2 != 0) and preferred <= valid lifetime are checked
- *   (RFC 9915 sections 21.4, 21.6, 21.21, 21.22); dhcpkit does not.
- * - SOL_MAX_RT and INF_MAX_RT must be 60..86400 (RFC 9915 sections 21.24, 21.25); dhcpkit's
- *   valid vectors with 0, 0x1a2b3c4d and 0xffffffff are flagged here.
- * - RECONFIGURE must carry OPTION_AUTH and OPTION_RECONF_MSG (RFC 9915 section 16.11);
- *   dhcpkit's reconfigure_renew probe has no Authentication option and is flagged here.
- * - LEASEQUERY-DATA and LEASEQUERY-DONE have containment rules (RFC 5460), so their real
- *   contents (CLIENT_DATA, STATUS_CODE) are accepted.
- * - CONFIRM may not carry OPTION_IA_PD (RFC 9915 appendix B; prefixes are confirmed with
- *   Rebind, section 18.2.12): dhcpkit's CONFIRM fixtures with an IA_PD are flagged here.
- * - Option code 0 (reserved) in an ORO or ERO is flagged; dhcpkit accepts it.
- * - A RELAY-FORW inside OPTION_LQ_RELAY_DATA need not carry OPTION_RELAY_MSG (the server
- *   returns the relay information, RFC 5007 4.1.2.5); dhcpkit agrees.
- * - S46_PORTPARAMS with PSID bits set past PSID-len is flagged (RFC 7598 4.5: padding
- *   zeros); dhcpkit silently masks them.
- * - An AFTR name that is the root alone is flagged (it names no AFTR, RFC 6334); a one-label
- *   name such as "x." is accepted (dhcpkit wants at least 4 bytes).
- * - OPTION_ORO is accepted in every client message: RFC 9915 21.7 requires it in Solicit,
- *   Request, Renew, Rebind and Information-request and forbids it nowhere, and ISC dhclient
- *   and dhcpcd send it in Confirm and Release (appendix B lists only the first five).
- * - A Client FQDN with both N and S set or with MBZ bits set is flagged (RFC 4704 4.1).
- * - OPTION_UNICAST is deprecated by RFC 9915 but still accepted in Advertise and Reply, where
- *   RFC 8415 placed it, so that older servers validate.
- * dhcpkit's address-class rules (IAADDR / IAPREFIX not link-local, loopback or multicast;
- * relay link/peer not multicast; NTP, LQ and UNICAST addresses) are kept: none of those
- * addresses can do the job the option names, whether or not the RFC spells it out.
+/* Validation: RFC 9915 containment and value rules, plus the extension RFCs. Every fact about an
+ * option (where it may appear, how often, what must carry it, its value rules) is a column of
+ * its row in lib/optdefs.def; this file interprets them generically. Unknown options and
+ * unknown message types are not checked. Where and why this differs from dhcpkit:
+ * docs/CONFORMANCE.md, "Validation rules".
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 #include "outbuf.h"
@@ -162,10 +119,10 @@ static void fmt_addr(char out[48], const uint8_t a[16])
 /* ---------------------------------------------------------------- small predicates */
 
 enum {
-    A_UNSPEC = 1,
-    A_LOOP = 2,
-    A_MCAST = 4,
-    A_LL = 8
+    A_UNSPEC = D6T__A_UNSPEC,
+    A_LOOP = D6T__A_LOOP,
+    A_MCAST = D6T__A_MCAST,
+    A_LL = D6T__A_LL
 };
 
 /* The class name when 'a' is in one of the classes in 'bad', else NULL. */
@@ -345,25 +302,45 @@ static int posix_tz_ok(const uint8_t *p, size_t n)
 
 /* ---------------------------------------------------------------- value rules */
 
-/* Read helpers: a field that does not fit its option was already reported by parsing, and
- * for built options the setters keep layouts valid, so a failed read only skips a rule. */
-static int u8f(const d6t_opt *o, d6t_key k, unsigned *x)
+/* The rules are the table's (RULES in optdefs.def); their keys belong to the option (a unit
+ * test checks it). A field that does not fit its option was already reported by parsing, and for
+ * built options the setters keep layouts valid, so a failed read only skips a rule. */
+static const struct d6t_fielddef *field_of(const d6t_opt *o, uint32_t k)
 {
-    uint8_t b;
-    if (d6t_opt_get_u8(o, k, &b)) return 0;
-    *x = b;
-    return 1;
-}
-static int u32f(const d6t_opt *o, d6t_key k, uint32_t *x)
-{
-    return d6t_opt_get_u32(o, k, x) == D6T_OK;
-}
-static int bytesf(const d6t_opt *o, d6t_key k, const uint8_t **p, size_t *n)
-{
-    return d6t_opt_get_bytes(o, k, p, n) == D6T_OK;
+    return &o->def->f[(k & 0xffu) - 1];
 }
 
-static void rule_duid(struct vctx *v, const d6t_opt *o, d6t_key k)
+/* A numeric field: U8, U16, U32, or a prefix's length. */
+static int num(const d6t_opt *o, uint32_t k, uint32_t *x)
+{
+    uint8_t b, a[16];
+    uint16_t w;
+    switch (field_of(o, k)->type) {
+    case D6T_FT_U8:
+        if (d6t_opt_get_u8(o, (d6t_key)k, &b)) return 0;
+        *x = b;
+        return 1;
+    case D6T_FT_U16:
+        if (d6t_opt_get_u16(o, (d6t_key)k, &w)) return 0;
+        *x = w;
+        return 1;
+    case D6T_FT_U32: return d6t_opt_get_u32(o, (d6t_key)k, x) == D6T_OK;
+    case D6T_FT_PREFIX6:
+    case D6T_FT_PREFIX6_VAR:
+    case D6T_FT_PREFIX4:
+        if (d6t_opt_get_prefix(o, (d6t_key)k, a, &b)) return 0;
+        *x = b;
+        return 1;
+    default: return 0;
+    }
+}
+
+static int bytesf(const d6t_opt *o, uint32_t k, const uint8_t **p, size_t *n)
+{
+    return d6t_opt_get_bytes(o, (d6t_key)k, p, n) == D6T_OK;
+}
+
+static void rule_duid(struct vctx *v, const d6t_opt *o, uint32_t k)
 {
     const uint8_t *d;
     size_t n;
@@ -398,67 +375,44 @@ static void rule_duid(struct vctx *v, const d6t_opt *o, d6t_key k)
     }
 }
 
-static void r_clientid(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+static const char *class_name(unsigned cls)
 {
-    (void)p;
-    rule_duid(v, o, D6T_CLIENTID_DUID);
-}
-static void r_serverid(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    rule_duid(v, o, D6T_SERVERID_DUID);
-}
-static void r_relayid(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    rule_duid(v, o, D6T_RELAY_ID_DUID);
+    static const char *const names[] = {"unspecified", "loopback", "multicast", "link-local"};
+    for (unsigned i = 0; i < 4; i++)
+        if (cls >> i & 1u) return names[i];
+    return "?";
 }
 
-static void rule_t1t2(struct vctx *v, const d6t_opt *o, d6t_key k1, d6t_key k2)
+/* Each address of an ADDR6, ADDR6_LIST or ADDR6_LIST16 field against the classes x: 'is' = 0
+ * reports one in a class, 'is' = 1 one in none of them. */
+static void rule_addrs(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r, int is)
 {
-    uint32_t t1, t2;
-    if (u32f(o, k1, &t1) && u32f(o, k2, &t2) && t2 != 0 && t1 > t2)
-        report(v, D6T_V_VALUE, "T1 %u > T2 %u", (unsigned)t1, (unsigned)t2);
-}
-static void r_ia_na(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    rule_t1t2(v, o, D6T_IA_NA_T1, D6T_IA_NA_T2);
-}
-static void r_ia_pd(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    rule_t1t2(v, o, D6T_IA_PD_T1, D6T_IA_PD_T2);
-}
-
-static void rule_lifetimes(struct vctx *v, const d6t_opt *o, d6t_key kp, d6t_key kv)
-{
-    uint32_t pl, vl;
-    if (u32f(o, kp, &pl) && u32f(o, kv, &vl) && pl > vl)
-        report(v, D6T_V_VALUE, "preferred lifetime %u > valid lifetime %u", (unsigned)pl,
-               (unsigned)vl);
+    const uint8_t *p;
+    size_t n, at = 0;
+    if (!bytesf(o, r->a, &p, &n)) return;
+    if (field_of(o, r->a)->type == D6T_FT_ADDR6_LIST16 && n) at = 2; /* its length */
+    for (; at + 16 <= n; at += 16) {
+        const char *c = bad_class(p + at, r->x);
+        if (!c == !is) continue;
+        char t[48];
+        fmt_addr(t, p + at);
+        if (is)
+            report(v, D6T_V_VALUE, "%s %s is not %s", r->what, t, class_name(r->x));
+        else
+            report(v, D6T_V_VALUE, "%s %s is a %s address", r->what, t, c);
+    }
 }
 
-static void r_iaaddr(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+/* An IPv6 prefix: a hint such as ::/56 is fine; one inside ff00::/8 or fe80::/10, or ::1/128,
+ * is not. */
+static void rule_prefix_class(struct vctx *v, const d6t_opt *o, uint32_t k)
 {
-    (void)p;
-    uint8_t a[16];
-    rule_lifetimes(v, o, D6T_IAADDR_PREFERRED_LIFETIME, D6T_IAADDR_VALID_LIFETIME);
-    if (!d6t_opt_get_addr6(o, D6T_IAADDR_ADDRESS, a))
-        check_addr(v, "IA address", a, A_LOOP | A_MCAST | A_LL);
-}
-
-static void r_iaprefix(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
     uint8_t a[16], len;
-    rule_lifetimes(v, o, D6T_IAPREFIX_PREFERRED_LIFETIME, D6T_IAPREFIX_VALID_LIFETIME);
-    if (d6t_opt_get_prefix(o, D6T_IAPREFIX_PREFIX, a, &len)) return;
+    if (d6t_opt_get_prefix(o, (d6t_key)k, a, &len)) return;
     if (len > 128) {
         report(v, D6T_V_VALUE, "prefix length %u > 128", len);
         return;
     }
-    /* a hint such as ::/56 is fine; a prefix inside ff00::/8 or fe80::/10, or ::1/128, is not */
     const char *c = NULL;
     if (len >= 8 && d6t__addr_multicast(a))
         c = "multicast";
@@ -473,151 +427,94 @@ static void r_iaprefix(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
     }
 }
 
-static void rule_codes(struct vctx *v, const d6t_opt *o, d6t_key k)
-{
-    size_t n;
-    uint16_t c;
-    if (d6t_opt_count(o, k, &n)) return;
-    for (size_t i = 0; i < n; i++)
-        if (!d6t_opt_get_u16_at(o, k, i, &c) && c == 0)
-            report(v, D6T_V_VALUE, "requested option %zu is code 0 (reserved)", i);
-}
-static void r_oro(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    rule_codes(v, o, D6T_ORO_REQUESTED_OPTIONS);
-}
-static void r_ero(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    rule_codes(v, o, D6T_ERO_REQUESTED_OPTIONS);
-}
-
-static void r_unicast(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    uint8_t a[16];
-    if (!d6t_opt_get_addr6(o, D6T_UNICAST_SERVER_ADDRESS, a))
-        check_addr(v, "server address", a, A_UNSPEC | A_LOOP | A_MCAST);
-}
-
-static void r_status(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    const uint8_t *s;
-    size_t n, bad;
-    if (!bytesf(o, D6T_STATUS_CODE_STATUS_MESSAGE, &s, &n)) return;
-    if ((bad = utf8_bad(s, n)) < n)
-        report(v, D6T_V_ENCODING, "status message is not UTF-8 at byte %zu", bad);
-    else if (n && s[n - 1] == 0)
-        report(v, D6T_V_ENCODING, "status message is NUL-terminated");
-}
-
-static void r_reconf_msg(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    unsigned t;
-    if (u8f(o, D6T_RECONF_MSG_MESSAGE_TYPE, &t) && t != D6T_MSG_RENEW && t != D6T_MSG_REBIND &&
-        t != D6T_MSG_INFORMATION_REQUEST)
-        report(v, D6T_V_VALUE, "reconfigure message type %u: must be 5, 6 or 11", t);
-}
-
-static void r_fqdn(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    unsigned f;
-    if (!u8f(o, D6T_CLIENT_FQDN_FLAGS, &f)) return;
-    if (f & 0xf8) report(v, D6T_V_VALUE, "flags 0x%02x: MBZ bits set", f);
-    if ((f & 0x05) == 0x05) report(v, D6T_V_VALUE, "flags 0x%02x: N and S both set", f);
-}
-
-static void r_posix_tz(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    const uint8_t *s;
-    size_t n;
-    if (bytesf(o, D6T_NEW_POSIX_TIMEZONE_TIMEZONE, &s, &n) && !posix_tz_ok(s, n))
-        report(v, D6T_V_ENCODING, "timezone \"%.*s\" is not a POSIX TZ string",
-               (int)(n > 64 ? 64 : n), unprintable(s, n) == n ? (const char *)s : "(unprintable)");
-}
-
-static void rule_printable(struct vctx *v, const d6t_opt *o, d6t_key k, const char *what)
+static void rule_text(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r)
 {
     const uint8_t *s;
     size_t n, bad;
-    if (!bytesf(o, k, &s, &n)) return;
-    if (n == 0)
-        report(v, D6T_V_LENGTH, "empty %s", what);
-    else if ((bad = unprintable(s, n)) < n)
-        report(v, D6T_V_ENCODING, "%s has byte 0x%02x (not printable ASCII) at %zu", what, s[bad],
-               bad);
-}
-static void r_tzdb(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    rule_printable(v, o, D6T_NEW_TZDB_TIMEZONE_TIMEZONE, "timezone name");
-}
-static void r_bootfile(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    rule_printable(v, o, D6T_BOOTFILE_URL_URL, "URL");
-}
-static void r_portal(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    rule_printable(v, o, D6T_V6_CAPTIVE_PORTAL_URI, "URI");
-}
-
-static void r_lq_query(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    uint8_t a[16];
-    if (!d6t_opt_get_addr6(o, D6T_LQ_QUERY_LINK_ADDRESS, a))
-        check_addr(v, "link address", a, A_LOOP | A_MCAST);
-}
-
-static void r_lq_relay_data(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    uint8_t a[16];
-    if (!d6t_opt_get_addr6(o, D6T_LQ_RELAY_DATA_PEER_ADDRESS, a))
-        check_addr(v, "peer address", a, A_UNSPEC | A_LOOP | A_MCAST);
-}
-
-static void r_lq_client_link(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    uint8_t a[16];
-    size_t n;
-    if (d6t_opt_count(o, D6T_LQ_CLIENT_LINK_LINK_ADDRESSES, &n)) return;
-    for (size_t i = 0; i < n; i++)
-        if (!d6t_opt_get_addr6_at(o, D6T_LQ_CLIENT_LINK_LINK_ADDRESSES, i, a))
-            check_addr(v, "link address", a, A_UNSPEC | A_LOOP | A_MCAST);
+    if (!bytesf(o, r->a, &s, &n)) return;
+    switch (r->kind) {
+    case D6T_R_UTF8:
+        if ((bad = utf8_bad(s, n)) < n)
+            report(v, D6T_V_ENCODING, "%s is not UTF-8 at byte %zu", r->what, bad);
+        else if (n && s[n - 1] == 0)
+            report(v, D6T_V_ENCODING, "%s is NUL-terminated", r->what);
+        break;
+    case D6T_R_PRINTABLE:
+        if (n == 0)
+            report(v, D6T_V_LENGTH, "empty %s", r->what);
+        else if ((bad = unprintable(s, n)) < n)
+            report(v, D6T_V_ENCODING, "%s has byte 0x%02x (not printable ASCII) at %zu", r->what,
+                   s[bad], bad);
+        break;
+    case D6T_R_POSIX_TZ:
+        if (!posix_tz_ok(s, n))
+            report(v, D6T_V_ENCODING, "timezone \"%.*s\" is not a POSIX TZ string",
+                   (int)(n > 64 ? 64 : n),
+                   unprintable(s, n) == n ? (const char *)s : "(unprintable)");
+        break;
+    case D6T_R_NOT_ROOT:
+        if (n == 1 && s[0] == 0) report(v, D6T_V_VALUE, "%s is the root name only", r->what);
+        break;
+    case D6T_R_TEXT_PREFIX: {
+        size_t k = strlen(r->what2);
+        if (n < k || memcmp(s, r->what2, k))
+            report(v, D6T_V_VALUE, "%s does not begin with \"%s\"", r->what, r->what2);
+        break;
+    }
+    case D6T_R_LEN_MAX:
+        if (n > r->y)
+            report(v, D6T_V_LENGTH, "%s of %zu bytes: at most %u", r->what, n, (unsigned)r->y);
+        break;
+    case D6T_R_NO_ZERO: /* a 16-bit list */
+        for (size_t i = 0; i + 2 <= n; i += 2)
+            if (d6t__get16(s + i) == 0)
+                report(v, D6T_V_VALUE, "%s %zu is code 0 (reserved)", r->what, i / 2);
+        break;
+    default: break;
+    }
 }
 
-/* RFC 6603 section 4.2: longer than the enclosing prefix, and exactly the bytes needed */
-static void r_pd_exclude(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+/* "must be 5, 6 or 11" from the set bits of x */
+static void one_of(struct vctx *v, const struct d6t_rule *r, uint32_t x)
 {
-    unsigned len;
+    char list[96];
+    struct d6t_out w;
+    d6t__out_init(&w, list, sizeof list);
+    unsigned left = 0;
+    for (unsigned i = 0; i < 32; i++) left += r->x >> i & 1u;
+    for (unsigned i = 0; i < 32; i++) {
+        if (!(r->x >> i & 1u)) continue;
+        left--;
+        d6t__out_fmt(&w, "%u%s", i, left > 1 ? ", " : left == 1 ? " or " : "");
+    }
+    report(v, D6T_V_VALUE, "%s %u: must be %s", r->what, (unsigned)x, list);
+}
+
+/* RFC 6603 section 4.2: longer than the enclosing prefix, and exactly the bytes needed. The
+ * enclosing prefix is the parent's PREFIX6 field. */
+static void rule_exclude(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r,
+                         const d6t_opt *p)
+{
+    uint32_t len;
     const uint8_t *sub;
     size_t n;
     uint8_t pa[16], plen;
-    if (!u8f(o, D6T_PD_EXCLUDE_PREFIX_LENGTH, &len) ||
-        !bytesf(o, D6T_PD_EXCLUDE_SUBNET_ID, &sub, &n))
-        return;
+    if (!num(o, r->a, &len) || !bytesf(o, r->b, &sub, &n)) return;
     if (len < 1 || len > 128) {
-        report(v, D6T_V_VALUE, "excluded prefix length %u: must be 1..128", len);
+        report(v, D6T_V_VALUE, "excluded prefix length %u: must be 1..128", (unsigned)len);
         return;
     }
     if (n == 0) {
         report(v, D6T_V_LENGTH, "no subnet ID");
         return;
     }
-    if (!p || p->code != D6T_OPT_IAPREFIX || d6t_opt_get_prefix(p, D6T_IAPREFIX_PREFIX, pa, &plen))
-        return;
+    if (!p || !p->def) return;
+    size_t j = 0;
+    while (j < p->def->nkeys && p->def->f[j].type != D6T_FT_PREFIX6) j++;
+    if (j == p->def->nkeys || d6t_opt_get_prefix(p, (d6t_key)p->def->f[j].key, pa, &plen)) return;
     if (len <= plen) {
-        report(v, D6T_V_VALUE, "excluded prefix length %u <= delegated prefix length %u", len,
-               plen);
+        report(v, D6T_V_VALUE, "excluded prefix length %u <= delegated prefix length %u",
+               (unsigned)len, plen);
         return;
     }
     size_t bits = len - plen, need = (bits + 7) / 8;
@@ -629,167 +526,99 @@ static void r_pd_exclude(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
         report(v, D6T_V_VALUE, "subnet ID has bits set past its %zu bits", bits);
 }
 
-/* RFC 6334 section 3: the name of the AFTR, so not the root alone */
-static void r_aftr(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+/* RFC 7598 section 4.5: the PSID is left-aligned by the psid-len field just before it, and the
+ * bits after its psid-len bits are zero. */
+static void rule_psid(struct vctx *v, const d6t_opt *o, uint32_t k)
 {
-    (void)p;
-    const uint8_t *s;
-    size_t n;
-    if (bytesf(o, D6T_AFTR_NAME_FQDN, &s, &n) && n == 1 && s[0] == 0)
-        report(v, D6T_V_VALUE, "AFTR name is the root name only");
-}
-
-static void r_sol_inf_max_rt(struct vctx *v, const d6t_opt *o, d6t_key k)
-{
-    uint32_t x;
-    if (u32f(o, k, &x) && (x < 60 || x > 86400))
-        report(v, D6T_V_VALUE, "%u seconds: must be 60..86400", (unsigned)x);
-}
-static void r_sol_max_rt(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    r_sol_inf_max_rt(v, o, D6T_SOL_MAX_RT_SOL_MAX_RT);
-}
-static void r_inf_max_rt(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    r_sol_inf_max_rt(v, o, D6T_INF_MAX_RT_INF_MAX_RT);
-}
-
-/* RFC 7598 section 4.1 */
-static void r_s46_rule(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    unsigned ea;
-    uint8_t a[16], len;
-    if (u8f(o, D6T_S46_RULE_EA_LEN, &ea) && ea > 48) report(v, D6T_V_VALUE, "EA-len %u > 48", ea);
-    if (!d6t_opt_get_prefix(o, D6T_S46_RULE_IPV4_PREFIX, a, &len) && len > 32)
-        report(v, D6T_V_VALUE, "IPv4 prefix length %u > 32", len);
-}
-
-/* RFC 7598 section 4.5 and RFC 7597 section 5.1: offset a <= 15, a + k <= 16, the PSID is
- * left-aligned and the bits after its k bits are zero */
-static void r_s46_portparams(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    unsigned off, k;
+    uint32_t plen;
     const uint8_t *w;
     size_t n;
-    if (!u8f(o, D6T_S46_PORTPARAMS_OFFSET, &off) || !u8f(o, D6T_S46_PORTPARAMS_PSID_LEN, &k))
-        return;
-    if (off > 15) report(v, D6T_V_VALUE, "offset %u > 15", off);
-    if (k > 16)
-        report(v, D6T_V_VALUE, "PSID-len %u > 16", k);
-    else if (off + k > 16)
-        report(v, D6T_V_VALUE, "offset %u + PSID-len %u > 16", off, k);
-    if (k == 0 || k >= 16 || !bytesf(o, D6T_S46_PORTPARAMS_PSID, &w, &n) || n != 2) return;
-    unsigned raw = (unsigned)d6t__get16(w), pad = raw & (0xffffu >> k);
-    if (pad) report(v, D6T_V_VALUE, "PSID 0x%04x has bits set past its %u-bit length", raw, k);
+    if (!num(o, k - 1, &plen) || plen == 0 || plen >= 16 || !bytesf(o, k, &w, &n) || n != 2) return;
+    unsigned raw = (unsigned)d6t__get16(w), pad = raw & (0xffffu >> plen);
+    if (pad)
+        report(v, D6T_V_VALUE, "PSID 0x%04x has bits set past its %u-bit length", raw,
+               (unsigned)plen);
 }
 
-static void r_ntp_srv(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
+static void check_rule(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r,
+                       const d6t_opt *parent)
 {
-    (void)p;
-    uint8_t a[16];
-    if (!d6t_opt_get_addr6(o, D6T_NTP_SRV_ADDR_ADDRESS, a))
-        check_addr(v, "NTP server address", a, A_UNSPEC | A_LOOP | A_MCAST | A_LL);
-}
-
-static void r_ntp_mc(struct vctx *v, const d6t_opt *o, const d6t_opt *p)
-{
-    (void)p;
-    uint8_t a[16];
-    char t[48];
-    if (!d6t_opt_get_addr6(o, D6T_NTP_MC_ADDR_ADDRESS, a) && !d6t__addr_multicast(a)) {
-        fmt_addr(t, a);
-        report(v, D6T_V_VALUE, "NTP multicast address %s is not multicast", t);
+    uint32_t x, y;
+    switch ((enum d6t_rule_kind)r->kind) {
+    case D6T_R_DUID: rule_duid(v, o, r->a); break;
+    case D6T_R_LE:
+        if (num(o, r->a, &x) && num(o, r->b, &y) && !(r->x && y == 0) && x > y)
+            report(v, D6T_V_VALUE, "%s %u > %s %u", r->what, (unsigned)x, r->what2, (unsigned)y);
+        break;
+    case D6T_R_RANGE:
+        if (num(o, r->a, &x) && (x < r->x || x > r->y))
+            report(v, D6T_V_VALUE, "%u %s: must be %u..%u", (unsigned)x, r->what, (unsigned)r->x,
+                   (unsigned)r->y);
+        break;
+    case D6T_R_MAX:
+        if (num(o, r->a, &x) && x > r->y)
+            report(v, D6T_V_VALUE, "%s %u > %u", r->what, (unsigned)x, (unsigned)r->y);
+        break;
+    case D6T_R_SUM_MAX:
+        if (num(o, r->a, &x) && num(o, r->b, &y) && y <= r->y && x + y > r->y)
+            report(v, D6T_V_VALUE, "%s %u + %s %u > %u", r->what, (unsigned)x, r->what2,
+                   (unsigned)y, (unsigned)r->y);
+        break;
+    case D6T_R_ONE_OF:
+        if (num(o, r->a, &x) && (x >= 32 || !(r->x >> x & 1u))) one_of(v, r, x);
+        break;
+    case D6T_R_BITS_ZERO:
+    case D6T_R_NOT_ALL:
+        if (!num(o, r->a, &x)) break;
+        if (r->kind == D6T_R_BITS_ZERO ? (x & r->x) != 0 : (x & r->x) == r->x)
+            report(v, D6T_V_VALUE, "%s 0x%02x: %s", field_of(o, r->a)->name, (unsigned)x, r->what);
+        break;
+    case D6T_R_ADDR_NOT: rule_addrs(v, o, r, 0); break;
+    case D6T_R_ADDR_IS: rule_addrs(v, o, r, 1); break;
+    case D6T_R_PREFIX_CLASS: rule_prefix_class(v, o, r->a); break;
+    case D6T_R_PSID_PAD: rule_psid(v, o, r->a); break;
+    case D6T_R_EXCLUDE: rule_exclude(v, o, r, parent); break;
+    case D6T_R_END:
+    case D6T_R_UNIQUE: break; /* among siblings: check_unique */
+    default: rule_text(v, o, r); break;
     }
 }
 
-typedef void (*rule_fn)(struct vctx *v, const d6t_opt *o, const d6t_opt *parent);
+/* Two siblings with the same value of a field their table row marks UNIQUE (IAIDs: RFC 9915
+ * section 12, unique per IA type). */
+static void check_unique(struct vctx *v, const d6t_opt *first)
+{
+    for (const d6t_opt *a = first; a; a = a->next) {
+        const struct d6t_rule *r = a->def ? a->def->rules : NULL;
+        while (r && r->kind != D6T_R_END && r->kind != D6T_R_UNIQUE) r++;
+        const uint8_t *va, *vb;
+        size_t na, nb;
+        if (!r || r->kind != D6T_R_UNIQUE || !bytesf(a, r->a, &va, &na)) continue;
+        unsigned ia = 0, ib = 0;
+        for (const d6t_opt *b = first; b != a; b = b->next) ia += b->def == a->def;
+        for (const d6t_opt *b = first; b != a; b = b->next) {
+            if (b->def != a->def) continue;
+            if (bytesf(b, r->a, &vb, &nb) && na == nb && !memcmp(va, vb, na)) {
+                char hex[2 * 16 + 1] = "";
+                for (size_t i = 0; i < na && i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", va[i]);
+                report(v, D6T_V_DUPLICATE, "%s[%u] and %s[%u] share %s 0x%s", a->def->name, ib,
+                       a->def->name, ia, r->what, hex);
+                break;
+            }
+            ib++;
+        }
+    }
+}
 
-static const struct {
-    uint8_t space;
-    uint16_t code;
-    rule_fn fn;
-} value_rules[] = {
-    {D6T_SPACE_DHCPV6, D6T_OPT_CLIENTID, r_clientid},
-    {D6T_SPACE_DHCPV6, D6T_OPT_SERVERID, r_serverid},
-    {D6T_SPACE_DHCPV6, D6T_OPT_IA_NA, r_ia_na},
-    {D6T_SPACE_DHCPV6, D6T_OPT_IAADDR, r_iaaddr},
-    {D6T_SPACE_DHCPV6, D6T_OPT_ORO, r_oro},
-    {D6T_SPACE_DHCPV6, D6T_OPT_UNICAST, r_unicast},
-    {D6T_SPACE_DHCPV6, D6T_OPT_STATUS_CODE, r_status},
-    {D6T_SPACE_DHCPV6, D6T_OPT_RECONF_MSG, r_reconf_msg},
-    {D6T_SPACE_DHCPV6, D6T_OPT_IA_PD, r_ia_pd},
-    {D6T_SPACE_DHCPV6, D6T_OPT_IAPREFIX, r_iaprefix},
-    {D6T_SPACE_DHCPV6, D6T_OPT_CLIENT_FQDN, r_fqdn},
-    {D6T_SPACE_DHCPV6, D6T_OPT_NEW_POSIX_TIMEZONE, r_posix_tz},
-    {D6T_SPACE_DHCPV6, D6T_OPT_NEW_TZDB_TIMEZONE, r_tzdb},
-    {D6T_SPACE_DHCPV6, D6T_OPT_ERO, r_ero},
-    {D6T_SPACE_DHCPV6, D6T_OPT_LQ_QUERY, r_lq_query},
-    {D6T_SPACE_DHCPV6, D6T_OPT_LQ_RELAY_DATA, r_lq_relay_data},
-    {D6T_SPACE_DHCPV6, D6T_OPT_LQ_CLIENT_LINK, r_lq_client_link},
-    {D6T_SPACE_DHCPV6, D6T_OPT_RELAY_ID, r_relayid},
-    {D6T_SPACE_DHCPV6, D6T_OPT_BOOTFILE_URL, r_bootfile},
-    {D6T_SPACE_DHCPV6, D6T_OPT_AFTR_NAME, r_aftr},
-    {D6T_SPACE_DHCPV6, D6T_OPT_PD_EXCLUDE, r_pd_exclude},
-    {D6T_SPACE_DHCPV6, D6T_OPT_SOL_MAX_RT, r_sol_max_rt},
-    {D6T_SPACE_DHCPV6, D6T_OPT_INF_MAX_RT, r_inf_max_rt},
-    {D6T_SPACE_DHCPV6, D6T_OPT_S46_RULE, r_s46_rule},
-    {D6T_SPACE_DHCPV6, D6T_OPT_S46_PORTPARAMS, r_s46_portparams},
-    {D6T_SPACE_DHCPV6, D6T_OPT_V6_CAPTIVE_PORTAL, r_portal},
-    {D6T_SPACE_NTP, D6T_NTP_SRV_ADDR, r_ntp_srv},
-    {D6T_SPACE_NTP, D6T_NTP_MC_ADDR, r_ntp_mc},
-};
-
-/* ---------------------------------------------------------------- required options */
-
-/* Options a message (is_opt = 0, 'in' = message type) or an option (is_opt = 1, 'in' = its
- * code) must carry. RFC 9915 section 16 (what servers and clients discard) and 18.2
- * ("MUST include"), RFC 5007/5460/7341 and RFC 7598 sections 5.1-5.3. */
-static const struct {
-    uint8_t is_opt;
-    uint16_t in, code;
-} need[] = {
-    {0, D6T_MSG_SOLICIT, D6T_OPT_CLIENTID},
-    {0, D6T_MSG_SOLICIT, D6T_OPT_ELAPSED_TIME},
-    {0, D6T_MSG_ADVERTISE, D6T_OPT_CLIENTID},
-    {0, D6T_MSG_ADVERTISE, D6T_OPT_SERVERID},
-    {0, D6T_MSG_REQUEST, D6T_OPT_CLIENTID},
-    {0, D6T_MSG_REQUEST, D6T_OPT_SERVERID},
-    {0, D6T_MSG_REQUEST, D6T_OPT_ELAPSED_TIME},
-    {0, D6T_MSG_CONFIRM, D6T_OPT_CLIENTID},
-    {0, D6T_MSG_CONFIRM, D6T_OPT_ELAPSED_TIME},
-    {0, D6T_MSG_RENEW, D6T_OPT_CLIENTID},
-    {0, D6T_MSG_RENEW, D6T_OPT_SERVERID},
-    {0, D6T_MSG_RENEW, D6T_OPT_ELAPSED_TIME},
-    {0, D6T_MSG_REBIND, D6T_OPT_CLIENTID},
-    {0, D6T_MSG_REBIND, D6T_OPT_ELAPSED_TIME},
-    {0, D6T_MSG_REPLY, D6T_OPT_SERVERID},
-    {0, D6T_MSG_RELEASE, D6T_OPT_CLIENTID},
-    {0, D6T_MSG_RELEASE, D6T_OPT_SERVERID},
-    {0, D6T_MSG_RELEASE, D6T_OPT_ELAPSED_TIME},
-    {0, D6T_MSG_DECLINE, D6T_OPT_CLIENTID},
-    {0, D6T_MSG_DECLINE, D6T_OPT_SERVERID},
-    {0, D6T_MSG_DECLINE, D6T_OPT_ELAPSED_TIME},
-    {0, D6T_MSG_RECONFIGURE, D6T_OPT_CLIENTID},
-    {0, D6T_MSG_RECONFIGURE, D6T_OPT_SERVERID},
-    {0, D6T_MSG_RECONFIGURE, D6T_OPT_RECONF_MSG},
-    {0, D6T_MSG_RECONFIGURE, D6T_OPT_AUTH},
-    {0, D6T_MSG_INFORMATION_REQUEST, D6T_OPT_ELAPSED_TIME},
-    {0, D6T_MSG_RELAY_FORW, D6T_OPT_RELAY_MSG},
-    {0, D6T_MSG_RELAY_REPL, D6T_OPT_RELAY_MSG},
-    {0, D6T_MSG_LEASEQUERY, D6T_OPT_LQ_QUERY},
-    {0, D6T_MSG_LEASEQUERY_DATA, D6T_OPT_CLIENT_DATA},
-    {0, D6T_MSG_DHCPV4_QUERY, D6T_OPT_DHCPV4_MSG},
-    {0, D6T_MSG_DHCPV4_RESPONSE, D6T_OPT_DHCPV4_MSG},
-    {1, D6T_OPT_S46_CONT_MAPE, D6T_OPT_S46_RULE},
-    {1, D6T_OPT_S46_CONT_MAPE, D6T_OPT_S46_BR},
-    {1, D6T_OPT_S46_CONT_MAPT, D6T_OPT_S46_RULE},
-    {1, D6T_OPT_S46_CONT_MAPT, D6T_OPT_S46_DMR},
-    {1, D6T_OPT_S46_CONT_LW, D6T_OPT_S46_BR},
-};
+/* Whether option row d must be in message m (parent NULL) or under 'parent'. */
+static int needed(const struct d6t_optdef *d, const d6t_msg *m, const d6t_opt *parent)
+{
+    if (!parent) return m->type < 32 && (d->need_msgs >> m->type & 1u);
+    if (!parent->def || parent->def->child_space != d->space) return 0;
+    for (size_t i = 0; i < sizeof d->need_in / sizeof d->need_in[0] && d->need_in[i]; i++)
+        if (d->need_in[i] == parent->code) return 1;
+    return 0;
+}
 
 /* ---------------------------------------------------------------- the walk */
 
@@ -807,28 +636,6 @@ static int has_parent(const struct d6t_optdef *d, uint16_t code)
     return 0;
 }
 
-/* Two IAs of one type with the same IAID (RFC 9915 section 12: unique per IA type). */
-static void check_iaids(struct vctx *v, const d6t_opt *first)
-{
-    for (const d6t_opt *a = first; a; a = a->next) {
-        if (a->space != D6T_SPACE_DHCPV6 || !a->def || a->len < 4 ||
-            (a->code != D6T_OPT_IA_NA && a->code != D6T_OPT_IA_TA && a->code != D6T_OPT_IA_PD))
-            continue;
-        unsigned ia = 0, ib = 0;
-        for (const d6t_opt *b = first; b != a; b = b->next)
-            if (b->code == a->code && b->space == a->space) ia++;
-        for (const d6t_opt *b = first; b != a; b = b->next) {
-            if (b->code != a->code || b->space != a->space) continue;
-            if (b->len >= 4 && !memcmp(a->data, b->data, 4)) {
-                report(v, D6T_V_DUPLICATE, "%s[%u] and %s[%u] share IAID 0x%08x", a->def->name, ib,
-                       a->def->name, ia, (unsigned)d6t__get32(a->data));
-                break;
-            }
-            ib++;
-        }
-    }
-}
-
 /* Counts, singletons and required options of one option list; 'parent' NULL for a message. */
 static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
                        const d6t_opt *parent)
@@ -841,20 +648,16 @@ static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
         if (d6t__optdefs[i].once && cnt[i] > 1)
             report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name,
                    (unsigned)cnt[i]);
-    uint8_t is_opt = parent != NULL;
-    uint16_t in = parent ? parent->code : m->type;
-    if (parent && parent->space != D6T_SPACE_DHCPV6) return;
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
-        if (need[i].is_opt != is_opt || need[i].in != in) continue;
+    for (size_t i = 0; i < ndefs; i++) {
+        const struct d6t_optdef *d = &d6t__optdefs[i];
+        if (cnt[i] || !needed(d, m, parent)) continue;
         /* RFC 5007 4.1.2.5 wants the relay information; servers leave out the client's
          * message (the innermost OPTION_RELAY_MSG), as dhcpkit's fixtures do */
-        if (v->in_lq && need[i].code == D6T_OPT_RELAY_MSG) continue;
-        const struct d6t_optdef *d = d6t_optdef_find(D6T_SPACE_DHCPV6, need[i].code);
-        if (d && def_index(d) < ndefs && !cnt[def_index(d)])
-            report(v, D6T_V_MISSING, "%s is required in %s", d->name,
-                   parent ? opt_name(parent) : type_name(m->type));
+        if (v->in_lq && d->has_msg) continue;
+        report(v, D6T_V_MISSING, "%s is required in %s", d->name,
+               parent ? opt_name(parent) : type_name(m->type));
     }
-    if (!parent) check_iaids(v, first);
+    check_unique(v, first);
 }
 
 /* RFC 9915 section 19: relays forward client messages up and server messages down;
@@ -885,9 +688,8 @@ static void check_opt(struct vctx *v, const d6t_opt *o, const d6t_opt *first, co
         report(v, D6T_V_NOT_ALLOWED, "%s is not allowed in %s", d->name, opt_name(parent));
     else if (!parent && m && (m->type >= 32 || !(d->msgs >> m->type & 1u)))
         report(v, D6T_V_NOT_ALLOWED, "%s is not allowed in %s", d->name, type_name(m->type));
-    for (size_t i = 0; i < sizeof value_rules / sizeof value_rules[0]; i++)
-        if (value_rules[i].space == o->space && value_rules[i].code == o->code)
-            value_rules[i].fn(v, o, parent);
+    for (const struct d6t_rule *r = d->rules; r && r->kind != D6T_R_END; r++)
+        check_rule(v, o, r, parent);
     if (d->child_space >= 0 && o->kids.first) {
         if (nest >= D6T_MAX_OPTION_NESTING) {
             report(v, D6T_V_VALUE, "options nested deeper than %d levels: not validated further",

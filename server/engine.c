@@ -42,11 +42,6 @@ void d6s_logf(const struct d6s_server *s, const char *fmt, ...)
     fputc('\n', s->log);
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 static void add_status(d6t_msg *m, d6t_opt *ia, uint16_t code, const char *text)
 {
     d6t_opt *st =
@@ -225,22 +220,16 @@ static void add_lease_to_ia(struct txn *t, d6t_opt *ia, const uint8_t addr[16], 
     (void)t;
 }
 
-/* The IA in the response, same IAID, T1/T2 filled in (0 when the IA only carries a status). */
+/* The IA in the response, same IAID, T1/T2 filled in (0 when the IA only carries a status;
+ * an IA_TA has none). */
 static d6t_opt *response_ia(struct txn *t, const d6t_opt *req_ia, int with_times)
 {
     uint16_t code = d6t_opt_code(req_ia);
-    int pd = code == D6T_OPT_IA_PD;
-    d6t_key key = pd ? D6T_IA_PD_IAID : code == D6T_OPT_IA_TA ? D6T_IA_TA_IAID : D6T_IA_NA_IAID;
     d6t_opt *ia = d6t_msg_add_opt(t->resp, code);
-    if (!ia) return NULL;
-    const uint8_t *iaid;
-    size_t n;
-    /* the IAID of each IA type is its own field (an IA_TA's too, even when only refused) */
-    if (d6t_opt_get_bytes(req_ia, key, &iaid, &n) == D6T_OK) d6t_opt_set_bytes(ia, key, iaid, n);
-    if (with_times && code != D6T_OPT_IA_TA) {
-        d6t_opt_set_u32(ia, pd ? D6T_IA_PD_T1 : D6T_IA_NA_T1, t->s->cfg.t1);
-        d6t_opt_set_u32(ia, pd ? D6T_IA_PD_T2 : D6T_IA_NA_T2, t->s->cfg.t2);
-    }
+    uint32_t iaid;
+    if (!ia || d6t_opt_get_ia(req_ia, &iaid, NULL, NULL)) return ia;
+    int times = with_times && code != D6T_OPT_IA_TA;
+    d6t_opt_set_ia(ia, iaid, times ? t->s->cfg.t1 : 0, times ? t->s->cfg.t2 : 0);
     return ia;
 }
 
@@ -316,8 +305,7 @@ static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
         }
     }
     if (i < 0) {
-        d6t_opt_set_u32(ia, pd ? D6T_IA_PD_T1 : D6T_IA_NA_T1, 0);
-        d6t_opt_set_u32(ia, pd ? D6T_IA_PD_T2 : D6T_IA_NA_T2, 0);
+        d6t_opt_set_ia(ia, iaid, 0, 0);
         add_status(t->resp, ia, pd ? ST_NOPREFIXAVAIL : ST_NOADDRSAVAIL,
                    pd ? "no prefixes available on this link"
                       : "no addresses available on this link");
@@ -466,7 +454,6 @@ static void refuse_ia(struct txn *t, const d6t_opt *req_ia, uint16_t code, const
 static void handle_ias(struct txn *t)
 {
     static const uint16_t codes[] = {D6T_OPT_IA_NA, D6T_OPT_IA_PD, D6T_OPT_IA_TA};
-    static const d6t_key iaid_keys[] = {D6T_IA_NA_IAID, D6T_IA_PD_IAID, D6T_IA_TA_IAID};
     /* IAIDs answered so far, per IA type: an IA repeated with the same IAID is the same IA
      * again and gets no second answer (two would make the reply invalid) */
     uint32_t ids[3][D6S_MAX_IA_ANSWERED];
@@ -477,10 +464,8 @@ static void handle_ias(struct txn *t)
         d6t_bundle_mark_handled(t->b, ia);
         uint16_t code = d6t_opt_code(ia);
         int pd = code == D6T_OPT_IA_PD, ti = code == D6T_OPT_IA_NA ? 0 : pd ? 1 : 2;
-        const uint8_t *iaid_p;
-        size_t n;
-        if (d6t_opt_get_bytes(ia, iaid_keys[ti], &iaid_p, &n) || n != 4) continue;
-        uint32_t iaid = be32(iaid_p);
+        uint32_t iaid;
+        if (d6t_opt_get_ia(ia, &iaid, NULL, NULL)) continue;
         size_t k = 0;
         while (k < nids[ti] && ids[ti][k] != iaid) k++;
         if (k < nids[ti] || nids[ti] == D6S_MAX_IA_ANSWERED)

@@ -10,6 +10,7 @@
 
 #include "common.h"
 #include "option.h"
+#include "optcodes.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,111 +42,6 @@ typedef enum d6t_ftype {
     D6T_FT_OPTIONS,      /* sub-options to the end (not a field: marks a container) */
     D6T_FT_MESSAGE       /* a DHCPv6 message to the end (not a field: OPTION_RELAY_MSG etc.) */
 } d6t_ftype;
-
-/* Field keys: D6T_<OPTION>_<FIELD>. Values are stable ABI. */
-typedef enum d6t_key {
-    D6T_KEY_NONE = 0,
-    D6T_CLIENTID_DUID,
-    D6T_SERVERID_DUID,
-    D6T_IA_NA_IAID,
-    D6T_IA_NA_T1,
-    D6T_IA_NA_T2,
-    D6T_IA_TA_IAID,
-    D6T_IAADDR_ADDRESS,
-    D6T_IAADDR_PREFERRED_LIFETIME,
-    D6T_IAADDR_VALID_LIFETIME,
-    D6T_ORO_REQUESTED_OPTIONS,
-    D6T_PREFERENCE_PREFERENCE,
-    D6T_ELAPSED_TIME_ELAPSED_TIME,
-    D6T_AUTH_PROTOCOL,
-    D6T_AUTH_ALGORITHM,
-    D6T_AUTH_RDM,
-    D6T_AUTH_REPLAY_DETECTION,
-    D6T_AUTH_AUTH_INFO,
-    D6T_UNICAST_SERVER_ADDRESS,
-    D6T_STATUS_CODE_STATUS_CODE,
-    D6T_STATUS_CODE_STATUS_MESSAGE,
-    D6T_USER_CLASS_USER_CLASSES,
-    D6T_VENDOR_CLASS_ENTERPRISE_NUMBER,
-    D6T_VENDOR_CLASS_VENDOR_CLASSES,
-    D6T_VENDOR_OPTS_ENTERPRISE_NUMBER,
-    D6T_INTERFACE_ID_INTERFACE_ID,
-    D6T_RECONF_MSG_MESSAGE_TYPE,
-    D6T_SIP_SERVER_D_DOMAIN_NAMES,
-    D6T_SIP_SERVER_A_SIP_SERVERS,
-    D6T_DNS_SERVERS_DNS_SERVERS,
-    D6T_DOMAIN_LIST_SEARCH_LIST,
-    D6T_IA_PD_IAID,
-    D6T_IA_PD_T1,
-    D6T_IA_PD_T2,
-    D6T_IAPREFIX_PREFERRED_LIFETIME,
-    D6T_IAPREFIX_VALID_LIFETIME,
-    D6T_IAPREFIX_PREFIX,
-    D6T_NIS_SERVERS_NIS_SERVERS,
-    D6T_NISP_SERVERS_NISP_SERVERS,
-    D6T_NIS_DOMAIN_NAME_DOMAIN_NAMES,
-    D6T_NISP_DOMAIN_NAME_DOMAIN_NAMES,
-    D6T_SNTP_SERVERS_SNTP_SERVERS,
-    D6T_INFORMATION_REFRESH_TIME_REFRESH_TIME,
-    D6T_REMOTE_ID_ENTERPRISE_NUMBER,
-    D6T_REMOTE_ID_REMOTE_ID,
-    D6T_SUBSCRIBER_ID_SUBSCRIBER_ID,
-    D6T_CLIENT_FQDN_FLAGS,
-    D6T_CLIENT_FQDN_DOMAIN_NAME,
-    D6T_NEW_POSIX_TIMEZONE_TIMEZONE,
-    D6T_NEW_TZDB_TIMEZONE_TIMEZONE,
-    D6T_ERO_REQUESTED_OPTIONS,
-    D6T_LQ_QUERY_QUERY_TYPE,
-    D6T_LQ_QUERY_LINK_ADDRESS,
-    D6T_CLT_TIME_CLT_TIME,
-    D6T_LQ_RELAY_DATA_PEER_ADDRESS,
-    D6T_LQ_CLIENT_LINK_LINK_ADDRESSES,
-    D6T_RELAY_ID_DUID,
-    D6T_NTP_SRV_ADDR_ADDRESS,
-    D6T_NTP_MC_ADDR_ADDRESS,
-    D6T_NTP_SRV_FQDN_FQDN,
-    D6T_BOOTFILE_URL_URL,
-    D6T_BOOTFILE_PARAM_PARAMETERS,
-    D6T_CLIENT_ARCH_TYPE_TYPES,
-    D6T_NII_TYPE,
-    D6T_NII_MAJOR,
-    D6T_NII_MINOR,
-    D6T_AFTR_NAME_FQDN,
-    D6T_ERP_LOCAL_DOMAIN_NAME_DOMAIN_NAME,
-    D6T_PD_EXCLUDE_PREFIX_LENGTH,
-    D6T_PD_EXCLUDE_SUBNET_ID,
-    D6T_VSS_TYPE,
-    D6T_VSS_INFO,
-    D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_TYPE,
-    D6T_CLIENT_LINKLAYER_ADDR_LINK_LAYER_ADDRESS,
-    D6T_LINK_ADDRESS_LINK_ADDRESS,
-    D6T_SOL_MAX_RT_SOL_MAX_RT,
-    D6T_INF_MAX_RT_INF_MAX_RT,
-    D6T_V6_PCP_SERVER_SERVERS,
-    D6T_DHCPV4_MSG_MESSAGE,
-    D6T_DHCP4_O_DHCP6_SERVER_SERVERS,
-    D6T_S46_RULE_FLAGS,
-    D6T_S46_RULE_EA_LEN,
-    D6T_S46_RULE_IPV4_PREFIX,
-    D6T_S46_RULE_IPV6_PREFIX,
-    D6T_S46_BR_BR_ADDRESS,
-    D6T_S46_DMR_DMR_PREFIX,
-    D6T_S46_V4V6BIND_IPV4_ADDRESS,
-    D6T_S46_V4V6BIND_IPV6_PREFIX,
-    D6T_S46_PORTPARAMS_OFFSET,
-    D6T_S46_PORTPARAMS_PSID_LEN,
-    D6T_S46_PORTPARAMS_PSID,
-    D6T_LQ_BASE_TIME_BASE_TIME,
-    D6T_LQ_START_TIME_START_TIME,
-    D6T_LQ_END_TIME_END_TIME,
-    D6T_V6_CAPTIVE_PORTAL_URI,
-    D6T_RELAY_SOURCE_PORT_PORT,
-    D6T_V6_DNR_SERVICE_PRIORITY,
-    D6T_V6_DNR_ADN,
-    D6T_V6_DNR_ADDRESSES,
-    D6T_V6_DNR_SVC_PARAMS,
-    D6T_KEY_COUNT_ /* not a key */
-} d6t_key;
 
 /* ---- getters. Views are borrowed from the arena. ---- */
 D6T_EXPORT d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v);
@@ -189,6 +85,18 @@ D6T_EXPORT d6t_status d6t_opt_add_addr6(d6t_opt *o, d6t_key k, const uint8_t add
 D6T_EXPORT d6t_status d6t_opt_add_u16(d6t_opt *o, d6t_key k, uint16_t v);
 D6T_EXPORT d6t_status d6t_opt_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len);
 D6T_EXPORT d6t_status d6t_opt_add_dname(d6t_opt *o, d6t_key k, const char *name);
+
+/* ---- identity associations: IA_NA, IA_PD and IA_TA alike ---- */
+/* The IAID, T1 and T2 of IA option 'ia' (D6T_OPT_IA_NA, D6T_OPT_IA_PD or D6T_OPT_IA_TA; the
+ * same as reading D6T_IA_NA_IAID, D6T_IA_NA_T1, ... with the keys of its type). An IA_TA has no
+ * T1 and T2 (RFC 9915 section 21.5): for it *t1 and *t2 are set to 0. Any output pointer may be
+ * NULL. D6T_ERR_INVALID_ARG when 'ia' is NULL, D6T_ERR_WRONG_FIELD when it is not an IA option
+ * (nothing is written then). */
+D6T_EXPORT d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t *t1, uint32_t *t2);
+/* Set the IAID, T1 and T2 of IA option 'ia' (in its arena, like the other setters). For an
+ * IA_TA, which has no T1 and T2, both must be 0: D6T_ERR_INVALID_ARG otherwise, and nothing is
+ * changed. D6T_ERR_WRONG_FIELD when 'ia' is not an IA option. */
+D6T_EXPORT d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2);
 
 /* ---- the option definition table ---- */
 typedef struct d6t_optdef d6t_optdef; /* opaque, static, never freed */

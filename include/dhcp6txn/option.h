@@ -5,96 +5,11 @@
 
 #include "common.h"
 #include "message.h"
+#include "optcodes.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Option codes (IANA "DHCPv6 Option Codes") the library knows. Any other code is an unknown
- * option: kept as opaque bytes and written back unchanged. */
-enum d6t_opt_code {
-    D6T_OPT_CLIENTID = 1,
-    D6T_OPT_SERVERID = 2,
-    D6T_OPT_IA_NA = 3,
-    D6T_OPT_IA_TA = 4,
-    D6T_OPT_IAADDR = 5,
-    D6T_OPT_ORO = 6,
-    D6T_OPT_PREFERENCE = 7,
-    D6T_OPT_ELAPSED_TIME = 8,
-    D6T_OPT_RELAY_MSG = 9,
-    D6T_OPT_AUTH = 11,
-    D6T_OPT_UNICAST = 12,
-    D6T_OPT_STATUS_CODE = 13,
-    D6T_OPT_RAPID_COMMIT = 14,
-    D6T_OPT_USER_CLASS = 15,
-    D6T_OPT_VENDOR_CLASS = 16,
-    D6T_OPT_VENDOR_OPTS = 17,
-    D6T_OPT_INTERFACE_ID = 18,
-    D6T_OPT_RECONF_MSG = 19,
-    D6T_OPT_RECONF_ACCEPT = 20,
-    D6T_OPT_SIP_SERVER_D = 21,
-    D6T_OPT_SIP_SERVER_A = 22,
-    D6T_OPT_DNS_SERVERS = 23,
-    D6T_OPT_DOMAIN_LIST = 24,
-    D6T_OPT_IA_PD = 25,
-    D6T_OPT_IAPREFIX = 26,
-    D6T_OPT_NIS_SERVERS = 27,
-    D6T_OPT_NISP_SERVERS = 28,
-    D6T_OPT_NIS_DOMAIN_NAME = 29,
-    D6T_OPT_NISP_DOMAIN_NAME = 30,
-    D6T_OPT_SNTP_SERVERS = 31,
-    D6T_OPT_INFORMATION_REFRESH_TIME = 32,
-    D6T_OPT_REMOTE_ID = 37,
-    D6T_OPT_SUBSCRIBER_ID = 38,
-    D6T_OPT_CLIENT_FQDN = 39,
-    D6T_OPT_NEW_POSIX_TIMEZONE = 41,
-    D6T_OPT_NEW_TZDB_TIMEZONE = 42,
-    D6T_OPT_ERO = 43,
-    D6T_OPT_LQ_QUERY = 44,
-    D6T_OPT_CLIENT_DATA = 45,
-    D6T_OPT_CLT_TIME = 46,
-    D6T_OPT_LQ_RELAY_DATA = 47,
-    D6T_OPT_LQ_CLIENT_LINK = 48,
-    D6T_OPT_RELAY_ID = 53,
-    D6T_OPT_NTP_SERVER = 56,
-    D6T_OPT_BOOTFILE_URL = 59,
-    D6T_OPT_BOOTFILE_PARAM = 60,
-    D6T_OPT_CLIENT_ARCH_TYPE = 61,
-    D6T_OPT_NII = 62,
-    D6T_OPT_AFTR_NAME = 64,
-    D6T_OPT_ERP_LOCAL_DOMAIN_NAME = 65,
-    D6T_OPT_RSOO = 66,
-    D6T_OPT_PD_EXCLUDE = 67,
-    D6T_OPT_VSS = 68,
-    D6T_OPT_CLIENT_LINKLAYER_ADDR = 79,
-    D6T_OPT_LINK_ADDRESS = 80,
-    D6T_OPT_SOL_MAX_RT = 82,
-    D6T_OPT_INF_MAX_RT = 83,
-    D6T_OPT_V6_PCP_SERVER = 86,
-    D6T_OPT_DHCPV4_MSG = 87,
-    D6T_OPT_DHCP4_O_DHCP6_SERVER = 88,
-    D6T_OPT_S46_RULE = 89,
-    D6T_OPT_S46_BR = 90,
-    D6T_OPT_S46_DMR = 91,
-    D6T_OPT_S46_V4V6BIND = 92,
-    D6T_OPT_S46_PORTPARAMS = 93,
-    D6T_OPT_S46_CONT_MAPE = 94,
-    D6T_OPT_S46_CONT_MAPT = 95,
-    D6T_OPT_S46_CONT_LW = 96,
-    D6T_OPT_LQ_BASE_TIME = 100,
-    D6T_OPT_LQ_START_TIME = 101,
-    D6T_OPT_LQ_END_TIME = 102,
-    D6T_OPT_V6_CAPTIVE_PORTAL = 103,
-    D6T_OPT_RELAY_SOURCE_PORT = 135,
-    D6T_OPT_V6_DNR = 144
-};
-
-/* NTP server sub-options (RFC 5908), inside OPTION_NTP_SERVER. */
-enum d6t_ntp_subopt {
-    D6T_NTP_SRV_ADDR = 1,
-    D6T_NTP_MC_ADDR = 2,
-    D6T_NTP_SRV_FQDN = 3
-};
 
 /* Option spaces: sub-options of OPTION_NTP_SERVER and OPTION_VENDOR_OPTS have codes of their own. */
 typedef enum d6t_space {

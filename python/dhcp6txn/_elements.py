@@ -21,6 +21,7 @@ from . import _core
 from ._core import _Arena
 from ._fields import Field
 from ._lib import Error, ValidationError, check, ffi, lib, parse_error
+from ._optdefs import ARG_ORDER, OPTION_CLASS_NAMES
 
 SPACE_DHCPV6, SPACE_NTP, SPACE_VENDOR = 0, 1, 2
 
@@ -474,48 +475,6 @@ class _VendorOptions:
             _adopt(obj, UnknownOption(code, data, space=SPACE_VENDOR))
 
 
-# dhcpkit's class names, by (space, code); anything else in the C table gets a name made from its
-# IANA name.
-OPTION_CLASS_NAMES = {
-    (0, 1): 'ClientIdOption', (0, 2): 'ServerIdOption', (0, 3): 'IANAOption', (0, 4): 'IATAOption',
-    (0, 5): 'IAAddressOption', (0, 6): 'OptionRequestOption', (0, 7): 'PreferenceOption',
-    (0, 8): 'ElapsedTimeOption', (0, 9): 'RelayMessageOption', (0, 11): 'AuthenticationOption',
-    (0, 12): 'ServerUnicastOption', (0, 13): 'StatusCodeOption', (0, 14): 'RapidCommitOption',
-    (0, 15): 'UserClassOption', (0, 16): 'VendorClassOption',
-    (0, 17): 'VendorSpecificInformationOption', (0, 18): 'InterfaceIdOption',
-    (0, 19): 'ReconfigureMessageOption', (0, 20): 'ReconfigureAcceptOption',
-    (0, 21): 'SIPServersDomainNameListOption', (0, 22): 'SIPServersAddressListOption',
-    (0, 23): 'RecursiveNameServersOption', (0, 24): 'DomainSearchListOption',
-    (0, 25): 'IAPDOption', (0, 26): 'IAPrefixOption', (0, 27): 'NISServersOption',
-    (0, 28): 'NISPlusServersOption', (0, 29): 'NISDomainNameOption',
-    (0, 30): 'NISPlusDomainNameOption', (0, 31): 'SNTPServersOption',
-    (0, 32): 'InformationRefreshTimeOption', (0, 37): 'RemoteIdOption',
-    (0, 38): 'SubscriberIdOption', (0, 39): 'ClientFQDNOption', (0, 41): 'PosixTimezoneOption',
-    (0, 42): 'TZDBTimezoneOption', (0, 43): 'EchoRequestOption', (0, 44): 'LQQueryOption',
-    (0, 45): 'ClientDataOption', (0, 46): 'CLTTimeOption', (0, 47): 'LQRelayDataOption',
-    (0, 48): 'LQClientLink', (0, 53): 'RelayIdOption', (0, 56): 'NTPServersOption',
-    (0, 59): 'BootfileURLOption', (0, 60): 'BootfileParamOption',
-    (0, 61): 'ClientArchitectureTypeOption', (0, 62): 'ClientNetworkInterfaceIdentifierOption',
-    (0, 64): 'AFTRNameOption', (0, 65): 'ERPLocalDomainNameOption',
-    (0, 66): 'RelaySuppliedOptionsOption', (0, 67): 'PDExcludeOption',
-    (0, 68): 'VirtualSubnetSelectionOption', (0, 79): 'LinkLayerIdOption',
-    (0, 80): 'LinkAddressOption', (0, 82): 'SolMaxRTOption', (0, 83): 'InfMaxRTOption',
-    (0, 86): 'PCPServerOption', (0, 87): 'DHCPv4MessageOption', (0, 88): 'DHCP4o6ServerOption',
-    (0, 89): 'S46RuleOption', (0, 90): 'S46BROption', (0, 91): 'S46DMROption',
-    (0, 92): 'S46V4V6BindingOption', (0, 93): 'S46PortParametersOption',
-    (0, 94): 'S46MapEContainerOption', (0, 95): 'S46MapTContainerOption',
-    (0, 96): 'S46LWContainerOption', (0, 100): 'LQBaseTimeOption', (0, 101): 'LQStartTimeOption',
-    (0, 102): 'LQEndTimeOption', (0, 103): 'CaptivePortalOption',
-    (0, 135): 'RelaySourcePortOption', (0, 144): 'DNROption',
-    (1, 1): 'NTPServerAddressSubOption', (1, 2): 'NTPMulticastAddressSubOption',
-    (1, 3): 'NTPServerFQDNSubOption',
-}
-# Constructor argument order where dhcpkit's differs from the wire order.
-_ARG_ORDER = {
-    (0, 26): ('prefix', 'preferred_lifetime', 'valid_lifetime', 'options'),
-    (0, 17): ('enterprise_number', 'vendor_options', 'options'),
-}
-# Options that end in a DHCPv6 message (the C table marks them; the public API does not say).
 
 
 def _derived_name(iana):
@@ -549,7 +508,7 @@ def _build_option_classes():
             args.append(attr)
         if (space, code) == (0, 17):
             ns['vendor_options'] = _VendorOptions()
-        ns['_args'] = _ARG_ORDER.get((space, code), tuple(args))
+        ns['_args'] = ARG_ORDER.get((space, code), tuple(args))
         cls_name = OPTION_CLASS_NAMES.get((space, code)) or _derived_name(iana)
         cls = type(cls_name, (Option,), ns)
         by_def[d] = cls

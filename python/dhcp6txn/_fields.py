@@ -10,6 +10,7 @@ import struct
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
 from ._lib import Error, check, ffi, lib
+from ._optdefs import BYTES_KEYS
 from .duids import DUID
 
 FT = {name[7:]: getattr(lib, name) for name in dir(lib) if name.startswith('D6T_FT_')}
@@ -236,6 +237,8 @@ class Field:
     def __init__(self, name, key, ftype, size):
         self.name, self.key, self.ftype, self.size = name, key, ftype, size
         self._get, self._set, self.is_list = CONVERTERS[ftype]
+        if key in BYTES_KEYS:  # an identifier dhcpkit keeps as bytes (IAID): its wire bytes
+            self._get, self._set = _raw, _set_raw
 
     def __get__(self, obj, cls=None):
         if obj is None:

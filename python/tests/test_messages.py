@@ -240,3 +240,16 @@ def test_text_and_json(w2):
     assert str(msg).startswith('SOLICIT (1)')
     assert '"msg_name": "SOLICIT"' in msg.to_json() or '"msg_name":"SOLICIT"' in msg.to_json()
     assert 'IANAOption(iaid=' in repr(msg)
+
+
+def test_option_added_by_its_table_row():
+    """OPTION_MUD_URL_V6 (RFC 8520) exists in the binding because its optdefs.def row does."""
+    from dhcp6txn.ipv6.options import MudUrlV6Option, OPTION_MUD_URL_V6
+    assert OPTION_MUD_URL_V6 == 112
+    opt = MudUrlV6Option(mud_url='https://example.com/mud/lamp')
+    assert bytes(opt) == b'\x00\x70\x00\x1c' + b'https://example.com/mud/lamp'
+    assert Option.parse(bytes(opt))[1].mud_url == 'https://example.com/mud/lamp'
+    opt.validate()
+    opt.mud_url = 'http://example.com/'
+    with pytest.raises(dhcp6txn.ValidationError):
+        opt.validate()

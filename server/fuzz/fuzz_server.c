@@ -261,13 +261,8 @@ static void check_bindings(const struct d6s_server *s, const d6t_msg *req, const
     for (d6t_opt *o = d6t_msg_first_opt(m); o; o = d6t_opt_next(o)) {
         uint16_t code = d6t_opt_code(o);
         if (!lq && (code == D6T_OPT_IA_NA || code == D6T_OPT_IA_PD)) {
-            const uint8_t *id;
-            size_t n;
-            CHECK(d6t_opt_get_bytes(o, code == D6T_OPT_IA_NA ? D6T_IA_NA_IAID : D6T_IA_PD_IAID, &id,
-                                    &n) == D6T_OK &&
-                  n == 4);
-            uint32_t iaid =
-                (uint32_t)id[0] << 24 | (uint32_t)id[1] << 16 | (uint32_t)id[2] << 8 | id[3];
+            uint32_t iaid;
+            CHECK(d6t_opt_get_ia(o, &iaid, NULL, NULL) == D6T_OK);
             for (d6t_opt *c = d6t_opt_first_child(o); c; c = d6t_opt_next(c))
                 check_granted(s, c, code, iaid, duid, dlen, t == D6T_MSG_ADVERTISE);
         } else if (lq && code == D6T_OPT_CLIENT_DATA) {

@@ -232,6 +232,68 @@ START_TEST(duids)
 }
 END_TEST
 
+/* One pair of calls for IA_NA, IA_PD and IA_TA; the IAID is a U32 field like T1 and T2. */
+START_TEST(ia_helpers)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = parse(a, W3_HEX);
+    uint32_t id = 0, t1 = 0, t2 = 0;
+    /* parsed: the reply's IA_NA c43cb2f1, T1 1800, T2 2880 */
+    d6t_opt *na = d6t_msg_find_opt(m, D6T_OPT_IA_NA);
+    ck_assert_int_eq(d6t_opt_get_ia(na, &id, &t1, &t2), D6T_OK);
+    ck_assert_uint_eq(id, 0xc43cb2f1u);
+    ck_assert_uint_eq(t1, 1800);
+    ck_assert_uint_eq(t2, 2880);
+    ck_assert_int_eq(d6t_opt_get_u32(na, D6T_IA_NA_IAID, &id), D6T_OK);
+    ck_assert_uint_eq(id, 0xc43cb2f1u);
+    ck_assert_int_eq(d6t_opt_get_ia(na, NULL, NULL, NULL), D6T_OK);
+    /* built, each type */
+    static const uint16_t codes[] = {D6T_OPT_IA_NA, D6T_OPT_IA_PD, D6T_OPT_IA_TA};
+    static const uint8_t wire_na[] = {0, 3, 0, 12, 0xde, 0xad, 0xbe, 0xef,
+                                      0, 0, 0, 10, 0,    0,    0,    20};
+    for (size_t i = 0; i < 3; i++) {
+        d6t_opt *ia = d6t_msg_add_opt(m, codes[i]);
+        int ta = codes[i] == D6T_OPT_IA_TA;
+        ck_assert_int_eq(d6t_opt_set_ia(ia, 0xdeadbeefu, ta ? 0 : 10, ta ? 0 : 20), D6T_OK);
+        t1 = t2 = 99;
+        ck_assert_int_eq(d6t_opt_get_ia(ia, &id, &t1, &t2), D6T_OK);
+        ck_assert_uint_eq(id, 0xdeadbeefu);
+        ck_assert_uint_eq(t1, ta ? 0 : 10);
+        ck_assert_uint_eq(t2, ta ? 0 : 20);
+        uint8_t buf[32];
+        size_t n;
+        ck_assert_int_eq(d6t_opt_write(ia, buf, sizeof buf, &n), D6T_OK);
+        ck_assert_uint_eq(n, ta ? 8 : 16);
+        ck_assert_int_eq(memcmp(buf + 4, wire_na + 4, n - 4), 0);
+        if (ta) {
+            /* an IA_TA has no T1/T2 to set: refused whole */
+            ck_assert_int_eq(d6t_opt_set_ia(ia, 1, 5, 0), D6T_ERR_INVALID_ARG);
+            ck_assert_int_eq(d6t_opt_set_ia(ia, 1, 0, 5), D6T_ERR_INVALID_ARG);
+            ck_assert_int_eq(d6t_opt_get_ia(ia, &id, NULL, NULL), D6T_OK);
+            ck_assert_uint_eq(id, 0xdeadbeefu);
+        }
+    }
+    /* not an IA */
+    d6t_opt *dns = d6t_msg_find_opt(m, D6T_OPT_DNS_SERVERS);
+    id = 7;
+    ck_assert_int_eq(d6t_opt_get_ia(dns, &id, &t1, &t2), D6T_ERR_WRONG_FIELD);
+    ck_assert_uint_eq(id, 7);
+    ck_assert_int_eq(d6t_opt_set_ia(dns, 1, 2, 3), D6T_ERR_WRONG_FIELD);
+    ck_assert_int_eq(d6t_opt_get_ia(NULL, &id, &t1, &t2), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_opt_set_ia(NULL, 1, 2, 3), D6T_ERR_INVALID_ARG);
+    /* a vendor sub-option with code 3 is no IA */
+    d6t_opt *v = d6t_opt_new(a, D6T_SPACE_VENDOR, D6T_OPT_IA_NA);
+    ck_assert_int_eq(d6t_opt_get_ia(v, &id, &t1, &t2), D6T_ERR_WRONG_FIELD);
+    /* a fixed-size field takes exactly its size in raw bytes */
+    ck_assert_int_eq(d6t_opt_set_bytes(na, D6T_IA_NA_IAID, (const uint8_t *)"\1\2\3", 3),
+                     D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_opt_set_bytes(na, D6T_IA_NA_IAID, (const uint8_t *)"\1\2\3\4", 4), D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_ia(na, &id, NULL, NULL), D6T_OK);
+    ck_assert_uint_eq(id, 0x01020304u);
+    d6t_arena_free(a);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("fields");
@@ -241,6 +303,7 @@ int main(void)
     tcase_add_test(tc, s46_fields);
     tcase_add_test(tc, lists_and_names);
     tcase_add_test(tc, duids);
+    tcase_add_test(tc, ia_helpers);
     suite_add_tcase(s, tc);
     return run_suite(s) ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 /* The option table: order, keys, lookups, and status/message name tables. */
 #include "testutil.h"
 
+#include "../../lib/internal.h" /* the table's private columns */
+
 START_TEST(table_sorted_and_findable)
 {
     size_t n = d6t_optdef_count();
@@ -52,9 +54,11 @@ START_TEST(index_agrees_with_table)
 }
 END_TEST
 
-START_TEST(every_key_once)
+/* Keys name their option and field (D6T_KEY): the key of field j is D6T_KEY(space, code, j + 1),
+ * so each is used once and d6t_key_optdef finds its row without a search. */
+START_TEST(keys_name_option_and_field)
 {
-    int seen[D6T_KEY_COUNT_] = {0};
+    size_t nkeys = 0;
     for (size_t i = 0; i < d6t_optdef_count(); i++) {
         const d6t_optdef *d = d6t_optdef_at(i);
         for (size_t j = 0; j < d6t_optdef_field_count(d); j++) {
@@ -63,21 +67,60 @@ START_TEST(every_key_once)
             d6t_ftype t;
             size_t size;
             ck_assert_int_eq(d6t_optdef_field(d, j, &k, &name, &t, &size), D6T_OK);
-            ck_assert_int_gt(k, D6T_KEY_NONE);
-            ck_assert_int_lt(k, D6T_KEY_COUNT_);
+            ck_assert_int_eq(k, D6T_KEY(d6t_optdef_space(d), d6t_optdef_code(d), j + 1));
             ck_assert_ptr_nonnull(name);
             ck_assert(t != D6T_FT_OPTIONS && t != D6T_FT_MESSAGE);
             ck_assert(t == D6T_FT_BIN ? size > 0 : size == 0);
-            seen[k]++;
             ck_assert_ptr_eq(d6t_key_optdef(k), d);
+            nkeys++;
         }
         ck_assert_int_eq(d6t_optdef_field(d, d6t_optdef_field_count(d), NULL, NULL, NULL, NULL),
                          D6T_ERR_NOT_FOUND);
+        /* one past the last field, and field 0, are no keys */
+        size_t n = d6t_optdef_field_count(d);
+        ck_assert_ptr_null(
+            d6t_key_optdef((d6t_key)D6T_KEY(d6t_optdef_space(d), d6t_optdef_code(d), n + 1)));
+        ck_assert_ptr_null(
+            d6t_key_optdef((d6t_key)D6T_KEY(d6t_optdef_space(d), d6t_optdef_code(d), 0)));
     }
-    for (int k = 1; k < D6T_KEY_COUNT_; k++)
-        ck_assert_msg(seen[k] == 1, "key %d used %d times", k, seen[k]);
+    ck_assert_uint_gt(nkeys, 90);
     ck_assert_ptr_null(d6t_key_optdef(D6T_KEY_NONE));
-    ck_assert_ptr_null(d6t_key_optdef(D6T_KEY_COUNT_));
+    ck_assert_ptr_null(d6t_key_optdef((d6t_key)D6T_KEY(D6T_SPACE_DHCPV6, 10, 1)));
+    ck_assert_ptr_null(d6t_key_optdef((d6t_key)D6T_KEY(7, 3, 1)));
+    ck_assert_ptr_null(d6t_key_optdef((d6t_key)-1));
+    /* the same code in two spaces gives two keys */
+    ck_assert_int_ne(D6T_CLIENTID_DUID, D6T_NTP_SRV_ADDR_ADDRESS);
+    ck_assert_ptr_eq(d6t_key_optdef(D6T_NTP_SRV_ADDR_ADDRESS), d6t_optdef_find(D6T_SPACE_NTP, 1));
+}
+END_TEST
+
+/* The table's private columns: every key a value rule names is a field of its own row, offsets
+ * of fields after fixed-size ones are the sum of their sizes, and nkeys counts the keyed fields. */
+START_TEST(rules_and_offsets_fit_their_rows)
+{
+    size_t nrules = 0;
+    for (size_t i = 0; i < d6t__optdef_count; i++) {
+        const struct d6t_optdef *d = &d6t__optdefs[i];
+        ck_assert_uint_eq(d->nkeys, d6t_optdef_field_count(d));
+        uint32_t off = 0;
+        for (size_t j = 0; j < d->nkeys; j++) {
+            const struct d6t_fielddef *f = &d->f[j];
+            ck_assert_uint_eq(f->off, off == UINT32_MAX ? D6T_OFF_VAR : off);
+            ck_assert_uint_eq(f->fixed != 0,
+                              f->type <= D6T_FT_PSID && f->type != D6T_FT_PREFIX6_VAR);
+            off = off == UINT32_MAX || !f->fixed ? UINT32_MAX : off + f->fixed;
+            ck_assert_uint_eq(f->to_end,
+                              j + 1 == d->nkeys && !f->fixed && f->type != D6T_FT_PREFIX6_VAR &&
+                                  f->type != D6T_FT_DNAME && f->type != D6T_FT_FQDN &&
+                                  f->type != D6T_FT_DNAME16 && f->type != D6T_FT_ADDR6_LIST16);
+        }
+        for (const struct d6t_rule *r = d->rules; r && r->kind != D6T_R_END; r++, nrules++) {
+            ck_assert_ptr_eq(d6t_key_optdef((d6t_key)r->a), d);
+            if (r->kind == D6T_R_LE || r->kind == D6T_R_SUM_MAX || r->kind == D6T_R_EXCLUDE)
+                ck_assert_ptr_eq(d6t_key_optdef((d6t_key)r->b), d);
+        }
+    }
+    ck_assert_uint_gt(nrules, 30);
 }
 END_TEST
 
@@ -110,7 +153,8 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, table_sorted_and_findable);
     tcase_add_test(tc, index_agrees_with_table);
-    tcase_add_test(tc, every_key_once);
+    tcase_add_test(tc, keys_name_option_and_field);
+    tcase_add_test(tc, rules_and_offsets_fit_their_rows);
     tcase_add_test(tc, names_and_status);
     suite_add_tcase(s, tc);
     return run_suite(s) ? 1 : 0;

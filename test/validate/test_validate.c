@@ -299,9 +299,9 @@ START_TEST(missing_required)
     d6t_msg *rc = d6t_msg_new(a, D6T_MSG_RECONFIGURE);
     add(rc, D6T_OPT_CLIENTID, duid_ll, sizeof duid_ll);
     add(rc, D6T_OPT_SERVERID, duid_srv, sizeof duid_srv);
-    s = check_msg(rc, 2);
-    expect(s, 0, D6T_V_MISSING, "RECONFIGURE", "OPTION_RECONF_MSG");
-    expect(s, 1, D6T_V_MISSING, "RECONFIGURE", "OPTION_AUTH");
+    s = check_msg(rc, 2); /* in the table's order: by option code */
+    expect(s, 0, D6T_V_MISSING, "RECONFIGURE", "OPTION_AUTH");
+    expect(s, 1, D6T_V_MISSING, "RECONFIGURE", "OPTION_RECONF_MSG");
     d6t_arena_free(a);
 }
 END_TEST
@@ -685,6 +685,106 @@ START_TEST(misc_values)
 }
 END_TEST
 
+/* The table's value and requirement rules that no other test makes fail. */
+START_TEST(more_table_rules)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    static const struct {
+        d6t_space sp;
+        const char *hex, *where, *what;
+        d6t_violation_kind kind;
+    } cases[] = {
+        {D6T_SPACE_DHCPV6, "0027000110", "OPTION_CLIENT_FQDN", "flags 0x10: MBZ bits set",
+         D6T_V_VALUE},
+        {D6T_SPACE_DHCPV6, "0040000100", "OPTION_AFTR_NAME", "AFTR name is the root name only",
+         D6T_V_VALUE},
+        {D6T_SPACE_DHCPV6, "005d000400110000", "OPTION_S46_PORTPARAMS", "PSID-len 17 > 16",
+         D6T_V_VALUE},
+        {D6T_SPACE_DHCPV6, "002b000400000017", "OPTION_ERO", "requested option 0 is code 0",
+         D6T_V_VALUE},
+        {D6T_SPACE_DHCPV6, "0053000400015181", "OPTION_INF_MAX_RT",
+         "86401 seconds: must be 60..86400", D6T_V_VALUE},
+        {D6T_SPACE_DHCPV6, "006700020120", "OPTION_V6_CAPTIVE_PORTAL", "URI has byte 0x01",
+         D6T_V_ENCODING},
+        {D6T_SPACE_DHCPV6,
+         "0030002020010db8000000000000000000000001ff020000000000000000000000000001",
+         "OPTION_LQ_CLIENT_LINK", "link address ff02::1 is a multicast address", D6T_V_VALUE},
+        {D6T_SPACE_DHCPV6,
+         "002f0032"
+         "00000000000000000000000000000000" /* + RELAY-FORW */
+         "0c00"
+         "0000000000000000000000000000000000000000000000000000000000000000",
+         "OPTION_LQ_RELAY_DATA", "peer address :: is a unspecified address", D6T_V_VALUE},
+        {D6T_SPACE_DHCPV6, "00600000", "OPTION_S46_CONT_LW",
+         "OPTION_S46_BR is required in OPTION_S46_CONT_LW", D6T_V_MISSING},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct seen *s = check_opt(parse_opt_hex(a, cases[i].sp, cases[i].hex), 1);
+        expect(s, 0, cases[i].kind, cases[i].where, cases[i].what);
+    }
+    /* MAP-T needs a rule and a DMR */
+    struct seen *s = check_opt(parse_opt_hex(a, D6T_SPACE_DHCPV6, "005f0000"), 2);
+    expect(s, 0, D6T_V_MISSING, "OPTION_S46_CONT_MAPT", "OPTION_S46_RULE is required");
+    expect(s, 1, D6T_V_MISSING, "OPTION_S46_CONT_MAPT", "OPTION_S46_DMR is required");
+    /* messages that must carry one option */
+    static const struct {
+        uint8_t type;
+        const char *what;
+    } need[] = {
+        {D6T_MSG_DHCPV4_QUERY, "OPTION_DHCPV4_MSG is required in DHCPV4-QUERY"},
+        {D6T_MSG_DHCPV4_RESPONSE, "OPTION_DHCPV4_MSG is required in DHCPV4-RESPONSE"},
+        {D6T_MSG_LEASEQUERY, "OPTION_LQ_QUERY is required in LEASEQUERY"},
+        {D6T_MSG_LEASEQUERY_DATA, "OPTION_CLIENT_DATA is required in LEASEQUERY-DATA"},
+    };
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
+        d6t_msg *m = d6t_msg_new(a, need[i].type);
+        if (need[i].type == D6T_MSG_LEASEQUERY) add(m, D6T_OPT_CLIENTID, duid_ll, sizeof duid_ll);
+        s = check_msg(m, 1);
+        expect(s, 0, D6T_V_MISSING, d6t_msg_type_name(need[i].type), need[i].what);
+    }
+    d6t_arena_free(a);
+}
+END_TEST
+
+/* OPTION_MUD_URL_V6 (RFC 8520 section 10), added by its table row alone. */
+START_TEST(mud_url)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    static const char url[] = "https://example.com/.well-known/mud/v1/lamp";
+    d6t_msg *m = client_msg(a, D6T_MSG_SOLICIT, 0);
+    d6t_opt *o = d6t_msg_add_opt(m, D6T_OPT_MUD_URL_V6);
+    ck_assert_int_eq(d6t_opt_set_text(o, D6T_MUD_URL_V6_URL, url), D6T_OK);
+    check_msg(m, 0);
+    const uint8_t *b;
+    size_t n;
+    ck_assert_int_eq(d6t_opt_get_bytes(o, D6T_MUD_URL_V6_URL, &b, &n), D6T_OK);
+    ck_assert_uint_eq(n, strlen(url));
+    ck_assert_str_eq(d6t_opt_name(o), "OPTION_MUD_URL_V6");
+    ck_assert_int_eq(d6t_opt_code(o), 112);
+    /* once per message, and only where a client asks for configuration */
+    add(m, D6T_OPT_MUD_URL_V6, url, strlen(url));
+    expect(check_msg(m, 1), 0, D6T_V_TOO_MANY, "SOLICIT", "OPTION_MUD_URL_V6 appears 2 times");
+    d6t_msg *r = d6t_msg_new(a, D6T_MSG_REPLY);
+    add(r, D6T_OPT_CLIENTID, duid_ll, sizeof duid_ll);
+    add(r, D6T_OPT_SERVERID, duid_srv, sizeof duid_srv);
+    add(r, D6T_OPT_MUD_URL_V6, url, strlen(url));
+    expect(check_msg(r, 1), 0, D6T_V_NOT_ALLOWED, "REPLY/OPTION_MUD_URL_V6",
+           "OPTION_MUD_URL_V6 is not allowed in REPLY");
+    /* content: printable, https, at most 255 octets */
+    expect(check_opt(parse_opt_hex(a, D6T_SPACE_DHCPV6, "0070000d687474703a2f2f782e6578616d"), 1),
+           0, D6T_V_VALUE, "OPTION_MUD_URL_V6", "MUD URL does not begin with \"https://\"");
+    expect(check_opt(parse_opt_hex(a, D6T_SPACE_DHCPV6, "00700000"), 2), 0, D6T_V_LENGTH,
+           "OPTION_MUD_URL_V6", "empty MUD URL");
+    char hex[2 * (4 + 256) + 1] = "00700100";
+    static const char pre[] = "68747470733a2f2f"; /* https:// */
+    memcpy(hex + 8, pre, sizeof pre - 1);
+    for (size_t i = 8 + sizeof pre - 1; i < sizeof hex - 1; i += 2) memcpy(hex + i, "61", 2);
+    expect(check_opt(parse_opt_hex(a, D6T_SPACE_DHCPV6, hex), 1), 0, D6T_V_LENGTH,
+           "OPTION_MUD_URL_V6", "MUD URL of 256 bytes: at most 255");
+    d6t_arena_free(a);
+}
+END_TEST
+
 /* ---- mechanics ---- */
 
 START_TEST(stop_and_null_callback)
@@ -758,6 +858,8 @@ static Suite *suite(void)
     tcase_add_test(t, s46_values);
     tcase_add_test(t, text_values);
     tcase_add_test(t, misc_values);
+    tcase_add_test(t, more_table_rules);
+    tcase_add_test(t, mud_url);
     tcase_add_test(t, stop_and_null_callback);
     tcase_add_test(t, deep_tree_bounded);
     suite_add_tcase(s, t);
