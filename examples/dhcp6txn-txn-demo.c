@@ -70,9 +70,8 @@ static uint32_t client_hash(d6t_bundle *b, const d6t_opt *ia)
 /* 2. IA_NA: one address each, from the link's pool. */
 static void assign_addresses(d6t_bundle *b)
 {
-    const uint16_t na = D6T_OPT_IA_NA;
     d6t_opt *ia;
-    while ((ia = d6t_bundle_unhandled(b, &na, 1, 0))) {
+    while ((ia = d6t_bundle_first_unhandled(b, D6T_OPT_IA_NA))) {
         const uint8_t *iaid;
         size_t n;
         d6t_opt_get_bytes(ia, D6T_IA_NA_IAID, &iaid, &n);
@@ -97,9 +96,8 @@ static void assign_addresses(d6t_bundle *b)
 /* 3. IA_PD: a /56 from the link's /48. */
 static void delegate_prefixes(d6t_bundle *b)
 {
-    const uint16_t pd = D6T_OPT_IA_PD;
     d6t_opt *ia;
-    while ((ia = d6t_bundle_unhandled(b, &pd, 1, 0))) {
+    while ((ia = d6t_bundle_first_unhandled(b, D6T_OPT_IA_PD))) {
         const uint8_t *iaid;
         size_t n;
         d6t_opt_get_bytes(ia, D6T_IA_PD_IAID, &iaid, &n);
@@ -144,7 +142,7 @@ static void dns(d6t_bundle *b)
                           D6T_DOMAIN_LIST_SEARCH_LIST, "example.com.");
 }
 
-/* 5. Whatever no handler took gets a status code (RFC 9915 NoAddrsAvail = 2, NoPrefixAvail = 6). */
+/* 5. Whatever no handler took gets a status code: NoPrefixAvail for IA_PD, else NoAddrsAvail. */
 static void leftovers(d6t_bundle *b)
 {
     const uint16_t ias[] = {D6T_OPT_IA_NA, D6T_OPT_IA_TA, D6T_OPT_IA_PD};
@@ -153,7 +151,9 @@ static void leftovers(d6t_bundle *b)
         d6t_opt *out = d6t_msg_add_opt_copy(reply(b), ia);
         while (d6t_opt_first_child(out)) d6t_opt_remove_child(out, d6t_opt_first_child(out));
         d6t_opt *st = d6t_opt_add_child(out, D6T_OPT_STATUS_CODE);
-        d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, d6t_opt_code(ia) == D6T_OPT_IA_PD ? 6 : 2);
+        d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE,
+                        d6t_opt_code(ia) == D6T_OPT_IA_PD ? D6T_SC_NO_PREFIX_AVAIL
+                                                          : D6T_SC_NO_ADDRS_AVAIL);
         d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, "nothing available");
         d6t_bundle_mark_handled(b, ia);
     }
@@ -189,8 +189,7 @@ static void handle(const uint8_t *wire, size_t len, int n)
 {
     d6t_bundle *b;
     d6t_parse_error err;
-    d6t_status st =
-        d6t_bundle_new(NULL, wire, len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, &err);
+    d6t_status st = d6t_bundle_new(NULL, wire, len, D6T_BUNDLE_RAPID_COMMIT, NULL, &b, &err);
     if (st) {
         printf("#%d rejected: %s at byte %zu: %s\n\n", n, d6t_strerror(st), err.offset, err.reason);
         failures++;
