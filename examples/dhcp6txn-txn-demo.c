@@ -120,13 +120,11 @@ static void delegate_prefixes(d6t_bundle *b)
 static int requested(d6t_bundle *b, uint16_t code)
 {
     d6t_opt *oro = d6t_msg_find_opt(d6t_bundle_request(b), D6T_OPT_ORO);
+    const uint8_t *p; /* the codes as on the wire, two bytes each, big-endian */
     size_t n = 0;
-    d6t_opt_count(oro, D6T_ORO_REQUESTED_OPTIONS, &n);
-    for (size_t i = 0; i < n; i++) {
-        uint16_t c;
-        if (d6t_opt_get_u16_at(oro, D6T_ORO_REQUESTED_OPTIONS, i, &c) == D6T_OK && c == code)
-            return 1;
-    }
+    d6t_opt_list_view(oro, D6T_ORO_REQUESTED_OPTIONS, &p, &n, NULL);
+    for (size_t i = 0; i < n; i++)
+        if ((p[2 * i] << 8 | p[2 * i + 1]) == code) return 1;
     return 0;
 }
 

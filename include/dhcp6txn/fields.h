@@ -171,6 +171,27 @@ D6T_EXPORT d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i
 D6T_EXPORT d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out,
                                         size_t cap);
 
+/* ---- whole list fields: no call per element, no copy ---- */
+/* A list of fixed-size elements as one view of its wire bytes: *n elements of *size bytes each
+ * from *data, element i at (*data)[i * *size]. ADDR6_LIST and ADDR6_LIST16: 16-byte addresses
+ * (the 2-byte length of ADDR6_LIST16 is skipped); U16_LIST: 2-byte values in network byte order
+ * (value i is data[2i] << 8 | data[2i + 1]). An empty list gives *n = 0. D6T_ERR_WRONG_FIELD for
+ * any other field type, DNAME_LIST and BIN16_LIST included (their elements differ in size: see
+ * d6t_opt_list_next). The view is borrowed from the option's arena and valid until the option
+ * is changed or the arena reset. Out-parameters may be NULL. */
+D6T_EXPORT d6t_status d6t_opt_list_view(const d6t_opt *o, d6t_key k, const uint8_t **data,
+                                        size_t *n, size_t *size);
+/* Walk any list field one element after the other without indexing (indexing a DNAME_LIST or
+ * BIN16_LIST walks every element before the one asked for). Set *pos = 0 before the first call;
+ * each call gives D6T_OK with a view of the next element in *data / *len and moves *pos on, and
+ * D6T_ERR_NOT_FOUND after the last one. An element is, by field type: a 16-byte address, a
+ * 2-byte value in network byte order, a domain name in wire form (d6t_dname_to_text gives its
+ * text), or a BIN16_LIST item without its 2-byte length. *pos is opaque: pass only 0 or what the
+ * previous call on the same, unchanged option left; anything else gives D6T_ERR_INVALID_ARG or
+ * some element, never a read outside the field. The view lives as for d6t_opt_list_view. */
+D6T_EXPORT d6t_status d6t_opt_list_next(const d6t_opt *o, d6t_key k, size_t *pos,
+                                        const uint8_t **data, size_t *len);
+
 /* ---- setters: copy the value into the arena; lengths follow automatically. ---- */
 D6T_EXPORT d6t_status d6t_opt_set_u8(d6t_opt *o, d6t_key k, uint8_t v);
 D6T_EXPORT d6t_status d6t_opt_set_u16(d6t_opt *o, d6t_key k, uint16_t v);

@@ -416,6 +416,10 @@ d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i,
                                            const uint8_t **data, size_t *len);
 d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out,
                                         size_t cap);
+d6t_status d6t_opt_list_view(const d6t_opt *o, d6t_key k, const uint8_t **data,
+                                        size_t *n, size_t *size);
+d6t_status d6t_opt_list_next(const d6t_opt *o, d6t_key k, size_t *pos,
+                                        const uint8_t **data, size_t *len);
 d6t_status d6t_opt_set_u8(d6t_opt *o, d6t_key k, uint8_t v);
 d6t_status d6t_opt_set_u16(d6t_opt *o, d6t_key k, uint16_t v);
 d6t_status d6t_opt_set_u32(d6t_opt *o, d6t_key k, uint32_t v);
