@@ -409,13 +409,13 @@ d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t addr[16],
                                          uint8_t *plen);
 d6t_status d6t_opt_get_bytes(const d6t_opt *o, d6t_key k, const uint8_t **data,
                                         size_t *len);
+d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out,
+                                        size_t cap);
 d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n);
 d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16]);
 d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
 d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i,
                                            const uint8_t **data, size_t *len);
-d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out,
-                                        size_t cap);
 d6t_status d6t_opt_list_view(const d6t_opt *o, d6t_key k, const uint8_t **data,
                                         size_t *n, size_t *size);
 d6t_status d6t_opt_list_next(const d6t_opt *o, d6t_key k, size_t *pos,
