@@ -44,7 +44,7 @@ static void add_status(d6t_msg *m, d6t_opt *ia, d6t_status_code code, const char
     d6t_opt *st =
         ia ? d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE) : d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE);
     if (!st) return;
-    d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, code);
+    d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, (uint16_t)code);
     d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, text);
 }
 

@@ -205,7 +205,7 @@ int d6s_leasequery(struct d6s_server *s, d6t_bundle *b)
     if (bad) {
         d6t_opt *st = d6t_msg_add_opt(r, D6T_OPT_STATUS_CODE);
         if (st) {
-            d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, status);
+            d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, (uint16_t)status);
             d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, why);
         }
         d6t_bundle_add_mark(b, "lq-refused");
