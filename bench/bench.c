@@ -254,8 +254,7 @@ static void answer(d6t_bundle *b)
     d6t_msg_add_opt_copy(r, d6t_msg_find_opt(req, D6T_OPT_CLIENTID));
     d6t_opt_set_bytes(d6t_msg_add_opt(r, D6T_OPT_SERVERID), D6T_SERVERID_DUID, server_duid,
                       sizeof server_duid);
-    const uint16_t na = D6T_OPT_IA_NA, pd = D6T_OPT_IA_PD;
-    d6t_opt *in = d6t_bundle_unhandled(b, &na, 1, 0);
+    d6t_opt *in = d6t_bundle_first_unhandled(b, D6T_OPT_IA_NA);
     size_t n;
     const uint8_t *iaid = d6t_opt_data(in, &n);
     d6t_opt *ia = d6t_msg_add_opt(r, D6T_OPT_IA_NA);
@@ -274,7 +273,7 @@ static void answer(d6t_bundle *b)
     d6t_opt_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns2);
     d6t_opt_add_dname(d6t_msg_add_opt(r, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST,
                       "example.com.");
-    in = d6t_bundle_unhandled(b, &pd, 1, 0);
+    in = d6t_bundle_first_unhandled(b, D6T_OPT_IA_PD);
     iaid = d6t_opt_data(in, &n);
     ia = d6t_msg_add_opt(r, D6T_OPT_IA_PD);
     d6t_opt_set_bytes(ia, D6T_IA_PD_IAID, iaid, 4);
@@ -292,7 +291,7 @@ static size_t transaction(struct wl *w, d6t_arena *a)
     d6t_bundle *b;
     size_t n = 0;
     d6t_arena_reset(a);
-    if (d6t_bundle_new(a, w->msg, w->len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, NULL))
+    if (d6t_bundle_new(a, w->msg, w->len, D6T_BUNDLE_RAPID_COMMIT, NULL, &b, NULL))
         die("bundle", D6T_ERR_INVALID);
     answer(b);
     if (d6t_bundle_outgoing_next(b, w->out, sizeof w->out, &n)) die("outgoing", D6T_ERR_INVALID);

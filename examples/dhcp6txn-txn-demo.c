@@ -71,9 +71,8 @@ static uint32_t client_hash(d6t_bundle *b, const d6t_opt *ia)
 /* 2. IA_NA: one address each, from the link's pool. */
 static void assign_addresses(d6t_bundle *b)
 {
-    const uint16_t na = D6T_OPT_IA_NA;
     d6t_opt *ia;
-    while ((ia = d6t_bundle_unhandled(b, &na, 1, 0))) {
+    while ((ia = d6t_bundle_first_unhandled(b, D6T_OPT_IA_NA))) {
         uint32_t iaid = 0;
         d6t_opt_get_ia(ia, &iaid, NULL, NULL);
         d6t_opt *out = d6t_msg_add_opt(reply(b), D6T_OPT_IA_NA);
@@ -95,9 +94,8 @@ static void assign_addresses(d6t_bundle *b)
 /* 3. IA_PD: a /56 from the link's /48. */
 static void delegate_prefixes(d6t_bundle *b)
 {
-    const uint16_t pd = D6T_OPT_IA_PD;
     d6t_opt *ia;
-    while ((ia = d6t_bundle_unhandled(b, &pd, 1, 0))) {
+    while ((ia = d6t_bundle_first_unhandled(b, D6T_OPT_IA_PD))) {
         uint32_t iaid = 0;
         d6t_opt_get_ia(ia, &iaid, NULL, NULL);
         d6t_opt *out = d6t_msg_add_opt(reply(b), D6T_OPT_IA_PD);
@@ -117,13 +115,11 @@ static void delegate_prefixes(d6t_bundle *b)
 static int requested(d6t_bundle *b, uint16_t code)
 {
     d6t_opt *oro = d6t_msg_find_opt(d6t_bundle_request(b), D6T_OPT_ORO);
+    const uint8_t *p; /* the codes as on the wire, two bytes each, big-endian */
     size_t n = 0;
-    d6t_opt_count(oro, D6T_ORO_REQUESTED_OPTIONS, &n);
-    for (size_t i = 0; i < n; i++) {
-        uint16_t c;
-        if (d6t_opt_get_u16_at(oro, D6T_ORO_REQUESTED_OPTIONS, i, &c) == D6T_OK && c == code)
-            return 1;
-    }
+    d6t_opt_list_view(oro, D6T_ORO_REQUESTED_OPTIONS, &p, &n, NULL);
+    for (size_t i = 0; i < n; i++)
+        if ((p[2 * i] << 8 | p[2 * i + 1]) == code) return 1;
     return 0;
 }
 
@@ -139,7 +135,7 @@ static void dns(d6t_bundle *b)
                           D6T_DOMAIN_LIST_SEARCH_LIST, "example.com.");
 }
 
-/* 5. Whatever no handler took gets a status code (RFC 9915 NoAddrsAvail = 2, NoPrefixAvail = 6). */
+/* 5. Whatever no handler took gets a status code: NoPrefixAvail for IA_PD, else NoAddrsAvail. */
 static void leftovers(d6t_bundle *b)
 {
     const uint16_t ias[] = {D6T_OPT_IA_NA, D6T_OPT_IA_TA, D6T_OPT_IA_PD};
@@ -148,7 +144,9 @@ static void leftovers(d6t_bundle *b)
         d6t_opt *out = d6t_msg_add_opt_copy(reply(b), ia);
         while (d6t_opt_first_child(out)) d6t_opt_remove_child(out, d6t_opt_first_child(out));
         d6t_opt *st = d6t_opt_add_child(out, D6T_OPT_STATUS_CODE);
-        d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, d6t_opt_code(ia) == D6T_OPT_IA_PD ? 6 : 2);
+        d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE,
+                        d6t_opt_code(ia) == D6T_OPT_IA_PD ? D6T_SC_NO_PREFIX_AVAIL
+                                                          : D6T_SC_NO_ADDRS_AVAIL);
         d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, "nothing available");
         d6t_bundle_mark_handled(b, ia);
     }
@@ -184,8 +182,7 @@ static void handle(const uint8_t *wire, size_t len, int n)
 {
     d6t_bundle *b;
     d6t_parse_error err;
-    d6t_status st =
-        d6t_bundle_new(NULL, wire, len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, &err);
+    d6t_status st = d6t_bundle_new(NULL, wire, len, D6T_BUNDLE_RAPID_COMMIT, NULL, &b, &err);
     if (st) {
         printf("#%d rejected: %s at byte %zu: %s\n\n", n, d6t_strerror(st), err.offset, err.reason);
         failures++;

@@ -4,6 +4,7 @@
 #define DHCP6TXN_H
 
 #include "dhcp6txn/common.h"
+#include "dhcp6txn/codes.h"
 #include "dhcp6txn/arena.h"
 #include "dhcp6txn/message.h"
 #include "dhcp6txn/optcodes.h"

@@ -49,9 +49,25 @@ static d6t_status split_chain(d6t_bundle *b)
     return D6T_OK;
 }
 
-static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const char *const *marks,
-                       size_t nmarks, const uint8_t *tcp_peer)
+/* The caller's options as this library knows them: fields beyond the caller's 'size' keep their
+ * defaults; anything the caller set beyond the fields known here cannot be honoured. */
+static d6t_status read_opts(const d6t_bundle_opts *in, d6t_bundle_opts *o)
 {
+    static const d6t_bundle_opts defaults = D6T_BUNDLE_OPTS_INIT;
+    *o = defaults;
+    if (!in) return D6T_OK;
+    if (in->size < sizeof in->size) return D6T_ERR_INVALID_ARG;
+    size_t n = in->size < sizeof *o ? in->size : sizeof *o;
+    memcpy(o, in, n);
+    o->size = sizeof *o;
+    for (const uint8_t *p = (const uint8_t *)in + n; p < (const uint8_t *)in + in->size; p++)
+        if (*p) return D6T_ERR_UNSUPPORTED;
+    return D6T_OK;
+}
+
+static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const d6t_bundle_opts *o)
+{
+    const uint8_t *tcp_peer = o->tcp_peer;
     b->incoming = incoming;
     b->flags = flags;
     b->allow_rapid_commit = (flags & D6T_BUNDLE_RAPID_COMMIT) != 0;
@@ -79,17 +95,19 @@ static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const c
         if (!b->handled) return D6T_ERR_NOMEM;
         memset(b->handled, 0, (b->nreqopts + 7) / 8 + 1);
     }
-    for (size_t i = 0; i < nmarks; i++)
-        if (marks && marks[i] && (st = d6t_bundle_add_mark(b, marks[i]))) return st;
+    for (size_t i = 0; o->marks && i < o->nmarks; i++)
+        if (o->marks[i] && (st = d6t_bundle_add_mark(b, o->marks[i]))) return st;
     return D6T_OK;
 }
 
 d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned flags,
-                                   const char *const *marks, size_t nmarks, const uint8_t *tcp_peer,
-                                   d6t_bundle **out)
+                                   const d6t_bundle_opts *opts, d6t_bundle **out)
 {
     if (!out || !incoming) return D6T_ERR_INVALID_ARG;
     *out = NULL;
+    d6t_bundle_opts o;
+    d6t_status st = read_opts(opts, &o);
+    if (st) return st;
     int own = 0;
     if (!a) {
         if (!(a = d6t_arena_new(NULL, 0))) return D6T_ERR_NOMEM;
@@ -103,7 +121,7 @@ d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned fla
     memset(b, 0, sizeof *b);
     b->arena = a;
     b->owns_arena = own;
-    d6t_status st = init(b, incoming, flags, marks, nmarks, tcp_peer);
+    st = init(b, incoming, flags, &o);
     if (st) {
         d6t_bundle_free(b);
         return st;
@@ -113,19 +131,21 @@ d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned fla
 }
 
 d6t_status d6t_bundle_new(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags,
-                          const char *const *marks, size_t nmarks, const uint8_t *tcp_peer,
-                          d6t_bundle **out, d6t_parse_error *err)
+                          const d6t_bundle_opts *opts, d6t_bundle **out, d6t_parse_error *err)
 {
     if (!out) return D6T_ERR_INVALID_ARG;
     *out = NULL;
+    d6t_bundle_opts o; /* checked before parsing, so a bad one never costs a parse */
+    d6t_status st = read_opts(opts, &o);
+    if (st) return st;
     int own = 0;
     if (!a) {
         if (!(a = d6t_arena_new(NULL, 0))) return D6T_ERR_NOMEM;
         own = 1;
     }
     d6t_msg *m;
-    d6t_status st = d6t_msg_parse(a, buf, len, D6T_PARSE_COPY, &m, err);
-    if (!st) st = d6t_bundle_new_from_msg(a, m, flags, marks, nmarks, tcp_peer, out);
+    st = d6t_msg_parse(a, buf, len, D6T_PARSE_COPY, &m, err);
+    if (!st) st = d6t_bundle_new_from_msg(a, m, flags, &o, out);
     if (st) {
         if (own) d6t_arena_free(a);
         return st;
@@ -370,6 +390,20 @@ static d6t_opt *walk_unhandled(const d6t_bundle *b, const uint16_t *codes, size_
 d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes, size_t i)
 {
     return walk_unhandled(b, codes, ncodes, i, NULL);
+}
+
+d6t_opt *d6t_bundle_first_unhandled(const d6t_bundle *b, uint16_t code)
+{
+    return walk_unhandled(b, &code, 1, 0, NULL);
+}
+
+d6t_opt *d6t_bundle_next_unhandled(const d6t_bundle *b, const d6t_opt *o)
+{
+    long k = req_index(b, o);
+    if (k < 0) return NULL;
+    for (d6t_opt *x = o->next; x && (size_t)++k < b->nreqopts; x = x->next)
+        if (x->code == o->code && !(b->handled[k / 8] >> (k % 8) & 1)) return x;
+    return NULL;
 }
 
 size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t *codes, size_t ncodes)

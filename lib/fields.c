@@ -395,6 +395,72 @@ d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out, s
                              f->type == D6T_FT_FQDN ? D6T_DNAME_RELATIVE_OK : 0, out, cap, NULL);
 }
 
+/* The part of list field span 's' that holds elements: an ADDR6_LIST16's own length is not
+ * one. */
+static struct d6t_span element_area(const struct d6t_fielddef *f, struct d6t_span s)
+{
+    if (f->type == D6T_FT_ADDR6_LIST16 && s.len) {
+        s.off += 2;
+        s.len -= 2;
+    }
+    return s;
+}
+
+static size_t fixed_element_size(d6t_ftype t)
+{
+    return t == D6T_FT_U16_LIST ? 2 : t == D6T_FT_ADDR6_LIST || t == D6T_FT_ADDR6_LIST16 ? 16 : 0;
+}
+
+d6t_status d6t_opt_list_view(const d6t_opt *o, d6t_key k, const uint8_t **data, size_t *n,
+                             size_t *size)
+{
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
+    d6t_status st = locate(o, k, T(ADDR6_LIST) | T(ADDR6_LIST16) | T(U16_LIST), &f, &s, NULL);
+    if (st) return st;
+    s = element_area(f, s);
+    size_t w = fixed_element_size((d6t_ftype)f->type);
+    if (data) *data = o->data + s.off;
+    if (n) *n = s.len / w;
+    if (size) *size = w;
+    return D6T_OK;
+}
+
+/* Wire length of the element at p (before end), 0 when no whole element fits there. */
+static size_t element_len(const struct d6t_fielddef *f, const uint8_t *p, size_t avail,
+                          size_t *skip)
+{
+    size_t w = fixed_element_size((d6t_ftype)f->type), used;
+    *skip = 0;
+    if (w) return w <= avail ? w : 0;
+    if (f->type == D6T_FT_DNAME_LIST)
+        return d6t_dname_check(p, avail, 0, &used, NULL) == D6T_OK ? used : 0;
+    if (avail < 2 || (size_t)d6t__get16(p) > avail - 2) return 0; /* BIN16_LIST */
+    *skip = 2;
+    return d6t__get16(p);
+}
+
+d6t_status d6t_opt_list_next(const d6t_opt *o, d6t_key k, size_t *pos, const uint8_t **data,
+                             size_t *len)
+{
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
+    if (!pos) return D6T_ERR_INVALID_ARG;
+    d6t_status st = locate(o, k, LISTS, &f, &s, NULL);
+    if (st) return st;
+    s = element_area(f, s);
+    if (*pos == s.len) return D6T_ERR_NOT_FOUND;
+    size_t w = fixed_element_size((d6t_ftype)f->type);
+    if (*pos > s.len || (w && *pos % w)) return D6T_ERR_INVALID_ARG;
+    const uint8_t *p = o->data + s.off + *pos;
+    size_t skip, l = element_len(f, p, s.len - *pos, &skip);
+    if (!l && !skip) return D6T_ERR_INVALID_ARG; /* mid-element: not a position we handed out */
+    if (data) *data = p + skip;
+    if (len) *len = l;
+    *pos += skip + l;
+    return D6T_OK;
+}
+
 /* ---- setters ---- */
 
 /* Replace data[off, off+oldlen) with a then b. Bytes from the caller (CHECK) get the layout

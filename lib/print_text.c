@@ -193,32 +193,6 @@ static void out_duid(struct d6t_out *o, const uint8_t *d, size_t len)
 
 /* ---- annotations (the table's SHOW column) ---- */
 
-static const char *const status_names[] = {
-    "Success",
-    "UnspecFail",
-    "NoAddrsAvail",
-    "NoBinding",
-    "NotOnLink",
-    "UseMulticast",
-    "NoPrefixAvail",
-    "UnknownQueryType",
-    "MalformedQuery",
-    "NotConfigured",
-    "NotAllowed",
-    "QueryTerminated",
-    "DataMissing",
-    "CatchUpComplete",
-    "NotSupported",
-    "TLSConnectionRefused",
-    "AddressInUse",
-    "ConfigurationConflict",
-    "MissingBindingInformation",
-    "OutdatedBindingInformation",
-    "ServerShuttingDown",
-    "DNSUpdateNotSupported",
-    "ExcessiveTimeSkew",
-};
-
 static void out_duration(struct d6t_out *o, uint32_t v)
 {
     d6t__out_fmt(o, "%u", v);
@@ -242,12 +216,14 @@ static void out_number(struct d6t_out *o, uint8_t show, uint32_t v)
     switch ((enum d6t_show)show) {
     case D6T_SHOW_DURATION: out_duration(o, v); return;
     case D6T_SHOW_CENTISECONDS: d6t__out_fmt(o, "%u (%u.%02u s)", v, v / 100, v % 100); return;
-    case D6T_SHOW_STATUS:
-        if (v < sizeof status_names / sizeof status_names[0])
-            d6t__out_fmt(o, "%u (%s)", v, status_names[v]);
+    case D6T_SHOW_STATUS: {
+        const char *n = v <= 0xffff ? d6t_status_code_name((uint16_t)v) : NULL;
+        if (n)
+            d6t__out_fmt(o, "%u (%s)", v, n);
         else
             d6t__out_fmt(o, "%u", v);
         return;
+    }
     case D6T_SHOW_MSGTYPE: {
         const char *n = v < 256 ? d6t_msg_type_name((uint8_t)v) : NULL;
         if (n)

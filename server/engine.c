@@ -7,14 +7,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-enum {
-    ST_SUCCESS = 0,
-    ST_NOADDRSAVAIL = 2,
-    ST_NOBINDING = 3,
-    ST_NOTONLINK = 4,
-    ST_NOPREFIXAVAIL = 6
-};
-
 /* How long an advertised (not yet requested) lease stays reserved for the client. */
 #define OFFER_HOLD 60
 
@@ -42,12 +34,12 @@ void d6s_logf(const struct d6s_server *s, const char *fmt, ...)
     fputc('\n', s->log);
 }
 
-static void add_status(d6t_msg *m, d6t_opt *ia, uint16_t code, const char *text)
+static void add_status(d6t_msg *m, d6t_opt *ia, d6t_status_code code, const char *text)
 {
     d6t_opt *st =
         ia ? d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE) : d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE);
     if (!st) return;
-    d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, code);
+    d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, (uint16_t)code);
     d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, text);
 }
 
@@ -306,7 +298,7 @@ static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
     }
     if (i < 0) {
         d6t_opt_set_ia(ia, iaid, 0, 0);
-        add_status(t->resp, ia, pd ? ST_NOPREFIXAVAIL : ST_NOADDRSAVAIL,
+        add_status(t->resp, ia, pd ? D6T_SC_NO_PREFIX_AVAIL : D6T_SC_NO_ADDRS_AVAIL,
                    pd ? "no prefixes available on this link"
                       : "no addresses available on this link");
         count_unavailable(t, pd);
@@ -395,7 +387,7 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
             zero_others(t, req_ia, ia, NULL, 0); /* not appropriate for the link: lifetimes 0 */
             return;
         }
-        add_status(t->resp, ia, ST_NOBINDING, "no binding for this IA");
+        add_status(t->resp, ia, D6T_SC_NO_BINDING, "no binding for this IA");
         s->cnt.no_binding++;
         return;
     }
@@ -418,7 +410,7 @@ static void drop_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int pd)
         d6s_lease_find_ia(&s->leases, pd ? D6T_OPT_IA_PD : D6T_OPT_IA_NA, t->duid, t->dlen, iaid);
     if (i < 0 || s->leases.v[i].state != D6S_BOUND) {
         d6t_opt *ia = response_ia(t, req_ia, 0);
-        if (ia) add_status(t->resp, ia, ST_NOBINDING, "no binding for this IA");
+        if (ia) add_status(t->resp, ia, D6T_SC_NO_BINDING, "no binding for this IA");
         s->cnt.no_binding++;
         return;
     }
@@ -445,7 +437,7 @@ static void drop_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int pd)
     }
 }
 
-static void refuse_ia(struct txn *t, const d6t_opt *req_ia, uint16_t code, const char *text)
+static void refuse_ia(struct txn *t, const d6t_opt *req_ia, d6t_status_code code, const char *text)
 {
     d6t_opt *ia = response_ia(t, req_ia, 0);
     if (ia) add_status(t->resp, ia, code, text);
@@ -473,12 +465,12 @@ static void handle_ias(struct txn *t)
         ids[ti][nids[ti]++] = iaid;
         if (code == D6T_OPT_IA_TA) {
             if (t->mtype == D6T_MSG_SOLICIT || t->mtype == D6T_MSG_REQUEST)
-                refuse_ia(t, ia, ST_NOADDRSAVAIL, "temporary addresses are not offered");
+                refuse_ia(t, ia, D6T_SC_NO_ADDRS_AVAIL, "temporary addresses are not offered");
             continue;
         }
         if (nids[ti] > D6S_MAX_IA_PER_MSG) {
             if (t->mtype == D6T_MSG_SOLICIT || t->mtype == D6T_MSG_REQUEST) {
-                refuse_ia(t, ia, pd ? ST_NOPREFIXAVAIL : ST_NOADDRSAVAIL,
+                refuse_ia(t, ia, pd ? D6T_SC_NO_PREFIX_AVAIL : D6T_SC_NO_ADDRS_AVAIL,
                           "too many IAs in one message");
                 count_unavailable(t, pd);
             }
@@ -512,9 +504,9 @@ static void handle_confirm(struct txn *t, int *send)
     for (size_t k = 0; k < n; k++)
         d6t_bundle_mark_handled(t->b, d6t_bundle_unhandled(t->b, codes, 2, 0));
     if (all_on) {
-        add_status(t->resp, NULL, ST_SUCCESS, "all addresses are on link");
+        add_status(t->resp, NULL, D6T_SC_SUCCESS, "all addresses are on link");
     } else {
-        add_status(t->resp, NULL, ST_NOTONLINK, "some addresses are not on this link");
+        add_status(t->resp, NULL, D6T_SC_NOT_ON_LINK, "some addresses are not on this link");
         t->s->cnt.not_on_link++;
     }
 }
@@ -610,7 +602,8 @@ int d6s_handle(struct d6s_server *s, d6t_bundle *b, const struct d6s_rx *rx)
         return 0;
     }
     if (t.mtype == D6T_MSG_RELEASE || t.mtype == D6T_MSG_DECLINE)
-        add_status(t.resp, NULL, ST_SUCCESS, t.mtype == D6T_MSG_RELEASE ? "released" : "declined");
+        add_status(t.resp, NULL, D6T_SC_SUCCESS,
+                   t.mtype == D6T_MSG_RELEASE ? "released" : "declined");
     add_config_options(&t);
     return 1;
 }

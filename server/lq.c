@@ -8,23 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    QT_ADDRESS = 1,
-    QT_CLIENTID = 2,
-    QT_RELAY_ID = 3,
-    QT_LINK_ADDRESS = 4,
-    QT_REMOTE_ID = 5
-};
-enum {
-    ST_UNKNOWN_QUERY = 7,
-    ST_MALFORMED_QUERY = 8,
-    ST_NOT_CONFIGURED = 9,
-    ST_NOT_ALLOWED = 10
-};
-
 struct lq {
     struct d6s_server *s;
-    uint8_t qtype;
+    uint8_t qtype; /* a d6t_query_type */
     uint8_t link[16];
     int has_link;
     uint8_t key[D6S_DUID_MAX];
@@ -39,20 +25,22 @@ static const uint8_t zero16[16];
 static int lease_matches(const struct lq *q, const struct d6s_lease *e)
 {
     if (!e->type || e->state != D6S_BOUND || e->valid_until <= q->s->now) return 0;
-    if (q->has_link && q->qtype != QT_LINK_ADDRESS) {
+    if (q->has_link && q->qtype != D6T_QUERY_BY_LINK_ADDRESS) {
         if (e->subnet >= q->s->cfg.nsubnets) return 0;
         const struct d6s_subnet *sn = &q->s->cfg.subnets[e->subnet];
         if (!d6s_prefix_contains(sn->prefix, sn->plen, q->link) && memcmp(e->link, q->link, 16))
             return 0;
     }
     switch (q->qtype) {
-    case QT_ADDRESS:
+    case D6T_QUERY_BY_ADDRESS:
         return e->plen == 128 ? !memcmp(e->addr, q->addr, 16)
                               : d6s_prefix_contains(e->addr, e->plen, q->addr);
-    case QT_CLIENTID: return e->duid_len == q->klen && !memcmp(e->duid, q->key, q->klen);
-    case QT_RELAY_ID: return e->relay_id_len == q->klen && !memcmp(e->relay_id, q->key, q->klen);
-    case QT_REMOTE_ID: return e->remote_id_len == q->klen && !memcmp(e->remote_id, q->key, q->klen);
-    case QT_LINK_ADDRESS: {
+    case D6T_QUERY_BY_CLIENTID: return e->duid_len == q->klen && !memcmp(e->duid, q->key, q->klen);
+    case D6T_QUERY_BY_RELAY_ID:
+        return e->relay_id_len == q->klen && !memcmp(e->relay_id, q->key, q->klen);
+    case D6T_QUERY_BY_REMOTE_ID:
+        return e->remote_id_len == q->klen && !memcmp(e->remote_id, q->key, q->klen);
+    case D6T_QUERY_BY_LINK_ADDRESS: {
         if (e->subnet >= q->s->cfg.nsubnets) return 0;
         const struct d6s_subnet *sn = &q->s->cfg.subnets[e->subnet];
         return d6s_prefix_contains(sn->prefix, sn->plen, q->link) || !memcmp(e->link, q->link, 16);
@@ -66,7 +54,7 @@ static int group_member(const struct lq *q, const struct d6s_lease *first,
                         const struct d6s_lease *e)
 {
     if (e->duid_len != first->duid_len || memcmp(e->duid, first->duid, e->duid_len)) return 0;
-    if (q->qtype == QT_ADDRESS || q->qtype == QT_CLIENTID)
+    if (q->qtype == D6T_QUERY_BY_ADDRESS || q->qtype == D6T_QUERY_BY_CLIENTID)
         return e->type && e->state == D6S_BOUND && e->valid_until > q->s->now;
     return lease_matches(q, e);
 }
@@ -145,10 +133,11 @@ static d6t_status generate(void *ctx, d6t_bundle *b, d6t_arena *scratch, d6t_msg
     return D6T_OK;
 }
 
-static int parse_query(struct lq *q, const d6t_opt *query, uint16_t *status, const char **why)
+static int parse_query(struct lq *q, const d6t_opt *query, d6t_status_code *status,
+                       const char **why)
 {
     uint8_t qt;
-    *status = ST_MALFORMED_QUERY;
+    *status = D6T_SC_MALFORMED_QUERY;
     if (d6t_opt_get_u8(query, D6T_LQ_QUERY_QUERY_TYPE, &qt) ||
         d6t_opt_get_addr6(query, D6T_LQ_QUERY_LINK_ADDRESS, q->link))
         return *why = "unreadable OPTION_LQ_QUERY", -1;
@@ -158,17 +147,17 @@ static int parse_query(struct lq *q, const d6t_opt *query, uint16_t *status, con
     const uint8_t *p;
     size_t n;
     switch (qt) {
-    case QT_ADDRESS:
+    case D6T_QUERY_BY_ADDRESS:
         if (!(o = d6t_opt_find_child(query, D6T_OPT_IAADDR)) ||
             d6t_opt_get_addr6(o, D6T_IAADDR_ADDRESS, q->addr))
             return *why = "query by address without OPTION_IAADDR", -1;
         return 0;
-    case QT_CLIENTID:
-    case QT_RELAY_ID:
-    case QT_REMOTE_ID: {
-        uint16_t code = qt == QT_CLIENTID   ? D6T_OPT_CLIENTID
-                        : qt == QT_RELAY_ID ? D6T_OPT_RELAY_ID
-                                            : D6T_OPT_REMOTE_ID;
+    case D6T_QUERY_BY_CLIENTID:
+    case D6T_QUERY_BY_RELAY_ID:
+    case D6T_QUERY_BY_REMOTE_ID: {
+        uint16_t code = qt == D6T_QUERY_BY_CLIENTID   ? D6T_OPT_CLIENTID
+                        : qt == D6T_QUERY_BY_RELAY_ID ? D6T_OPT_RELAY_ID
+                                                      : D6T_OPT_REMOTE_ID;
         if (!(o = d6t_opt_find_child(query, code)))
             return *why = "query without its identifier option", -1;
         p = d6t_opt_data(o, &n);
@@ -177,10 +166,10 @@ static int parse_query(struct lq *q, const d6t_opt *query, uint16_t *status, con
         q->klen = n;
         return 0;
     }
-    case QT_LINK_ADDRESS:
+    case D6T_QUERY_BY_LINK_ADDRESS:
         if (!q->has_link) return *why = "query by link address with link-address ::", -1;
         return 0;
-    default: *status = ST_UNKNOWN_QUERY; return *why = "unknown query type", -1;
+    default: *status = D6T_SC_UNKNOWN_QUERY_TYPE; return *why = "unknown query type", -1;
     }
 }
 
@@ -207,16 +196,16 @@ int d6s_leasequery(struct d6s_server *s, d6t_bundle *b)
     struct lq *q = calloc(1, sizeof *q);
     if (!q) return 0;
     q->s = s;
-    uint16_t status = 0;
+    d6t_status_code status = D6T_SC_SUCCESS;
     const char *why = NULL;
-    int bad = !query ? (why = "no OPTION_LQ_QUERY", status = ST_MALFORMED_QUERY, 1)
+    int bad = !query ? (why = "no OPTION_LQ_QUERY", status = D6T_SC_MALFORMED_QUERY, 1)
                      : parse_query(q, query, &status, &why) != 0;
-    if (!bad && !tcp && q->qtype > QT_CLIENTID)
-        bad = 1, status = ST_NOT_ALLOWED, why = "this query type needs TCP (RFC 5460)";
+    if (!bad && !tcp && q->qtype > D6T_QUERY_BY_CLIENTID)
+        bad = 1, status = D6T_SC_NOT_ALLOWED, why = "this query type needs TCP (RFC 5460)";
     if (bad) {
         d6t_opt *st = d6t_msg_add_opt(r, D6T_OPT_STATUS_CODE);
         if (st) {
-            d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, status);
+            d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, (uint16_t)status);
             d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, why);
         }
         d6t_bundle_add_mark(b, "lq-refused");
@@ -238,7 +227,7 @@ int d6s_leasequery(struct d6s_server *s, d6t_bundle *b)
         free(q);
         return 1;
     }
-    if (q->qtype == QT_ADDRESS || q->qtype == QT_CLIENTID)
+    if (q->qtype == D6T_QUERY_BY_ADDRESS || q->qtype == D6T_QUERY_BY_CLIENTID)
         q->cursor = s->leases.cap; /* one client at most */
     if (d6t_bundle_set_response_generator(b, generate, q, free) != D6T_OK) free(q);
     d6t_bundle_add_mark(b, "bulk");

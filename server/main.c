@@ -235,7 +235,7 @@ static void handle_datagram(struct net *n, const uint8_t *buf, size_t len,
     d6t_parse_error perr = {0, 0, NULL};
     unsigned flags = (multicast ? D6T_BUNDLE_MULTICAST : 0) |
                      (s->cfg.rapid_commit ? D6T_BUNDLE_RAPID_COMMIT : 0);
-    d6t_status st = d6t_bundle_new(n->arena, buf, len, flags, NULL, 0, NULL, &b, &perr);
+    d6t_status st = d6t_bundle_new(n->arena, buf, len, flags, NULL, &b, &perr);
     if (st != D6T_OK) {
         s->cnt.malformed++;
         inet_ntop(AF_INET6, &from->sin6_addr, src, sizeof src);
@@ -505,7 +505,9 @@ static void conn_process(struct net *n, struct conn *c)
         n->s->cnt.received++;
         d6t_bundle *b = NULL;
         d6t_parse_error perr = {0, 0, NULL};
-        st = d6t_bundle_new(NULL, msg, len, D6T_BUNDLE_TCP, NULL, 0, c->peer, &b, &perr);
+        d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;
+        o.tcp_peer = c->peer;
+        st = d6t_bundle_new(NULL, msg, len, D6T_BUNDLE_TCP, &o, &b, &perr);
         if (st != D6T_OK) {
             n->s->cnt.malformed++;
             d6s_logf(n->s, "malformed leasequery message (%zu bytes): %s at byte %zu", len,

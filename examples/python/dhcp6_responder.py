@@ -31,7 +31,8 @@ from dhcp6txn.ipv6.extensions.prefix_delegation import IAPDOption, IAPrefixOptio
 from dhcp6txn.ipv6.messages import (AdvertiseMessage, InformationRequestMessage, ReplyMessage,
                                     RequestMessage, SolicitMessage)
 from dhcp6txn.ipv6.options import (ClientIdOption, IAAddressOption, IANAOption, OptionRequestOption,
-                                   RapidCommitOption, ServerIdOption, StatusCodeOption)
+                                   STATUS_SUCCESS, RapidCommitOption, ServerIdOption,
+                                   StatusCodeOption)
 from dhcp6txn.ipv6.server.transaction_bundle import TransactionBundle
 
 T1, T2, PREFERRED, VALID = 1800, 2880, 3600, 7200
@@ -80,7 +81,7 @@ def addresses(bundle, cfg):
     for ia in bundle.get_unhandled_options(IANAOption):
         addr = _pick(cfg.address_pool, 128, duid, ia.iaid)
         bundle.response.options.append(IANAOption(ia.iaid, T1, T2, options=[
-            IAAddressOption(addr, PREFERRED, VALID), StatusCodeOption(0, 'success')]))
+            IAAddressOption(addr, PREFERRED, VALID), StatusCodeOption(STATUS_SUCCESS, 'success')]))
         bundle.mark_handled(ia)
     for ia in bundle.get_unhandled_options(IAPDOption):
         prefix = _pick(cfg.prefix_pool, cfg.prefix_length, duid, ia.iaid)

@@ -30,24 +30,45 @@ typedef struct d6t_bundle d6t_bundle;
 #define D6T_BUNDLE_TCP          0x2u /* received over TCP (RFC 5460 bulk leasequery) */
 #define D6T_BUNDLE_RAPID_COMMIT 0x4u /* allow rapid commit (handlers may only turn it off) */
 
+/* What a caller rarely needs at creation, in a struct that may grow: fields are only ever
+ * added at the end. 'size' is sizeof(d6t_bundle_opts) as the caller's header had it (start from
+ * D6T_BUNDLE_OPTS_INIT, which sets it and every default). The library reads the first 'size'
+ * bytes and treats fields it cannot see as defaults, so a program built against an older header
+ * keeps working with a newer library; bytes past the fields this library knows must be zero
+ * (else D6T_ERR_UNSUPPORTED: the caller asked for something this library cannot do). A 'size'
+ * smaller than the 'size' field itself: D6T_ERR_INVALID_ARG. Passing NULL means all defaults.
+ * Nothing is kept after the call: marks are copied, tcp_peer is read. */
+typedef struct d6t_bundle_opts {
+    size_t size;
+    /* initial marks, as if given to d6t_bundle_add_mark one by one (NULL entries skipped) */
+    const char *const *marks;
+    size_t nmarks;
+    /* for D6T_BUNDLE_TCP: the remote endpoint address (16 bytes), which becomes the link address.
+     * NULL: the message must then be wrapped in exactly one RELAY-FORW standing for the TCP
+     * connection (as dhcpkit does), whose peer address is used instead. */
+    const uint8_t *tcp_peer;
+} d6t_bundle_opts;
+
+/* Defaults: no marks, no TCP peer. `d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;` */
+#define D6T_BUNDLE_OPTS_INIT                   \
+    {                                          \
+        sizeof(d6t_bundle_opts), NULL, 0, NULL \
+    }
+
 /* Parse 'buf' (copied into the arena, so the caller may reuse it at once) and create a bundle.
  * 'a': arena for the bundle and everything in it; NULL: a private one, released by
- *      d6t_bundle_free(). 'marks'/'nmarks': initial marks (may be NULL/0), copied.
- * 'tcp_peer': for D6T_BUNDLE_TCP, the remote endpoint address (16 bytes), which becomes the
- *      link address; may be NULL when the message is wrapped in exactly one RELAY-FORW that
- *      stands for the TCP connection (as dhcpkit does), whose peer address is then used.
+ *      d6t_bundle_free(). 'flags': D6T_BUNDLE_* above. 'opts': see d6t_bundle_opts; may be NULL.
  * Errors: the codec's parse errors (with 'err' filled); D6T_ERR_TCP_RELAYED when a message
- * received over TCP is relayed beyond that one level. An unknown message type or a
- * server->client message is NOT an error: the bundle then has no request (see
+ * received over TCP is relayed beyond the one level described at d6t_bundle_opts.tcp_peer;
+ * D6T_ERR_INVALID_ARG / D6T_ERR_UNSUPPORTED for a bad 'opts' (see there). An unknown message
+ * type or a server->client message is NOT an error: the bundle then has no request (see
  * d6t_bundle_request and d6t_bundle_no_request_reason). */
 D6T_EXPORT d6t_status d6t_bundle_new(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags,
-                                     const char *const *marks, size_t nmarks,
-                                     const uint8_t *tcp_peer, d6t_bundle **out,
+                                     const d6t_bundle_opts *opts, d6t_bundle **out,
                                      d6t_parse_error *err);
 /* Same from an already parsed message, which must live in 'a' (or outlive the bundle). */
 D6T_EXPORT d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned flags,
-                                              const char *const *marks, size_t nmarks,
-                                              const uint8_t *tcp_peer, d6t_bundle **out);
+                                              const d6t_bundle_opts *opts, d6t_bundle **out);
 /* Run the handler-data destructors and the response generator's destructor; release the
  * private arena if the bundle has one. NULL is allowed. */
 D6T_EXPORT void d6t_bundle_free(d6t_bundle *b);
@@ -103,6 +124,12 @@ D6T_EXPORT size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t
                                              size_t ncodes);
 D6T_EXPORT d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes,
                                          size_t i);
+/* The common case of one code, without an array: the first unhandled option of 'code' in the
+ * request, and the next unhandled one of the same code after 'o' (which must be a top-level
+ * option of the request, handled or not); NULL when there is none. As with the calls above, a
+ * handler that marks each option handled can simply ask for the first one again. */
+D6T_EXPORT d6t_opt *d6t_bundle_first_unhandled(const d6t_bundle *b, uint16_t code);
+D6T_EXPORT d6t_opt *d6t_bundle_next_unhandled(const d6t_bundle *b, const d6t_opt *o);
 
 /* ---- per-handler data, keyed by any pointer unique to the handler ---- */
 /* Replaces earlier data of the same key (running its destructor). 'destroy' (may be NULL) runs

@@ -56,16 +56,42 @@ D6T_EXPORT d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t ad
 /* BIN, BIN_REST, TEXT, DUID, and the raw wire bytes of any other field: a view. */
 D6T_EXPORT d6t_status d6t_opt_get_bytes(const d6t_opt *o, d6t_key k, const uint8_t **data,
                                         size_t *len);
-/* Number of elements of a list field (ADDR6_LIST, U16_LIST, DNAME_LIST, BIN16_LIST, ADDR6_LIST16). */
-D6T_EXPORT d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n);
-D6T_EXPORT d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16]);
-D6T_EXPORT d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
-D6T_EXPORT d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i,
-                                           const uint8_t **data, size_t *len);
 /* Domain-name fields (DNAME, FQDN, DNAME16; DNAME_LIST element i) as presentation text into
  * 'out' (NUL-terminated, escaped as d6t_dname_to_text does). */
 D6T_EXPORT d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out,
                                         size_t cap);
+
+/* ---- list fields (ADDR6_LIST, ADDR6_LIST16, U16_LIST, DNAME_LIST, BIN16_LIST): the elements
+ * of one field of one option, not options. Element i of a DNAME_LIST: d6t_opt_get_dname. ---- */
+/* Number of elements of a list field. */
+D6T_EXPORT d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n);
+/* Element i of an ADDR6_LIST or ADDR6_LIST16, copied into addr; D6T_ERR_NOT_FOUND past the end. */
+D6T_EXPORT d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16]);
+/* Element i of a U16_LIST in host byte order; D6T_ERR_NOT_FOUND past the end. */
+D6T_EXPORT d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
+/* Item i of a BIN16_LIST without its 2-byte length, as a view borrowed from the arena;
+ * D6T_ERR_NOT_FOUND past the end. */
+D6T_EXPORT d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i,
+                                           const uint8_t **data, size_t *len);
+/* A list of fixed-size elements as one view of its wire bytes: *n elements of *size bytes each
+ * from *data, element i at (*data)[i * *size]. ADDR6_LIST and ADDR6_LIST16: 16-byte addresses
+ * (the 2-byte length of ADDR6_LIST16 is skipped); U16_LIST: 2-byte values in network byte order
+ * (value i is data[2i] << 8 | data[2i + 1]). An empty list gives *n = 0. D6T_ERR_WRONG_FIELD for
+ * any other field type, DNAME_LIST and BIN16_LIST included (their elements differ in size: see
+ * d6t_opt_list_next). The view is borrowed from the option's arena and valid until the option
+ * is changed or the arena reset. Out-parameters may be NULL. */
+D6T_EXPORT d6t_status d6t_opt_list_view(const d6t_opt *o, d6t_key k, const uint8_t **data,
+                                        size_t *n, size_t *size);
+/* Walk any list field one element after the other without indexing (indexing a DNAME_LIST or
+ * BIN16_LIST walks every element before the one asked for). Set *pos = 0 before the first call;
+ * each call gives D6T_OK with a view of the next element in *data / *len and moves *pos on, and
+ * D6T_ERR_NOT_FOUND after the last one. An element is, by field type: a 16-byte address, a
+ * 2-byte value in network byte order, a domain name in wire form (d6t_dname_to_text gives its
+ * text), or a BIN16_LIST item without its 2-byte length. *pos is opaque: pass only 0 or what the
+ * previous call on the same, unchanged option left; anything else gives D6T_ERR_INVALID_ARG or
+ * some element, never a read outside the field. The view lives as for d6t_opt_list_view. */
+D6T_EXPORT d6t_status d6t_opt_list_next(const d6t_opt *o, d6t_key k, size_t *pos,
+                                        const uint8_t **data, size_t *len);
 
 /* ---- setters: copy the value into the arena; lengths follow automatically. ---- */
 D6T_EXPORT d6t_status d6t_opt_set_u8(d6t_opt *o, d6t_key k, uint8_t v);
@@ -80,10 +106,14 @@ D6T_EXPORT d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *da
 D6T_EXPORT d6t_status d6t_opt_set_text(d6t_opt *o, d6t_key k, const char *text); /* TEXT */
 /* DNAME, FQDN, DNAME16 from presentation text (FQDN: no trailing dot = relative). */
 D6T_EXPORT d6t_status d6t_opt_set_dname(d6t_opt *o, d6t_key k, const char *name);
-/* Append one element to a list field. */
+/* Append one element to a list field (copied; the option's lengths follow). Not a sub-option:
+ * those are added with d6t_opt_add_child*. An address to an ADDR6_LIST or ADDR6_LIST16: */
 D6T_EXPORT d6t_status d6t_opt_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16]);
+/* A value to a U16_LIST (e.g. an option code to the ORO). */
 D6T_EXPORT d6t_status d6t_opt_add_u16(d6t_opt *o, d6t_key k, uint16_t v);
+/* An item of at most 65535 bytes to a BIN16_LIST (its 2-byte length is added). */
 D6T_EXPORT d6t_status d6t_opt_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len);
+/* An absolute domain name, from presentation text, to a DNAME_LIST. */
 D6T_EXPORT d6t_status d6t_opt_add_dname(d6t_opt *o, d6t_key k, const char *name);
 
 /* ---- identity associations: IA_NA, IA_PD and IA_TA alike ---- */

@@ -6,7 +6,7 @@ SPDX-License-Identifier: BSD-2-Clause
 CDEF = r"""
 /* common.h */
 #define D6T_VERSION_MAJOR 0
-#define D6T_VERSION_MINOR 1
+#define D6T_VERSION_MINOR 2
 #define D6T_VERSION_PATCH 0
 const char *d6t_version(void);
 unsigned d6t_version_number(void);
@@ -40,6 +40,41 @@ typedef struct d6t_parse_error {
     size_t offset;
     const char *reason;
 } d6t_parse_error;
+/* codes.h */
+typedef enum d6t_status_code {
+    D6T_SC_SUCCESS = 0,
+    D6T_SC_UNSPEC_FAIL = 1,
+    D6T_SC_NO_ADDRS_AVAIL = 2,
+    D6T_SC_NO_BINDING = 3,
+    D6T_SC_NOT_ON_LINK = 4,
+    D6T_SC_USE_MULTICAST = 5,
+    D6T_SC_NO_PREFIX_AVAIL = 6,
+    D6T_SC_UNKNOWN_QUERY_TYPE = 7,
+    D6T_SC_MALFORMED_QUERY = 8,
+    D6T_SC_NOT_CONFIGURED = 9,
+    D6T_SC_NOT_ALLOWED = 10,
+    D6T_SC_QUERY_TERMINATED = 11,
+    D6T_SC_DATA_MISSING = 12,
+    D6T_SC_CATCH_UP_COMPLETE = 13,
+    D6T_SC_NOT_SUPPORTED = 14,
+    D6T_SC_TLS_CONNECTION_REFUSED = 15,
+    D6T_SC_ADDRESS_IN_USE = 16,
+    D6T_SC_CONFIGURATION_CONFLICT = 17,
+    D6T_SC_MISSING_BINDING_INFORMATION = 18,
+    D6T_SC_OUTDATED_BINDING_INFORMATION = 19,
+    D6T_SC_SERVER_SHUTTING_DOWN = 20,
+    D6T_SC_DNS_UPDATE_NOT_SUPPORTED = 21,
+    D6T_SC_EXCESSIVE_TIME_SKEW = 22
+} d6t_status_code;
+const char *d6t_status_code_name(uint16_t code);
+typedef enum d6t_query_type {
+    D6T_QUERY_BY_ADDRESS = 1,
+    D6T_QUERY_BY_CLIENTID = 2,
+    D6T_QUERY_BY_RELAY_ID = 3,
+    D6T_QUERY_BY_LINK_ADDRESS = 4,
+    D6T_QUERY_BY_REMOTE_ID = 5
+} d6t_query_type;
+const char *d6t_query_type_name(uint8_t type);
 /* arena.h */
 typedef struct d6t_allocator {
     void *(*alloc)(void *ctx, size_t size);
@@ -379,13 +414,17 @@ d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t addr[16],
                                          uint8_t *plen);
 d6t_status d6t_opt_get_bytes(const d6t_opt *o, d6t_key k, const uint8_t **data,
                                         size_t *len);
+d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out,
+                                        size_t cap);
 d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n);
 d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16]);
 d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
 d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i,
                                            const uint8_t **data, size_t *len);
-d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out,
-                                        size_t cap);
+d6t_status d6t_opt_list_view(const d6t_opt *o, d6t_key k, const uint8_t **data,
+                                        size_t *n, size_t *size);
+d6t_status d6t_opt_list_next(const d6t_opt *o, d6t_key k, size_t *pos,
+                                        const uint8_t **data, size_t *len);
 d6t_status d6t_opt_set_u8(d6t_opt *o, d6t_key k, uint8_t v);
 d6t_status d6t_opt_set_u16(d6t_opt *o, d6t_key k, uint16_t v);
 d6t_status d6t_opt_set_u32(d6t_opt *o, d6t_key k, uint32_t v);
@@ -460,13 +499,17 @@ typedef struct d6t_bundle d6t_bundle;
 #define D6T_BUNDLE_MULTICAST 1
 #define D6T_BUNDLE_TCP 2
 #define D6T_BUNDLE_RAPID_COMMIT 4
+typedef struct d6t_bundle_opts {
+    size_t size;
+    const char *const *marks;
+    size_t nmarks;
+    const uint8_t *tcp_peer;
+} d6t_bundle_opts;
 d6t_status d6t_bundle_new(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags,
-                                     const char *const *marks, size_t nmarks,
-                                     const uint8_t *tcp_peer, d6t_bundle **out,
+                                     const d6t_bundle_opts *opts, d6t_bundle **out,
                                      d6t_parse_error *err);
 d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned flags,
-                                              const char *const *marks, size_t nmarks,
-                                              const uint8_t *tcp_peer, d6t_bundle **out);
+                                              const d6t_bundle_opts *opts, d6t_bundle **out);
 void d6t_bundle_free(d6t_bundle *b);
 typedef void (*d6t_log_fn)(void *ctx, int level, const char *msg);
 void d6t_bundle_set_log(d6t_bundle *b, d6t_log_fn fn, void *ctx);
@@ -495,6 +538,8 @@ size_t d6t_bundle_unhandled_count(const d6t_bundle *b, const uint16_t *codes,
                                              size_t ncodes);
 d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes,
                                          size_t i);
+d6t_opt *d6t_bundle_first_unhandled(const d6t_bundle *b, uint16_t code);
+d6t_opt *d6t_bundle_next_unhandled(const d6t_bundle *b, const d6t_opt *o);
 d6t_status d6t_bundle_set_handler_data(d6t_bundle *b, const void *key, void *data,
                                                   void (*destroy)(void *data));
 void *d6t_bundle_handler_data(const d6t_bundle *b, const void *key);

@@ -800,10 +800,15 @@ def _constants():
     for cls in OPTION_CLASSES.values():
         if cls.option_space == SPACE_DHCPV6:
             out[cls.option_name] = cls.option_type
-    out.update(STATUS_SUCCESS=0, STATUS_UNSPECFAIL=1, STATUS_NOADDRSAVAIL=2, STATUS_NOBINDING=3,
-               STATUS_NOTONLINK=4, STATUS_USEMULTICAST=5, STATUS_NOPREFIXAVAIL=6,
-               STATUS_UNKNOWNQUERYTYPE=7, STATUS_MALFORMEDQUERY=8, STATUS_NOTCONFIGURED=9,
-               STATUS_NOTALLOWED=10, STATUS_QUERYTERMINATED=11)
+    # Status codes and query types come from the C enums (codes.h): D6T_SC_NOT_ON_LINK is
+    # dhcpkit's STATUS_NOT_ON_LINK, also spelled STATUS_NOTONLINK there; D6T_QUERY_BY_X is
+    # QUERY_BY_X, and dhcpkit writes QUERY_BY_CLIENTID as QUERY_BY_CLIENT_ID.
+    for name, value in ffi.typeof('d6t_status_code').relements.items():
+        word = name[len('D6T_SC_'):]
+        out['STATUS_' + word] = out['STATUS_' + word.replace('_', '')] = value
+    for name, value in ffi.typeof('d6t_query_type').relements.items():
+        out[name[len('D6T_'):]] = value
+    out['QUERY_BY_CLIENT_ID'] = lib.D6T_QUERY_BY_CLIENTID
     # dhcpkit spells a few differently from IANA
     out.update(MSG_RELAY_FORW=12, MSG_RELAY_REPL=13, MSG_INFORMATION_REQUEST=11)
     return out

@@ -169,13 +169,15 @@ def encode_dname(text, relative_ok=False):
 
 
 def _dname_list_get(o, k):
-    n = ffi.new('size_t *')
-    check(lib.d6t_opt_count(o, k, n))
+    pos, data, n = ffi.new('size_t *'), ffi.new('const uint8_t **'), ffi.new('size_t *')
     buf, out = ffi.new('char[1024]'), []
-    for i in range(n[0]):
-        check(lib.d6t_opt_get_dname(o, k, i, buf, 1024))
+    while True:
+        st = lib.d6t_opt_list_next(o, k, pos, data, n)
+        if st == lib.D6T_ERR_NOT_FOUND:
+            return out
+        check(st)
+        check(lib.d6t_dname_to_text(data[0], n[0], 0, buf, 1024, ffi.NULL))
         out.append(ffi.string(buf).decode('utf-8', 'surrogateescape'))
-    return out
 
 
 def _dname_list_set(o, k, values):

@@ -3,7 +3,7 @@
 Where the library comes from, first match wins:
   1. $DHCP6TXN_LIBRARY (a path; the meson test setup points it at the build tree),
   2. the path recorded at `meson install` time in _config.py,
-  3. the dynamic loader's normal search for libdhcp6txn.so.0.
+  3. the dynamic loader's normal search for libdhcp6txn.so.1.
 SPDX-License-Identifier: BSD-2-Clause
 """
 import ctypes.util
@@ -27,7 +27,7 @@ def _candidates():
         out.append(LIBRARY)
     except ImportError:
         pass
-    out.append('libdhcp6txn.so.0')
+    out.append('libdhcp6txn.so.1')
     found = ctypes.util.find_library('dhcp6txn')
     if found:
         out.append(found)

@@ -89,9 +89,20 @@ class _HandledOptions(list):
             super().append(option)
 
 
-def _marks_array(marks):
+def _bundle_opts(marks, tcp_peer):
+    """A d6t_bundle_opts for the creation calls, plus the cdata it points to (keep both alive
+    until the call returns)."""
     encoded = [ffi.new('char[]', str(m).encode()) for m in marks]
-    return encoded, (ffi.new('const char *[]', encoded) if encoded else ffi.NULL)
+    opts = ffi.new('d6t_bundle_opts *')
+    opts.size = ffi.sizeof('d6t_bundle_opts')
+    keep = [encoded]
+    if encoded:
+        keep.append(ffi.new('const char *[]', encoded))
+        opts.marks, opts.nmarks = keep[-1], len(encoded)
+    if tcp_peer is not None:
+        keep.append(ffi.new('uint8_t[16]', IPv6Address(tcp_peer).packed))
+        opts.tcp_peer = keep[-1]
+    return opts, keep
 
 
 class TransactionBundle:
@@ -108,20 +119,17 @@ class TransactionBundle:
         flags = ((lib.D6T_BUNDLE_MULTICAST if received_over_multicast else 0) |
                  (lib.D6T_BUNDLE_TCP if received_over_tcp else 0) |
                  (lib.D6T_BUNDLE_RAPID_COMMIT if allow_rapid_commit else 0))
-        keep, marks_c = _marks_array(list(marks or []))
-        peer = IPv6Address(tcp_peer).packed if tcp_peer is not None else ffi.NULL
+        opts, _held = _bundle_opts(list(marks or []), tcp_peer)
         out = ffi.new('d6t_bundle **')
         if isinstance(incoming_message, Message):
             arena.hold(incoming_message._arena)
-            st = lib.d6t_bundle_new_from_msg(arena.ptr, incoming_message._ptr, flags, marks_c,
-                                             len(keep), peer, out)
+            st = lib.d6t_bundle_new_from_msg(arena.ptr, incoming_message._ptr, flags, opts, out)
             if st != lib.D6T_OK:
                 raise _bundle_error(st)
         else:
             data = bytes(incoming_message)
             err = ffi.new('d6t_parse_error *')
-            st = lib.d6t_bundle_new(arena.ptr, data, len(data), flags, marks_c, len(keep), peer,
-                                    out, err)
+            st = lib.d6t_bundle_new(arena.ptr, data, len(data), flags, opts, out, err)
             if st == lib.D6T_ERR_TCP_RELAYED:
                 raise _bundle_error(st)
             if st != lib.D6T_OK:

@@ -21,7 +21,7 @@ def test_installed_package_loads_installed_library(tmp_path, w1):
     configs = list(dest.rglob('dhcp6txn/_config.py'))
     assert len(configs) == 1
     site = configs[0].parent.parent
-    installed_lib = next(dest.rglob('libdhcp6txn.so.0'))
+    installed_lib = next(dest.rglob('libdhcp6txn.so.1'))
     # the recorded path is the real one under the prefix; /usr/bin/python3 searches that site dir
     recorded = configs[0].read_text()
     assert str(installed_lib.relative_to(dest)) in recorded.replace("'/", "'")
@@ -37,4 +37,4 @@ def test_installed_package_loads_installed_library(tmp_path, w1):
             'print(dhcp6txn.__file__); print(dhcp6txn.LIBRARY_PATH)')
     out = subprocess.run([sys.executable, '-c', code, w1.hex()], env=env, cwd=str(tmp_path),
                          capture_output=True, text=True, check=True).stdout.split('\n')
-    assert out[0].startswith(str(site)) and 'libdhcp6txn.so.0' in out[1]
+    assert out[0].startswith(str(site)) and 'libdhcp6txn.so.1' in out[1]

@@ -69,8 +69,7 @@ static int serve(struct d6s_server *s, d6t_arena *a, const struct wire *in, stru
     static const struct d6s_rx rx = {"s1", 1};
     d6t_arena_reset(a);
     d6t_bundle *b = NULL;
-    if (d6t_bundle_new(a, in->b, in->n, D6T_BUNDLE_MULTICAST, NULL, 0, NULL, &b, NULL) != D6T_OK)
-        return -1;
+    if (d6t_bundle_new(a, in->b, in->n, D6T_BUNDLE_MULTICAST, NULL, &b, NULL) != D6T_OK) return -1;
     d6t_bundle_set_source_address(b, client_ll);
     d6t_bundle_set_source_port(b, 546);
     if (!d6s_handle(s, b, &rx)) return -1;

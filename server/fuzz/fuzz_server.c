@@ -387,9 +387,9 @@ static void serve_one(struct d6s_server *s, d6t_arena *a, uint8_t flags, const u
                                 (s->cfg.rapid_commit ? D6T_BUNDLE_RAPID_COMMIT : 0);
     d6t_parse_error err;
     /* the TCP path gives the bundle its own arena, as main.c does */
-    if (d6t_bundle_new(tcp ? NULL : a, p, n, bflags, NULL, 0, tcp ? peer : NULL, &b, &err) !=
-        D6T_OK)
-        return;
+    d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;
+    o.tcp_peer = tcp ? peer : NULL;
+    if (d6t_bundle_new(tcp ? NULL : a, p, n, bflags, &o, &b, &err) != D6T_OK) return;
     if (!tcp) {
         uint8_t src[16] = {0xfe, 0x80, [15] = 0x42};
         if (flags & 2) memcpy(src, (const uint8_t[]){0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 1}, 16);

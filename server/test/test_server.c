@@ -128,7 +128,7 @@ static d6t_bundle *run_msg(d6t_msg *m, const struct d6s_rx *rx, int *answered)
     ck_assert_int_eq(d6t_msg_write(m, wire, sizeof wire, &len), D6T_OK);
     d6t_bundle *b = NULL;
     unsigned flags = D6T_BUNDLE_MULTICAST | (S.cfg.rapid_commit ? D6T_BUNDLE_RAPID_COMMIT : 0);
-    ck_assert_int_eq(d6t_bundle_new(NULL, wire, len, flags, NULL, 0, NULL, &b, NULL), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_new(NULL, wire, len, flags, NULL, &b, NULL), D6T_OK);
     *answered = d6s_handle(&S, b, rx);
     return b;
 }
@@ -867,8 +867,7 @@ START_TEST(malformed_input_survives)
             buf[7] = (uint8_t)(len > 8 ? len - 8 : 0);
         }
         d6t_bundle *b = NULL;
-        if (d6t_bundle_new(NULL, buf, len, D6T_BUNDLE_RAPID_COMMIT, NULL, 0, NULL, &b, NULL) !=
-            D6T_OK)
+        if (d6t_bundle_new(NULL, buf, len, D6T_BUNDLE_RAPID_COMMIT, NULL, &b, NULL) != D6T_OK)
             continue;
         parsed++;
         if (d6s_handle(&S, b, &RX_ETH1)) {
@@ -990,8 +989,9 @@ static d6t_bundle *lq_bundle(uint8_t qtype, const char *link, uint16_t code, con
     d6t_arena_free(a);
     static const uint8_t peer[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
     d6t_bundle *b = NULL;
-    ck_assert_int_eq(d6t_bundle_new(NULL, wire, len, tcp ? D6T_BUNDLE_TCP : 0, NULL, 0,
-                                    tcp ? peer : NULL, &b, NULL),
+    d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;
+    o.tcp_peer = tcp ? peer : NULL;
+    ck_assert_int_eq(d6t_bundle_new(NULL, wire, len, tcp ? D6T_BUNDLE_TCP : 0, &o, &b, NULL),
                      D6T_OK);
     return b;
 }

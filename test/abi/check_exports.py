@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The shared library exports exactly the functions declared with D6T_EXPORT in include/,
-each with the symbol version DHCP6TXN_0, under the SONAME libdhcp6txn.so.0.
+each with the symbol version DHCP6TXN_1, under the SONAME libdhcp6txn.so.1.
 
 Usage: check_exports.py LIBRARY.so INCLUDE_DIR
 """
@@ -11,8 +11,8 @@ import shutil
 import subprocess
 import sys
 
-SONAME = 'libdhcp6txn.so.0'
-VERSION = 'DHCP6TXN_0'
+SONAME = 'libdhcp6txn.so.1'
+VERSION = 'DHCP6TXN_1'
 
 
 def declared(include_dir):

@@ -42,7 +42,7 @@ def main():
         if len(pcs) != 1:
             sys.exit('FAIL: expected one installed dhcp6txn.pc, found %r' % pcs)
         libdir = os.path.dirname(os.path.dirname(pcs[0]))
-        for f in ('libdhcp6txn.so', 'libdhcp6txn.so.0', 'libdhcp6txn.a'):
+        for f in ('libdhcp6txn.so', 'libdhcp6txn.so.1', 'libdhcp6txn.a'):
             if not os.path.exists(os.path.join(libdir, f)):
                 sys.exit('FAIL: %s not installed in %s' % (f, libdir))
         if not os.path.exists(os.path.join(prefix, 'include', 'dhcp6txn.h')):
@@ -54,8 +54,8 @@ def main():
         # exactly the documented command line
         sh('cc prog.c $(pkg-config --cflags --libs dhcp6txn)', env, cwd=work)
         needed = sh('readelf -d a.out', env, cwd=work, show=False)
-        if 'libdhcp6txn.so.0' not in needed:
-            sys.exit('FAIL: a.out does not link libdhcp6txn.so.0 dynamically')
+        if 'libdhcp6txn.so.1' not in needed:
+            sys.exit('FAIL: a.out does not link libdhcp6txn.so.1 dynamically')
         run_env = dict(env, LD_LIBRARY_PATH=libdir)
         sh('./a.out %s' % version, run_env, cwd=work)
         # static: the archive, nothing from the shared library

@@ -57,7 +57,7 @@ static void run(char *inc, int mc, int tcp, char *resp)
     unsigned flags = (mc ? D6T_BUNDLE_MULTICAST : 0) | (tcp ? D6T_BUNDLE_TCP : 0);
     d6t_bundle *b;
     d6t_parse_error e;
-    d6t_status st = d6t_bundle_new(NULL, buf, n, flags, NULL, 0, NULL, &b, &e);
+    d6t_status st = d6t_bundle_new(NULL, buf, n, flags, NULL, &b, &e);
     if (st) {
         printf("{\"bundle_error\": \"%s\"}\n", d6t_status_name(st));
         return;

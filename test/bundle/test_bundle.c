@@ -31,7 +31,9 @@ static d6t_status bundle_hex(d6t_arena *a, const char *hex, unsigned flags, cons
 {
     size_t n = unhex(hex, wire, sizeof wire);
     d6t_parse_error e;
-    d6t_status st = d6t_bundle_new(a, wire, n, flags, NULL, 0, peer, b, &e);
+    d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;
+    o.tcp_peer = peer;
+    d6t_status st = d6t_bundle_new(a, wire, n, flags, &o, b, &e);
     memset(wire, 0xee, n); /* the bundle copied the input: reusing the buffer must not matter */
     return st;
 }
@@ -127,8 +129,7 @@ START_TEST(no_request_cases)
     /* parse errors come back as the codec's */
     d6t_parse_error e;
     uint8_t bad[] = {1, 0, 0, 1, 0, 3, 0, 9};
-    ck_assert_int_eq(d6t_bundle_new(NULL, bad, sizeof bad, 0, NULL, 0, NULL, &b, &e),
-                     D6T_ERR_OPT_OVERRUN);
+    ck_assert_int_eq(d6t_bundle_new(NULL, bad, sizeof bad, 0, NULL, &b, &e), D6T_ERR_OPT_OVERRUN);
     ck_assert_uint_eq(e.offset, 4);
     ck_assert_ptr_null(b);
 }
@@ -198,7 +199,10 @@ START_TEST(marks_and_description)
     d6t_bundle *b;
     const char *initial[] = {"  a ", "b"};
     size_t n = unhex(W1_HEX, wire, sizeof wire);
-    ck_assert_int_eq(d6t_bundle_new(NULL, wire, n, 0, initial, 2, NULL, &b, NULL), D6T_OK);
+    d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;
+    o.marks = initial;
+    o.nmarks = 2;
+    ck_assert_int_eq(d6t_bundle_new(NULL, wire, n, 0, &o, &b, NULL), D6T_OK);
     ck_assert(d6t_bundle_has_mark(b, "a"));
     ck_assert(d6t_bundle_has_mark(b, " a"));
     ck_assert(!d6t_bundle_has_mark(b, "c"));
@@ -276,6 +280,99 @@ START_TEST(handled_options)
     d6t_opt *o = d6t_msg_add_opt(other, D6T_OPT_IA_NA);
     ck_assert_int_eq(d6t_bundle_mark_handled(b, o), D6T_ERR_NOT_FOUND);
     ck_assert(!d6t_bundle_is_handled(b, o));
+    d6t_bundle_free(b);
+}
+END_TEST
+
+START_TEST(one_code_shortcuts)
+{
+    d6t_bundle *b;
+    ck_assert_int_eq(bundle_hex(NULL, SOLICIT_HEX, 0, NULL, &b), D6T_OK);
+    const uint16_t na = D6T_OPT_IA_NA;
+    d6t_opt *na1 = d6t_bundle_first_unhandled(b, D6T_OPT_IA_NA);
+    ck_assert_ptr_eq(na1, d6t_bundle_unhandled(b, &na, 1, 0));
+    d6t_opt *na2 = d6t_bundle_next_unhandled(b, na1);
+    ck_assert_ptr_eq(na2, d6t_bundle_unhandled(b, &na, 1, 1));
+    ck_assert_ptr_nonnull(na2);
+    ck_assert_ptr_null(d6t_bundle_next_unhandled(b, na2)); /* the IA_PD between is skipped */
+    d6t_opt *pd = d6t_bundle_first_unhandled(b, D6T_OPT_IA_PD);
+    ck_assert_uint_eq(d6t_opt_code(pd), D6T_OPT_IA_PD);
+    ck_assert_ptr_null(d6t_bundle_next_unhandled(b, pd));
+    ck_assert_ptr_null(d6t_bundle_first_unhandled(b, D6T_OPT_IA_TA));
+    /* handled options drop out; walking on from a handled one still works */
+    ck_assert_int_eq(d6t_bundle_mark_handled(b, na1), D6T_OK);
+    ck_assert_ptr_eq(d6t_bundle_first_unhandled(b, D6T_OPT_IA_NA), na2);
+    ck_assert_ptr_eq(d6t_bundle_next_unhandled(b, na1), na2);
+    ck_assert_int_eq(d6t_bundle_mark_handled(b, na2), D6T_OK);
+    ck_assert_ptr_null(d6t_bundle_first_unhandled(b, D6T_OPT_IA_NA));
+    ck_assert_ptr_null(d6t_bundle_next_unhandled(b, na1));
+    /* options that are not the request's, and no bundle at all */
+    d6t_msg *other = d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_REPLY);
+    ck_assert_ptr_null(d6t_bundle_next_unhandled(b, d6t_msg_add_opt(other, D6T_OPT_IA_NA)));
+    ck_assert_ptr_null(d6t_bundle_next_unhandled(b, NULL));
+    ck_assert_ptr_null(d6t_bundle_first_unhandled(NULL, D6T_OPT_IA_NA));
+    d6t_bundle_free(b);
+}
+END_TEST
+
+/* A caller built against a later header whose options struct has one more field. */
+struct later_opts {
+    d6t_bundle_opts known;
+    uint64_t added;
+};
+
+START_TEST(creation_options)
+{
+    d6t_bundle *b = (d6t_bundle *)&b; /* set to NULL on every failure */
+    const char *const marks[] = {"a", NULL, "b"};
+    size_t n = unhex(W1_HEX, wire, sizeof wire);
+    d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;
+    ck_assert_uint_eq(o.size, sizeof o);
+    o.marks = marks;
+    o.nmarks = 3;
+    ck_assert_int_eq(d6t_bundle_new(NULL, wire, n, 0, &o, &b, NULL), D6T_OK);
+    ck_assert_uint_eq(d6t_bundle_mark_count(b), 2); /* NULL entries are skipped */
+    ck_assert_str_eq(d6t_bundle_mark(b, 1), "b");
+    d6t_bundle_free(b);
+    /* an earlier header that ended before nmarks: nmarks is not read, so no marks */
+    o.size = offsetof(d6t_bundle_opts, nmarks);
+    ck_assert_int_eq(d6t_bundle_new(NULL, wire, n, 0, &o, &b, NULL), D6T_OK);
+    ck_assert_uint_eq(d6t_bundle_mark_count(b), 0);
+    d6t_bundle_free(b);
+    /* too small to hold even its size */
+    o.size = sizeof o.size - 1;
+    ck_assert_int_eq(d6t_bundle_new(NULL, wire, n, 0, &o, &b, NULL), D6T_ERR_INVALID_ARG);
+    ck_assert_ptr_null(b);
+    /* a later header: unknown fields left zero are fine, set ones cannot be honoured */
+    struct later_opts later = {D6T_BUNDLE_OPTS_INIT, 0};
+    later.known.size = sizeof later;
+    later.known.marks = marks;
+    later.known.nmarks = 1;
+    ck_assert_int_eq(d6t_bundle_new(NULL, wire, n, 0, &later.known, &b, NULL), D6T_OK);
+    ck_assert_uint_eq(d6t_bundle_mark_count(b), 1);
+    d6t_bundle_free(b);
+    later.added = 1;
+    ck_assert_int_eq(d6t_bundle_new(NULL, wire, n, 0, &later.known, &b, NULL), D6T_ERR_UNSUPPORTED);
+    ck_assert_ptr_null(b);
+    /* the same rules and fields from an already parsed message */
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m;
+    ck_assert_int_eq(d6t_msg_parse(a, wire, n, D6T_PARSE_COPY, &m, NULL), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_new_from_msg(a, m, 0, &later.known, &b), D6T_ERR_UNSUPPORTED);
+    ck_assert_ptr_null(b);
+    uint8_t peer[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x42}, link[16];
+    d6t_bundle_opts t = D6T_BUNDLE_OPTS_INIT;
+    t.tcp_peer = peer;
+    ck_assert_int_eq(d6t_bundle_new_from_msg(a, m, D6T_BUNDLE_TCP, &t, &b), D6T_ERR_TCP_RELAYED);
+    ck_assert_int_eq(d6t_bundle_new_from_msg(a, m, 0, NULL, &b), D6T_OK);
+    ck_assert_uint_eq(d6t_bundle_mark_count(b), 0);
+    ck_assert_int_eq(d6t_bundle_link_address(b, link), D6T_OK);
+    d6t_bundle_free(b);
+    d6t_arena_free(a);
+    /* over TCP the peer becomes the link address */
+    ck_assert_int_eq(bundle_hex(NULL, SOLICIT_HEX, D6T_BUNDLE_TCP, peer, &b), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_link_address(b, link), D6T_OK);
+    ck_assert_int_eq(memcmp(link, peer, 16), 0);
     d6t_bundle_free(b);
 }
 END_TEST
@@ -588,7 +685,7 @@ START_TEST(steady_state_no_heap)
     for (int round = 0; round < 50; round++) {
         d6t_arena_reset(a);
         d6t_bundle *b;
-        ck_assert_int_eq(d6t_bundle_new(a, in, n, 0, NULL, 0, NULL, &b, NULL), D6T_OK);
+        ck_assert_int_eq(d6t_bundle_new(a, in, n, 0, NULL, &b, NULL), D6T_OK);
         d6t_msg *r;
         ck_assert_int_eq(d6t_msg_parse(a, w3, n3, 0, &r, NULL), D6T_OK);
         d6t_bundle_set_response(b, r);
@@ -612,6 +709,8 @@ int main(void)
     tcase_add_test(tc, policy_flags);
     tcase_add_test(tc, marks_and_description);
     tcase_add_test(tc, handled_options);
+    tcase_add_test(tc, one_code_shortcuts);
+    tcase_add_test(tc, creation_options);
     tcase_add_test(tc, handler_data);
     tcase_add_test(tc, relay_reply_equals_reference);
     tcase_add_test(tc, lazy_responses_over_tcp);

@@ -27,6 +27,13 @@ static void check_incoming(d6t_bundle *b, unsigned flags)
     const uint16_t ias[] = {D6T_OPT_IA_NA, D6T_OPT_IA_TA, D6T_OPT_IA_PD};
     size_t cnt = d6t_bundle_unhandled_count(b, ias, 3), seen = 0;
     d6t_opt *o;
+    /* the one-code walk sees the same options as the array form */
+    for (size_t c = 0; c < 3; c++) {
+        size_t k = 0;
+        for (o = d6t_bundle_first_unhandled(b, ias[c]); o; o = d6t_bundle_next_unhandled(b, o))
+            CHECK(o == d6t_bundle_unhandled(b, &ias[c], 1, k++));
+        CHECK(k == d6t_bundle_unhandled_count(b, &ias[c], 1));
+    }
     while ((o = d6t_bundle_unhandled(b, ias, 3, 0)) != NULL) {
         CHECK(d6t_bundle_mark_handled(b, o) == D6T_OK);
         CHECK(d6t_bundle_is_handled(b, o));
@@ -69,10 +76,11 @@ void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
 {
     unsigned flags = h & (D6T_BUNDLE_MULTICAST | D6T_BUNDLE_TCP | D6T_BUNDLE_RAPID_COMMIT);
     static const uint8_t peer[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 7};
-    const uint8_t *tcp_peer = (h & 8) ? peer : NULL;
     d6t_bundle *b = NULL;
     d6t_parse_error e;
-    d6t_status st = d6t_bundle_new(NULL, data, size, flags, NULL, 0, tcp_peer, &b, &e);
+    d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;
+    o.tcp_peer = (h & 8) ? peer : NULL;
+    d6t_status st = d6t_bundle_new(NULL, data, size, flags, &o, &b, &e);
     if (st != D6T_OK) {
         /* the message parsed before: only the TCP rule may refuse it */
         CHECK(st == D6T_ERR_TCP_RELAYED && (flags & D6T_BUNDLE_TCP) && b == NULL);

@@ -78,6 +78,35 @@ static void check_dname_text_roundtrip(const uint8_t *w, size_t n, unsigned flag
     CHECK(blen == n && memcmp(back, w, n) == 0);
 }
 
+/* The element-by-element walk and the fixed-size view see the n elements the indexed getters
+ * see, in order, covering the field's bytes exactly. */
+static void check_list_walk(const d6t_opt *o, d6t_key k, d6t_ftype t, size_t rawlen, size_t n)
+{
+    size_t pos = 0, i = 0, covered = 0, len, vn = 0, vsize = 0;
+    const uint8_t *p, *view = NULL;
+    d6t_status vst = d6t_opt_list_view(o, k, &view, &vn, &vsize);
+    int fixed = t == D6T_FT_ADDR6_LIST || t == D6T_FT_ADDR6_LIST16 || t == D6T_FT_U16_LIST;
+    CHECK(vst == (fixed ? D6T_OK : D6T_ERR_WRONG_FIELD));
+    if (fixed) CHECK(vn == n && vsize == (t == D6T_FT_U16_LIST ? 2u : 16u));
+    while (d6t_opt_list_next(o, k, &pos, &p, &len) == D6T_OK) {
+        CHECK(i < n);
+        if (fixed) CHECK(p == view + i * vsize && len == vsize);
+        if (t == D6T_FT_BIN16_LIST) {
+            const uint8_t *q;
+            size_t ql;
+            CHECK(d6t_opt_get_bytes_at(o, k, i, &q, &ql) == D6T_OK && q == p && ql == len);
+            covered += 2;
+        }
+        covered += len;
+        i++;
+    }
+    CHECK(i == n);
+    CHECK(d6t_opt_list_next(o, k, &pos, &p, &len) == D6T_ERR_NOT_FOUND);
+    CHECK(covered + (t == D6T_FT_ADDR6_LIST16 && rawlen ? 2 : 0) == rawlen);
+    pos = rawlen + 3;
+    CHECK(d6t_opt_list_next(o, k, &pos, &p, &len) == D6T_ERR_INVALID_ARG);
+}
+
 static void check_list(const d6t_opt *o, d6t_key k, d6t_ftype t, const uint8_t *raw, size_t rawlen)
 {
     size_t n = 0;
@@ -116,6 +145,7 @@ static void check_list(const d6t_opt *o, d6t_key k, d6t_ftype t, const uint8_t *
         }
         CHECK(off == rawlen && i == n);
     }
+    check_list_walk(o, k, t, rawlen, n);
 }
 
 static void check_name_field(const d6t_opt *o, d6t_key k, d6t_ftype t, const uint8_t *raw,

@@ -708,7 +708,7 @@ START_TEST(copy_calls_neither_writer_nor_parser)
 
     /* the bundle's relay-reply chain echoes its options the same way */
     d6t_bundle *b;
-    ck_assert_int_eq(d6t_bundle_new_from_msg(dst, m, 0, NULL, 0, NULL, &b), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_new_from_msg(dst, m, 0, NULL, &b), D6T_OK);
     zero_counts();
     ck_assert_int_eq(d6t_bundle_create_outgoing_relay_messages(b), D6T_OK);
     ck_assert_uint_eq(n_parse + n_write, 0);

@@ -19,7 +19,7 @@ static void *worker(void *arg)
     for (int i = 0; i < ROUNDS; i++) {
         d6t_arena_reset(a);
         d6t_bundle *b;
-        if (d6t_bundle_new(a, w1, w1_len, 0, NULL, 0, NULL, &b, NULL)) return (void *)1;
+        if (d6t_bundle_new(a, w1, w1_len, 0, NULL, &b, NULL)) return (void *)1;
         d6t_msg *req = d6t_bundle_request(b);
         d6t_msg_to_json(d6t_bundle_incoming(b), json, sizeof json);
         if (strcmp(json, ref_json) != 0) return (void *)2;
