@@ -269,10 +269,10 @@ static void answer(d6t_bundle *b)
     d6t_bundle_mark_handled(b, in);
     if (d6t_msg_find_opt(req, D6T_OPT_RAPID_COMMIT)) d6t_msg_add_opt(r, D6T_OPT_RAPID_COMMIT);
     d6t_opt *dns = d6t_msg_add_opt(r, D6T_OPT_DNS_SERVERS);
-    d6t_opt_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns1);
-    d6t_opt_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns2);
-    d6t_opt_add_dname(d6t_msg_add_opt(r, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST,
-                      "example.com.");
+    d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns1);
+    d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns2);
+    d6t_opt_list_add_dname(d6t_msg_add_opt(r, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST,
+                           "example.com.");
     in = d6t_bundle_first_unhandled(b, D6T_OPT_IA_PD);
     iaid = d6t_opt_data(in, &n);
     ia = d6t_msg_add_opt(r, D6T_OPT_IA_PD);

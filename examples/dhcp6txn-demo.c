@@ -125,10 +125,11 @@ static void show_lease(const d6t_msg *reply)
         printf("  prefix         %s/%u\n", addr6(a, t), plen);
     const d6t_opt *dns = d6t_msg_find_opt(reply, D6T_OPT_DNS_SERVERS);
     size_t n = 0;
-    if (dns && d6t_opt_count(dns, D6T_DNS_SERVERS_DNS_SERVERS, &n) == D6T_OK)
+    if (dns && d6t_opt_list_count(dns, D6T_DNS_SERVERS_DNS_SERVERS, &n) == D6T_OK)
         printf("  DNS servers    %zu, first: %s\n", n,
-               d6t_opt_get_addr6_at(dns, D6T_DNS_SERVERS_DNS_SERVERS, 0, a) == D6T_OK ? addr6(a, t)
-                                                                                      : "?");
+               d6t_opt_list_get_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, 0, a) == D6T_OK
+                   ? addr6(a, t)
+                   : "?");
 }
 
 static int on_violation(void *ctx, d6t_violation_kind kind, const char *where, const char *what)

@@ -128,11 +128,11 @@ static void dns(d6t_bundle *b)
     if (requested(b, D6T_OPT_DNS_SERVERS)) {
         uint8_t a[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53};
         d6t_opt *o = d6t_msg_add_opt(reply(b), D6T_OPT_DNS_SERVERS);
-        d6t_opt_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, a);
+        d6t_opt_list_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, a);
     }
     if (requested(b, D6T_OPT_DOMAIN_LIST))
-        d6t_opt_add_dname(d6t_msg_add_opt(reply(b), D6T_OPT_DOMAIN_LIST),
-                          D6T_DOMAIN_LIST_SEARCH_LIST, "example.com.");
+        d6t_opt_list_add_dname(d6t_msg_add_opt(reply(b), D6T_OPT_DOMAIN_LIST),
+                               D6T_DOMAIN_LIST_SEARCH_LIST, "example.com.");
 }
 
 /* 5. Whatever no handler took gets a status code: NoPrefixAvail for IA_PD, else NoAddrsAvail. */

@@ -70,10 +70,10 @@ static d6t_status echo_options(d6t_msg *reply, const d6t_msg *fwd)
     }
     d6t_opt *ero = d6t_msg_find_opt(fwd, D6T_OPT_ERO);
     size_t n = 0;
-    if (!ero || d6t_opt_count(ero, D6T_ERO_REQUESTED_OPTIONS, &n)) return D6T_OK;
+    if (!ero || d6t_opt_list_count(ero, D6T_ERO_REQUESTED_OPTIONS, &n)) return D6T_OK;
     for (size_t i = 0; i < n; i++) {
         uint16_t code;
-        d6t_opt_get_u16_at(ero, D6T_ERO_REQUESTED_OPTIONS, i, &code);
+        d6t_opt_list_get_u16(ero, D6T_ERO_REQUESTED_OPTIONS, i, &code);
         /* never the relayed message itself, and nothing twice */
         if (code == D6T_OPT_RELAY_MSG || code == D6T_OPT_ERO || d6t_msg_find_opt(reply, code))
             continue;

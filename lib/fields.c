@@ -329,7 +329,7 @@ static size_t list_walk(const struct d6t_fielddef *f, const uint8_t *d, struct d
 
 #define LISTS (T(ADDR6_LIST) | T(U16_LIST) | T(ADDR6_LIST16) | T(DNAME_LIST) | T(BIN16_LIST))
 
-d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n)
+d6t_status d6t_opt_list_count(const d6t_opt *o, d6t_key k, size_t *n)
 {
     const struct d6t_fielddef *f;
     struct d6t_span s, el;
@@ -350,7 +350,7 @@ static d6t_status element(const d6t_opt *o, d6t_key k, uint32_t types, size_t i,
     return i < n ? D6T_OK : D6T_ERR_NOT_FOUND;
 }
 
-d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16])
+d6t_status d6t_opt_list_get_addr6(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16])
 {
     struct d6t_span el;
     d6t_status st = element(o, k, T(ADDR6_LIST) | T(ADDR6_LIST16), i, &el);
@@ -358,7 +358,7 @@ d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t a
     return st;
 }
 
-d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v)
+d6t_status d6t_opt_list_get_u16(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v)
 {
     struct d6t_span el;
     d6t_status st = element(o, k, T(U16_LIST), i, &el);
@@ -366,8 +366,8 @@ d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v
     return st;
 }
 
-d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i, const uint8_t **data,
-                                size_t *len)
+d6t_status d6t_opt_list_get_bytes(const d6t_opt *o, d6t_key k, size_t i, const uint8_t **data,
+                                  size_t *len)
 {
     struct d6t_span el;
     d6t_status st = element(o, k, T(BIN16_LIST), i, &el);
@@ -655,20 +655,20 @@ static d6t_status append(d6t_opt *o, d6t_key k, uint32_t types, const uint8_t *a
     return splice(o, s.off + s.len, 0, a, alen, b, blen, TRUSTED);
 }
 
-d6t_status d6t_opt_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16])
+d6t_status d6t_opt_list_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16])
 {
     if (!addr) return D6T_ERR_INVALID_ARG;
     return append(o, k, T(ADDR6_LIST) | T(ADDR6_LIST16), addr, 16, NULL, 0);
 }
 
-d6t_status d6t_opt_add_u16(d6t_opt *o, d6t_key k, uint16_t v)
+d6t_status d6t_opt_list_add_u16(d6t_opt *o, d6t_key k, uint16_t v)
 {
     uint8_t b[2];
     d6t__put16(b, v);
     return append(o, k, T(U16_LIST), b, 2, NULL, 0);
 }
 
-d6t_status d6t_opt_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len)
+d6t_status d6t_opt_list_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len)
 {
     uint8_t b[2];
     if ((!data && len) || len > 65535) return D6T_ERR_INVALID_ARG;
@@ -676,7 +676,7 @@ d6t_status d6t_opt_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t 
     return append(o, k, T(BIN16_LIST), b, 2, data, len);
 }
 
-d6t_status d6t_opt_add_dname(d6t_opt *o, d6t_key k, const char *name)
+d6t_status d6t_opt_list_add_dname(d6t_opt *o, d6t_key k, const char *name)
 {
     uint8_t w[256];
     size_t wl;

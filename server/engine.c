@@ -67,7 +67,7 @@ static void add_config_options(struct txn *t)
     if (c->ndomains && requested(t->req, D6T_OPT_DOMAIN_LIST)) {
         d6t_opt *o = d6t_msg_add_opt(t->resp, D6T_OPT_DOMAIN_LIST);
         for (size_t i = 0; o && i < c->ndomains; i++)
-            d6t_opt_add_dname(o, D6T_DOMAIN_LIST_SEARCH_LIST, c->domains[i]);
+            d6t_opt_list_add_dname(o, D6T_DOMAIN_LIST_SEARCH_LIST, c->domains[i]);
     }
 }
 

@@ -64,15 +64,16 @@ D6T_EXPORT d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, c
 /* ---- list fields (ADDR6_LIST, ADDR6_LIST16, U16_LIST, DNAME_LIST, BIN16_LIST): the elements
  * of one field of one option, not options. Element i of a DNAME_LIST: d6t_opt_get_dname. ---- */
 /* Number of elements of a list field. */
-D6T_EXPORT d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n);
+D6T_EXPORT d6t_status d6t_opt_list_count(const d6t_opt *o, d6t_key k, size_t *n);
 /* Element i of an ADDR6_LIST or ADDR6_LIST16, copied into addr; D6T_ERR_NOT_FOUND past the end. */
-D6T_EXPORT d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16]);
+D6T_EXPORT d6t_status d6t_opt_list_get_addr6(const d6t_opt *o, d6t_key k, size_t i,
+                                             uint8_t addr[16]);
 /* Element i of a U16_LIST in host byte order; D6T_ERR_NOT_FOUND past the end. */
-D6T_EXPORT d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
+D6T_EXPORT d6t_status d6t_opt_list_get_u16(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
 /* Item i of a BIN16_LIST without its 2-byte length, as a view borrowed from the arena;
  * D6T_ERR_NOT_FOUND past the end. */
-D6T_EXPORT d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i,
-                                           const uint8_t **data, size_t *len);
+D6T_EXPORT d6t_status d6t_opt_list_get_bytes(const d6t_opt *o, d6t_key k, size_t i,
+                                             const uint8_t **data, size_t *len);
 /* A list of fixed-size elements as one view of its wire bytes: *n elements of *size bytes each
  * from *data, element i at (*data)[i * *size]. ADDR6_LIST and ADDR6_LIST16: 16-byte addresses
  * (the 2-byte length of ADDR6_LIST16 is skipped); U16_LIST: 2-byte values in network byte order
@@ -108,13 +109,14 @@ D6T_EXPORT d6t_status d6t_opt_set_text(d6t_opt *o, d6t_key k, const char *text);
 D6T_EXPORT d6t_status d6t_opt_set_dname(d6t_opt *o, d6t_key k, const char *name);
 /* Append one element to a list field (copied; the option's lengths follow). Not a sub-option:
  * those are added with d6t_opt_add_child*. An address to an ADDR6_LIST or ADDR6_LIST16: */
-D6T_EXPORT d6t_status d6t_opt_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16]);
+D6T_EXPORT d6t_status d6t_opt_list_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16]);
 /* A value to a U16_LIST (e.g. an option code to the ORO). */
-D6T_EXPORT d6t_status d6t_opt_add_u16(d6t_opt *o, d6t_key k, uint16_t v);
+D6T_EXPORT d6t_status d6t_opt_list_add_u16(d6t_opt *o, d6t_key k, uint16_t v);
 /* An item of at most 65535 bytes to a BIN16_LIST (its 2-byte length is added). */
-D6T_EXPORT d6t_status d6t_opt_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len);
+D6T_EXPORT d6t_status d6t_opt_list_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data,
+                                             size_t len);
 /* An absolute domain name, from presentation text, to a DNAME_LIST. */
-D6T_EXPORT d6t_status d6t_opt_add_dname(d6t_opt *o, d6t_key k, const char *name);
+D6T_EXPORT d6t_status d6t_opt_list_add_dname(d6t_opt *o, d6t_key k, const char *name);
 
 /* ---- identity associations: IA_NA, IA_PD and IA_TA alike ---- */
 /* The IAID, T1 and T2 of IA option 'ia' (D6T_OPT_IA_NA, D6T_OPT_IA_PD or D6T_OPT_IA_TA; the

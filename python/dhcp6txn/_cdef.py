@@ -416,11 +416,12 @@ d6t_status d6t_opt_get_bytes(const d6t_opt *o, d6t_key k, const uint8_t **data,
                                         size_t *len);
 d6t_status d6t_opt_get_dname(const d6t_opt *o, d6t_key k, size_t i, char *out,
                                         size_t cap);
-d6t_status d6t_opt_count(const d6t_opt *o, d6t_key k, size_t *n);
-d6t_status d6t_opt_get_addr6_at(const d6t_opt *o, d6t_key k, size_t i, uint8_t addr[16]);
-d6t_status d6t_opt_get_u16_at(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
-d6t_status d6t_opt_get_bytes_at(const d6t_opt *o, d6t_key k, size_t i,
-                                           const uint8_t **data, size_t *len);
+d6t_status d6t_opt_list_count(const d6t_opt *o, d6t_key k, size_t *n);
+d6t_status d6t_opt_list_get_addr6(const d6t_opt *o, d6t_key k, size_t i,
+                                             uint8_t addr[16]);
+d6t_status d6t_opt_list_get_u16(const d6t_opt *o, d6t_key k, size_t i, uint16_t *v);
+d6t_status d6t_opt_list_get_bytes(const d6t_opt *o, d6t_key k, size_t i,
+                                             const uint8_t **data, size_t *len);
 d6t_status d6t_opt_list_view(const d6t_opt *o, d6t_key k, const uint8_t **data,
                                         size_t *n, size_t *size);
 d6t_status d6t_opt_list_next(const d6t_opt *o, d6t_key k, size_t *pos,
@@ -434,10 +435,11 @@ d6t_status d6t_opt_set_prefix(d6t_opt *o, d6t_key k, const uint8_t *addr, uint8_
 d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len);
 d6t_status d6t_opt_set_text(d6t_opt *o, d6t_key k, const char *text);
 d6t_status d6t_opt_set_dname(d6t_opt *o, d6t_key k, const char *name);
-d6t_status d6t_opt_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16]);
-d6t_status d6t_opt_add_u16(d6t_opt *o, d6t_key k, uint16_t v);
-d6t_status d6t_opt_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t len);
-d6t_status d6t_opt_add_dname(d6t_opt *o, d6t_key k, const char *name);
+d6t_status d6t_opt_list_add_addr6(d6t_opt *o, d6t_key k, const uint8_t addr[16]);
+d6t_status d6t_opt_list_add_u16(d6t_opt *o, d6t_key k, uint16_t v);
+d6t_status d6t_opt_list_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data,
+                                             size_t len);
+d6t_status d6t_opt_list_add_dname(d6t_opt *o, d6t_key k, const char *name);
 d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t *t1, uint32_t *t2);
 d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2);
 typedef struct d6t_optdef d6t_optdef;

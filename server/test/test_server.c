@@ -83,8 +83,8 @@ static d6t_msg *build(d6t_arena *a, const struct req *r)
     if (r->pd) d6t_opt_set_bytes(d6t_msg_add_opt(m, D6T_OPT_IA_PD), D6T_IA_PD_IAID, iaid, 4);
     if (r->oro) {
         d6t_opt *o = d6t_msg_add_opt(m, D6T_OPT_ORO);
-        d6t_opt_add_u16(o, D6T_ORO_REQUESTED_OPTIONS, D6T_OPT_DNS_SERVERS);
-        d6t_opt_add_u16(o, D6T_ORO_REQUESTED_OPTIONS, D6T_OPT_DOMAIN_LIST);
+        d6t_opt_list_add_u16(o, D6T_ORO_REQUESTED_OPTIONS, D6T_OPT_DNS_SERVERS);
+        d6t_opt_list_add_u16(o, D6T_ORO_REQUESTED_OPTIONS, D6T_OPT_DOMAIN_LIST);
     }
     if (r->rapid) d6t_msg_add_opt(m, D6T_OPT_RAPID_COMMIT);
     return m;
@@ -756,7 +756,7 @@ START_TEST(information_request_and_drops)
     ck_assert_int_eq(d6t_msg_type(resp), D6T_MSG_REPLY);
     d6t_opt *dns = d6t_msg_find_opt(resp, D6T_OPT_DNS_SERVERS);
     size_t n = 0;
-    d6t_opt_count(dns, D6T_DNS_SERVERS_DNS_SERVERS, &n);
+    d6t_opt_list_count(dns, D6T_DNS_SERVERS_DNS_SERVERS, &n);
     ck_assert_int_eq(n, 2);
     char name[256];
     ck_assert_int_eq(d6t_opt_get_dname(d6t_msg_find_opt(resp, D6T_OPT_DOMAIN_LIST),

@@ -94,7 +94,7 @@ static void check_list_walk(const d6t_opt *o, d6t_key k, d6t_ftype t, size_t raw
         if (t == D6T_FT_BIN16_LIST) {
             const uint8_t *q;
             size_t ql;
-            CHECK(d6t_opt_get_bytes_at(o, k, i, &q, &ql) == D6T_OK && q == p && ql == len);
+            CHECK(d6t_opt_list_get_bytes(o, k, i, &q, &ql) == D6T_OK && q == p && ql == len);
             covered += 2;
         }
         covered += len;
@@ -115,18 +115,18 @@ static void check_list(const d6t_opt *o, d6t_key k, d6t_ftype t, const uint8_t *
     const uint8_t *p;
     size_t l, sum = 0;
     char text[1100];
-    CHECK(d6t_opt_count(o, k, &n) == D6T_OK);
+    CHECK(d6t_opt_list_count(o, k, &n) == D6T_OK);
     for (size_t i = 0; i <= n; i++) {
         d6t_status want = i < n ? D6T_OK : D6T_ERR_NOT_FOUND;
         switch (t) {
         case D6T_FT_ADDR6_LIST:
-        case D6T_FT_ADDR6_LIST16: CHECK(d6t_opt_get_addr6_at(o, k, i, a) == want); break;
+        case D6T_FT_ADDR6_LIST16: CHECK(d6t_opt_list_get_addr6(o, k, i, a) == want); break;
         case D6T_FT_U16_LIST:
-            CHECK(d6t_opt_get_u16_at(o, k, i, &v) == want);
+            CHECK(d6t_opt_list_get_u16(o, k, i, &v) == want);
             if (want == D6T_OK) CHECK(v == be_value(raw + 2 * i, 2));
             break;
         case D6T_FT_BIN16_LIST:
-            CHECK(d6t_opt_get_bytes_at(o, k, i, &p, &l) == want);
+            CHECK(d6t_opt_list_get_bytes(o, k, i, &p, &l) == want);
             if (want == D6T_OK) sum += 2 + l;
             break;
         case D6T_FT_DNAME_LIST: CHECK(d6t_opt_get_dname(o, k, i, text, sizeof text) == want); break;

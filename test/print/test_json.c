@@ -87,8 +87,8 @@ START_TEST(built_solicit)
     ck_assert_int_eq(d6t_opt_set_addr6(ad, D6T_IAADDR_ADDRESS, a6), D6T_OK);
     ck_assert_int_eq(d6t_opt_set_u32(ad, D6T_IAADDR_VALID_LIFETIME, 7200), D6T_OK);
     d6t_opt *oro = d6t_msg_add_opt(m, D6T_OPT_ORO);
-    ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 23), D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 23), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
     d6t_msg_add_opt(m, D6T_OPT_RAPID_COMMIT);
     ck_assert_str_eq(
         msg_json(m),

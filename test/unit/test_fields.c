@@ -38,11 +38,11 @@ START_TEST(getters_on_reply)
     ck_assert_uint_eq(n, 7);
     ck_assert_int_eq(memcmp(b, "success", 7), 0);
     d6t_opt *dns = d6t_msg_find_opt(m, D6T_OPT_DNS_SERVERS);
-    ck_assert_int_eq(d6t_opt_count(dns, D6T_DNS_SERVERS_DNS_SERVERS, &n), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_count(dns, D6T_DNS_SERVERS_DNS_SERVERS, &n), D6T_OK);
     ck_assert_uint_eq(n, 2);
-    ck_assert_int_eq(d6t_opt_get_addr6_at(dns, D6T_DNS_SERVERS_DNS_SERVERS, 1, a6), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_get_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, 1, a6), D6T_OK);
     ck_assert_uint_eq(a6[14], 0x53);
-    ck_assert_int_eq(d6t_opt_get_addr6_at(dns, D6T_DNS_SERVERS_DNS_SERVERS, 2, a6),
+    ck_assert_int_eq(d6t_opt_list_get_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, 2, a6),
                      D6T_ERR_NOT_FOUND);
     d6t_opt *dl = d6t_msg_find_opt(m, D6T_OPT_DOMAIN_LIST);
     char name[300];
@@ -75,7 +75,7 @@ START_TEST(setters_on_parsed_view_copy)
     d6t_opt *oro = d6t_opt_next(d6t_msg_first_opt(m));
     ck_assert_int_eq(d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"x", 1),
                      D6T_ERR_OPT_LENGTH);
-    ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
     ck_assert_int_eq(
         d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"\0\x11", 2), D6T_OK);
     ck_assert_int_eq(memcmp(in, keep, sizeof in), 0);
@@ -131,22 +131,22 @@ START_TEST(lists_and_names)
 {
     d6t_msg *m = d6t_msg_new(NULL, D6T_MSG_REPLY);
     d6t_opt *uc = d6t_msg_add_opt(m, D6T_OPT_USER_CLASS);
-    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"abc", 3),
-                     D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"", 0),
-                     D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_list_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"abc", 3), D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_list_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"", 0), D6T_OK);
     size_t n;
     const uint8_t *b;
-    ck_assert_int_eq(d6t_opt_count(uc, D6T_USER_CLASS_USER_CLASSES, &n), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_count(uc, D6T_USER_CLASS_USER_CLASSES, &n), D6T_OK);
     ck_assert_uint_eq(n, 2);
-    ck_assert_int_eq(d6t_opt_get_bytes_at(uc, D6T_USER_CLASS_USER_CLASSES, 0, &b, &n), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_get_bytes(uc, D6T_USER_CLASS_USER_CLASSES, 0, &b, &n), D6T_OK);
     ck_assert_uint_eq(n, 3);
     ck_assert_int_eq(memcmp(b, "abc", 3), 0);
     d6t_opt *oro = d6t_msg_add_opt(m, D6T_OPT_ORO);
-    ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 23), D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 23), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
     uint16_t v;
-    ck_assert_int_eq(d6t_opt_get_u16_at(oro, D6T_ORO_REQUESTED_OPTIONS, 1, &v), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_get_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 1, &v), D6T_OK);
     ck_assert_uint_eq(v, 24);
     d6t_opt *fq = d6t_msg_add_opt(m, D6T_OPT_CLIENT_FQDN);
     char name[300];
@@ -164,12 +164,12 @@ START_TEST(lists_and_names)
     ck_assert_uint_eq(d6t_opt_wire_size(dnr), 4 + 2 + 3);
     ck_assert_int_eq(d6t_opt_set_u16(dnr, D6T_V6_DNR_SERVICE_PRIORITY, 1), D6T_OK);
     ck_assert_int_eq(d6t_opt_set_dname(dnr, D6T_V6_DNR_ADN, "dns.example."), D6T_OK);
-    ck_assert_int_eq(d6t_opt_count(dnr, D6T_V6_DNR_ADDRESSES, &n), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_count(dnr, D6T_V6_DNR_ADDRESSES, &n), D6T_OK);
     ck_assert_uint_eq(n, 0);
     uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53};
-    ck_assert_int_eq(d6t_opt_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, a6), D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, a6), D6T_OK);
-    ck_assert_int_eq(d6t_opt_count(dnr, D6T_V6_DNR_ADDRESSES, &n), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, a6), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, a6), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_count(dnr, D6T_V6_DNR_ADDRESSES, &n), D6T_OK);
     ck_assert_uint_eq(n, 2);
     ck_assert_int_eq(
         d6t_opt_set_bytes(dnr, D6T_V6_DNR_SVC_PARAMS, (const uint8_t *)"\x00\x01\x00\x00", 4),
@@ -193,7 +193,7 @@ START_TEST(lists_and_names)
     /* raw list bytes are checked against the layout */
     ck_assert_int_eq(d6t_opt_set_bytes(oro, D6T_ORO_REQUESTED_OPTIONS, (const uint8_t *)"abc", 3),
                      D6T_ERR_OPT_LENGTH);
-    ck_assert_int_eq(d6t_opt_count(oro, D6T_ORO_REQUESTED_OPTIONS, &n), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_count(oro, D6T_ORO_REQUESTED_OPTIONS, &n), D6T_OK);
     ck_assert_uint_eq(n, 2);
     d6t_msg_free(m);
 }

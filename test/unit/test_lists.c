@@ -21,7 +21,7 @@ START_TEST(fixed_size_views)
     ck_assert_uint_eq(n, 2);
     ck_assert_uint_eq(w, 16);
     uint8_t a6[16];
-    ck_assert_int_eq(d6t_opt_get_addr6_at(dns, D6T_DNS_SERVERS_DNS_SERVERS, 1, a6), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_get_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, 1, a6), D6T_OK);
     ck_assert_int_eq(memcmp(p + 16, a6, 16), 0);
     /* the ORO: big-endian values, in order; an empty list has no elements */
     d6t_opt *oro = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_ORO);
@@ -29,7 +29,7 @@ START_TEST(fixed_size_views)
     ck_assert_uint_eq(n, 0);
     static const uint16_t codes[] = {D6T_OPT_DNS_SERVERS, D6T_OPT_DOMAIN_LIST, 0x1234};
     for (size_t i = 0; i < 3; i++)
-        ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, codes[i]), D6T_OK);
+        ck_assert_int_eq(d6t_opt_list_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, codes[i]), D6T_OK);
     ck_assert_int_eq(d6t_opt_list_view(oro, D6T_ORO_REQUESTED_OPTIONS, &p, &n, &w), D6T_OK);
     ck_assert_uint_eq(n, 3);
     ck_assert_uint_eq(w, 2);
@@ -39,8 +39,8 @@ START_TEST(fixed_size_views)
     ck_assert_int_eq(d6t_opt_list_view(dnr, D6T_V6_DNR_ADDRESSES, &p, &n, NULL), D6T_OK);
     ck_assert_uint_eq(n, 0);
     uint8_t x[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}, y[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
-    ck_assert_int_eq(d6t_opt_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, x), D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, y), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, x), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, y), D6T_OK);
     ck_assert_int_eq(d6t_opt_list_view(dnr, D6T_V6_DNR_ADDRESSES, &p, &n, &w), D6T_OK);
     ck_assert_uint_eq(n, 2);
     ck_assert_uint_eq(w, 16);
@@ -72,7 +72,7 @@ START_TEST(walk_variable_size)
     ck_assert_int_eq(d6t_opt_list_next(dl, D6T_DOMAIN_LIST_SEARCH_LIST, &pos, &p, &len),
                      D6T_ERR_NOT_FOUND);
     for (size_t i = 0; i < 3; i++)
-        ck_assert_int_eq(d6t_opt_add_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, names[i]), D6T_OK);
+        ck_assert_int_eq(d6t_opt_list_add_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, names[i]), D6T_OK);
     size_t i = 0;
     char text[300];
     while (d6t_opt_list_next(dl, D6T_DOMAIN_LIST_SEARCH_LIST, &pos, &p, &len) == D6T_OK) {
@@ -85,11 +85,11 @@ START_TEST(walk_variable_size)
     ck_assert_uint_eq(pos, 13 + 5 + 1); /* the wire lengths of the three names */
     /* BIN16_LIST items come without their length, empty ones included */
     d6t_opt *uc = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_USER_CLASS);
-    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"abc", 3),
-                     D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, NULL, 0), D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"xy", 2),
-                     D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_list_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"abc", 3), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, NULL, 0), D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_list_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"xy", 2), D6T_OK);
     static const size_t lens[] = {3, 0, 2};
     for (i = 0, pos = 0; i < 3; i++) {
         ck_assert_int_eq(d6t_opt_list_next(uc, D6T_USER_CLASS_USER_CLASSES, &pos, &p, &len),
@@ -102,8 +102,8 @@ START_TEST(walk_variable_size)
     /* fixed-size lists walk too, the same bytes the view has */
     d6t_opt *dnr = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_V6_DNR);
     uint8_t x[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
-    ck_assert_int_eq(d6t_opt_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, x), D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, x), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, x), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(dnr, D6T_V6_DNR_ADDRESSES, x), D6T_OK);
     const uint8_t *view;
     ck_assert_int_eq(d6t_opt_list_view(dnr, D6T_V6_DNR_ADDRESSES, &view, NULL, NULL), D6T_OK);
     for (i = 0, pos = 0; d6t_opt_list_next(dnr, D6T_V6_DNR_ADDRESSES, &pos, &p, &len) == D6T_OK;
@@ -121,7 +121,8 @@ START_TEST(walk_bad_positions)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
     d6t_opt *dl = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_DOMAIN_LIST);
-    ck_assert_int_eq(d6t_opt_add_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, "example.com."), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_dname(dl, D6T_DOMAIN_LIST_SEARCH_LIST, "example.com."),
+                     D6T_OK);
     const uint8_t *p;
     size_t len, pos = 1; /* inside the first label: 'e' (101) is no label length */
     ck_assert_int_eq(d6t_opt_list_next(dl, D6T_DOMAIN_LIST_SEARCH_LIST, &pos, &p, &len),
@@ -132,8 +133,8 @@ START_TEST(walk_bad_positions)
     ck_assert_int_eq(d6t_opt_list_next(dl, D6T_DOMAIN_LIST_SEARCH_LIST, NULL, &p, &len),
                      D6T_ERR_INVALID_ARG);
     d6t_opt *oro = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_ORO);
-    ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 23), D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 23), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_u16(oro, D6T_ORO_REQUESTED_OPTIONS, 24), D6T_OK);
     pos = 1; /* between two values */
     ck_assert_int_eq(d6t_opt_list_next(oro, D6T_ORO_REQUESTED_OPTIONS, &pos, &p, &len),
                      D6T_ERR_INVALID_ARG);
@@ -141,8 +142,9 @@ START_TEST(walk_bad_positions)
     ck_assert_int_eq(d6t_opt_list_next(oro, D6T_ORO_REQUESTED_OPTIONS, &pos, &p, &len), D6T_OK);
     ck_assert_uint_eq(p[1], 24);
     d6t_opt *uc = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_USER_CLASS);
-    ck_assert_int_eq(d6t_opt_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"abcd", 4),
-                     D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_list_add_bytes(uc, D6T_USER_CLASS_USER_CLASSES, (const uint8_t *)"abcd", 4),
+        D6T_OK);
     pos = 1; /* reads "0x04 'a'" as a length of 1121: beyond the field */
     ck_assert_int_eq(d6t_opt_list_next(uc, D6T_USER_CLASS_USER_CLASSES, &pos, &p, &len),
                      D6T_ERR_INVALID_ARG);

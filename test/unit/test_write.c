@@ -64,10 +64,10 @@ START_TEST(build_reply_equals_w3)
     o = d6t_msg_add_opt(m, D6T_OPT_DNS_SERVERS);
     uint8_t d1[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53},
             d2[16] = {0x20, 0x01, 0x0d, 0xb8, [14] = 0x53, [15] = 0x53};
-    ck_assert_int_eq(d6t_opt_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, d1), D6T_OK);
-    ck_assert_int_eq(d6t_opt_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, d2), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, d1), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(o, D6T_DNS_SERVERS_DNS_SERVERS, d2), D6T_OK);
     o = d6t_msg_add_opt(m, D6T_OPT_DOMAIN_LIST);
-    ck_assert_int_eq(d6t_opt_add_dname(o, D6T_DOMAIN_LIST_SEARCH_LIST, "example.com"), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_dname(o, D6T_DOMAIN_LIST_SEARCH_LIST, "example.com"), D6T_OK);
     d6t_opt *pd = d6t_msg_add_opt(m, D6T_OPT_IA_PD);
     ck_assert_int_eq(d6t_opt_set_bytes(pd, D6T_IA_PD_IAID, iaid, 4), D6T_OK);
     ck_assert_int_eq(d6t_opt_set_u32(pd, D6T_IA_PD_T1, 1800), D6T_OK);
