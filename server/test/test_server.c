@@ -292,7 +292,7 @@ START_TEST(solicit_request_renew_release)
     r.oro = 0;
     b = run(&r, 0, &ans);
     resp = d6t_bundle_response(b);
-    ck_assert_int_eq(status_of(NULL, resp), 0);
+    ck_assert_int_eq(status_of(NULL, resp), D6T_SC_SUCCESS);
     ck_assert_ptr_null(d6t_msg_find_opt(resp, D6T_OPT_IA_NA)); /* released IAs are not listed */
     d6t_bundle_free(b);
     ck_assert_int_eq(d6s_lease_find_addr(&S.leases, a, 128), -1);
@@ -300,13 +300,14 @@ START_TEST(solicit_request_renew_release)
 
     b = run(&r, 0, &ans); /* again: nothing to release any more */
     resp = d6t_bundle_response(b);
-    ck_assert_int_eq(status_of(d6t_msg_find_opt(resp, D6T_OPT_IA_NA), resp), 3);
-    ck_assert_int_eq(status_of(d6t_msg_find_opt(resp, D6T_OPT_IA_PD), resp), 3);
+    ck_assert_int_eq(status_of(d6t_msg_find_opt(resp, D6T_OPT_IA_NA), resp), D6T_SC_NO_BINDING);
+    ck_assert_int_eq(status_of(d6t_msg_find_opt(resp, D6T_OPT_IA_PD), resp), D6T_SC_NO_BINDING);
     d6t_bundle_free(b);
 
     r.type = D6T_MSG_RENEW; /* renew without binding: NoBinding */
     b = run(&r, 0, &ans);
-    ck_assert_int_eq(status_of(d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA), NULL), 3);
+    ck_assert_int_eq(status_of(d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA), NULL),
+                     D6T_SC_NO_BINDING);
     d6t_bundle_free(b);
 }
 END_TEST
@@ -346,8 +347,8 @@ START_TEST(pool_exhaustion_status_codes)
             ck_assert_ptr_nonnull(d6t_opt_find_child(na, D6T_OPT_IAADDR));
             ck_assert_ptr_nonnull(d6t_opt_find_child(pd, D6T_OPT_IAPREFIX));
         } else { /* pool of two: the third client gets the RFC 9915 status codes inside its IAs */
-            ck_assert_int_eq(status_of(na, NULL), 2);
-            ck_assert_int_eq(status_of(pd, NULL), 6);
+            ck_assert_int_eq(status_of(na, NULL), D6T_SC_NO_ADDRS_AVAIL);
+            ck_assert_int_eq(status_of(pd, NULL), D6T_SC_NO_PREFIX_AVAIL);
             ck_assert_ptr_null(d6t_opt_find_child(na, D6T_OPT_IAADDR));
             ck_assert_int_eq(d6t_msg_validate(resp, NULL, NULL, NULL), D6T_OK);
         }
@@ -377,7 +378,7 @@ START_TEST(decline_keeps_address_out)
     r.hint = 1;
     memcpy(r.hint_addr, a, 16);
     b = run(&r, 0, &ans);
-    ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), 0);
+    ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), D6T_SC_SUCCESS);
     d6t_bundle_free(b);
     ck_assert_int_eq(S.cnt.leases_declined, 1);
     r.type = D6T_MSG_REQUEST;
@@ -388,7 +389,8 @@ START_TEST(decline_keeps_address_out)
     d6t_bundle_free(b);
     r.client = 9;
     b = run(&r, 0, &ans); /* pool of two, one declined, one bound: nothing left */
-    ck_assert_int_eq(status_of(d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA), NULL), 2);
+    ck_assert_int_eq(status_of(d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA), NULL),
+                     D6T_SC_NO_ADDRS_AVAIL);
     d6t_bundle_free(b);
 }
 END_TEST
@@ -400,11 +402,11 @@ START_TEST(confirm_on_and_off_link)
     inet_pton(AF_INET6, "2001:db8:2::1000", r.hint_addr);
     d6t_bundle *b = run(&r, 0, &ans);
     ck_assert_int_eq(ans, 1);
-    ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), 0);
+    ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), D6T_SC_SUCCESS);
     d6t_bundle_free(b);
     inet_pton(AF_INET6, "2001:db8:99::1", r.hint_addr);
     b = run(&r, 0, &ans);
-    ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), 4);
+    ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), D6T_SC_NOT_ON_LINK);
     d6t_bundle_free(b);
     ck_assert_int_eq(S.cnt.not_on_link, 1);
     r.hint = 0; /* no addresses: RFC 9915 says no reply */
@@ -669,7 +671,7 @@ START_TEST(rebind_outside_pool_not_bound)
     ck_assert_int_eq(ans, 1);
     d6t_opt *ia = d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA);
     ck_assert_ptr_nonnull(ia);
-    ck_assert_int_eq(status_of(ia, NULL), 3);
+    ck_assert_int_eq(status_of(ia, NULL), D6T_SC_NO_BINDING);
     ck_assert_ptr_null(d6t_opt_find_child(ia, D6T_OPT_IAADDR));
     ck_assert_int_eq(S.leases.used, 0);
     d6t_bundle_free(b);
@@ -678,7 +680,7 @@ START_TEST(rebind_outside_pool_not_bound)
     b = run(&r, 1, &ans);
     ia = d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA); /* the reply inside the chain */
     ck_assert_ptr_nonnull(ia);
-    ck_assert_int_eq(status_of(ia, NULL), 3);
+    ck_assert_int_eq(status_of(ia, NULL), D6T_SC_NO_BINDING);
     ck_assert_int_eq(S.leases.used, 0);
     d6t_bundle_free(b);
 }
@@ -711,7 +713,7 @@ START_TEST(renumbered_link_old_leases_not_used)
     r = (struct req){.type = D6T_MSG_CONFIRM, .client = 5, .na = 1, .hint = 1, .iaid = 1};
     memcpy(r.hint_addr, old, 16);
     b = run(&r, 0, &ans);
-    ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), 4);
+    ck_assert_int_eq(status_of(NULL, d6t_bundle_response(b)), D6T_SC_NOT_ON_LINK);
     d6t_bundle_free(b);
 
     r.type = D6T_MSG_RENEW; /* the old address is not for this link any more: lifetime 0 */
@@ -826,7 +828,8 @@ START_TEST(relayed_two_levels)
     d6t_msg_set_link_address(rf, link);
     d6t_msg_add_relay_msg(rf, build(ar, &r));
     b = run_msg(rf, NULL, &ans);
-    ck_assert_int_eq(status_of(d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA), NULL), 2);
+    ck_assert_int_eq(status_of(d6t_msg_find_opt(d6t_bundle_response(b), D6T_OPT_IA_NA), NULL),
+                     D6T_SC_NO_ADDRS_AVAIL);
     d6t_bundle_free(b);
     d6t_arena_free(ar);
 }
