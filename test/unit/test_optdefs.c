@@ -1,7 +1,7 @@
 /* The option table: order, keys, lookups, and status/message name tables. */
 #include "testutil.h"
 
-#include "../../lib/internal.h" /* the table's private columns */
+#include "internal.h" /* the table's private columns (dhcp6txn_internal_dep) */
 
 START_TEST(table_sorted_and_findable)
 {
