@@ -35,6 +35,16 @@ static inline size_t unhex(const char *h, uint8_t *buf, size_t cap)
     return n;
 }
 
+/* Parse hex into a message in 'a' (copied, so the static buffer may be reused); must succeed. */
+static inline d6t_msg *parse_hex_msg(d6t_arena *a, const char *hex)
+{
+    static uint8_t buf[4000];
+    size_t n = unhex(hex, buf, sizeof buf);
+    d6t_msg *m;
+    ck_assert_int_eq(d6t_msg_parse(a, buf, n, D6T_PARSE_COPY, &m, NULL), D6T_OK);
+    return m;
+}
+
 /* Run one suite; returns the number of failures (for main's exit code). */
 static inline int run_suite(Suite *s)
 {

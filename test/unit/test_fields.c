@@ -1,19 +1,10 @@
 /* Typed field access: getters on parsed data, setters, list fields, key checking. */
 #include "testutil.h"
 
-static d6t_msg *parse(d6t_arena *a, const char *hex)
-{
-    static uint8_t buf[4000];
-    size_t n = unhex(hex, buf, sizeof buf);
-    d6t_msg *m;
-    ck_assert_int_eq(d6t_msg_parse(a, buf, n, D6T_PARSE_COPY, &m, NULL), D6T_OK);
-    return m;
-}
-
 START_TEST(getters_on_reply)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
-    d6t_msg *m = parse(a, W3_HEX);
+    d6t_msg *m = parse_hex_msg(a, W3_HEX);
     d6t_opt *ia = d6t_msg_find_opt(m, D6T_OPT_IA_NA);
     const uint8_t *b;
     size_t n;
@@ -93,8 +84,8 @@ START_TEST(s46_fields)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
     /* S46_RULE: flags 1, ea-len 16, 1.2.3.0/24, 2001:db8::/34, PORTPARAMS offset 6 psid-len 7 psid 127 */
-    d6t_msg *m = parse(a, "07000001"
-                          "00590015011018010203002220010db800005d00040607fe00");
+    d6t_msg *m = parse_hex_msg(a, "07000001"
+                                  "00590015011018010203002220010db800005d00040607fe00");
     d6t_opt *r = d6t_msg_first_opt(m);
     uint8_t p[16], plen;
     ck_assert_int_eq(d6t_opt_get_prefix(r, D6T_S46_RULE_IPV4_PREFIX, p, &plen), D6T_OK);
@@ -236,7 +227,7 @@ END_TEST
 START_TEST(ia_helpers)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
-    d6t_msg *m = parse(a, W3_HEX);
+    d6t_msg *m = parse_hex_msg(a, W3_HEX);
     uint32_t id = 0, t1 = 0, t2 = 0;
     /* parsed: the reply's IA_NA c43cb2f1, T1 1800, T2 2880 */
     d6t_opt *na = d6t_msg_find_opt(m, D6T_OPT_IA_NA);

@@ -1,19 +1,10 @@
 /* List fields as a whole: the fixed-size view and the element walk. */
 #include "testutil.h"
 
-static d6t_msg *parse(d6t_arena *a, const char *hex)
-{
-    static uint8_t buf[4000];
-    size_t n = unhex(hex, buf, sizeof buf);
-    d6t_msg *m;
-    ck_assert_int_eq(d6t_msg_parse(a, buf, n, D6T_PARSE_COPY, &m, NULL), D6T_OK);
-    return m;
-}
-
 START_TEST(fixed_size_views)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
-    d6t_msg *m = parse(a, W3_HEX);
+    d6t_msg *m = parse_hex_msg(a, W3_HEX);
     d6t_opt *dns = d6t_msg_find_opt(m, D6T_OPT_DNS_SERVERS);
     const uint8_t *p;
     size_t n, w;
