@@ -26,6 +26,9 @@ from dhcp6txn.ipv6.extensions.dns import RecursiveNameServersOption
 EXAMPLE = pathlib.Path(os.environ.get('DHCP6TXN_EXAMPLES') or
                        pathlib.Path(__file__).resolve().parents[2] / 'examples' / 'python') / 'dhcp6_responder.py'
 TIMEOUT = 5.0
+# Start-up imports cffi and loads the library (under ASan: with the sanitizer preloaded), which
+# takes seconds on a busy 2-CPU machine; an answer, once running, still has TIMEOUT.
+START_TIMEOUT = 60.0
 
 
 def _loopback_v6():
@@ -47,7 +50,7 @@ def responder():
     proc = subprocess.Popen([sys.executable, str(EXAMPLE), '--listen', '::1', '--port', str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        ready, _, _ = select.select([proc.stdout], [], [], TIMEOUT)
+        ready, _, _ = select.select([proc.stdout], [], [], START_TIMEOUT)
         line = proc.stdout.readline() if ready else ''
         assert line.startswith('listening on [::1]:'), 'responder did not start: %r' % line
         yield proc, int(line.rsplit(':', 1)[1])
@@ -140,7 +143,7 @@ def test_stops_on_sigterm(w2):
     proc = subprocess.Popen([sys.executable, str(EXAMPLE), '--listen', '::1', '--port', '0'],
                             stdout=subprocess.PIPE, text=True)
     try:
-        assert select.select([proc.stdout], [], [], TIMEOUT)[0]
+        assert select.select([proc.stdout], [], [], START_TIMEOUT)[0]
         port = int(proc.stdout.readline().rsplit(':', 1)[1])
         assert isinstance(ask(port, w2), ReplyMessage)
     finally:
