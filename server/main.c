@@ -561,6 +561,20 @@ static int setup_ifaces(struct net *n, char *err, size_t cap)
     return 0;
 }
 
+/* What the configuration names on this host must be there: -t answers "OK" only for a
+ * configuration that can start (interfaces exist now; files can be created and replaced). */
+static int check_host(const struct d6s_config *c, char *err, size_t cap)
+{
+    if (!c->nifaces)
+        return snprintf(err, cap, "no interface configured (use 'interface' or -i)"), -1;
+    for (size_t i = 0; i < c->nifaces; i++)
+        if (!if_nametoindex(c->ifaces[i]))
+            return snprintf(err, cap, "interface %s: %s", c->ifaces[i], strerror(errno)), -1;
+    if (c->lease_file[0] && d6s_check_file_path("lease-file", c->lease_file, err, cap)) return -1;
+    if (c->state_file[0] && d6s_check_file_path("state-file", c->state_file, err, cap)) return -1;
+    return 0;
+}
+
 static void print_summary(const struct d6s_config *c, FILE *f)
 {
     fprintf(f, "interfaces:");
@@ -653,6 +667,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "dhcp6txn-server: %s: %s\n", config, err);
         return 2;
     }
+    if (check_host(&s->cfg, err, sizeof err)) {
+        fprintf(stderr, "dhcp6txn-server: %s: %s\n", config, err);
+        return 2;
+    }
     if (check) {
         print_summary(&s->cfg, stdout);
         printf("configuration OK\n");
@@ -668,7 +686,8 @@ int main(int argc, char **argv)
     if (d6s_leases_init(&s->leases, s->cfg.max_leases))
         return fprintf(stderr, "dhcp6txn-server: no memory for %u leases\n", s->cfg.max_leases), 1;
     s->now = now_s();
-    if (s->cfg.lease_file[0] && d6s_leases_open(&s->leases, s->cfg.lease_file, err, sizeof err))
+    if (s->cfg.lease_file[0] &&
+        d6s_leases_open(&s->leases, s->cfg.lease_file, &s->cfg, s->now, err, sizeof err))
         return fprintf(stderr, "dhcp6txn-server: %s\n", err), 1;
     uint8_t mac[6];
     size_t maclen = 0;
