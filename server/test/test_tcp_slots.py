@@ -97,7 +97,7 @@ def deadlines(socks):
     except (OSError, AssertionError):
         refused = True
     assert refused, "a third connection was served with 2 slots and eviction off"
-    n = trickle(socks, 4)
+    n = trickle(socks, 5)
     assert n == 2, "%d of 2 trickling connections closed by tcp-frame-timeout" % n
     assert timed_query() < 3
     idle = socket.create_connection(("::1", PORT), timeout=2)
