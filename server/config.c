@@ -24,6 +24,9 @@ void d6s_config_defaults(struct d6s_config *c)
     c->rapid_commit = 1;
     c->max_leases = 65536;
     c->max_tcp_conns = 4;
+    c->tcp_idle_timeout = 60;
+    c->tcp_frame_timeout = 10;
+    c->tcp_evict = 1;
 }
 
 static int fail(char *err, size_t cap, int line, const char *fmt, ...)
@@ -174,6 +177,8 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
         {"valid-lifetime", &c->valid, 1, 0xffffffffu},
         {"max-leases", &c->max_leases, 1, 1u << 24},
         {"max-tcp-connections", &c->max_tcp_conns, 0, 64},
+        {"tcp-idle-timeout", &c->tcp_idle_timeout, 1, 86400},
+        {"tcp-frame-timeout", &c->tcp_frame_timeout, 1, 3600},
         {"duid-enterprise", &c->enterprise, 1, 0xffffffffu},
     };
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
@@ -185,12 +190,19 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
         *nums[i].dst = u;
         return 0;
     }
-    if (!strcmp(k, "rapid-commit") || !strcmp(k, "leasequery") || !strcmp(k, "udp-segmentation")) {
+    struct {
+        const char *name;
+        int *dst;
+    } bools[] = {
+        {"rapid-commit", &c->rapid_commit},
+        {"leasequery", &c->leasequery},
+        {"udp-segmentation", &c->udp_segmentation},
+        {"tcp-evict-idle", &c->tcp_evict},
+    };
+    for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) {
+        if (strcmp(k, bools[i].name)) continue;
         NEED(1);
-        if (parse_bool(t[1], k[0] == 'r'   ? &c->rapid_commit
-                             : k[0] == 'l' ? &c->leasequery
-                                           : &c->udp_segmentation))
-            return fail(err, cap, line, "'%s' takes yes or no", k);
+        if (parse_bool(t[1], bools[i].dst)) return fail(err, cap, line, "'%s' takes yes or no", k);
         return 0;
     }
     if (!strcmp(k, "dns-servers")) {
@@ -277,6 +289,36 @@ int d6s_config_parse(struct d6s_config *c, const char *text, char *err, size_t e
     return 0;
 }
 
+/* Two prefixes overlap when the shorter one contains the longer one's start. */
+static int overlap(const uint8_t a[16], uint8_t alen, const uint8_t b[16], uint8_t blen)
+{
+    return alen <= blen ? d6s_prefix_contains(a, alen, b) : d6s_prefix_contains(b, blen, a);
+}
+
+static const char *ntop(const uint8_t a[16], char *buf)
+{
+    return inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN);
+}
+
+/* A link belongs to one subnet: with overlapping subnets the first match would win silently,
+ * and a lease file could not tell which subnet a lease is on. Delegated prefixes likewise. */
+static int check_overlaps(const struct d6s_config *c, size_t i, char *err, size_t errcap)
+{
+    const struct d6s_subnet *sn = &c->subnets[i];
+    char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+    for (size_t j = 0; j < i; j++) {
+        const struct d6s_subnet *o = &c->subnets[j];
+        if (overlap(sn->prefix, sn->plen, o->prefix, o->plen))
+            return fail(err, errcap, sn->line, "subnet %s/%u overlaps subnet %s/%u (line %d)",
+                        ntop(sn->prefix, a), sn->plen, ntop(o->prefix, b), o->plen, o->line);
+        if (sn->has_pd && o->has_pd &&
+            overlap(sn->pd_prefix, sn->pd_plen, o->pd_prefix, o->pd_plen))
+            return fail(err, errcap, sn->line, "pd-pool %s/%u overlaps the pd-pool of line %d",
+                        ntop(sn->pd_prefix, a), sn->pd_plen, o->line);
+    }
+    return 0;
+}
+
 int d6s_config_finish(struct d6s_config *c, char *err, size_t errcap)
 {
     if (c->t1 > c->t2) return fail(err, errcap, 0, "t1 (%u) is larger than t2 (%u)", c->t1, c->t2);
@@ -290,6 +332,7 @@ int d6s_config_finish(struct d6s_config *c, char *err, size_t errcap)
         const struct d6s_subnet *sn = &c->subnets[i];
         if (!sn->has_na && !sn->has_pd)
             return fail(err, errcap, sn->line, "subnet has neither 'pool' nor 'pd-pool'");
+        if (check_overlaps(c, i, err, errcap)) return -1;
         for (size_t j = 0; j < i; j++)
             if (sn->ifname[0] && !strcmp(sn->ifname, c->subnets[j].ifname))
                 return fail(err, errcap, sn->line, "interface %s already has a subnet (line %d)",
@@ -299,6 +342,9 @@ int d6s_config_finish(struct d6s_config *c, char *err, size_t errcap)
         for (size_t j = 0; j < c->nifaces; j++) listed |= !strcmp(c->ifaces[j], sn->ifname);
         if (!listed && c->nifaces < D6S_MAX_IFACES) strcpy(c->ifaces[c->nifaces++], sn->ifname);
     }
+    /* a server without subnets answers nobody: an empty or truncated file, most likely */
+    if (!c->nsubnets)
+        return fail(err, errcap, 0, "no subnet configured: the server would answer nobody");
     return 0;
 }
 

@@ -5,9 +5,12 @@
 #define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS, madvise */
 #include "server.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 uint32_t d6s_hash(const uint8_t *p, size_t n)
@@ -393,81 +396,299 @@ int d6s_leases_compact(struct d6s_leases *l)
     return 0;
 }
 
-/* Apply one verified line. Unknown or inconsistent lines are skipped (returns -1). */
-static int load_line(struct d6s_leases *l, char *s)
+/* ---- loading ----
+ * Every line is checked field by field, and a lease against the configuration (its subnet, its
+ * pool, sane times): a line with a good checksum is not trusted for that alone, as the file may
+ * come from another configuration or from someone else. A line that is not loaded is never
+ * lost: it is appended to PATH.rejected (with the reason) before the file is rewritten. */
+
+#define CLOCK_SLACK (24 * 3600) /* a lease may start this far in the future (clock set back) */
+
+struct loader {
+    struct d6s_leases *l;
+    const struct d6s_config *cfg;
+    int64_t now;
+    int full; /* a lease did not fit in the table */
+};
+
+static int strict_u64(const char *s, int base, uint64_t max, uint64_t *v)
 {
-    char *t[16];
-    int n = 0;
-    for (char *p = strtok(s, " "); p && n < 16; p = strtok(NULL, " ")) t[n++] = p;
-    uint8_t addr[16];
-    if (n == 3 && !strcmp(t[0], "del")) {
-        if (inet_pton(AF_INET6, t[1], addr) != 1) return -1;
-        int32_t i = d6s_lease_find_addr(l, addr, (uint8_t)atoi(t[2]));
-        if (i >= 0) d6s_lease_delete(l, i);
-        return 0;
-    }
-    if (n != 14 || strcmp(t[0], "lease")) return -1;
-    struct d6s_lease e;
-    memset(&e, 0, sizeof e);
-    size_t dl, rl, ml;
-    e.state = (uint8_t)atoi(t[1]);
-    e.type = !strcmp(t[2], "pd") ? D6T_OPT_IA_PD : D6T_OPT_IA_NA;
-    e.iaid = (uint32_t)strtoul(t[3], NULL, 16);
-    if (d6s_parse_hex(t[4], e.duid, sizeof e.duid, &dl) || inet_pton(AF_INET6, t[5], e.addr) != 1 ||
-        inet_pton(AF_INET6, t[11], e.link) != 1 ||
-        d6s_parse_hex(t[12], e.relay_id, sizeof e.relay_id, &rl) ||
-        d6s_parse_hex(t[13], e.remote_id, sizeof e.remote_id, &ml))
-        return -1;
-    e.duid_len = (uint8_t)dl, e.relay_id_len = (uint8_t)rl, e.remote_id_len = (uint8_t)ml;
-    e.plen = (uint8_t)atoi(t[6]);
-    e.subnet = (uint16_t)atoi(t[7]);
-    e.cltt = atoll(t[8]), e.pref_until = atoll(t[9]), e.valid_until = atoll(t[10]);
-    if (e.state < D6S_OFFERED || e.state > D6S_DECLINED || e.plen > 128) return -1;
-    int32_t i = d6s_lease_find_addr(l, e.addr, e.plen);
-    if (i >= 0) d6s_lease_delete(l, i);
-    i = d6s_lease_new(l);
-    if (i < 0) return -1;
-    e.next_duid = e.next_addr = -1;
-    l->v[i] = e;
-    d6s_lease_insert(l, i);
+    char *end;
+    if (!*s || *s == '-' || *s == '+' || *s == ' ') return -1;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, base);
+    if (errno || *end || x > max) return -1;
+    *v = x;
     return 0;
 }
 
-int d6s_leases_open(struct d6s_leases *l, const char *path, char *err, size_t errcap)
+static int strict_i64(const char *s, int64_t *v)
 {
-    if (strlen(path) >= sizeof l->path)
-        return snprintf(err, errcap, "lease file path too long"), -1;
-    strcpy(l->path, path);
-    FILE *f = fopen(path, "r");
-    size_t loaded = 0, bad = 0;
-    if (f) {
-        char line[2048];
-        while (fgets(line, sizeof line, f)) {
-            size_t n = strlen(line);
-            if (line[0] == '#' || n < 12 || line[n - 1] != '\n') { /* comment, or torn last line */
-                bad += line[0] != '#';
-                continue;
-            }
-            line[--n] = 0;
-            char *star = strrchr(line, '*');
-            if (!star || star - line < 2 || star[-1] != ' ') {
-                bad++;
-                continue;
-            }
-            uint32_t sum = (uint32_t)strtoul(star + 1, NULL, 16);
-            star[-1] = 0;
-            if (d6s_hash((const uint8_t *)line, (size_t)(star - 1 - line)) != sum ||
-                load_line(l, line))
-                bad++;
-            else
-                loaded++;
-        }
-        fclose(f);
+    uint64_t u;
+    if (strict_u64(s, 10, INT64_MAX, &u)) return -1;
+    *v = (int64_t)u;
+    return 0;
+}
+
+/* Would the engine take this lease as its subnet's (engine.c lease_fits)? NULL when yes. */
+static const char *check_place(const struct d6s_config *cfg, const struct d6s_lease *e)
+{
+    if (e->subnet >= cfg->nsubnets) return "subnet index out of range";
+    const struct d6s_subnet *sn = &cfg->subnets[e->subnet];
+    if (e->type == D6T_OPT_IA_PD) {
+        if (!sn->has_pd) return "prefix on a subnet without pd-pool";
+        if (e->plen != sn->pd_len) return "prefix length is not the pd-pool's";
+        if (!d6s_prefix_contains(sn->pd_prefix, sn->pd_plen, e->addr))
+            return "prefix outside the subnet's pd-pool";
+        uint8_t canon[16];
+        memcpy(canon, e->addr, 16);
+        for (unsigned bit = e->plen; bit < 128; bit++)
+            canon[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
+        if (memcmp(canon, e->addr, 16)) return "prefix with host bits set";
+        return NULL;
     }
+    if (!sn->has_na) return "address on a subnet without pool";
+    if (e->plen != 128) return "address with a prefix length";
+    if (!d6s_prefix_contains(sn->prefix, sn->plen, e->addr)) return "address outside its subnet";
+    return NULL;
+}
+
+static const char *check_times(const struct d6s_lease *e, int64_t now)
+{
+    if (e->cltt <= 0 || e->cltt > now + CLOCK_SLACK) return "transaction time in the future";
+    if (e->pref_until < e->cltt || e->valid_until < e->pref_until) return "lifetimes out of order";
+    if (e->valid_until - e->cltt > (int64_t)UINT32_MAX) return "valid lifetime above 2^32-1 s";
+    return NULL;
+}
+
+/* Parse the fields of a "lease" line into e; NULL when every field is well-formed. */
+static const char *parse_lease(char **t, struct d6s_lease *e)
+{
+    uint64_t v;
+    size_t dl, rl, ml;
+    memset(e, 0, sizeof *e);
+    if (strict_u64(t[1], 10, D6S_DECLINED, &v) || v < D6S_OFFERED) return "bad state";
+    e->state = (uint8_t)v;
+    if (strcmp(t[2], "na") && strcmp(t[2], "pd")) return "bad lease type";
+    e->type = t[2][0] == 'p' ? D6T_OPT_IA_PD : D6T_OPT_IA_NA;
+    if (strlen(t[3]) != 8 || strict_u64(t[3], 16, UINT32_MAX, &v)) return "bad IAID";
+    e->iaid = (uint32_t)v;
+    if (d6s_parse_hex(t[4], e->duid, sizeof e->duid, &dl)) return "bad client DUID";
+    /* a declined address belongs to nobody; every other lease to a DUID the engine accepts */
+    if (e->state == D6S_DECLINED ? dl != 0 : dl < 3) return "client DUID does not fit the state";
+    if (inet_pton(AF_INET6, t[5], e->addr) != 1) return "bad address";
+    if (strict_u64(t[6], 10, 128, &v)) return "bad prefix length";
+    e->plen = (uint8_t)v;
+    if (strict_u64(t[7], 10, D6S_MAX_SUBNETS - 1, &v)) return "subnet index out of range";
+    e->subnet = (uint16_t)v;
+    if (strict_i64(t[8], &e->cltt) || strict_i64(t[9], &e->pref_until) ||
+        strict_i64(t[10], &e->valid_until))
+        return "bad time";
+    if (inet_pton(AF_INET6, t[11], e->link) != 1) return "bad link address";
+    if (d6s_parse_hex(t[12], e->relay_id, sizeof e->relay_id, &rl)) return "bad relay id";
+    if (d6s_parse_hex(t[13], e->remote_id, sizeof e->remote_id, &ml)) return "bad remote id";
+    e->duid_len = (uint8_t)dl, e->relay_id_len = (uint8_t)rl, e->remote_id_len = (uint8_t)ml;
+    return NULL;
+}
+
+static const char *load_lease(struct loader *ld, char **t)
+{
+    struct d6s_leases *l = ld->l;
+    struct d6s_lease e;
+    const char *why = parse_lease(t, &e);
+    if (!why) why = check_place(ld->cfg, &e);
+    if (!why) why = check_times(&e, ld->now);
+    if (why) return why;
+    int32_t i = d6s_lease_find_addr(l, e.addr, e.plen);
+    if (e.duid_len) {
+        int32_t j = d6s_lease_find_ia(l, e.type, e.duid, e.duid_len, e.iaid);
+        if (j >= 0 && j != i) return "its IA already has another lease";
+        if (i < 0 && d6s_lease_count_duid(l, e.duid, e.duid_len) >= D6S_MAX_LEASES_PER_DUID)
+            return "more leases for one client than the server grants";
+    }
+    if (i >= 0) d6s_lease_delete(l, i);
+    i = d6s_lease_new(l);
+    if (i < 0) {
+        ld->full = 1;
+        return "more leases than max-leases";
+    }
+    e.next_duid = e.next_addr = -1;
+    l->v[i] = e;
+    d6s_lease_insert(l, i);
+    return NULL;
+}
+
+/* Apply one line whose checksum matched. NULL, or why the line was not taken. */
+static const char *load_line(struct loader *ld, char *s)
+{
+    char *t[15];
+    int n = 0;
+    for (char *p = strtok(s, " "); p; p = strtok(NULL, " ")) {
+        if (n == 15) return "too many fields";
+        t[n++] = p;
+    }
+    if (n == 3 && !strcmp(t[0], "del")) {
+        uint8_t addr[16];
+        uint64_t plen;
+        if (inet_pton(AF_INET6, t[1], addr) != 1 || strict_u64(t[2], 10, 128, &plen))
+            return "bad del record";
+        int32_t i = d6s_lease_find_addr(ld->l, addr, (uint8_t)plen);
+        if (i >= 0) d6s_lease_delete(ld->l, i);
+        return NULL;
+    }
+    if (n != 14 || strcmp(t[0], "lease")) return "unknown record";
+    return load_lease(ld, t);
+}
+
+/* The rejected lines, each after a comment with its line number and reason. */
+struct rejects {
+    char *buf;
+    size_t len, cap, count;
+};
+
+static int rejects_add(struct rejects *r, size_t lineno, const char *why, const char *line,
+                       size_t n)
+{
+    size_t need = n + strlen(why) + 64;
+    if (r->len + need > r->cap) {
+        size_t cap = r->cap ? r->cap : 4096;
+        while (cap < r->len + need) cap *= 2;
+        char *p = realloc(r->buf, cap);
+        if (!p) return -1;
+        r->buf = p, r->cap = cap;
+    }
+    if (r->count < 10)
+        fprintf(stderr, "dhcp6txn-server: lease file line %zu rejected: %s\n", lineno, why);
+    r->len += (size_t)snprintf(r->buf + r->len, r->cap - r->len, "# line %zu: %s\n", lineno, why);
+    memcpy(r->buf + r->len, line, n);
+    r->len += n;
+    r->buf[r->len++] = '\n';
+    r->count++;
+    return 0;
+}
+
+/* Append the rejected lines to PATH.rejected and make them durable, before any rewrite. */
+static int rejects_save(const struct rejects *r, const char *path, char *side, size_t sidecap)
+{
+    snprintf(side, sidecap, "%s.rejected", path);
+    int fd = open(side, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) return -1;
+    char head[160], stamp[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+    int hn = snprintf(head, sizeof head,
+                      "# dhcp6txn-server %s: %zu line(s) not loaded (lines keep their checksum)\n",
+                      stamp, r->count);
+    int rc = write_all(fd, head, (size_t)hn) || write_all(fd, r->buf, r->len) || fsync(fd);
+    close(fd);
+    if (rc) return -1;
+    char dir[D6S_PATH_MAX + 16];
+    snprintf(dir, sizeof dir, "%s", side);
+    int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd); /* a new side file's name must be durable too */
+        close(dfd);
+    }
+    return 0;
+}
+
+int d6s_check_file_path(const char *what, const char *path, char *err, size_t errcap)
+{
+    struct stat st;
+    char dir[D6S_PATH_MAX];
+    if (!path[0]) return snprintf(err, errcap, "%s: empty path", what), -1;
+    if (strlen(path) >= D6S_PATH_MAX)
+        return snprintf(err, errcap, "%s %s: path too long", what, path), -1;
+    if (!stat(path, &st)) {
+        if (!S_ISREG(st.st_mode))
+            return snprintf(err, errcap, "%s %s: not a regular file", what, path), -1;
+        if (access(path, R_OK | W_OK))
+            return snprintf(err, errcap, "%s %s: %s", what, path, strerror(errno)), -1;
+    } else if (errno != ENOENT) {
+        return snprintf(err, errcap, "%s %s: %s", what, path, strerror(errno)), -1;
+    }
+    snprintf(dir, sizeof dir, "%s", path);
+    const char *d = dirname(dir);
+    if (stat(d, &st) || !S_ISDIR(st.st_mode))
+        return snprintf(err, errcap, "%s %s: directory %s does not exist", what, path, d), -1;
+    if (access(d, W_OK | X_OK))
+        return snprintf(err, errcap, "%s %s: directory %s: %s", what, path, d, strerror(errno)), -1;
+    return 0;
+}
+
+/* Read the file line by line into the table; rejected lines go to r. -1 on a read error. */
+static int load_file(struct loader *ld, FILE *f, struct rejects *r)
+{
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t got;
+    int rc = 0;
+    while ((got = getline(&line, &cap, f)) > 0) {
+        size_t n = (size_t)got;
+        lineno++;
+        const char *why = NULL;
+        int torn = line[n - 1] != '\n';
+        if (!torn) line[--n] = 0;
+        if (line[0] == '#' || !n) continue;
+        char *star = strrchr(line, '*');
+        uint64_t sum;
+        if (torn)
+            why = "torn (no end of line)";
+        else if (memchr(line, 0, n) || !star || star - line < 2 || star[-1] != ' ' ||
+                 strict_u64(star + 1, 16, UINT32_MAX, &sum) ||
+                 d6s_hash((const uint8_t *)line, (size_t)(star - 1 - line)) != sum)
+            why = "damaged (checksum)";
+        if (!why) {
+            char copy[2048];
+            size_t body = (size_t)(star - 1 - line);
+            if (body >= sizeof copy) {
+                why = "line too long";
+            } else {
+                memcpy(copy, line, body); /* strtok cuts the copy: the line is kept whole */
+                copy[body] = 0;
+                why = load_line(ld, copy);
+            }
+        }
+        if (why && rejects_add(r, lineno, why, line, n)) rc = -1;
+    }
+    if (ferror(f)) rc = -1;
+    free(line);
+    return rc;
+}
+
+int d6s_leases_open(struct d6s_leases *l, const char *path, const struct d6s_config *cfg,
+                    int64_t now, char *err, size_t errcap)
+{
+    if (d6s_check_file_path("lease-file", path, err, errcap)) return -1;
+    strcpy(l->path, path);
+    struct loader ld = {l, cfg, now, 0};
+    struct rejects r = {NULL, 0, 0, 0};
+    FILE *f = fopen(path, "r");
+    if (!f && errno != ENOENT)
+        return snprintf(err, errcap, "lease file %s: %s", path, strerror(errno)), -1;
+    int rc = f ? load_file(&ld, f, &r) : 0;
+    if (f) fclose(f);
     l->jlen = 0; /* loading replays through the journal code; nothing new to write */
-    if (bad)
-        fprintf(stderr, "dhcp6txn-server: %s: skipped %zu damaged or unknown line(s)\n", path, bad);
-    (void)loaded;
+    char side[D6S_PATH_MAX + 16];
+    if (rc) {
+        snprintf(err, errcap, "lease file %s: cannot read it whole: left as it is", path);
+    } else if (ld.full) {
+        snprintf(err, errcap,
+                 "lease file %s holds more leases than max-leases (%u): raise max-leases; the "
+                 "file is left as it is",
+                 path, l->cap);
+        rc = -1;
+    } else if (r.count && rejects_save(&r, path, side, sizeof side)) {
+        snprintf(err, errcap, "cannot keep %zu rejected lease line(s) in %s: %s", r.count, side,
+                 strerror(errno));
+        rc = -1;
+    } else if (r.count) {
+        fprintf(stderr, "dhcp6txn-server: %s: %zu line(s) not loaded, kept in %s\n", path, r.count,
+                side);
+    }
+    free(r.buf);
+    if (rc) return -1;
     l->fd = -2; /* enable journalling for compaction's reopen */
     if (d6s_leases_compact(l)) {
         l->fd = -1;

@@ -24,7 +24,6 @@
 
 #define BATCH                  D6S_TX_BATCH
 #define MAX_DGRAM              65536
-#define TCP_IDLE_SECONDS       60
 #define TCP_FRAMES_PER_WAKEUP  64
 #define UDP_BATCHES_PER_WAKEUP 8
 
@@ -67,7 +66,10 @@ struct conn {
     size_t rlen, roff;
     uint8_t obuf[65536 + 2];
     size_t olen, ooff;
-    time_t last;
+    /* Monotonic seconds (never 0) of the last whole message in or out, and of the first byte of
+     * the query being received (0: none): only whole messages count as progress, so a peer that
+     * sends a byte now and then cannot keep its slot (tcp-frame-timeout, tcp-idle-timeout). */
+    int64_t progress, frame_start;
 };
 
 struct net {
@@ -107,6 +109,13 @@ static int64_t now_s(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec;
+}
+
+static int64_t mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec + 1;
 }
 
 static size_t iface_mac(const char *name, uint8_t mac[6])
@@ -422,6 +431,27 @@ static void conn_close(struct net *n, struct conn *c)
     c->fd = -1;
 }
 
+/* Every slot taken: the connection that made no progress for longest gives its slot to the new
+ * one, unless all made some in the last second (then the new one is refused). A client that
+ * sends its query at once is then served even while others hold every slot by trickling. */
+static struct conn *evict_for(struct net *n, const char *newcomer)
+{
+    struct conn *v = NULL;
+    int64_t now = mono_s();
+    if (!n->s->cfg.tcp_evict) return NULL;
+    for (size_t i = 0; i < n->nconns; i++)
+        if (n->conns[i].fd >= 0 && (!v || n->conns[i].progress < v->progress)) v = &n->conns[i];
+    if (!v || now - v->progress < 1) return NULL;
+    char peer[INET6_ADDRSTRLEN];
+    inet_ntop(AF_INET6, v->peer, peer, sizeof peer);
+    d6s_logf(n->s,
+             "leasequery connection from [%s] closed: no whole message for %lld s, its slot "
+             "goes to [%s]",
+             peer, (long long)(now - v->progress), newcomer);
+    conn_close(n, v);
+    return v;
+}
+
 static void accept_tcp(struct net *n)
 {
     for (int k = 0; k < 8; k++) {
@@ -434,6 +464,7 @@ static void accept_tcp(struct net *n)
             if (n->conns[i].fd < 0) c = &n->conns[i];
         char src[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, &from.sin6_addr, src, sizeof src);
+        if (!c) c = evict_for(n, src);
         if (!c) {
             d6s_logf(n->s, "leasequery connection from [%s] refused: %zu connections open", src,
                      n->nconns);
@@ -450,7 +481,7 @@ static void accept_tcp(struct net *n)
         }
         c->fd = fd;
         memcpy(c->peer, &from.sin6_addr, 16);
-        c->last = time(NULL);
+        c->progress = mono_s();
         n->s->cnt.tcp_conns++;
         d6s_logf(n->s, "leasequery connection from [%s]", src);
     }
@@ -466,6 +497,7 @@ static int conn_write(struct net *n, struct conn *c)
             if (w < 0) return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
             c->ooff += (size_t)w;
         }
+        if (c->olen) c->progress = mono_s(); /* a whole answer message left */
         c->olen = c->ooff = 0;
         if (!c->b) return 0;
         d6t_status st = d6t_bundle_outgoing_next(c->b, c->obuf, sizeof c->obuf, &c->olen);
@@ -493,7 +525,9 @@ static void conn_process(struct net *n, struct conn *c)
         d6t_status st = d6t_framer_next(c->framer, &msg, &len);
         if (st == D6T_ERR_NOT_FOUND) {
             if (c->roff == c->rlen) return;
-            c->roff += d6t_framer_feed(c->framer, c->rbuf + c->roff, c->rlen - c->roff);
+            size_t fed = d6t_framer_feed(c->framer, c->rbuf + c->roff, c->rlen - c->roff);
+            if (fed && !c->frame_start) c->frame_start = mono_s();
+            c->roff += fed;
             continue;
         }
         if (st != D6T_OK) {
@@ -503,6 +537,8 @@ static void conn_process(struct net *n, struct conn *c)
             return;
         }
         n->s->cnt.received++;
+        c->frame_start = 0;
+        c->progress = mono_s();
         d6t_bundle *b = NULL;
         d6t_parse_error perr = {0, 0, NULL};
         d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;
@@ -525,9 +561,18 @@ static void conn_process(struct net *n, struct conn *c)
     }
 }
 
+/* Why a connection must go now, or NULL. */
+static const char *conn_overdue(const struct d6s_config *cfg, const struct conn *c, int64_t now)
+{
+    if (c->frame_start && now - c->frame_start > cfg->tcp_frame_timeout)
+        return "query not whole within tcp-frame-timeout";
+    if (now - c->progress > cfg->tcp_idle_timeout)
+        return "no whole message within tcp-idle-timeout";
+    return NULL;
+}
+
 static void conn_event(struct net *n, struct conn *c, short revents)
 {
-    c->last = time(NULL);
     if (revents & POLLOUT) {
         if (conn_write(n, c)) {
             conn_close(n, c);
@@ -558,6 +603,20 @@ static int setup_ifaces(struct net *n, char *err, size_t cap)
         strcpy(n->ifs[n->nifs].name, c->ifaces[i]);
         n->ifs[n->nifs++].index = idx;
     }
+    return 0;
+}
+
+/* What the configuration names on this host must be there: -t answers "OK" only for a
+ * configuration that can start (interfaces exist now; files can be created and replaced). */
+static int check_host(const struct d6s_config *c, char *err, size_t cap)
+{
+    if (!c->nifaces)
+        return snprintf(err, cap, "no interface configured (use 'interface' or -i)"), -1;
+    for (size_t i = 0; i < c->nifaces; i++)
+        if (!if_nametoindex(c->ifaces[i]))
+            return snprintf(err, cap, "interface %s: %s", c->ifaces[i], strerror(errno)), -1;
+    if (c->lease_file[0] && d6s_check_file_path("lease-file", c->lease_file, err, cap)) return -1;
+    if (c->state_file[0] && d6s_check_file_path("state-file", c->state_file, err, cap)) return -1;
     return 0;
 }
 
@@ -653,6 +712,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "dhcp6txn-server: %s: %s\n", config, err);
         return 2;
     }
+    if (check_host(&s->cfg, err, sizeof err)) {
+        fprintf(stderr, "dhcp6txn-server: %s: %s\n", config, err);
+        return 2;
+    }
     if (check) {
         print_summary(&s->cfg, stdout);
         printf("configuration OK\n");
@@ -668,7 +731,8 @@ int main(int argc, char **argv)
     if (d6s_leases_init(&s->leases, s->cfg.max_leases))
         return fprintf(stderr, "dhcp6txn-server: no memory for %u leases\n", s->cfg.max_leases), 1;
     s->now = now_s();
-    if (s->cfg.lease_file[0] && d6s_leases_open(&s->leases, s->cfg.lease_file, err, sizeof err))
+    if (s->cfg.lease_file[0] &&
+        d6s_leases_open(&s->leases, s->cfg.lease_file, &s->cfg, s->now, err, sizeof err))
         return fprintf(stderr, "dhcp6txn-server: %s\n", err), 1;
     uint8_t mac[6];
     size_t maclen = 0;
@@ -755,9 +819,15 @@ int main(int argc, char **argv)
             last_sweep = s->now;
             learn_link_locals(n);
             d6s_leases_expire(&s->leases, s->now, &s->expire_cursor, 4096);
-            for (size_t i = 0; i < n->nconns; i++)
-                if (n->conns[i].fd >= 0 && time(NULL) - n->conns[i].last > TCP_IDLE_SECONDS)
-                    conn_close(n, &n->conns[i]);
+            for (size_t i = 0; i < n->nconns; i++) {
+                const char *why;
+                if (n->conns[i].fd < 0 || !(why = conn_overdue(&s->cfg, &n->conns[i], mono_s())))
+                    continue;
+                char peer[INET6_ADDRSTRLEN];
+                inet_ntop(AF_INET6, n->conns[i].peer, peer, sizeof peer);
+                d6s_logf(s, "leasequery connection from [%s] closed: %s", peer, why);
+                conn_close(n, &n->conns[i]);
+            }
             d6s_leases_sync(&s->leases);
         }
     }

@@ -58,6 +58,9 @@ struct d6s_config {
     uint32_t enterprise; /* non-zero: DUID-EN with this enterprise number, else DUID-LLT */
     uint32_t max_leases;
     uint32_t max_tcp_conns;
+    uint32_t tcp_idle_timeout;  /* seconds without a whole query in or a whole answer out */
+    uint32_t tcp_frame_timeout; /* seconds from a query's first byte to its last */
+    int tcp_evict;              /* all connections taken: close the longest-stalled one */
     struct d6s_subnet subnets[D6S_MAX_SUBNETS];
     size_t nsubnets;
 };
@@ -129,8 +132,12 @@ void d6s_lease_insert(struct d6s_leases *l, int32_t i);
 void d6s_lease_delete(struct d6s_leases *l,
                       int32_t i); /* unlinks and frees the slot, journals it */
 void d6s_lease_changed(struct d6s_leases *l, int32_t i); /* journal the lease's new state */
-/* Open (creating) the lease file and load it. -1 with err on a fatal problem. */
-int d6s_leases_open(struct d6s_leases *l, const char *path, char *err, size_t errcap);
+/* Open (creating) the lease file and load it, checking every line against 'cfg' and the clock
+ * 'now'. Lines not loaded are appended to PATH.rejected before the file is rewritten. -1 with
+ * err on a fatal problem (then the file is left as it is): more leases than the table holds,
+ * unreadable file, rejected lines that cannot be saved, or no rewrite possible. */
+int d6s_leases_open(struct d6s_leases *l, const char *path, const struct d6s_config *cfg,
+                    int64_t now, char *err, size_t errcap);
 /* Make journaled changes durable (write + fdatasync; compact when the journal is long). */
 int d6s_leases_sync(struct d6s_leases *l);
 int d6s_leases_compact(struct d6s_leases *l);
@@ -188,5 +195,8 @@ int d6s_prefix_contains(const uint8_t prefix[16], uint8_t plen, const uint8_t ad
 int d6s_parse_hex(const char *hex, uint8_t *out, size_t cap, size_t *len);
 void d6s_hex(const uint8_t *p, size_t n, char *out);
 int d6s_write_file_atomic(const char *path, const char *data, size_t len);
+/* Can 'path' be read, replaced (temp file and rename in its directory) and appended to? -1 with
+ * a message naming 'what' (the directive) when not: missing directory, a directory, ... */
+int d6s_check_file_path(const char *what, const char *path, char *err, size_t errcap);
 
 #endif

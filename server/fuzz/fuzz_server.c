@@ -504,7 +504,7 @@ static void start(struct d6s_server *s, const char *path)
     CHECK(!d6s_config_parse(&s->cfg, config, err, sizeof err) &&
           !d6s_config_finish(&s->cfg, err, sizeof err));
     CHECK(!d6s_leases_init(&s->leases, s->cfg.max_leases));
-    CHECK(!d6s_leases_open(&s->leases, path, err, sizeof err));
+    CHECK(!d6s_leases_open(&s->leases, path, &s->cfg, s->now, err, sizeof err));
 }
 
 static void restart(struct d6s_server *s, const char *path)

@@ -203,6 +203,21 @@ START_TEST(config_errors_name_the_line)
     ck_assert_int_eq(d6s_config_parse(&c, "subnet 2001:db8::/64\n", err, sizeof err), 0);
     ck_assert_int_eq(d6s_config_finish(&c, err, sizeof err), -1);
     ck_assert_str_eq(err, "line 1: subnet has neither 'pool' nor 'pd-pool'");
+    /* a file without subnets (empty, truncated) and overlapping subnets cannot be served */
+    d6s_config_defaults(&c);
+    ck_assert_int_eq(d6s_config_parse(&c, "# nothing\n", err, sizeof err), 0);
+    ck_assert_int_eq(d6s_config_finish(&c, err, sizeof err), -1);
+    ck_assert_str_eq(err, "no subnet configured: the server would answer nobody");
+    d6s_config_defaults(&c);
+    ck_assert_int_eq(d6s_config_parse(&c,
+                                      "subnet 2001:db8::/48\n pd-pool 2001:db8:100::/48 56\n"
+                                      "subnet 2001:db8:0:5::/64\n pool 2001:db8:0:5::1 "
+                                      "2001:db8:0:5::9\n",
+                                      err, sizeof err),
+                     0);
+    ck_assert_int_eq(d6s_config_finish(&c, err, sizeof err), -1);
+    ck_assert_str_eq(err,
+                     "line 3: subnet 2001:db8:0:5::/64 overlaps subnet 2001:db8::/48 (line 1)");
     d6s_config_defaults(&c);
     ck_assert_int_eq(c.udp_segmentation,
                      0); /* off unless asked for: captures stay one message per packet */
@@ -891,7 +906,7 @@ START_TEST(lease_file_round_trip)
     char dir[] = "/tmp/d6s-test-XXXXXX", path[256], err[256];
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/leases", dir);
-    ck_assert_int_eq(d6s_leases_open(&S.leases, path, err, sizeof err), 0);
+    ck_assert_int_eq(d6s_leases_open(&S.leases, path, &S.cfg, S.now, err, sizeof err), 0);
     int ans;
     for (uint8_t c = 1; c <= 2; c++) {
         struct req r = {
@@ -908,7 +923,7 @@ START_TEST(lease_file_round_trip)
     fclose(f);
     struct d6s_leases l2;
     ck_assert_int_eq(d6s_leases_init(&l2, 64), 0);
-    ck_assert_int_eq(d6s_leases_open(&l2, path, err, sizeof err), 0);
+    ck_assert_int_eq(d6s_leases_open(&l2, path, &S.cfg, S.now, err, sizeof err), 0);
     ck_assert_int_eq(l2.used, 3);
     uint8_t a[16];
     inet_pton(AF_INET6, "2001:db8:2::1000", a);
@@ -937,8 +952,19 @@ START_TEST(lease_file_round_trip)
     char tmp[300];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     ck_assert_int_ne(access(tmp, F_OK), 0);
+    /* ... and the torn line it dropped is kept in the side file, whole */
+    snprintf(tmp, sizeof tmp, "%s.rejected", path);
+    f = fopen(tmp, "r");
+    ck_assert_ptr_nonnull(f);
+    int kept = 0;
+    while (fgets(line, sizeof line, f))
+        kept += !strcmp(line,
+                        "lease 2 na 00000009 000300010200000001ff 2001:db8:2::1001 128 0 1 2 3\n");
+    fclose(f);
+    ck_assert_int_eq(kept, 1);
+    unlink(tmp);
     unlink(path);
-    rmdir(dir);
+    ck_assert_int_eq(rmdir(dir), 0);
 }
 END_TEST
 
