@@ -4,7 +4,8 @@
  *
  * Every malloc/calloc/realloc/free of the process is counted while a measured loop runs: the
  * program interposes them (forwarding to glibc's __libc_* functions), or under ASan uses the
- * sanitizer's allocation hooks.
+ * sanitizer's allocation hooks; with another C library (musl) the linker wraps the calls of
+ * this program and the static library (-Wl,--wrap, see bench/meson.build).
  *
  * Usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex REPLY-CHAIN.hex] FILE.hex ...
  *   --txn           the full transaction of issue 3: parse the relayed request into a bundle,
@@ -51,7 +52,9 @@ static void counting_init(void)
 {
     __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
 }
-#else
+#elif defined(BENCH_LIBC_MALLOC)
+/* glibc: interpose the allocation functions for the whole process (the C library's own
+ * allocations on our behalf included) and forward to glibc's internal entry points. */
 void *__libc_malloc(size_t);
 void *__libc_calloc(size_t, size_t);
 void *__libc_realloc(void *, size_t);
@@ -87,6 +90,47 @@ int posix_memalign(void **out, size_t al, size_t n)
 void free(void *p)
 {
     __libc_free(p);
+}
+static void counting_init(void) {}
+#else
+/* Any other C library (musl has no __libc_* entry points): bench/meson.build links with
+ * -Wl,--wrap for each function, so every call from this program and from the static library
+ * lands here. Allocations inside the C library itself are not seen; glibc builds see those. */
+void *__real_malloc(size_t);
+void *__real_calloc(size_t, size_t);
+void *__real_realloc(void *, size_t);
+void *__real_aligned_alloc(size_t, size_t);
+int __real_posix_memalign(void **, size_t, size_t);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t k, size_t n);
+void *__wrap_realloc(void *p, size_t n);
+void *__wrap_aligned_alloc(size_t al, size_t n);
+int __wrap_posix_memalign(void **out, size_t al, size_t n);
+
+void *__wrap_malloc(size_t n)
+{
+    if (counting) n_allocs++;
+    return __real_malloc(n);
+}
+void *__wrap_calloc(size_t k, size_t n)
+{
+    if (counting) n_allocs++;
+    return __real_calloc(k, n);
+}
+void *__wrap_realloc(void *p, size_t n)
+{
+    if (counting) n_allocs++;
+    return __real_realloc(p, n);
+}
+void *__wrap_aligned_alloc(size_t al, size_t n)
+{
+    if (counting) n_allocs++;
+    return __real_aligned_alloc(al, n);
+}
+int __wrap_posix_memalign(void **out, size_t al, size_t n)
+{
+    if (counting) n_allocs++;
+    return __real_posix_memalign(out, al, n);
 }
 static void counting_init(void) {}
 #endif
