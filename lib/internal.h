@@ -70,7 +70,8 @@ enum d6t_rule_kind {
     D6T_R_EXCLUDE,      /* a = prefix length, b = subnet ID of OPTION_PD_EXCLUDE (RFC 6603) */
     D6T_R_LEN_MIN,      /* a has at least y bytes ('what' names a) */
     D6T_R_KIDS,         /* b..y sub-options whose code is a bit of x ('what' names them) */
-    D6T_R_KID_IF        /* when a == x, a sub-option with code y is present ('what' names a) */
+    D6T_R_KID_IF,       /* when a == x, a sub-option with code y is present ('what' names a) */
+    D6T_R_PREFIX_PAD    /* a: a prefix whose bits past its length are zero ('what' names it) */
 };
 
 struct d6t_rule {

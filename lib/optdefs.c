@@ -134,7 +134,8 @@
 /* lo..hi sub-options with codes among the bits of 'codes' (KCODE(c) | ...) */
 #define KIDS(codes, lo, hi, w) \
     INIT(.kind = D6T_R_KIDS, .x = (codes), .b = (lo), .y = (hi), .what = (w))
-#define KCODE(c) (1u << (c))
+#define KCODE(c)         (1u << (c))
+#define PREFIX_PAD(k, w) INIT(.kind = D6T_R_PREFIX_PAD, .a = (k), .what = (w))
 /* when field k has value v, a sub-option with code c is required */
 #define KID_IF(k, v, c, w)  INIT(.kind = D6T_R_KID_IF, .a = (k), .x = (v), .y = (c), .what = (w))
 #define PSID_PAD(k)         INIT(.kind = D6T_R_PSID_PAD, .a = (k))

@@ -462,8 +462,8 @@ static void rule_text(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r
         break;
     }
     case D6T_R_LEN_MIN:
-        if (n == 0)
-            report(v, D6T_V_LENGTH, "empty %s: at least %u bytes", r->what, (unsigned)r->y);
+        if (n == 0 && r->y == 1)
+            report(v, D6T_V_LENGTH, "empty %s", r->what);
         else if (n < r->y)
             report(v, D6T_V_LENGTH, "%s of %zu bytes: at least %u", r->what, n, (unsigned)r->y);
         break;
@@ -583,6 +583,19 @@ static int rule_applies(const struct vctx *v, const struct d6t_rule *r)
     return t >= 0 && t < 32 && (r->msgs >> t & 1u);
 }
 
+/* A prefix sent with bits set past its length (the wire form keeps them; printers clear them). */
+static void rule_prefix_pad(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r)
+{
+    uint8_t a[16], len;
+    if (d6t_opt_get_prefix(o, (d6t_key)r->a, a, &len)) return;
+    unsigned width = field_of(o, r->a)->type == D6T_FT_PREFIX4 ? 32 : 128;
+    for (unsigned i = len; i < width; i++)
+        if (a[i / 8] & (0x80u >> (i % 8))) {
+            report(v, D6T_V_VALUE, "%s has bits set past its length %u", r->what, len);
+            return;
+        }
+}
+
 static void check_rule(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r,
                        const d6t_opt *parent)
 {
@@ -624,6 +637,7 @@ static void check_rule(struct vctx *v, const d6t_opt *o, const struct d6t_rule *
     case D6T_R_EXCLUDE: rule_exclude(v, o, r, parent); break;
     case D6T_R_KIDS:
     case D6T_R_KID_IF: rule_kids(v, o, r); break;
+    case D6T_R_PREFIX_PAD: rule_prefix_pad(v, o, r); break;
     case D6T_R_END:
     case D6T_R_UNIQUE: break; /* among siblings: check_unique */
     default: rule_text(v, o, r); break;

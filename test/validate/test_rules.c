@@ -92,6 +92,9 @@ static const struct {
     /* RFC 9915 section 21.15: one or more instances of user class data */
     {D6T_SPACE_DHCPV6, "000f0000", "000f0003000161", D6T_V_LENGTH, "OPTION_USER_CLASS",
      "user class data of 0 bytes: at least 2"},
+    /* RFC 7598 section 4.1: IPv4 prefix bits past prefix4-len are zero (192.0.2.1/24) */
+    {D6T_SPACE_DHCPV6, "0059000c001018c00002011c20010db0", "0059000c001018c00002001c20010db0",
+     D6T_V_VALUE, "OPTION_S46_RULE", "IPv4 prefix has bits set past its length 24"},
     /* RFC 4704 section 4.1: a client sends the O bit as 0; a server sets it */
     {MSG, SOLICIT "0027000102", REPLY "0027000102", D6T_V_VALUE, "SOLICIT/OPTION_CLIENT_FQDN",
      "flags 0x02: O bit set by a client"},
