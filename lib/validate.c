@@ -712,7 +712,7 @@ static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
     for (size_t i = 0; i < ndefs; i++) {
         const struct d6t_optdef *d = &d6t__optdefs[i];
         if (cnt[i] || !needed(d, m, parent)) continue;
-        /* RFC 5007 4.1.2.5 wants the relay information; servers leave out the client's
+        /* RFC 5007 4.1.2.4 wants the relay information; servers leave out the client's
          * message (the innermost OPTION_RELAY_MSG), as dhcpkit's fixtures do */
         if (v->in_lq && d->has_msg) continue;
         report(v, D6T_V_MISSING, "%s is required in %s", d->name,
@@ -722,7 +722,7 @@ static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
 }
 
 /* RFC 9915 section 19: relays forward client messages up and server messages down;
- * RFC 5007 section 4.1.2.5: OPTION_LQ_RELAY_DATA holds the Relay-forward as received. */
+ * RFC 5007 section 4.1.2.4: OPTION_LQ_RELAY_DATA holds the Relay-forward as received. */
 static void check_nested_type(struct vctx *v, const d6t_opt *o, const d6t_msg *outer)
 {
     uint8_t t = o->msg->type;
