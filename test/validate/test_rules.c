@@ -101,8 +101,10 @@ static const struct {
     /* RFC 9915 section 21.16: no two vendor classes with one enterprise number */
     {MSG, SOLICIT VCLASS9 VCLASS9, SOLICIT VCLASS9 "001000070000000a000161", D6T_V_DUPLICATE,
      "SOLICIT", "share enterprise number 0x00000009"},
-    /* RFC 9915 section 21.17: a server sends no two with one enterprise number (a client may) */
-    {MSG, REPLY VOPTS9 VOPTS9, SOLICIT VOPTS9 VOPTS9, D6T_V_DUPLICATE, "REPLY",
+    /* RFC 9915 section 21.17: servers and clients send no two with one enterprise number */
+    {MSG, REPLY VOPTS9 VOPTS9, REPLY VOPTS9 "001100040000000a", D6T_V_DUPLICATE, "REPLY",
+     "share enterprise number 0x00000009"},
+    {MSG, SOLICIT VOPTS9 VOPTS9, SOLICIT VOPTS9 "001100040000000a", D6T_V_DUPLICATE, "SOLICIT",
      "share enterprise number 0x00000009"},
 };
 
