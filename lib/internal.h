@@ -44,7 +44,7 @@ enum d6t_addr_class {
 };
 
 /* Value rules of an option (RULES(...) in optdefs.def), checked by validate.c. a and b are
- * field keys of the option itself (a unit test checks that). */
+ * field keys of the option itself (a unit test checks that; D6T_R_KIDS names no field). */
 enum d6t_rule_kind {
     D6T_R_END,          /* closes a row's list */
     D6T_R_DUID,         /* a: a DUID of a valid length for its type (RFC 9915 section 11) */
@@ -67,12 +67,17 @@ enum d6t_rule_kind {
     D6T_R_TEXT_PREFIX,  /* a begins with the text 'what2' ('what' names a) */
     D6T_R_LEN_MAX,      /* a has at most y bytes ('what' names a) */
     D6T_R_PSID_PAD,     /* a: PSID bits past the psid-len (the field before a) are zero */
-    D6T_R_EXCLUDE       /* a = prefix length, b = subnet ID of OPTION_PD_EXCLUDE (RFC 6603) */
+    D6T_R_EXCLUDE,      /* a = prefix length, b = subnet ID of OPTION_PD_EXCLUDE (RFC 6603) */
+    D6T_R_LEN_MIN,      /* a has at least y bytes ('what' names a) */
+    D6T_R_KIDS,         /* b..y sub-options whose code is a bit of x ('what' names them) */
+    D6T_R_KID_IF,       /* when a == x, a sub-option with code y is present ('what' names a) */
+    D6T_R_PREFIX_PAD    /* a: a prefix whose bits past its length are zero ('what' names it) */
 };
 
 struct d6t_rule {
     uint8_t kind; /* enum d6t_rule_kind */
     uint32_t a, b, x, y;
+    uint32_t msgs; /* 0, or: checked only inside these message types (bit t: type t) */
     const char *what, *what2;
 };
 

@@ -101,6 +101,8 @@
 #define RULES(...)   , .rules = (const struct d6t_rule[])INIT(__VA_ARGS__, INIT(0))
 #define DUID(k)      INIT(.kind = D6T_R_DUID, .a = (k))
 #define UNIQUE(k, w) INIT(.kind = D6T_R_UNIQUE, .a = (k), .what = (w))
+/* UNIQUE among the options at the top level of the message types m only */
+#define UNIQUE_IN(k, w, m) INIT(.kind = D6T_R_UNIQUE, .a = (k), .what = (w), .msgs = (m))
 #define LE(k1, k2, w1, w2, zok) \
     INIT(.kind = D6T_R_LE, .a = (k1), .b = (k2), .x = (zok), .what = (w1), .what2 = (w2))
 #define RANGE(k, lo, hi, unit) \
@@ -108,8 +110,11 @@
 #define MAX(k, hi, w) INIT(.kind = D6T_R_MAX, .a = (k), .y = (hi), .what = (w))
 #define SUM_MAX(k1, k2, hi, w1, w2) \
     INIT(.kind = D6T_R_SUM_MAX, .a = (k1), .b = (k2), .y = (hi), .what = (w1), .what2 = (w2))
-#define ONE_OF(k, set, w)   INIT(.kind = D6T_R_ONE_OF, .a = (k), .x = (set), .what = (w))
-#define BITS_ZERO(k, m, w)  INIT(.kind = D6T_R_BITS_ZERO, .a = (k), .x = (m), .what = (w))
+#define ONE_OF(k, set, w)  INIT(.kind = D6T_R_ONE_OF, .a = (k), .x = (set), .what = (w))
+#define BITS_ZERO(k, m, w) INIT(.kind = D6T_R_BITS_ZERO, .a = (k), .x = (m), .what = (w))
+/* BITS_ZERO inside the message types 'in' only (e.g. those a client sends) */
+#define BITS_ZERO_IN(k, m, w, in) \
+    INIT(.kind = D6T_R_BITS_ZERO, .a = (k), .x = (m), .what = (w), .msgs = (in))
 #define NOT_ALL(k, m, w)    INIT(.kind = D6T_R_NOT_ALL, .a = (k), .x = (m), .what = (w))
 #define ADDR_NOT(k, cls, w) INIT(.kind = D6T_R_ADDR_NOT, .a = (k), .x = (cls), .what = (w))
 #define ADDR_IS(k, cls, w)  INIT(.kind = D6T_R_ADDR_IS, .a = (k), .x = (cls), .what = (w))
@@ -124,7 +129,15 @@
 #define NOT_ROOT(k, w)  INIT(.kind = D6T_R_NOT_ROOT, .a = (k), .what = (w))
 #define TEXT_PREFIX(k, pre, w) \
     INIT(.kind = D6T_R_TEXT_PREFIX, .a = (k), .what = (w), .what2 = (pre))
-#define LEN_MAX(k, hi, w)   INIT(.kind = D6T_R_LEN_MAX, .a = (k), .y = (hi), .what = (w))
+#define LEN_MAX(k, hi, w) INIT(.kind = D6T_R_LEN_MAX, .a = (k), .y = (hi), .what = (w))
+#define LEN_MIN(k, lo, w) INIT(.kind = D6T_R_LEN_MIN, .a = (k), .y = (lo), .what = (w))
+/* lo..hi sub-options with codes among the bits of 'codes' (KCODE(c) | ...) */
+#define KIDS(codes, lo, hi, w) \
+    INIT(.kind = D6T_R_KIDS, .x = (codes), .b = (lo), .y = (hi), .what = (w))
+#define KCODE(c)         (1u << (c))
+#define PREFIX_PAD(k, w) INIT(.kind = D6T_R_PREFIX_PAD, .a = (k), .what = (w))
+/* when field k has value v, a sub-option with code c is required */
+#define KID_IF(k, v, c, w)  INIT(.kind = D6T_R_KID_IF, .a = (k), .x = (v), .y = (c), .what = (w))
 #define PSID_PAD(k)         INIT(.kind = D6T_R_PSID_PAD, .a = (k))
 #define EXCLUDE(klen, ksub) INIT(.kind = D6T_R_EXCLUDE, .a = (klen), .b = (ksub))
 #define A_UNSPEC            D6T__A_UNSPEC

@@ -461,6 +461,12 @@ static void rule_text(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r
             report(v, D6T_V_VALUE, "%s does not begin with \"%s\"", r->what, r->what2);
         break;
     }
+    case D6T_R_LEN_MIN:
+        if (n == 0 && r->y == 1)
+            report(v, D6T_V_LENGTH, "empty %s", r->what);
+        else if (n < r->y)
+            report(v, D6T_V_LENGTH, "%s of %zu bytes: at least %u", r->what, n, (unsigned)r->y);
+        break;
     case D6T_R_LEN_MAX:
         if (n > r->y)
             report(v, D6T_V_LENGTH, "%s of %zu bytes: at most %u", r->what, n, (unsigned)r->y);
@@ -540,10 +546,61 @@ static void rule_psid(struct vctx *v, const d6t_opt *o, uint32_t k)
                (unsigned)plen);
 }
 
+/* Sub-option counts of one container, by its own sub-options only: KIDS (how many of a kind)
+ * and KID_IF (one that a field value asks for, e.g. the option a leasequery type queries by). */
+static void rule_kids(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r)
+{
+    uint32_t x;
+    if (r->kind == D6T_R_KID_IF && (!num(o, r->a, &x) || x != r->x)) return;
+    unsigned n = 0;
+    for (const d6t_opt *k = o->kids.first; k; k = k->next)
+        n += r->kind == D6T_R_KIDS ? k->code < 32 && (r->x >> k->code & 1u) : k->code == r->y;
+    if (r->kind == D6T_R_KID_IF) {
+        const d6t_optdef *need = d6t_optdef_find((d6t_space)o->def->child_space, (uint16_t)r->y);
+        if (!n)
+            report(v, D6T_V_MISSING, "%s is required in %s with %s %u",
+                   need ? need->name : "a sub-option", o->def->name, r->what, (unsigned)x);
+    } else if (n < r->b || n > r->y) {
+        const char *bound = r->b == r->y ? "exactly" : n < r->b ? "at least" : "at most";
+        report(v, n < r->b ? D6T_V_MISSING : D6T_V_TOO_MANY, "%u %s: %s %u", n, r->what, bound,
+               (unsigned)(n < r->b ? r->b : r->y));
+    }
+}
+
+/* Type of the innermost message around the option being checked, or -1 (an option validated
+ * on its own): a rule restricted to some message types (its msgs) is checked only there. */
+static int enclosing_type(const struct vctx *v)
+{
+    for (unsigned i = v->n; i-- > 0;)
+        if (v->fr[i].m) return v->fr[i].m->type;
+    return -1;
+}
+
+static int rule_applies(const struct vctx *v, const struct d6t_rule *r)
+{
+    if (!r->msgs) return 1;
+    int t = enclosing_type(v);
+    return t >= 0 && t < 32 && (r->msgs >> t & 1u);
+}
+
+/* A prefix sent with bits set past its length (the wire form keeps them; printers clear them). */
+static void rule_prefix_pad(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r)
+{
+    uint8_t a[16], len;
+    if (d6t_opt_get_prefix(o, (d6t_key)r->a, a, &len)) return;
+    unsigned width = field_of(o, r->a)->type == D6T_FT_PREFIX4 ? 32 : 128;
+    for (unsigned i = len; i < width; i++)
+        if (a[i / 8] & (0x80u >> (i % 8))) {
+            report(v, D6T_V_VALUE, "%s has bits set past its length %u", r->what, len);
+            return;
+        }
+}
+
 static void check_rule(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r,
                        const d6t_opt *parent)
 {
     uint32_t x, y;
+    if (!rule_applies(v, r)) return;
     switch ((enum d6t_rule_kind)r->kind) {
     case D6T_R_DUID: rule_duid(v, o, r->a); break;
     case D6T_R_LE:
@@ -578,6 +635,9 @@ static void check_rule(struct vctx *v, const d6t_opt *o, const struct d6t_rule *
     case D6T_R_PREFIX_CLASS: rule_prefix_class(v, o, r->a); break;
     case D6T_R_PSID_PAD: rule_psid(v, o, r->a); break;
     case D6T_R_EXCLUDE: rule_exclude(v, o, r, parent); break;
+    case D6T_R_KIDS:
+    case D6T_R_KID_IF: rule_kids(v, o, r); break;
+    case D6T_R_PREFIX_PAD: rule_prefix_pad(v, o, r); break;
     case D6T_R_END:
     case D6T_R_UNIQUE: break; /* among siblings: check_unique */
     default: rule_text(v, o, r); break;
@@ -585,8 +645,8 @@ static void check_rule(struct vctx *v, const d6t_opt *o, const struct d6t_rule *
 }
 
 /* Two siblings with the same value of a field their table row marks UNIQUE (IAIDs: RFC 9915
- * section 12, unique per IA type). */
-static void check_unique(struct vctx *v, const d6t_opt *first)
+ * section 12, unique per IA type). m: the message whose top level 'first' is, else NULL. */
+static void check_unique(struct vctx *v, const d6t_opt *first, const d6t_msg *m)
 {
     for (const d6t_opt *a = first; a; a = a->next) {
         const struct d6t_rule *r = a->def ? a->def->rules : NULL;
@@ -594,6 +654,7 @@ static void check_unique(struct vctx *v, const d6t_opt *first)
         const uint8_t *va, *vb;
         size_t na, nb;
         if (!r || r->kind != D6T_R_UNIQUE || !bytesf(a, r->a, &va, &na)) continue;
+        if (r->msgs && !(m && m->type < 32 && (r->msgs >> m->type & 1u))) continue;
         unsigned ia = 0, ib = 0;
         for (const d6t_opt *b = first; b != a; b = b->next) ia += b->def == a->def;
         for (const d6t_opt *b = first; b != a; b = b->next) {
@@ -651,17 +712,17 @@ static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
     for (size_t i = 0; i < ndefs; i++) {
         const struct d6t_optdef *d = &d6t__optdefs[i];
         if (cnt[i] || !needed(d, m, parent)) continue;
-        /* RFC 5007 4.1.2.5 wants the relay information; servers leave out the client's
+        /* RFC 5007 4.1.2.4 wants the relay information; servers leave out the client's
          * message (the innermost OPTION_RELAY_MSG), as dhcpkit's fixtures do */
         if (v->in_lq && d->has_msg) continue;
         report(v, D6T_V_MISSING, "%s is required in %s", d->name,
                parent ? opt_name(parent) : type_name(m->type));
     }
-    check_unique(v, first);
+    check_unique(v, first, parent ? NULL : m);
 }
 
 /* RFC 9915 section 19: relays forward client messages up and server messages down;
- * RFC 5007 section 4.1.2.5: OPTION_LQ_RELAY_DATA holds the Relay-forward as received. */
+ * RFC 5007 section 4.1.2.4: OPTION_LQ_RELAY_DATA holds the Relay-forward as received. */
 static void check_nested_type(struct vctx *v, const d6t_opt *o, const d6t_msg *outer)
 {
     uint8_t t = o->msg->type;

@@ -115,7 +115,8 @@ START_TEST(rules_and_offsets_fit_their_rows)
                                   f->type != D6T_FT_DNAME16 && f->type != D6T_FT_ADDR6_LIST16);
         }
         for (const struct d6t_rule *r = d->rules; r && r->kind != D6T_R_END; r++, nrules++) {
-            ck_assert_ptr_eq(d6t_key_optdef((d6t_key)r->a), d);
+            if (r->kind != D6T_R_KIDS) /* counts sub-options, names no field */
+                ck_assert_ptr_eq(d6t_key_optdef((d6t_key)r->a), d);
             if (r->kind == D6T_R_LE || r->kind == D6T_R_SUM_MAX || r->kind == D6T_R_EXCLUDE)
                 ck_assert_ptr_eq(d6t_key_optdef((d6t_key)r->b), d);
         }

@@ -671,7 +671,7 @@ START_TEST(misc_values)
     expect(check_opt(parse_opt_hex(a, D6T_SPACE_DHCPV6, "0027000105"), 1), 0, D6T_V_VALUE,
            "OPTION_CLIENT_FQDN", "N and S both set");
     expect(check_opt(parse_opt_hex(a, D6T_SPACE_DHCPV6,
-                                   "002c001701ff02000000000000000000000000000100060002002f"),
+                                   "002c001704ff02000000000000000000000000000100060002002f"),
                      1),
            0, D6T_V_VALUE, "OPTION_LQ_QUERY", "link address ff02::1 is a multicast address");
     /* LQ_RELAY_DATA holds a RELAY-FORW only */
