@@ -233,6 +233,7 @@ struct d6t_arena {
     uint8_t *first_start;
     size_t block_size;
     size_t used, limit, heap_blocks;
+    size_t held; /* bytes of every block taken from the allocator and not yet given back */
 };
 
 /* d6t_arena_alloc's common case (room in the current block, no limit set) without the call;
