@@ -77,9 +77,9 @@ static void free_list(d6t_arena *a, struct d6t__block *b)
 {
     while (b) {
         struct d6t__block *n = b->next;
-        a->alc.free_fn(a->alc.ctx, b, b->size);
-        a->heap_blocks--;
         a->held -= b->size;
+        a->heap_blocks--;
+        a->alc.free_fn(a->alc.ctx, b, b->size);
         b = n;
     }
 }
