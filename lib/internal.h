@@ -275,6 +275,10 @@ static inline void d6t__arena_rollback(d6t_arena *a, const struct d6t__arena_mar
     a->used = m->used;
 }
 
+/* A numeric field's wire value (U8, U16, U32, a prefix's length) without the getters' domain
+ * checks, for validation to report impossible values. */
+d6t_status d6t__field_num(const d6t_opt *o, d6t_key k, uint32_t *x);
+
 /* The allocator behind an arena (0 when it has none: caller memory without overflow). */
 int d6t__arena_allocator(const d6t_arena *a, d6t_allocator *out);
 d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space);

@@ -407,8 +407,7 @@ typedef enum d6t_ftype {
     D6T_FT_MESSAGE
 } d6t_ftype;
 d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v);
-d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k,
-                                      uint16_t *v);
+d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v);
 d6t_status d6t_opt_get_u32(const d6t_opt *o, d6t_key k, uint32_t *v);
 d6t_status d6t_opt_get_addr6(const d6t_opt *o, d6t_key k, uint8_t addr[16]);
 d6t_status d6t_opt_get_addr4(const d6t_opt *o, d6t_key k, uint8_t addr[4]);
