@@ -5,6 +5,7 @@
  * first makes room by giving kept ones back, so growing input cannot pile up blocks.
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
+#include <stdint.h>
 #include <stdlib.h>
 
 #define ALIGN       D6T__ARENA_ALIGN
@@ -181,8 +182,9 @@ static struct d6t__block *new_block(d6t_arena *a, size_t min)
 
 void *d6t_arena_alloc(d6t_arena *a, size_t size)
 {
-    /* past this, aligning the size or adding a block header would wrap to a small number */
-    if (!a || size > SIZE_MAX - BHDR - ALIGN) return NULL;
+    /* no object is larger than PTRDIFF_MAX, and well before SIZE_MAX aligning the size or adding
+     * a block header would wrap to a small number */
+    if (!a || size > (size_t)PTRDIFF_MAX - BHDR - ALIGN) return NULL;
     size_t need = ALIGN_UP(size ? size : 1);
     if (a->limit && (a->used > a->limit || need > a->limit - a->used)) return NULL;
     if ((size_t)(a->end - a->ptr) >= need) {
