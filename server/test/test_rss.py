@@ -36,6 +36,8 @@ def main():
     with open(conf, "w") as f:
         f.write("interface lo\nsubnet 2001:db8:1::/64\n pool 2001:db8:1::1000 2001:db8:1::10ff\n")
     srv = Server(conf, lease, state)
+    with open("/proc/%d/maps" % srv.p.pid) as f:
+        asan = "libasan" in f.read()
     sock = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 1 << 20)
     sock.bind(("::1", 0))
@@ -63,8 +65,11 @@ def main():
               % (sent, FIRST, LAST, answered, base, WARMUP, peak, end))
         assert sent >= 3800
         assert answered == sent, "%d of %d Solicits answered" % (answered, sent)
-        assert peak - base < MAX_GROWTH_KB, "RSS grew by %d kB" % (peak - base)
         srv.stop()
+        if asan:  # its allocator keeps memory per size class and quarantines what is freed
+            print("RSS not checked: the server is built with AddressSanitizer")
+            sys.exit(77)
+        assert peak - base < MAX_GROWTH_KB, "RSS grew by %d kB" % (peak - base)
     finally:
         if srv.p.poll() is None:
             srv.p.kill()
