@@ -236,12 +236,13 @@ struct d6t_arena {
     size_t held; /* bytes of every block taken from the allocator and not yet given back */
 };
 
-/* d6t_arena_alloc's common case (room in the current block, no limit set) without the call;
- * everything else (a new block, the limit, overflow, NULL) goes to d6t_arena_alloc. */
+/* d6t_arena_alloc's common case (room in the current block, within the limit) without the
+ * call; everything else (a new block, the limit, overflow, NULL) goes to d6t_arena_alloc. */
 static inline void *d6t__alloc(d6t_arena *a, size_t size)
 {
     size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
-    if (a && need >= size && !a->limit && (size_t)(a->end - a->ptr) >= need) {
+    if (a && need >= size && (size_t)(a->end - a->ptr) >= need &&
+        (!a->limit || (a->used <= a->limit && need <= a->limit - a->used))) {
         void *p = a->ptr;
         a->ptr += need;
         a->used += need;
