@@ -1,8 +1,11 @@
 /* Arena: bump allocation over a chain of blocks; the first block also holds the arena header,
- * so a fresh arena costs one allocation. A reset keeps every block for reuse, so an arena that
- * is reset per message reaches its high-water mark once and then never touches the heap.
+ * so a fresh arena costs one allocation. A reset keeps blocks for reuse, so an arena that is
+ * reset per message reaches its high-water mark once and then never touches the heap. With a
+ * limit, kept blocks count against it: a block that would bring the heap held past the limit
+ * first makes room by giving kept ones back, so growing input cannot pile up blocks.
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
+#include <stdint.h>
 #include <stdlib.h>
 
 #define ALIGN       D6T__ARENA_ALIGN
@@ -45,6 +48,7 @@ d6t_arena *d6t_arena_new(const d6t_allocator *alloc, size_t block_size)
     a->ptr = a->first_start;
     a->end = mem + block_size;
     a->heap_blocks = 1;
+    a->held = block_size;
     return a;
 }
 
@@ -74,9 +78,25 @@ static void free_list(d6t_arena *a, struct d6t__block *b)
 {
     while (b) {
         struct d6t__block *n = b->next;
-        a->alc.free_fn(a->alc.ctx, b, b->size);
+        a->held -= b->size;
         a->heap_blocks--;
+        a->alc.free_fn(a->alc.ctx, b, b->size);
         b = n;
+    }
+}
+
+/* Give kept blocks back, largest first (a kept block is only wanted by requests as big as it),
+ * until the heap held is at most 'target' or nothing is kept. */
+static void trim(d6t_arena *a, size_t target)
+{
+    while (a->held > target && a->spare) {
+        struct d6t__block **big = &a->spare;
+        for (struct d6t__block **pp = &a->spare; *pp; pp = &(*pp)->next)
+            if ((*pp)->size > (*big)->size) big = pp;
+        struct d6t__block *b = *big;
+        *big = b->next;
+        b->next = NULL;
+        free_list(a, b);
     }
 }
 
@@ -94,6 +114,7 @@ void d6t_arena_reset(d6t_arena *a)
     /* heap arenas: first_size is the whole block; caller buffers: the room after the header */
     a->end = a->first_is_heap ? (uint8_t *)a + a->first_size : a->first_start + a->first_size;
     a->used = 0;
+    if (a->limit) trim(a, a->limit); /* a limit lowered while blocks were in use */
 }
 
 void d6t_arena_free(d6t_arena *a)
@@ -106,7 +127,9 @@ void d6t_arena_free(d6t_arena *a)
 
 void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes)
 {
-    if (a) a->limit = max_bytes;
+    if (!a) return;
+    a->limit = max_bytes;
+    if (max_bytes) trim(a, max_bytes);
 }
 
 size_t d6t_arena_used(const d6t_arena *a)
@@ -117,25 +140,53 @@ size_t d6t_arena_heap_blocks(const d6t_arena *a)
 {
     return a ? a->heap_blocks : 0;
 }
-
-/* A kept block with room for 'need' bytes, unlinked from the spares; NULL if none. */
-static struct d6t__block *take_spare(d6t_arena *a, size_t need)
+size_t d6t_arena_heap_held(const d6t_arena *a)
 {
-    for (struct d6t__block **pp = &a->spare; *pp; pp = &(*pp)->next) {
-        if ((*pp)->size < need) continue;
-        struct d6t__block *b = *pp;
-        *pp = b->next;
-        return b;
+    return a ? a->held : 0;
+}
+
+/* The smallest kept block of at least 'min' bytes, unlinked from the spares; NULL if none.
+ * Smallest, so that the same sequence of requests after a reset gets blocks of the same sizes
+ * as before and never needs a new one. */
+static struct d6t__block *take_spare(d6t_arena *a, size_t min)
+{
+    struct d6t__block **best = NULL;
+    for (struct d6t__block **pp = &a->spare; *pp; pp = &(*pp)->next)
+        if ((*pp)->size >= min && (!best || (*pp)->size < (*best)->size)) best = pp;
+    if (!best) return NULL;
+    struct d6t__block *b = *best;
+    *best = b->next;
+    return b;
+}
+
+/* A new block of at least 'min' bytes. Under a limit, kept blocks go back first when the new
+ * one would not fit beside them, and a block smaller than block_size will do if that is all the
+ * limit leaves. */
+static struct d6t__block *new_block(d6t_arena *a, size_t min)
+{
+    if (!a->have_alc) return NULL;
+    size_t bsize = min > a->block_size ? min : a->block_size;
+    if (a->limit) {
+        if (min > a->limit) return NULL;
+        trim(a, a->limit - min);
+        if (a->held > a->limit - min) return NULL;
+        if (bsize > a->limit - a->held) bsize = a->limit - a->held;
     }
-    return NULL;
+    struct d6t__block *b = a->alc.alloc(a->alc.ctx, bsize);
+    if (!b) return NULL;
+    b->size = bsize;
+    a->heap_blocks++;
+    a->held += bsize;
+    return b;
 }
 
 void *d6t_arena_alloc(d6t_arena *a, size_t size)
 {
-    if (!a) return NULL;
+    /* no object is larger than PTRDIFF_MAX, and well before SIZE_MAX aligning the size or adding
+     * a block header would wrap to a small number */
+    if (!a || size > (size_t)PTRDIFF_MAX - BHDR - ALIGN) return NULL;
     size_t need = ALIGN_UP(size ? size : 1);
-    if (need < size) return NULL; /* overflow */
-    if (a->limit && (a->used + need > a->limit || a->used + need < a->used)) return NULL;
+    if (a->limit && (a->used > a->limit || need > a->limit - a->used)) return NULL;
     if ((size_t)(a->end - a->ptr) >= need) {
         void *p = a->ptr;
         a->ptr += need;
@@ -143,21 +194,17 @@ void *d6t_arena_alloc(d6t_arena *a, size_t size)
         return p;
     }
     struct d6t__block *b = take_spare(a, need + BHDR);
-    if (!b) {
-        if (!a->have_alc) return NULL;
-        size_t bsize = a->block_size;
-        if (need + BHDR > bsize) bsize = need + BHDR;
-        b = a->alc.alloc(a->alc.ctx, bsize);
-        if (!b) return NULL;
-        b->size = bsize;
-        a->heap_blocks++;
-    }
+    if (!b && !(b = new_block(a, need + BHDR))) return NULL;
     b->next = a->extra;
     a->extra = b;
-    size_t bsize = b->size;
     uint8_t *start = (uint8_t *)b + BHDR;
-    a->ptr = start + need;
-    a->end = (uint8_t *)b + bsize;
+    /* bump on in whichever block has more room left: a big request that gets a block of its own
+     * does not strand the free part of the current one */
+    size_t room = b->size - BHDR - need;
+    if (room >= (size_t)(a->end - a->ptr)) {
+        a->ptr = start + need;
+        a->end = (uint8_t *)b + b->size;
+    }
     a->used += need;
     return start;
 }

@@ -5,6 +5,7 @@
 #include "outbuf.h"
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdlib.h>
 
 void d6t__bundle_log(const d6t_bundle *b, int level, const char *fmt, ...)
 {
@@ -65,6 +66,28 @@ static d6t_status read_opts(const d6t_bundle_opts *in, d6t_bundle_opts *o)
     return D6T_OK;
 }
 
+static int by_address(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t) * (const d6t_opt *const *)x,
+              c = (uintptr_t) * (const d6t_opt *const *)y;
+    return (a > c) - (a < c);
+}
+
+/* Remember which options the request has, so that handled marks can name them. */
+static d6t_status snapshot_request(d6t_bundle *b)
+{
+    size_t n = b->request->opts.count, nbits = (n + 7) / 8 + 1;
+    b->reqopts = d6t__alloc(b->arena, (n ? n : 1) * sizeof *b->reqopts);
+    b->handled = d6t__alloc(b->arena, nbits);
+    if (!b->reqopts || !b->handled) return D6T_ERR_NOMEM;
+    memset(b->handled, 0, nbits);
+    size_t i = 0;
+    for (const d6t_opt *x = b->request->opts.first; x && i < n; x = x->next) b->reqopts[i++] = x;
+    b->nreqopts = i;
+    qsort(b->reqopts, i, sizeof *b->reqopts, by_address);
+    return D6T_OK;
+}
+
 static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const d6t_bundle_opts *o)
 {
     const uint8_t *tcp_peer = o->tcp_peer;
@@ -89,12 +112,7 @@ static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const d
             b->have_tcp_peer = 1;
         }
     }
-    if (b->request) {
-        b->nreqopts = b->request->opts.count;
-        b->handled = d6t__alloc(b->arena, (b->nreqopts + 7) / 8 + 1);
-        if (!b->handled) return D6T_ERR_NOMEM;
-        memset(b->handled, 0, (b->nreqopts + 7) / 8 + 1);
-    }
+    if (b->request && (st = snapshot_request(b))) return st;
     for (size_t i = 0; o->marks && i < o->nmarks; i++)
         if (o->marks[i] && (st = d6t_bundle_add_mark(b, o->marks[i]))) return st;
     return D6T_OK;
@@ -338,12 +356,32 @@ const char *d6t_bundle_mark(const d6t_bundle *b, size_t i)
 }
 
 /* ---- handled options ---- */
+/* Where 'o' is in the snapshot of the request's options; -1 when it was not there. */
+static long req_slot(const d6t_bundle *b, const d6t_opt *o)
+{
+    size_t lo = 0, hi = b->nreqopts;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (b->reqopts[mid] == o) return (long)mid;
+        if ((uintptr_t)b->reqopts[mid] < (uintptr_t)o)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static int slot_handled(const d6t_bundle *b, long i)
+{
+    return i >= 0 && (b->handled[i / 8] >> (i % 8) & 1);
+}
+
+/* 'o' is a top-level option of the request now, and was when the bundle was made. */
 static long req_index(const d6t_bundle *b, const d6t_opt *o)
 {
     if (!b || !b->request || !o) return -1;
-    long i = 0;
-    for (const d6t_opt *x = b->request->opts.first; x; x = x->next, i++)
-        if (x == o) return i < (long)b->nreqopts ? i : -1;
+    for (const d6t_opt *x = b->request->opts.first; x; x = x->next)
+        if (x == o) return req_slot(b, o);
     return -1;
 }
 
@@ -357,8 +395,7 @@ d6t_status d6t_bundle_mark_handled(d6t_bundle *b, const d6t_opt *o)
 
 int d6t_bundle_is_handled(const d6t_bundle *b, const d6t_opt *o)
 {
-    long i = req_index(b, o);
-    return i >= 0 && (b->handled[i / 8] >> (i % 8) & 1);
+    return slot_handled(b, req_index(b, o));
 }
 
 static int code_in(uint16_t c, const uint16_t *codes, size_t n)
@@ -369,15 +406,17 @@ static int code_in(uint16_t c, const uint16_t *codes, size_t n)
 }
 
 /* The i-th unhandled option of the given codes, in request order; *count (if given) is how many
- * there are in all, from one walk. */
+ * there are in all, from one walk. Options added to the request later are not among them. */
 static d6t_opt *walk_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t ncodes, size_t i,
                                size_t *count)
 {
     d6t_opt *hit = NULL;
-    size_t n = 0, k = 0;
+    size_t n = 0;
     if (!b || !b->request || (!codes && ncodes)) return NULL;
-    for (d6t_opt *x = b->request->opts.first; x && k < b->nreqopts; x = x->next, k++) {
-        if (!code_in(x->code, codes, ncodes) || (b->handled[k / 8] >> (k % 8) & 1)) continue;
+    for (d6t_opt *x = b->request->opts.first; x; x = x->next) {
+        if (!code_in(x->code, codes, ncodes)) continue;
+        long k = req_slot(b, x);
+        if (k < 0 || slot_handled(b, k)) continue;
         if (n++ == i) {
             hit = x;
             if (!count) break;
@@ -399,10 +438,12 @@ d6t_opt *d6t_bundle_first_unhandled(const d6t_bundle *b, uint16_t code)
 
 d6t_opt *d6t_bundle_next_unhandled(const d6t_bundle *b, const d6t_opt *o)
 {
-    long k = req_index(b, o);
-    if (k < 0) return NULL;
-    for (d6t_opt *x = o->next; x && (size_t)++k < b->nreqopts; x = x->next)
-        if (x->code == o->code && !(b->handled[k / 8] >> (k % 8) & 1)) return x;
+    if (req_index(b, o) < 0) return NULL;
+    for (d6t_opt *x = o->next; x; x = x->next) {
+        if (x->code != o->code) continue;
+        long k = req_slot(b, x);
+        if (k >= 0 && !slot_handled(b, k)) return x;
+    }
     return NULL;
 }
 

@@ -35,7 +35,10 @@ struct d6t_bundle {
     int allow_rapid_commit, allow_unicast;
     char *marks[D6T_MAX_MARKS];
     size_t nmarks;
-    uint8_t *handled; /* bitmap over the request's top-level options */
+    /* the request's top-level options when the bundle was made, sorted by address, and a bit
+     * per entry: a handled mark belongs to the option, wherever later edits move it */
+    const d6t_opt **reqopts;
+    uint8_t *handled;
     size_t nreqopts;
     struct d6t_hdata *hdata;
     d6t_log_fn log;

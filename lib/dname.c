@@ -98,6 +98,8 @@ d6t_status d6t_dname_from_text(const char *text, unsigned flags, uint8_t *out, s
                                size_t *outlen)
 {
     if (!text || !out) return D6T_ERR_INVALID_ARG;
+    /* "" would encode as the root: a blank search-list entry must not mean "search the root" */
+    if (!text[0] && !(flags & D6T_DNAME_RELATIVE_OK)) return D6T_ERR_EMPTY_NAME;
     size_t o = 0;
     const char *p = text;
     int trailing_dot = 0;

@@ -199,13 +199,30 @@ static D6T__ALWAYS_INLINE d6t_status locate(const d6t_opt *o, d6t_key k, uint32_
     return locate_by_layout(o, j, fd, sp, idx);
 }
 
+/* The largest value a U8 field can mean anything with: a length the table bounds with a MAX
+ * rule (EA-len 48, PSID-len 16, ...) or the prefix length of a PD-Exclude (128); 255 otherwise.
+ * A host computing a mask or a shift from a larger one would go past what it sized for. */
+static unsigned u8_domain_max(const struct d6t_optdef *def, uint32_t key)
+{
+    unsigned max = 255;
+    for (const struct d6t_rule *r = def->rules; r && r->kind != D6T_R_END; r++) {
+        if (r->a != key) continue;
+        if (r->kind == D6T_R_MAX && r->y < max) max = (unsigned)r->y;
+        if (r->kind == D6T_R_EXCLUDE && max > 128) max = 128;
+    }
+    return max;
+}
+
 d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v)
 {
     const struct d6t_fielddef *f;
     struct d6t_span s;
     d6t_status st = locate(o, k, T(U8), &f, &s, NULL);
-    if (!st && v) *v = o->data[s.off];
-    return st;
+    if (st) return st;
+    uint8_t b = o->data[s.off];
+    if (o->def->rules && b > u8_domain_max(o->def, (uint32_t)k)) return D6T_ERR_OPT_VALUE;
+    if (v) *v = b;
+    return D6T_OK;
 }
 
 d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v)
@@ -214,17 +231,18 @@ d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v)
     struct d6t_span s;
     int j;
     d6t_status st = locate(o, k, T(U16) | T(PSID), &f, &s, &j);
-    if (st || !v) return st;
+    if (st) return st;
     uint16_t w = d6t__get16(o->data + s.off);
     if (f->type == D6T_FT_PSID) {
         /* the PSID is left-aligned in 16 bits by the psid-len field just before it */
         uint8_t plen = o->data[s.off - 1];
+        if (plen > 16) return D6T_ERR_OPT_VALUE;
         if (plen == 0)
             w = 0;
         else if (plen < 16)
             w = (uint16_t)(w >> (16 - plen));
     }
-    *v = w;
+    if (v) *v = w;
     return D6T_OK;
 }
 
@@ -261,11 +279,29 @@ d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t addr[16], uin
     struct d6t_span s;
     d6t_status st = locate(o, k, T(PREFIX6) | T(PREFIX6_VAR) | T(PREFIX4), &f, &s, NULL);
     if (st) return st;
+    size_t bytes = f->type == D6T_FT_PREFIX4 ? 4 : 16;
+    /* nothing checks a fixed-size prefix's length at parse: past its address it means nothing,
+     * and a mask computed from it would run past the address */
+    if (o->data[s.off] > bytes * 8 || s.len - 1 > bytes) return D6T_ERR_OPT_VALUE;
     if (plen) *plen = o->data[s.off];
     if (addr) {
-        memset(addr, 0, f->type == D6T_FT_PREFIX4 ? 4 : 16);
+        memset(addr, 0, bytes);
         memcpy(addr, o->data + s.off + 1, s.len - 1);
     }
+    return D6T_OK;
+}
+
+/* A numeric field as it is on the wire (U8, U16, U32, a prefix's length), without the domain
+ * checks of the getters: validation reads values with it to report the impossible ones. */
+d6t_status d6t__field_num(const d6t_opt *o, d6t_key k, uint32_t *x)
+{
+    const struct d6t_fielddef *f;
+    struct d6t_span s;
+    d6t_status st = locate(o, k, T(U8) | T(U16) | T(U32) | T(PREFIX6) | T(PREFIX6_VAR) | T(PREFIX4),
+                           &f, &s, NULL);
+    if (st) return st;
+    const uint8_t *d = o->data + s.off;
+    *x = f->type == D6T_FT_U16 ? d6t__get16(d) : f->type == D6T_FT_U32 ? d6t__get32(d) : d[0];
     return D6T_OK;
 }
 

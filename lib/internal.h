@@ -238,14 +238,16 @@ struct d6t_arena {
     uint8_t *first_start;
     size_t block_size;
     size_t used, limit, heap_blocks;
+    size_t held; /* bytes of every block taken from the allocator and not yet given back */
 };
 
-/* d6t_arena_alloc's common case (room in the current block, no limit set) without the call;
- * everything else (a new block, the limit, overflow, NULL) goes to d6t_arena_alloc. */
+/* d6t_arena_alloc's common case (room in the current block, within the limit) without the
+ * call; everything else (a new block, the limit, overflow, NULL) goes to d6t_arena_alloc. */
 static inline void *d6t__alloc(d6t_arena *a, size_t size)
 {
     size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
-    if (a && need >= size && !a->limit && (size_t)(a->end - a->ptr) >= need) {
+    if (a && need >= size && (size_t)(a->end - a->ptr) >= need &&
+        (!a->limit || (a->used <= a->limit && need <= a->limit - a->used))) {
         void *p = a->ptr;
         a->ptr += need;
         a->used += need;
@@ -278,6 +280,10 @@ static inline void d6t__arena_rollback(d6t_arena *a, const struct d6t__arena_mar
     a->end = m->end;
     a->used = m->used;
 }
+
+/* A numeric field's wire value (U8, U16, U32, a prefix's length) without the getters' domain
+ * checks, for validation to report impossible values. */
+d6t_status d6t__field_num(const d6t_opt *o, d6t_key k, uint32_t *x);
 
 /* The allocator behind an arena (0 when it has none: caller memory without overflow). */
 int d6t__arena_allocator(const d6t_arena *a, d6t_allocator *out);

@@ -246,7 +246,8 @@ static void field_value(struct d6t_out *o, const d6t_opt *opt, const struct d6t_
         break;
     case D6T_FT_PSID: {
         uint16_t v = 0;
-        d6t_opt_get_u16(opt, (d6t_key)f->key, &v); /* the value, not the left-aligned wire form */
+        /* the value, not the left-aligned wire form; the wire form when psid-len is impossible */
+        if (d6t_opt_get_u16(opt, (d6t_key)f->key, &v)) v = d6t__get16(d);
         d6t__out_fmt(o, "%u", v);
         break;
     }

@@ -24,6 +24,7 @@ static const struct {
     [D6T_ERR_UNSUPPORTED] = {"D6T_ERR_UNSUPPORTED", "not supported in this build"},
     [D6T_ERR_TCP_RELAYED] = {"D6T_ERR_TCP_RELAYED",
                              "relayed message received over TCP (more than one relay level)"},
+    [D6T_ERR_EMPTY_NAME] = {"D6T_ERR_EMPTY_NAME", "empty domain name (the root is written \".\")"},
 };
 
 const char *d6t_strerror(d6t_status st)

@@ -310,29 +310,11 @@ static const struct d6t_fielddef *field_of(const d6t_opt *o, uint32_t k)
     return &o->def->f[(k & 0xffu) - 1];
 }
 
-/* A numeric field: U8, U16, U32, or a prefix's length. */
+/* A numeric field: U8, U16, U32, or a prefix's length, as on the wire (the getters refuse the
+ * impossible values validation is there to report). */
 static int num(const d6t_opt *o, uint32_t k, uint32_t *x)
 {
-    uint8_t b, a[16];
-    uint16_t w;
-    switch (field_of(o, k)->type) {
-    case D6T_FT_U8:
-        if (d6t_opt_get_u8(o, (d6t_key)k, &b)) return 0;
-        *x = b;
-        return 1;
-    case D6T_FT_U16:
-        if (d6t_opt_get_u16(o, (d6t_key)k, &w)) return 0;
-        *x = w;
-        return 1;
-    case D6T_FT_U32: return d6t_opt_get_u32(o, (d6t_key)k, x) == D6T_OK;
-    case D6T_FT_PREFIX6:
-    case D6T_FT_PREFIX6_VAR:
-    case D6T_FT_PREFIX4:
-        if (d6t_opt_get_prefix(o, (d6t_key)k, a, &b)) return 0;
-        *x = b;
-        return 1;
-    default: return 0;
-    }
+    return d6t__field_num(o, (d6t_key)k, x) == D6T_OK;
 }
 
 static int bytesf(const d6t_opt *o, uint32_t k, const uint8_t **p, size_t *n)
@@ -408,11 +390,13 @@ static void rule_addrs(struct vctx *v, const d6t_opt *o, const struct d6t_rule *
 static void rule_prefix_class(struct vctx *v, const d6t_opt *o, uint32_t k)
 {
     uint8_t a[16], len;
-    if (d6t_opt_get_prefix(o, (d6t_key)k, a, &len)) return;
-    if (len > 128) {
-        report(v, D6T_V_VALUE, "prefix length %u > 128", len);
+    uint32_t raw;
+    d6t_status st = d6t_opt_get_prefix(o, (d6t_key)k, a, &len);
+    if (st == D6T_ERR_OPT_VALUE && num(o, k, &raw)) {
+        report(v, D6T_V_VALUE, "prefix length %u > 128", (unsigned)raw);
         return;
     }
+    if (st) return;
     const char *c = NULL;
     if (len >= 8 && d6t__addr_multicast(a))
         c = "multicast";

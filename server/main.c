@@ -26,6 +26,12 @@
 #define MAX_DGRAM              65536
 #define TCP_FRAMES_PER_WAKEUP  64
 #define UDP_BATCHES_PER_WAKEUP 8
+/* Heap bound of the per-datagram arena: enough for anything the parser takes from the largest
+ * datagram (64 KiB of empty options is about 1.4 MiB of option nodes) and its answer; without a
+ * bound, datagrams of growing size made the arena keep a bigger block for each size. */
+#define UDP_ARENA_LIMIT (32u * MAX_DGRAM)
+/* A leasequery connection's arena holds its framer, sized for the largest frame. */
+#define TCP_ARENA_LIMIT (4096u + 2u * 65536u)
 
 static volatile sig_atomic_t g_stop, g_dump;
 
@@ -472,6 +478,7 @@ static void accept_tcp(struct net *n)
             continue;
         }
         c->arena = d6t_arena_new(NULL, 0);
+        d6t_arena_set_limit(c->arena, TCP_ARENA_LIMIT);
         c->framer = c->arena ? d6t_framer_new(c->arena, 0) : NULL;
         if (!c->framer) {
             d6t_arena_free(c->arena);
@@ -742,6 +749,7 @@ int main(int argc, char **argv)
     if (open_udp(n, err, sizeof err) || (s->cfg.leasequery && open_tcp(n, err, sizeof err)))
         return fprintf(stderr, "dhcp6txn-server: %s\n", err), 1;
     n->arena = d6t_arena_new(NULL, 16384);
+    d6t_arena_set_limit(n->arena, UDP_ARENA_LIMIT);
     n->tx.out = calloc(BATCH, sizeof *n->tx.out);
     n->tx.segmentation = s->cfg.udp_segmentation;
     n->rx = calloc(BATCH, sizeof *n->rx);

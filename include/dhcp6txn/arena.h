@@ -37,23 +37,36 @@ D6T_EXPORT d6t_arena *d6t_arena_new(const d6t_allocator *alloc, size_t block_siz
 #define D6T_ARENA_MIN_BUFFER 256
 D6T_EXPORT d6t_arena *d6t_arena_new_in(void *buf, size_t size, const d6t_allocator *overflow);
 
-/* Forget everything allocated. Every block (and the caller buffer) is kept for reuse, so an
- * arena reset per message reaches its high-water mark once and then never touches the heap;
- * d6t_arena_set_limit() bounds that mark, d6t_arena_free() returns the memory. */
+/* Forget everything allocated. Blocks (and the caller buffer) are kept for reuse, so an arena
+ * reset per message reaches its high-water mark once and then never touches the heap; with a
+ * limit (d6t_arena_set_limit) kept blocks count against it and are given back as needed.
+ * d6t_arena_free() returns all the memory. */
 D6T_EXPORT void d6t_arena_reset(d6t_arena *a);
 
 /* Release all blocks taken from the allocator. NULL is allowed. */
 D6T_EXPORT void d6t_arena_free(d6t_arena *a);
 
-/* Upper bound on bytes the arena may hold in total (0 = unlimited, the default). A hostile
- * input can never make the arena exceed it; allocation past it fails with D6T_ERR_NOMEM. */
+/* Upper bound on the memory of the arena (0 = unlimited, the default). With a limit L:
+ *  - bytes handed out since the last reset (d6t_arena_used) never exceed L;
+ *  - the heap held (d6t_arena_heap_held: blocks in use and blocks kept by reset) never exceeds
+ *    max(L, the first block of a d6t_arena_new arena); a caller buffer is no heap and does not
+ *    count. To stay under it the arena gives kept blocks back before taking a new one, so
+ *    messages of ever-growing size cannot pile up blocks, while traffic that fits keeps reusing
+ *    what it has and makes no heap allocations.
+ * Allocation past the limit fails with D6T_ERR_NOMEM. Setting a limit gives kept blocks back at
+ * once; blocks in use when a lower limit is set are given back at the next reset. Without a
+ * limit the arena keeps every block it ever took: set one for any arena fed by untrusted input. */
 D6T_EXPORT void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes);
 
 /* Bytes handed out since creation or the last reset, and blocks held from the allocator. */
 D6T_EXPORT size_t d6t_arena_used(const d6t_arena *a);
 D6T_EXPORT size_t d6t_arena_heap_blocks(const d6t_arena *a);
+/* Bytes held from the allocator: the sum of the sizes asked for every block not yet given back
+ * (the first block of a d6t_arena_new arena included, a caller buffer not). 0 for NULL. */
+D6T_EXPORT size_t d6t_arena_heap_held(const d6t_arena *a);
 
-/* Raw memory from the arena, aligned for any C type; valid until reset/free. NULL on failure. */
+/* Raw memory from the arena, aligned for any C type; valid until reset/free. NULL on failure:
+ * allocator failure, the limit, or a size so large that rounding it up would wrap. */
 D6T_EXPORT void *d6t_arena_alloc(d6t_arena *a, size_t size);
 
 #ifdef __cplusplus

@@ -115,7 +115,10 @@ D6T_EXPORT size_t d6t_bundle_mark_count(const d6t_bundle *b);
 D6T_EXPORT const char *d6t_bundle_mark(const d6t_bundle *b, size_t i); /* insertion order */
 
 /* ---- handled options (of the request's top-level options) ---- */
-/* Idempotent. D6T_ERR_NOT_FOUND when 'o' is not a top-level option of the request. */
+/* Idempotent. D6T_ERR_NOT_FOUND when 'o' is not a top-level option of the request. A mark
+ * belongs to the option itself: it stays with it when a handler removes, inserts or moves other
+ * options of the request. Only options the request had when the bundle was made can be marked
+ * (NOT_FOUND for one added later, which is never handled nor among the unhandled). */
 D6T_EXPORT d6t_status d6t_bundle_mark_handled(d6t_bundle *b, const d6t_opt *o);
 D6T_EXPORT int d6t_bundle_is_handled(const d6t_bundle *b, const d6t_opt *o);
 /* The request's options whose code is one of codes[0..ncodes) and that are not handled yet,

@@ -55,6 +55,7 @@ typedef enum d6t_status {
     D6T_ERR_WRONG_KIND, /* operation not valid for this kind of message (e.g. hop count of SOLICIT) */
     D6T_ERR_UNSUPPORTED, /* feature not built in */
     D6T_ERR_TCP_RELAYED, /* message received over TCP is already relayed */
+    D6T_ERR_EMPTY_NAME,  /* empty text where a domain name is needed (the root is ".") */
     D6T_STATUS_COUNT_    /* not a status: number of codes */
 } d6t_status;
 

@@ -23,7 +23,9 @@ D6T_EXPORT d6t_status d6t_dname_check(const uint8_t *wire, size_t len, unsigned 
 D6T_EXPORT d6t_status d6t_dname_to_text(const uint8_t *wire, size_t len, unsigned flags, char *out,
                                         size_t cap, size_t *consumed);
 /* Encode presentation text (accepts \. \\ and \DDD escapes); a trailing '.' or flags without
- * D6T_DNAME_RELATIVE_OK makes it absolute. *outlen = wire length. */
+ * D6T_DNAME_RELATIVE_OK makes it absolute. *outlen = wire length. The root is ".": empty text
+ * gives D6T_ERR_EMPTY_NAME, unless D6T_DNAME_RELATIVE_OK is given, where it is the empty
+ * relative name (0 bytes; an FQDN option's "no name, give me one"). */
 D6T_EXPORT d6t_status d6t_dname_from_text(const char *text, unsigned flags, uint8_t *out,
                                           size_t cap, size_t *outlen);
 

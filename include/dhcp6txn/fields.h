@@ -43,14 +43,23 @@ typedef enum d6t_ftype {
     D6T_FT_MESSAGE       /* a DHCPv6 message to the end (not a field: OPTION_RELAY_MSG etc.) */
 } d6t_ftype;
 
-/* ---- getters. Views are borrowed from the arena. ---- */
+/* ---- getters. Views are borrowed from the arena. A getter never hands out a value outside
+ * what the field can mean: parsing without validation keeps any bytes (the message still
+ * writes back byte-exact), and a typed getter then answers D6T_ERR_OPT_VALUE and writes
+ * nothing, while d6t_opt_get_bytes still gives the raw field. The domains: a prefix length at
+ * most 128 (PREFIX6, PREFIX6_VAR) or 32 (PREFIX4); a PSID whose psid-len is at most 16; a U8
+ * length the table bounds (S46 EA-len <= 48, PSID-len <= 16, PSID offset <= 15, PD-Exclude
+ * prefix length <= 128). ---- */
+/* U8: D6T_ERR_OPT_VALUE for a bounded length over its bound (see above). */
 D6T_EXPORT d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v);
-D6T_EXPORT d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k,
-                                      uint16_t *v); /* U16, PSID (value) */
+/* U16, and PSID: the value right-aligned (its psid-len bits); D6T_ERR_OPT_VALUE when the
+ * psid-len before it is over 16. */
+D6T_EXPORT d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v);
 D6T_EXPORT d6t_status d6t_opt_get_u32(const d6t_opt *o, d6t_key k, uint32_t *v);
 D6T_EXPORT d6t_status d6t_opt_get_addr6(const d6t_opt *o, d6t_key k, uint8_t addr[16]);
 D6T_EXPORT d6t_status d6t_opt_get_addr4(const d6t_opt *o, d6t_key k, uint8_t addr[4]);
-/* PREFIX6, PREFIX6_VAR (missing bytes read as zero), PREFIX4 (addr[0..3]). */
+/* PREFIX6, PREFIX6_VAR (missing bytes read as zero), PREFIX4 (addr[0..3]). D6T_ERR_OPT_VALUE
+ * for a length over 128 (over 32 for PREFIX4): nothing is written then. */
 D6T_EXPORT d6t_status d6t_opt_get_prefix(const d6t_opt *o, d6t_key k, uint8_t addr[16],
                                          uint8_t *plen);
 /* BIN, BIN_REST, TEXT, DUID, and the raw wire bytes of any other field: a view. */

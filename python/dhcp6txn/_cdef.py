@@ -31,6 +31,7 @@ typedef enum d6t_status {
     D6T_ERR_WRONG_KIND,
     D6T_ERR_UNSUPPORTED,
     D6T_ERR_TCP_RELAYED,
+    D6T_ERR_EMPTY_NAME,
     D6T_STATUS_COUNT_
 } d6t_status;
 const char *d6t_strerror(d6t_status st);
@@ -90,6 +91,7 @@ void d6t_arena_free(d6t_arena *a);
 void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes);
 size_t d6t_arena_used(const d6t_arena *a);
 size_t d6t_arena_heap_blocks(const d6t_arena *a);
+size_t d6t_arena_heap_held(const d6t_arena *a);
 void *d6t_arena_alloc(d6t_arena *a, size_t size);
 /* message.h */
 enum d6t_msg_type {
@@ -405,8 +407,7 @@ typedef enum d6t_ftype {
     D6T_FT_MESSAGE
 } d6t_ftype;
 d6t_status d6t_opt_get_u8(const d6t_opt *o, d6t_key k, uint8_t *v);
-d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k,
-                                      uint16_t *v);
+d6t_status d6t_opt_get_u16(const d6t_opt *o, d6t_key k, uint16_t *v);
 d6t_status d6t_opt_get_u32(const d6t_opt *o, d6t_key k, uint32_t *v);
 d6t_status d6t_opt_get_addr6(const d6t_opt *o, d6t_key k, uint8_t addr[16]);
 d6t_status d6t_opt_get_addr4(const d6t_opt *o, d6t_key k, uint8_t addr[4]);

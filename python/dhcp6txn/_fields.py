@@ -155,16 +155,24 @@ def _dname_get(o, k):
     return ffi.string(buf).decode('utf-8', 'surrogateescape')
 
 
+def _name_status(st, text):
+    # '' is no name: taken as the root it would turn a blank search-list entry into "search the
+    # root", so it is refused like any other bad value; the root is written '.'
+    if st == lib.D6T_ERR_EMPTY_NAME:
+        raise ValueError('empty domain name (the root is written ".")')
+    if st != lib.D6T_OK:
+        raise Error(st, what='domain name %r' % text)
+
+
 def _dname_set(o, k, value):
-    check(lib.d6t_opt_set_dname(o, k, value.encode('utf-8', 'surrogateescape')))
+    _name_status(lib.d6t_opt_set_dname(o, k, value.encode('utf-8', 'surrogateescape')), value)
 
 
 def encode_dname(text, relative_ok=False):
     out, n = ffi.new('uint8_t[256]'), ffi.new('size_t *')
     flags = lib.D6T_DNAME_RELATIVE_OK if relative_ok else 0
-    st = lib.d6t_dname_from_text(text.encode('utf-8', 'surrogateescape'), flags, out, 256, n)
-    if st != lib.D6T_OK:
-        raise Error(st, what='domain name %r' % text)
+    _name_status(lib.d6t_dname_from_text(text.encode('utf-8', 'surrogateescape'), flags, out, 256,
+                                         n), text)
     return bytes(out[0:n[0]])
 
 

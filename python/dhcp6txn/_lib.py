@@ -80,6 +80,10 @@ class ValidationError(ValueError):
 
 
 def check(status, what=None):
+    if status == lib.D6T_ERR_OPT_VALUE:
+        # a getter refusing an impossible value kept from the wire (prefix length 129): bad input,
+        # so a ValueError as dhcpkit raises
+        raise ParseError(status, what=what)
     if status != lib.D6T_OK:
         raise Error(status, what=what)
 

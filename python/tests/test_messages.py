@@ -109,6 +109,19 @@ def test_build_reply_like_dhcpkit(w3):
     reply.validate()  # no RFC violation
 
 
+def test_empty_domain_names_refused():
+    # an empty entry is no name: it must not silently become the root ("search the root")
+    with pytest.raises(ValueError):
+        DomainSearchListOption([''])
+    with pytest.raises(ValueError):
+        DomainSearchListOption(['example.com.', ''])
+    opt = DomainSearchListOption(['example.com.'])
+    with pytest.raises(ValueError):
+        opt.search_list = ['']
+    assert opt.search_list == ['example.com.']
+    assert bytes(DomainSearchListOption(['.']))[4:] == b'\x00'  # the root, asked for by name
+
+
 def test_keyword_and_mutation_after_append():
     reply = ReplyMessage(b'abc')
     ia = IANAOption(iaid=b'\x00\x00\x00\x01', t1=10, t2=20)

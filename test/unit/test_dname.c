@@ -70,7 +70,8 @@ START_TEST(encoding)
     encode("10-ww.steffann.nl", D6T_DNAME_RELATIVE_OK, D6T_OK,
            "0531302d7777087374656666616e6e026e6c");
     encode(".", 0, D6T_OK, "00");
-    encode("", 0, D6T_OK, "00");
+    encode("", 0, D6T_ERR_EMPTY_NAME, NULL); /* the root is asked for as "." */
+    encode("", D6T_DNAME_RELATIVE_OK, D6T_OK, "");
     encode("a\\.b.c", 0, D6T_OK, "03612e62016300");
     encode("x\\032y.", 0, D6T_OK, "0378207900");
     encode("a..b", 0, D6T_ERR_DNAME, NULL);
