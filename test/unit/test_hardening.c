@@ -210,6 +210,29 @@ START_TEST(handled_follows_option)
 }
 END_TEST
 
+/* Options linked out of allocation order (each new one inserted first): the bundle's table of
+ * request options is then not in address order and must be sorted, not assumed sorted. */
+START_TEST(handled_follows_option_out_of_order)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = d6t_msg_new(a, D6T_MSG_SOLICIT);
+    d6t_opt *o[8];
+    for (int i = 0; i < 8; i++) {
+        o[i] = d6t_opt_new(a, D6T_SPACE_DHCPV6, D6T_OPT_IA_NA);
+        ck_assert_ptr_nonnull(o[i]);
+        ck_assert_int_eq(d6t_opt_set_ia(o[i], (uint32_t)i, 0, 0), D6T_OK);
+        ck_assert_int_eq(d6t_msg_insert_opt(m, d6t_msg_first_opt(m), o[i]), D6T_OK);
+    }
+    d6t_bundle *b;
+    ck_assert_int_eq(d6t_bundle_new_from_msg(a, m, 0, NULL, &b), D6T_OK);
+    for (int i = 0; i < 8; i += 3) ck_assert_int_eq(d6t_bundle_mark_handled(b, o[i]), D6T_OK);
+    for (int i = 0; i < 8; i++) ck_assert_int_eq(d6t_bundle_is_handled(b, o[i]), i % 3 == 0);
+    ck_assert_uint_eq(d6t_bundle_unhandled_count(b, (uint16_t[]){D6T_OPT_IA_NA}, 1), 5);
+    d6t_bundle_free(b);
+    d6t_arena_free(a);
+}
+END_TEST
+
 /* ---- 4. empty text is no domain name ---- */
 START_TEST(empty_names_refused)
 {
@@ -316,6 +339,7 @@ int main(void)
     tcase_add_test(tc, arena_limit_bounds_heap);
     tcase_add_test(tc, arena_limit_set_late_trims);
     tcase_add_test(tc, handled_follows_option);
+    tcase_add_test(tc, handled_follows_option_out_of_order);
     tcase_add_test(tc, empty_names_refused);
     tcase_add_test(tc, getters_refuse_impossible_values);
     suite_add_tcase(s, tc);
