@@ -45,6 +45,37 @@ static inline d6t_msg *parse_hex_msg(d6t_arena *a, const char *hex)
     return m;
 }
 
+/* A d6t_allocator (ctx: struct counting) that counts what an arena takes and gives back, and
+ * the most it held at once; allocations number fail_after and later fail (-1: none fails). */
+struct counting {
+    size_t allocs, frees, live, peak;
+    int fail_after;
+};
+#define COUNTING_INIT  \
+    {                  \
+        0, 0, 0, 0, -1 \
+    }
+
+static inline void *c_alloc(void *ctx, size_t n)
+{
+    struct counting *c = ctx;
+    if (c->fail_after >= 0 && (int)c->allocs >= c->fail_after) return NULL;
+    void *p = malloc(n);
+    if (!p) return NULL;
+    c->allocs++;
+    c->live += n;
+    if (c->live > c->peak) c->peak = c->live;
+    return p;
+}
+
+static inline void c_free(void *ctx, void *p, size_t n)
+{
+    struct counting *c = ctx;
+    c->frees++;
+    c->live -= n;
+    free(p);
+}
+
 /* Run one suite; returns the number of failures (for main's exit code). */
 static inline int run_suite(Suite *s)
 {

@@ -1,31 +1,9 @@
 /* Arenas: allocation accounting, caller memory, limits, reset, custom allocators. */
 #include "testutil.h"
 
-struct counting {
-    size_t allocs, frees, live_bytes;
-    int fail_after; /* -1: never fail */
-};
-
-static void *c_alloc(void *ctx, size_t n)
-{
-    struct counting *c = ctx;
-    if (c->fail_after >= 0 && (int)c->allocs >= c->fail_after) return NULL;
-    c->allocs++;
-    c->live_bytes += n;
-    return malloc(n);
-}
-
-static void c_free(void *ctx, void *p, size_t n)
-{
-    struct counting *c = ctx;
-    c->frees++;
-    c->live_bytes -= n;
-    free(p);
-}
-
 START_TEST(custom_allocator_balanced)
 {
-    struct counting c = {0, 0, 0, -1};
+    struct counting c = COUNTING_INIT;
     d6t_allocator al = {c_alloc, c_free, &c};
     d6t_arena *a = d6t_arena_new(&al, 1024);
     ck_assert_ptr_nonnull(a);
@@ -57,14 +35,14 @@ START_TEST(custom_allocator_balanced)
     d6t_arena_free(a);
     d6t_arena_free(b);
     ck_assert_uint_eq(c.allocs, c.frees);
-    ck_assert_uint_eq(c.live_bytes, 0);
+    ck_assert_uint_eq(c.live, 0);
 }
 END_TEST
 
 START_TEST(caller_memory_no_heap)
 {
     _Alignas(16) uint8_t buf[8192];
-    struct counting c = {0, 0, 0, -1};
+    struct counting c = COUNTING_INIT;
     d6t_allocator al = {c_alloc, c_free, &c};
     ck_assert_ptr_null(d6t_arena_new_in(buf, 100, NULL)); /* below the minimum */
     d6t_arena *a = d6t_arena_new_in(buf, sizeof buf, NULL);
@@ -100,11 +78,13 @@ START_TEST(limit_and_failures)
     ck_assert_uint_le(d6t_arena_used(a), 1000);
     d6t_arena_free(a);
     /* allocator that fails at once: no arena, no crash */
-    struct counting c = {0, 0, 0, 0};
+    struct counting c = COUNTING_INIT;
+    c.fail_after = 0;
     d6t_allocator al = {c_alloc, c_free, &c};
     ck_assert_ptr_null(d6t_arena_new(&al, 0));
     /* allocator that fails on the second block: parse reports NOMEM */
-    struct counting c2 = {0, 0, 0, 1};
+    struct counting c2 = COUNTING_INIT;
+    c2.fail_after = 1;
     d6t_allocator al2 = {c_alloc, c_free, &c2};
     a = d6t_arena_new(&al2, 300);
     uint8_t w1[400];

@@ -3,33 +3,10 @@
 #include "testutil.h"
 #include <stdint.h>
 
-struct counting {
-    size_t allocs, frees, live, peak;
-};
-
-static void *c_alloc(void *ctx, size_t n)
-{
-    struct counting *c = ctx;
-    void *p = malloc(n);
-    if (!p) return NULL;
-    c->allocs++;
-    c->live += n;
-    if (c->live > c->peak) c->peak = c->live;
-    return p;
-}
-
-static void c_free(void *ctx, void *p, size_t n)
-{
-    struct counting *c = ctx;
-    c->frees++;
-    c->live -= n;
-    free(p);
-}
-
 /* ---- 1. sizes near SIZE_MAX must not wrap into a small block ---- */
 START_TEST(arena_huge_sizes_fail)
 {
-    struct counting c = {0};
+    struct counting c = COUNTING_INIT;
     d6t_allocator al = {c_alloc, c_free, &c};
     d6t_arena *arenas[2] = {d6t_arena_new(NULL, 0), d6t_arena_new(&al, 0)};
     for (int i = 0; i < 2; i++) {
@@ -78,7 +55,7 @@ START_TEST(arena_limit_bounds_heap)
         LIMIT = 70000
     };
     static uint8_t buf[65536];
-    struct counting c = {0};
+    struct counting c = COUNTING_INIT;
     d6t_allocator al = {c_alloc, c_free, &c};
     d6t_arena *a = d6t_arena_new(&al, 4096);
     d6t_arena_set_limit(a, LIMIT);
@@ -131,7 +108,7 @@ END_TEST
 START_TEST(arena_limit_set_late_trims)
 {
     static uint8_t buf[65536];
-    struct counting c = {0};
+    struct counting c = COUNTING_INIT;
     d6t_allocator al = {c_alloc, c_free, &c};
     d6t_arena *a = d6t_arena_new(&al, 4096);
     for (size_t n = 5000; n <= 60000; n += 5000) {
@@ -146,7 +123,7 @@ START_TEST(arena_limit_set_late_trims)
     ck_assert_uint_eq(d6t_arena_heap_held(a), c.live);
     /* a caller buffer is no heap: only its overflow blocks count */
     _Alignas(16) uint8_t mem[2048];
-    struct counting c2 = {0};
+    struct counting c2 = COUNTING_INIT;
     d6t_allocator al2 = {c_alloc, c_free, &c2};
     d6t_arena *b = d6t_arena_new_in(mem, sizeof mem, &al2);
     d6t_arena_set_limit(b, 20000);
