@@ -340,7 +340,13 @@ int d6s_config_finish(struct d6s_config *c, char *err, size_t errcap)
         if (!sn->ifname[0]) continue;
         int listed = 0;
         for (size_t j = 0; j < c->nifaces; j++) listed |= !strcmp(c->ifaces[j], sn->ifname);
-        if (!listed && c->nifaces < D6S_MAX_IFACES) strcpy(c->ifaces[c->nifaces++], sn->ifname);
+        if (listed) continue;
+        /* dropping it would leave the subnet's clients unanswered without a word */
+        if (c->nifaces == D6S_MAX_IFACES)
+            return fail(err, errcap, sn->line,
+                        "interface %s would be interface number %d: at most %d are listened on",
+                        sn->ifname, D6S_MAX_IFACES + 1, D6S_MAX_IFACES);
+        strcpy(c->ifaces[c->nifaces++], sn->ifname);
     }
     /* a server without subnets answers nobody: an empty or truncated file, most likely */
     if (!c->nsubnets)

@@ -218,6 +218,18 @@ START_TEST(config_errors_name_the_line)
     ck_assert_int_eq(d6s_config_finish(&c, err, sizeof err), -1);
     ck_assert_str_eq(err,
                      "line 3: subnet 2001:db8:0:5::/64 overlaps subnet 2001:db8::/48 (line 1)");
+    /* a subnet's interface beyond the 16 listened on was dropped silently (found by fuzz_config) */
+    d6s_config_defaults(&c);
+    ck_assert_int_eq(
+        d6s_config_parse(&c,
+                         "interface e0 e1 e2 e3 e4 e5 e6 e7 e8 e9 e10 e11 e12 e13 e14\ninterface "
+                         "e15\nsubnet 2001:db8::/64 interface s1\n"
+                         " pool 2001:db8::1 2001:db8::9\n",
+                         err, sizeof err),
+        0);
+    ck_assert_int_eq(d6s_config_finish(&c, err, sizeof err), -1);
+    ck_assert_str_eq(
+        err, "line 3: interface s1 would be interface number 17: at most 16 are listened on");
     d6s_config_defaults(&c);
     ck_assert_int_eq(c.udp_segmentation,
                      0); /* off unless asked for: captures stay one message per packet */
