@@ -5,8 +5,51 @@
 #include "fuzz_common.h"
 #include <string.h>
 
-static void check_incoming(d6t_bundle *b, unsigned flags)
+/* Rapid commit can only be turned off, unicast only on; marks are a trimmed set in insertion
+ * order; handler data is replaced (destructor run) and found by its key. */
+static int destroyed[2]; /* [1] is still set when the bundle is freed */
+
+static void count_destroyed(void *data)
 {
+    ++*(int *)data;
+}
+
+static void check_policy(d6t_bundle *b, unsigned flags, uint32_t h)
+{
+    CHECK(d6t_bundle_allow_rapid_commit(b) == 0 || (flags & D6T_BUNDLE_RAPID_COMMIT));
+    CHECK(d6t_bundle_allow_unicast(b) == 0);
+    CHECK(d6t_bundle_set_allow_unicast(b, 0) == D6T_OK); /* no change: fine */
+    CHECK(d6t_bundle_set_allow_unicast(b, 1) == D6T_OK && d6t_bundle_allow_unicast(b) == 1);
+    CHECK(d6t_bundle_set_allow_unicast(b, 0) == D6T_ERR_INVALID_ARG);
+    CHECK(d6t_bundle_set_allow_rapid_commit(b, 0) == D6T_OK);
+    CHECK(d6t_bundle_allow_rapid_commit(b) == 0);
+    CHECK(d6t_bundle_set_allow_rapid_commit(b, 1) == D6T_ERR_INVALID_ARG);
+
+    static const char *const marks[] = {"one", " two\t", "three", "two"};
+    size_t k = 1 + (h & 3);
+    for (size_t i = 0; i < k; i++) CHECK(d6t_bundle_add_mark(b, marks[i]) == D6T_OK);
+    CHECK(d6t_bundle_mark_count(b) == (k == 4 ? 3 : k)); /* "two" is " two\t" trimmed */
+    CHECK(d6t_bundle_has_mark(b, "one") && !d6t_bundle_has_mark(b, "four"));
+    if (k >= 2) {
+        CHECK(d6t_bundle_remove_mark(b, "one") == D6T_OK);
+        CHECK(!d6t_bundle_has_mark(b, "one") && strcmp(d6t_bundle_mark(b, 0), "two") == 0);
+    }
+    CHECK(d6t_bundle_remove_mark(b, "four") == D6T_ERR_NOT_FOUND);
+
+    static int key1, key2;
+    destroyed[0] = destroyed[1] = 0;
+    CHECK(d6t_bundle_handler_data(b, &key1) == NULL);
+    CHECK(d6t_bundle_set_handler_data(b, &key1, &destroyed[0], count_destroyed) == D6T_OK);
+    CHECK(d6t_bundle_set_handler_data(b, &key2, &key2, NULL) == D6T_OK);
+    CHECK(d6t_bundle_set_handler_data(b, &key1, &destroyed[1], count_destroyed) == D6T_OK);
+    CHECK(destroyed[0] == 1 && destroyed[1] == 0);
+    CHECK(d6t_bundle_handler_data(b, &key1) == &destroyed[1]);
+    CHECK(d6t_bundle_handler_data(b, &key2) == &key2);
+}
+
+static void check_incoming(d6t_bundle *b, unsigned flags, uint32_t h)
+{
+    d6t_status st;
     d6t_msg *req = d6t_bundle_request(b);
     CHECK((req == NULL) != (d6t_bundle_no_request_reason(b) == NULL));
     size_t n = d6t_bundle_incoming_relay_count(b);
@@ -16,9 +59,29 @@ static void check_incoming(d6t_bundle *b, unsigned flags)
         CHECK(d6t_msg_type(d6t_bundle_incoming_relay(b, i)) == D6T_MSG_RELAY_FORW);
     CHECK(d6t_bundle_incoming_relay(b, n) == NULL);
     CHECK(d6t_bundle_relay_count(b) <= n);
+    CHECK(d6t_bundle_received_over_multicast(b) == !!(flags & D6T_BUNDLE_MULTICAST));
+    CHECK(d6t_bundle_received_over_tcp(b) == !!(flags & D6T_BUNDLE_TCP));
     uint8_t a[16];
-    d6t_status st = d6t_bundle_link_address(b, a);
+    static const uint8_t unspecified[16];
+    size_t nrelay = d6t_bundle_relay_count(b);
+    for (size_t i = 0; i < nrelay; i++) {
+        CHECK(d6t_bundle_relay(b, i, a) == D6T_OK);
+        CHECK(memcmp(a, unspecified, 16) != 0); /* "::" is left out */
+    }
+    CHECK(d6t_bundle_relay(b, nrelay, a) == D6T_ERR_NOT_FOUND);
+    const uint8_t *ifid = NULL;
+    size_t iflen = 0;
+    st = d6t_bundle_interface_id(b, &ifid, &iflen);
+    d6t_opt *outer_ifid =
+        n ? d6t_msg_find_opt(d6t_bundle_incoming_relay(b, n - 1), D6T_OPT_INTERFACE_ID) : NULL;
+    CHECK((st == D6T_OK) == (outer_ifid != NULL));
+    if (st == D6T_OK) {
+        size_t dl;
+        CHECK(d6t_opt_data(outer_ifid, &dl) == ifid && dl == iflen);
+    }
+    st = d6t_bundle_link_address(b, a);
     CHECK(st == D6T_OK || (st == D6T_ERR_NOT_FOUND && (flags & D6T_BUNDLE_TCP)));
+    check_policy(b, flags, h);
     char line[64], full[4096];
     size_t need = d6t_bundle_describe(b, line, sizeof line);
     CHECK(strlen(line) == (need < sizeof line ? need : sizeof line - 1));
@@ -69,7 +132,19 @@ static void check_outgoing(d6t_bundle *b, unsigned flags, uint32_t txid)
     }
     CHECK(d6t_msg_type(m) == D6T_MSG_REPLY && d6t_msg_transaction_id(m) == txid);
     d6t_arena_free(a);
-    CHECK(d6t_bundle_outgoing_next(b, out, sizeof out, &len) == D6T_ERR_NOT_FOUND);
+    size_t first_len = len;
+    CHECK(d6t_bundle_outgoing_next(b, out + len, sizeof out - len, &len) == D6T_ERR_NOT_FOUND);
+    len = first_len;
+    /* the chain the handlers could edit, level for level; a second pass gives the same bytes */
+    size_t n = d6t_bundle_incoming_relay_count(b);
+    CHECK(d6t_bundle_outgoing_relay_count(b) == n && d6t_bundle_outgoing_relay(b, n) == NULL);
+    for (size_t i = 0; i < n; i++)
+        CHECK(d6t_msg_type(d6t_bundle_outgoing_relay(b, i)) == D6T_MSG_RELAY_REPL);
+    static uint8_t again[70000];
+    size_t len2;
+    d6t_bundle_outgoing_rewind(b);
+    CHECK(d6t_bundle_outgoing_next(b, again, sizeof again, &len2) == D6T_OK);
+    CHECK(len2 == len && memcmp(again, out, len) == 0);
 }
 
 void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
@@ -86,7 +161,7 @@ void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
         CHECK(st == D6T_ERR_TCP_RELAYED && (flags & D6T_BUNDLE_TCP) && b == NULL);
         return;
     }
-    check_incoming(b, flags);
+    check_incoming(b, flags, h);
     d6t_msg *req = d6t_bundle_request(b);
     if (req) {
         d6t_msg *r = d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_REPLY);
@@ -94,7 +169,9 @@ void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
         d6t_msg_set_transaction_id(r, d6t_msg_transaction_id(req));
         d6t_opt *cid = d6t_msg_find_opt(req, D6T_OPT_CLIENTID);
         if (cid) CHECK(d6t_msg_add_opt_copy(r, cid) != NULL);
+        CHECK(!d6t_bundle_has_responses(b));
         CHECK(d6t_bundle_set_response(b, r) == D6T_OK);
+        CHECK(d6t_bundle_has_responses(b) && d6t_bundle_response(b) == r);
         check_outgoing(b, flags, d6t_msg_transaction_id(req));
         uint8_t to[16], src[16] = {0xfe, 0x80, [15] = 1};
         uint16_t port;
@@ -104,4 +181,5 @@ void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
         CHECK((flags & D6T_BUNDLE_TCP) ? st == D6T_ERR_WRONG_KIND : st == D6T_OK);
     }
     d6t_bundle_free(b);
+    CHECK(destroyed[0] == 1 && destroyed[1] == 1);
 }
