@@ -93,6 +93,39 @@ static uint64_t low64(const uint8_t a[16])
     return v;
 }
 
+/* Address blocks no client may lease (RFC 4291): a reply granting one would not validate and a
+ * client could not use it. */
+static const struct {
+    uint8_t prefix[16], plen;
+    const char *what;
+} reserved[] = {
+    {{0}, 127, "::/127 (unspecified and loopback)"},
+    {{0xfe, 0x80}, 10, "fe80::/10 (link-local)"},
+    {{0xff}, 8, "ff00::/8 (multicast)"},
+};
+
+/* The reserved block [first, last] overlaps, or NULL. */
+static const char *reserved_overlap(const uint8_t first[16], const uint8_t last[16])
+{
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+        uint8_t lo[16], hi[16];
+        memcpy(lo, reserved[i].prefix, 16);
+        memcpy(hi, reserved[i].prefix, 16);
+        for (unsigned bit = reserved[i].plen; bit < 128; bit++)
+            hi[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+        if (memcmp(first, hi, 16) <= 0 && memcmp(lo, last, 16) <= 0) return reserved[i].what;
+    }
+    return NULL;
+}
+
+static const char *reserved_prefix_overlap(const uint8_t prefix[16], uint8_t plen)
+{
+    uint8_t last[16];
+    memcpy(last, prefix, 16);
+    for (unsigned bit = plen; bit < 128; bit++) last[bit / 8] |= (uint8_t)(0x80 >> (bit % 8));
+    return reserved_overlap(prefix, last);
+}
+
 static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int n, int line,
                      char *err, size_t cap)
 {
@@ -132,6 +165,8 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
         if (!d6s_prefix_contains(sn->prefix, sn->plen, sn->na_start) ||
             !d6s_prefix_contains(sn->prefix, sn->plen, sn->na_end))
             return fail(err, cap, line, "pool is not inside the subnet");
+        const char *r = reserved_overlap(sn->na_start, sn->na_end);
+        if (r) return fail(err, cap, line, "pool overlaps %s: those cannot be leased", r);
         if (sn->has_na) return fail(err, cap, line, "a subnet has one address pool");
         sn->na_size = b - a + 1 ? b - a + 1 : UINT64_MAX;
         sn->has_na = 1;
@@ -145,6 +180,8 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
                         t[1]);
         if (parse_u32(t[2], &u) || u > 128 || u < sn->pd_plen || u == 0)
             return fail(err, cap, line, "delegated length must be between %u and 128", sn->pd_plen);
+        const char *r = reserved_prefix_overlap(sn->pd_prefix, sn->pd_plen);
+        if (r) return fail(err, cap, line, "pd-pool overlaps %s: those cannot be delegated", r);
         if (sn->has_pd) return fail(err, cap, line, "a subnet has one prefix pool");
         sn->pd_len = (uint8_t)u;
         unsigned bits = sn->pd_len - sn->pd_plen;

@@ -109,12 +109,22 @@ static void check_granted(const struct d6s_subnet *sn, const d6t_opt *ia)
     }
 }
 
+static int print_violation(void *ctx, d6t_violation_kind kind, const char *where, const char *what)
+{
+    (void)ctx;
+    fprintf(stderr, "violation %d at %s: %s\n", (int)kind, where, what);
+    return 0;
+}
+
 static void check_reply(const struct d6s_subnet *sn, const uint8_t *out, size_t len, int relayed)
 {
     d6t_msg *m = NULL;
     d6t_parse_error e;
     CHECK(d6t_msg_parse(NULL, out, len, 0, &m, &e) == D6T_OK);
-    CHECK(d6t_msg_validate(m, NULL, NULL, NULL) == D6T_OK);
+    if (d6t_msg_validate(m, NULL, NULL, NULL) != D6T_OK) {
+        d6t_msg_validate(m, print_violation, NULL, NULL);
+        CHECK(!"the reply validates");
+    }
     const d6t_msg *r = m;
     if (relayed) {
         CHECK(d6t_msg_type(m) == D6T_MSG_RELAY_REPL);

@@ -218,6 +218,30 @@ START_TEST(config_errors_name_the_line)
     ck_assert_int_eq(d6s_config_finish(&c, err, sizeof err), -1);
     ck_assert_str_eq(err,
                      "line 3: subnet 2001:db8:0:5::/64 overlaps subnet 2001:db8::/48 (line 1)");
+    /* pools that would lease reserved addresses (found by fuzz_config: ::1/128 was delegated) */
+    static const struct {
+        const char *text, *want;
+    } reserved[] = {
+        {"subnet 2001::/16\n pd-pool ::/127 128\n",
+         "line 2: pd-pool overlaps ::/127 (unspecified and loopback): those cannot be delegated"},
+        {"subnet ::/0\n pool ::1 ::ffff\n",
+         "line 2: pool overlaps ::/127 (unspecified and loopback): those cannot be leased"},
+        {"subnet fe80::/64\n pool fe80::10 fe80::20\n",
+         "line 2: pool overlaps fe80::/10 (link-local): those cannot be leased"},
+        {"subnet ::/0\n pd-pool fe00::/7 64\n",
+         "line 2: pd-pool overlaps fe80::/10 (link-local): those cannot be delegated"},
+        {"subnet ff05::/64\n pool ff05::1 ff05::2\n",
+         "line 2: pool overlaps ff00::/8 (multicast): those cannot be leased"},
+    };
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+        d6s_config_defaults(&c);
+        ck_assert_int_eq(d6s_config_parse(&c, reserved[i].text, err, sizeof err), -1);
+        ck_assert_str_eq(err, reserved[i].want);
+    }
+    d6s_config_defaults(&c); /* next to them, but not in them */
+    ck_assert_int_eq(d6s_config_parse(&c, "subnet ::/0\n pool ::2 ::ff\n pd-pool fec0::/10 64\n",
+                                      err, sizeof err),
+                     0);
     /* a subnet's interface beyond the 16 listened on was dropped silently (found by fuzz_config) */
     d6s_config_defaults(&c);
     ck_assert_int_eq(
