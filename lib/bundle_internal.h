@@ -7,6 +7,9 @@
 #include "dhcp6txn/bundle.h"
 
 #define D6T_MAX_MARKS 64
+/* Heap the generator's scratch arena may hold when the bundle's arena has no limit: a message
+ * that fits one RFC 5460 frame (64 KiB) needs a small fraction of it. */
+#define D6T__SCRATCH_LIMIT (1u << 20)
 
 struct d6t_hdata {
     const void *key;

@@ -168,6 +168,8 @@ static int generate(d6t_bundle *b)
             b->scratch = d6t__arena_allocator(b->arena, &al) ? d6t_arena_new(&al, 0)
                                                              : d6t_arena_new(NULL, 0);
             if (!b->scratch) return 0;
+            /* a generator is host code, but its loop runs on a peer's query: bound it too */
+            d6t_arena_set_limit(b->scratch, b->arena->limit ? b->arena->limit : D6T__SCRATCH_LIMIT);
         }
         d6t_arena_reset(b->scratch); /* memory stays flat however many messages follow */
         d6t_msg *m = NULL;

@@ -158,7 +158,9 @@ D6T_EXPORT d6t_arena *d6t_bundle_arena(const d6t_bundle *b);
 /* The generator is called for each following message with a scratch arena that is reset
  * before every call: build the message in it and store it in *out, or store NULL when done.
  * A non-OK return ends the sequence (logged). 'destroy' (may be NULL) runs on ctx when the
- * generator is replaced, cleared, or the bundle freed. Requires a first response. */
+ * generator is replaced, cleared, or the bundle freed. Requires a first response. The scratch
+ * arena has the limit of the bundle's arena, or 1 MiB when that has none: allocations past it
+ * fail with D6T_ERR_NOMEM, as anywhere else. */
 typedef d6t_status (*d6t_response_gen_fn)(void *ctx, d6t_bundle *b, d6t_arena *scratch,
                                           d6t_msg **out);
 D6T_EXPORT d6t_status d6t_bundle_set_response_generator(d6t_bundle *b, d6t_response_gen_fn fn,

@@ -544,6 +544,48 @@ START_TEST(lazy_responses_over_tcp)
 }
 END_TEST
 
+/* The generator's scratch arena is bounded: by the bundle arena's limit, else 1 MiB. */
+static d6t_status gen_greedy(void *ctx, d6t_bundle *b, d6t_arena *scratch, d6t_msg **out)
+{
+    size_t *want = ctx;
+    (void)b;
+    *out = NULL;
+    if (!*want) return D6T_OK;
+    void *p = d6t_arena_alloc(scratch, *want);
+    *want = 0;
+    if (!p) return D6T_ERR_NOMEM;
+    *out = d6t_msg_new(scratch, D6T_MSG_LEASEQUERY_DATA);
+    return D6T_OK;
+}
+
+static d6t_status greedy_pass(d6t_arena *a, size_t want)
+{
+    d6t_bundle *b;
+    uint8_t peer[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 9};
+    ck_assert_int_eq(bundle_hex(a, "0e000001", D6T_BUNDLE_TCP, peer, &b), D6T_OK);
+    d6t_msg *first = d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_LEASEQUERY_REPLY);
+    ck_assert_int_eq(d6t_bundle_set_response(b, first), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_set_response_generator(b, gen_greedy, &want, NULL), D6T_OK);
+    uint8_t out[100];
+    size_t n;
+    ck_assert_int_eq(d6t_bundle_outgoing_next(b, out, sizeof out, &n), D6T_OK);
+    d6t_status st = d6t_bundle_outgoing_next(b, out, sizeof out, &n);
+    d6t_bundle_free(b);
+    return st; /* OK: the generated message came; NOT_FOUND: its allocation failed */
+}
+
+START_TEST(generator_scratch_is_bounded)
+{
+    ck_assert_int_eq(greedy_pass(NULL, 512 * 1024), D6T_OK);
+    ck_assert_int_eq(greedy_pass(NULL, 2 * 1024 * 1024), D6T_ERR_NOT_FOUND);
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_arena_set_limit(a, 64 * 1024);
+    ck_assert_int_eq(greedy_pass(a, 16 * 1024), D6T_OK);
+    ck_assert_int_eq(greedy_pass(a, 128 * 1024), D6T_ERR_NOT_FOUND);
+    d6t_arena_free(a);
+}
+END_TEST
+
 struct logbuf {
     int count, level;
     char last[256];
@@ -714,6 +756,7 @@ int main(void)
     tcase_add_test(tc, handler_data);
     tcase_add_test(tc, relay_reply_equals_reference);
     tcase_add_test(tc, lazy_responses_over_tcp);
+    tcase_add_test(tc, generator_scratch_is_bounded);
     tcase_add_test(tc, wrong_direction_responses);
     tcase_add_test(tc, echo_request_and_source_port);
     tcase_add_test(tc, framer);
