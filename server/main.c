@@ -55,9 +55,10 @@ struct iface {
 struct rx_slot {
     struct sockaddr_in6 from;
     struct iovec iov;
-    union {
-        struct cmsghdr align;
-        char bytes[256];
+    struct {
+        /* aligned like a cmsghdr, without one: glibc's ends in a flexible array, which may
+         * not stand in the middle of a struct in ISO C */
+        _Alignas(struct cmsghdr) char bytes[256];
     } cbuf;
     uint8_t buf[MAX_DGRAM];
 };

@@ -42,8 +42,10 @@ static void fill_entry(struct d6s_udp_tx *q, size_t m, const uint16_t *idx, size
         e->idx[k] = idx[k];
         q->iov[m][k] = (struct iovec){q->out[idx[k]].buf, q->out[idx[k]].len};
     }
-    mm->msg_hdr = (struct msghdr){
-        .msg_name = &p->to, .msg_namelen = sizeof p->to, .msg_iov = q->iov[m], .msg_iovlen = count};
+    /* msg_iovlen and msg_controllen are size_t in glibc but int and socklen_t in musl */
+    mm->msg_hdr =
+        (struct msghdr){.msg_name = &p->to, .msg_namelen = sizeof p->to, .msg_iov = q->iov[m]};
+    mm->msg_hdr.msg_iovlen = (__typeof__(mm->msg_hdr.msg_iovlen))count;
     mm->msg_len = 0;
     size_t clen = 0;
     memset(&e->cbuf, 0, sizeof e->cbuf);
@@ -74,7 +76,7 @@ static void fill_entry(struct d6s_udp_tx *q, size_t m, const uint16_t *idx, size
     }
     if (clen) {
         mm->msg_hdr.msg_control = e->cbuf.bytes;
-        mm->msg_hdr.msg_controllen = clen;
+        mm->msg_hdr.msg_controllen = (__typeof__(mm->msg_hdr.msg_controllen))clen;
     }
 }
 
@@ -117,9 +119,16 @@ static int may_be_segmentation(int err)
  * datagrams, with the rest of the batch, and segmentation stays off for good when that proves
  * to be what was refused; a refused source address is dropped and the datagram sent again;
  * anything else is counted and skipped. */
+/* sendmmsg(2) as d6s_sendmmsg_fn: its flags are unsigned in musl; we never pass any */
+static int sys_sendmmsg(int fd, struct mmsghdr *msgs, unsigned n, int flags)
+{
+    (void)flags;
+    return sendmmsg(fd, msgs, n, 0);
+}
+
 void d6s_udp_send(struct d6s_server *s, struct d6s_udp_tx *q, int fd)
 {
-    d6s_sendmmsg_fn send = q->send ? q->send : sendmmsg;
+    d6s_sendmmsg_fn send = q->send ? q->send : sys_sendmmsg;
     uint16_t todo[D6S_TX_BATCH];
     size_t ntodo = q->nout < D6S_TX_BATCH ? q->nout : D6S_TX_BATCH;
     for (size_t i = 0; i < ntodo; i++) todo[i] = (uint16_t)i;

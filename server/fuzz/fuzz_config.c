@@ -123,7 +123,7 @@ static void check_reply(const struct d6s_subnet *sn, const uint8_t *out, size_t 
     CHECK(d6t_msg_parse(NULL, out, len, 0, &m, &e) == D6T_OK);
     if (d6t_msg_validate(m, NULL, NULL, NULL) != D6T_OK) {
         d6t_msg_validate(m, print_violation, NULL, NULL);
-        CHECK(!"the reply validates");
+        CHECK(0 && "the reply validates");
     }
     const d6t_msg *r = m;
     if (relayed) {
