@@ -34,7 +34,7 @@ for t in "$@"; do
     tree=$(corpus_of "$t")
     mkdir -p "$work/$t"
     if [ "${MERGE:-0}" = 1 ]; then
-        "$exe" -merge=1 "$tree" "$work/$t" >"$work/$t.merge.log" 2>&1
+        "$exe" -set_cover_merge=1 "$tree" "$work/$t" >"$work/$t.merge.log" 2>&1
         echo "$t: merged into $tree ($(ls "$tree" | wc -l) inputs)"
         continue
     fi
