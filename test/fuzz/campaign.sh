@@ -10,7 +10,7 @@
 # Prints one line per target: executions, seconds, coverage, crashes, for docs/FUZZING.md.
 # Crashing inputs are left in WORK_DIR/crashes; the piece stops at the first one of a target.
 # Afterwards, `MERGE=1 test/fuzz/campaign.sh ...` (SECONDS ignored) merges WORK_DIR's corpora
-# into the tree's: libFuzzer -merge=1 adds only inputs that reach new coverage.
+# into the tree's: libFuzzer -set_cover_merge=1 adds a small set of inputs reaching new coverage.
 set -eu
 build=$1 work=$2 secs=$3
 shift 3
