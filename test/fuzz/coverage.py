@@ -51,7 +51,9 @@ def build(bdir):
     have = subprocess.run(['ninja', '-C', bdir, '-t', 'targets', 'all'], check=True,
                           capture_output=True, text=True).stdout
     targets = [t for t in targets if t + ':' in have]
-    subprocess.run(['ninja', '-C', bdir] + targets, check=True, stdout=subprocess.DEVNULL)
+    # instrumented programs the build runs (generators) write their profiles there, not to cwd
+    env = dict(os.environ, LLVM_PROFILE_FILE=os.path.join(bdir, 'build-%p.profraw'))
+    subprocess.run(['ninja', '-C', bdir] + targets, check=True, stdout=subprocess.DEVNULL, env=env)
     return targets
 
 

@@ -147,18 +147,65 @@ static void check_outgoing(d6t_bundle *b, unsigned flags, uint32_t txid)
     CHECK(len2 == len && memcmp(again, out, len) == 0);
 }
 
+static void count_log(void *ctx, int level, const char *msg)
+{
+    CHECK(level >= 0 && level <= 3 && msg && msg[0]);
+    ++*(int *)ctx;
+}
+
+/* The bundle three ways, picked by h: from the bytes in a private arena, from a message parsed
+ * beforehand (d6t_bundle_new_from_msg), or from the bytes in an arena with a tight limit, where
+ * running out of memory is the only new failure allowed (then *tight_nomem is set). */
+static d6t_status make_bundle(const uint8_t *data, size_t size, unsigned flags,
+                              const d6t_bundle_opts *o, uint32_t h, d6t_arena **arena,
+                              d6t_bundle **b, int *tight_nomem)
+{
+    d6t_parse_error e;
+    *arena = NULL;
+    *tight_nomem = 0;
+    switch ((h >> 4) % 3) {
+    case 0: return d6t_bundle_new(NULL, data, size, flags, o, b, &e);
+    case 1: {
+        *arena = d6t_arena_new(NULL, 0);
+        CHECK(*arena);
+        d6t_msg *m;
+        CHECK(d6t_msg_parse(*arena, data, size, 0, &m, &e) == D6T_OK);
+        return d6t_bundle_new_from_msg(*arena, m, flags, o, b);
+    }
+    default: {
+        *arena = d6t_arena_new(NULL, 256);
+        CHECK(*arena);
+        d6t_arena_set_limit(*arena, 512 + (h >> 8) % 16384);
+        d6t_status st = d6t_bundle_new(*arena, data, size, flags, o, b, &e);
+        if (st == D6T_ERR_NOMEM) *tight_nomem = 1;
+        return st;
+    }
+    }
+}
+
 void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
 {
     unsigned flags = h & (D6T_BUNDLE_MULTICAST | D6T_BUNDLE_TCP | D6T_BUNDLE_RAPID_COMMIT);
     static const uint8_t peer[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 7};
     d6t_bundle *b = NULL;
-    d6t_parse_error e;
     d6t_bundle_opts o = D6T_BUNDLE_OPTS_INIT;
     o.tcp_peer = (h & 8) ? peer : NULL;
-    d6t_status st = d6t_bundle_new(NULL, data, size, flags, &o, &b, &e);
+    d6t_arena *arena;
+    int tight_nomem;
+    d6t_status st = make_bundle(data, size, flags, &o, h, &arena, &b, &tight_nomem);
     if (st != D6T_OK) {
-        /* the message parsed before: only the TCP rule may refuse it */
-        CHECK(st == D6T_ERR_TCP_RELAYED && (flags & D6T_BUNDLE_TCP) && b == NULL);
+        /* the message parsed before: only the TCP rule, or a tight arena, may refuse it */
+        CHECK(b == NULL);
+        CHECK(tight_nomem || (st == D6T_ERR_TCP_RELAYED && (flags & D6T_BUNDLE_TCP)));
+        d6t_arena_free(arena);
+        return;
+    }
+    int logged = 0;
+    d6t_bundle_set_log(b, count_log, &logged);
+    if (arena && (h >> 4) % 3 == 2) {
+        /* a tight arena: the bundle stands; what follows may run out of memory anywhere */
+        d6t_bundle_free(b);
+        d6t_arena_free(arena);
         return;
     }
     check_incoming(b, flags, h);
@@ -173,6 +220,17 @@ void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
         CHECK(d6t_bundle_set_response(b, r) == D6T_OK);
         CHECK(d6t_bundle_has_responses(b) && d6t_bundle_response(b) == r);
         check_outgoing(b, flags, d6t_msg_transaction_id(req));
+        /* a client's message as the response is never sent, and says so in the log */
+        if (h & 0x100) {
+            d6t_msg *wrong = d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_REQUEST);
+            CHECK(wrong && d6t_bundle_set_response(b, wrong) == D6T_OK);
+            uint8_t buf[64];
+            size_t len;
+            int before = logged;
+            CHECK(d6t_bundle_outgoing_message(b, buf, sizeof buf, &len) == D6T_ERR_NOT_FOUND);
+            CHECK(logged > before);
+            CHECK(d6t_bundle_set_response(b, r) == D6T_OK);
+        }
         uint8_t to[16], src[16] = {0xfe, 0x80, [15] = 1};
         uint16_t port;
         d6t_bundle_set_source_address(b, src);
@@ -181,5 +239,6 @@ void fz_check_bundle(const uint8_t *data, size_t size, uint32_t h)
         CHECK((flags & D6T_BUNDLE_TCP) ? st == D6T_ERR_WRONG_KIND : st == D6T_OK);
     }
     d6t_bundle_free(b);
+    d6t_arena_free(arena);
     CHECK(destroyed[0] == 1 && destroyed[1] == 1);
 }
