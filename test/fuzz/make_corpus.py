@@ -182,6 +182,7 @@ def relay_seeds(shared):
         'fwd-unknown-type': b'\x00' + bytes([200]) + b'opaque',
         'fwd-relayed-3000': b'\x04' + down,
         'fwd-relayed-trusted': b'\x02' + down,
+        'fwd-relayed-from-546': b'\x18' + down,  # a downstream relay may send from any port
         'fwd-w1-inner': b'\x00' + w1[34 + 4 + 7 + 4 + 18 + 4:],
         'fwd-hop-limit': b'\x00' + rmsg(12, 8, zero, CLIENT_LL, opt(9, solicit)),
         'fwd-relay-reply': b'\x00' + rmsg(13, 0, zero, CLIENT_LL, opt(9, reply)),
