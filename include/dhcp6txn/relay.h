@@ -175,7 +175,8 @@ D6T_EXPORT size_t d6t_relay_iface_count(const d6t_relay *r);
  * Interface-ID, Remote-ID, Subscriber-ID, Echo Request and RSOO options, the relay's Relay-ID
  * and Relay Source Port, and last the Relay Message option with the received message.
  * On success *out is the Relay-forward in arena 'a' (the caller may add options to it) and
- * d6t_msg_write() gives its bytes. On error *out is NULL and 'err' (may be NULL) has the status,
+ * d6t_msg_write() gives its bytes. It shares the configured options' bytes with the relay (they
+ * are not copied per datagram): use it while the relay lives. On error *out is NULL and 'err' (may be NULL) has the status,
  * the offset in 'buf' and a reason:
  *
  * - the parser's errors for malformed input (D6T_ERR_TRUNCATED, D6T_ERR_OPT_OVERRUN, ...);
