@@ -73,7 +73,7 @@ typedef struct d6t_relay_opts {
  * the Interface-ID is mandatory (in the configuration and in every Relay-reply), and
  * Relay-forwards from the client side are discarded unless the interface is trusted. */
 #define D6T_RELAY_IFACE_LDRA 0x2u
-/* An LDRA interface trusted to have relays behind it (RFC 6221 section 7): Relay-forwards
+/* An LDRA interface trusted to have relays behind it (RFC 6221): Relay-forwards
  * received on it are relayed. A full relay always relays them. */
 #define D6T_RELAY_IFACE_TRUSTED 0x4u
 
