@@ -14,5 +14,6 @@
 #include "dhcp6txn/validate.h"
 #include "dhcp6txn/print.h"
 #include "dhcp6txn/bundle.h"
+#include "dhcp6txn/relay.h"
 
 #endif

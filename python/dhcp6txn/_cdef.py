@@ -572,4 +572,74 @@ typedef struct d6t_framer d6t_framer;
 d6t_framer *d6t_framer_new(d6t_arena *a, size_t max_frame);
 size_t d6t_framer_feed(d6t_framer *f, const uint8_t *data, size_t len);
 d6t_status d6t_framer_next(d6t_framer *f, const uint8_t **msg, size_t *len);
+/* relay.h */
+#define D6T_RELAY_HOP_COUNT_LIMIT 8
+#define D6T_RELAY_CLIENT_PORT 546
+#define D6T_RELAY_SERVER_PORT 547
+typedef struct d6t_relay d6t_relay;
+typedef struct d6t_relay_opts {
+    size_t size;
+    const uint8_t *relay_id;
+    size_t relay_id_len;
+    uint16_t source_port;
+    uint8_t hop_count_limit;
+} d6t_relay_opts;
+#define D6T_RELAY_IFACE_CLIENT_LLADDR 1
+#define D6T_RELAY_IFACE_LDRA 2
+#define D6T_RELAY_IFACE_TRUSTED 4
+typedef struct d6t_relay_iface_opts {
+    size_t size;
+    uint32_t iface;
+    unsigned flags;
+    const uint8_t *link_address;
+    const uint8_t *interface_id;
+    size_t interface_id_len;
+    uint32_t remote_id_enterprise;
+    const uint8_t *remote_id;
+    size_t remote_id_len;
+    const uint8_t *subscriber_id;
+    size_t subscriber_id_len;
+    const uint16_t *echo_request;
+    size_t echo_request_count;
+    const uint8_t *rsoo;
+    size_t rsoo_len;
+} d6t_relay_iface_opts;
+typedef struct d6t_relay_rx {
+    size_t size;
+    uint32_t iface;
+    const uint8_t *src_addr;
+    uint16_t src_port;
+    uint16_t lladdr_type;
+    const uint8_t *lladdr;
+    size_t lladdr_len;
+} d6t_relay_rx;
+d6t_status d6t_relay_new(d6t_arena *a, const d6t_relay_opts *opts, d6t_relay **out);
+void d6t_relay_free(d6t_relay *r);
+d6t_status d6t_relay_add_iface(d6t_relay *r, const d6t_relay_iface_opts *io,
+                                          d6t_parse_error *err);
+size_t d6t_relay_iface_count(const d6t_relay *r);
+d6t_status d6t_relay_forward(const d6t_relay *r, d6t_arena *a, const d6t_relay_rx *rx,
+                                        const uint8_t *buf, size_t len, d6t_msg **out,
+                                        d6t_parse_error *err);
+typedef struct d6t_relay_delivery d6t_relay_delivery;
+d6t_status d6t_relay_reply(const d6t_relay *r, d6t_arena *a, const uint8_t *buf,
+                                      size_t len, d6t_relay_delivery **out, d6t_parse_error *err);
+uint32_t d6t_relay_delivery_iface(const d6t_relay_delivery *d);
+d6t_status d6t_relay_delivery_destination(const d6t_relay_delivery *d, uint8_t addr[16],
+                                                     uint16_t *port);
+d6t_msg *d6t_relay_delivery_message(const d6t_relay_delivery *d);
+const uint8_t *d6t_relay_delivery_bytes(const d6t_relay_delivery *d, size_t *len);
+d6t_msg *d6t_relay_delivery_relay_reply(const d6t_relay_delivery *d);
+typedef struct d6t_relay_lease {
+    size_t size;
+    uint16_t ia_type;
+    uint32_t iaid;
+    uint8_t addr[16];
+    uint8_t prefix_len;
+    uint32_t preferred;
+    uint32_t valid;
+} d6t_relay_lease;
+size_t d6t_relay_delivery_lease_count(const d6t_relay_delivery *d);
+d6t_status d6t_relay_delivery_lease(const d6t_relay_delivery *d, size_t i,
+                                               d6t_relay_lease *out);
 """

@@ -14,7 +14,7 @@ import sys
 
 # Same order as dhcp6txn.h includes them: later headers use types of earlier ones.
 HEADERS = ['common.h', 'codes.h', 'arena.h', 'message.h', 'optcodes.h', 'option.h', 'fields.h', 'dname.h', 'validate.h',
-           'print.h', 'bundle.h']
+           'print.h', 'bundle.h', 'relay.h']
 
 _INT_DEFINE = re.compile(r'^#define\s+(D6T_\w+)\s+\(?(0x[0-9a-fA-F]+|\d+)[uU]?\)?\s*$')
 
