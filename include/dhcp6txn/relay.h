@@ -162,26 +162,36 @@ D6T_EXPORT size_t d6t_relay_iface_count(const d6t_relay *r);
 /* Build the Relay-forward for datagram buf[0..len) received as 'rx' says (RFC 9915 section
  * 19.1). The datagram is parsed (copied into 'a', so 'buf' may be reused at once) and must be a
  * well-formed DHCPv6 message:
- *  - a client message, or one of a type this library does not know (relayed as a client
- *    message, RFC 9915 section 19): hop count 0, and the Client Link-Layer Address when
- *    configured and known;
- *  - a Relay-forward from a downstream relay: hop count one more than its own (discarded when
- *    it has reached the limit, see d6t_relay_opts), Relay Source Port with the downstream
- *    relay's port when that is not 547 (RFC 8357).
+ *
+ * - a client message, or one of a type this library does not know (relayed as a client
+ * message, RFC 9915 section 19): hop count 0, and the Client Link-Layer Address when
+ * configured and known;
+ *
+ * - a Relay-forward from a downstream relay: hop count one more than its own (discarded when
+ * it has reached the limit, see d6t_relay_opts), Relay Source Port with the downstream
+ * relay's port when that is not 547 (RFC 8357).
+ *
  * link-address: the interface's (or "::"), peer-address: rx->src_addr. Then the interface's
  * Interface-ID, Remote-ID, Subscriber-ID, Echo Request and RSOO options, the relay's Relay-ID
  * and Relay Source Port, and last the Relay Message option with the received message.
  * On success *out is the Relay-forward in arena 'a' (the caller may add options to it) and
  * d6t_msg_write() gives its bytes. On error *out is NULL and 'err' (may be NULL) has the status,
  * the offset in 'buf' and a reason:
- *  - the parser's errors for malformed input (D6T_ERR_TRUNCATED, D6T_ERR_OPT_OVERRUN, ...);
- *  - D6T_ERR_RELAY_DEPTH: a Relay-forward whose hop count reached the limit;
- *  - D6T_ERR_WRONG_KIND: a message the client side never relays: a Relay-reply or a server
- *    message (Advertise, Reply, Reconfigure, ...), or a Relay-forward on an untrusted LDRA
- *    interface;
- *  - D6T_ERR_NOT_FOUND: rx->iface is no interface of the relay;
- *  - D6T_ERR_INVALID_ARG: NULL arguments, no source address, a bad rx 'size';
- *  - D6T_ERR_NOMEM.
+ *
+ * - the parser's errors for malformed input (D6T_ERR_TRUNCATED, D6T_ERR_OPT_OVERRUN, ...);
+ *
+ * - D6T_ERR_RELAY_DEPTH: a Relay-forward whose hop count reached the limit;
+ *
+ * - D6T_ERR_WRONG_KIND: a message the client side never relays: a Relay-reply or a server
+ * message (Advertise, Reply, Reconfigure, ...), or a Relay-forward on an untrusted LDRA
+ * interface;
+ *
+ * - D6T_ERR_NOT_FOUND: rx->iface is no interface of the relay;
+ *
+ * - D6T_ERR_INVALID_ARG: NULL arguments, no source address, a bad rx 'size';
+ *
+ * - D6T_ERR_NOMEM.
+ *
  * The relay is only read. */
 D6T_EXPORT d6t_status d6t_relay_forward(const d6t_relay *r, d6t_arena *a, const d6t_relay_rx *rx,
                                         const uint8_t *buf, size_t len, d6t_msg **out,
@@ -195,19 +205,25 @@ typedef struct d6t_relay_delivery d6t_relay_delivery;
  * and say where its inner message goes (RFC 9915 section 19.2). The Relay-reply must be for
  * one of the relay's interfaces: the one whose Interface-ID it carries, or, without an
  * Interface-ID option, the (non-LDRA) one whose link-address equals its link-address. The
- * message goes to its peer-address on that interface, to port 546 when it is a client message,
+ * message goes to its peer-address on that interface, to port 546 when it is for a client,
  * or, when it is a Relay-reply for a downstream relay, to 547 or the port that relay's RFC 8357
  * Relay Source Port option (echoed by the server in our Relay-reply) names.
  * On success *out is the delivery (in 'a'). On error *out is NULL and 'err' has the status, the
  * offset in 'buf' and a reason:
- *  - the parser's errors for malformed input;
- *  - D6T_ERR_WRONG_KIND: not a Relay-reply, or its inner message is one a server never sends
- *    to the client side (Solicit, Relay-forward, ...);
- *  - D6T_ERR_NOT_FOUND: no Relay Message option; an Interface-ID that no interface has; no
- *    Interface-ID and a link-address that no interface has; no Interface-ID for an LDRA;
- *  - D6T_ERR_OPT_VALUE: a peer-address that cannot be a destination (unspecified, multicast,
- *    loopback);
- *  - D6T_ERR_INVALID_ARG, D6T_ERR_NOMEM.
+ *
+ * - the parser's errors for malformed input;
+ *
+ * - D6T_ERR_WRONG_KIND: not a Relay-reply, or its inner message is one a server never sends
+ * to the client side (Solicit, Relay-forward, ...);
+ *
+ * - D6T_ERR_NOT_FOUND: no Relay Message option; an Interface-ID that no interface has; no
+ * Interface-ID and a link-address that no interface has; no Interface-ID for an LDRA;
+ *
+ * - D6T_ERR_OPT_VALUE: a peer-address that cannot be a destination (unspecified, multicast,
+ * loopback);
+ *
+ * - D6T_ERR_INVALID_ARG, D6T_ERR_NOMEM.
+ *
  * The relay is only read. */
 D6T_EXPORT d6t_status d6t_relay_reply(const d6t_relay *r, d6t_arena *a, const uint8_t *buf,
                                       size_t len, d6t_relay_delivery **out, d6t_parse_error *err);
