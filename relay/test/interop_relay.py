@@ -106,9 +106,7 @@ class RelayLab(interop.Lab):
             "subnet6": [{"id": 1, "subnet": net, "pools": [{"pool": "%s - %s" % (lo, hi)}],
                          "pd-pools": [{"prefix": str(pdnet.network_address), "prefix-len": pdnet.prefixlen,
                                        "delegated-len": 56}]}],
-            "loggers": [{"name": "kea-dhcp6", "output_options": [{"output": "stdout"}], "severity": "INFO"},
-                        {"name": "kea-dhcp6.packets", "output_options": [{"output": "stdout"}], "severity": "DEBUG",
-                         "debuglevel": 40}],
+            "loggers": [{"name": "kea-dhcp6", "output_options": [{"output": "stdout"}], "severity": "INFO"}],
         }}
         path = os.path.join(self.tmp, "kea-dhcp6.json")
         with open(path, "w") as f:
@@ -130,7 +128,8 @@ class RelayLab(interop.Lab):
         """Did a Renew / Release reach the server (and get a Reply)?"""
         log = self.server_log()
         if self.target == "kea":
-            return re.search(r"%s \(type %d\) received" % (what.upper(), {"Renew": 5, "Release": 8}[what]), log)
+            # Kea's INFO lines of a lease renewed (NA or PD) or released
+            return re.search({"Renew": r"DHCP6_(PD_)?LEASE_RENEW ", "Release": r"DHCP6_RELEASE_(NA|PD) "}[what], log)
         return re.search(r"^%s from .*-> REPLY" % what, log, re.M)
 
     def kea_rows(self):
@@ -168,7 +167,8 @@ def wait_bound(lab, c, mode, timeout=25):
     return addr, prefix
 
 
-def renew_release(lab, c, mode, notes):
+def renew_release(lab, c, mode, notes, while_bound=None):
+    """Bound, DNS, Renew through the relay; while_bound(addr, prefix) runs before the Release."""
     addr, prefix = wait_bound(lab, c, mode)
     notes.extend(x for x in ("address %s" % addr if addr else "", "prefix %s" % prefix if prefix else "") if x)
     if mode in ("info", "na", "both"):
@@ -181,6 +181,8 @@ def renew_release(lab, c, mode, notes):
     if not wait_for(lambda: lab.seen("Renew"), 15):
         raise Failure("no Renew reached the server through the relay within 15 s (T1 = 2 s)")
     time.sleep(1.0)  # the client takes the Renew's Reply before it is told to release
+    if while_bound:
+        while_bound(addr, prefix)
     c.release()
     if not wait_for(lambda: lab.seen("Release"), 10):
         raise Failure("no Release reached the server through the relay")
@@ -332,11 +334,10 @@ def matrix_run(args, mode, results):
         lab.start_ours("rel1", "r1d", "r1u", SERVER_ADDR["one"], extra)
         c = interop.Client(lab, client, mode)
         c.start()
-        addr, prefix = renew_release(lab, c, mode, notes)
+        lq = (lambda a, p: check_ours_remote_id(lab, name, a, p, notes)) if target == "ours" else None
+        addr, prefix = renew_release(lab, c, mode, notes, lq)
         if prefix:
             check_hook(lab, prefix, notes)
-        if target == "ours" and mode != "info":
-            check_ours_remote_id(lab, name, addr, prefix, notes)
         rlog = relay_log_lines(lab, "rel1")
         if not re.search(r"^forward \S+ from \[fe80::[^]]*\]:546 on r1d hop-count 0 client [0-9a-f]+ mac", rlog, re.M) \
                 or not re.search(r"^reply \S+ to \[fe80::[^]]*\]:546 on r1d", rlog, re.M):
@@ -396,9 +397,9 @@ def chain_run(args, chain, results):
                 continue
             rlog = relay_log_lines(lab, ns)
             hop = "0" if ns == "rel1" else "1"
-            if not re.search(r"^forward Solicit from \S+ on r%sd hop-count %s " % (ns[-1], hop), rlog, re.M):
-                raise Failure("%s (%s): no 'forward Solicit ... hop-count %s' line:\n%s" % (ns, kind, hop, rlog[-600:]))
-            if not re.search(r"^reply Reply to \[\S+\]:%s on r%sd" % ("546" if ns == "rel1" else "547", ns[-1]), rlog, re.M):
+            if not re.search(r"^forward SOLICIT from \S+ on r%sd hop-count %s " % (ns[-1], hop), rlog, re.M):
+                raise Failure("%s (%s): no 'forward SOLICIT ... hop-count %s' line:\n%s" % (ns, kind, hop, rlog[-600:]))
+            if not re.search(r"^reply REPLY to \[\S+\]:%s on r%sd" % ("546" if ns == "rel1" else "547", ns[-1]), rlog, re.M):
                 raise Failure("%s (%s): no Reply delivered:\n%s" % (ns, kind, rlog[-600:]))
             if re.search(r"^drop ", rlog, re.M):
                 raise Failure("%s dropped messages:\n%s" % (ns, rlog[-600:]))
