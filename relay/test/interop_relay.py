@@ -382,7 +382,11 @@ def chain_run(args, chain, results):
         # the server-side relay first, so the first Solicit finds the chain whole
         for ns, kind, down, up, to in (("rel2", second, "r2d", "r2u", SERVER_ADDR["two"]),
                                        ("rel1", first, "r1d", "r1u", "2001:db8:12::2")):
-            if kind == "ours":
+            if kind == "ours" and first == "ldra" and ns == "rel2":
+                # behind an LDRA (link-address ::) the first relay with an address names the
+                # client's link: dhcrelay's -l ADDRESS%IFACE
+                lab.start_ours(ns, "2001:db8:1::1%" + down, up, to, "-I")
+            elif kind == "ours":
                 lab.start_ours(ns, down, up, to, "-I")
             elif kind == "ldra":
                 # RFC 6221: the LDRA relays to ff02::1:2 on its network-facing link
@@ -399,7 +403,8 @@ def chain_run(args, chain, results):
             hop = "0" if ns == "rel1" else "1"
             if not re.search(r"^forward SOLICIT from \S+ on r%sd hop-count %s " % (ns[-1], hop), rlog, re.M):
                 raise Failure("%s (%s): no 'forward SOLICIT ... hop-count %s' line:\n%s" % (ns, kind, hop, rlog[-600:]))
-            if not re.search(r"^reply REPLY to \[\S+\]:%s on r%sd" % ("546" if ns == "rel1" else "547", ns[-1]), rlog, re.M):
+            # to a downstream relay: 547, or the port it sent from (RFC 8357; WIDE dhcp6relay uses 546)
+            if not re.search(r"^reply REPLY to \[\S+\]:%s on r%sd" % ("546" if ns == "rel1" else r"\d+", ns[-1]), rlog, re.M):
                 raise Failure("%s (%s): no Reply delivered:\n%s" % (ns, kind, rlog[-600:]))
             if re.search(r"^drop ", rlog, re.M):
                 raise Failure("%s dropped messages:\n%s" % (ns, rlog[-600:]))
