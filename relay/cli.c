@@ -18,7 +18,7 @@ const char d6r_usage[] =
     "\n"
     "  -6                     DHCPv6 (the only protocol; accepted for dhcrelay compatibility)\n"
     "  -d                     stay in the foreground (logs on stderr)\n"
-    "  -q                     quiet: no start-up summary, no per-message log lines\n"
+    "  -q                     quiet: no start-up summary, no line per relayed message\n"
     "  -I                     always send an Interface-ID (automatic with two or more -l)\n"
     "  -c COUNT               drop Relay-forwards that reached hop count COUNT (8, at most 255)\n"
     "  -s ID                  Subscriber-ID (RFC 4580) for every client (text or 0xHEX)\n"

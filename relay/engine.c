@@ -105,14 +105,14 @@ static void log_drop(struct relayd *r, const struct d6r_rx *rx, const char *side
     char src[INET6_ADDRSTRLEN];
     inet_ntop(AF_INET6, rx->src, src, sizeof src);
     if (pe)
-        d6r_logf(r, "drop %s %s (%zu bytes) from [%s]:%u on %s: %s at byte %zu%s%s", side,
-                 rx->len ? d6t_msg_type_name(rx->buf[0]) : "empty datagram", rx->len, src,
-                 rx->sport, ifname_of(r, rx->ifindex), d6t_strerror(pe->status), pe->offset,
-                 pe->reason ? ": " : "", pe->reason ? pe->reason : "");
+        d6r_notef(r, "drop %s %s (%zu bytes) from [%s]:%u on %s: %s at byte %zu%s%s", side,
+                  rx->len ? d6t_msg_type_name(rx->buf[0]) : "empty datagram", rx->len, src,
+                  rx->sport, ifname_of(r, rx->ifindex), d6t_strerror(pe->status), pe->offset,
+                  pe->reason ? ": " : "", pe->reason ? pe->reason : "");
     else
-        d6r_logf(r, "drop %s %s (%zu bytes) from [%s]:%u on %s: %s", side,
-                 rx->len ? d6t_msg_type_name(rx->buf[0]) : "empty datagram", rx->len, src,
-                 rx->sport, ifname_of(r, rx->ifindex), why);
+        d6r_notef(r, "drop %s %s (%zu bytes) from [%s]:%u on %s: %s", side,
+                  rx->len ? d6t_msg_type_name(rx->buf[0]) : "empty datagram", rx->len, src,
+                  rx->sport, ifname_of(r, rx->ifindex), why);
 }
 
 static void forward(struct relayd *r, const struct d6r_rx *rx)

@@ -72,6 +72,15 @@ void d6r_logf(const struct relayd *r, const char *fmt, ...)
     va_end(ap);
 }
 
+void d6r_notef(const struct relayd *r, const char *fmt, ...)
+{
+    (void)r;
+    va_list ap;
+    va_start(ap, fmt);
+    vlog(fmt, ap);
+    va_end(ap);
+}
+
 const struct d6r_down *d6r_down_by_index(const struct relayd *r, unsigned ifindex)
 {
     for (size_t i = 0; i < r->cfg.ndown; i++)

@@ -133,7 +133,9 @@ struct relayd {
     uint8_t out[D6R_MAX_DGRAM];
 };
 
+/* A line per relayed message (not with -q), and a line that -q does not silence (drops). */
 void d6r_logf(const struct relayd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void d6r_notef(const struct relayd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Send 'len' bytes of r->out upstream to every -u destination (0 if one send succeeded). */
 int d6r_send_up(struct relayd *r, size_t len);
 /* Send 'len' bytes of r->out to addr:port on interface 'ifindex'. */
