@@ -343,6 +343,9 @@ int d6r_config_finish(struct d6r_config *c, char *err, size_t cap)
     if (c->ndown > 1) c->interface_id = 1; /* which link a reply is for: as dhcrelay does */
     for (size_t i = 0; i < c->ndown; i++) {
         struct d6r_down *d = &c->down[i];
+        if (c->ldra && d->has_link_address)
+            return fail(err, cap, 0, "%s: an LDRA sends link-address :: (RFC 6221), none is given",
+                        d->name);
         if (!d->interface_id_len) {
             d->interface_id_len = strlen(d->name);
             memcpy(d->interface_id, d->name, d->interface_id_len);

@@ -168,7 +168,9 @@ def wait_bound(lab, c, mode, timeout=25):
 
 
 def renew_release(lab, c, mode, notes, while_bound=None):
-    """Bound, DNS, Renew through the relay; while_bound(addr, prefix) runs before the Release."""
+    """Bound, DNS, Renew through the relay; while_bound(addr, prefix) runs before the Renew is
+    waited for, so that the Release follows a Renew's Reply as closely as in the server's suite
+    (a client stopped while its next Renew is pending sends no Release)."""
     addr, prefix = wait_bound(lab, c, mode)
     notes.extend(x for x in ("address %s" % addr if addr else "", "prefix %s" % prefix if prefix else "") if x)
     if mode in ("info", "na", "both"):
@@ -178,11 +180,11 @@ def renew_release(lab, c, mode, notes, while_bound=None):
         notes.append("DNS + search list")
     if mode == "info":
         return addr, prefix
+    if while_bound:
+        while_bound(addr, prefix)
     if not wait_for(lambda: lab.seen("Renew"), 15):
         raise Failure("no Renew reached the server through the relay within 15 s (T1 = 2 s)")
     time.sleep(1.0)  # the client takes the Renew's Reply before it is told to release
-    if while_bound:
-        while_bound(addr, prefix)
     c.release()
     if not wait_for(lambda: lab.seen("Release"), 10):
         raise Failure("no Release reached the server through the relay")
