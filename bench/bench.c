@@ -7,9 +7,13 @@
  * sanitizer's allocation hooks; with another C library (musl) the linker wraps the calls of
  * this program and the static library (-Wl,--wrap, see bench/meson.build).
  *
- * Usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex REPLY-CHAIN.hex] FILE.hex ...
+ * Usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex REPLY-CHAIN.hex]
+ *              [--relay FORWARD.hex REPLY.hex] FILE.hex ...
  *   --txn           the full transaction of issue 3: parse the relayed request into a bundle,
  *                   build the Reply, wrap it in the relay chain, write it; must equal the chain
+ *   --relay         a relay agent (issue 13) between the two levels of FORWARD (a 2-level
+ *                   Relay-forward): forward the inner level, which must give FORWARD again, and
+ *                   deliver REPLY (a 2-level Relay-reply) with its leases
  *   --quick         a few milliseconds per measurement (for tests)
  *   --check-allocs  exit 1 unless allocations per message are 0 (reused or caller arena) and
  *                   1 (private arena); timing never fails the run
@@ -381,6 +385,97 @@ static void op_txn_floor(struct wl *w)
     sink += w->out[w->tlen - 1];
 }
 
+/* ---- a relay agent (--relay): the upstream relay of a two-relay chain ---- */
+
+struct relay_wl {
+    d6t_relay *relay;
+    d6t_relay_rx rx;
+    uint8_t src[16];
+    uint8_t fwd_in[4096]; /* the downstream relay's Relay-forward */
+    size_t fwd_len;
+    uint8_t rep_in[4096]; /* the server's Relay-reply */
+    size_t rep_len;
+};
+static struct relay_wl rw;
+
+static size_t relay_forward(struct wl *w, d6t_arena *a)
+{
+    d6t_msg *m;
+    size_t n;
+    d6t_arena_reset(a);
+    if (d6t_relay_forward(rw.relay, a, &rw.rx, rw.fwd_in, rw.fwd_len, &m, NULL))
+        die("relay forward", D6T_ERR_INVALID);
+    if (d6t_msg_write(m, w->out, sizeof w->out, &n)) die("write", D6T_ERR_INVALID);
+    return n;
+}
+
+static void op_relay_fwd(struct wl *w)
+{
+    sink += relay_forward(w, w->arena);
+}
+static void op_relay_fwd_caller(struct wl *w)
+{
+    sink += relay_forward(w, w->txn_caller);
+}
+
+/* What a relay does with a Relay-reply: where it goes, its bytes, and its leases read out. */
+static void op_relay_reply(struct wl *w)
+{
+    d6t_relay_delivery *d;
+    uint8_t to[16];
+    uint16_t port;
+    size_t n;
+    d6t_relay_lease l = D6T_RELAY_LEASE_INIT;
+    d6t_arena_reset(w->arena);
+    if (d6t_relay_reply(rw.relay, w->arena, rw.rep_in, rw.rep_len, &d, NULL) ||
+        d6t_relay_delivery_destination(d, to, &port) ||
+        d6t_relay_delivery_lease(d, d6t_relay_delivery_lease_count(d) - 1, &l))
+        die("relay reply", D6T_ERR_INVALID);
+    sink += (uintptr_t)d6t_relay_delivery_bytes(d, &n) + n + port + l.valid;
+}
+
+/* The floors: check the structure of what came in (the walk) and copy it behind a Relay-forward
+ * header; for the reply, the walk alone (the inner bytes are sent from where they are). */
+static void op_relay_fwd_floor(struct wl *w)
+{
+    sink += walk_msg(rw.fwd_in, rw.fwd_len, 0);
+    memcpy(w->out + 38, rw.fwd_in, rw.fwd_len);
+    __asm__ __volatile__("" : : "r"(w->out) : "memory");
+    sink += w->out[rw.fwd_len - 1];
+}
+static void op_relay_reply_floor(struct wl *w)
+{
+    (void)w;
+    sink += walk_msg(rw.rep_in, rw.rep_len, 0);
+}
+
+/* The relay w1's outer level describes: its link, Interface-ID and Remote-ID, with the inner
+ * level (what the downstream relay sent) as the datagram to forward. */
+static void relay_setup(struct wl *w)
+{
+    d6t_msg *inner = d6t_msg_relayed(w->parsed);
+    d6t_opt *ifid = d6t_msg_find_opt(w->parsed, D6T_OPT_INTERFACE_ID);
+    d6t_opt *rid = d6t_msg_find_opt(w->parsed, D6T_OPT_REMOTE_ID);
+    uint8_t link[16];
+    d6t_relay_iface_opts io = D6T_RELAY_IFACE_OPTS_INIT;
+    if (!inner || !ifid || !rid || d6t_msg_kind_of(w->parsed) != D6T_KIND_RELAY)
+        die("--relay needs a 2-level Relay-forward with Interface-ID and Remote-ID",
+            D6T_ERR_INVALID);
+    d6t_msg_link_address(w->parsed, link);
+    d6t_msg_peer_address(w->parsed, rw.src);
+    io.link_address = link;
+    io.interface_id = d6t_opt_data(ifid, &io.interface_id_len);
+    d6t_opt_get_u32(rid, D6T_REMOTE_ID_ENTERPRISE_NUMBER, &io.remote_id_enterprise);
+    d6t_opt_get_bytes(rid, D6T_REMOTE_ID_REMOTE_ID, &io.remote_id, &io.remote_id_len);
+    if (d6t_relay_new(NULL, NULL, &rw.relay) || d6t_relay_add_iface(rw.relay, &io, NULL))
+        die("relay", D6T_ERR_INVALID);
+    if (d6t_msg_write(inner, rw.fwd_in, sizeof rw.fwd_in, &rw.fwd_len))
+        die("write", D6T_ERR_INVALID);
+    rw.rx = (d6t_relay_rx)D6T_RELAY_RX_INIT;
+    rw.rx.src_addr = rw.src;
+    rw.rx.src_port = 547;
+}
+
 /* ---- measurement ---- */
 
 struct result {
@@ -410,6 +505,14 @@ enum {
     OP_PW_PRIVATE,
     OP_PW_CALLER,
     OP_COUNT
+};
+enum {
+    RL_FWD_FLOOR,
+    RL_FWD,
+    RL_FWD_CALLER,
+    RL_REPLY_FLOOR,
+    RL_REPLY,
+    RL_COUNT
 };
 enum {
     TX_FLOOR,
@@ -617,6 +720,59 @@ static int bench_txn(const char *req, const char *tmpl, double ms, int check_all
     return check_allocs && !allocs_ok;
 }
 
+/* A relay agent forwarding and delivering, each next to its floor. */
+static int bench_relay(const char *fwd, const char *rep, double ms, int check_allocs)
+{
+    static struct wl w;
+    static const op_fn ops[RL_COUNT] = {
+        [RL_FWD_FLOOR] = op_relay_fwd_floor,   [RL_FWD] = op_relay_fwd,
+        [RL_FWD_CALLER] = op_relay_fwd_caller, [RL_REPLY_FLOOR] = op_relay_reply_floor,
+        [RL_REPLY] = op_relay_reply,
+    };
+    struct result r[RL_COUNT];
+    double ratio;
+    memset(&w, 0, sizeof w);
+    w.name = base_name(fwd);
+    if (read_hex(fwd, w.msg, sizeof w.msg, &w.len) ||
+        read_hex(rep, rw.rep_in, sizeof rw.rep_in, &rw.rep_len) || setup(&w))
+        return 1;
+    w.txn_caller = d6t_arena_new_in(w.stack_mem, sizeof w.stack_mem, NULL);
+    if (!w.txn_caller) die("arena", D6T_ERR_NOMEM);
+    relay_setup(&w);
+    /* the relay must rebuild the outer level exactly, or the timing means nothing */
+    size_t n = relay_forward(&w, w.txn_caller);
+    if (n != w.len || memcmp(w.out, w.msg, n)) {
+        fprintf(stderr, "bench: the relay's Relay-forward differs from %s\n", w.name);
+        return 1;
+    }
+    d6t_arena *keep = w.arena; /* setup's parse lives there: the ops reset a fresh one */
+    w.arena = d6t_arena_new(NULL, 0);
+    if (!w.arena) die("arena", D6T_ERR_NOMEM);
+    measure_all(ops, RL_COUNT, RL_FWD, RL_FWD_FLOOR, &w, ms, r, &ratio);
+    printf("relay agent: %s's inner level -> Relay-forward (%zu bytes); %s -> delivery\n", w.name,
+           w.len, base_name(rep));
+    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/msg\n", "forward floor (walk + memcpy)",
+           r[RL_FWD_FLOOR].ns, 1.0, r[RL_FWD_FLOOR].allocs);
+    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/msg\n", "forward + write, reused arena",
+           r[RL_FWD].ns, r[RL_FWD].ns / r[RL_FWD_FLOOR].ns, r[RL_FWD].allocs);
+    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/msg\n", "forward + write, caller memory",
+           r[RL_FWD_CALLER].ns, r[RL_FWD_CALLER].ns / r[RL_FWD_FLOOR].ns, r[RL_FWD_CALLER].allocs);
+    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/msg\n", "reply floor (walk)",
+           r[RL_REPLY_FLOOR].ns, 1.0, r[RL_REPLY_FLOOR].allocs);
+    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/msg\n", "reply + destination + leases",
+           r[RL_REPLY].ns, r[RL_REPLY].ns / r[RL_REPLY_FLOOR].ns, r[RL_REPLY].allocs);
+    int allocs_ok =
+        r[RL_FWD].allocs == 0 && r[RL_FWD_CALLER].allocs == 0 && r[RL_REPLY].allocs == 0;
+    printf("  ratio forward/floor = %.1f (median of batches), reply/floor = %.1f; allocations "
+           "[goal 0: %s]\n",
+           ratio, r[RL_REPLY].ns / r[RL_REPLY_FLOOR].ns, allocs_ok ? "met" : "MISSED");
+    d6t_arena_free(w.arena);
+    d6t_arena_free(keep);
+    d6t_arena_free(w.txn_caller);
+    d6t_relay_free(rw.relay);
+    return check_allocs && !allocs_ok;
+}
+
 /* The counter must see a plain malloc, or every allocation figure would be a silent zero. */
 static int counting_works(void)
 {
@@ -649,6 +805,10 @@ int main(int argc, char **argv)
             bad |= bench_txn(argv[i + 1], argv[i + 2], ms, check_allocs);
             i += 2;
             files++;
+        } else if (!strcmp(argv[i], "--relay") && i + 2 < argc) {
+            bad |= bench_relay(argv[i + 1], argv[i + 2], ms, check_allocs);
+            i += 2;
+            files++;
         } else {
             bad |= bench_one(argv[i], ms, check_allocs);
             files++;
@@ -656,7 +816,7 @@ int main(int argc, char **argv)
     }
     if (!files) {
         fprintf(stderr, "usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex "
-                        "REPLY-CHAIN.hex] FILE.hex ...\n");
+                        "REPLY-CHAIN.hex] [--relay FORWARD.hex REPLY.hex] FILE.hex ...\n");
         return 2;
     }
     printf("libdhcp6txn %s, median of %d interleaved batches, about %.0f ms per operation\n",

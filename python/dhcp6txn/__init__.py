@@ -13,6 +13,7 @@ from ._elements import *  # noqa: F401,F403  (every message and option class)
 from ._elements import (MESSAGE_CLASSES, OPTION_CLASSES, ClientServerMessage, Message, Option,
                         RelayServerMessage, UnknownMessage, UnknownOption, split_relay_chain)
 from .bundle import MessagesList, TCPRelayedError, TransactionBundle
+from .relay import RelayAgent, RelayDelivery, RelayDropped, RelayLease
 from .duids import (DUID, EnterpriseDUID, LinkLayerDUID, LinkLayerTimeDUID, UnknownDUID,
                     UUIDDUID)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Regenerate the fuzz seed corpora (test/fuzz/corpus, test/fuzz/corpus-opt).
+"""Regenerate the fuzz seed corpora (test/fuzz/corpus, test/fuzz/corpus-opt, test/fuzz/corpus-relay).
 
 Seeds: the benchmark workloads (shared/bench/*.hex), every distinct DHCPv6 message in a
 handful of real captures (shared/captures), and hand-made edge cases (relay depth limit,
@@ -153,6 +153,57 @@ def pcap_messages(path):
         yield udp[8:ulen]
 
 
+# fuzz_relay's configuration: interface 1 has this link-address and Interface-ID "eth1", the LDRA
+# ports 2 and 3 the Interface-IDs "port2" and "port3"; a seed is a selector byte (bits 0-1:
+# interface 1 + sel % 3, bits 2-3: source port 547/3000/546/547, bit 4: MAC known) and a datagram.
+RELAY_LINK = bytes.fromhex('20010db8000100000000000000000001')
+CLIENT_LL = bytes.fromhex('fe800000000000003631c4fffe3cb2f1')
+
+
+def relay_seeds(shared):
+    """Datagrams for both directions of fuzz_relay: client messages and Relay-forwards from
+    downstream relays to forward, Relay-replies for each interface (leases inside) to deliver,
+    and the drop cases (hop limit, foreign Interface-ID, no Relay Message)."""
+    def rmsg(mtype, hops, link, peer, *opts):
+        return bytes([mtype, hops]) + link + peer + b''.join(opts)
+
+    zero = bytes(16)
+    solicit = client(1, opt(1, DUID), opt(8, b'\0\0'), opt(3, b'\0\0\0\1' + bytes(8)),
+                     opt(25, b'\0\0\0\2' + bytes(8)))
+    with open(os.path.join(shared, 'bench', 'w3.hex')) as f:
+        reply = bytes.fromhex(f.read().strip())
+    with open(os.path.join(shared, 'bench', 'w1.hex')) as f:
+        w1 = bytes.fromhex(f.read().strip())
+    down = rmsg(12, 0, zero, CLIENT_LL, opt(18, b'olt1'), opt(9, solicit))
+    seeds = {
+        'fwd-solicit-if1': b'\x10' + solicit,
+        'fwd-solicit-ldra': b'\x11' + solicit,
+        'fwd-info-request': b'\x00' + client(11, opt(1, DUID), opt(8, b'\0\0')),
+        'fwd-unknown-type': b'\x00' + bytes([200]) + b'opaque',
+        'fwd-relayed-3000': b'\x04' + down,
+        'fwd-relayed-trusted': b'\x02' + down,
+        'fwd-relayed-from-546': b'\x18' + down,  # a downstream relay may send from any port
+        'fwd-w1-inner': b'\x00' + w1[34 + 4 + 7 + 4 + 18 + 4:],
+        'fwd-hop-limit': b'\x00' + rmsg(12, 8, zero, CLIENT_LL, opt(9, solicit)),
+        'fwd-relay-reply': b'\x00' + rmsg(13, 0, zero, CLIENT_LL, opt(9, reply)),
+        'rep-if1-reply': b'\x00' + rmsg(13, 0, RELAY_LINK, CLIENT_LL, opt(18, b'eth1'),
+                                        opt(9, reply)),
+        'rep-by-link': b'\x00' + rmsg(13, 0, RELAY_LINK, CLIENT_LL, opt(9, reply)),
+        'rep-ldra': b'\x00' + rmsg(13, 0, zero, CLIENT_LL, opt(18, b'port2'), opt(9, reply)),
+        'rep-downstream-port': b'\x00' + rmsg(13, 1, RELAY_LINK, CLIENT_LL, opt(18, b'eth1'),
+                                              opt(135, b'\x0b\xb8'),
+                                              opt(9, rmsg(13, 0, zero, CLIENT_LL,
+                                                          opt(18, b'olt1'), opt(9, reply)))),
+        'rep-foreign-ifid': b'\x00' + rmsg(13, 0, RELAY_LINK, CLIENT_LL, opt(18, b'eth9'),
+                                           opt(9, reply)),
+        'rep-no-relay-msg': b'\x00' + rmsg(13, 0, RELAY_LINK, CLIENT_LL, opt(18, b'eth1')),
+        'rep-multicast-peer': b'\x00' + rmsg(13, 0, RELAY_LINK, bytes.fromhex('ff02' + '00' * 11 +
+                                                                              '010002'),
+                                             opt(18, b'eth1'), opt(9, reply)),
+    }
+    return seeds
+
+
 def write(dirname, name, blob):
     os.makedirs(dirname, exist_ok=True)
     with open(os.path.join(dirname, name), 'wb') as f:
@@ -176,6 +227,8 @@ def main():
         write(msgdir, name, blob)
     for name, blob in opt_seeds().items():
         write(os.path.join(HERE, 'corpus-opt'), name, blob)
+    for name, blob in relay_seeds(shared).items():
+        write(os.path.join(HERE, 'corpus-relay'), name, blob)
 
 
 if __name__ == '__main__':
