@@ -15,7 +15,8 @@ Link-Layer Address equal to the client's MAC, the Remote-ID and the Subscriber-I
 proves those arrived: Kea's lease file holds the MAC as the lease's hardware address (mac-sources:
 client-link-addr-option only) and the relay options in the lease's extended info; dhcp6txn-server's
 bulk leasequery by the Remote-ID finds the client's binding. In the pd and info modes the relay
-sends from port 10547 (RFC 8357): the server's replies must come back to that port. In the pd and
+sends from port 10547 (RFC 8357): the server's replies must come back to that port. To Kea, the
+na mode relays to ff02::1:2 on the upper link (dhcrelay's '-u IFACE') instead of unicast. In the pd and
 both modes the relay runs a hook command that must see the client's delegated prefix.
 
 Chains: the relay in front of and behind ISC dhcrelay and WIDE dhcp6relay, two of ours in a row,
@@ -75,7 +76,8 @@ class RelayLab(interop.Lab):
 
     def start_ours(self, ns, down, up, upstream_addr, extra=""):
         logname = "%s-dhcp6txn-relay.log" % ns
-        cmd = "exec %s -6 -d --no-pid -l %s -u %s%%%s %s" % (self.relay, down, upstream_addr, up, extra)
+        to = "%s%%%s" % (upstream_addr, up) if upstream_addr else up
+        cmd = "exec %s -6 -d --no-pid -l %s -u %s %s" % (self.relay, down, to, extra)
         p = self.spawn(ns, cmd, logname)
         if not wait_for(lambda: "ready\n" in self.log(logname) or p.poll() is not None, 10):
             raise Failure("dhcp6txn-relay in %s not ready" % ns)
@@ -333,7 +335,13 @@ def matrix_run(args, mode, results):
             extra += " --source-port %d" % srcport
         if mode in ("pd", "both"):
             extra += " --hook '%s'" % (HOOK % (tmp, tmp))
-        lab.start_ours("rel1", "r1d", "r1u", SERVER_ADDR["one"], extra)
+        if target == "kea" and mode == "na":
+            # dhcrelay's '-u IFACE': to All_DHCP_Relay_Agents_and_Servers, which Kea joins
+            # (Kea 2.2 does not join ff05::1:3, so that destination is not tried here)
+            lab.start_ours("rel1", "r1d", "r1u", None, extra)
+            notes.append("relayed to ff02::1:2 on r1u")
+        else:
+            lab.start_ours("rel1", "r1d", "r1u", SERVER_ADDR["one"], extra)
         c = interop.Client(lab, client, mode)
         c.start()
         lq = (lambda a, p: check_ours_remote_id(lab, name, a, p, notes)) if target == "ours" else None
