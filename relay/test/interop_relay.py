@@ -23,7 +23,8 @@ Chains: the relay in front of and behind ISC dhcrelay and WIDE dhcp6relay, two o
 and ours as an LDRA (RFC 6221) in front of ours; dhcpcd asks for an address and a prefix from
 dhcp6txn-server. Hostile: datagrams a relay must not forward (from the client side) and forged
 Relay-replies (from the server side) are each dropped with a logged reason; the relay keeps
-relaying (a client binds afterwards) and counts the drops on SIGUSR1.
+relaying (a client binds afterwards, with two lower interfaces and two upper destinations
+configured) and counts the drops on SIGUSR1.
 
 Exit status 77 (meson: skipped) when not root or a peer program is missing. Every process is
 stopped by PID, every wait is bounded, namespaces are removed even on failure.
@@ -474,7 +475,11 @@ def hostile_run(args):
     try:
         lab.setup()
         lab.start_ours_server(KEA_TIMES)
-        lab.start_ours("rel1", "r1d", "r1u", SERVER_ADDR["one"], "-I")
+        # two lower links (replies told apart by Interface-ID) and two upper destinations, one
+        # of which answers nothing: every message goes to both
+        lab.run("rel1", "ip link add r1x type veth peer name r1y && ip link set r1y up && ip link set r1x up && "
+                        "ip -6 addr add 2001:db8:5::1/64 dev r1x nodad")
+        lab.start_ours("rel1", "r1d", "r1u", SERVER_ADDR["one"], "-l r1x -u 2001:db8:12::99%r1u")
         logname = lab.ours["rel1"][1]
         lab.run("cli", "%s %s send ff02::1:2 547 c0 %s" % (PY, NSTOOL, " ".join(x[1] or "''" for x in FROM_CLIENTS)))
         lab.run("srv", "%s %s send 2001:db8:12::1 547 s0 %s" % (PY, NSTOOL, " ".join(x[1] for x in FROM_SERVERS)))
@@ -492,6 +497,9 @@ def hostile_run(args):
         c.start()
         addr, _ = wait_bound(lab, c, "na")
         print("then dhcpcd bound %s through the same relay" % addr)
+        if not re.search(r"^forward REQUEST .* on r1d .*-> 2 upper", lab.log(logname), re.M):
+            raise Failure("the Request did not go to both upper destinations:\n" + lab.log(logname)[-800:])
+        print("with two lower interfaces and two upper destinations (each message sent to both)")
         p = lab.ours["rel1"][0]
         p.send_signal(signal.SIGUSR1)
         m = wait_for(lambda: re.search(r"counters: received=(\d+) forwarded=(\d+) replied=(\d+) dropped-downstream=(\d+) "
