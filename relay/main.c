@@ -44,6 +44,7 @@ static void on_signal(int sig)
         g_stop = 1;
 }
 
+static void vlog(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static void vlog(const char *fmt, va_list ap)
 {
     if (g_syslog) {
