@@ -3,7 +3,7 @@
 would do and exits 0, usage and configuration errors exit 2 with a message, --help exits 0, and
 the library refuses what RFC 9915 forbids before anything is opened.
 Usage: test_cli.py PATH/TO/dhcp6txn-relay"""
-import os, subprocess, sys, tempfile
+import subprocess, sys, tempfile
 
 RELAY = sys.argv[1]
 
