@@ -26,7 +26,7 @@ import json, sys
 t = next(t for t in json.load(sys.stdin) if t["name"] == "dhcp6txn-decode")
 print(" ".join(t["target_sources"][0]["compiler"]))')
 meson introspect "$native" --targets > "$work/native-targets.json"
-for t in vectool fuzz_msg_replay fuzz_opt_replay; do
+for t in vectool fuzz_msg_replay fuzz_opt_replay fuzz_relay_replay; do
     # sources, include paths, defines and -std of the native target; build paths re-pointed
     mapfile -t args < <(/usr/bin/python3 -c '
 import json, sys
@@ -77,7 +77,8 @@ done
 compare decode-corpus-json /dev/null decode/dhcp6txn-decode -i raw -f json --validate "$corpus"/*
 compare fuzz_msg_replay /dev/null test/fuzz/fuzz_msg_replay "$corpus"
 compare fuzz_opt_replay /dev/null test/fuzz/fuzz_opt_replay "$(pwd)/test/fuzz/corpus-opt"
-for r in fuzz_msg_replay fuzz_opt_replay; do
+compare fuzz_relay_replay /dev/null test/fuzz/fuzz_relay_replay "$(pwd)/test/fuzz/corpus-relay"
+for r in fuzz_msg_replay fuzz_opt_replay fuzz_relay_replay; do
     if [ "$(cat "$work/other/$r.rc")" != 0 ]; then
         cat "$work/other/$r.out" "$work/other/$r.err"
         echo "$r failed" >&2

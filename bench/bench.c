@@ -423,7 +423,7 @@ static void op_relay_reply(struct wl *w)
 {
     d6t_relay_delivery *d;
     uint8_t to[16];
-    uint16_t port;
+    uint16_t port = 0;
     size_t n;
     d6t_relay_lease l = D6T_RELAY_LEASE_INIT;
     d6t_arena_reset(w->arena);

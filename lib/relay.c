@@ -274,7 +274,7 @@ static d6t_status add_shared(d6t_msg *m, const d6t_opt *o)
 }
 
 /* Why a received message is not relayed upstream (NULL: it is), RFC 9915 section 19 and
- * RFC 6221 section 6.1.1: a client message or one of an unknown type is, a Relay-forward is
+ * RFC 6221: a client message or one of an unknown type is, a Relay-forward is
  * below the hop count limit, nothing a server sends is. */
 static const char *not_relayed(const d6t_relay *r, const struct relay_iface *f, const d6t_msg *m,
                                d6t_status *st)

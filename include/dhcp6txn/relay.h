@@ -73,7 +73,7 @@ typedef struct d6t_relay_opts {
  * the Interface-ID is mandatory (in the configuration and in every Relay-reply), and
  * Relay-forwards from the client side are discarded unless the interface is trusted. */
 #define D6T_RELAY_IFACE_LDRA 0x2u
-/* An LDRA interface trusted to have relays behind it (RFC 6221 section 7): Relay-forwards
+/* An LDRA interface trusted to have relays behind it (RFC 6221): Relay-forwards
  * received on it are relayed. A full relay always relays them. */
 #define D6T_RELAY_IFACE_TRUSTED 0x4u
 
@@ -175,7 +175,8 @@ D6T_EXPORT size_t d6t_relay_iface_count(const d6t_relay *r);
  * Interface-ID, Remote-ID, Subscriber-ID, Echo Request and RSOO options, the relay's Relay-ID
  * and Relay Source Port, and last the Relay Message option with the received message.
  * On success *out is the Relay-forward in arena 'a' (the caller may add options to it) and
- * d6t_msg_write() gives its bytes. On error *out is NULL and 'err' (may be NULL) has the status,
+ * d6t_msg_write() gives its bytes. It shares the configured options' bytes with the relay (they
+ * are not copied per datagram): use it while the relay lives. On error *out is NULL and 'err' (may be NULL) has the status,
  * the offset in 'buf' and a reason:
  *
  * - the parser's errors for malformed input (D6T_ERR_TRUNCATED, D6T_ERR_OPT_OVERRUN, ...);
