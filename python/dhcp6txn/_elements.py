@@ -19,9 +19,10 @@ from ipaddress import IPv6Address
 
 from . import _core
 from ._core import _Arena
-from ._fields import Field
+from ._fields import Field, defer, pending, settle
 from ._lib import Error, ValidationError, check, ffi, lib, parse_error
 from ._optdefs import ARG_ORDER, OPTION_CLASS_NAMES
+from .protocol_element import ElementDataRepresentation, ProtocolElement
 
 SPACE_DHCPV6, SPACE_NTP, SPACE_VENDOR = 0, 1, 2
 
@@ -236,7 +237,7 @@ class OptionList(MutableSequence):
         return repr(self._items())
 
 
-class _Node:
+class _Node(ProtocolElement):
     """Common part of messages and options: the pointer, its arena, the wrappers of its
     sub-options handed out so far (so the same C option is always the same Python object), and
     dhcpkit's helpers."""
@@ -259,6 +260,8 @@ class _Node:
             _adopt(self, v)
 
     def get_options_of_type(self, klass):
+        if self._kids is not None:
+            return [o for o in self._kids if isinstance(o, klass)]
         return [o for o in OptionList(self)._items() if isinstance(o, klass)]
 
     def get_option_of_type(self, klass):
@@ -270,12 +273,39 @@ class _Node:
     def __bytes__(self):
         return self.save()
 
+    def _refuse_pending(self):
+        """ValueError for the values this element (or one inside it) was given and cannot hold."""
+        found = _pending_tree(self)
+        if found:
+            raise ValueError('; '.join(found))
+
+    def load_from(self, buffer, offset=0, length=None):
+        """dhcpkit's in-place parse: this object becomes the element in buffer[offset:];
+        returns the number of bytes used."""
+        used, other = type(self).parse(buffer, offset, length)
+        if type(other) is not type(self):
+            raise ValueError('The provided buffer does not contain %s data' % type(self).__name__)
+        if isinstance(self, Message):
+            _core.unregister(self._ptr)
+            _core.register(other._ptr, self)
+        self._bind(other._ptr, other._arena, True)
+        self._kids = other._kids
+        self.__dict__.pop('_bad', None)
+        self.__dict__.pop('_nested', None)
+        return used
+
     def __eq__(self, other):
         if type(self) is not type(other):
             return NotImplemented
         return self is other or self.save() == other.save()
 
     __hash__ = None  # mutable, compared by value: like dhcpkit's elements
+
+    def display_fields(self):
+        fields = [(k, _shown(k, getattr(self, k))) for k in self._args if k != 'options']
+        if 'options' in self._args or isinstance(self, Message):
+            fields.append(('options', list(self.options)))
+        return fields
 
     def _text(self, fn):
         n = fn(self._ptr, ffi.NULL, 0)
@@ -310,6 +340,36 @@ def _standalone_option(arena, space, code):
     if o == ffi.NULL:
         raise Error(lib.D6T_ERR_INVALID_ARG, what='cannot create option %d' % code)
     return o
+
+
+# how dhcpkit shows some values: a code with its name
+_HARDWARE_TYPES = {1: 'Ethernet', 2: 'Experimental Ethernet', 6: 'IEEE 802', 32: 'InfiniBand'}
+
+
+def _named(name, value):
+    return ElementDataRepresentation('%s (%d)' % (name, value))
+
+
+def _option_name(code):
+    cls = _OPTION_BY_CODE.get(code)
+    return _named(cls.__name__ if cls else 'Unknown', code)
+
+
+def _shown(field, value):
+    if not isinstance(value, int) and not isinstance(value, list):
+        return value
+    if field == 'status_code':
+        name = lib.d6t_status_code_name(value)
+        return _named(ffi.string(name).decode() if name != ffi.NULL else 'Unknown', value)
+    if field == 'query_type':
+        name = lib.d6t_query_type_name(value)
+        text = ffi.string(name).decode() if name != ffi.NULL else 'Unknown'
+        return _named(''.join(w.capitalize() for w in text.lower().split('_')), value)
+    if field in ('hardware_type', 'link_layer_type'):
+        return _named(_HARDWARE_TYPES.get(value, 'Unknown'), value)
+    if field == 'requested_options':
+        return [_option_name(c) for c in value]
+    return value
 
 
 class Option(_Node):
@@ -364,20 +424,39 @@ class Option(_Node):
         return lib.d6t_opt_remove_child(self._ptr, o)
 
     def save(self):
+        self._refuse_pending()
         n = lib.d6t_opt_wire_size(self._ptr)
         buf, used = ffi.new('uint8_t[]', max(n, 1)), ffi.new('size_t *')
         check(lib.d6t_opt_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
         return bytes(buf[0:used[0]])
 
     def validate(self):
+        self._refuse_pending()
         found = self._violations(lib.d6t_opt_validate)
         if found:
             raise ValidationError(found)
 
+    # dhcpkit sorts options (by type, then content) to compare option lists
+    def _key(self):
+        return self.option_type, self.save()
+
+    def __lt__(self, other):
+        return self._key() < other._key() if isinstance(other, Option) else NotImplemented
+
+    def __le__(self, other):
+        return self._key() <= other._key() if isinstance(other, Option) else NotImplemented
+
+    def __gt__(self, other):
+        return self._key() > other._key() if isinstance(other, Option) else NotImplemented
+
+    def __ge__(self, other):
+        return self._key() >= other._key() if isinstance(other, Option) else NotImplemented
+
     def to_json(self):
         return self._text(lib.d6t_opt_to_json)
 
-    def __str__(self):
+    def to_text(self):
+        """The library's own tree view."""
         return self._text(lib.d6t_opt_to_text).rstrip('\n')
 
     def __repr__(self):
@@ -406,7 +485,22 @@ class UnknownOption(Option):
 
     @property
     def option_type(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'option_type' in bad:
+            return bad['option_type'][0]
         return lib.d6t_opt_code(self._ptr)
+
+    @option_type.setter
+    def option_type(self, value):
+        if not _is_uint(value, 16):
+            return defer(self, 'option_type', value, 'must be an unsigned 16 bit integer')
+        settle(self, 'option_type')
+        if value == lib.d6t_opt_code(self._ptr):
+            return
+        if not self._detached:
+            raise Error(lib.D6T_ERR_INVALID_ARG, what='the type of an option in a message is fixed')
+        fresh = UnknownOption(value, self.option_data, space=self.option_space)
+        self._bind(fresh._ptr, fresh._arena, True)
 
     @property
     def option_space(self):
@@ -414,14 +508,41 @@ class UnknownOption(Option):
 
     @property
     def option_data(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'option_data' in bad:
+            return bad['option_data'][0]
         n = ffi.new('size_t *')
         p = lib.d6t_opt_data(self._ptr, n)
         return bytes(ffi.buffer(p, n[0])) if n[0] else b''
 
     @option_data.setter
     def option_data(self, value):
-        value = bytes(value)
-        check(lib.d6t_opt_set_data(self._ptr, value, len(value)))
+        _set_bytes(self, 'option_data', value, lambda v: lib.d6t_opt_set_data(self._ptr, v, len(v)))
+
+
+def _is_uint(value, bits):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << bits
+
+
+def _set_bytes(obj, name, value, store):
+    if not isinstance(value, (bytes, bytearray)):
+        return defer(obj, name, value, 'must be a sequence of bytes')
+    value = bytes(value)
+    try:
+        check(store(value))
+    except Error as e:
+        return defer(obj, name, value, 'cannot be stored: %s' % e)
+    settle(obj, name)
+
+
+def _pending_tree(node):
+    out = ['%s.%s' % (type(node).__name__, p) for p in pending(node)]
+    for kid in node._kids or ():
+        out += _pending_tree(kid)
+    inner = node.__dict__.get('_nested')
+    if inner is not None:
+        out += _pending_tree(inner)
+    return out
 
 
 def _fake_error(status, reason):
@@ -454,6 +575,10 @@ class _NestedMessage:
         return nested(obj, lib.d6t_opt_msg(obj._ptr))
 
     def __set__(self, obj, msg):
+        if msg is None:
+            check(lib.d6t_opt_set_msg(obj._ptr, ffi.NULL))
+            obj.__dict__.pop('_nested', None)
+            return
         if not isinstance(msg, Message):
             raise TypeError('a relayed message must be a Message')
         check(lib.d6t_opt_set_msg(obj._ptr, msg._ptr))
@@ -475,6 +600,12 @@ class _VendorOptions:
             _adopt(obj, UnknownOption(code, data, space=SPACE_VENDOR))
 
 
+
+
+class NTPSubOption(Option):
+    """Base class of the sub-options of NTPServersOption (RFC 5908)."""
+    __slots__ = ()
+    option_space = SPACE_NTP
 
 
 def _derived_name(iana):
@@ -510,7 +641,7 @@ def _build_option_classes():
             ns['vendor_options'] = _VendorOptions()
         ns['_args'] = ARG_ORDER.get((space, code), tuple(args))
         cls_name = OPTION_CLASS_NAMES.get((space, code)) or _derived_name(iana)
-        cls = type(cls_name, (Option,), ns)
+        cls = type(cls_name, (NTPSubOption if space == SPACE_NTP else Option,), ns)
         by_def[d] = cls
         classes[cls_name] = cls
     return by_def, classes
@@ -518,6 +649,42 @@ def _build_option_classes():
 
 _OPTION_BY_DEF, OPTION_CLASSES = _build_option_classes()
 globals().update(OPTION_CLASSES)
+_OPTION_BY_CODE = {c.option_type: c for c in OPTION_CLASSES.values() if c.option_space == SPACE_DHCPV6}
+
+
+# dhcpkit's helpers on particular options
+def _get_addresses(self):
+    """The addresses of the IA's IAAddressOptions."""
+    return [o.address for o in self.get_options_of_type(OPTION_CLASSES['IAAddressOption'])]
+
+
+def _get_prefixes(self):
+    """The prefixes of the IA_PD's IAPrefixOptions."""
+    return [o.prefix for o in self.get_options_of_type(OPTION_CLASSES['IAPrefixOption'])]
+
+
+def _flag(bit):
+    def get(self):
+        return bool(self.flags & bit)
+
+    def put(self, on):
+        self.flags = (self.flags | bit) if on else (self.flags & ~bit)
+    return property(get, put)
+
+
+def _display_requested_options(self):
+    return [_option_name(c) for c in self.requested_options]
+
+
+OPTION_CLASSES['IANAOption'].get_addresses = _get_addresses
+OPTION_CLASSES['IATAOption'].get_addresses = _get_addresses
+OPTION_CLASSES['IAPDOption'].get_prefixes = _get_prefixes
+for _cls_name in ('OptionRequestOption', 'EchoRequestOption'):
+    OPTION_CLASSES[_cls_name].display_requested_options = _display_requested_options
+# RFC 4704 section 4.1: S, O and N bits
+OPTION_CLASSES['ClientFQDNOption'].server_aaaa_update = _flag(1)
+OPTION_CLASSES['ClientFQDNOption'].server_aaaa_override = _flag(2)
+OPTION_CLASSES['ClientFQDNOption'].no_server_dns_update = _flag(4)
 
 
 # ---------------------------------------------------------------- messages
@@ -525,6 +692,7 @@ globals().update(OPTION_CLASSES)
 class Message(_Node):
     """Base class of all messages. Message.parse(buffer, offset=0, length=None) -> (length, message)."""
     __slots__ = ()
+    _args = ()
     message_type = 0
     from_client_to_server = False
     from_server_to_client = False
@@ -569,6 +737,7 @@ class Message(_Node):
         return lib.d6t_msg_remove_opt(self._ptr, o)
 
     def save(self):
+        self._refuse_pending()
         n = lib.d6t_msg_wire_size(self._ptr)
         if n == 0:
             raise Error(lib.D6T_ERR_TOO_LONG, what='%s cannot be written' % type(self).__name__)
@@ -578,6 +747,7 @@ class Message(_Node):
 
     def validate(self):
         """Check RFC 9915 containment and value rules; ValidationError lists every violation."""
+        self._refuse_pending()
         found = self.violations()
         if found:
             raise ValidationError(found)
@@ -588,13 +758,15 @@ class Message(_Node):
     def to_json(self):
         return self._text(lib.d6t_msg_to_json)
 
-    def __str__(self):
+    def to_text(self):
+        """The library's own tree view."""
         return self._text(lib.d6t_msg_to_text).rstrip('\n')
 
 
 class UnknownMessage(Message):
     """A message type the library does not know: the body after the type byte, kept as bytes."""
     __slots__ = ()
+    _args = ('message_type', 'message_data')
 
     def __init__(self, message_type=0, message_data=b''):
         self._new(message_type)
@@ -602,18 +774,34 @@ class UnknownMessage(Message):
 
     @property
     def message_type(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'message_type' in bad:
+            return bad['message_type'][0]
         return lib.d6t_msg_type(self._ptr)
+
+    @message_type.setter
+    def message_type(self, value):
+        if not _is_uint(value, 8):
+            return defer(self, 'message_type', value, 'must be an unsigned 8 bit integer')
+        settle(self, 'message_type')
+        if value != lib.d6t_msg_type(self._ptr):
+            body = self.message_data
+            _core.unregister(self._ptr)
+            self._new(value)
+            self.message_data = body
 
     @property
     def message_data(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'message_data' in bad:
+            return bad['message_data'][0]
         n = ffi.new('size_t *')
         p = lib.d6t_msg_body(self._ptr, n)
         return bytes(ffi.buffer(p, n[0])) if n[0] else b''
 
     @message_data.setter
     def message_data(self, value):
-        value = bytes(value)
-        check(lib.d6t_msg_set_body(self._ptr, value, len(value)))
+        _set_bytes(self, 'message_data', value, lambda v: lib.d6t_msg_set_body(self._ptr, v, len(v)))
 
     def __repr__(self):
         return 'UnknownMessage(message_type=%d, message_data=%r)' % (self.message_type, self.message_data)
@@ -622,6 +810,7 @@ class UnknownMessage(Message):
 class ClientServerMessage(Message):
     """Messages with a transaction id (3 bytes, as in dhcpkit) and options."""
     __slots__ = ()
+    _args = ('transaction_id', 'options')
 
     def __init__(self, transaction_id=b'\x00\x00\x00', options=None):
         self._new(self.message_type)
@@ -631,14 +820,18 @@ class ClientServerMessage(Message):
 
     @property
     def transaction_id(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'transaction_id' in bad:
+            return bad['transaction_id'][0]
         return lib.d6t_msg_transaction_id(self._ptr).to_bytes(3, 'big')
 
     @transaction_id.setter
     def transaction_id(self, value):
-        if isinstance(value, int):
+        if isinstance(value, int) and 0 <= value < 1 << 24:
             value = value.to_bytes(3, 'big')
-        if len(value) != 3:
-            raise ValueError('Transaction-id must be 3 bytes')
+        if not isinstance(value, (bytes, bytearray)) or len(value) != 3:
+            return defer(self, 'transaction_id', value, 'must be 3 bytes')
+        settle(self, 'transaction_id')
         check(lib.d6t_msg_set_transaction_id(self._ptr, int.from_bytes(value, 'big')))
 
     def __repr__(self):
@@ -646,23 +839,32 @@ class ClientServerMessage(Message):
                                                       list(self.options))
 
 
-def _addr_getter(fn):
+def _addr_getter(fn, name):
     def get(self):
+        bad = self.__dict__.get('_bad')
+        if bad and name in bad:
+            return bad[name][0]
         b = ffi.new('uint8_t[16]')
         check(fn(self._ptr, b))
         return IPv6Address(bytes(b))
     return get
 
 
-def _addr_setter(fn):
+def _addr_setter(fn, name):
     def put(self, value):
-        check(fn(self._ptr, IPv6Address(value if value is not None else '::').packed))
+        if value is None:
+            value = IPv6Address('::')
+        if not isinstance(value, IPv6Address):
+            return defer(self, name, value, 'must be an IPv6 address')
+        settle(self, name)
+        check(fn(self._ptr, value.packed))
     return put
 
 
 class RelayServerMessage(Message):
     """Relay-forward / relay-reply: hop count, link and peer address, options."""
     __slots__ = ()
+    _args = ('hop_count', 'link_address', 'peer_address', 'options')
 
     def __init__(self, hop_count=0, link_address=None, peer_address=None, options=None):
         self._new(self.message_type)
@@ -674,16 +876,22 @@ class RelayServerMessage(Message):
 
     @property
     def hop_count(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'hop_count' in bad:
+            return bad['hop_count'][0]
         return lib.d6t_msg_hop_count(self._ptr)
 
     @hop_count.setter
     def hop_count(self, value):
+        if not _is_uint(value, 8):
+            return defer(self, 'hop_count', value, 'must be an unsigned 8 bit integer')
+        settle(self, 'hop_count')
         check(lib.d6t_msg_set_hop_count(self._ptr, value))
 
-    link_address = property(_addr_getter(lib.d6t_msg_link_address),
-                            _addr_setter(lib.d6t_msg_set_link_address))
-    peer_address = property(_addr_getter(lib.d6t_msg_peer_address),
-                            _addr_setter(lib.d6t_msg_set_peer_address))
+    link_address = property(_addr_getter(lib.d6t_msg_link_address, 'link_address'),
+                            _addr_setter(lib.d6t_msg_set_link_address, 'link_address'))
+    peer_address = property(_addr_getter(lib.d6t_msg_peer_address, 'peer_address'),
+                            _addr_setter(lib.d6t_msg_set_peer_address, 'peer_address'))
 
     @property
     def relayed_message(self):
@@ -692,15 +900,19 @@ class RelayServerMessage(Message):
     @relayed_message.setter
     def relayed_message(self, msg):
         opt = lib.d6t_msg_find_opt(self._ptr, 9)
-        if msg is None:
+        if msg is None:  # dhcpkit: the option stays, without a message
             if opt != ffi.NULL:
-                check(lib.d6t_msg_remove_opt(self._ptr, opt))
+                check(lib.d6t_opt_set_msg(opt, ffi.NULL))
+            self.__dict__.pop('_nested', None)
             return
         if not isinstance(msg, Message):
             raise TypeError('a relayed message must be a Message')
         if opt == ffi.NULL:
-            if lib.d6t_msg_add_relay_msg(self._ptr, msg._ptr) == ffi.NULL:
+            opt = lib.d6t_msg_add_relay_msg(self._ptr, msg._ptr)
+            if opt == ffi.NULL:
                 raise MemoryError
+            if self._kids is not None:
+                self._kids.append(wrap_opt(opt, self._arena))
         else:
             check(lib.d6t_opt_set_msg(opt, msg._ptr))
         self._arena.hold(msg._arena)
@@ -817,7 +1029,7 @@ def _constants():
 CONSTANTS = _constants()
 globals().update(CONSTANTS)
 
-__all__ = (['Option', 'UnknownOption', 'Message', 'UnknownMessage', 'ClientServerMessage',
+__all__ = (['Option', 'NTPSubOption', 'UnknownOption', 'Message', 'UnknownMessage', 'ClientServerMessage',
             'RelayServerMessage', 'RelayForwardMessage', 'RelayReplyMessage', 'OptionList',
             'split_relay_chain', 'OPTION_CLASSES', 'MESSAGE_CLASSES', 'CONSTANTS'] +
            sorted(OPTION_CLASSES) + sorted(c.__name__ for c in MESSAGE_CLASSES.values()) +

@@ -47,8 +47,8 @@ def _load():
 lib, LIBRARY_PATH = _load()
 
 
-class Error(Exception):
-    """A libdhcp6txn call failed. `status` is the C status code, `status_name` its stable name
+class Error(ValueError):
+    """A libdhcp6txn call failed (a ValueError: the C library refuses values, not types). `status` is the C status code, `status_name` its stable name
     (e.g. "D6T_ERR_OPT_LENGTH"); parse errors also carry `offset` (byte offset in the input where
     the offending element starts) and `reason` (the library's explanation)."""
 
@@ -67,7 +67,7 @@ class Error(Exception):
         super().__init__(text)
 
 
-class ParseError(Error, ValueError):
+class ParseError(Error):
     """Malformed wire data. A ValueError, as dhcpkit raises for bad input."""
 
 

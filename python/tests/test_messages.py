@@ -111,14 +111,19 @@ def test_build_reply_like_dhcpkit(w3):
 
 def test_empty_domain_names_refused():
     # an empty entry is no name: it must not silently become the root ("search the root")
-    with pytest.raises(ValueError):
-        DomainSearchListOption([''])
-    with pytest.raises(ValueError):
-        DomainSearchListOption(['example.com.', ''])
+    # (refused as dhcpkit refuses a bad value: by validate() and save(), not by the setter)
+    for bad in ([''], ['example.com.', '']):
+        opt = DomainSearchListOption(bad)
+        with pytest.raises(ValueError):
+            opt.validate()
+        with pytest.raises(ValueError):
+            opt.save()
     opt = DomainSearchListOption(['example.com.'])
+    opt.search_list = ['']
     with pytest.raises(ValueError):
-        opt.search_list = ['']
-    assert opt.search_list == ['example.com.']
+        bytes(opt)
+    opt.search_list = ['example.com.']  # a good value clears the refused one
+    assert bytes(opt)[4:] == b'\x07example\x03com\x00'
     assert bytes(DomainSearchListOption(['.']))[4:] == b'\x00'  # the root, asked for by name
 
 
@@ -128,7 +133,7 @@ def test_keyword_and_mutation_after_append():
     reply.options.append(ia)
     assert reply.options[0] is ia  # moved into the message, still the same object
     ia.t1 = 100
-    addr = IAAddressOption(address='2001:db8::1', preferred_lifetime=5, valid_lifetime=6)
+    addr = IAAddressOption(address=IPv6Address('2001:db8::1'), preferred_lifetime=5, valid_lifetime=6)
     ia.options.append(addr)
     addr.valid_lifetime = 60
     again = Message.parse(bytes(reply))[1].get_option_of_type(IANAOption)
@@ -136,8 +141,12 @@ def test_keyword_and_mutation_after_append():
     assert reply.transaction_id == b'abc'
     reply.transaction_id = b'xyz'
     assert bytes(reply)[1:4] == b'xyz'
+    reply.transaction_id = b'toolong'  # kept, and refused by validate() and save() (dhcpkit)
+    assert reply.transaction_id == b'toolong'
+    with pytest.raises(ValueError, match='3 bytes'):
+        reply.validate()
     with pytest.raises(ValueError):
-        reply.transaction_id = b'toolong'
+        bytes(reply)
     with pytest.raises(TypeError):
         IANAOption(nonsense=1)
 
@@ -250,7 +259,8 @@ def test_validate_reports_violations():
 
 def test_text_and_json(w2):
     msg = Message.parse(w2)[1]
-    assert str(msg).startswith('SOLICIT (1)')
+    assert msg.to_text().startswith('SOLICIT (1)')
+    assert str(msg).startswith('SolicitMessage(\n  transaction_id=')  # dhcpkit's layout
     assert '"msg_name": "SOLICIT"' in msg.to_json() or '"msg_name":"SOLICIT"' in msg.to_json()
     assert 'IANAOption(iaid=' in repr(msg)
 

@@ -123,7 +123,7 @@ def test_request_and_information_request(responder, w2):
     same = adv.get_option_of_type(IANAOption).get_option_of_type(IAAddressOption).address
     assert reply.get_option_of_type(IANAOption).get_option_of_type(IAAddressOption).address == same
     info = InformationRequestMessage(b'\x00\x00\x13', options=[CLIENT, OptionRequestOption([23])])
-    relayed = RelayForwardMessage(0, '2001:db8:5::1', 'fe80::5', options=[RelayMessageOption(info)])
+    relayed = RelayForwardMessage(0, IPv6Address('2001:db8:5::1'), IPv6Address('fe80::5'), options=[RelayMessageOption(info)])
     answer = ask(port, bytes(relayed))
     inner = answer.relayed_message
     assert isinstance(answer, RelayReplyMessage) and answer.link_address == IPv6Address('2001:db8:5::1')
