@@ -6,13 +6,22 @@ SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
 
+from .protocol_element import ElementDataRepresentation, ProtocolElement
+
 DUID_LLT = 1
 DUID_EN = 2
 DUID_LL = 3
 DUID_UUID = 4
 
 
-class DUID:
+# RFC 9915 section 11.1: at most 128 octets, not counting the 2-byte type code
+MAX_DUID_LENGTH = 130
+
+# field -> bits of the unsigned integers in DUIDs
+_UINT_BITS = {'hardware_type': 16, 'time': 32, 'enterprise_number': 32, 'duid_type': 16}
+
+
+class DUID(ProtocolElement):
     """Base class. parse() picks the subclass from the type code; save() gives the wire bytes."""
     duid_type = 0
     _fields = ()
@@ -33,9 +42,10 @@ class DUID:
 
     @classmethod
     def parse(cls, buffer, offset=0, length=None):
-        """(length used, DUID) from buffer[offset:offset+length], like dhcpkit."""
+        """(length used, DUID) from buffer[offset:offset+length], like dhcpkit: a DUID has no
+        length of its own, so the caller must give it."""
         if length is None:
-            length = len(buffer) - offset
+            raise ValueError('DUIDs need a length to parse')
         data = bytes(buffer[offset:offset + length])
         if len(data) < 2:
             raise ValueError('DUID shorter than its type code')
@@ -49,15 +59,36 @@ class DUID:
             duid = UnknownDUID(duid_type, data[2:])
         return len(data), duid
 
+    def load_from(self, buffer, offset=0, length=None):
+        """dhcpkit's in-place parse; returns the number of bytes used."""
+        used, other = DUID.parse(buffer, offset, length)
+        if type(other) is not type(self):
+            raise ValueError('The provided buffer does not contain %s data' % type(self).__name__)
+        for k in self._fields:
+            setattr(self, k, getattr(other, k))
+        return used
+
+    def _check_fields(self):
+        for k in self._fields:
+            v = getattr(self, k)
+            if k in _UINT_BITS:
+                bits = _UINT_BITS[k]
+                if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < 1 << bits:
+                    raise ValueError('%s must be an unsigned %d bit integer' % (k, bits))
+            elif not isinstance(v, (bytes, bytearray)):
+                raise ValueError('%s must be a sequence of bytes' % k)
+
     def save(self):
+        self._check_fields()
         return struct.pack('!H', self.duid_type) + self._body()
 
     def __bytes__(self):
         return bytes(self.save())
 
     def validate(self):
-        if len(self.save()) > 130:
-            raise ValueError('DUID longer than 130 bytes')
+        if len(self.save()) > MAX_DUID_LENGTH:
+            raise ValueError('%s cannot be longer than %d bytes' % (type(self).__name__,
+                                                                    MAX_DUID_LENGTH))
 
     def __eq__(self, other):
         if type(self) is not type(other):
@@ -71,7 +102,17 @@ class DUID:
         return '%s(%s)' % (type(self).__name__,
                            ', '.join('%s=%r' % (k, getattr(self, k)) for k in self._fields))
 
-    __str__ = __repr__
+    def display_fields(self):
+        out = []
+        for k in self._fields:
+            v = getattr(self, k)
+            if k == 'hardware_type' and isinstance(v, int):
+                v = ElementDataRepresentation('%s (%d)' % (_HARDWARE_TYPES.get(v, 'Unknown'), v))
+            elif k == 'link_layer_address' and getattr(self, 'hardware_type', None) == 1 \
+                    and isinstance(v, bytes) and len(v) == 6:
+                v = ElementDataRepresentation(':'.join('%02x' % b for b in v))
+            out.append((k, v))
+        return out
 
 
 class UnknownDUID(DUID):
@@ -137,6 +178,8 @@ class UUIDDUID(DUID):
     def _body(self):
         return bytes(self.uuid)
 
+
+_HARDWARE_TYPES = {1: 'Ethernet', 2: 'Experimental Ethernet', 6: 'IEEE 802', 32: 'InfiniBand'}
 
 _REGISTRY = {c.duid_type: c for c in (LinkLayerTimeDUID, EnterpriseDUID, LinkLayerDUID, UUIDDUID)}
 
