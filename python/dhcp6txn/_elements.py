@@ -58,7 +58,9 @@ def arena_of_msg(ptr, fallback=None):
 def wrap_opt(ptr, arena):
     """A new wrapper for option 'ptr'. Options are unique through their parent's cache of
     wrappers (_kids), not through the registry: only use this to fill that cache."""
-    cls = _OPTION_BY_DEF.get(lib.d6t_optdef_of(ptr), UnknownOption)
+    cls = _OPTION_BY_DEF.get(lib.d6t_optdef_of(ptr))
+    if cls is None:
+        cls = UnknownNTPSubOption if lib.d6t_opt_space(ptr) == SPACE_NTP else UnknownOption
     w = cls.__new__(cls)
     w._ptr, w._arena, w._detached, w._kids = ptr, arena, False, None
     return w
@@ -391,7 +393,7 @@ class Option(_Node):
                 setattr(self, k, v)
 
     @classmethod
-    def parse(cls, buffer, offset=0, length=None, space=SPACE_DHCPV6):
+    def parse(cls, buffer, offset=0, length=None, space=None):
         """Parse one option (header included) from buffer[offset:]. Returns (bytes used, option).
         Trailing bytes after the option are not used (as in dhcpkit)."""
         view = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
@@ -400,6 +402,8 @@ class Option(_Node):
         used = 4 + struct.unpack_from('!H', view, 2)[0]
         if used > len(view):
             raise parse_error(_fake_error(lib.D6T_ERR_OPT_OVERRUN, 'option runs past the buffer'), offset)
+        if space is None:
+            space = cls.option_space if isinstance(cls.option_space, int) else SPACE_DHCPV6
         arena = _new_arena(0)
         out, err = ffi.new('d6t_opt **'), ffi.new('d6t_parse_error *')
         st = lib.d6t_opt_parse(arena.ptr, space, view, used, 1, out, err)
@@ -432,6 +436,10 @@ class Option(_Node):
 
     def validate(self):
         self._refuse_pending()
+        if self.option_type == 19 and self.option_space == SPACE_DHCPV6 and \
+                self.message_type not in (5, 6, 11):
+            # RFC 9915 section 21.19: Renew, Rebind or Information-request
+            raise ValueError('Reconfigure message type must be 5, 6 or 11')
         found = self._violations(lib.d6t_opt_validate)
         if found:
             raise ValidationError(found)
@@ -592,11 +600,21 @@ class _VendorOptions:
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
+        bad = obj.__dict__.get('_bad')
+        if bad and 'vendor_options' in bad:
+            return bad['vendor_options'][0]
         return [(o.option_type, o.option_data) for o in OptionList(obj)._items()]
 
     def __set__(self, obj, pairs):
+        pairs = [] if pairs is None else pairs
+        if not isinstance(pairs, (list, tuple)) or not all(
+                isinstance(p, tuple) and len(p) == 2 and _is_uint(p[0], 16) and
+                isinstance(p[1], (bytes, bytearray)) and len(p[1]) < 1 << 16 for p in pairs):
+            return defer(obj, 'vendor_options', pairs,
+                         'must be a list of (code, bytes) tuples of 16 bit codes and lengths')
+        settle(obj, 'vendor_options')
         OptionList(obj).clear()
-        for code, data in pairs or []:
+        for code, data in pairs:
             _adopt(obj, UnknownOption(code, data, space=SPACE_VENDOR))
 
 
@@ -606,6 +624,14 @@ class NTPSubOption(Option):
     """Base class of the sub-options of NTPServersOption (RFC 5908)."""
     __slots__ = ()
     option_space = SPACE_NTP
+
+
+class UnknownNTPSubOption(UnknownOption, NTPSubOption):
+    """An NTP sub-option the library has no layout for."""
+    __slots__ = ()
+
+    def __init__(self, suboption_type=0, suboption_data=b''):
+        super().__init__(suboption_type, suboption_data, space=SPACE_NTP)
 
 
 def _derived_name(iana):
@@ -681,6 +707,8 @@ OPTION_CLASSES['IATAOption'].get_addresses = _get_addresses
 OPTION_CLASSES['IAPDOption'].get_prefixes = _get_prefixes
 for _cls_name in ('OptionRequestOption', 'EchoRequestOption'):
     OPTION_CLASSES[_cls_name].display_requested_options = _display_requested_options
+# RFC 7598 section 4.1: the F flag (this rule is a Forwarding Mapping Rule)
+OPTION_CLASSES['S46RuleOption'].fmr = _flag(1)
 # RFC 4704 section 4.1: S, O and N bits
 OPTION_CLASSES['ClientFQDNOption'].server_aaaa_update = _flag(1)
 OPTION_CLASSES['ClientFQDNOption'].server_aaaa_override = _flag(2)
@@ -769,7 +797,8 @@ class UnknownMessage(Message):
     _args = ('message_type', 'message_data')
 
     def __init__(self, message_type=0, message_data=b''):
-        self._new(message_type)
+        self._new(0)
+        self.message_type = message_type
         self.message_data = message_data
 
     @property
@@ -1029,7 +1058,7 @@ def _constants():
 CONSTANTS = _constants()
 globals().update(CONSTANTS)
 
-__all__ = (['Option', 'NTPSubOption', 'UnknownOption', 'Message', 'UnknownMessage', 'ClientServerMessage',
+__all__ = (['Option', 'NTPSubOption', 'UnknownNTPSubOption', 'UnknownOption', 'Message', 'UnknownMessage', 'ClientServerMessage',
             'RelayServerMessage', 'RelayForwardMessage', 'RelayReplyMessage', 'OptionList',
             'split_relay_chain', 'OPTION_CLASSES', 'MESSAGE_CLASSES', 'CONSTANTS'] +
            sorted(OPTION_CLASSES) + sorted(c.__name__ for c in MESSAGE_CLASSES.values()) +

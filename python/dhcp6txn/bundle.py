@@ -10,7 +10,7 @@ import logging
 from collections.abc import MutableSet
 from ipaddress import IPv6Address
 
-from ._elements import Message, _new_arena, wrap_msg
+from ._elements import Message, UnknownMessage, _new_arena, wrap_msg
 from ._lib import Error, check, ffi, lib, parse_error
 
 logger = logging.getLogger(__name__)
@@ -147,8 +147,18 @@ class TransactionBundle:
         self._relays_in = [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), arena)
                            for i in range(lib.d6t_bundle_incoming_relay_count(b))]
         if self._request is None:
+            inner = self._incoming
+            while inner is not None and hasattr(inner, 'relayed_message'):
+                inner = inner.relayed_message
             reason = lib.d6t_bundle_no_request_reason(self._b)
-            logger.warning('%s', ffi.string(reason).decode() if reason != ffi.NULL else 'no request')
+            reason = ffi.string(reason).decode() if reason != ffi.NULL else 'no request'
+            if isinstance(inner, UnknownMessage):
+                logger.warning('Received an unrecognised message: %s', reason)
+            elif inner is not None and inner.from_server_to_client:
+                logger.warning('A server should not receive %s from a client',
+                               type(inner).__name__)
+            else:
+                logger.warning('%s', reason)
 
     # ---- the incoming side
     @property
@@ -227,6 +237,12 @@ class TransactionBundle:
     # ---- handled options
     def mark_handled(self, option):
         st = lib.d6t_bundle_mark_handled(self._b, option._ptr)
+        if st == lib.D6T_ERR_NOT_FOUND and self.request is not None:
+            # dhcpkit compares by value: an equal option of the request is the one meant
+            for o in self.request.options:
+                if o == option and not self._is_handled(o):
+                    st = lib.d6t_bundle_mark_handled(self._b, o._ptr)
+                    break
         if st == lib.D6T_ERR_NOT_FOUND:  # not one of the request's options: remember it here
             if all(o is not option for o in self._extra_handled):
                 self._extra_handled.append(option)
@@ -359,7 +375,10 @@ class TransactionBundle:
         n = lib.d6t_bundle_describe(self._b, ffi.NULL, 0)
         buf = ffi.new('char[]', n + 1)
         lib.d6t_bundle_describe(self._b, buf, n + 1)
-        return ffi.string(buf).decode('utf-8', 'replace')
+        text = ffi.string(buf).decode('utf-8', 'replace')
+        if self._request is not None:  # dhcpkit names the message by its class
+            text = type(self._request).__name__ + text[text.find(' '):]
+        return text
 
 
 class TCPRelayedError(Error, ValueError):

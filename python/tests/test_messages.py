@@ -98,7 +98,7 @@ def test_build_reply_like_dhcpkit(w3):
             IAAddressOption(IPv6Address('2001:db8:1::1234'), 3600, 7200),
             StatusCodeOption(0, 'success')]),
         RapidCommitOption(),
-        RecursiveNameServersOption([IPv6Address('2001:db8::53'), '2001:db8::5353']),
+        RecursiveNameServersOption([IPv6Address('2001:db8::53'), IPv6Address('2001:db8::5353')]),
         DomainSearchListOption(['example.com.']),
         IAPDOption(bytes.fromhex('c43cb2f1'), 1800, 2880, options=[
             IAPrefixOption(IPv6Network('2001:db8:8000::/48'), 3600, 7200)]),
@@ -185,7 +185,7 @@ def test_list_fields_write_back():
     dns = RecursiveNameServersOption()
     assert dns.dns_servers == []
     dns.dns_servers.append(IPv6Address('2001:db8::1'))
-    dns.dns_servers += ['2001:db8::2']
+    dns.dns_servers += [IPv6Address('2001:db8::2')]
     assert dns.dns_servers == [IPv6Address('2001:db8::1'), IPv6Address('2001:db8::2')]
     assert bytes(dns) == bytes.fromhex('00170020') + IPv6Address('2001:db8::1').packed + IPv6Address('2001:db8::2').packed
     oro = OptionRequestOption([23, 24])

@@ -149,4 +149,4 @@ def test_stops_on_sigterm(w2):
     finally:
         os.kill(proc.pid, signal.SIGTERM)
     assert proc.wait(TIMEOUT) == 0
-    assert 'Solicit from 000300013431c43cb2f1' in proc.stdout.read()
+    assert 'SolicitMessage from 000300013431c43cb2f1' in proc.stdout.read()
