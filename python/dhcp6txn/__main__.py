@@ -7,6 +7,7 @@ SPDX-License-Identifier: BSD-2-Clause
 """
 import argparse
 import json
+import signal
 import sys
 from typing import List, Optional
 
@@ -123,6 +124,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument('--validate', action='store_true', help='report RFC violations on stderr')
     ap.add_argument('files', nargs='+', metavar='FILE.pcap')
     args = ap.parse_args(argv)
+    if hasattr(signal, 'SIGPIPE'):  # `| head` ends the output quietly, as with the C tool
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     dec = Decoder(args.fmt, args.validate)
     io_error = False
     for path in args.files:

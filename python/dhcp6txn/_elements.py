@@ -14,6 +14,7 @@ SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
 import threading
+from typing import Any, Dict, List, Optional, Tuple, Type
 from collections.abc import MutableSequence
 from ipaddress import IPv6Address
 
@@ -26,7 +27,7 @@ from .protocol_element import ElementDataRepresentation, ProtocolElement
 
 SPACE_DHCPV6, SPACE_NTP, SPACE_VENDOR = 0, 1, 2
 
-_arenas = _core.weakref.WeakValueDictionary()  # d6t_arena* -> _Arena
+_arenas: Any = _core.weakref.WeakValueDictionary()  # d6t_arena* -> _Arena
 
 
 def _new_arena(block_size=0):
@@ -244,6 +245,7 @@ class _Node(ProtocolElement):
     sub-options handed out so far (so the same C option is always the same Python object), and
     dhcpkit's helpers."""
     __slots__ = ('_ptr', '_arena', '_detached', '_kids', '__weakref__', '__dict__')
+    _args: Tuple[str, ...] = ()
     _has_msgs = True  # may hold a relayed message somewhere inside (see _share_messages)
 
     def _bind(self, ptr, arena, detached):
@@ -261,12 +263,12 @@ class _Node(ProtocolElement):
         for v in values:
             _adopt(self, v)
 
-    def get_options_of_type(self, klass):
+    def get_options_of_type(self, klass: Any) -> List[Any]:
         if self._kids is not None:
             return [o for o in self._kids if isinstance(o, klass)]
         return [o for o in OptionList(self)._items() if isinstance(o, klass)]
 
-    def get_option_of_type(self, klass):
+    def get_option_of_type(self, klass: Any) -> Any:
         for o in (self._kids if self._kids is not None else OptionList(self)._items()):
             if isinstance(o, klass):
                 return o
@@ -281,7 +283,7 @@ class _Node(ProtocolElement):
         if found:
             raise ValueError('; '.join(found))
 
-    def load_from(self, buffer, offset=0, length=None):
+    def load_from(self, buffer: bytes, offset: int = 0, length: Optional[int] = None) -> int:
         """dhcpkit's in-place parse: this object becomes the element in buffer[offset:];
         returns the number of bytes used."""
         used, other = type(self).parse(buffer, offset, length)
@@ -301,9 +303,12 @@ class _Node(ProtocolElement):
             return NotImplemented
         return self is other or self.save() == other.save()
 
-    __hash__ = None  # mutable, compared by value: like dhcpkit's elements
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (as dhcpkit)
 
-    def display_fields(self):
+    def save(self) -> bytes:
+        raise NotImplementedError
+
+    def display_fields(self) -> List[Tuple[str, Any]]:
         fields = [(k, _shown(k, getattr(self, k))) for k in self._args if k != 'options']
         if 'options' in self._args or isinstance(self, Message):
             fields.append(('options', list(self.options)))
@@ -357,7 +362,7 @@ def _option_name(code):
     return _named(cls.__name__ if cls else 'Unknown', code)
 
 
-def _shown(field, value):
+def _shown(field: str, value: Any) -> Any:
     if not isinstance(value, int) and not isinstance(value, list):
         return value
     if field == 'status_code':
@@ -367,9 +372,9 @@ def _shown(field, value):
         name = lib.d6t_query_type_name(value)
         text = ffi.string(name).decode() if name != ffi.NULL else 'Unknown'
         return _named(''.join(w.capitalize() for w in text.lower().split('_')), value)
-    if field in ('hardware_type', 'link_layer_type'):
+    if field in ('hardware_type', 'link_layer_type') and isinstance(value, int):
         return _named(_HARDWARE_TYPES.get(value, 'Unknown'), value)
-    if field == 'requested_options':
+    if field == 'requested_options' and isinstance(value, list):
         return [_option_name(c) for c in value]
     return value
 
@@ -379,8 +384,7 @@ class Option(_Node):
     __slots__ = ()
     option_type = 0
     option_space = SPACE_DHCPV6
-    option_name = None
-    _args = ()
+    option_name: Optional[str] = None
 
     def __init__(self, *args, **kwargs):
         values = _arguments(type(self), self._args, args, kwargs)
@@ -393,7 +397,8 @@ class Option(_Node):
                 setattr(self, k, v)
 
     @classmethod
-    def parse(cls, buffer, offset=0, length=None, space=None):
+    def parse(cls, buffer: bytes, offset: int = 0, length: Optional[int] = None,
+              space: Optional[int] = None) -> Tuple[int, Any]:
         """Parse one option (header included) from buffer[offset:]. Returns (bytes used, option).
         Trailing bytes after the option are not used (as in dhcpkit)."""
         view = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
@@ -427,17 +432,17 @@ class Option(_Node):
     def _remove(self, o):
         return lib.d6t_opt_remove_child(self._ptr, o)
 
-    def save(self):
+    def save(self) -> bytes:
         self._refuse_pending()
         n = lib.d6t_opt_wire_size(self._ptr)
         buf, used = ffi.new('uint8_t[]', max(n, 1)), ffi.new('size_t *')
         check(lib.d6t_opt_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
         return bytes(buf[0:used[0]])
 
-    def validate(self):
+    def validate(self) -> None:
         self._refuse_pending()
         if self.option_type == 19 and self.option_space == SPACE_DHCPV6 and \
-                self.message_type not in (5, 6, 11):
+                getattr(self, 'message_type') not in (5, 6, 11):
             # RFC 9915 section 21.19: Renew, Rebind or Information-request
             raise ValueError('Reconfigure message type must be 5, 6 or 11')
         found = self._violations(lib.d6t_opt_validate)
@@ -460,10 +465,10 @@ class Option(_Node):
     def __ge__(self, other):
         return self._key() >= other._key() if isinstance(other, Option) else NotImplemented
 
-    def to_json(self):
+    def to_json(self) -> str:
         return self._text(lib.d6t_opt_to_json)
 
-    def to_text(self):
+    def to_text(self) -> str:
         """The library's own tree view."""
         return self._text(lib.d6t_opt_to_text).rstrip('\n')
 
@@ -553,11 +558,14 @@ def _pending_tree(node):
     return out
 
 
+_fake_reason: List[Any] = []  # keeps the reason text of the last made-up error alive
+
+
 def _fake_error(status, reason):
     err = ffi.new('d6t_parse_error *')
     err.status, err.offset = status, 0
-    _fake_error.keep = ffi.new('char[]', reason.encode())
-    err.reason = _fake_error.keep
+    _fake_reason[:] = [ffi.new('char[]', reason.encode())]
+    err.reason = _fake_reason[0]
     return err
 
 
@@ -623,7 +631,7 @@ class _VendorOptions:
 class NTPSubOption(Option):
     """Base class of the sub-options of NTPServersOption (RFC 5908)."""
     __slots__ = ()
-    option_space = SPACE_NTP
+    option_space: Any = SPACE_NTP
 
 
 class UnknownNTPSubOption(UnknownOption, NTPSubOption):
@@ -720,8 +728,7 @@ OPTION_CLASSES['ClientFQDNOption'].no_server_dns_update = _flag(4)
 class Message(_Node):
     """Base class of all messages. Message.parse(buffer, offset=0, length=None) -> (length, message)."""
     __slots__ = ()
-    _args = ()
-    message_type = 0
+    message_type: Any = 0
     from_client_to_server = False
     from_server_to_client = False
 
@@ -735,7 +742,8 @@ class Message(_Node):
         _core.register(ptr, self)
 
     @classmethod
-    def parse(cls, buffer, offset=0, length=None):
+    def parse(cls, buffer: bytes, offset: int = 0,
+              length: Optional[int] = None) -> Tuple[int, Any]:
         """Parse a whole message (relay chain included). Returns (bytes used, message)."""
         data = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
         arena = _new_arena(0)
@@ -749,7 +757,7 @@ class Message(_Node):
         return len(data), msg
 
     @classmethod
-    def from_bytes(cls, data):
+    def from_bytes(cls, data: bytes) -> Any:
         return cls.parse(data)[1]
 
     def _first(self):
@@ -764,7 +772,7 @@ class Message(_Node):
     def _remove(self, o):
         return lib.d6t_msg_remove_opt(self._ptr, o)
 
-    def save(self):
+    def save(self) -> bytes:
         self._refuse_pending()
         n = lib.d6t_msg_wire_size(self._ptr)
         if n == 0:
@@ -773,20 +781,20 @@ class Message(_Node):
         check(lib.d6t_msg_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
         return bytes(ffi.buffer(buf, used[0]))
 
-    def validate(self):
+    def validate(self) -> None:
         """Check RFC 9915 containment and value rules; ValidationError lists every violation."""
         self._refuse_pending()
         found = self.violations()
         if found:
             raise ValidationError(found)
 
-    def violations(self):
+    def violations(self) -> List[Tuple[int, str, str]]:
         return self._violations(lib.d6t_msg_validate)
 
-    def to_json(self):
+    def to_json(self) -> str:
         return self._text(lib.d6t_msg_to_json)
 
-    def to_text(self):
+    def to_text(self) -> str:
         """The library's own tree view."""
         return self._text(lib.d6t_msg_to_text).rstrip('\n')
 
@@ -978,7 +986,7 @@ class RelayForwardMessage(RelayServerMessage):
     message_type = 12
     from_client_to_server = True
 
-    def wrap_response(self, response):
+    def wrap_response(self, response: 'Message') -> 'RelayReplyMessage':
         """The RelayReplyMessage chain for 'response', mirroring this relay chain (dhcpkit's
         plain wrapping: no options echoed; TransactionBundle does the RFC echoing)."""
         reply = RelayReplyMessage(self.hop_count, self.link_address, self.peer_address)
@@ -1003,7 +1011,7 @@ _CS_NAMES = {
 
 
 def _build_message_classes():
-    classes = {12: RelayForwardMessage, 13: RelayReplyMessage}
+    classes: Dict[int, Any] = {12: RelayForwardMessage, 13: RelayReplyMessage}
     for t, cls_name in _CS_NAMES.items():
         if lib.d6t_msg_type_kind(t) != lib.D6T_KIND_CLIENT_SERVER:
             continue
@@ -1019,9 +1027,9 @@ MESSAGE_CLASSES = _build_message_classes()
 globals().update({c.__name__: c for c in MESSAGE_CLASSES.values()})
 
 
-def split_relay_chain(message):
+def split_relay_chain(message: Any) -> Tuple[Any, Optional[List[Any]]]:
     """(request, relay messages closest to the client first), as dhcpkit.ipv6.utils does."""
-    relays = []
+    relays: List[Message] = []
     while isinstance(message, RelayForwardMessage):
         relays.insert(0, message)
         message = message.relayed_message

@@ -7,6 +7,7 @@ List values are returned as a list that writes itself back on every change, so d
 SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
+from typing import List
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
 from ._lib import Error, check, ffi, lib
@@ -178,7 +179,8 @@ def encode_dname(text, relative_ok=False):
 
 def _dname_list_get(o, k):
     pos, data, n = ffi.new('size_t *'), ffi.new('const uint8_t **'), ffi.new('size_t *')
-    buf, out = ffi.new('char[1024]'), []
+    buf = ffi.new('char[1024]')
+    out: List[str] = []
     while True:
         st = lib.d6t_opt_list_next(o, k, pos, data, n)
         if st == lib.D6T_ERR_NOT_FOUND:

@@ -9,7 +9,7 @@ SPDX-License-Identifier: BSD-2-Clause
 import ctypes.util
 import os
 
-import cffi
+import cffi  # type: ignore[import]  # Debian ships no stubs
 
 from ._cdef import CDEF
 
@@ -23,7 +23,7 @@ def _candidates():
         return [env]  # an explicit choice must not silently fall back to another copy
     out = []
     try:
-        from ._config import LIBRARY
+        from ._config import LIBRARY  # type: ignore[import]  # written at build time
         out.append(LIBRARY)
     except ImportError:
         pass

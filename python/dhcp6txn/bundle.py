@@ -7,6 +7,7 @@ bundle, which echoes Interface-ID, RFC 4994 Echo Request options and RFC 8357 Re
 SPDX-License-Identifier: BSD-2-Clause
 """
 import logging
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from collections.abc import MutableSet
 from ipaddress import IPv6Address
 
@@ -21,9 +22,10 @@ class MessagesList:
     never sit in memory at once). Index 0 can be read and replaced; bool() says whether there
     is a first message."""
 
-    def __init__(self, first_message=None, subsequent_messages=None):
+    def __init__(self, first_message: Optional[Message] = None,
+                 subsequent_messages: Optional[Iterator[Message]] = None) -> None:
         self.first_message = first_message
-        self.subsequent_messages = subsequent_messages or iter([])
+        self.subsequent_messages: Iterator[Message] = subsequent_messages or iter([])
 
     def __iter__(self):
         if not self.first_message:
@@ -113,8 +115,9 @@ class TransactionBundle:
     the message must be wrapped in exactly one relay-forward standing for the connection, as
     dhcpkit does it."""
 
-    def __init__(self, incoming_message, received_over_multicast, received_over_tcp=False,
-                 allow_rapid_commit=False, marks=None, tcp_peer=None):
+    def __init__(self, incoming_message: Union[Message, bytes], received_over_multicast: bool,
+                 received_over_tcp: bool = False, allow_rapid_commit: bool = False,
+                 marks: Optional[Iterable[str]] = None, tcp_peer: Any = None) -> None:
         arena = _new_arena(0)
         flags = ((lib.D6T_BUNDLE_MULTICAST if received_over_multicast else 0) |
                  (lib.D6T_BUNDLE_TCP if received_over_tcp else 0) |
@@ -137,9 +140,9 @@ class TransactionBundle:
         arena.bundle = out[0]
         self._arena, self._b = arena, out[0]
         self._responses = MessagesList()
-        self._outgoing = None
-        self._extra_handled = []
-        self.handler_data = {}
+        self._outgoing: Optional[List[Any]] = None
+        self._extra_handled: List[Any] = []
+        self.handler_data: Dict[Any, Any] = {}
         # held here so that they, and the option wrappers they hand out, stay the same objects
         b = self._b
         self._incoming = wrap_msg(lib.d6t_bundle_incoming(b), arena)
@@ -162,15 +165,15 @@ class TransactionBundle:
 
     # ---- the incoming side
     @property
-    def incoming_message(self):
+    def incoming_message(self) -> Any:
         return self._incoming
 
     @property
-    def request(self):
+    def request(self) -> Any:
         return self._request
 
     @property
-    def incoming_relay_messages(self):
+    def incoming_relay_messages(self) -> List[Any]:
         return list(self._relays_in)
 
     @property
@@ -182,13 +185,13 @@ class TransactionBundle:
         return bool(lib.d6t_bundle_received_over_tcp(self._b))
 
     @property
-    def link_address(self):
+    def link_address(self) -> IPv6Address:
         addr = ffi.new('uint8_t[16]')
         check(lib.d6t_bundle_link_address(self._b, addr), 'link address')
         return IPv6Address(bytes(addr))
 
     @property
-    def relays(self):
+    def relays(self) -> List[IPv6Address]:
         addr, out = ffi.new('uint8_t[16]'), []
         for i in range(lib.d6t_bundle_relay_count(self._b)):
             check(lib.d6t_bundle_relay(self._b, i, addr))
@@ -231,11 +234,11 @@ class TransactionBundle:
         for m in values:
             self.add_mark(m)
 
-    def add_mark(self, mark):
+    def add_mark(self, mark: str) -> None:
         check(lib.d6t_bundle_add_mark(self._b, mark.encode()), 'mark %r' % mark)
 
     # ---- handled options
-    def mark_handled(self, option):
+    def mark_handled(self, option: Any) -> None:
         st = lib.d6t_bundle_mark_handled(self._b, option._ptr)
         if st == lib.D6T_ERR_NOT_FOUND and self.request is not None:
             # dhcpkit compares by value: an equal option of the request is the one meant
@@ -259,7 +262,7 @@ class TransactionBundle:
         handled = [o for o in req.options if lib.d6t_bundle_is_handled(self._b, o._ptr)] if req else []
         return _HandledOptions(handled + self._extra_handled, self)
 
-    def get_unhandled_options(self, option_types):
+    def get_unhandled_options(self, option_types: Any) -> List[Any]:
         req = self.request
         if req is None:
             return []
@@ -297,7 +300,7 @@ class TransactionBundle:
             check(lib.d6t_bundle_set_response(self._b, ffi.NULL))
 
     # ---- the outgoing side
-    def create_outgoing_relay_messages(self):
+    def create_outgoing_relay_messages(self) -> None:
         """Build the relay-reply chain mirroring the incoming relays (closest to the client
         first), with Interface-ID, Echo Request options and Relay Source Port echoed."""
         check(lib.d6t_bundle_create_outgoing_relay_messages(self._b))
@@ -334,7 +337,7 @@ class TransactionBundle:
                 yield response
 
     @property
-    def outgoing_message(self):
+    def outgoing_message(self) -> Any:
         """The first response wrapped in the relay chain, or None when there is no first response
         or it is not a server-to-client message (libdhcp6txn's rule: see docs/BUNDLE.md)."""
         first = self.response
@@ -350,7 +353,7 @@ class TransactionBundle:
             return self._outgoing[-1]
         return first
 
-    def outgoing_datagrams(self):
+    def outgoing_datagrams(self) -> Iterator[bytes]:
         """Wire bytes of every outgoing message; over TCP with the RFC 5460 length prefix."""
         tcp = self.received_over_tcp
         for msg in self.outgoing_messages:
@@ -358,14 +361,14 @@ class TransactionBundle:
             yield (len(data).to_bytes(2, 'big') + data) if tcp else data
 
     # ---- where to send (host server helpers, not in dhcpkit)
-    def set_source(self, address=None, port=None):
+    def set_source(self, address: Any = None, port: Optional[int] = None) -> None:
         """The UDP source of the received datagram, for destination()."""
         if address is not None:
             lib.d6t_bundle_set_source_address(self._b, IPv6Address(address).packed)
         if port is not None:
             lib.d6t_bundle_set_source_port(self._b, port)
 
-    def destination(self):
+    def destination(self) -> Tuple[IPv6Address, int]:
         """(address, port) the outgoing datagrams go to."""
         addr, port = ffi.new('uint8_t[16]'), ffi.new('uint16_t *')
         check(lib.d6t_bundle_destination(self._b, addr, port), 'destination')

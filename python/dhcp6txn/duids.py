@@ -5,6 +5,7 @@ the option, and assigning a DUID writes its bytes into the option.
 SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
+from typing import Any, Dict, Optional, Tuple
 
 from .protocol_element import ElementDataRepresentation, ProtocolElement
 
@@ -24,7 +25,7 @@ _UINT_BITS = {'hardware_type': 16, 'time': 32, 'enterprise_number': 32, 'duid_ty
 class DUID(ProtocolElement):
     """Base class. parse() picks the subclass from the type code; save() gives the wire bytes."""
     duid_type = 0
-    _fields = ()
+    _fields: Tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs):
         names = self._fields
@@ -38,10 +39,10 @@ class DUID(ProtocolElement):
         for k in names:
             setattr(self, k, values.get(k, self._defaults.get(k)))
 
-    _defaults = {}
+    _defaults: Dict[str, Any] = {}
 
     @classmethod
-    def parse(cls, buffer, offset=0, length=None):
+    def parse(cls, buffer: bytes, offset: int = 0, length: Optional[int] = None) -> Tuple[int, 'DUID']:
         """(length used, DUID) from buffer[offset:offset+length], like dhcpkit: a DUID has no
         length of its own, so the caller must give it."""
         if length is None:
@@ -50,7 +51,7 @@ class DUID(ProtocolElement):
         if len(data) < 2:
             raise ValueError('DUID shorter than its type code')
         duid_type = struct.unpack_from('!H', data)[0]
-        klass = _REGISTRY.get(duid_type)
+        klass: Any = _REGISTRY.get(duid_type)
         try:
             duid = klass._from_body(data[2:]) if klass else None
         except (struct.error, ValueError):
@@ -59,7 +60,14 @@ class DUID(ProtocolElement):
             duid = UnknownDUID(duid_type, data[2:])
         return len(data), duid
 
-    def load_from(self, buffer, offset=0, length=None):
+    @classmethod
+    def _from_body(cls, body: bytes) -> 'DUID':
+        raise NotImplementedError
+
+    def _body(self) -> bytes:
+        raise NotImplementedError
+
+    def load_from(self, buffer: bytes, offset: int = 0, length: Optional[int] = None) -> int:
         """dhcpkit's in-place parse; returns the number of bytes used."""
         used, other = DUID.parse(buffer, offset, length)
         if type(other) is not type(self):
@@ -78,14 +86,14 @@ class DUID(ProtocolElement):
             elif not isinstance(v, (bytes, bytearray)):
                 raise ValueError('%s must be a sequence of bytes' % k)
 
-    def save(self):
+    def save(self) -> bytes:
         self._check_fields()
         return struct.pack('!H', self.duid_type) + self._body()
 
     def __bytes__(self):
         return bytes(self.save())
 
-    def validate(self):
+    def validate(self) -> None:
         if len(self.save()) > MAX_DUID_LENGTH:
             raise ValueError('%s cannot be longer than %d bytes' % (type(self).__name__,
                                                                     MAX_DUID_LENGTH))
@@ -116,6 +124,7 @@ class DUID(ProtocolElement):
 
 
 class UnknownDUID(DUID):
+    duid_data: bytes
     _fields = ('duid_type', 'duid_data')
     _defaults = {'duid_type': 0, 'duid_data': b''}
 
@@ -125,6 +134,9 @@ class UnknownDUID(DUID):
 
 class LinkLayerTimeDUID(DUID):
     duid_type = DUID_LLT
+    hardware_type: int
+    time: int
+    link_layer_address: bytes
     _fields = ('hardware_type', 'time', 'link_layer_address')
     _defaults = {'hardware_type': 0, 'time': 0, 'link_layer_address': b''}
 
@@ -139,6 +151,8 @@ class LinkLayerTimeDUID(DUID):
 
 class EnterpriseDUID(DUID):
     duid_type = DUID_EN
+    enterprise_number: int
+    identifier: bytes
     _fields = ('enterprise_number', 'identifier')
     _defaults = {'enterprise_number': 0, 'identifier': b''}
 
@@ -152,6 +166,8 @@ class EnterpriseDUID(DUID):
 
 class LinkLayerDUID(DUID):
     duid_type = DUID_LL
+    hardware_type: int
+    link_layer_address: bytes
     _fields = ('hardware_type', 'link_layer_address')
     _defaults = {'hardware_type': 0, 'link_layer_address': b''}
 
@@ -166,6 +182,7 @@ class LinkLayerDUID(DUID):
 class UUIDDUID(DUID):
     """RFC 6355 DUID-UUID (not in dhcpkit): 'uuid' is the 16 bytes."""
     duid_type = DUID_UUID
+    uuid: bytes
     _fields = ('uuid',)
     _defaults = {'uuid': bytes(16)}
 
@@ -181,7 +198,7 @@ class UUIDDUID(DUID):
 
 _HARDWARE_TYPES = {1: 'Ethernet', 2: 'Experimental Ethernet', 6: 'IEEE 802', 32: 'InfiniBand'}
 
-_REGISTRY = {c.duid_type: c for c in (LinkLayerTimeDUID, EnterpriseDUID, LinkLayerDUID, UUIDDUID)}
+_REGISTRY: Dict[int, Any] = {c.duid_type: c for c in (LinkLayerTimeDUID, EnterpriseDUID, LinkLayerDUID, UUIDDUID)}
 
 __all__ = ['DUID', 'UnknownDUID', 'LinkLayerTimeDUID', 'EnterpriseDUID', 'LinkLayerDUID', 'UUIDDUID',
            'DUID_LLT', 'DUID_EN', 'DUID_LL', 'DUID_UUID']

@@ -12,6 +12,7 @@ from typing import BinaryIO, Callable, Dict, Iterator, List, Optional, Tuple
 # (detail, payload or None, rejection offset, rejection reason)
 Found = Tuple[str, Optional[bytes], int, str]
 Note = Callable[[str, str], None]  # (text, detail: the flow, '' before it is known)
+Report = Callable[[str], None]
 
 ETH_IPV6 = 0x86dd
 VLAN_TYPES = (0x8100, 0x88a8, 0x9100)
@@ -58,7 +59,7 @@ def packets(f: BinaryIO) -> Iterator[Tuple[int, bytes, int]]:
 def _pcapng(f: BinaryIO, first: bytes) -> Iterator[Tuple[int, bytes, int]]:
     links: List[int] = []
     order = '<'
-    magic = first
+    magic: Optional[bytes] = first
     while True:
         if magic is None:
             magic = f.read(4)
@@ -111,7 +112,7 @@ class _Flow:
     def _room(self, n: int) -> bool:
         return n <= TCP_FLOW_MAX_BYTES - len(self.buf) - sum(len(d) for _, d in self.pend)
 
-    def take(self, seq: int, data: bytes, fail: Note) -> None:
+    def take(self, seq: int, data: bytes, fail: Report) -> None:
         assert self.next is not None
         behind = (self.next - seq) & 0xffffffff  # how far seq lies before next
         if behind >= len(data):
@@ -121,11 +122,11 @@ class _Flow:
         self.buf += data[behind:]
         self.next = (self.next + len(data) - behind) & 0xffffffff
 
-    def brk(self, fail: Note, why: str) -> None:
+    def brk(self, fail: Report, why: str) -> None:
         fail('%s; the rest of this TCP direction is not decoded' % why)
         self.broken = True
 
-    def drain(self, fail: Note) -> None:
+    def drain(self, fail: Report) -> None:
         i = 0
         while i < len(self.pend) and not self.broken:
             seq, data = self.pend[i]
@@ -153,7 +154,7 @@ class _Flow:
         self.buf = self.buf[p:]
         return out
 
-    def close(self, detail: str, fail: Note) -> List[Found]:
+    def close(self, detail: str, fail: Report) -> List[Found]:
         out: List[Found] = []
         if not self.broken and len(self.buf) == 1:
             out.append((detail, None, 0, 'truncated DHCPv6-over-TCP frame: stream ends inside '

@@ -3,6 +3,8 @@ by changing the package name. SPDX-License-Identifier: BSD-2-Clause"""
 from ipaddress import IPv6Address, IPv6Network
 from typing import Iterable
 
+import typing
+
 from dhcp6txn._elements import *  # noqa: F401,F403
 from dhcp6txn.duids import *  # noqa: F401,F403
 from dhcp6txn.bundle import *  # noqa: F401,F403
@@ -23,3 +25,9 @@ def is_global_unicast(address: IPv6Address) -> bool:
     link-local is global unicast (unique local addresses included)."""
     return not (address.is_unspecified or address.is_loopback or address.is_multicast or
                 address.is_link_local)
+
+
+def __getattr__(name: str) -> 'typing.Any':
+    """For type checkers only: the option and message classes are made at import time from the
+    library's tables, so mypy cannot see them (Python never calls this for names that exist)."""
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))
