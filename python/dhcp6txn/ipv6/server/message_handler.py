@@ -15,10 +15,22 @@ from dhcp6txn.ipv6.server.statistics import StatisticsSet
 
 _O: Any = OPTION_CLASSES
 _M: Any = {c.__name__: c for c in MESSAGE_CLASSES.values()}
-# the status an IA gets when no handler gave it anything (RFC 9915 sections 18.3.1-18.3.5)
-_NO_BINDING = {'IANAOption': CONSTANTS['STATUS_NO_ADDRS_AVAIL'],
-               'IATAOption': CONSTANTS['STATUS_NO_ADDRS_AVAIL'],
-               'IAPDOption': CONSTANTS['STATUS_NO_PREFIX_AVAIL']}
+_IA_TYPES = ('IANAOption', 'IATAOption', 'IAPDOption')
+_NO_ADDRS, _NO_PREFIX, _NO_BINDING = (CONSTANTS['STATUS_NO_ADDRS_AVAIL'],
+                                      CONSTANTS['STATUS_NO_PREFIX_AVAIL'],
+                                      CONSTANTS['STATUS_NO_BINDING'])
+
+
+def _unanswered_status(request: Any, ia_type: str) -> Optional[int]:
+    """The status an IA gets when no handler answered it, by request type (RFC 9915 sections
+    18.3.1 Solicit and 18.3.2 Request: nothing available; 18.3.4/18.3.5 Renew and Rebind,
+    18.3.7/18.3.8 Release and Decline: no binding)."""
+    name = type(request).__name__
+    if name in ('SolicitMessage', 'RequestMessage'):
+        return _NO_PREFIX if ia_type == 'IAPDOption' else _NO_ADDRS
+    if name in ('RenewMessage', 'RebindMessage', 'ReleaseMessage', 'DeclineMessage'):
+        return _NO_BINDING
+    return None
 
 
 class MessageHandler:
@@ -62,11 +74,23 @@ class MessageHandler:
         bundle.response = reply
 
     def _answer_unanswered(self, bundle: TransactionBundle) -> None:
-        for name, status in _NO_BINDING.items():
-            for ia in bundle.get_unhandled_options(_O[name]):
+        request = bundle.request
+        if isinstance(request, _M['ConfirmMessage']) and \
+                bundle.get_unhandled_options(_O['IANAOption']):
+            # RFC 9915 section 18.3.3: no reply when the server cannot tell whether the
+            # addresses are on-link
+            raise CannotRespondError('nobody checked the addresses of the Confirm')
+        for name in _IA_TYPES:
+            status = _unanswered_status(request, name)
+            for ia in bundle.get_unhandled_options(_O[name]) if status is not None else []:
                 bundle.response.options.append(_O[name](ia.iaid, options=[
-                    _O['StatusCodeOption'](status, 'nothing available')]))
+                    _O['StatusCodeOption'](status, 'nothing for this IA')]))
                 bundle.mark_handled(ia)
+        if isinstance(request, (_M['ReleaseMessage'], _M['DeclineMessage'])) and \
+                bundle.response.get_option_of_type(_O['StatusCodeOption']) is None:
+            # RFC 9915 sections 18.3.7 and 18.3.8: the Reply carries Success
+            bundle.response.options.append(_O['StatusCodeOption'](CONSTANTS['STATUS_SUCCESS'],
+                                                                  'done'))
 
     def handle(self, bundle: TransactionBundle, statistics: StatisticsSet) -> None:
         statistics.count_incoming_packet()
