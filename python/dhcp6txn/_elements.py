@@ -124,16 +124,40 @@ def _move(w, ptr, arena):
             _move(kid, p, arena)
 
 
-def _adopt(container, item):
-    """Put option 'item' at the end of 'container' (message or option); return its wrapper there."""
-    if not isinstance(item, Option):
-        raise TypeError('options must be Option objects, not %s' % type(item).__name__)
-    new = container._add_copy(item._ptr)
-    if new == ffi.NULL:
+_C_SLOTS = frozenset(('_ptr', '_arena', '_kids'))
+
+
+def _adopt_draft(container, item, values):
+    """Make draft 'item' directly in 'container' (no nursery, no copy)."""
+    if item.option_space != container._child_space():
         raise Error(lib.D6T_ERR_INVALID_ARG,
                     what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
     if container._kids is None:
         OptionList(container)._items()  # the wrappers handed out so far stay the ones in the list
+    new = container._add_new(item.option_type)
+    if new == ffi.NULL:
+        raise Error(lib.D6T_ERR_INVALID_ARG,
+                    what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
+    del item.__dict__['_draft']
+    item._ptr, item._arena, item._detached, item._kids = new, container._arena, False, []
+    container._kids.append(item)
+    item._apply(values)
+    return item
+
+
+def _adopt(container, item):
+    """Put option 'item' at the end of 'container' (message or option); return its wrapper there."""
+    if not isinstance(item, Option):
+        raise TypeError('options must be Option objects, not %s' % type(item).__name__)
+    values = item.__dict__.get('_draft')
+    if values is not None:
+        return _adopt_draft(container, item, values)
+    if container._kids is None:
+        OptionList(container)._items()
+    new = container._add_copy(item._ptr)
+    if new == ffi.NULL:
+        raise Error(lib.D6T_ERR_INVALID_ARG,
+                    what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
     dest, src = container._arena, item._arena
     if item._has_msgs:
         _share_messages(item._ptr, new, dest, src)
@@ -292,6 +316,7 @@ class _Node(ProtocolElement):
         if isinstance(self, Message):
             _core.unregister(self._ptr)
             _core.register(other._ptr, self)
+        self.__dict__.pop('_draft', None)
         self._bind(other._ptr, other._arena, True)
         self._kids = other._kids
         self.__dict__.pop('_bad', None)
@@ -387,14 +412,47 @@ class Option(_Node):
     option_name: Optional[str] = None
 
     def __init__(self, *args, **kwargs):
-        values = _arguments(type(self), self._args, args, kwargs)
+        # A new option is a draft: its values stay in Python until it is put into a message
+        # (then it is made there, in one go, without a copy) or something needs the C option.
+        names = self._args
+        if kwargs or len(args) > len(names):
+            values = _arguments(type(self), names, args, kwargs)
+        else:
+            values = dict(zip(names, args))
+        self.__dict__['_draft'] = values
+        self._detached = True
+
+    def __getattr__(self, name):
+        # only called for what is not set: the C side of a draft, made on first need
+        if name in _C_SLOTS and '_draft' in self.__dict__:
+            self._materialize()
+            return object.__getattribute__(self, name)
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+    def _materialize(self):
+        """Make the C option of a draft on its own (in the per-thread nursery arena)."""
+        values = self.__dict__.pop('_draft')
         arena = _nursery()
         self._bind(_standalone_option(arena, self.option_space, self.option_type), arena, True)
         self._kids = []
+        self._apply(values)
+
+    def _apply(self, values):
         for k in self._args:
             v = values.get(k)
-            if v is not None:
+            if v is None:
+                continue
+            if k == 'options':
+                for child in v:
+                    _adopt(self, child)
+            else:
                 setattr(self, k, v)
+
+    def _add_new(self, code):
+        return lib.d6t_opt_add_child(self._ptr, code)
+
+    def _child_space(self):
+        return lib.d6t_optdef_child_space(lib.d6t_optdef_of(self._ptr))
 
     @classmethod
     def parse(cls, buffer: bytes, offset: int = 0, length: Optional[int] = None,
@@ -549,6 +607,8 @@ def _set_bytes(obj, name, value, store):
 
 
 def _pending_tree(node):
+    if '_draft' in node.__dict__:
+        node._materialize()  # its values are checked as they go into C
     out = ['%s.%s' % (type(node).__name__, p) for p in pending(node)]
     for kid in node._kids or ():
         out += _pending_tree(kid)
@@ -768,6 +828,12 @@ class Message(_Node):
 
     def _add_copy(self, src):
         return lib.d6t_msg_add_opt_copy(self._ptr, src)
+
+    def _add_new(self, code):
+        return lib.d6t_msg_add_opt(self._ptr, code)
+
+    def _child_space(self):
+        return SPACE_DHCPV6
 
     def _remove(self, o):
         return lib.d6t_msg_remove_opt(self._ptr, o)

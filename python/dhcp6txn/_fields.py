@@ -318,7 +318,14 @@ class Field:
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
-        bad = obj.__dict__.get('_bad')
+        d = obj.__dict__
+        draft = d.get('_draft')
+        if draft is not None and draft.get(self.name) is not None:
+            value = draft[self.name]  # as given, the way dhcpkit keeps it
+            if self.is_list:
+                return BoundList(value, lambda v, obj=obj: self.__set__(obj, v))
+            return value
+        bad = d.get('_bad')
         if bad and self.name in bad:
             return bad[self.name][0]
         value = self._get(obj._ptr, self.key)
@@ -327,6 +334,11 @@ class Field:
         return value
 
     def __set__(self, obj, value):
+        d = obj.__dict__
+        draft = d.get('_draft')
+        if draft is not None:  # checked when the option is made
+            draft[self.name] = value
+            return
         if self.is_list and value is None:
             value = []
         if not self._ok(value):
@@ -335,4 +347,5 @@ class Field:
             self._set(obj._ptr, self.key, value)
         except (ValueError, TypeError, OverflowError, struct.error) as e:
             return defer(obj, self.name, value, 'cannot be %r: %s' % (value, e))
-        settle(obj, self.name)
+        if '_bad' in d:
+            settle(obj, self.name)
