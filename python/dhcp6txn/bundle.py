@@ -7,6 +7,7 @@ bundle, which echoes Interface-ID, RFC 4994 Echo Request options and RFC 8357 Re
 SPDX-License-Identifier: BSD-2-Clause
 """
 import logging
+import threading
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from collections.abc import MutableSet
 from ipaddress import IPv6Address
@@ -91,6 +92,18 @@ class _HandledOptions(list):
             super().append(option)
 
 
+_tls = threading.local()
+
+
+def _out_bundle():
+    """The d6t_bundle * the creation calls fill in, one per thread (ffi.new costs more than
+    the rest of a small call)."""
+    out = getattr(_tls, 'out', None)
+    if out is None:
+        out = _tls.out = ffi.new('d6t_bundle **')
+    return out
+
+
 def _bundle_opts(marks, tcp_peer):
     """A d6t_bundle_opts for the creation calls, plus the cdata it points to (keep both alive
     until the call returns)."""
@@ -122,8 +135,11 @@ class TransactionBundle:
         flags = ((lib.D6T_BUNDLE_MULTICAST if received_over_multicast else 0) |
                  (lib.D6T_BUNDLE_TCP if received_over_tcp else 0) |
                  (lib.D6T_BUNDLE_RAPID_COMMIT if allow_rapid_commit else 0))
-        opts, _held = _bundle_opts(list(marks or []), tcp_peer)
-        out = ffi.new('d6t_bundle **')
+        if marks or tcp_peer is not None:
+            opts, _held = _bundle_opts(list(marks or []), tcp_peer)
+        else:
+            opts = ffi.NULL  # the defaults: no marks, no TCP peer
+        out = _out_bundle()
         if isinstance(incoming_message, Message):
             arena.hold(incoming_message._arena)
             st = lib.d6t_bundle_new_from_msg(arena.ptr, incoming_message._ptr, flags, opts, out)
