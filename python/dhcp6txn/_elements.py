@@ -20,7 +20,7 @@ from ipaddress import IPv6Address
 
 from . import _core
 from ._core import _Arena
-from ._fields import Field, defer, pending, settle
+from ._fields import DEFERRED, Field, defer, pending, settle
 from ._lib import Error, ValidationError, check, ffi, lib, parse_error
 from ._optdefs import ARG_ORDER, OPTION_CLASS_NAMES
 from .protocol_element import ElementDataRepresentation, ProtocolElement
@@ -303,6 +303,8 @@ class _Node(ProtocolElement):
 
     def _refuse_pending(self):
         """ValueError for the values this element (or one inside it) was given and cannot hold."""
+        if not DEFERRED[0] and '_draft' not in self.__dict__:
+            return
         found = _pending_tree(self)
         if found:
             raise ValueError('; '.join(found))

@@ -283,9 +283,14 @@ _TYPES = {
 }
 
 
+# set once any value was ever kept for refusal: until then save() need not look for one
+DEFERRED = [False]
+
+
 def defer(obj, name, value, reason):
     """Keep a value the option cannot hold until validate() or save() refuses it: dhcpkit's
     attributes take anything and validate() says what is wrong."""
+    DEFERRED[0] = True
     bad = obj.__dict__.get('_bad')
     if bad is None:
         bad = obj.__dict__['_bad'] = {}
