@@ -14,7 +14,7 @@ SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
 import threading
-from typing import Any, Dict, List, Optional, Tuple, Type
+from typing import Any, Dict, List, Optional, Tuple, Type, cast
 from collections.abc import MutableSequence
 from ipaddress import IPv6Address
 
@@ -127,7 +127,7 @@ def _move(w, ptr, arena):
 _C_SLOTS = frozenset(('_ptr', '_arena', '_kids'))
 
 
-def _adopt_draft(container, item, values):
+def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
     """Make draft 'item' directly in 'container' (no nursery, no copy)."""
     if item.option_space != container._child_space():
         raise Error(lib.D6T_ERR_INVALID_ARG,
@@ -140,7 +140,8 @@ def _adopt_draft(container, item, values):
                     what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
     del item.__dict__['_draft']
     item._ptr, item._arena, item._detached, item._kids = new, container._arena, False, []
-    container._kids.append(item)
+    kids = cast(List[Any], container._kids)  # filled above
+    kids.append(item)
     item._apply(values)
     return item
 
