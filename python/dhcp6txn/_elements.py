@@ -12,6 +12,7 @@ copied, not moved: appending the request's ClientIdOption to a response leaves t
 A relayed message is referenced, not copied, exactly like dhcpkit's Python references.
 SPDX-License-Identifier: BSD-2-Clause
 """
+import re
 import struct
 import threading
 from typing import Any, Dict, List, Optional, Tuple, Type, cast
@@ -698,11 +699,22 @@ class NTPSubOption(Option):
 
 
 class UnknownNTPSubOption(UnknownOption, NTPSubOption):
-    """An NTP sub-option the library has no layout for."""
+    """An NTP sub-option the library has no layout for (dhcpkit's names: suboption_type,
+    suboption_data; value is the data in hex)."""
     __slots__ = ()
 
     def __init__(self, suboption_type=0, suboption_data=b''):
         super().__init__(suboption_type, suboption_data, space=SPACE_NTP)
+
+    suboption_type = property(lambda self: self.option_type,
+                              lambda self, v: setattr(self, 'option_type', v))
+    suboption_data = property(lambda self: self.option_data,
+                              lambda self, v: setattr(self, 'option_data', v))
+
+    @property
+    def value(self):
+        data = self.option_data
+        return data.hex() if isinstance(data, (bytes, bytearray)) else str(data)
 
 
 def _derived_name(iana):
@@ -778,6 +790,46 @@ OPTION_CLASSES['IATAOption'].get_addresses = _get_addresses
 OPTION_CLASSES['IAPDOption'].get_prefixes = _get_prefixes
 for _cls_name in ('OptionRequestOption', 'EchoRequestOption'):
     OPTION_CLASSES[_cls_name].display_requested_options = _display_requested_options
+_LABEL = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$')
+
+
+def _address_config(check, what):
+    def parse(text):
+        address = IPv6Address(text)
+        if not check(address):
+            raise ValueError('%s is not a %s IPv6 address' % (text, what))
+        return address
+    return staticmethod(parse)
+
+
+def _fqdn_config(text):
+    """A host name as a configuration value (RFC 1123 section 2.1 labels)."""
+    name = text[:-1] if text.endswith('.') else text
+    if len(name) > 253:
+        raise ValueError('Domain too long: %s' % text)
+    for label in name.split('.'):
+        if len(label) > 63:
+            raise ValueError('Label too long: %s' % label)
+        if not _LABEL.match(label):
+            raise ValueError('Invalid label: %r' % label)
+    return text
+
+
+def _routable(a):
+    return not (a.is_unspecified or a.is_loopback or a.is_multicast or a.is_link_local)
+
+
+# dhcpkit's NTP sub-option extras (RFC 5908 section 4): 'value' as text, 'config_datatype'
+OPTION_CLASSES['NTPServerAddressSubOption'].config_datatype = _address_config(_routable, 'routable')
+OPTION_CLASSES['NTPMulticastAddressSubOption'].config_datatype = _address_config(
+    lambda a: a.is_multicast, 'multicast')
+OPTION_CLASSES['NTPServerFQDNSubOption'].config_datatype = staticmethod(_fqdn_config)
+for _cls_name in ('NTPServerAddressSubOption', 'NTPMulticastAddressSubOption'):
+    OPTION_CLASSES[_cls_name].value = property(lambda self: str(self.address))
+OPTION_CLASSES['NTPServerFQDNSubOption'].value = property(
+    lambda self: self.fqdn[:-1] if isinstance(self.fqdn, str) and self.fqdn.endswith('.')
+    else self.fqdn)
+
 # RFC 7598 section 4.1: the F flag (this rule is a Forwarding Mapping Rule)
 OPTION_CLASSES['S46RuleOption'].fmr = _flag(1)
 # RFC 4704 section 4.1: S, O and N bits

@@ -276,3 +276,25 @@ def test_option_added_by_its_table_row():
     opt.mud_url = 'http://example.com/'
     with pytest.raises(dhcp6txn.ValidationError):
         opt.validate()
+
+
+def test_ntp_suboption_extras():
+    from dhcp6txn.ipv6.extensions.ntp import (NTPMulticastAddressSubOption,
+                                              NTPServerAddressSubOption, NTPServerFQDNSubOption,
+                                              UnknownNTPSubOption)
+    assert NTPServerAddressSubOption(IPv6Address('2001:0db8::1')).value == '2001:db8::1'
+    assert NTPServerFQDNSubOption('ntp.example.com.').value == 'ntp.example.com'
+    unknown = UnknownNTPSubOption(9, b'\x01\x02')
+    assert unknown.value == '0102' and unknown.suboption_type == 9
+    assert bytes(unknown) == b'\x00\x09\x00\x02\x01\x02'
+    assert NTPServerAddressSubOption.config_datatype('2001:db8::1') == IPv6Address('2001:db8::1')
+    for bad in ('::', '::1', 'fe80::1', 'ff02::1'):
+        with pytest.raises(ValueError):
+            NTPServerAddressSubOption.config_datatype(bad)
+    assert NTPMulticastAddressSubOption.config_datatype('ff05::101') == IPv6Address('ff05::101')
+    with pytest.raises(ValueError):
+        NTPMulticastAddressSubOption.config_datatype('2001:db8::1')
+    assert NTPServerFQDNSubOption.config_datatype('ntp.example.com') == 'ntp.example.com'
+    for bad in ('not a name', 'a..b', 'x' * 64 + '.com', '-a.com'):
+        with pytest.raises(ValueError):
+            NTPServerFQDNSubOption.config_datatype(bad)
