@@ -155,7 +155,7 @@ d6t_status d6t_opt_remove_child(d6t_opt *parent, d6t_opt *o)
 
 d6t_status d6t_opt_set_msg(d6t_opt *o, d6t_msg *inner)
 {
-    if (!o || !inner) return D6T_ERR_INVALID_ARG;
+    if (!o) return D6T_ERR_INVALID_ARG;
     if (!o->def || !o->def->has_msg) return D6T_ERR_WRONG_FIELD;
     o->msg = inner;
     return D6T_OK;

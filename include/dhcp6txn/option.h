@@ -118,7 +118,8 @@ D6T_EXPORT d6t_status d6t_opt_insert_child(d6t_opt *parent, d6t_opt *before, d6t
 D6T_EXPORT d6t_status d6t_msg_remove_opt(d6t_msg *m, d6t_opt *o);
 D6T_EXPORT d6t_status d6t_opt_remove_child(d6t_opt *parent, d6t_opt *o);
 /* Put 'inner' in OPTION_RELAY_MSG / OPTION_LQ_RELAY_DATA 'o'. 'inner' must live in the same
- * arena (or one that outlives it); it is referenced, not copied. */
+ * arena (or one that outlives it); it is referenced, not copied. NULL empties the option again
+ * (as a new one is: d6t_msg_validate reports it, d6t_msg_write writes it empty). */
 D6T_EXPORT d6t_status d6t_opt_set_msg(d6t_opt *o, d6t_msg *inner);
 /* Convenience: add OPTION_RELAY_MSG holding 'inner' to relay message 'relay'. */
 D6T_EXPORT d6t_opt *d6t_msg_add_relay_msg(d6t_msg *relay, d6t_msg *inner);

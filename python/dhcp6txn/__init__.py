@@ -8,6 +8,8 @@ See python/README.md for the design (cffi ABI mode, memory ownership) and the di
 dhcpkit.
 SPDX-License-Identifier: BSD-2-Clause
 """
+from typing import Any
+
 from ._lib import LIBRARY_PATH, Error, ParseError, ValidationError, ffi, lib
 from ._elements import *  # noqa: F401,F403  (every message and option class)
 from ._elements import (MESSAGE_CLASSES, OPTION_CLASSES, ClientServerMessage, Message, Option,
@@ -18,3 +20,9 @@ from .duids import (DUID, EnterpriseDUID, LinkLayerDUID, LinkLayerTimeDUID, Unkn
                     UUIDDUID)
 
 __version__ = ffi.string(lib.d6t_version()).decode()
+
+
+def __getattr__(name: str) -> 'Any':
+    """For type checkers only: the option and message classes are made at import time from the
+    library's tables, so mypy cannot see them (Python never calls this for names that exist)."""
+    raise AttributeError('module %r has no attribute %r' % (__name__, name))

@@ -45,7 +45,7 @@ class _Arena:
         self.ptr = None
 
 
-_registry = weakref.WeakValueDictionary()
+_registry: 'weakref.WeakValueDictionary[object, object]' = weakref.WeakValueDictionary()
 
 
 def lookup(ptr):

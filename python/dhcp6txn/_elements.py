@@ -12,20 +12,23 @@ copied, not moved: appending the request's ClientIdOption to a response leaves t
 A relayed message is referenced, not copied, exactly like dhcpkit's Python references.
 SPDX-License-Identifier: BSD-2-Clause
 """
+import re
 import struct
 import threading
+from typing import Any, Dict, List, Optional, Tuple, Type, cast
 from collections.abc import MutableSequence
 from ipaddress import IPv6Address
 
 from . import _core
 from ._core import _Arena
-from ._fields import Field
+from ._fields import DEFERRED, Field, defer, pending, settle
 from ._lib import Error, ValidationError, check, ffi, lib, parse_error
 from ._optdefs import ARG_ORDER, OPTION_CLASS_NAMES
+from .protocol_element import ElementDataRepresentation, ProtocolElement
 
 SPACE_DHCPV6, SPACE_NTP, SPACE_VENDOR = 0, 1, 2
 
-_arenas = _core.weakref.WeakValueDictionary()  # d6t_arena* -> _Arena
+_arenas: Any = _core.weakref.WeakValueDictionary()  # d6t_arena* -> _Arena
 
 
 def _new_arena(block_size=0):
@@ -57,7 +60,9 @@ def arena_of_msg(ptr, fallback=None):
 def wrap_opt(ptr, arena):
     """A new wrapper for option 'ptr'. Options are unique through their parent's cache of
     wrappers (_kids), not through the registry: only use this to fill that cache."""
-    cls = _OPTION_BY_DEF.get(lib.d6t_optdef_of(ptr), UnknownOption)
+    cls = _OPTION_BY_DEF.get(lib.d6t_optdef_of(ptr))
+    if cls is None:
+        cls = UnknownNTPSubOption if lib.d6t_opt_space(ptr) == SPACE_NTP else UnknownOption
     w = cls.__new__(cls)
     w._ptr, w._arena, w._detached, w._kids = ptr, arena, False, None
     return w
@@ -120,16 +125,41 @@ def _move(w, ptr, arena):
             _move(kid, p, arena)
 
 
-def _adopt(container, item):
-    """Put option 'item' at the end of 'container' (message or option); return its wrapper there."""
-    if not isinstance(item, Option):
-        raise TypeError('options must be Option objects, not %s' % type(item).__name__)
-    new = container._add_copy(item._ptr)
-    if new == ffi.NULL:
+_C_SLOTS = frozenset(('_ptr', '_arena', '_kids'))
+
+
+def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
+    """Make draft 'item' directly in 'container' (no nursery, no copy)."""
+    if item.option_space != container._child_space():
         raise Error(lib.D6T_ERR_INVALID_ARG,
                     what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
     if container._kids is None:
         OptionList(container)._items()  # the wrappers handed out so far stay the ones in the list
+    new = container._add_new(item.option_type)
+    if new == ffi.NULL:
+        raise Error(lib.D6T_ERR_INVALID_ARG,
+                    what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
+    del item.__dict__['_draft']
+    item._ptr, item._arena, item._detached, item._kids = new, container._arena, False, []
+    kids = cast(List[Any], container._kids)  # filled above
+    kids.append(item)
+    item._apply(values)
+    return item
+
+
+def _adopt(container, item):
+    """Put option 'item' at the end of 'container' (message or option); return its wrapper there."""
+    if not isinstance(item, Option):
+        raise TypeError('options must be Option objects, not %s' % type(item).__name__)
+    values = item.__dict__.get('_draft')
+    if values is not None:
+        return _adopt_draft(container, item, values)
+    if container._kids is None:
+        OptionList(container)._items()
+    new = container._add_copy(item._ptr)
+    if new == ffi.NULL:
+        raise Error(lib.D6T_ERR_INVALID_ARG,
+                    what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
     dest, src = container._arena, item._arena
     if item._has_msgs:
         _share_messages(item._ptr, new, dest, src)
@@ -236,11 +266,12 @@ class OptionList(MutableSequence):
         return repr(self._items())
 
 
-class _Node:
+class _Node(ProtocolElement):
     """Common part of messages and options: the pointer, its arena, the wrappers of its
     sub-options handed out so far (so the same C option is always the same Python object), and
     dhcpkit's helpers."""
     __slots__ = ('_ptr', '_arena', '_detached', '_kids', '__weakref__', '__dict__')
+    _args: Tuple[str, ...] = ()
     _has_msgs = True  # may hold a relayed message somewhere inside (see _share_messages)
 
     def _bind(self, ptr, arena, detached):
@@ -258,10 +289,12 @@ class _Node:
         for v in values:
             _adopt(self, v)
 
-    def get_options_of_type(self, klass):
+    def get_options_of_type(self, klass: Any) -> List[Any]:
+        if self._kids is not None:
+            return [o for o in self._kids if isinstance(o, klass)]
         return [o for o in OptionList(self)._items() if isinstance(o, klass)]
 
-    def get_option_of_type(self, klass):
+    def get_option_of_type(self, klass: Any) -> Any:
         for o in (self._kids if self._kids is not None else OptionList(self)._items()):
             if isinstance(o, klass):
                 return o
@@ -270,12 +303,45 @@ class _Node:
     def __bytes__(self):
         return self.save()
 
+    def _refuse_pending(self):
+        """ValueError for the values this element (or one inside it) was given and cannot hold."""
+        if not DEFERRED[0] and '_draft' not in self.__dict__:
+            return
+        found = _pending_tree(self)
+        if found:
+            raise ValueError('; '.join(found))
+
+    def load_from(self, buffer: bytes, offset: int = 0, length: Optional[int] = None) -> int:
+        """dhcpkit's in-place parse: this object becomes the element in buffer[offset:];
+        returns the number of bytes used."""
+        used, other = type(self).parse(buffer, offset, length)
+        if type(other) is not type(self):
+            raise ValueError('The provided buffer does not contain %s data' % type(self).__name__)
+        if isinstance(self, Message):
+            _core.unregister(self._ptr)
+            _core.register(other._ptr, self)
+        self.__dict__.pop('_draft', None)
+        self._bind(other._ptr, other._arena, True)
+        self._kids = other._kids
+        self.__dict__.pop('_bad', None)
+        self.__dict__.pop('_nested', None)
+        return used
+
     def __eq__(self, other):
         if type(self) is not type(other):
             return NotImplemented
         return self is other or self.save() == other.save()
 
-    __hash__ = None  # mutable, compared by value: like dhcpkit's elements
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by value (as dhcpkit)
+
+    def save(self) -> bytes:
+        raise NotImplementedError
+
+    def display_fields(self) -> List[Tuple[str, Any]]:
+        fields = [(k, _shown(k, getattr(self, k))) for k in self._args if k != 'options']
+        if 'options' in self._args or isinstance(self, Message):
+            fields.append(('options', list(self.options)))
+        return fields
 
     def _text(self, fn):
         n = fn(self._ptr, ffi.NULL, 0)
@@ -312,26 +378,89 @@ def _standalone_option(arena, space, code):
     return o
 
 
+# how dhcpkit shows some values: a code with its name
+_HARDWARE_TYPES = {1: 'Ethernet', 2: 'Experimental Ethernet', 6: 'IEEE 802', 32: 'InfiniBand'}
+
+
+def _named(name, value):
+    return ElementDataRepresentation('%s (%d)' % (name, value))
+
+
+def _option_name(code):
+    cls = _OPTION_BY_CODE.get(code)
+    return _named(cls.__name__ if cls else 'Unknown', code)
+
+
+def _shown(field: str, value: Any) -> Any:
+    if not isinstance(value, int) and not isinstance(value, list):
+        return value
+    if field == 'status_code':
+        name = lib.d6t_status_code_name(value)
+        return _named(ffi.string(name).decode() if name != ffi.NULL else 'Unknown', value)
+    if field == 'query_type':
+        name = lib.d6t_query_type_name(value)
+        text = ffi.string(name).decode() if name != ffi.NULL else 'Unknown'
+        return _named(''.join(w.capitalize() for w in text.lower().split('_')), value)
+    if field in ('hardware_type', 'link_layer_type') and isinstance(value, int):
+        return _named(_HARDWARE_TYPES.get(value, 'Unknown'), value)
+    if field == 'requested_options' and isinstance(value, list):
+        return [_option_name(c) for c in value]
+    return value
+
+
 class Option(_Node):
     """Base class of all options. Option.parse(buffer, offset=0, length=None) -> (length, option)."""
     __slots__ = ()
     option_type = 0
     option_space = SPACE_DHCPV6
-    option_name = None
-    _args = ()
+    option_name: Optional[str] = None
 
     def __init__(self, *args, **kwargs):
-        values = _arguments(type(self), self._args, args, kwargs)
+        # A new option is a draft: its values stay in Python until it is put into a message
+        # (then it is made there, in one go, without a copy) or something needs the C option.
+        names = self._args
+        if kwargs or len(args) > len(names):
+            values = _arguments(type(self), names, args, kwargs)
+        else:
+            values = dict(zip(names, args))
+        self.__dict__['_draft'] = values
+        self._detached = True
+
+    def __getattr__(self, name):
+        # only called for what is not set: the C side of a draft, made on first need
+        if name in _C_SLOTS and '_draft' in self.__dict__:
+            self._materialize()
+            return object.__getattribute__(self, name)
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+    def _materialize(self):
+        """Make the C option of a draft on its own (in the per-thread nursery arena)."""
+        values = self.__dict__.pop('_draft')
         arena = _nursery()
         self._bind(_standalone_option(arena, self.option_space, self.option_type), arena, True)
         self._kids = []
+        self._apply(values)
+
+    def _apply(self, values):
         for k in self._args:
             v = values.get(k)
-            if v is not None:
+            if v is None:
+                continue
+            if k == 'options':
+                for child in v:
+                    _adopt(self, child)
+            else:
                 setattr(self, k, v)
 
+    def _add_new(self, code):
+        return lib.d6t_opt_add_child(self._ptr, code)
+
+    def _child_space(self):
+        return lib.d6t_optdef_child_space(lib.d6t_optdef_of(self._ptr))
+
     @classmethod
-    def parse(cls, buffer, offset=0, length=None, space=SPACE_DHCPV6):
+    def parse(cls, buffer: bytes, offset: int = 0, length: Optional[int] = None,
+              space: Optional[int] = None) -> Tuple[int, Any]:
         """Parse one option (header included) from buffer[offset:]. Returns (bytes used, option).
         Trailing bytes after the option are not used (as in dhcpkit)."""
         view = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
@@ -340,6 +469,8 @@ class Option(_Node):
         used = 4 + struct.unpack_from('!H', view, 2)[0]
         if used > len(view):
             raise parse_error(_fake_error(lib.D6T_ERR_OPT_OVERRUN, 'option runs past the buffer'), offset)
+        if space is None:
+            space = cls.option_space if isinstance(cls.option_space, int) else SPACE_DHCPV6
         arena = _new_arena(0)
         out, err = ffi.new('d6t_opt **'), ffi.new('d6t_parse_error *')
         st = lib.d6t_opt_parse(arena.ptr, space, view, used, 1, out, err)
@@ -363,21 +494,44 @@ class Option(_Node):
     def _remove(self, o):
         return lib.d6t_opt_remove_child(self._ptr, o)
 
-    def save(self):
+    def save(self) -> bytes:
+        self._refuse_pending()
         n = lib.d6t_opt_wire_size(self._ptr)
         buf, used = ffi.new('uint8_t[]', max(n, 1)), ffi.new('size_t *')
         check(lib.d6t_opt_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
         return bytes(buf[0:used[0]])
 
-    def validate(self):
+    def validate(self) -> None:
+        self._refuse_pending()
+        if self.option_type == 19 and self.option_space == SPACE_DHCPV6 and \
+                getattr(self, 'message_type') not in (5, 6, 11):
+            # RFC 9915 section 21.19: Renew, Rebind or Information-request
+            raise ValueError('Reconfigure message type must be 5, 6 or 11')
         found = self._violations(lib.d6t_opt_validate)
         if found:
             raise ValidationError(found)
 
-    def to_json(self):
+    # dhcpkit sorts options (by type, then content) to compare option lists
+    def _key(self):
+        return self.option_type, self.save()
+
+    def __lt__(self, other):
+        return self._key() < other._key() if isinstance(other, Option) else NotImplemented
+
+    def __le__(self, other):
+        return self._key() <= other._key() if isinstance(other, Option) else NotImplemented
+
+    def __gt__(self, other):
+        return self._key() > other._key() if isinstance(other, Option) else NotImplemented
+
+    def __ge__(self, other):
+        return self._key() >= other._key() if isinstance(other, Option) else NotImplemented
+
+    def to_json(self) -> str:
         return self._text(lib.d6t_opt_to_json)
 
-    def __str__(self):
+    def to_text(self) -> str:
+        """The library's own tree view."""
         return self._text(lib.d6t_opt_to_text).rstrip('\n')
 
     def __repr__(self):
@@ -406,7 +560,22 @@ class UnknownOption(Option):
 
     @property
     def option_type(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'option_type' in bad:
+            return bad['option_type'][0]
         return lib.d6t_opt_code(self._ptr)
+
+    @option_type.setter
+    def option_type(self, value):
+        if not _is_uint(value, 16):
+            return defer(self, 'option_type', value, 'must be an unsigned 16 bit integer')
+        settle(self, 'option_type')
+        if value == lib.d6t_opt_code(self._ptr):
+            return
+        if not self._detached:
+            raise Error(lib.D6T_ERR_INVALID_ARG, what='the type of an option in a message is fixed')
+        fresh = UnknownOption(value, self.option_data, space=self.option_space)
+        self._bind(fresh._ptr, fresh._arena, True)
 
     @property
     def option_space(self):
@@ -414,21 +583,53 @@ class UnknownOption(Option):
 
     @property
     def option_data(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'option_data' in bad:
+            return bad['option_data'][0]
         n = ffi.new('size_t *')
         p = lib.d6t_opt_data(self._ptr, n)
         return bytes(ffi.buffer(p, n[0])) if n[0] else b''
 
     @option_data.setter
     def option_data(self, value):
-        value = bytes(value)
-        check(lib.d6t_opt_set_data(self._ptr, value, len(value)))
+        _set_bytes(self, 'option_data', value, lambda v: lib.d6t_opt_set_data(self._ptr, v, len(v)))
+
+
+def _is_uint(value, bits):
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 1 << bits
+
+
+def _set_bytes(obj, name, value, store):
+    if not isinstance(value, (bytes, bytearray)):
+        return defer(obj, name, value, 'must be a sequence of bytes')
+    value = bytes(value)
+    try:
+        check(store(value))
+    except Error as e:
+        return defer(obj, name, value, 'cannot be stored: %s' % e)
+    settle(obj, name)
+
+
+def _pending_tree(node):
+    if '_draft' in node.__dict__:
+        node._materialize()  # its values are checked as they go into C
+    out = ['%s.%s' % (type(node).__name__, p) for p in pending(node)]
+    for kid in node._kids or ():
+        out += _pending_tree(kid)
+    inner = node.__dict__.get('_nested')
+    if inner is not None:
+        out += _pending_tree(inner)
+    return out
+
+
+_fake_reason: List[Any] = []  # keeps the reason text of the last made-up error alive
 
 
 def _fake_error(status, reason):
     err = ffi.new('d6t_parse_error *')
     err.status, err.offset = status, 0
-    _fake_error.keep = ffi.new('char[]', reason.encode())
-    err.reason = _fake_error.keep
+    _fake_reason[:] = [ffi.new('char[]', reason.encode())]
+    err.reason = _fake_reason[0]
     return err
 
 
@@ -454,6 +655,10 @@ class _NestedMessage:
         return nested(obj, lib.d6t_opt_msg(obj._ptr))
 
     def __set__(self, obj, msg):
+        if msg is None:
+            check(lib.d6t_opt_set_msg(obj._ptr, ffi.NULL))
+            obj.__dict__.pop('_nested', None)
+            return
         if not isinstance(msg, Message):
             raise TypeError('a relayed message must be a Message')
         check(lib.d6t_opt_set_msg(obj._ptr, msg._ptr))
@@ -467,14 +672,49 @@ class _VendorOptions:
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
+        bad = obj.__dict__.get('_bad')
+        if bad and 'vendor_options' in bad:
+            return bad['vendor_options'][0]
         return [(o.option_type, o.option_data) for o in OptionList(obj)._items()]
 
     def __set__(self, obj, pairs):
+        pairs = [] if pairs is None else pairs
+        if not isinstance(pairs, (list, tuple)) or not all(
+                isinstance(p, tuple) and len(p) == 2 and _is_uint(p[0], 16) and
+                isinstance(p[1], (bytes, bytearray)) and len(p[1]) < 1 << 16 for p in pairs):
+            return defer(obj, 'vendor_options', pairs,
+                         'must be a list of (code, bytes) tuples of 16 bit codes and lengths')
+        settle(obj, 'vendor_options')
         OptionList(obj).clear()
-        for code, data in pairs or []:
+        for code, data in pairs:
             _adopt(obj, UnknownOption(code, data, space=SPACE_VENDOR))
 
 
+
+
+class NTPSubOption(Option):
+    """Base class of the sub-options of NTPServersOption (RFC 5908)."""
+    __slots__ = ()
+    option_space: Any = SPACE_NTP
+
+
+class UnknownNTPSubOption(UnknownOption, NTPSubOption):
+    """An NTP sub-option the library has no layout for (dhcpkit's names: suboption_type,
+    suboption_data; value is the data in hex)."""
+    __slots__ = ()
+
+    def __init__(self, suboption_type=0, suboption_data=b''):
+        super().__init__(suboption_type, suboption_data, space=SPACE_NTP)
+
+    suboption_type = property(lambda self: self.option_type,
+                              lambda self, v: setattr(self, 'option_type', v))
+    suboption_data = property(lambda self: self.option_data,
+                              lambda self, v: setattr(self, 'option_data', v))
+
+    @property
+    def value(self):
+        data = self.option_data
+        return data.hex() if isinstance(data, (bytes, bytearray)) else str(data)
 
 
 def _derived_name(iana):
@@ -510,7 +750,7 @@ def _build_option_classes():
             ns['vendor_options'] = _VendorOptions()
         ns['_args'] = ARG_ORDER.get((space, code), tuple(args))
         cls_name = OPTION_CLASS_NAMES.get((space, code)) or _derived_name(iana)
-        cls = type(cls_name, (Option,), ns)
+        cls = type(cls_name, (NTPSubOption if space == SPACE_NTP else Option,), ns)
         by_def[d] = cls
         classes[cls_name] = cls
     return by_def, classes
@@ -518,6 +758,84 @@ def _build_option_classes():
 
 _OPTION_BY_DEF, OPTION_CLASSES = _build_option_classes()
 globals().update(OPTION_CLASSES)
+_OPTION_BY_CODE = {c.option_type: c for c in OPTION_CLASSES.values() if c.option_space == SPACE_DHCPV6}
+
+
+# dhcpkit's helpers on particular options
+def _get_addresses(self):
+    """The addresses of the IA's IAAddressOptions."""
+    return [o.address for o in self.get_options_of_type(OPTION_CLASSES['IAAddressOption'])]
+
+
+def _get_prefixes(self):
+    """The prefixes of the IA_PD's IAPrefixOptions."""
+    return [o.prefix for o in self.get_options_of_type(OPTION_CLASSES['IAPrefixOption'])]
+
+
+def _flag(bit):
+    def get(self):
+        return bool(self.flags & bit)
+
+    def put(self, on):
+        self.flags = (self.flags | bit) if on else (self.flags & ~bit)
+    return property(get, put)
+
+
+def _display_requested_options(self):
+    return [_option_name(c) for c in self.requested_options]
+
+
+OPTION_CLASSES['IANAOption'].get_addresses = _get_addresses
+OPTION_CLASSES['IATAOption'].get_addresses = _get_addresses
+OPTION_CLASSES['IAPDOption'].get_prefixes = _get_prefixes
+for _cls_name in ('OptionRequestOption', 'EchoRequestOption'):
+    OPTION_CLASSES[_cls_name].display_requested_options = _display_requested_options
+_LABEL = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$')
+
+
+def _address_config(check, what):
+    def parse(text):
+        address = IPv6Address(text)
+        if not check(address):
+            raise ValueError('%s is not a %s IPv6 address' % (text, what))
+        return address
+    return staticmethod(parse)
+
+
+def _fqdn_config(text):
+    """A host name as a configuration value (RFC 1123 section 2.1 labels)."""
+    name = text[:-1] if text.endswith('.') else text
+    if len(name) > 253:
+        raise ValueError('Domain too long: %s' % text)
+    for label in name.split('.'):
+        if len(label) > 63:
+            raise ValueError('Label too long: %s' % label)
+        if not _LABEL.match(label):
+            raise ValueError('Invalid label: %r' % label)
+    return text
+
+
+def _routable(a):
+    return not (a.is_unspecified or a.is_loopback or a.is_multicast or a.is_link_local)
+
+
+# dhcpkit's NTP sub-option extras (RFC 5908 section 4): 'value' as text, 'config_datatype'
+OPTION_CLASSES['NTPServerAddressSubOption'].config_datatype = _address_config(_routable, 'routable')
+OPTION_CLASSES['NTPMulticastAddressSubOption'].config_datatype = _address_config(
+    lambda a: a.is_multicast, 'multicast')
+OPTION_CLASSES['NTPServerFQDNSubOption'].config_datatype = staticmethod(_fqdn_config)
+for _cls_name in ('NTPServerAddressSubOption', 'NTPMulticastAddressSubOption'):
+    OPTION_CLASSES[_cls_name].value = property(lambda self: str(self.address))
+OPTION_CLASSES['NTPServerFQDNSubOption'].value = property(
+    lambda self: self.fqdn[:-1] if isinstance(self.fqdn, str) and self.fqdn.endswith('.')
+    else self.fqdn)
+
+# RFC 7598 section 4.1: the F flag (this rule is a Forwarding Mapping Rule)
+OPTION_CLASSES['S46RuleOption'].fmr = _flag(1)
+# RFC 4704 section 4.1: S, O and N bits
+OPTION_CLASSES['ClientFQDNOption'].server_aaaa_update = _flag(1)
+OPTION_CLASSES['ClientFQDNOption'].server_aaaa_override = _flag(2)
+OPTION_CLASSES['ClientFQDNOption'].no_server_dns_update = _flag(4)
 
 
 # ---------------------------------------------------------------- messages
@@ -525,7 +843,7 @@ globals().update(OPTION_CLASSES)
 class Message(_Node):
     """Base class of all messages. Message.parse(buffer, offset=0, length=None) -> (length, message)."""
     __slots__ = ()
-    message_type = 0
+    message_type: Any = 0
     from_client_to_server = False
     from_server_to_client = False
 
@@ -539,7 +857,8 @@ class Message(_Node):
         _core.register(ptr, self)
 
     @classmethod
-    def parse(cls, buffer, offset=0, length=None):
+    def parse(cls, buffer: bytes, offset: int = 0,
+              length: Optional[int] = None) -> Tuple[int, Any]:
         """Parse a whole message (relay chain included). Returns (bytes used, message)."""
         data = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
         arena = _new_arena(0)
@@ -553,7 +872,7 @@ class Message(_Node):
         return len(data), msg
 
     @classmethod
-    def from_bytes(cls, data):
+    def from_bytes(cls, data: bytes) -> Any:
         return cls.parse(data)[1]
 
     def _first(self):
@@ -565,10 +884,17 @@ class Message(_Node):
     def _add_copy(self, src):
         return lib.d6t_msg_add_opt_copy(self._ptr, src)
 
+    def _add_new(self, code):
+        return lib.d6t_msg_add_opt(self._ptr, code)
+
+    def _child_space(self):
+        return SPACE_DHCPV6
+
     def _remove(self, o):
         return lib.d6t_msg_remove_opt(self._ptr, o)
 
-    def save(self):
+    def save(self) -> bytes:
+        self._refuse_pending()
         n = lib.d6t_msg_wire_size(self._ptr)
         if n == 0:
             raise Error(lib.D6T_ERR_TOO_LONG, what='%s cannot be written' % type(self).__name__)
@@ -576,44 +902,64 @@ class Message(_Node):
         check(lib.d6t_msg_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
         return bytes(ffi.buffer(buf, used[0]))
 
-    def validate(self):
+    def validate(self) -> None:
         """Check RFC 9915 containment and value rules; ValidationError lists every violation."""
+        self._refuse_pending()
         found = self.violations()
         if found:
             raise ValidationError(found)
 
-    def violations(self):
+    def violations(self) -> List[Tuple[int, str, str]]:
         return self._violations(lib.d6t_msg_validate)
 
-    def to_json(self):
+    def to_json(self) -> str:
         return self._text(lib.d6t_msg_to_json)
 
-    def __str__(self):
+    def to_text(self) -> str:
+        """The library's own tree view."""
         return self._text(lib.d6t_msg_to_text).rstrip('\n')
 
 
 class UnknownMessage(Message):
     """A message type the library does not know: the body after the type byte, kept as bytes."""
     __slots__ = ()
+    _args = ('message_type', 'message_data')
 
     def __init__(self, message_type=0, message_data=b''):
-        self._new(message_type)
+        self._new(0)
+        self.message_type = message_type
         self.message_data = message_data
 
     @property
     def message_type(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'message_type' in bad:
+            return bad['message_type'][0]
         return lib.d6t_msg_type(self._ptr)
+
+    @message_type.setter
+    def message_type(self, value):
+        if not _is_uint(value, 8):
+            return defer(self, 'message_type', value, 'must be an unsigned 8 bit integer')
+        settle(self, 'message_type')
+        if value != lib.d6t_msg_type(self._ptr):
+            body = self.message_data
+            _core.unregister(self._ptr)
+            self._new(value)
+            self.message_data = body
 
     @property
     def message_data(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'message_data' in bad:
+            return bad['message_data'][0]
         n = ffi.new('size_t *')
         p = lib.d6t_msg_body(self._ptr, n)
         return bytes(ffi.buffer(p, n[0])) if n[0] else b''
 
     @message_data.setter
     def message_data(self, value):
-        value = bytes(value)
-        check(lib.d6t_msg_set_body(self._ptr, value, len(value)))
+        _set_bytes(self, 'message_data', value, lambda v: lib.d6t_msg_set_body(self._ptr, v, len(v)))
 
     def __repr__(self):
         return 'UnknownMessage(message_type=%d, message_data=%r)' % (self.message_type, self.message_data)
@@ -622,6 +968,7 @@ class UnknownMessage(Message):
 class ClientServerMessage(Message):
     """Messages with a transaction id (3 bytes, as in dhcpkit) and options."""
     __slots__ = ()
+    _args = ('transaction_id', 'options')
 
     def __init__(self, transaction_id=b'\x00\x00\x00', options=None):
         self._new(self.message_type)
@@ -631,14 +978,18 @@ class ClientServerMessage(Message):
 
     @property
     def transaction_id(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'transaction_id' in bad:
+            return bad['transaction_id'][0]
         return lib.d6t_msg_transaction_id(self._ptr).to_bytes(3, 'big')
 
     @transaction_id.setter
     def transaction_id(self, value):
-        if isinstance(value, int):
+        if isinstance(value, int) and 0 <= value < 1 << 24:
             value = value.to_bytes(3, 'big')
-        if len(value) != 3:
-            raise ValueError('Transaction-id must be 3 bytes')
+        if not isinstance(value, (bytes, bytearray)) or len(value) != 3:
+            return defer(self, 'transaction_id', value, 'must be 3 bytes')
+        settle(self, 'transaction_id')
         check(lib.d6t_msg_set_transaction_id(self._ptr, int.from_bytes(value, 'big')))
 
     def __repr__(self):
@@ -646,23 +997,32 @@ class ClientServerMessage(Message):
                                                       list(self.options))
 
 
-def _addr_getter(fn):
+def _addr_getter(fn, name):
     def get(self):
+        bad = self.__dict__.get('_bad')
+        if bad and name in bad:
+            return bad[name][0]
         b = ffi.new('uint8_t[16]')
         check(fn(self._ptr, b))
         return IPv6Address(bytes(b))
     return get
 
 
-def _addr_setter(fn):
+def _addr_setter(fn, name):
     def put(self, value):
-        check(fn(self._ptr, IPv6Address(value if value is not None else '::').packed))
+        if value is None:
+            value = IPv6Address('::')
+        if not isinstance(value, IPv6Address):
+            return defer(self, name, value, 'must be an IPv6 address')
+        settle(self, name)
+        check(fn(self._ptr, value.packed))
     return put
 
 
 class RelayServerMessage(Message):
     """Relay-forward / relay-reply: hop count, link and peer address, options."""
     __slots__ = ()
+    _args = ('hop_count', 'link_address', 'peer_address', 'options')
 
     def __init__(self, hop_count=0, link_address=None, peer_address=None, options=None):
         self._new(self.message_type)
@@ -674,16 +1034,22 @@ class RelayServerMessage(Message):
 
     @property
     def hop_count(self):
+        bad = self.__dict__.get('_bad')
+        if bad and 'hop_count' in bad:
+            return bad['hop_count'][0]
         return lib.d6t_msg_hop_count(self._ptr)
 
     @hop_count.setter
     def hop_count(self, value):
+        if not _is_uint(value, 8):
+            return defer(self, 'hop_count', value, 'must be an unsigned 8 bit integer')
+        settle(self, 'hop_count')
         check(lib.d6t_msg_set_hop_count(self._ptr, value))
 
-    link_address = property(_addr_getter(lib.d6t_msg_link_address),
-                            _addr_setter(lib.d6t_msg_set_link_address))
-    peer_address = property(_addr_getter(lib.d6t_msg_peer_address),
-                            _addr_setter(lib.d6t_msg_set_peer_address))
+    link_address = property(_addr_getter(lib.d6t_msg_link_address, 'link_address'),
+                            _addr_setter(lib.d6t_msg_set_link_address, 'link_address'))
+    peer_address = property(_addr_getter(lib.d6t_msg_peer_address, 'peer_address'),
+                            _addr_setter(lib.d6t_msg_set_peer_address, 'peer_address'))
 
     @property
     def relayed_message(self):
@@ -692,15 +1058,19 @@ class RelayServerMessage(Message):
     @relayed_message.setter
     def relayed_message(self, msg):
         opt = lib.d6t_msg_find_opt(self._ptr, 9)
-        if msg is None:
+        if msg is None:  # dhcpkit: the option stays, without a message
             if opt != ffi.NULL:
-                check(lib.d6t_msg_remove_opt(self._ptr, opt))
+                check(lib.d6t_opt_set_msg(opt, ffi.NULL))
+            self.__dict__.pop('_nested', None)
             return
         if not isinstance(msg, Message):
             raise TypeError('a relayed message must be a Message')
         if opt == ffi.NULL:
-            if lib.d6t_msg_add_relay_msg(self._ptr, msg._ptr) == ffi.NULL:
+            opt = lib.d6t_msg_add_relay_msg(self._ptr, msg._ptr)
+            if opt == ffi.NULL:
                 raise MemoryError
+            if self._kids is not None:
+                self._kids.append(wrap_opt(opt, self._arena))
         else:
             check(lib.d6t_opt_set_msg(opt, msg._ptr))
         self._arena.hold(msg._arena)
@@ -737,7 +1107,7 @@ class RelayForwardMessage(RelayServerMessage):
     message_type = 12
     from_client_to_server = True
 
-    def wrap_response(self, response):
+    def wrap_response(self, response: 'Message') -> 'RelayReplyMessage':
         """The RelayReplyMessage chain for 'response', mirroring this relay chain (dhcpkit's
         plain wrapping: no options echoed; TransactionBundle does the RFC echoing)."""
         reply = RelayReplyMessage(self.hop_count, self.link_address, self.peer_address)
@@ -762,7 +1132,7 @@ _CS_NAMES = {
 
 
 def _build_message_classes():
-    classes = {12: RelayForwardMessage, 13: RelayReplyMessage}
+    classes: Dict[int, Any] = {12: RelayForwardMessage, 13: RelayReplyMessage}
     for t, cls_name in _CS_NAMES.items():
         if lib.d6t_msg_type_kind(t) != lib.D6T_KIND_CLIENT_SERVER:
             continue
@@ -778,9 +1148,9 @@ MESSAGE_CLASSES = _build_message_classes()
 globals().update({c.__name__: c for c in MESSAGE_CLASSES.values()})
 
 
-def split_relay_chain(message):
+def split_relay_chain(message: Any) -> Tuple[Any, Optional[List[Any]]]:
     """(request, relay messages closest to the client first), as dhcpkit.ipv6.utils does."""
-    relays = []
+    relays: List[Message] = []
     while isinstance(message, RelayForwardMessage):
         relays.insert(0, message)
         message = message.relayed_message
@@ -817,7 +1187,7 @@ def _constants():
 CONSTANTS = _constants()
 globals().update(CONSTANTS)
 
-__all__ = (['Option', 'UnknownOption', 'Message', 'UnknownMessage', 'ClientServerMessage',
+__all__ = (['Option', 'NTPSubOption', 'UnknownNTPSubOption', 'UnknownOption', 'Message', 'UnknownMessage', 'ClientServerMessage',
             'RelayServerMessage', 'RelayForwardMessage', 'RelayReplyMessage', 'OptionList',
             'split_relay_chain', 'OPTION_CLASSES', 'MESSAGE_CLASSES', 'CONSTANTS'] +
            sorted(OPTION_CLASSES) + sorted(c.__name__ for c in MESSAGE_CLASSES.values()) +

@@ -7,6 +7,7 @@ List values are returned as a list that writes itself back on every change, so d
 SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
+from typing import List
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
 from ._lib import Error, check, ffi, lib
@@ -62,7 +63,7 @@ def _u(getter, setter, ctype):
         return v[0]
 
     def put(o, k, value):
-        check(setter(o, k, int(value)))
+        check(setter(o, k, value))
     return get, put
 
 
@@ -178,7 +179,8 @@ def encode_dname(text, relative_ok=False):
 
 def _dname_list_get(o, k):
     pos, data, n = ffi.new('size_t *'), ffi.new('const uint8_t **'), ffi.new('size_t *')
-    buf, out = ffi.new('char[1024]'), []
+    buf = ffi.new('char[1024]')
+    out: List[str] = []
     while True:
         st = lib.d6t_opt_list_next(o, k, pos, data, n)
         if st == lib.D6T_ERR_NOT_FOUND:
@@ -241,24 +243,114 @@ CONVERTERS = {
 }
 
 
+def _is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_bytes(v):
+    return isinstance(v, (bytes, bytearray, memoryview))
+
+
+def _seq_of(check):
+    def ok(v):
+        return isinstance(v, (list, tuple)) and all(check(x) for x in v)
+    return ok
+
+
+# ftype -> (test of a Python value, what the value must be): dhcpkit's types, checked before
+# anything is written, so a wrong value is kept for validate() to refuse (as dhcpkit does)
+_INT = (_is_int, 'an integer')
+_TYPES = {
+    FT['U8']: _INT, FT['U16']: _INT, FT['PSID']: _INT, FT['U32']: _INT,
+    FT['BIN']: (_is_bytes, 'a sequence of bytes'),
+    FT['BIN_REST']: (_is_bytes, 'a sequence of bytes'),
+    FT['TEXT']: (lambda v: isinstance(v, str), 'a string'),
+    FT['DUID']: (lambda v: isinstance(v, DUID), 'a DUID object'),
+    FT['ADDR6']: (lambda v: isinstance(v, IPv6Address), 'a valid IPv6 address'),
+    FT['ADDR4']: (lambda v: isinstance(v, IPv4Address), 'a valid IPv4 address'),
+    FT['PREFIX6']: (lambda v: isinstance(v, IPv6Network), 'an IPv6 prefix'),
+    FT['PREFIX6_VAR']: (lambda v: isinstance(v, IPv6Network), 'an IPv6 prefix'),
+    FT['PREFIX4']: (lambda v: isinstance(v, IPv4Network), 'an IPv4 prefix'),
+    FT['ADDR6_LIST']: (_seq_of(lambda x: isinstance(x, IPv6Address)), 'a list of IPv6 addresses'),
+    FT['ADDR6_LIST16']: (_seq_of(lambda x: isinstance(x, IPv6Address)),
+                         'a list of IPv6 addresses'),
+    FT['U16_LIST']: (_seq_of(_is_int), 'a list of integers'),
+    FT['BIN16_LIST']: (_seq_of(_is_bytes), 'a list of sequences of bytes'),
+    FT['DNAME']: (lambda v: isinstance(v, str), 'a string'),
+    FT['FQDN']: (lambda v: isinstance(v, str), 'a string'),
+    FT['DNAME16']: (lambda v: isinstance(v, str), 'a string'),
+    FT['DNAME_LIST']: (_seq_of(lambda x: isinstance(x, str)), 'a list of strings'),
+}
+
+
+# set once any value was ever kept for refusal: until then save() need not look for one
+DEFERRED = [False]
+
+
+def defer(obj, name, value, reason):
+    """Keep a value the option cannot hold until validate() or save() refuses it: dhcpkit's
+    attributes take anything and validate() says what is wrong."""
+    DEFERRED[0] = True
+    bad = obj.__dict__.get('_bad')
+    if bad is None:
+        bad = obj.__dict__['_bad'] = {}
+    bad[name] = (value, reason)
+
+
+def settle(obj, name):
+    bad = obj.__dict__.get('_bad')
+    if bad:
+        bad.pop(name, None)
+
+
+def pending(obj):
+    """'name: reason' for every value 'obj' was given and could not hold."""
+    bad = obj.__dict__.get('_bad') if hasattr(obj, '__dict__') else None
+    return ['%s %s' % (k, r) for k, (_, r) in bad.items()] if bad else []
+
+
 class Field:
     """Descriptor for one field of a known option, straight from the C option table."""
 
     def __init__(self, name, key, ftype, size):
         self.name, self.key, self.ftype, self.size = name, key, ftype, size
         self._get, self._set, self.is_list = CONVERTERS[ftype]
+        self._ok, self._what = _TYPES[ftype]
         if key in BYTES_KEYS:  # an identifier dhcpkit keeps as bytes (IAID): its wire bytes
             self._get, self._set = _raw, _set_raw
+            self._ok, self._what = _is_bytes, 'a sequence of bytes'
 
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
+        d = obj.__dict__
+        draft = d.get('_draft')
+        if draft is not None and draft.get(self.name) is not None:
+            value = draft[self.name]  # as given, the way dhcpkit keeps it
+            if self.is_list:
+                return BoundList(value, lambda v, obj=obj: self.__set__(obj, v))
+            return value
+        bad = d.get('_bad')
+        if bad and self.name in bad:
+            return bad[self.name][0]
         value = self._get(obj._ptr, self.key)
         if self.is_list:
             return BoundList(value, lambda v, obj=obj: self.__set__(obj, v))
         return value
 
     def __set__(self, obj, value):
+        d = obj.__dict__
+        draft = d.get('_draft')
+        if draft is not None:  # checked when the option is made
+            draft[self.name] = value
+            return
         if self.is_list and value is None:
             value = []
-        self._set(obj._ptr, self.key, value)
+        if not self._ok(value):
+            return defer(obj, self.name, value, 'must be %s' % self._what)
+        try:
+            self._set(obj._ptr, self.key, value)
+        except (ValueError, TypeError, OverflowError, struct.error) as e:
+            return defer(obj, self.name, value, 'cannot be %r: %s' % (value, e))
+        if '_bad' in d:
+            settle(obj, self.name)

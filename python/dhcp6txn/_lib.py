@@ -9,7 +9,7 @@ SPDX-License-Identifier: BSD-2-Clause
 import ctypes.util
 import os
 
-import cffi
+import cffi  # type: ignore[import]  # Debian ships no stubs
 
 from ._cdef import CDEF
 
@@ -23,7 +23,7 @@ def _candidates():
         return [env]  # an explicit choice must not silently fall back to another copy
     out = []
     try:
-        from ._config import LIBRARY
+        from ._config import LIBRARY  # type: ignore[import]  # written at build time
         out.append(LIBRARY)
     except ImportError:
         pass
@@ -47,8 +47,8 @@ def _load():
 lib, LIBRARY_PATH = _load()
 
 
-class Error(Exception):
-    """A libdhcp6txn call failed. `status` is the C status code, `status_name` its stable name
+class Error(ValueError):
+    """A libdhcp6txn call failed (a ValueError: the C library refuses values, not types). `status` is the C status code, `status_name` its stable name
     (e.g. "D6T_ERR_OPT_LENGTH"); parse errors also carry `offset` (byte offset in the input where
     the offending element starts) and `reason` (the library's explanation)."""
 
@@ -67,7 +67,7 @@ class Error(Exception):
         super().__init__(text)
 
 
-class ParseError(Error, ValueError):
+class ParseError(Error):
     """Malformed wire data. A ValueError, as dhcpkit raises for bad input."""
 
 

@@ -7,10 +7,12 @@ bundle, which echoes Interface-ID, RFC 4994 Echo Request options and RFC 8357 Re
 SPDX-License-Identifier: BSD-2-Clause
 """
 import logging
+import threading
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from collections.abc import MutableSet
 from ipaddress import IPv6Address
 
-from ._elements import Message, _new_arena, wrap_msg
+from ._elements import Message, UnknownMessage, _new_arena, wrap_msg
 from ._lib import Error, check, ffi, lib, parse_error
 
 logger = logging.getLogger(__name__)
@@ -21,9 +23,10 @@ class MessagesList:
     never sit in memory at once). Index 0 can be read and replaced; bool() says whether there
     is a first message."""
 
-    def __init__(self, first_message=None, subsequent_messages=None):
+    def __init__(self, first_message: Optional[Message] = None,
+                 subsequent_messages: Optional[Iterator[Message]] = None) -> None:
         self.first_message = first_message
-        self.subsequent_messages = subsequent_messages or iter([])
+        self.subsequent_messages: Iterator[Message] = subsequent_messages or iter([])
 
     def __iter__(self):
         if not self.first_message:
@@ -89,6 +92,18 @@ class _HandledOptions(list):
             super().append(option)
 
 
+_tls = threading.local()
+
+
+def _out_bundle():
+    """The d6t_bundle * the creation calls fill in, one per thread (ffi.new costs more than
+    the rest of a small call)."""
+    out = getattr(_tls, 'out', None)
+    if out is None:
+        out = _tls.out = ffi.new('d6t_bundle **')
+    return out
+
+
 def _bundle_opts(marks, tcp_peer):
     """A d6t_bundle_opts for the creation calls, plus the cdata it points to (keep both alive
     until the call returns)."""
@@ -113,14 +128,18 @@ class TransactionBundle:
     the message must be wrapped in exactly one relay-forward standing for the connection, as
     dhcpkit does it."""
 
-    def __init__(self, incoming_message, received_over_multicast, received_over_tcp=False,
-                 allow_rapid_commit=False, marks=None, tcp_peer=None):
+    def __init__(self, incoming_message: Union[Message, bytes], received_over_multicast: bool,
+                 received_over_tcp: bool = False, allow_rapid_commit: bool = False,
+                 marks: Optional[Iterable[str]] = None, tcp_peer: Any = None) -> None:
         arena = _new_arena(0)
         flags = ((lib.D6T_BUNDLE_MULTICAST if received_over_multicast else 0) |
                  (lib.D6T_BUNDLE_TCP if received_over_tcp else 0) |
                  (lib.D6T_BUNDLE_RAPID_COMMIT if allow_rapid_commit else 0))
-        opts, _held = _bundle_opts(list(marks or []), tcp_peer)
-        out = ffi.new('d6t_bundle **')
+        if marks or tcp_peer is not None:
+            opts, _held = _bundle_opts(list(marks or []), tcp_peer)
+        else:
+            opts = ffi.NULL  # the defaults: no marks, no TCP peer
+        out = _out_bundle()
         if isinstance(incoming_message, Message):
             arena.hold(incoming_message._arena)
             st = lib.d6t_bundle_new_from_msg(arena.ptr, incoming_message._ptr, flags, opts, out)
@@ -137,9 +156,9 @@ class TransactionBundle:
         arena.bundle = out[0]
         self._arena, self._b = arena, out[0]
         self._responses = MessagesList()
-        self._outgoing = None
-        self._extra_handled = []
-        self.handler_data = {}
+        self._outgoing: Optional[List[Any]] = None
+        self._extra_handled: List[Any] = []
+        self.handler_data: Dict[Any, Any] = {}
         # held here so that they, and the option wrappers they hand out, stay the same objects
         b = self._b
         self._incoming = wrap_msg(lib.d6t_bundle_incoming(b), arena)
@@ -147,20 +166,30 @@ class TransactionBundle:
         self._relays_in = [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), arena)
                            for i in range(lib.d6t_bundle_incoming_relay_count(b))]
         if self._request is None:
+            inner = self._incoming
+            while inner is not None and hasattr(inner, 'relayed_message'):
+                inner = inner.relayed_message
             reason = lib.d6t_bundle_no_request_reason(self._b)
-            logger.warning('%s', ffi.string(reason).decode() if reason != ffi.NULL else 'no request')
+            reason = ffi.string(reason).decode() if reason != ffi.NULL else 'no request'
+            if isinstance(inner, UnknownMessage):
+                logger.warning('Received an unrecognised message: %s', reason)
+            elif inner is not None and inner.from_server_to_client:
+                logger.warning('A server should not receive %s from a client',
+                               type(inner).__name__)
+            else:
+                logger.warning('%s', reason)
 
     # ---- the incoming side
     @property
-    def incoming_message(self):
+    def incoming_message(self) -> Any:
         return self._incoming
 
     @property
-    def request(self):
+    def request(self) -> Any:
         return self._request
 
     @property
-    def incoming_relay_messages(self):
+    def incoming_relay_messages(self) -> List[Any]:
         return list(self._relays_in)
 
     @property
@@ -172,13 +201,13 @@ class TransactionBundle:
         return bool(lib.d6t_bundle_received_over_tcp(self._b))
 
     @property
-    def link_address(self):
+    def link_address(self) -> IPv6Address:
         addr = ffi.new('uint8_t[16]')
         check(lib.d6t_bundle_link_address(self._b, addr), 'link address')
         return IPv6Address(bytes(addr))
 
     @property
-    def relays(self):
+    def relays(self) -> List[IPv6Address]:
         addr, out = ffi.new('uint8_t[16]'), []
         for i in range(lib.d6t_bundle_relay_count(self._b)):
             check(lib.d6t_bundle_relay(self._b, i, addr))
@@ -221,12 +250,18 @@ class TransactionBundle:
         for m in values:
             self.add_mark(m)
 
-    def add_mark(self, mark):
+    def add_mark(self, mark: str) -> None:
         check(lib.d6t_bundle_add_mark(self._b, mark.encode()), 'mark %r' % mark)
 
     # ---- handled options
-    def mark_handled(self, option):
+    def mark_handled(self, option: Any) -> None:
         st = lib.d6t_bundle_mark_handled(self._b, option._ptr)
+        if st == lib.D6T_ERR_NOT_FOUND and self.request is not None:
+            # dhcpkit compares by value: an equal option of the request is the one meant
+            for o in self.request.options:
+                if o == option and not self._is_handled(o):
+                    st = lib.d6t_bundle_mark_handled(self._b, o._ptr)
+                    break
         if st == lib.D6T_ERR_NOT_FOUND:  # not one of the request's options: remember it here
             if all(o is not option for o in self._extra_handled):
                 self._extra_handled.append(option)
@@ -243,7 +278,7 @@ class TransactionBundle:
         handled = [o for o in req.options if lib.d6t_bundle_is_handled(self._b, o._ptr)] if req else []
         return _HandledOptions(handled + self._extra_handled, self)
 
-    def get_unhandled_options(self, option_types):
+    def get_unhandled_options(self, option_types: Any) -> List[Any]:
         req = self.request
         if req is None:
             return []
@@ -281,7 +316,7 @@ class TransactionBundle:
             check(lib.d6t_bundle_set_response(self._b, ffi.NULL))
 
     # ---- the outgoing side
-    def create_outgoing_relay_messages(self):
+    def create_outgoing_relay_messages(self) -> None:
         """Build the relay-reply chain mirroring the incoming relays (closest to the client
         first), with Interface-ID, Echo Request options and Relay Source Port echoed."""
         check(lib.d6t_bundle_create_outgoing_relay_messages(self._b))
@@ -318,7 +353,7 @@ class TransactionBundle:
                 yield response
 
     @property
-    def outgoing_message(self):
+    def outgoing_message(self) -> Any:
         """The first response wrapped in the relay chain, or None when there is no first response
         or it is not a server-to-client message (libdhcp6txn's rule: see docs/BUNDLE.md)."""
         first = self.response
@@ -334,7 +369,7 @@ class TransactionBundle:
             return self._outgoing[-1]
         return first
 
-    def outgoing_datagrams(self):
+    def outgoing_datagrams(self) -> Iterator[bytes]:
         """Wire bytes of every outgoing message; over TCP with the RFC 5460 length prefix."""
         tcp = self.received_over_tcp
         for msg in self.outgoing_messages:
@@ -342,14 +377,14 @@ class TransactionBundle:
             yield (len(data).to_bytes(2, 'big') + data) if tcp else data
 
     # ---- where to send (host server helpers, not in dhcpkit)
-    def set_source(self, address=None, port=None):
+    def set_source(self, address: Any = None, port: Optional[int] = None) -> None:
         """The UDP source of the received datagram, for destination()."""
         if address is not None:
             lib.d6t_bundle_set_source_address(self._b, IPv6Address(address).packed)
         if port is not None:
             lib.d6t_bundle_set_source_port(self._b, port)
 
-    def destination(self):
+    def destination(self) -> Tuple[IPv6Address, int]:
         """(address, port) the outgoing datagrams go to."""
         addr, port = ffi.new('uint8_t[16]'), ffi.new('uint16_t *')
         check(lib.d6t_bundle_destination(self._b, addr, port), 'destination')
@@ -359,7 +394,10 @@ class TransactionBundle:
         n = lib.d6t_bundle_describe(self._b, ffi.NULL, 0)
         buf = ffi.new('char[]', n + 1)
         lib.d6t_bundle_describe(self._b, buf, n + 1)
-        return ffi.string(buf).decode('utf-8', 'replace')
+        text = ffi.string(buf).decode('utf-8', 'replace')
+        if self._request is not None:  # dhcpkit names the message by its class
+            text = type(self._request).__name__ + text[text.find(' '):]
+        return text
 
 
 class TCPRelayedError(Error, ValueError):

@@ -33,7 +33,7 @@ def test_incoming_side(w1):
     assert 'three' in b.marks and list(b.marks) == ['one', 'two', 'three']
     b.marks.add('four')
     assert len(b.marks) == 4
-    assert str(b) == ("Solicit from 000300013431c43cb2f1 at fe80::3631:c4ff:fe3c:b2f1 via LDRA -> "
+    assert str(b) == ("SolicitMessage from 000300013431c43cb2f1 at fe80::3631:c4ff:fe3c:b2f1 via LDRA -> "
                       "2001:db8:ffff:1::1 with marks 'one', 'two', 'three', 'four'")
     b.marks.discard('two')
     b.marks.discard('never-set')
@@ -47,7 +47,7 @@ def test_bundle_from_message_object(w2):
     b = TransactionBundle(msg, False)
     assert b.request is msg and b.incoming_message is msg
     assert b.incoming_relay_messages == [] and b.link_address == IPv6Address('::') and b.relays == []
-    assert str(b) == 'Solicit from 000300013431c43cb2f1'
+    assert str(b) == 'SolicitMessage from 000300013431c43cb2f1'
 
 
 def test_policy_flags(w2):

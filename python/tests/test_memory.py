@@ -54,7 +54,7 @@ def test_response_outlives_everything_but_the_chain(w1):
 
 def test_relay_holds_a_message_built_elsewhere():
     inner = ReplyMessage(b'\x00\x00\x05', options=[StatusCodeOption(1, 'inner')])
-    relay = RelayForwardMessage(0, '2001:db8::1', 'fe80::1', options=[InterfaceIdOption(b'x')])
+    relay = RelayForwardMessage(0, IPv6Address('2001:db8::1'), IPv6Address('fe80::1'), options=[InterfaceIdOption(b'x')])
     relay.relayed_message = inner
     expect = bytes(inner)
     del inner

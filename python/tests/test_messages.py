@@ -98,7 +98,7 @@ def test_build_reply_like_dhcpkit(w3):
             IAAddressOption(IPv6Address('2001:db8:1::1234'), 3600, 7200),
             StatusCodeOption(0, 'success')]),
         RapidCommitOption(),
-        RecursiveNameServersOption([IPv6Address('2001:db8::53'), '2001:db8::5353']),
+        RecursiveNameServersOption([IPv6Address('2001:db8::53'), IPv6Address('2001:db8::5353')]),
         DomainSearchListOption(['example.com.']),
         IAPDOption(bytes.fromhex('c43cb2f1'), 1800, 2880, options=[
             IAPrefixOption(IPv6Network('2001:db8:8000::/48'), 3600, 7200)]),
@@ -111,14 +111,19 @@ def test_build_reply_like_dhcpkit(w3):
 
 def test_empty_domain_names_refused():
     # an empty entry is no name: it must not silently become the root ("search the root")
-    with pytest.raises(ValueError):
-        DomainSearchListOption([''])
-    with pytest.raises(ValueError):
-        DomainSearchListOption(['example.com.', ''])
+    # (refused as dhcpkit refuses a bad value: by validate() and save(), not by the setter)
+    for bad in ([''], ['example.com.', '']):
+        opt = DomainSearchListOption(bad)
+        with pytest.raises(ValueError):
+            opt.validate()
+        with pytest.raises(ValueError):
+            opt.save()
     opt = DomainSearchListOption(['example.com.'])
+    opt.search_list = ['']
     with pytest.raises(ValueError):
-        opt.search_list = ['']
-    assert opt.search_list == ['example.com.']
+        bytes(opt)
+    opt.search_list = ['example.com.']  # a good value clears the refused one
+    assert bytes(opt)[4:] == b'\x07example\x03com\x00'
     assert bytes(DomainSearchListOption(['.']))[4:] == b'\x00'  # the root, asked for by name
 
 
@@ -128,7 +133,7 @@ def test_keyword_and_mutation_after_append():
     reply.options.append(ia)
     assert reply.options[0] is ia  # moved into the message, still the same object
     ia.t1 = 100
-    addr = IAAddressOption(address='2001:db8::1', preferred_lifetime=5, valid_lifetime=6)
+    addr = IAAddressOption(address=IPv6Address('2001:db8::1'), preferred_lifetime=5, valid_lifetime=6)
     ia.options.append(addr)
     addr.valid_lifetime = 60
     again = Message.parse(bytes(reply))[1].get_option_of_type(IANAOption)
@@ -136,8 +141,12 @@ def test_keyword_and_mutation_after_append():
     assert reply.transaction_id == b'abc'
     reply.transaction_id = b'xyz'
     assert bytes(reply)[1:4] == b'xyz'
+    reply.transaction_id = b'toolong'  # kept, and refused by validate() and save() (dhcpkit)
+    assert reply.transaction_id == b'toolong'
+    with pytest.raises(ValueError, match='3 bytes'):
+        reply.validate()
     with pytest.raises(ValueError):
-        reply.transaction_id = b'toolong'
+        bytes(reply)
     with pytest.raises(TypeError):
         IANAOption(nonsense=1)
 
@@ -176,7 +185,7 @@ def test_list_fields_write_back():
     dns = RecursiveNameServersOption()
     assert dns.dns_servers == []
     dns.dns_servers.append(IPv6Address('2001:db8::1'))
-    dns.dns_servers += ['2001:db8::2']
+    dns.dns_servers += [IPv6Address('2001:db8::2')]
     assert dns.dns_servers == [IPv6Address('2001:db8::1'), IPv6Address('2001:db8::2')]
     assert bytes(dns) == bytes.fromhex('00170020') + IPv6Address('2001:db8::1').packed + IPv6Address('2001:db8::2').packed
     oro = OptionRequestOption([23, 24])
@@ -250,7 +259,8 @@ def test_validate_reports_violations():
 
 def test_text_and_json(w2):
     msg = Message.parse(w2)[1]
-    assert str(msg).startswith('SOLICIT (1)')
+    assert msg.to_text().startswith('SOLICIT (1)')
+    assert str(msg).startswith('SolicitMessage(\n  transaction_id=')  # dhcpkit's layout
     assert '"msg_name": "SOLICIT"' in msg.to_json() or '"msg_name":"SOLICIT"' in msg.to_json()
     assert 'IANAOption(iaid=' in repr(msg)
 
@@ -266,3 +276,25 @@ def test_option_added_by_its_table_row():
     opt.mud_url = 'http://example.com/'
     with pytest.raises(dhcp6txn.ValidationError):
         opt.validate()
+
+
+def test_ntp_suboption_extras():
+    from dhcp6txn.ipv6.extensions.ntp import (NTPMulticastAddressSubOption,
+                                              NTPServerAddressSubOption, NTPServerFQDNSubOption,
+                                              UnknownNTPSubOption)
+    assert NTPServerAddressSubOption(IPv6Address('2001:0db8::1')).value == '2001:db8::1'
+    assert NTPServerFQDNSubOption('ntp.example.com.').value == 'ntp.example.com'
+    unknown = UnknownNTPSubOption(9, b'\x01\x02')
+    assert unknown.value == '0102' and unknown.suboption_type == 9
+    assert bytes(unknown) == b'\x00\x09\x00\x02\x01\x02'
+    assert NTPServerAddressSubOption.config_datatype('2001:db8::1') == IPv6Address('2001:db8::1')
+    for bad in ('::', '::1', 'fe80::1', 'ff02::1'):
+        with pytest.raises(ValueError):
+            NTPServerAddressSubOption.config_datatype(bad)
+    assert NTPMulticastAddressSubOption.config_datatype('ff05::101') == IPv6Address('ff05::101')
+    with pytest.raises(ValueError):
+        NTPMulticastAddressSubOption.config_datatype('2001:db8::1')
+    assert NTPServerFQDNSubOption.config_datatype('ntp.example.com') == 'ntp.example.com'
+    for bad in ('not a name', 'a..b', 'x' * 64 + '.com', '-a.com'):
+        with pytest.raises(ValueError):
+            NTPServerFQDNSubOption.config_datatype(bad)

@@ -123,7 +123,7 @@ def test_request_and_information_request(responder, w2):
     same = adv.get_option_of_type(IANAOption).get_option_of_type(IAAddressOption).address
     assert reply.get_option_of_type(IANAOption).get_option_of_type(IAAddressOption).address == same
     info = InformationRequestMessage(b'\x00\x00\x13', options=[CLIENT, OptionRequestOption([23])])
-    relayed = RelayForwardMessage(0, '2001:db8:5::1', 'fe80::5', options=[RelayMessageOption(info)])
+    relayed = RelayForwardMessage(0, IPv6Address('2001:db8:5::1'), IPv6Address('fe80::5'), options=[RelayMessageOption(info)])
     answer = ask(port, bytes(relayed))
     inner = answer.relayed_message
     assert isinstance(answer, RelayReplyMessage) and answer.link_address == IPv6Address('2001:db8:5::1')
@@ -149,4 +149,41 @@ def test_stops_on_sigterm(w2):
     finally:
         os.kill(proc.pid, signal.SIGTERM)
     assert proc.wait(TIMEOUT) == 0
-    assert 'Solicit from 000300013431c43cb2f1' in proc.stdout.read()
+    assert 'SolicitMessage from 000300013431c43cb2f1' in proc.stdout.read()
+
+
+def test_renew_keeps_the_address_and_confirm_gets_no_answer(responder):
+    _, port = responder
+    from dhcp6txn.ipv6.messages import ConfirmMessage, RenewMessage
+    from dhcp6txn.ipv6.options import ElapsedTimeOption
+    adv = ask(port, bytes(SolicitMessage(b'\x00\x00\x21', options=[CLIENT, IANAOption(b'\x00\x00\x00\x02')])))
+    server = adv.get_option_of_type(ServerIdOption)
+    renew = RenewMessage(b'\x00\x00\x22', options=[CLIENT, server, ElapsedTimeOption(0),
+                                                    IANAOption(b'\x00\x00\x00\x02')])
+    reply = ask(port, bytes(renew))
+    assert isinstance(reply, ReplyMessage) and reply.get_option_of_type(ServerIdOption) == server
+    assert reply.get_option_of_type(IANAOption).get_addresses() == \
+        adv.get_option_of_type(IANAOption).get_addresses()
+    # RFC 9915 section 18.3.3: a server that cannot tell whether addresses are on-link is silent
+    confirm = ConfirmMessage(b'\x00\x00\x23', options=[CLIENT, ElapsedTimeOption(0),
+                                                        IANAOption(b'\x00\x00\x00\x02')])
+    assert silent(port, bytes(confirm))
+
+
+def test_the_example_is_made_of_dhcpkit_style_handlers():
+    import importlib.util
+    from dhcp6txn.ipv6.server.handlers import Handler
+    from dhcp6txn.ipv6.server.message_handler import MessageHandler
+    spec = importlib.util.spec_from_file_location('dhcp6_responder', EXAMPLE)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mh = mod.make_message_handler(mod.parse_args([]))
+    assert isinstance(mh, MessageHandler) and len(mh.sub_handlers) == 4
+    for h in mh.sub_handlers:
+        assert isinstance(h, Handler)
+        assert type(h).handle is not Handler.handle or type(h).pre is not Handler.pre
+        assert str(h) == type(h).__name__
+    # every import of the example names a dhcpkit module (the port is the package name)
+    imports = [line.split()[1] for line in EXAMPLE.read_text().splitlines()
+               if line.startswith('from dhcp6txn')]
+    assert imports and all(m.startswith('dhcp6txn.ipv6.') for m in imports)
