@@ -16,6 +16,7 @@ in the datagram and the reason.
 SPDX-License-Identifier: BSD-2-Clause
 """
 from collections import namedtuple
+from typing import Any, List
 from ipaddress import IPv6Address, IPv6Network
 
 from ._elements import Option, _new_arena, wrap_msg
@@ -105,7 +106,7 @@ class RelayAgent:
     Relay Source Port option), hop_count_limit (0: 8). Interfaces come with add_interface()."""
 
     def __init__(self, relay_id=None, source_port=547, hop_count_limit=0):
-        keep = []
+        keep: List[Any] = []  # cffi buffers that must live until the call returns
         opts = ffi.new('d6t_relay_opts *')
         opts.size = ffi.sizeof('d6t_relay_opts')
         opts.relay_id, opts.relay_id_len = _bytes_or_null(relay_id, keep)
@@ -126,7 +127,7 @@ class RelayAgent:
         is needed); interface_id, subscriber_id: bytes; remote_id: (enterprise number, bytes);
         echo_request: option codes; relay_supplied_options: Option objects or their wire bytes
         (RFC 6422). Raises Error with the reason when RFC 9915 or RFC 6221 forbid the setting."""
-        keep = []
+        keep: List[Any] = []  # cffi buffers that must live until the call returns
         io = ffi.new('d6t_relay_iface_opts *')
         io.size = ffi.sizeof('d6t_relay_iface_opts')
         io.iface = iface
@@ -162,7 +163,7 @@ class RelayAgent:
         """The Relay-forward (a RelayForwardMessage; bytes() gives the datagram) for 'data'
         received on 'iface' from source_address/source_port; mac: the client's link-layer
         address when known (bytes). Raises RelayDropped."""
-        keep = []
+        keep: List[Any] = []  # cffi buffers that must live until the call returns
         data = bytes(data)
         rx = ffi.new('d6t_relay_rx *')
         rx.size = ffi.sizeof('d6t_relay_rx')
