@@ -67,9 +67,9 @@ class KeaLab(interop.Lab):
                                 {"name": "domain-search", "data": ", ".join(interop.DOMAINS)}],
                 "subnet6": nets,
                 "control-socket": {"socket-type": "unix", "socket-name": self.sock},
-                # packets at debug level 40: what was received and sent, one line each (saw())
+                # packets at debug level 45: what was received and sent, one line each (saw())
                 "loggers": [{"name": "kea-dhcp6", "output_options": out, "severity": "INFO"},
-                            {"name": "kea-dhcp6.packets", "output_options": out, "severity": "DEBUG", "debuglevel": 40}]}
+                            {"name": "kea-dhcp6.packets", "output_options": out, "severity": "DEBUG", "debuglevel": 45}]}
         if self.hook:
             conf["hooks-libraries"] = [{"library": self.hook, "parameters": self.params}]
         return {"Dhcp6": conf}
