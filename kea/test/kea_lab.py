@@ -21,6 +21,9 @@ this process's PID, every wait bounded, every process stopped by PID).
       a 33-deep relay chain: Kea without the hook answers it, with the hook it is dropped (under
       drop-unparsable and drop-invalid alike); a 10-deep chain (hop count 9, over RFC 9915's
       limit) is answered under drop-unparsable and dropped under drop-invalid
+  kea_lab.py ... --send-check
+      Kea configured with a preferred lifetime above the valid one sends it: the hook logs and
+      counts the invalid Advertise and leaves it as it is
 Exit status 77 (meson: skipped) when not root or a program is missing.
 """
 import argparse, atexit, ctypes, json, os, re, shutil, signal, socket, struct, subprocess, sys, tempfile, threading, time
@@ -32,6 +35,7 @@ SERVER_ADDR = {"direct": None, "dhcrelay": "2001:db8:12::3", "wide": "2001:db8:1
                "2relays": "2001:db8:23::3"}
 RELAYS = {"direct": 0, "dhcrelay": 1, "wide": 1, "dnsmasq": 1, "2relays": 2}
 KEA_RECEIVE_MAX = 1500
+TXN_MAX = 6144
 STATS = ("pkt6-dhcp6txn-parse-drop", "pkt6-dhcp6txn-invalid-drop", "pkt6-dhcp6txn-receive-invalid",
          "pkt6-dhcp6txn-send-invalid")
 
@@ -272,10 +276,18 @@ def capture_replies(lab):
 
 def check_txn_log(lab, relays):
     """One JSON line per server datagram in the capture, the same messages and leases."""
-    try:
-        lines = open(lab.txn_log).read().splitlines()
-    except FileNotFoundError:
-        raise Failure("no transaction log")
+    files = sorted((f for f in os.listdir(lab.tmp) if f.startswith("txn.jsonl.")), key=lambda f: -int(f.rsplit(".", 1)[1]))
+    files = [os.path.join(lab.tmp, f) for f in files] + [lab.txn_log]  # oldest first
+    lines = []
+    for path in files:
+        try:
+            text = open(path).read()
+        except FileNotFoundError:
+            raise Failure("no transaction log %s" % path)
+        # rotated before a line would pass the limit: a file over it holds that one line
+        if len(text) > TXN_MAX and text.count("\n") > 1:
+            raise Failure("%s: %d bytes in %d lines, over the %d-byte limit" % (path, len(text), text.count("\n"), TXN_MAX))
+        lines += text.splitlines()
     logged = []
     for n, line in enumerate(lines, 1):
         try:
@@ -296,14 +308,16 @@ def check_txn_log(lab, relays):
     wire = capture_replies(lab)
     if sorted(logged) != sorted(wire):
         raise Failure("transaction log %s, capture %s" % (sorted(logged), sorted(wire)))
-    return len(lines), sum(1 for t in logged if t[2])
+    return len(lines), sum(1 for t in logged if t[2]), len(files)
 
 
 def client_run(args, mode, results):
     name = "k%s-%s-%s" % (args.client[:2], args.path[:1], mode)
     tmp = tempfile.mkdtemp(prefix="d6t-kea-%s-" % name)
     hook = None if args.no_hook else args.hook
-    lab = KeaLab(name, args.path, tmp, args.kea, hook, {"policy": "drop-invalid", "transaction-log": os.path.join(tmp, "txn.jsonl")})
+    # rotation at 6 KiB: a run's few lines (1-3 KiB each) already span several files
+    lab = KeaLab(name, args.path, tmp, args.kea, hook, {"policy": "drop-invalid", "transaction-log": os.path.join(tmp, "txn.jsonl"),
+                                                        "transaction-log-max-bytes": TXN_MAX, "transaction-log-keep": 50})
     notes, ok, t0 = [], False, time.time()
     try:
         lab.setup()
@@ -325,9 +339,9 @@ def client_run(args, mode, results):
             bad = lab.hook_lines("D6T_KEA_DROP") + lab.hook_lines("D6T_KEA_INVALID")
             if bad:
                 raise Failure("the hook logged: %s" % bad[:3])
-            lines, with_leases = check_txn_log(lab, RELAYS[args.path])
-            notes.append("transaction log: %d JSON lines = the server's datagrams in the capture (%d with leases)"
-                         % (lines, with_leases))
+            lines, with_leases, nfiles = check_txn_log(lab, RELAYS[args.path])
+            notes.append("transaction log: %d JSON lines in %d files = the server's datagrams in the capture "
+                         "(%d with leases)" % (lines, nfiles, with_leases))
         ok = True
     except Exception as e:  # noqa: reported with the logs
         notes.append("FAIL: %s" % e)
@@ -468,6 +482,36 @@ def relay_depth(args):
     return lab_session(args, "kr", body)
 
 
+def send_check(args):
+    """Kea 2.2 takes preferred-lifetime 50 > valid-lifetime 40 (it refuses T1 > T2) and sends it."""
+    interop.require()
+    lib = Library(args.library)
+
+    def body(lab):
+        lab.hook, lab.params = args.hook, {}
+        lab.start_server(lifetimes=(2, 4, 50, 40))
+        sock = socket_in(lab.ns["cli"], 546)
+        sock.sendto(solicit(0x030001), ("ff02::1:2", 547, 0, cli_ifindex(lab)))
+        adv = answer(sock, 5)
+        if not adv or adv[0] != 2:
+            raise Failure("no Advertise: %r" % adv)
+        # the lifetimes as Kea put them: the hook validates, it does not repair
+        iaaddr = adv.find(bytes.fromhex("00050018"))
+        if iaaddr < 0 or struct.unpack("!II", adv[iaaddr + 20:iaaddr + 28]) != (50, 40):
+            raise Failure("the Advertise's IAADDR is not the configured 50/40: %s" % adv.hex())
+        if lib.verdict(adv) != ("invalid", 1):
+            raise Failure("the library's verdict on the Advertise: %s" % (lib.verdict(adv),))
+        lines = wait_for(lambda: lab.hook_lines("D6T_KEA_INVALID_RESPONSE"), 5)
+        if not lines or "preferred lifetime 50 > valid lifetime 40" not in lines[0]:
+            raise Failure("log: %s" % lines)
+        n = lab.stat("pkt6-dhcp6txn-send-invalid")
+        if n != 1:
+            raise Failure("statistic-get pkt6-dhcp6txn-send-invalid: %d, want 1" % n)
+        print("Kea configured with preferred-lifetime 50 > valid-lifetime 40 sends it; the Advertise left "
+              "unchanged, logged and counted:\n  " + lines[0].split("D6T_KEA_INVALID_RESPONSE ", 1)[-1])
+    return lab_session(args, "ks", body)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kea", default="kea-dhcp6")
@@ -479,6 +523,7 @@ def main():
     ap.add_argument("--no-hook", action="store_true", help="the same runs with plain kea-dhcp6 (the baseline)")
     ap.add_argument("--hostile", metavar="CORPUS_DIR")
     ap.add_argument("--relay-depth", action="store_true")
+    ap.add_argument("--send-check", action="store_true")
     args = ap.parse_args()
     kea = interop.which(args.kea)
     if os.geteuid() == 0 and not kea:
@@ -492,6 +537,8 @@ def main():
         return hostile(args)
     if args.relay_depth:
         return relay_depth(args)
+    if args.send_check:
+        return send_check(args)
     return clients(args)
 
 
