@@ -30,7 +30,8 @@ using isc::dhcp::Pkt6Ptr;
 using isc::hooks::CalloutHandle;
 using isc::hooks::LibraryHandle;
 
-namespace {
+namespace
+{
 
 // ---- log messages (registered with Kea's dictionary; the logger is kea-dhcp6.dhcp6txn) ----
 const char *D6T_KEA_LOADED = "D6T_KEA_LOADED";
@@ -54,7 +55,7 @@ const char *d6t_messages[] = {
     D6T_KEA_INVALID_RESPONSE,
     "Kea sends %1 to %2 that breaks RFC 9915: %3",
     D6T_KEA_TXN_LOG_ERROR,
-    "transaction log %1: %2",
+    "transaction log %1: %2 line(s) lost: %3",
     nullptr,
 };
 const isc::log::MessageInitializer d6t_message_init(d6t_messages);
@@ -65,8 +66,13 @@ const char *STAT_PARSE_DROP = "pkt6-dhcp6txn-parse-drop";
 const char *STAT_INVALID_DROP = "pkt6-dhcp6txn-invalid-drop";
 const char *STAT_RECEIVE_INVALID = "pkt6-dhcp6txn-receive-invalid";
 const char *STAT_SEND_INVALID = "pkt6-dhcp6txn-send-invalid";
+const char *STAT_LOG_LOST = "pkt6-dhcp6txn-log-lost";
 
-enum class Policy { DROP_UNPARSABLE, DROP_INVALID, LOG_ONLY };
+enum class Policy {
+    DROP_UNPARSABLE,
+    DROP_INVALID,
+    LOG_ONLY
+};
 
 struct Config {
     Policy policy = Policy::DROP_UNPARSABLE;
@@ -102,9 +108,14 @@ struct ThreadState {
 };
 thread_local ThreadState thread_state;
 
+void count_n(const char *stat, int64_t n)
+{
+    isc::stats::StatsMgr::instance().addValue(stat, n);
+}
+
 void count(const char *stat)
 {
-    isc::stats::StatsMgr::instance().addValue(stat, static_cast<int64_t>(1));
+    count_n(stat, 1);
 }
 
 std::string hex(const uint8_t *p, size_t n, size_t max)
@@ -152,8 +163,7 @@ std::string duid_or_unknown(const uint8_t *buf, size_t len)
 // The innermost client/server message (through relay messages).
 const d6t_msg *innermost(const d6t_msg *m)
 {
-    for (unsigned i = 0; m && d6t_msg_kind_of(m) == D6T_KIND_RELAY && i <= D6T_HOP_COUNT_LIMIT;
-         ++i)
+    for (unsigned i = 0; m && d6t_msg_kind_of(m) == D6T_KIND_RELAY && i <= D6T_HOP_COUNT_LIMIT; ++i)
         m = d6t_msg_relayed(m);
     return m;
 }
@@ -267,7 +277,9 @@ void json_leases(std::string &out, const d6t_msg *m)
             out += first ? "" : ",";
             first = false;
             out += std::string("{\"type\":\"") +
-                   (code == D6T_OPT_IA_PD ? "pd" : code == D6T_OPT_IA_TA ? "ta" : "na") +
+                   (code == D6T_OPT_IA_PD   ? "pd"
+                    : code == D6T_OPT_IA_TA ? "ta"
+                                            : "na") +
                    "\",\"iaid\":" + std::to_string(iaid) + ",\"" + (pd ? "prefix" : "address") +
                    "\":\"" + address_text(addr) + (pd ? "/" + std::to_string(plen) : "") +
                    "\",\"preferred_lifetime\":" + std::to_string(pref) +
@@ -317,11 +329,14 @@ void log_transaction(const Request &req, const d6t_msg *rsp, const Pkt6Ptr &r)
     line += ",\"leases\":[";
     if (inner_rsp && d6t_msg_type(inner_rsp) == D6T_MSG_REPLY) json_leases(line, inner_rsp);
     line += "]}";
-    if (!config.txn_log->append(line)) {
-        LOG_ERROR(d6t_logger, D6T_KEA_TXN_LOG_ERROR)
-            .arg(config.txn_log->path())
-            .arg(std::strerror(errno));
-    }
+    config.txn_log->append(line);
+}
+
+// From the log's writer thread: never on the packet path, so it may log.
+void txn_log_lost(const std::string &path, size_t lines, const std::string &why)
+{
+    if (lines) count_n(STAT_LOG_LOST, static_cast<int64_t>(lines));
+    LOG_ERROR(d6t_logger, D6T_KEA_TXN_LOG_ERROR).arg(path).arg(lines).arg(why);
 }
 
 // ---- parameters ----
@@ -396,8 +411,9 @@ bool configure(LibraryHandle &h)
         if (!found) return bad_parameter(n, "unknown (see docs/KEA.md)");
     }
     if (!path.empty()) {
-        config.txn_log.reset(new d6t_kea::TxnLog(path, static_cast<size_t>(max_bytes),
-                                                 static_cast<unsigned>(keep)));
+        config.txn_log.reset(new d6t_kea::TxnLog(
+            path, static_cast<size_t>(max_bytes), static_cast<unsigned>(keep),
+            [path](size_t lines, const std::string &why) { txn_log_lost(path, lines, why); }));
         if (!config.txn_log->open())
             return bad_parameter("transaction-log", path + ": " + std::strerror(errno));
     }
@@ -477,7 +493,7 @@ D6T_KEA_EXPORT int load(LibraryHandle &handle)
 {
     if (!configure(handle)) return 1;
     for (const char *s : {STAT_PARSE_DROP, STAT_INVALID_DROP, STAT_RECEIVE_INVALID,
-                          STAT_SEND_INVALID})
+                          STAT_SEND_INVALID, STAT_LOG_LOST})
         isc::stats::StatsMgr::instance().setValue(s, static_cast<int64_t>(0));
     LOG_INFO(d6t_logger, D6T_KEA_LOADED)
         .arg(d6t_version())

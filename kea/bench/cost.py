@@ -3,7 +3,10 @@
 (policy drop-unparsable, responses validated: the defaults) and with it in its most expensive
 setting (drop-invalid and the transaction log), interleaved in every round of the same run.
 
-  cost.py --hook PATH [--kea PATH] [--perfdhcp PATH] [--rate N] [--seconds S] [--rounds R]
+  cost.py --hook PATH [--null-hook PATH] [--kea PATH] [--perfdhcp PATH] [--rate N] [--seconds S] [--rounds R]
+
+With --null-hook, a hook with the same callouts doing nothing runs in the same rounds: the
+difference between it and plain Kea is Kea's own cost of calling hooks, the rest the library's.
 
 The lab, Kea's configuration and the perfdhcp run are the server load benchmark's
 (server/bench/load.py, imported from the folder meson passes in PYTHONPATH): two namespaces on
@@ -36,11 +39,13 @@ class KeaVariant(load.Kea):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--hook", required=True)
+    ap.add_argument("--null-hook", help="a hook whose callouts do nothing (kea/bench/null_hook.cc): Kea's own "
+                    "cost of calling a hook, told apart from the library's work")
     ap.add_argument("--kea", default="kea-dhcp6")
     ap.add_argument("--perfdhcp", default="perfdhcp")
-    ap.add_argument("--rate", type=int, default=2000, help="exchanges/s asked of perfdhcp (below Kea's ceiling)")
+    ap.add_argument("--rate", type=int, default=1000, help="exchanges/s asked of perfdhcp (below Kea's ceiling)")
     ap.add_argument("--seconds", type=int, default=8)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     if os.geteuid() != 0:
         load.skip("needs root (network namespaces)")
@@ -52,7 +57,11 @@ def main():
     atexit.register(load.cleanup)
     cpus = sorted(os.sched_getaffinity(0))
     pin_srv, pin_perf = (cpus[-1], cpus[0]) if len(cpus) >= 2 else (None, None)
-    variants = [KeaVariant(tmp, pin_srv, args.kea, "plain", "kea-dhcp6"),
+    variants = [KeaVariant(tmp, pin_srv, args.kea, "plain", "kea-dhcp6")]
+    if args.null_hook:
+        variants.append(KeaVariant(tmp, pin_srv, args.kea, "null-hook", "kea-dhcp6 + empty callouts (Kea's dispatch)",
+                                   os.path.abspath(args.null_hook), {}))
+    variants += [
                 KeaVariant(tmp, pin_srv, args.kea, "hook", "kea-dhcp6 + hook (defaults)", hook, {}),
                 KeaVariant(tmp, pin_srv, args.kea, "hook-log", "kea-dhcp6 + hook (drop-invalid, transaction log)",
                            hook, {"policy": "drop-invalid", "transaction-log": os.path.join(tmp, "txn.jsonl"),
@@ -72,11 +81,14 @@ def main():
     finally:
         load.cleanup()
     base = statistics.median(per["plain"])
+    null = statistics.median(per["null-hook"]) if args.null_hook else None
     print("\nKea CPU per exchange (4-way Solicit..Reply), median of %d rounds at %d/s for %d s:"
           % (args.rounds, args.rate, args.seconds))
     for v in variants:
         us = statistics.median(per[v.key])
         share = "" if v.key == "plain" else ", the hook's share %.1f%% (+%.1f us)" % (100 * (us - base) / us, us - base)
+        if null is not None and v.key.startswith("hook"):
+            share += ", of which the library's work %.1f%% (+%.1f us over empty callouts)" % (100 * (us - null) / us, us - null)
         print("  %-50s %6.1f us%s" % (v.name, us, share))
     return 0
 

@@ -20,7 +20,8 @@ this process's PID, every wait bounded, every process stopped by PID).
   kea_lab.py ... --relay-depth
       a 33-deep relay chain: Kea without the hook answers it, with the hook it is dropped (under
       drop-unparsable and drop-invalid alike); a 10-deep chain (hop count 9, over RFC 9915's
-      limit) is answered under drop-unparsable and dropped under drop-invalid
+      limit) is answered under drop-unparsable and dropped under drop-invalid; under log-only
+      both are answered, logged and counted
   kea_lab.py ... --send-check
       Kea configured with a preferred lifetime above the valid one sends it: the hook logs and
       counts the invalid Advertise and leaves it as it is
@@ -461,18 +462,30 @@ def relay_depth(args):
     def body(lab):
         sock = socket_in(lab.ns["cli"], 547)
         idx = cli_ifindex(lab)
-        expect = [(None, None, 13, 13), ("drop-unparsable", {}, None, 13),
-                  ("drop-invalid", {"policy": "drop-invalid"}, None, None)]
-        for label, params, want33, want10 in expect:
+        # policy, parameters, answers to the 33- and 10-deep chains, the hook's lines in order,
+        # statistics (parse-drop, invalid-drop, receive-invalid, send-invalid). Under log-only Kea
+        # answers the 33-deep chain with a 33-deep Relay-reply, which the send check reports.
+        relay, hops = "D6T_ERR_RELAY_DEPTH", "hop count 9"
+        expect = [(None, None, 13, 13, [], None),
+                  ("drop-unparsable", {}, None, 13, [("D6T_KEA_DROP", relay)], (1, 0, 0, 0)),
+                  ("drop-invalid", {"policy": "drop-invalid"}, None, None,
+                   [("D6T_KEA_DROP", relay), ("D6T_KEA_DROP", hops)], (1, 1, 0, 0)),
+                  ("log-only", {"policy": "log-only"}, 13, 13,
+                   [("D6T_KEA_UNPARSABLE_QUERY", relay), ("D6T_KEA_INVALID_RESPONSE", relay),
+                    ("D6T_KEA_INVALID_QUERY", hops)], (0, 0, 2, 1))]
+        for label, params, want33, want10, want_lines, want_stats in expect:
             restart_kea(lab, args.hook if label else None, params)
             got = (replies(lab, sock, idx, deep), replies(lab, sock, idx, ten))
             name = label or "no hook"
             if got != (want33, want10):
                 raise Failure("%s: answers (33 deep, 10 deep) %s, want %s" % (name, got, (want33, want10)))
+            lines = [l for l in lab.hook_lines("D6T_KEA_") if "D6T_KEA_LOADED" not in l]
+            if len(lines) != len(want_lines) or not all(t in l and w in l for l, (t, w) in zip(lines, want_lines)):
+                raise Failure("%s: the hook logged %s, want %s" % (name, lines, want_lines))
             if label:
-                drops = lab.hook_lines("D6T_KEA_DROP")
-                if "D6T_ERR_RELAY_DEPTH" not in drops[0] or (label == "drop-invalid" and "hop count" not in drops[-1].lower()):
-                    raise Failure("%s: drop lines %s" % (name, drops))
+                stats = tuple(lab.stat(s) for s in STATS)
+                if stats != want_stats:
+                    raise Failure("%s: statistics %s, want %s" % (name, stats, want_stats))
             print("%-15s 33-deep chain: %-13s 10-deep chain: %s" % (name, "answered" if got[0] else "dropped",
                                                                   "answered" if got[1] else "dropped"))
             lab.stop_server()
