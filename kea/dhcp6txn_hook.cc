@@ -13,7 +13,8 @@
 #include <log/message_initializer.h>
 #include <stats/stats_mgr.h>
 
-#include <atomic>
+#include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -90,11 +91,11 @@ struct Request {
 };
 const char *REQUEST_CONTEXT = "dhcp6txn-request";
 
-// Per packet thread: one arena reset per datagram (no heap use once it has grown) and the text
-// buffer the JSON is printed into.
+// Per packet thread: one arena reset per datagram (no heap use once it has grown) and the
+// transaction-log line the JSON is printed into.
 struct ThreadState {
     d6t_arena *arena = nullptr;
-    std::string text;
+    std::string line;
     ThreadState()
     {
         arena = d6t_arena_new(nullptr, 16384);
@@ -234,18 +235,24 @@ void json_string(std::string &out, const std::string &s)
     out += '"';
 }
 
+// Printed in place at the end of 'out': one pass when the room the string already has (or
+// 4 KiB) is enough, a second one only for a larger message.
 void json_msg(std::string &out, const d6t_msg *m)
 {
-    std::string &buf = thread_state.text;
-    size_t need = d6t_msg_to_json(m, nullptr, 0);
-    if (buf.size() < need + 1) buf.resize(need + 1);
-    d6t_msg_to_json(m, &buf[0], buf.size());
-    out.append(buf.data(), need);
+    size_t at = out.size();
+    size_t room = std::max<size_t>(out.capacity() - at, 4096);
+    out.resize(at + room); // std::string keeps one more byte for the NUL the printer adds
+    size_t need = d6t_msg_to_json(m, &out[at], room + 1);
+    if (need > room) {
+        out.resize(at + need);
+        d6t_msg_to_json(m, &out[at], need + 1);
+    }
+    out.resize(at + need);
 }
 
-std::string address_text(const uint8_t a[16])
+const char *ia_type_name(uint16_t code)
 {
-    return isc::asiolink::IOAddress::fromBytes(AF_INET6, a).toText();
+    return code == D6T_OPT_IA_PD ? "pd" : code == D6T_OPT_IA_TA ? "ta" : "na";
 }
 
 // One lease entry per IAADDR / IAPREFIX with a valid lifetime above 0 in the message's IAs.
@@ -274,21 +281,21 @@ void json_leases(std::string &out, const d6t_msg *m)
                 continue;
             }
             if (valid == 0) continue;
-            out += first ? "" : ",";
+            char text[INET6_ADDRSTRLEN], entry[256];
+            inet_ntop(AF_INET6, addr, text, sizeof text);
+            int n = std::snprintf(entry, sizeof entry,
+                                  "%s{\"type\":\"%s\",\"iaid\":%u,\"%s\":\"%s%s%s\","
+                                  "\"preferred_lifetime\":%u,\"valid_lifetime\":%u}",
+                                  first ? "" : ",", ia_type_name(code), iaid,
+                                  pd ? "prefix" : "address", text, pd ? "/" : "",
+                                  pd ? std::to_string(plen).c_str() : "", pref, valid);
+            if (n > 0) out.append(entry, std::min(static_cast<size_t>(n), sizeof entry - 1));
             first = false;
-            out += std::string("{\"type\":\"") +
-                   (code == D6T_OPT_IA_PD   ? "pd"
-                    : code == D6T_OPT_IA_TA ? "ta"
-                                            : "na") +
-                   "\",\"iaid\":" + std::to_string(iaid) + ",\"" + (pd ? "prefix" : "address") +
-                   "\":\"" + address_text(addr) + (pd ? "/" + std::to_string(plen) : "") +
-                   "\",\"preferred_lifetime\":" + std::to_string(pref) +
-                   ",\"valid_lifetime\":" + std::to_string(valid) + "}";
         }
     }
 }
 
-std::string now_text()
+void append_now(std::string &out)
 {
     struct timeval tv;
     gettimeofday(&tv, nullptr);
@@ -297,7 +304,7 @@ std::string now_text()
     char buf[40];
     size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
     std::snprintf(buf + n, sizeof buf - n, ".%06ldZ", static_cast<long>(tv.tv_usec));
-    return buf;
+    out += buf;
 }
 
 std::string client_duid_text(const d6t_msg *inner)
@@ -315,11 +322,18 @@ void log_transaction(const Request &req, const d6t_msg *rsp, const Pkt6Ptr &r)
     d6t_msg *q = nullptr;
     if (d6t_msg_parse(a, req.wire.data(), req.wire.size(), 0, &q, nullptr) != D6T_OK) q = nullptr;
     const d6t_msg *inner_rsp = innermost(rsp);
-    std::string line = "{\"time\":\"" + now_text() + "\",\"interface\":";
+    std::string &line = thread_state.line; // its capacity is kept from one line to the next
+    line = "{\"time\":\"";
+    append_now(line);
+    line += "\",\"interface\":";
     json_string(line, req.iface);
-    line += ",\"client\":\"" + req.from + "\",\"sent_to\":\"" + r->getRemoteAddr().toText() +
-            "\",\"client_duid\":\"" + client_duid_text(q ? innermost(q) : nullptr) +
-            "\",\"request\":";
+    line += ",\"client\":\"";
+    line += req.from;
+    line += "\",\"sent_to\":\"";
+    line += r->getRemoteAddr().toText();
+    line += "\",\"client_duid\":\"";
+    line += client_duid_text(q ? innermost(q) : nullptr);
+    line += "\",\"request\":";
     if (q)
         json_msg(line, q);
     else

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """What the libdhcp6txn hook costs kea-dhcp6: perfdhcp -6 against Kea without the hook, with it
-(policy drop-unparsable, responses validated: the defaults) and with it in its most expensive
-setting (drop-invalid and the transaction log), interleaved in every round of the same run.
+(policy drop-unparsable, responses validated: the defaults), with drop-invalid, and in its most
+expensive setting (drop-invalid and the transaction log), interleaved in every round of the
+same run.
 
   cost.py --hook PATH [--null-hook PATH] [--kea PATH] [--perfdhcp PATH] [--rate N] [--seconds S] [--rounds R]
 
@@ -63,6 +64,8 @@ def main():
                                    os.path.abspath(args.null_hook), {}))
     variants += [
                 KeaVariant(tmp, pin_srv, args.kea, "hook", "kea-dhcp6 + hook (defaults)", hook, {}),
+                KeaVariant(tmp, pin_srv, args.kea, "hook-invalid", "kea-dhcp6 + hook (drop-invalid)", hook,
+                           {"policy": "drop-invalid"}),
                 KeaVariant(tmp, pin_srv, args.kea, "hook-log", "kea-dhcp6 + hook (drop-invalid, transaction log)",
                            hook, {"policy": "drop-invalid", "transaction-log": os.path.join(tmp, "txn.jsonl"),
                                   "transaction-log-max-bytes": 64 << 20, "transaction-log-keep": 1})]
@@ -74,7 +77,9 @@ def main():
                 r = load.run_step(v, args.perfdhcp, args.rate, args.seconds, pin_perf, "single", tmp)
                 print(load.fmt_step(v.key, r), flush=True)
                 us = load.per_exchange_us(r)
-                if us is None or r["lost"] > load.LOSS_LIMIT:
+                # CPU per answered exchange stays comparable across a few losses (a busy host
+                # stalling Kea's CPU); many mean the rate is too high to compare at
+                if us is None or r["lost"] > 0.2:
                     print("round %d, %s: lost %.1f%% of the exchanges; lower --rate" % (rnd + 1, v.name, 100 * r["lost"]))
                     return 1
                 per[v.key].append(us)
