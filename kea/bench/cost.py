@@ -77,9 +77,10 @@ def main():
                 r = load.run_step(v, args.perfdhcp, args.rate, args.seconds, pin_perf, "single", tmp)
                 print(load.fmt_step(v.key, r), flush=True)
                 us = load.per_exchange_us(r)
-                # CPU per answered exchange stays comparable across a few losses (a busy host
-                # stalling Kea's CPU); many mean the rate is too high to compare at
-                if us is None or r["lost"] > 0.2:
+                # Kea's CPU per answered exchange stays comparable when a busy host stalls it and
+                # datagrams overflow its socket meanwhile (those cost Kea nothing); a majority
+                # lost means the rate is too high to compare at
+                if us is None or r["lost"] > 0.5:
                     print("round %d, %s: lost %.1f%% of the exchanges; lower --rate" % (rnd + 1, v.name, 100 * r["lost"]))
                     return 1
                 per[v.key].append(us)

@@ -24,7 +24,8 @@ this process's PID, every wait bounded, every process stopped by PID).
       both are answered, logged and counted
   kea_lab.py ... --send-check
       Kea configured with a preferred lifetime above the valid one sends it: the hook logs and
-      counts the invalid Advertise and leaves it as it is
+      counts the invalid Advertise and leaves it as it is; after a config-reload (the hook
+      unloaded and loaded again) it still does
 Exit status 77 (meson: skipped) when not root or a program is missing.
 """
 import argparse, atexit, ctypes, json, os, re, shutil, signal, socket, struct, subprocess, sys, tempfile, threading, time
@@ -522,6 +523,23 @@ def send_check(args):
             raise Failure("statistic-get pkt6-dhcp6txn-send-invalid: %d, want 1" % n)
         print("Kea configured with preferred-lifetime 50 > valid-lifetime 40 sends it; the Advertise left "
               "unchanged, logged and counted:\n  " + lines[0].split("D6T_KEA_INVALID_RESPONSE ", 1)[-1])
+        # an operator's config-reload unloads and loads the hook again: it must keep working
+        r = lab.control("config-reload")
+        if r.get("result") != 0:
+            raise Failure("config-reload: %s" % r)
+        if not wait_for(lambda: len(lab.hook_lines("D6T_KEA_LOADED")) == 2, 5):
+            raise Failure("no second D6T_KEA_LOADED after config-reload")
+        sock.sendto(solicit(0x030002), ("ff02::1:2", 547, 0, cli_ifindex(lab)))
+        if not answer(sock, 5):
+            raise Failure("no Advertise after config-reload")
+        lines = wait_for(lambda: len(lab.hook_lines("D6T_KEA_INVALID_RESPONSE")) == 2 and
+                         lab.hook_lines("D6T_KEA_INVALID_RESPONSE"), 5)
+        if not lines or "preferred lifetime 50 > valid lifetime 40" not in lines[1]:
+            raise Failure("after config-reload the hook logged: %s" % lab.hook_lines("D6T_KEA_"))
+        n = lab.stat("pkt6-dhcp6txn-send-invalid")
+        if n != 1:  # set to 0 again at the new load
+            raise Failure("after config-reload statistic-get pkt6-dhcp6txn-send-invalid: %d, want 1" % n)
+        print("after config-reload (hook unloaded and loaded again): the same check, logged and counted")
     return lab_session(args, "ks", body)
 
 
