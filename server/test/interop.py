@@ -204,6 +204,16 @@ class Lab:
             self.server_proc.wait(timeout=5)
             raise Failure("server did not stop on SIGTERM")
 
+    def leases(self):
+        """(address or prefix, length) of every lease the server's lease file holds bound."""
+        return server_leases(self.tmp)
+
+    def saw(self, kind, answered=False):
+        """Has the server logged a request of this kind ('Renew'), answered with a Reply if asked?
+        (A subclass for another server reads that server's own log; see kea/test/kea_lab.py.)"""
+        pattern = r"^%s from .*-> REPLY" if answered else r"^%s from"
+        return re.search(pattern % kind, self.log("server.log"), re.M)
+
     def server_log(self):
         """All the server's logs of this run, oldest first (one line per transaction)."""
         return "".join(self.log(n) for n in getattr(self, "server_logs", ["server.log"]))
@@ -461,13 +471,13 @@ def start_relays(lab, path):
 
 def wait_bound(lab, c, mode, subnets=SUBNETS, timeout=20):
     """Wait until the client holds what the server's configuration says: (address, prefix), None if not asked."""
-    kind, tmp, addr, prefix = lab.kind, lab.tmp, None, None
+    kind, addr, prefix = lab.kind, None, None
     if mode in ("na", "both"):
         got = wait_for(lambda: [a for a in c.addresses() if in_pool(a, kind, subnets)], timeout)
         if not got:
             raise Failure("no address from the pool %s-%s on c0 (has %s)" % (subnets[kind][1], subnets[kind][2], c.addresses()))
         addr = got[-1]
-        if not wait_for(lambda: (str(addr), 128) in server_leases(tmp), 2):
+        if not wait_for(lambda: (str(addr), 128) in lab.leases(), 2):
             raise Failure("address %s on c0 is not a bound lease in the server's lease file" % addr)
     if mode in ("pd", "both"):
         pool = ipaddress.ip_network(subnets[kind][3])
@@ -475,7 +485,7 @@ def wait_bound(lab, c, mode, subnets=SUBNETS, timeout=20):
         if not got:
             raise Failure("client holds no delegated /56 from %s (has %s)" % (pool, c.delegated()))
         prefix = got[-1]
-        if not wait_for(lambda: (str(prefix.network_address), 56) in server_leases(tmp), 2):
+        if not wait_for(lambda: (str(prefix.network_address), 56) in lab.leases(), 2):
             raise Failure("prefix %s is not a bound lease in the server's lease file" % prefix)
     return addr, prefix
 
@@ -494,11 +504,11 @@ def renew_release(lab, c, client, mode, notes):
             raise Failure("client's DNS configuration %s, want %s" % (c.dns(), want))
         notes.append("DNS %s search %s" % (",".join(got[0]), ",".join(got[1])))
     if mode != "info":
-        if not wait_for(lambda: re.search(r"^Renew from", lab.log("server.log"), re.M), 15):
+        if not wait_for(lambda: lab.saw("Renew"), 15):
             raise Failure("no Renew reached the server within 15 s (T1 = 2 s)")
         time.sleep(1.0)  # let the client take the Renew's Reply before it is told to release
         c.release()
-        if not wait_for(lambda: re.search(r"^Release from .*-> REPLY", lab.log("server.log"), re.M), 10):
+        if not wait_for(lambda: lab.saw("Release", answered=True), 10):
             raise Failure("no Release reached the server")
         notes.append("Renew + Release seen by the server")
     else:
