@@ -772,7 +772,12 @@ static int count_txn(const char *req, const char *tmpl, long n)
     static struct wl w;
     if (txn_setup(&w, req, tmpl)) return 1;
 #ifdef BENCH_CALLGRIND
-    for (int k = 0; k < TX_COUNT; k++) {
+    /* BENCH_ONLY=name: that operation alone, unframed, for a profile of where it spends */
+    const char *only = getenv("BENCH_ONLY");
+    for (int k = 0; only && k < TX_COUNT; k++)
+        if (!strcmp(only, txn_ops[k].name))
+            for (long i = 0; i < n; i++) txn_ops[k].fn(&w);
+    for (int k = 0; !only && k < TX_COUNT; k++) {
         txn_ops[k].fn(&w); /* warm: arena blocks, lazy bindings */
         CALLGRIND_TOGGLE_COLLECT;
         for (long i = 0; i < n; i++) txn_ops[k].fn(&w);

@@ -106,6 +106,11 @@ struct d6t_optdef {
 
 extern const struct d6t_optdef d6t__optdefs[];
 extern const size_t d6t__optdef_count;
+/* Bit r (word r / 64, bit r % 64) set when row r of the table is required in some message type
+ * (need_msgs) or in some parent option (need_in): the only rows a list can miss. */
+#define D6T__NEED_WORDS 4
+extern const uint64_t d6t__need_in_msg[D6T__NEED_WORDS];
+extern const uint64_t d6t__need_in_parent[D6T__NEED_WORDS];
 
 struct d6t_optlist {
     d6t_opt *first, *last;

@@ -299,6 +299,78 @@ static const uint8_t ntp_rows[16] = {
 
 const size_t d6t__optdef_count = ROW_COUNT;
 
+/* Rows that a message type requires (REQ) and rows that a parent option requires (REQ_IN), one
+ * bit per row: validation looks for missing options among these only, instead of going through
+ * the whole table for every option list. In these passes a row's 'in' column reduces to (0 | 1)
+ * when it has the column NEED_COLUMN names, else to (0). */
+#undef ROW_PASS
+#undef TOP
+#undef IN
+#undef TOP_IN
+#undef RULES
+#undef REQ
+#undef REQ_IN
+#define TOP(...)
+#define IN(...)
+#define TOP_IN(...)
+#define RULES(...)
+#define REQ(...)    CAT(REQ_, NEED_COLUMN)
+#define REQ_IN(...) CAT(REQ_IN_, NEED_COLUMN)
+#define REQ_MSG     | 1
+#define REQ_PARENT
+#define REQ_IN_MSG
+#define REQ_IN_PARENT            | 1
+#define FIRST(x, ...)            x
+#define NEED_BIT(row, in)        | ((0 in) && (row) / 64 == NEED_WORD ? (uint64_t)1 << (row) % 64 : 0)
+#define ROW_PASS(c, sp, nm, ...) NEED_BIT(ROW_##sp##_##c, FIRST(__VA_ARGS__, ))
+_Static_assert(ROW_COUNT <= 64 * D6T__NEED_WORDS, "the required-row bitmaps need another word");
+#define NEED_COLUMN MSG
+const uint64_t d6t__need_in_msg[D6T__NEED_WORDS] = {
+#define NEED_WORD 0
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 1
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 2
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 3
+    0
+#include "optdefs.def"
+#undef NEED_WORD
+};
+#undef NEED_COLUMN
+#define NEED_COLUMN PARENT
+const uint64_t d6t__need_in_parent[D6T__NEED_WORDS] = {
+#define NEED_WORD 0
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 1
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 2
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 3
+    0
+#include "optdefs.def"
+#undef NEED_WORD
+};
+#undef NEED_COLUMN
+
 const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code)
 {
     unsigned r = 0;

@@ -30,6 +30,7 @@ struct vctx {
     unsigned n;
     unsigned in_lq; /* inside OPTION_LQ_RELAY_DATA */
     struct frame fr[MAX_FRAMES];
+    uint32_t cnt[MAX_DEFS]; /* options per table row in the list being checked; 0 between lists */
 };
 
 /* ---------------------------------------------------------------- reporting */
@@ -681,27 +682,37 @@ static int has_parent(const struct d6t_optdef *d, uint16_t code)
     return 0;
 }
 
-/* Counts, singletons and required options of one option list; 'parent' NULL for a message. */
+/* Counts, singletons and required options of one option list; 'parent' NULL for a message.
+ * Linear in the list: it counts its options by row, and only the rows something requires (a
+ * few) can be missing; the table is gone through in order only to report a duplicate. */
 static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
                        const d6t_opt *parent)
 {
-    uint32_t cnt[MAX_DEFS] = {0};
     size_t ndefs = d6t__optdef_count < MAX_DEFS ? d6t__optdef_count : MAX_DEFS;
-    for (const d6t_opt *o = first; o; o = o->next)
-        if (o->def && def_index(o->def) < ndefs) cnt[def_index(o->def)]++;
-    for (size_t i = 0; i < ndefs; i++)
-        if (d6t__optdefs[i].once && cnt[i] > 1)
-            report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name,
-                   (unsigned)cnt[i]);
-    for (size_t i = 0; i < ndefs; i++) {
-        const struct d6t_optdef *d = &d6t__optdefs[i];
-        if (cnt[i] || !needed(d, m, parent)) continue;
-        /* RFC 5007 4.1.2.4 wants the relay information; servers leave out the client's
-         * message (the innermost OPTION_RELAY_MSG), as dhcpkit's fixtures do */
-        if (v->in_lq && d->has_msg) continue;
-        report(v, D6T_V_MISSING, "%s is required in %s", d->name,
-               parent ? opt_name(parent) : type_name(m->type));
+    int dup = 0;
+    for (const d6t_opt *o = first; o; o = o->next) {
+        size_t i = o->def ? def_index(o->def) : ndefs;
+        if (i < ndefs) dup |= ++v->cnt[i] > 1 && o->def->once;
     }
+    for (size_t i = 0; dup && i < ndefs; i++)
+        if (d6t__optdefs[i].once && v->cnt[i] > 1)
+            report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name,
+                   (unsigned)v->cnt[i]);
+    const uint64_t *need = parent ? d6t__need_in_parent : d6t__need_in_msg;
+    for (size_t w = 0; w < D6T__NEED_WORDS; w++) {
+        for (uint64_t bits = need[w]; bits; bits &= bits - 1) {
+            size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+            const struct d6t_optdef *d = &d6t__optdefs[i];
+            if (i >= ndefs || v->cnt[i] || !needed(d, m, parent)) continue;
+            /* RFC 5007 4.1.2.4 wants the relay information; servers leave out the client's
+             * message (the innermost OPTION_RELAY_MSG), as dhcpkit's fixtures do */
+            if (v->in_lq && d->has_msg) continue;
+            report(v, D6T_V_MISSING, "%s is required in %s", d->name,
+                   parent ? opt_name(parent) : type_name(m->type));
+        }
+    }
+    for (const d6t_opt *o = first; o; o = o->next)
+        if (o->def && def_index(o->def) < ndefs) v->cnt[def_index(o->def)] = 0;
     check_unique(v, first, parent ? NULL : m);
 }
 
@@ -788,11 +799,24 @@ static d6t_status finish(const struct vctx *v, size_t *count)
     return v->count ? D6T_ERR_INVALID : D6T_OK;
 }
 
+/* Everything but the frames, which push fills before anything reads them. */
+static void vctx_init(struct vctx *v, d6t_violation_fn fn, void *ctx)
+{
+    v->fn = fn;
+    v->ctx = ctx;
+    v->count = 0;
+    v->stop = 0;
+    v->n = 0;
+    v->in_lq = 0;
+    memset(v->cnt, 0, sizeof v->cnt);
+}
+
 d6t_status d6t_msg_validate(const d6t_msg *m, d6t_violation_fn fn, void *ctx, size_t *count)
 {
     if (count) *count = 0;
     if (!m) return D6T_ERR_INVALID_ARG;
-    struct vctx v = {.fn = fn, .ctx = ctx};
+    struct vctx v;
+    vctx_init(&v, fn, ctx);
     check_msg(&v, m);
     return finish(&v, count);
 }
@@ -801,7 +825,8 @@ d6t_status d6t_opt_validate(const d6t_opt *o, d6t_violation_fn fn, void *ctx, si
 {
     if (count) *count = 0;
     if (!o) return D6T_ERR_INVALID_ARG;
-    struct vctx v = {.fn = fn, .ctx = ctx};
+    struct vctx v;
+    vctx_init(&v, fn, ctx);
     check_opt(&v, o, NULL, NULL, NULL, 0);
     return finish(&v, count);
 }

@@ -94,6 +94,28 @@ START_TEST(keys_name_option_and_field)
 }
 END_TEST
 
+/* The bitmaps validation looks for missing options in: exactly the rows with a need_msgs or a
+ * need_in column, and at least the ones RFC 9915 requires (Client and Server Identifier). */
+START_TEST(required_row_bitmaps_match_the_table)
+{
+    size_t nmsg = 0, nparent = 0;
+    for (size_t i = 0; i < d6t__optdef_count; i++) {
+        const struct d6t_optdef *d = &d6t__optdefs[i];
+        unsigned in_msg = (unsigned)(d6t__need_in_msg[i / 64] >> i % 64 & 1u);
+        unsigned in_parent = (unsigned)(d6t__need_in_parent[i / 64] >> i % 64 & 1u);
+        ck_assert_uint_eq(in_msg, d->need_msgs != 0);
+        ck_assert_uint_eq(in_parent, d->need_in[0] != 0);
+        nmsg += in_msg;
+        nparent += in_parent;
+    }
+    for (size_t i = d6t__optdef_count; i < 64 * D6T__NEED_WORDS; i++)
+        ck_assert(!(d6t__need_in_msg[i / 64] >> i % 64 & 1u) &&
+                  !(d6t__need_in_parent[i / 64] >> i % 64 & 1u));
+    ck_assert_uint_ge(nmsg, 2);
+    ck_assert_uint_ge(nparent, 1);
+}
+END_TEST
+
 /* The table's private columns: every key a value rule names is a field of its own row, offsets
  * of fields after fixed-size ones are the sum of their sizes, and nkeys counts the keyed fields. */
 START_TEST(rules_and_offsets_fit_their_rows)
@@ -156,6 +178,7 @@ int main(void)
     tcase_add_test(tc, index_agrees_with_table);
     tcase_add_test(tc, keys_name_option_and_field);
     tcase_add_test(tc, rules_and_offsets_fit_their_rows);
+    tcase_add_test(tc, required_row_bitmaps_match_the_table);
     tcase_add_test(tc, names_and_status);
     suite_add_tcase(s, tc);
     return run_suite(s) ? 1 : 0;
