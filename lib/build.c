@@ -3,15 +3,21 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 
+/* The node and its default bytes in one allocation, the bytes right after the node (as copies
+ * have them), so that a setter that grows the option can often extend it in place. */
 static d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
 {
-    d6t_opt *o = d6t__opt_alloc(a, code, space);
+    const struct d6t_optdef *def = d6t_optdef_find((d6t_space)space, code);
+    size_t n = def ? def->dflt_len : 0;
+    d6t_opt *o = d6t__alloc(a, sizeof *o + n);
     if (!o) return NULL;
-    uint8_t tmp[64];
-    size_t n = o->def ? d6t__default_data(o->def, tmp, sizeof tmp) : 0;
-    uint8_t *d = d6t__alloc(a, n ? n : 1);
-    if (!d) return NULL;
-    memcpy(d, tmp, n);
+    memset(o, 0, sizeof *o);
+    o->def = def;
+    o->arena = a;
+    o->code = code;
+    o->space = space;
+    uint8_t *d = (uint8_t *)(o + 1);
+    if (def) d6t__default_data(def, d);
     o->data = d;
     o->len = (uint32_t)n;
     o->flags = D6T_OPT_OWNED;

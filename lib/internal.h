@@ -84,12 +84,14 @@ struct d6t_rule {
 /* One row of the option table: everything the library knows about an option. */
 struct d6t_optdef {
     uint16_t code;
-    uint8_t space;      /* d6t_space of the option itself */
-    int8_t child_space; /* d6t_space of its sub-options, -1 when not a container */
-    uint8_t has_msg;    /* ends in a nested DHCPv6 message */
-    uint8_t nfields;    /* fields plus the OPTIONS / MESSAGE marker */
-    uint8_t nkeys;      /* fields with a key: key n is f[n - 1] */
-    uint32_t keybase;   /* the bits of its keys above the field number: space << 16 | code */
+    uint8_t space;        /* d6t_space of the option itself */
+    int8_t child_space;   /* d6t_space of its sub-options, -1 when not a container */
+    uint8_t has_msg;      /* ends in a nested DHCPv6 message */
+    uint8_t nfields;      /* fields plus the OPTIONS / MESSAGE marker */
+    uint8_t nkeys;        /* fields with a key: key n is f[n - 1] */
+    uint8_t dflt_len;     /* bytes of the default (empty) fixed part */
+    uint8_t dflt_dname16; /* it has a DNAME16, whose default length byte is 1 */
+    uint32_t keybase;     /* the bits of its keys above the field number: space << 16 | code */
     const char *name;
     struct d6t_fielddef f[D6T_MAX_FIELDS];
     /* containment, used by validation (RFC 9915 Appendix B/C and extension RFCs):
@@ -157,8 +159,8 @@ struct d6t_span {
  * domain names, structural values). On failure sets *why and *bad (offset within data). */
 d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t n,
                        struct d6t_span *spans, size_t *hdr, const char **why, size_t *bad);
-/* Default (empty) bytes of an option's fixed part; returns length written (<= cap). */
-size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap);
+/* Default (empty) bytes of an option's fixed part: def->dflt_len bytes into out. */
+void d6t__default_data(const struct d6t_optdef *def, uint8_t *out);
 
 static inline uint16_t d6t__get16(const uint8_t *p)
 {
@@ -259,6 +261,24 @@ static inline void *d6t__alloc(d6t_arena *a, size_t size)
         return p;
     }
     return d6t_arena_alloc(a, size);
+}
+
+/* Let the arena's latest allocation, 'old' bytes at p, hold 'size' bytes without moving: 1 when
+ * p is 16-aligned and its allocation ends where the free room begins (nothing was allocated
+ * after it) and the room and the limit allow; 0 otherwise (the caller copies instead). */
+static inline int d6t__arena_grow_last(d6t_arena *a, const uint8_t *p, size_t old, size_t size)
+{
+    size_t have = D6T__ARENA_ALIGN_UP(old), need = D6T__ARENA_ALIGN_UP(size);
+    if (!a || ((uintptr_t)p & (D6T__ARENA_ALIGN - 1)) || p + have != a->ptr || need < size)
+        return 0;
+    if (need <= have) return 1;
+    size_t more = need - have;
+    if ((size_t)(a->end - a->ptr) < more ||
+        (a->limit && (a->used > a->limit || more > a->limit - a->used)))
+        return 0;
+    a->ptr += more;
+    a->used += more;
+    return 1;
 }
 
 /* Where an arena stands, so that a build of several allocations that fails half-way can give

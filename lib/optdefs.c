@@ -96,6 +96,24 @@
     INIT(.key = 0, .type = D6T_FT_OPTIONS, .size = (sp), .off = D6T_OFF_VAR, .name = "options")
 #define MSG(n)      INIT(.key = 0, .type = D6T_FT_MESSAGE, .off = D6T_OFF_VAR, .name = (n))
 #define KEYS(c, sp) .keybase = ((uint32_t)(sp) << 16 | (uint32_t)(c))
+/* An option's default bytes (its fields empty: fixed sizes, and the smallest valid variable
+ * ones), added up at compile time so that creating an option is one clear; they are all zero
+ * but a DNAME16's length byte (rows with one say so in dflt_dname16). */
+#define DSZ(k, t, bsz, n, how)                                           \
+    (FSZ_##t + (bsz) +                                                   \
+     (D6T_FT_##t == D6T_FT_PREFIX6_VAR || D6T_FT_##t == D6T_FT_DNAME ? 1 \
+      : D6T_FT_##t == D6T_FT_DNAME16                                 ? 3 \
+                                                                     : 0))
+#define DN16(k, t, bsz, n, how)    (D6T_FT_##t == D6T_FT_DNAME16)
+#define EACH_SUM(m, ...)           CAT(ESUM, NARGS(__VA_ARGS__))(m, __VA_ARGS__)
+#define ESUM1(m, a)                m a
+#define ESUM2(m, a, b)             m a + m b
+#define ESUM3(m, a, b, c)          ESUM2(m, a, b) + m c
+#define ESUM4(m, a, b, c, d)       ESUM3(m, a, b, c) + m d
+#define ESUM5(m, a, b, c, d, e)    ESUM4(m, a, b, c, d) + m e
+#define ESUM6(m, a, b, c, d, e, f) ESUM5(m, a, b, c, d, e) + m f
+#define DEFAULTS(...) \
+    .dflt_len = EACH_SUM(DSZ, __VA_ARGS__), .dflt_dname16 = EACH_SUM(DN16, __VA_ARGS__) != 0
 
 /* Value rules (enum d6t_rule_kind in internal.h says what each checks). */
 #define RULES(...)   , .rules = (const struct d6t_rule[])INIT(__VA_ARGS__, INIT(0))
@@ -199,6 +217,7 @@
      .nfields = NARGS(__VA_ARGS__), \
      .nkeys = NARGS(__VA_ARGS__),   \
      KEYS(c, sp),                   \
+     DEFAULTS(__VA_ARGS__),         \
      .f = {FIELDS(__VA_ARGS__)},    \
      in},
 /* option without fields */
@@ -213,6 +232,7 @@
      .nfields = NARGS(__VA_ARGS__) + 1,     \
      .nkeys = NARGS(__VA_ARGS__),           \
      KEYS(c, sp),                           \
+     DEFAULTS(__VA_ARGS__),                 \
      .f = {FIELDS(__VA_ARGS__), OPTS(csp)}, \
      in},
 #define CONT0(c, sp, nm, in, csp) \
@@ -234,6 +254,7 @@
      .nfields = NARGS(__VA_ARGS__) + 1,   \
      .nkeys = NARGS(__VA_ARGS__),         \
      KEYS(c, sp),                         \
+     DEFAULTS(__VA_ARGS__),               \
      .f = {FIELDS(__VA_ARGS__), MSG(mn)}, \
      in},
 #define MSG0(c, sp, nm, in, mn) \

@@ -136,6 +136,17 @@ START_TEST(rules_and_offsets_fit_their_rows)
                                   f->type != D6T_FT_DNAME && f->type != D6T_FT_FQDN &&
                                   f->type != D6T_FT_DNAME16 && f->type != D6T_FT_ADDR6_LIST16);
         }
+        /* the default bytes' size added up at compile time: the fields' smallest valid sizes */
+        size_t dflt = 0, dname16 = 0;
+        for (size_t j = 0; j < d->nkeys; j++) {
+            const struct d6t_fielddef *f = &d->f[j];
+            dflt += f->type == D6T_FT_PREFIX6_VAR || f->type == D6T_FT_DNAME ? 1
+                    : f->type == D6T_FT_DNAME16                              ? 3
+                                                                             : f->fixed;
+            dname16 |= f->type == D6T_FT_DNAME16;
+        }
+        ck_assert_uint_eq(d->dflt_len, dflt);
+        ck_assert_uint_eq(d->dflt_dname16, dname16);
         for (const struct d6t_rule *r = d->rules; r && r->kind != D6T_R_END; r++, nrules++) {
             if (r->kind != D6T_R_KIDS) /* counts sub-options, names no field */
                 ck_assert_ptr_eq(d6t_key_optdef((d6t_key)r->a), d);
