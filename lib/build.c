@@ -7,7 +7,7 @@
  * have them), so that a setter that grows the option can often extend it in place. */
 static d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
 {
-    const struct d6t_optdef *def = d6t_optdef_find((d6t_space)space, code);
+    const struct d6t_optdef *def = d6t__optdef_find((d6t_space)space, code);
     size_t n = def ? def->dflt_len : 0;
     d6t_opt *o = d6t__alloc(a, sizeof *o + n);
     if (!o) return NULL;

@@ -108,6 +108,15 @@ struct d6t_optdef {
 
 extern const struct d6t_optdef d6t__optdefs[];
 extern const size_t d6t__optdef_count;
+/* DHCPv6 option code -> row + 1 (0: unknown), for d6t__optdef_find's inline lookup. */
+extern const uint8_t d6t__v6_rows[256];
+/* d6t_optdef_find with the DHCPv6 space's lookup inline (the parser's and builder's case). */
+static inline const struct d6t_optdef *d6t__optdef_find(d6t_space space, uint16_t code)
+{
+    if (space == D6T_SPACE_DHCPV6)
+        return code < 256 && d6t__v6_rows[code] ? &d6t__optdefs[d6t__v6_rows[code] - 1] : NULL;
+    return d6t_optdef_find(space, code);
+}
 /* Bit r (word r / 64, bit r % 64) set when row r of the table is required in some message type
  * (need_msgs) or in some parent option (need_in): the only rows a list can miss. */
 #define D6T__NEED_WORDS 4

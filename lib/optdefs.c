@@ -309,7 +309,7 @@ _Static_assert(ROW_COUNT < 255, "row numbers must fit the uint8_t indexes");
 #define IDX_NTP_NTP(c) [c] = ROW_NTP_##c + 1,
 #define IDX_NTP_VND(c)
 #define ROW_PASS(c, sp, ...) IDX_V6_##sp(c)
-static const uint8_t v6_rows[256] = {
+const uint8_t d6t__v6_rows[256] = {
 #include "optdefs.def"
 };
 #undef ROW_PASS
@@ -395,8 +395,8 @@ const uint64_t d6t__need_in_parent[D6T__NEED_WORDS] = {
 const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code)
 {
     unsigned r = 0;
-    if (space == D6T_SPACE_DHCPV6 && code < sizeof v6_rows)
-        r = v6_rows[code];
+    if (space == D6T_SPACE_DHCPV6 && code < sizeof d6t__v6_rows)
+        r = d6t__v6_rows[code];
     else if (space == D6T_SPACE_NTP && code < sizeof ntp_rows)
         r = ntp_rows[code];
     return r ? &d6t__optdefs[r - 1] : NULL;
