@@ -321,7 +321,29 @@ d6t_status d6t__field_num(const d6t_opt *o, d6t_key k, uint32_t *x);
 
 /* The allocator behind an arena (0 when it has none: caller memory without overflow). */
 int d6t__arena_allocator(const d6t_arena *a, d6t_allocator *out);
-d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space);
-void d6t__list_append(struct d6t_optlist *l, d6t_opt *o);
+static inline void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
+{
+    o->flags |= D6T_OPT_LINKED;
+    o->next = NULL;
+    if (l->last)
+        l->last->next = o;
+    else
+        l->first = o;
+    l->last = o;
+    l->count++;
+}
+
+/* A new option node, empty (no data), its row looked up. */
+static inline d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space)
+{
+    d6t_opt *o = d6t__alloc(a, sizeof *o);
+    if (!o) return NULL;
+    memset(o, 0, sizeof *o);
+    o->arena = a;
+    o->code = code;
+    o->space = space;
+    o->def = d6t__optdef_find((d6t_space)space, code);
+    return o;
+}
 
 #endif

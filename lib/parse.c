@@ -14,30 +14,6 @@ d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, 
     return st;
 }
 
-void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
-{
-    o->flags |= D6T_OPT_LINKED;
-    o->next = NULL;
-    if (l->last)
-        l->last->next = o;
-    else
-        l->first = o;
-    l->last = o;
-    l->count++;
-}
-
-d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space)
-{
-    d6t_opt *o = d6t__alloc(a, sizeof *o);
-    if (!o) return NULL;
-    memset(o, 0, sizeof *o);
-    o->arena = a;
-    o->code = code;
-    o->space = space;
-    o->def = d6t__optdef_find((d6t_space)space, code);
-    return o;
-}
-
 /* The layouts that need no walk, from the table's precomputed offsets: every field before the
  * last keyed one has a fixed size, and the last is fixed too, or (in a leaf) plain bytes or a
  * list of fixed-size elements up to the end. Sets *hdr and returns 1 when the bytes fit; 0 sends
@@ -72,9 +48,11 @@ static inline int layout_quick(const struct d6t_optdef *def, size_t n, size_t *h
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
                              size_t n, uint8_t space, unsigned nest, unsigned depth);
 
-/* Fill option o (code, space, def already set) from its payload p[0..n). */
-d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
-                                  unsigned nest, unsigned depth)
+/* Fill option o (code, space, def already set) from its payload p[0..n). Inline in the option
+ * loop below: a call per option cost more than most options' checks. */
+static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_opt *o,
+                                                   const uint8_t *p, size_t n, unsigned nest,
+                                                   unsigned depth)
 {
     o->data = p;
     o->len = (uint32_t)n;
@@ -103,6 +81,12 @@ d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uin
     return D6T_OK;
 }
 
+d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
+                                  unsigned nest, unsigned depth)
+{
+    return parse_payload(c, o, p, n, nest, depth);
+}
+
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
                              size_t n, uint8_t space, unsigned nest, unsigned depth)
 {
@@ -117,7 +101,7 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
                              "option length runs past the end of its container");
         d6t_opt *o = d6t__opt_alloc(c->arena, code, space);
         if (!o) return d6t__fail(c, D6T_ERR_NOMEM, p + off, "arena allocation failed");
-        d6t_status st = d6t__parse_opt_payload(c, o, p + off + 4, len, nest, depth);
+        d6t_status st = parse_payload(c, o, p + off + 4, len, nest, depth);
         if (st) return st;
         d6t__list_append(l, o);
         off += 4 + len;
