@@ -214,7 +214,7 @@ struct wl {
 
 typedef void (*op_fn)(struct wl *w);
 
-static void die(const char *what, d6t_status st)
+_Noreturn static void die(const char *what, d6t_status st)
 {
     fprintf(stderr, "bench: %s: %s\n", what, d6t_strerror(st));
     exit(2);
