@@ -122,6 +122,8 @@ static inline const struct d6t_optdef *d6t__optdef_find(d6t_space space, uint16_
 #define D6T__NEED_WORDS 4
 extern const uint64_t d6t__need_in_msg[D6T__NEED_WORDS];
 extern const uint64_t d6t__need_in_parent[D6T__NEED_WORDS];
+/* Bit c set when some row's need_in names parent code c (codes below 256). */
+extern const uint64_t d6t__need_parent_codes[D6T__NEED_WORDS];
 
 struct d6t_optlist {
     d6t_opt *first, *last;

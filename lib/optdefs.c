@@ -392,6 +392,42 @@ const uint64_t d6t__need_in_parent[D6T__NEED_WORDS] = {
 };
 #undef NEED_COLUMN
 
+/* Codes of the parents some row requires a sub-option in (the REQ_IN lists), one bit per code:
+ * a list under any other parent cannot miss anything. A code above 255 fails to compile. */
+#undef REQ
+#undef REQ_IN
+#undef ROW_PASS
+#define REQ(...)
+#define REQ_IN(...) CAT(PCODES, NARGS(__VA_ARGS__))(__VA_ARGS__)
+#define PB(c) \
+    | (((c) / 64 == NEED_WORD ? (uint64_t)1 << (c) % 64 : 0) + 0 * sizeof(char[(c) < 256 ? 1 : -1]))
+#define PCODES1(a)               PB(a)
+#define PCODES2(a, b)            PB(a) PB(b)
+#define PCODES3(a, b, c)         PB(a) PB(b) PB(c)
+#define PCODES4(a, b, c, d)      PB(a) PB(b) PB(c) PB(d)
+#define ROW_PASS(c, sp, nm, ...) FIRST(__VA_ARGS__, )
+const uint64_t d6t__need_parent_codes[D6T__NEED_WORDS] = {
+#define NEED_WORD 0
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 1
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 2
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 3
+    0
+#include "optdefs.def"
+#undef NEED_WORD
+};
+
 const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code)
 {
     unsigned r = 0;

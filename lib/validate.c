@@ -313,13 +313,34 @@ static const struct d6t_fielddef *field_of(const d6t_opt *o, uint32_t k)
 
 /* A numeric field: U8, U16, U32, or a prefix's length, as on the wire (the getters refuse the
  * impossible values validation is there to report). */
-static int num(const d6t_opt *o, uint32_t k, uint32_t *x)
+static inline int num(const d6t_opt *o, uint32_t k, uint32_t *x)
 {
+    /* a fixed-size field at a fixed offset (most rules' case): read it here */
+    const struct d6t_fielddef *f = field_of(o, k);
+    if (f->off != D6T_OFF_VAR && f->fixed && f->off + f->fixed <= o->len) {
+        const uint8_t *d = o->data + f->off;
+        switch (f->type) {
+        case D6T_FT_U8: *x = d[0]; return 1;
+        case D6T_FT_U16: *x = d6t__get16(d); return 1;
+        case D6T_FT_U32: *x = d6t__get32(d); return 1;
+        default: break;
+        }
+    }
     return d6t__field_num(o, (d6t_key)k, x) == D6T_OK;
 }
 
-static int bytesf(const d6t_opt *o, uint32_t k, const uint8_t **p, size_t *n)
+static inline int bytesf(const d6t_opt *o, uint32_t k, const uint8_t **p, size_t *n)
 {
+    /* a fixed-size field, or the last one, at a fixed offset: its span is known here */
+    const struct d6t_fielddef *f = field_of(o, k);
+    if (f->off != D6T_OFF_VAR && f->off <= o->len && (f->fixed || f->to_end)) {
+        size_t len = f->fixed ? f->fixed : o->len - f->off;
+        if (f->off + len <= o->len) {
+            *p = o->data + f->off;
+            *n = len;
+            return 1;
+        }
+    }
     return d6t_opt_get_bytes(o, (d6t_key)k, p, n) == D6T_OK;
 }
 
@@ -699,7 +720,11 @@ static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
             report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name,
                    (unsigned)v->cnt[i]);
     const uint64_t *need = parent ? d6t__need_in_parent : d6t__need_in_msg;
-    for (size_t w = 0; w < D6T__NEED_WORDS; w++) {
+    int may_miss = parent
+                       ? parent->code < 256 &&
+                             (d6t__need_parent_codes[parent->code / 64] >> parent->code % 64 & 1u)
+                       : m->type < 32;
+    for (size_t w = 0; may_miss && w < D6T__NEED_WORDS; w++) {
         for (uint64_t bits = need[w]; bits; bits &= bits - 1) {
             size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
             const struct d6t_optdef *d = &d6t__optdefs[i];

@@ -113,6 +113,14 @@ START_TEST(required_row_bitmaps_match_the_table)
                   !(d6t__need_in_parent[i / 64] >> i % 64 & 1u));
     ck_assert_uint_ge(nmsg, 2);
     ck_assert_uint_ge(nparent, 1);
+    /* parent codes: exactly those some need_in column names */
+    for (unsigned c = 0; c < 64 * D6T__NEED_WORDS; c++) {
+        int named = 0;
+        for (size_t i = 0; i < d6t__optdef_count; i++)
+            for (size_t j = 0; j < 4 && d6t__optdefs[i].need_in[j]; j++)
+                named |= d6t__optdefs[i].need_in[j] == c;
+        ck_assert_int_eq((int)(d6t__need_parent_codes[c / 64] >> c % 64 & 1u), named);
+    }
 }
 END_TEST
 
