@@ -662,10 +662,11 @@ static void check_unique(struct vctx *v, const d6t_opt *first, const d6t_msg *m)
         if (!r || r->kind != D6T_R_UNIQUE || !bytesf(a, r->a, &va, &na)) continue;
         if (r->msgs && !(m && m->type < 32 && (r->msgs >> m->type & 1u))) continue;
         unsigned ia = 0, ib = 0;
-        for (const d6t_opt *b = first; b != a; b = b->next) ia += b->def == a->def;
         for (const d6t_opt *b = first; b != a; b = b->next) {
             if (b->def != a->def) continue;
             if (bytesf(b, r->a, &vb, &nb) && na == nb && !memcmp(va, vb, na)) {
+                /* a's index among its kind, for the report only */
+                for (const d6t_opt *c = first; c != a; c = c->next) ia += c->def == a->def;
                 char hex[2 * 16 + 1] = "";
                 for (size_t i = 0; i < na && i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", va[i]);
                 report(v, D6T_V_DUPLICATE, "%s[%u] and %s[%u] share %s 0x%s", a->def->name, ib,
@@ -719,16 +720,19 @@ static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
         if (d6t__optdefs[i].once && v->cnt[i] > 1)
             report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name,
                    (unsigned)v->cnt[i]);
+    /* a message's list can miss only what its type requires, a parent's only what names it */
     const uint64_t *need = parent ? d6t__need_in_parent : d6t__need_in_msg;
+    uint32_t tbit = !parent && m->type < 32 ? 1u << m->type : 0;
     int may_miss = parent
                        ? parent->code < 256 &&
                              (d6t__need_parent_codes[parent->code / 64] >> parent->code % 64 & 1u)
-                       : m->type < 32;
+                       : tbit != 0;
     for (size_t w = 0; may_miss && w < D6T__NEED_WORDS; w++) {
         for (uint64_t bits = need[w]; bits; bits &= bits - 1) {
             size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+            if (i >= ndefs || v->cnt[i]) continue;
             const struct d6t_optdef *d = &d6t__optdefs[i];
-            if (i >= ndefs || v->cnt[i] || !needed(d, m, parent)) continue;
+            if (parent ? !needed(d, m, parent) : !(d->need_msgs & tbit)) continue;
             /* RFC 5007 4.1.2.4 wants the relay information; servers leave out the client's
              * message (the innermost OPTION_RELAY_MSG), as dhcpkit's fixtures do */
             if (v->in_lq && d->has_msg) continue;
