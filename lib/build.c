@@ -3,20 +3,22 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 
-/* The node and its default bytes in one allocation, the bytes right after the node (as copies
- * have them), so that a setter that grows the option can often extend it in place. */
+/* The node and its default bytes in one allocation, the bytes after the node, so that a setter
+ * that grows the option can extend it in place while nothing was allocated after it. */
 static d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
 {
     const struct d6t_optdef *def = d6t__optdef_find((d6t_space)space, code);
     size_t n = def ? def->dflt_len : 0;
-    d6t_opt *o = d6t__alloc(a, sizeof *o + n);
+    size_t node =
+        D6T__ARENA_ALIGN_UP(sizeof(d6t_opt)); /* the bytes start aligned, as growth wants */
+    d6t_opt *o = d6t__alloc(a, node + n);
     if (!o) return NULL;
     memset(o, 0, sizeof *o);
     o->def = def;
     o->arena = a;
     o->code = code;
     o->space = space;
-    uint8_t *d = (uint8_t *)(o + 1);
+    uint8_t *d = (uint8_t *)o + node;
     if (def) d6t__default_data(def, d);
     o->data = d;
     o->len = (uint32_t)n;

@@ -117,9 +117,12 @@ START_TEST(growth_in_place_and_copied)
     d6t_msg *m = d6t_msg_new(a, D6T_MSG_REPLY);
     d6t_opt *dns = d6t_msg_add_opt(m, D6T_OPT_DNS_SERVERS);
     uint8_t addr[16] = {0x20, 0x01, 0x0d, 0xb8}, got[16];
+    size_t dlen;
+    const uint8_t *before = d6t_opt_data(dns, &dlen);
     for (uint8_t i = 0; i < 40; i++) {
         addr[15] = i;
         ck_assert_int_eq(d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, addr), D6T_OK);
+        if (i < 20) ck_assert_ptr_eq(d6t_opt_data(dns, &dlen), before); /* grew where it was */
         if (i == 20) ck_assert_ptr_nonnull(d6t_msg_add_opt(m, D6T_OPT_RAPID_COMMIT)); /* not last */
     }
     size_t n;
