@@ -19,7 +19,10 @@ static d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
     o->code = code;
     o->space = space;
     uint8_t *d = (uint8_t *)o + node;
-    if (def) d6t__default_data(def, d);
+    if (def && def->dflt_dname16)
+        d6t__default_data(def, d);
+    else /* all zero: whole 8-byte words, which the allocation's 16-byte rounding has room for */
+        for (size_t i = 0; i < n; i += 8) memset(d + i, 0, 8);
     o->data = d;
     o->len = (uint32_t)n;
     o->flags = D6T_OPT_OWNED;
