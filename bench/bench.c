@@ -7,10 +7,15 @@
  * sanitizer's allocation hooks; with another C library (musl) the linker wraps the calls of
  * this program and the static library (-Wl,--wrap, see bench/meson.build).
  *
- * Usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex REPLY-CHAIN.hex]
+ * Usage: bench [--quick] [--check-allocs] [--ms N] [--count N] [--txn REQUEST.hex REPLY-CHAIN.hex]
  *              [--relay FORWARD.hex REPLY.hex] FILE.hex ...
  *   --txn           the full transaction of issue 3: parse the relayed request into a bundle,
- *                   build the Reply, wrap it in the relay chain, write it; must equal the chain
+ *                   build the Reply, wrap it in the relay chain, write it; must equal the chain.
+ *                   Its parts too: parse, the Reply built alone, the relay-reply levels and
+ *                   validation of the request. Instructions per operation come from the CPU's
+ *                   counter (perf_event_open) where the machine has one.
+ *   --count N       with --txn: no timing, each operation N times framed for callgrind
+ *                   (bench/instructions.py runs it and reads the counts)
  *   --relay         a relay agent (issue 13) between the two levels of FORWARD (a 2-level
  *                   Relay-forward): forward the inner level, which must give FORWARD again, and
  *                   deliver REPLY (a 2-level Relay-reply) with its leases
@@ -18,12 +23,25 @@
  *   --check-allocs  exit 1 unless allocations per message are 0 (reused or caller arena) and
  *                   1 (private arena); timing never fails the run
  * SPDX-License-Identifier: BSD-2-Clause */
+#define _DEFAULT_SOURCE /* syscall() */
 #include "dhcp6txn.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __linux__
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#define BENCH_CALLGRIND 1
+#endif
+#endif
 
 /* ---- allocation counting ---- */
 
@@ -150,6 +168,34 @@ static uint64_t now_ns(void)
 
 static volatile uintptr_t sink;
 
+/* ---- instruction counting: the CPU's counter for this thread, user space only ---- */
+
+static int instr_fd = -1;
+
+static void instr_init(void)
+{
+#ifdef __linux__
+    struct perf_event_attr at;
+    memset(&at, 0, sizeof at);
+    at.type = PERF_TYPE_HARDWARE;
+    at.size = sizeof at;
+    at.config = PERF_COUNT_HW_INSTRUCTIONS;
+    at.exclude_kernel = 1;
+    at.exclude_hv = 1;
+    instr_fd = (int)syscall(SYS_perf_event_open, &at, 0, -1, -1, 0UL);
+#endif
+}
+
+/* Instructions retired so far by this thread; 0 without a counter (VMs often have none). */
+static uint64_t instr_now(void)
+{
+    uint64_t v = 0;
+#ifdef __linux__
+    if (instr_fd >= 0 && read(instr_fd, &v, sizeof v) != (ssize_t)sizeof v) v = 0;
+#endif
+    return v;
+}
+
 struct wl {
     const char *name;
     uint8_t msg[4096];
@@ -161,13 +207,17 @@ struct wl {
     int ok;
     uint8_t tmpl[4096]; /* --txn: the relay-reply chain the transaction must produce */
     size_t tlen;
-    d6t_arena *txn_caller; /* --txn: arena in stack_mem, reset per transaction */
-    d6t_arena *echo_arena; /* --txn: the relay-reply levels, reset per run */
+    d6t_arena *txn_caller;  /* --txn: arena in stack_mem, reset per transaction */
+    d6t_arena *echo_arena;  /* --txn: the relay-reply levels, reset per run */
+    d6t_arena *build_arena; /* --txn: the Reply built on its own, reset per run */
+    d6t_msg *req;           /* --txn: the relayed request inside 'parsed' */
+    uint8_t reply[4096];    /* --txn: the Reply inside the chain */
+    size_t rlen;
 };
 
 typedef void (*op_fn)(struct wl *w);
 
-static void die(const char *what, d6t_status st)
+_Noreturn static void die(const char *what, d6t_status st)
 {
     fprintf(stderr, "bench: %s: %s\n", what, d6t_strerror(st));
     exit(2);
@@ -293,16 +343,27 @@ static void ia_times(d6t_opt *ia, d6t_key t1, d6t_key t2)
     d6t_opt_set_u32(ia, t2, 2880);
 }
 
-/* What a handler chain does for this Solicit; errors surface as a wrong reply below. */
-static void answer(d6t_bundle *b)
+/* The request's first IA of 'code' not answered yet: through the bundle's handled marks in a
+ * transaction, straight from the request when the build is measured on its own. */
+static d6t_opt *take_ia(d6t_bundle *b, d6t_msg *req, uint16_t code)
 {
-    d6t_msg *req = d6t_bundle_request(b);
-    d6t_msg *r = d6t_msg_new(d6t_bundle_arena(b), D6T_MSG_REPLY);
+    return b ? d6t_bundle_first_unhandled(b, code) : d6t_msg_find_opt(req, code);
+}
+
+static void answered(d6t_bundle *b, const d6t_opt *in)
+{
+    if (b) d6t_bundle_mark_handled(b, in);
+}
+
+/* What a handler chain does for this Solicit; errors surface as a wrong reply below. */
+static d6t_msg *build_reply(d6t_bundle *b, d6t_msg *req, d6t_arena *arena)
+{
+    d6t_msg *r = d6t_msg_new(arena, D6T_MSG_REPLY);
     d6t_msg_set_transaction_id(r, d6t_msg_transaction_id(req));
     d6t_msg_add_opt_copy(r, d6t_msg_find_opt(req, D6T_OPT_CLIENTID));
     d6t_opt_set_bytes(d6t_msg_add_opt(r, D6T_OPT_SERVERID), D6T_SERVERID_DUID, server_duid,
                       sizeof server_duid);
-    d6t_opt *in = d6t_bundle_first_unhandled(b, D6T_OPT_IA_NA);
+    d6t_opt *in = take_ia(b, req, D6T_OPT_IA_NA);
     size_t n;
     const uint8_t *iaid = d6t_opt_data(in, &n);
     d6t_opt *ia = d6t_msg_add_opt(r, D6T_OPT_IA_NA);
@@ -314,14 +375,14 @@ static void answer(d6t_bundle *b)
     d6t_opt_set_u32(a, D6T_IAADDR_VALID_LIFETIME, 7200);
     d6t_opt_set_text(d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE), D6T_STATUS_CODE_STATUS_MESSAGE,
                      "success");
-    d6t_bundle_mark_handled(b, in);
+    answered(b, in);
     if (d6t_msg_find_opt(req, D6T_OPT_RAPID_COMMIT)) d6t_msg_add_opt(r, D6T_OPT_RAPID_COMMIT);
     d6t_opt *dns = d6t_msg_add_opt(r, D6T_OPT_DNS_SERVERS);
     d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns1);
     d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns2);
     d6t_opt_list_add_dname(d6t_msg_add_opt(r, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST,
                            "example.com.");
-    in = d6t_bundle_first_unhandled(b, D6T_OPT_IA_PD);
+    in = take_ia(b, req, D6T_OPT_IA_PD);
     iaid = d6t_opt_data(in, &n);
     ia = d6t_msg_add_opt(r, D6T_OPT_IA_PD);
     d6t_opt_set_bytes(ia, D6T_IA_PD_IAID, iaid, 4);
@@ -330,8 +391,13 @@ static void answer(d6t_bundle *b)
     d6t_opt_set_u32(p, D6T_IAPREFIX_PREFERRED_LIFETIME, 3600);
     d6t_opt_set_u32(p, D6T_IAPREFIX_VALID_LIFETIME, 7200);
     d6t_opt_set_prefix(p, D6T_IAPREFIX_PREFIX, prefix_pd, 48);
-    d6t_bundle_mark_handled(b, in);
-    d6t_bundle_set_response(b, r);
+    answered(b, in);
+    return r;
+}
+
+static void answer(d6t_bundle *b)
+{
+    d6t_bundle_set_response(b, build_reply(b, d6t_bundle_request(b), d6t_bundle_arena(b)));
 }
 
 static size_t transaction(struct wl *w, d6t_arena *a)
@@ -374,6 +440,35 @@ static void op_txn_echo(struct wl *w)
         if (!iid || !d6t_msg_add_opt_copy(r, iid)) die("echo", D6T_ERR_NOMEM);
         sink += (uintptr_t)r;
     }
+}
+
+/* The parts of a transaction on their own, from the request parsed once: */
+static void op_txn_walk(struct wl *w)
+{
+    sink += walk_msg(w->msg, w->len, 0);
+}
+
+static void op_txn_parse(struct wl *w)
+{
+    op_parse_reused(w);
+}
+
+/* the Reply built from scratch and written out (the innermost message of the chain) */
+static void op_txn_build(struct wl *w)
+{
+    size_t n;
+    d6t_arena_reset(w->build_arena);
+    d6t_msg *r = build_reply(NULL, w->req, w->build_arena);
+    if (d6t_msg_write(r, w->out, sizeof w->out, &n)) die("write", D6T_ERR_INVALID);
+    sink += n;
+}
+
+/* every validation rule over the relayed Solicit (it has no violation) */
+static void op_txn_validate(struct wl *w)
+{
+    size_t count;
+    d6t_msg_validate(w->parsed, NULL, NULL, &count);
+    sink += count;
 }
 
 /* The floor for a transaction: walk the request, copy the finished answer from a template. */
@@ -481,6 +576,7 @@ static void relay_setup(struct wl *w)
 struct result {
     double ns;     /* median ns per operation */
     double allocs; /* heap allocations per operation */
+    double instr;  /* instructions per operation (user space), 0 when no counter */
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -516,11 +612,16 @@ enum {
 };
 enum {
     TX_FLOOR,
+    TX_WALK,
+    TX_PARSE,
+    TX_BUILD,
+    TX_ECHO,
+    TX_VALIDATE,
     TX_HEAP,
     TX_CALLER,
-    TX_ECHO,
     TX_COUNT
 };
+#define MAX_OPS ((int)OP_COUNT > (int)TX_COUNT ? (int)OP_COUNT : (int)TX_COUNT)
 
 /* How many operations of fn fit in budget_ns. */
 static size_t calibrate(op_fn fn, struct wl *w, double budget_ns)
@@ -540,18 +641,20 @@ static size_t calibrate(op_fn fn, struct wl *w, double budget_ns)
 static void measure_all(const op_fn *ops, int nops, int num, int den, struct wl *w,
                         double budget_ms, struct result *res, double *ratio)
 {
-    size_t iters[OP_COUNT], total[OP_COUNT] = {0}, allocs[OP_COUNT] = {0};
-    static double ns[OP_COUNT][BATCHES];
+    size_t iters[MAX_OPS], total[MAX_OPS] = {0}, allocs[MAX_OPS] = {0};
+    uint64_t instr[MAX_OPS] = {0};
+    static double ns[MAX_OPS][BATCHES];
     double ratios[BATCHES];
     for (int k = 0; k < nops; k++) iters[k] = calibrate(ops[k], w, budget_ms * 1e6 / BATCHES);
     for (int b = 0; b < BATCHES; b++) {
         for (int k = 0; k < nops; k++) {
             n_allocs = 0;
             counting = 1;
-            uint64_t s = now_ns();
+            uint64_t i0 = instr_now(), s = now_ns();
             for (size_t i = 0; i < iters[k]; i++) ops[k](w);
-            uint64_t e = now_ns();
+            uint64_t e = now_ns(), i1 = instr_now();
             counting = 0;
+            instr[k] += i1 - i0;
             allocs[k] += n_allocs;
             total[k] += iters[k];
             ns[k][b] = (double)(e - s) / (double)iters[k];
@@ -561,6 +664,7 @@ static void measure_all(const op_fn *ops, int nops, int num, int den, struct wl 
     for (int k = 0; k < nops; k++) {
         res[k].ns = median(ns[k], BATCHES);
         res[k].allocs = (double)allocs[k] / (double)total[k];
+        res[k].instr = (double)instr[k] / (double)total[k];
     }
     *ratio = median(ratios, BATCHES);
 }
@@ -665,58 +769,100 @@ static int bench_one(const char *path, double ms, int check_allocs)
     return check_allocs && !allocs_ok;
 }
 
-/* The full transaction of a relayed Solicit against walk + template copy of the same bytes. */
-static int bench_txn(const char *req, const char *tmpl, double ms, int check_allocs)
+/* The transaction's operations, in the order of the report; 'floor' is the row each is set
+ * against (the TLV walk for the parse, walk + template copy for the rest). */
+static const struct txn_op {
+    const char *name, *what;
+    op_fn fn;
+    int floor;
+} txn_ops[TX_COUNT] = {
+    [TX_FLOOR] = {"floor", "walk + template copy (floor)", op_txn_floor, TX_FLOOR},
+    [TX_WALK] = {"walk", "TLV walk of the request", op_txn_walk, TX_WALK},
+    [TX_PARSE] = {"parse", "parse of the relayed request", op_txn_parse, TX_WALK},
+    [TX_BUILD] = {"build", "Reply built from scratch + written", op_txn_build, TX_FLOOR},
+    [TX_ECHO] = {"relay-wrap", "relay-reply levels, Interface-ID echoed", op_txn_echo, TX_FLOOR},
+    [TX_VALIDATE] = {"validate", "validation of the relayed request", op_txn_validate, TX_FLOOR},
+    [TX_HEAP] = {"transaction", "transaction, reused heap arena", op_txn_heap, TX_FLOOR},
+    [TX_CALLER] = {"transaction-caller", "transaction, caller memory", op_txn_caller, TX_FLOOR},
+};
+
+/* Everything the transaction's operations need, checked once: the output must be exactly the
+ * reference chain and its Reply, or the numbers mean nothing. */
+static int txn_setup(struct wl *w, const char *req, const char *tmpl)
 {
-    static struct wl w;
-    static const op_fn ops[TX_COUNT] = {
-        [TX_FLOOR] = op_txn_floor,
-        [TX_HEAP] = op_txn_heap,
-        [TX_CALLER] = op_txn_caller,
-        [TX_ECHO] = op_txn_echo,
-    };
-    struct result r[TX_COUNT];
-    double ratio;
-    memset(&w, 0, sizeof w);
-    w.name = base_name(req);
-    if (read_hex(req, w.msg, sizeof w.msg, &w.len) ||
-        read_hex(tmpl, w.tmpl, sizeof w.tmpl, &w.tlen))
+    memset(w, 0, sizeof *w);
+    w->name = base_name(req);
+    if (read_hex(req, w->msg, sizeof w->msg, &w->len) ||
+        read_hex(tmpl, w->tmpl, sizeof w->tmpl, &w->tlen))
         return 1;
-    w.arena = d6t_arena_new(NULL, 0);
-    w.txn_caller = d6t_arena_new_in(w.stack_mem, sizeof w.stack_mem, NULL);
-    w.echo_arena = d6t_arena_new(NULL, 0);
+    w->arena = d6t_arena_new(NULL, 0);
+    w->txn_caller = d6t_arena_new_in(w->stack_mem, sizeof w->stack_mem, NULL);
+    w->echo_arena = d6t_arena_new(NULL, 0);
+    w->build_arena = d6t_arena_new(NULL, 0);
     d6t_arena *pa = d6t_arena_new(NULL, 0);
-    if (!w.arena || !w.txn_caller || !w.echo_arena || !pa) die("arena", D6T_ERR_NOMEM);
-    if (d6t_msg_parse(pa, w.msg, w.len, 0, &w.parsed, NULL)) die("parse", D6T_ERR_INVALID);
-    /* the answer must be exactly the reference chain, or the timing means nothing */
-    size_t n = transaction(&w, w.arena);
-    if (n != w.tlen || memcmp(w.out, w.tmpl, n)) {
+    if (!w->arena || !w->txn_caller || !w->echo_arena || !w->build_arena || !pa)
+        die("arena", D6T_ERR_NOMEM);
+    if (d6t_msg_parse(pa, w->msg, w->len, 0, &w->parsed, NULL)) die("parse", D6T_ERR_INVALID);
+    w->req = w->parsed;
+    while (w->req && d6t_msg_kind_of(w->req) == D6T_KIND_RELAY) w->req = d6t_msg_relayed(w->req);
+    d6t_msg *chain, *inner;
+    if (!w->req || d6t_msg_parse(pa, w->tmpl, w->tlen, 0, &chain, NULL))
+        die("parse", D6T_ERR_INVALID);
+    for (inner = chain; d6t_msg_kind_of(inner) == D6T_KIND_RELAY;) inner = d6t_msg_relayed(inner);
+    if (d6t_msg_write(inner, w->reply, sizeof w->reply, &w->rlen)) die("write", D6T_ERR_INVALID);
+    size_t n = transaction(w, w->arena), count = 1;
+    if (n != w->tlen || memcmp(w->out, w->tmpl, n)) {
         fprintf(stderr, "bench: the transaction's output differs from %s\n", base_name(tmpl));
         return 1;
     }
+    op_txn_build(w);
+    if (memcmp(w->out, w->reply, w->rlen)) {
+        fprintf(stderr, "bench: the Reply built on its own differs from the chain's\n");
+        return 1;
+    }
+    if (d6t_msg_validate(w->parsed, NULL, NULL, &count) || count) {
+        fprintf(stderr, "bench: %s does not validate: %zu violations\n", w->name, count);
+        return 1;
+    }
+    return 0;
+}
+
+static void txn_row(const struct result *r, int k)
+{
+    const struct txn_op *op = &txn_ops[k];
+    const struct result *f = &r[op->floor];
+    printf("  %-40s %8.1f ns %6.2fx", op->what, r[k].ns, r[k].ns / f->ns);
+    if (r[k].instr > 0)
+        printf(" %8.0f instr %6.2fx", r[k].instr, r[k].instr / f->instr);
+    else
+        printf(" %8s instr %7s", "n/a", "");
+    printf(" %5.2f allocs\n", r[k].allocs);
+}
+
+/* The full transaction of a relayed Solicit and its parts, against walk + template copy of the
+ * same bytes. */
+static int bench_txn(const char *req, const char *tmpl, double ms, int check_allocs)
+{
+    static struct wl w;
+    op_fn ops[TX_COUNT];
+    struct result r[TX_COUNT];
+    double ratio;
+    if (txn_setup(&w, req, tmpl)) return 1;
+    for (int k = 0; k < TX_COUNT; k++) ops[k] = txn_ops[k].fn;
     measure_all(ops, TX_COUNT, TX_HEAP, TX_FLOOR, &w, ms, r, &ratio);
-    d6t_arena_free(w.txn_caller);
-    d6t_arena_free(w.arena);
-    d6t_arena_free(w.echo_arena);
-    d6t_arena_free(pa);
-    double floor_ns = r[TX_FLOOR].ns;
     printf("full transaction: %s -> bundle -> Reply (IA_NA, IA_PD, DNS, ...) -> relay chain -> %zu "
            "bytes\n",
            w.name, w.tlen);
-    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "walk + template copy (floor)",
-           floor_ns, 1.0, r[TX_FLOOR].allocs);
-    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "transaction, reused heap arena",
-           r[TX_HEAP].ns, r[TX_HEAP].ns / floor_ns, r[TX_HEAP].allocs);
-    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n", "transaction, caller memory",
-           r[TX_CALLER].ns, r[TX_CALLER].ns / floor_ns, r[TX_CALLER].allocs);
-    printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/txn\n",
-           "relay-reply levels, Interface-ID copied", r[TX_ECHO].ns, r[TX_ECHO].ns / floor_ns,
-           r[TX_ECHO].allocs);
-    int allocs_ok = r[TX_HEAP].allocs == 0 && r[TX_CALLER].allocs == 0 && r[TX_ECHO].allocs == 0;
-    printf("  ratio transaction/floor = %.1f; %.0f ns per transaction [goal < 1000 ns: %s]; "
-           "allocations [goal 0: %s]\n",
-           ratio, r[TX_HEAP].ns, r[TX_HEAP].ns < 1000 ? "met" : "MISSED",
-           allocs_ok ? "met" : "MISSED");
+    printf("  (ratios: the parse against the TLV walk, the rest against walk + template copy)\n");
+    for (int k = 0; k < TX_COUNT; k++) txn_row(r, k);
+    if (r[TX_HEAP].instr <= 0)
+        printf("  instructions: no CPU counter here (perf_event_open); "
+               "meson test --benchmark instructions counts them under callgrind\n");
+    int allocs_ok = 1;
+    for (int k = 0; k < TX_COUNT; k++) allocs_ok &= r[k].allocs == 0;
+    printf("  ratio transaction/floor = %.1f (time)", ratio);
+    if (r[TX_HEAP].instr > 0) printf(", %.1f (instructions)", r[TX_HEAP].instr / r[TX_FLOOR].instr);
+    printf("; allocations [goal 0: %s]\n", allocs_ok ? "met" : "MISSED");
     return check_allocs && !allocs_ok;
 }
 
@@ -773,6 +919,35 @@ static int bench_relay(const char *fwd, const char *rep, double ms, int check_al
     return check_allocs && !allocs_ok;
 }
 
+/* --count N: each operation N times, each run of N framed for callgrind (started with
+ * --collect-atstart=no): collected alone and dumped under the operation's name, so that
+ * bench/instructions.py reads instructions per operation from the dump files. */
+static int count_txn(const char *req, const char *tmpl, long n)
+{
+    static struct wl w;
+    if (txn_setup(&w, req, tmpl)) return 1;
+#ifdef BENCH_CALLGRIND
+    /* BENCH_ONLY=name: that operation alone, unframed, for a profile of where it spends */
+    const char *only = getenv("BENCH_ONLY");
+    for (int k = 0; only && k < TX_COUNT; k++)
+        if (!strcmp(only, txn_ops[k].name))
+            for (long i = 0; i < n; i++) txn_ops[k].fn(&w);
+    for (int k = 0; !only && k < TX_COUNT; k++) {
+        txn_ops[k].fn(&w); /* warm: arena blocks, lazy bindings */
+        CALLGRIND_TOGGLE_COLLECT;
+        for (long i = 0; i < n; i++) txn_ops[k].fn(&w);
+        CALLGRIND_TOGGLE_COLLECT;
+        CALLGRIND_DUMP_STATS_AT(txn_ops[k].name);
+    }
+    printf("%ld runs of each operation\n", n);
+    return 0;
+#else
+    (void)n;
+    fprintf(stderr, "bench: --count needs <valgrind/callgrind.h> at build time\n");
+    return 2;
+#endif
+}
+
 /* The counter must see a plain malloc, or every allocation figure would be a silent zero. */
 static int counting_works(void)
 {
@@ -789,7 +964,9 @@ int main(int argc, char **argv)
 {
     double ms = 140.0;
     int check_allocs = 0, bad = 0, files = 0;
+    long count = 0;
     counting_init();
+    instr_init();
     if (!counting_works()) {
         fprintf(stderr, "bench: allocation counting does not work in this build\n");
         return 2;
@@ -801,7 +978,13 @@ int main(int argc, char **argv)
             check_allocs = 1;
         else if (!strcmp(argv[i], "--ms") && i + 1 < argc)
             ms = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--count") && i + 1 < argc)
+            count = atol(argv[++i]);
         else if (!strcmp(argv[i], "--txn") && i + 2 < argc) {
+            if (count > 0) {
+                bad |= count_txn(argv[i + 1], argv[i + 2], count);
+                return bad;
+            }
             bad |= bench_txn(argv[i + 1], argv[i + 2], ms, check_allocs);
             i += 2;
             files++;
@@ -815,8 +998,9 @@ int main(int argc, char **argv)
         }
     }
     if (!files) {
-        fprintf(stderr, "usage: bench [--quick] [--check-allocs] [--ms N] [--txn REQUEST.hex "
-                        "REPLY-CHAIN.hex] [--relay FORWARD.hex REPLY.hex] FILE.hex ...\n");
+        fprintf(stderr,
+                "usage: bench [--quick] [--check-allocs] [--ms N] [--count N] [--txn "
+                "REQUEST.hex REPLY-CHAIN.hex] [--relay FORWARD.hex REPLY.hex] FILE.hex ...\n");
         return 2;
     }
     printf("libdhcp6txn %s, median of %d interleaved batches, about %.0f ms per operation\n",

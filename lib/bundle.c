@@ -148,7 +148,7 @@ d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned fla
         if (own) d6t_arena_free(a);
         return D6T_ERR_NOMEM;
     }
-    memset(b, 0, sizeof *b);
+    memset(b, 0, D6T__BUNDLE_CLEARED);
     b->arena = a;
     b->owns_arena = own;
     st = init(b, incoming, flags, &o);

@@ -5,6 +5,7 @@
 
 #include "internal.h"
 #include "dhcp6txn/bundle.h"
+#include <stddef.h>
 
 #define D6T_MAX_MARKS 64
 /* Heap the generator's scratch arena may hold when the bundle's arena has no limit: a message
@@ -30,13 +31,10 @@ struct d6t_bundle {
     unsigned flags;
     d6t_msg *incoming, *request;
     const char *no_request;
-    char reason_buf[64];
-    d6t_msg *relays[D6T_HOP_COUNT_LIMIT]; /* closest to the client first */
     size_t nrelays;
     uint8_t tcp_peer[16];
     int have_tcp_peer;
     int allow_rapid_commit, allow_unicast;
-    char *marks[D6T_MAX_MARKS];
     size_t nmarks;
     /* the request's top-level options when the bundle was made, sorted by address, and a bit
      * per entry: a handled mark belongs to the option, wherever later edits move it */
@@ -54,9 +52,6 @@ struct d6t_bundle {
     d6t_arena *scratch;
     d6t_msg *pending; /* generated, not yet written */
     enum d6t_out_state out_state;
-    /* outgoing relay chain, closest to the client first */
-    d6t_msg *out[D6T_HOP_COUNT_LIMIT];
-    d6t_opt *out_relay_msg[D6T_HOP_COUNT_LIMIT];
     size_t nout;
     int have_out;
     /* destination */
@@ -64,7 +59,16 @@ struct d6t_bundle {
     int have_src_port;
     uint8_t src_addr[16];
     int have_src_addr;
+    /* Arrays read only below their counts (nrelays, nmarks, nout) or after being written
+     * (reason_buf): a new bundle clears everything before them, not them (1,500 bytes). */
+    d6t_msg *relays[D6T_HOP_COUNT_LIMIT]; /* closest to the client first */
+    char *marks[D6T_MAX_MARKS];
+    /* outgoing relay chain, closest to the client first */
+    d6t_msg *out[D6T_HOP_COUNT_LIMIT];
+    d6t_opt *out_relay_msg[D6T_HOP_COUNT_LIMIT];
+    char reason_buf[64];
 };
+#define D6T__BUNDLE_CLEARED offsetof(struct d6t_bundle, relays)
 
 void d6t__bundle_log(const d6t_bundle *b, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

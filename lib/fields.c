@@ -124,20 +124,14 @@ static size_t default_size(const struct d6t_fielddef *f)
     return fixed_size(f);
 }
 
-size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap)
+/* The table holds the size (def->dflt_len, added up at compile time); a unit test checks it
+ * against the fields. Every default byte is zero but a DNAME16's length byte. */
+void d6t__default_data(const struct d6t_optdef *def, uint8_t *out)
 {
-    /* every default is zero bytes but a DNAME16's length byte: size it all, clear it at once
-     * (a memset per field cost most of new_opt), then set those bytes */
-    size_t o = 0, j = 0;
-    int dname16 = 0;
-    for (; j < def->nfields && o + default_size(&def->f[j]) <= cap; j++) {
-        dname16 |= def->f[j].type == D6T_FT_DNAME16;
-        o += default_size(&def->f[j]);
-    }
-    memset(out, 0, o);
-    for (size_t k = 0, at = 0; dname16 && k < j; at += default_size(&def->f[k]), k++)
+    memset(out, 0, def->dflt_len);
+    if (!def->dflt_dname16) return;
+    for (size_t k = 0, at = 0; k < def->nfields; at += default_size(&def->f[k]), k++)
         if (def->f[k].type == D6T_FT_DNAME16) out[at + 1] = 1;
-    return o;
 }
 
 /* Field j's span found by walking the option's layout (a field after a variable-size one); out
@@ -505,6 +499,14 @@ enum {
     TRUSTED = 0,
     CHECK = 1
 };
+/* Whether p[0..n) lies in the arena room the option's bytes may grow into (a caller may hand
+ * a setter bytes read from the option itself). */
+static int overlaps(const d6t_opt *o, const uint8_t *p, size_t n)
+{
+    uintptr_t s = (uintptr_t)o->data, e = (uintptr_t)o->arena->end, x = (uintptr_t)p;
+    return n && x < e && x + n > s;
+}
+
 static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a, size_t alen,
                          const uint8_t *b, size_t blen, int check)
 {
@@ -516,6 +518,17 @@ static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a
         uint8_t *d = (uint8_t *)(uintptr_t)o->data; /* OWNED: our arena copy */
         if (alen) memmove(d + off, a, alen);
         if (blen) memmove(d + off + alen, b, blen);
+        return D6T_OK;
+    }
+    if ((o->flags & D6T_OPT_OWNED) && check == TRUSTED && !overlaps(o, a, alen) &&
+        !overlaps(o, b, blen) && d6t__arena_grow_last(o->arena, o->data, o->len, nl)) {
+        /* the option's bytes are the arena's latest allocation (a new option being filled in):
+         * they grow where they are instead of being copied for every field set */
+        uint8_t *d = (uint8_t *)(uintptr_t)o->data; /* OWNED: our arena copy */
+        memmove(d + off + alen + blen, d + off + oldlen, o->len - off - oldlen);
+        if (alen) memcpy(d + off, a, alen);
+        if (blen) memcpy(d + off + alen, b, blen);
+        o->len = (uint32_t)nl;
         return D6T_OK;
     }
     uint8_t *nd = d6t__alloc(o->arena, nl ? nl : 1);
@@ -637,7 +650,11 @@ d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t 
     d6t_status st = locate(o, k, 0, &f, &s, NULL);
     if (st) return st;
     if (f->fixed && len != f->fixed) return D6T_ERR_INVALID_ARG; /* BIN, U32 (an IAID), ... */
-    return splice(o, s.off, s.len, data, len, NULL, 0, CHECK);
+    /* a fixed-size field, or a last field of plain bytes (a DUID, text), takes any bytes of its
+     * size: only structured fields (names, lists, lengths) need the layout checked again */
+    int plain = f->fixed || (f->to_end && (f->type == D6T_FT_BIN_REST || f->type == D6T_FT_TEXT ||
+                                           f->type == D6T_FT_DUID));
+    return splice(o, s.off, s.len, data, len, NULL, 0, plain ? TRUSTED : CHECK);
 }
 
 d6t_status d6t_opt_set_text(d6t_opt *o, d6t_key k, const char *text)

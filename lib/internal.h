@@ -84,12 +84,14 @@ struct d6t_rule {
 /* One row of the option table: everything the library knows about an option. */
 struct d6t_optdef {
     uint16_t code;
-    uint8_t space;      /* d6t_space of the option itself */
-    int8_t child_space; /* d6t_space of its sub-options, -1 when not a container */
-    uint8_t has_msg;    /* ends in a nested DHCPv6 message */
-    uint8_t nfields;    /* fields plus the OPTIONS / MESSAGE marker */
-    uint8_t nkeys;      /* fields with a key: key n is f[n - 1] */
-    uint32_t keybase;   /* the bits of its keys above the field number: space << 16 | code */
+    uint8_t space;        /* d6t_space of the option itself */
+    int8_t child_space;   /* d6t_space of its sub-options, -1 when not a container */
+    uint8_t has_msg;      /* ends in a nested DHCPv6 message */
+    uint8_t nfields;      /* fields plus the OPTIONS / MESSAGE marker */
+    uint8_t nkeys;        /* fields with a key: key n is f[n - 1] */
+    uint8_t dflt_len;     /* bytes of the default (empty) fixed part */
+    uint8_t dflt_dname16; /* it has a DNAME16, whose default length byte is 1 */
+    uint32_t keybase;     /* the bits of its keys above the field number: space << 16 | code */
     const char *name;
     struct d6t_fielddef f[D6T_MAX_FIELDS];
     /* containment, used by validation (RFC 9915 Appendix B/C and extension RFCs):
@@ -106,6 +108,22 @@ struct d6t_optdef {
 
 extern const struct d6t_optdef d6t__optdefs[];
 extern const size_t d6t__optdef_count;
+/* DHCPv6 option code -> row + 1 (0: unknown), for d6t__optdef_find's inline lookup. */
+extern const uint8_t d6t__v6_rows[256];
+/* d6t_optdef_find with the DHCPv6 space's lookup inline (the parser's and builder's case). */
+static inline const struct d6t_optdef *d6t__optdef_find(d6t_space space, uint16_t code)
+{
+    if (space == D6T_SPACE_DHCPV6)
+        return code < 256 && d6t__v6_rows[code] ? &d6t__optdefs[d6t__v6_rows[code] - 1] : NULL;
+    return d6t_optdef_find(space, code);
+}
+/* Bit r (word r / 64, bit r % 64) set when row r of the table is required in some message type
+ * (need_msgs) or in some parent option (need_in): the only rows a list can miss. */
+#define D6T__NEED_WORDS 4
+extern const uint64_t d6t__need_in_msg[D6T__NEED_WORDS];
+extern const uint64_t d6t__need_in_parent[D6T__NEED_WORDS];
+/* Bit c set when some row's need_in names parent code c (codes below 256). */
+extern const uint64_t d6t__need_parent_codes[D6T__NEED_WORDS];
 
 struct d6t_optlist {
     d6t_opt *first, *last;
@@ -152,8 +170,8 @@ struct d6t_span {
  * domain names, structural values). On failure sets *why and *bad (offset within data). */
 d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t n,
                        struct d6t_span *spans, size_t *hdr, const char **why, size_t *bad);
-/* Default (empty) bytes of an option's fixed part; returns length written (<= cap). */
-size_t d6t__default_data(const struct d6t_optdef *def, uint8_t *out, size_t cap);
+/* Default (empty) bytes of an option's fixed part: def->dflt_len bytes into out. */
+void d6t__default_data(const struct d6t_optdef *def, uint8_t *out);
 
 static inline uint16_t d6t__get16(const uint8_t *p)
 {
@@ -256,6 +274,24 @@ static inline void *d6t__alloc(d6t_arena *a, size_t size)
     return d6t_arena_alloc(a, size);
 }
 
+/* Let the arena's latest allocation, 'old' bytes at p, hold 'size' bytes without moving: 1 when
+ * p is 16-aligned and its allocation ends where the free room begins (nothing was allocated
+ * after it) and the room and the limit allow; 0 otherwise (the caller copies instead). */
+static inline int d6t__arena_grow_last(d6t_arena *a, const uint8_t *p, size_t old, size_t size)
+{
+    size_t have = D6T__ARENA_ALIGN_UP(old), need = D6T__ARENA_ALIGN_UP(size);
+    if (!a || ((uintptr_t)p & (D6T__ARENA_ALIGN - 1)) || p + have != a->ptr || need < size)
+        return 0;
+    if (need <= have) return 1;
+    size_t more = need - have;
+    if ((size_t)(a->end - a->ptr) < more ||
+        (a->limit && (a->used > a->limit || more > a->limit - a->used)))
+        return 0;
+    a->ptr += more;
+    a->used += more;
+    return 1;
+}
+
 /* Where an arena stands, so that a build of several allocations that fails half-way can give
  * back everything it took (blocks taken meanwhile become spares, as at a reset). */
 struct d6t__arena_mark {
@@ -287,7 +323,29 @@ d6t_status d6t__field_num(const d6t_opt *o, d6t_key k, uint32_t *x);
 
 /* The allocator behind an arena (0 when it has none: caller memory without overflow). */
 int d6t__arena_allocator(const d6t_arena *a, d6t_allocator *out);
-d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space);
-void d6t__list_append(struct d6t_optlist *l, d6t_opt *o);
+static inline void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
+{
+    o->flags |= D6T_OPT_LINKED;
+    o->next = NULL;
+    if (l->last)
+        l->last->next = o;
+    else
+        l->first = o;
+    l->last = o;
+    l->count++;
+}
+
+/* A new option node, empty (no data), its row looked up. */
+static inline d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space)
+{
+    d6t_opt *o = d6t__alloc(a, sizeof *o);
+    if (!o) return NULL;
+    memset(o, 0, sizeof *o);
+    o->arena = a;
+    o->code = code;
+    o->space = space;
+    o->def = d6t__optdef_find((d6t_space)space, code);
+    return o;
+}
 
 #endif

@@ -96,6 +96,24 @@
     INIT(.key = 0, .type = D6T_FT_OPTIONS, .size = (sp), .off = D6T_OFF_VAR, .name = "options")
 #define MSG(n)      INIT(.key = 0, .type = D6T_FT_MESSAGE, .off = D6T_OFF_VAR, .name = (n))
 #define KEYS(c, sp) .keybase = ((uint32_t)(sp) << 16 | (uint32_t)(c))
+/* An option's default bytes (its fields empty: fixed sizes, and the smallest valid variable
+ * ones), added up at compile time so that creating an option is one clear; they are all zero
+ * but a DNAME16's length byte (rows with one say so in dflt_dname16). */
+#define DSZ(k, t, bsz, n, how)                                           \
+    (FSZ_##t + (bsz) +                                                   \
+     (D6T_FT_##t == D6T_FT_PREFIX6_VAR || D6T_FT_##t == D6T_FT_DNAME ? 1 \
+      : D6T_FT_##t == D6T_FT_DNAME16                                 ? 3 \
+                                                                     : 0))
+#define DN16(k, t, bsz, n, how)    (D6T_FT_##t == D6T_FT_DNAME16)
+#define EACH_SUM(m, ...)           CAT(ESUM, NARGS(__VA_ARGS__))(m, __VA_ARGS__)
+#define ESUM1(m, a)                m a
+#define ESUM2(m, a, b)             m a + m b
+#define ESUM3(m, a, b, c)          ESUM2(m, a, b) + m c
+#define ESUM4(m, a, b, c, d)       ESUM3(m, a, b, c) + m d
+#define ESUM5(m, a, b, c, d, e)    ESUM4(m, a, b, c, d) + m e
+#define ESUM6(m, a, b, c, d, e, f) ESUM5(m, a, b, c, d, e) + m f
+#define DEFAULTS(...) \
+    .dflt_len = EACH_SUM(DSZ, __VA_ARGS__), .dflt_dname16 = EACH_SUM(DN16, __VA_ARGS__) != 0
 
 /* Value rules (enum d6t_rule_kind in internal.h says what each checks). */
 #define RULES(...)   , .rules = (const struct d6t_rule[])INIT(__VA_ARGS__, INIT(0))
@@ -199,6 +217,7 @@
      .nfields = NARGS(__VA_ARGS__), \
      .nkeys = NARGS(__VA_ARGS__),   \
      KEYS(c, sp),                   \
+     DEFAULTS(__VA_ARGS__),         \
      .f = {FIELDS(__VA_ARGS__)},    \
      in},
 /* option without fields */
@@ -213,6 +232,7 @@
      .nfields = NARGS(__VA_ARGS__) + 1,     \
      .nkeys = NARGS(__VA_ARGS__),           \
      KEYS(c, sp),                           \
+     DEFAULTS(__VA_ARGS__),                 \
      .f = {FIELDS(__VA_ARGS__), OPTS(csp)}, \
      in},
 #define CONT0(c, sp, nm, in, csp) \
@@ -234,6 +254,7 @@
      .nfields = NARGS(__VA_ARGS__) + 1,   \
      .nkeys = NARGS(__VA_ARGS__),         \
      KEYS(c, sp),                         \
+     DEFAULTS(__VA_ARGS__),               \
      .f = {FIELDS(__VA_ARGS__), MSG(mn)}, \
      in},
 #define MSG0(c, sp, nm, in, mn) \
@@ -288,7 +309,7 @@ _Static_assert(ROW_COUNT < 255, "row numbers must fit the uint8_t indexes");
 #define IDX_NTP_NTP(c) [c] = ROW_NTP_##c + 1,
 #define IDX_NTP_VND(c)
 #define ROW_PASS(c, sp, ...) IDX_V6_##sp(c)
-static const uint8_t v6_rows[256] = {
+const uint8_t d6t__v6_rows[256] = {
 #include "optdefs.def"
 };
 #undef ROW_PASS
@@ -299,11 +320,119 @@ static const uint8_t ntp_rows[16] = {
 
 const size_t d6t__optdef_count = ROW_COUNT;
 
+/* Rows that a message type requires (REQ) and rows that a parent option requires (REQ_IN), one
+ * bit per row: validation looks for missing options among these only, instead of going through
+ * the whole table for every option list. In these passes a row's 'in' column reduces to (0 | 1)
+ * when it has the column NEED_COLUMN names, else to (0). */
+#undef ROW_PASS
+#undef TOP
+#undef IN
+#undef TOP_IN
+#undef RULES
+#undef REQ
+#undef REQ_IN
+#define TOP(...)
+#define IN(...)
+#define TOP_IN(...)
+#define RULES(...)
+#define REQ(...)    CAT(REQ_, NEED_COLUMN)
+#define REQ_IN(...) CAT(REQ_IN_, NEED_COLUMN)
+#define REQ_MSG     | 1
+#define REQ_PARENT
+#define REQ_IN_MSG
+#define REQ_IN_PARENT            | 1
+#define FIRST(x, ...)            x
+#define NEED_BIT(row, in)        | ((0 in) && (row) / 64 == NEED_WORD ? (uint64_t)1 << (row) % 64 : 0)
+#define ROW_PASS(c, sp, nm, ...) NEED_BIT(ROW_##sp##_##c, FIRST(__VA_ARGS__, ))
+_Static_assert(ROW_COUNT <= 64 * D6T__NEED_WORDS, "the required-row bitmaps need another word");
+#define NEED_COLUMN MSG
+const uint64_t d6t__need_in_msg[D6T__NEED_WORDS] = {
+#define NEED_WORD 0
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 1
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 2
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 3
+    0
+#include "optdefs.def"
+#undef NEED_WORD
+};
+#undef NEED_COLUMN
+#define NEED_COLUMN PARENT
+const uint64_t d6t__need_in_parent[D6T__NEED_WORDS] = {
+#define NEED_WORD 0
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 1
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 2
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 3
+    0
+#include "optdefs.def"
+#undef NEED_WORD
+};
+#undef NEED_COLUMN
+
+/* Codes of the parents some row requires a sub-option in (the REQ_IN lists), one bit per code:
+ * a list under any other parent cannot miss anything. A code above 255 fails to compile. */
+#undef REQ
+#undef REQ_IN
+#undef ROW_PASS
+#define REQ(...)
+#define REQ_IN(...) CAT(PCODES, NARGS(__VA_ARGS__))(__VA_ARGS__)
+#define PB(c) \
+    | (((c) / 64 == NEED_WORD ? (uint64_t)1 << (c) % 64 : 0) + 0 * sizeof(char[(c) < 256 ? 1 : -1]))
+#define PCODES1(a)               PB(a)
+#define PCODES2(a, b)            PB(a) PB(b)
+#define PCODES3(a, b, c)         PB(a) PB(b) PB(c)
+#define PCODES4(a, b, c, d)      PB(a) PB(b) PB(c) PB(d)
+#define ROW_PASS(c, sp, nm, ...) FIRST(__VA_ARGS__, )
+const uint64_t d6t__need_parent_codes[D6T__NEED_WORDS] = {
+#define NEED_WORD 0
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 1
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 2
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_WORD
+#define NEED_WORD 3
+    0
+#include "optdefs.def"
+#undef NEED_WORD
+};
+
 const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code)
 {
     unsigned r = 0;
-    if (space == D6T_SPACE_DHCPV6 && code < sizeof v6_rows)
-        r = v6_rows[code];
+    if (space == D6T_SPACE_DHCPV6 && code < sizeof d6t__v6_rows)
+        r = d6t__v6_rows[code];
     else if (space == D6T_SPACE_NTP && code < sizeof ntp_rows)
         r = ntp_rows[code];
     return r ? &d6t__optdefs[r - 1] : NULL;

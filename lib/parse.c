@@ -14,45 +14,57 @@ d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, 
     return st;
 }
 
-void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
+/* The layouts that need no walk, from the table's precomputed offsets: every field before the
+ * last keyed one has a fixed size, and the last is fixed too, or (in a leaf) plain bytes or a
+ * list of fixed-size elements up to the end. Sets *hdr and returns 1 when the bytes fit; 0 sends
+ * everything else, and every misfit, to d6t__layout, which says what is wrong. */
+static inline int layout_quick(const struct d6t_optdef *def, size_t n, size_t *hdr)
 {
-    o->flags |= D6T_OPT_LINKED;
-    o->next = NULL;
-    if (l->last)
-        l->last->next = o;
-    else
-        l->first = o;
-    l->last = o;
-    l->count++;
-}
-
-d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space)
-{
-    d6t_opt *o = d6t__alloc(a, sizeof *o);
-    if (!o) return NULL;
-    memset(o, 0, sizeof *o);
-    o->arena = a;
-    o->code = code;
-    o->space = space;
-    o->def = d6t_optdef_find((d6t_space)space, code);
-    return o;
+    int leaf = def->nfields == def->nkeys;
+    if (!def->nkeys) {
+        *hdr = 0;
+        return !leaf || n == 0;
+    }
+    const struct d6t_fielddef *f = &def->f[def->nkeys - 1];
+    size_t off = f->off;
+    if (off == D6T_OFF_VAR || n < off) return 0;
+    if (f->fixed) {
+        size_t end = off + f->fixed;
+        *hdr = end;
+        return leaf ? n == end : n >= end;
+    }
+    if (!leaf || !f->to_end) return 0;
+    *hdr = n;
+    switch (f->type) {
+    case D6T_FT_BIN_REST:
+    case D6T_FT_TEXT:
+    case D6T_FT_DUID: return 1;
+    case D6T_FT_U16_LIST: return (n - off) % 2 == 0;
+    case D6T_FT_ADDR6_LIST: return (n - off) % 16 == 0;
+    default: return 0;
+    }
 }
 
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
                              size_t n, uint8_t space, unsigned nest, unsigned depth);
 
-/* Fill option o (code, space, def already set) from its payload p[0..n). */
-d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
-                                  unsigned nest, unsigned depth)
+/* Fill option o (code, space, def already set) from its payload p[0..n). Inline in the option
+ * loop below: a call per option cost more than most options' checks. */
+static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_opt *o,
+                                                   const uint8_t *p, size_t n, unsigned nest,
+                                                   unsigned depth)
 {
     o->data = p;
     o->len = (uint32_t)n;
     if (!o->def) return D6T_OK;
-    struct d6t_span spans[D6T_MAX_FIELDS];
-    size_t hdr, bad;
-    const char *why;
-    d6t_status st = d6t__layout(o->def, p, n, spans, &hdr, &why, &bad);
-    if (st) return d6t__fail(c, st, p + bad, why);
+    size_t hdr;
+    if (!layout_quick(o->def, n, &hdr)) {
+        struct d6t_span spans[D6T_MAX_FIELDS];
+        size_t bad;
+        const char *why;
+        d6t_status st = d6t__layout(o->def, p, n, spans, &hdr, &why, &bad);
+        if (st) return d6t__fail(c, st, p + bad, why);
+    }
     o->len = (uint32_t)hdr;
     if (o->def->child_space >= 0) {
         /* this option is at level nest + 1; its sub-options would be at nest + 2 */
@@ -69,6 +81,12 @@ d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uin
     return D6T_OK;
 }
 
+d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
+                                  unsigned nest, unsigned depth)
+{
+    return parse_payload(c, o, p, n, nest, depth);
+}
+
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
                              size_t n, uint8_t space, unsigned nest, unsigned depth)
 {
@@ -83,7 +101,7 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
                              "option length runs past the end of its container");
         d6t_opt *o = d6t__opt_alloc(c->arena, code, space);
         if (!o) return d6t__fail(c, D6T_ERR_NOMEM, p + off, "arena allocation failed");
-        d6t_status st = d6t__parse_opt_payload(c, o, p + off + 4, len, nest, depth);
+        d6t_status st = parse_payload(c, o, p + off + 4, len, nest, depth);
         if (st) return st;
         d6t__list_append(l, o);
         off += 4 + len;

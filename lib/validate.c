@@ -30,6 +30,7 @@ struct vctx {
     unsigned n;
     unsigned in_lq; /* inside OPTION_LQ_RELAY_DATA */
     struct frame fr[MAX_FRAMES];
+    uint32_t cnt[MAX_DEFS]; /* options per table row in the list being checked; 0 between lists */
 };
 
 /* ---------------------------------------------------------------- reporting */
@@ -312,13 +313,34 @@ static const struct d6t_fielddef *field_of(const d6t_opt *o, uint32_t k)
 
 /* A numeric field: U8, U16, U32, or a prefix's length, as on the wire (the getters refuse the
  * impossible values validation is there to report). */
-static int num(const d6t_opt *o, uint32_t k, uint32_t *x)
+static inline int num(const d6t_opt *o, uint32_t k, uint32_t *x)
 {
+    /* a fixed-size field at a fixed offset (most rules' case): read it here */
+    const struct d6t_fielddef *f = field_of(o, k);
+    if (f->off != D6T_OFF_VAR && f->fixed && f->off + f->fixed <= o->len) {
+        const uint8_t *d = o->data + f->off;
+        switch (f->type) {
+        case D6T_FT_U8: *x = d[0]; return 1;
+        case D6T_FT_U16: *x = d6t__get16(d); return 1;
+        case D6T_FT_U32: *x = d6t__get32(d); return 1;
+        default: break;
+        }
+    }
     return d6t__field_num(o, (d6t_key)k, x) == D6T_OK;
 }
 
-static int bytesf(const d6t_opt *o, uint32_t k, const uint8_t **p, size_t *n)
+static inline int bytesf(const d6t_opt *o, uint32_t k, const uint8_t **p, size_t *n)
 {
+    /* a fixed-size field, or the last one, at a fixed offset: its span is known here */
+    const struct d6t_fielddef *f = field_of(o, k);
+    if (f->off != D6T_OFF_VAR && f->off <= o->len && (f->fixed || f->to_end)) {
+        size_t len = f->fixed ? f->fixed : o->len - f->off;
+        if (f->off + len <= o->len) {
+            *p = o->data + f->off;
+            *n = len;
+            return 1;
+        }
+    }
     return d6t_opt_get_bytes(o, (d6t_key)k, p, n) == D6T_OK;
 }
 
@@ -640,10 +662,11 @@ static void check_unique(struct vctx *v, const d6t_opt *first, const d6t_msg *m)
         if (!r || r->kind != D6T_R_UNIQUE || !bytesf(a, r->a, &va, &na)) continue;
         if (r->msgs && !(m && m->type < 32 && (r->msgs >> m->type & 1u))) continue;
         unsigned ia = 0, ib = 0;
-        for (const d6t_opt *b = first; b != a; b = b->next) ia += b->def == a->def;
         for (const d6t_opt *b = first; b != a; b = b->next) {
             if (b->def != a->def) continue;
             if (bytesf(b, r->a, &vb, &nb) && na == nb && !memcmp(va, vb, na)) {
+                /* a's index among its kind, for the report only */
+                for (const d6t_opt *c = first; c != a; c = c->next) ia += c->def == a->def;
                 char hex[2 * 16 + 1] = "";
                 for (size_t i = 0; i < na && i < 16; i++) snprintf(hex + 2 * i, 3, "%02x", va[i]);
                 report(v, D6T_V_DUPLICATE, "%s[%u] and %s[%u] share %s 0x%s", a->def->name, ib,
@@ -681,27 +704,44 @@ static int has_parent(const struct d6t_optdef *d, uint16_t code)
     return 0;
 }
 
-/* Counts, singletons and required options of one option list; 'parent' NULL for a message. */
+/* Counts, singletons and required options of one option list; 'parent' NULL for a message.
+ * Linear in the list: it counts its options by row, and only the rows something requires (a
+ * few) can be missing; the table is gone through in order only to report a duplicate. */
 static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
                        const d6t_opt *parent)
 {
-    uint32_t cnt[MAX_DEFS] = {0};
     size_t ndefs = d6t__optdef_count < MAX_DEFS ? d6t__optdef_count : MAX_DEFS;
-    for (const d6t_opt *o = first; o; o = o->next)
-        if (o->def && def_index(o->def) < ndefs) cnt[def_index(o->def)]++;
-    for (size_t i = 0; i < ndefs; i++)
-        if (d6t__optdefs[i].once && cnt[i] > 1)
-            report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name,
-                   (unsigned)cnt[i]);
-    for (size_t i = 0; i < ndefs; i++) {
-        const struct d6t_optdef *d = &d6t__optdefs[i];
-        if (cnt[i] || !needed(d, m, parent)) continue;
-        /* RFC 5007 4.1.2.4 wants the relay information; servers leave out the client's
-         * message (the innermost OPTION_RELAY_MSG), as dhcpkit's fixtures do */
-        if (v->in_lq && d->has_msg) continue;
-        report(v, D6T_V_MISSING, "%s is required in %s", d->name,
-               parent ? opt_name(parent) : type_name(m->type));
+    int dup = 0;
+    for (const d6t_opt *o = first; o; o = o->next) {
+        size_t i = o->def ? def_index(o->def) : ndefs;
+        if (i < ndefs) dup |= ++v->cnt[i] > 1 && o->def->once;
     }
+    for (size_t i = 0; dup && i < ndefs; i++)
+        if (d6t__optdefs[i].once && v->cnt[i] > 1)
+            report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name,
+                   (unsigned)v->cnt[i]);
+    /* a message's list can miss only what its type requires, a parent's only what names it */
+    const uint64_t *need = parent ? d6t__need_in_parent : d6t__need_in_msg;
+    uint32_t tbit = !parent && m->type < 32 ? 1u << m->type : 0;
+    int may_miss = parent
+                       ? parent->code < 256 &&
+                             (d6t__need_parent_codes[parent->code / 64] >> parent->code % 64 & 1u)
+                       : tbit != 0;
+    for (size_t w = 0; may_miss && w < D6T__NEED_WORDS; w++) {
+        for (uint64_t bits = need[w]; bits; bits &= bits - 1) {
+            size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
+            if (i >= ndefs || v->cnt[i]) continue;
+            const struct d6t_optdef *d = &d6t__optdefs[i];
+            if (parent ? !needed(d, m, parent) : !(d->need_msgs & tbit)) continue;
+            /* RFC 5007 4.1.2.4 wants the relay information; servers leave out the client's
+             * message (the innermost OPTION_RELAY_MSG), as dhcpkit's fixtures do */
+            if (v->in_lq && d->has_msg) continue;
+            report(v, D6T_V_MISSING, "%s is required in %s", d->name,
+                   parent ? opt_name(parent) : type_name(m->type));
+        }
+    }
+    for (const d6t_opt *o = first; o; o = o->next)
+        if (o->def && def_index(o->def) < ndefs) v->cnt[def_index(o->def)] = 0;
     check_unique(v, first, parent ? NULL : m);
 }
 
@@ -788,11 +828,24 @@ static d6t_status finish(const struct vctx *v, size_t *count)
     return v->count ? D6T_ERR_INVALID : D6T_OK;
 }
 
+/* Everything but the frames, which push fills before anything reads them. */
+static void vctx_init(struct vctx *v, d6t_violation_fn fn, void *ctx)
+{
+    v->fn = fn;
+    v->ctx = ctx;
+    v->count = 0;
+    v->stop = 0;
+    v->n = 0;
+    v->in_lq = 0;
+    memset(v->cnt, 0, sizeof v->cnt);
+}
+
 d6t_status d6t_msg_validate(const d6t_msg *m, d6t_violation_fn fn, void *ctx, size_t *count)
 {
     if (count) *count = 0;
     if (!m) return D6T_ERR_INVALID_ARG;
-    struct vctx v = {.fn = fn, .ctx = ctx};
+    struct vctx v;
+    vctx_init(&v, fn, ctx);
     check_msg(&v, m);
     return finish(&v, count);
 }
@@ -801,7 +854,8 @@ d6t_status d6t_opt_validate(const d6t_opt *o, d6t_violation_fn fn, void *ctx, si
 {
     if (count) *count = 0;
     if (!o) return D6T_ERR_INVALID_ARG;
-    struct vctx v = {.fn = fn, .ctx = ctx};
+    struct vctx v;
+    vctx_init(&v, fn, ctx);
     check_opt(&v, o, NULL, NULL, NULL, 0);
     return finish(&v, count);
 }

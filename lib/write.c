@@ -24,10 +24,13 @@ static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
     for (; o; o = o->next) {
         if (depth > WRITE_DEPTH_LIMIT) return D6T_ERR_NESTING;
         size_t start = w->n;
-        uint8_t hdr[4];
-        d6t__put16(hdr, o->code);
-        put(w, hdr, 4);
-        put(w, o->data, o->len);
+        /* header and fixed part at once while they fit (the length is patched below) */
+        if (start + 4 + o->len <= w->cap) {
+            uint8_t *p = w->p + start;
+            d6t__put16(p, o->code);
+            if (o->len) memcpy(p + 4, o->data, o->len);
+        }
+        w->n += 4 + (size_t)o->len;
         d6t_status st = write_opts(w, o->kids.first, depth + 1);
         if (st) return st;
         if (o->msg && (st = write_msg(w, o->msg, depth + 1))) return st;

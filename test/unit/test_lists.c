@@ -108,6 +108,60 @@ START_TEST(walk_variable_size)
 END_TEST
 
 /* Positions the walk never handed out are refused, never read beyond the field. */
+/* A new option's bytes grow in place while they are the arena's latest allocation, and are
+ * copied once something else was allocated: the values are the same either way, bytes handed in
+ * from the option itself included, and a limit still refuses the growth. */
+START_TEST(growth_in_place_and_copied)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = d6t_msg_new(a, D6T_MSG_REPLY);
+    d6t_opt *dns = d6t_msg_add_opt(m, D6T_OPT_DNS_SERVERS);
+    uint8_t addr[16] = {0x20, 0x01, 0x0d, 0xb8}, got[16];
+    size_t dlen;
+    const uint8_t *before = d6t_opt_data(dns, &dlen);
+    for (uint8_t i = 0; i < 40; i++) {
+        addr[15] = i;
+        ck_assert_int_eq(d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, addr), D6T_OK);
+        if (i < 20) ck_assert_ptr_eq(d6t_opt_data(dns, &dlen), before); /* grew where it was */
+        if (i == 20) ck_assert_ptr_nonnull(d6t_msg_add_opt(m, D6T_OPT_RAPID_COMMIT)); /* not last */
+    }
+    size_t n;
+    ck_assert_int_eq(d6t_opt_list_count(dns, D6T_DNS_SERVERS_DNS_SERVERS, &n), D6T_OK);
+    ck_assert_uint_eq(n, 40);
+    for (uint8_t i = 0; i < 40; i++) {
+        ck_assert_int_eq(d6t_opt_list_get_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, i, got), D6T_OK);
+        ck_assert_uint_eq(got[15], i);
+    }
+    /* a status message set from its own bytes, while the option is the latest allocation */
+    d6t_opt *st = d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE);
+    ck_assert_int_eq(
+        d6t_opt_set_bytes(st, D6T_STATUS_CODE_STATUS_MESSAGE, (const uint8_t *)"abcdef", 7),
+        D6T_OK); /* with its NUL, so that it can be handed back as text */
+    const uint8_t *p;
+    size_t len;
+    ck_assert_int_eq(d6t_opt_get_bytes(st, D6T_STATUS_CODE_STATUS_MESSAGE, &p, &len), D6T_OK);
+    ck_assert_int_eq(d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, (const char *)p + 2),
+                     D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_bytes(st, D6T_STATUS_CODE_STATUS_MESSAGE, &p, &len), D6T_OK);
+    ck_assert_uint_eq(len, 4);
+    ck_assert_mem_eq(p, "cdef", 4);
+    ck_assert_int_eq(d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, "a longer message"),
+                     D6T_OK);
+    ck_assert_int_eq(d6t_opt_get_bytes(st, D6T_STATUS_CODE_STATUS_MESSAGE, &p, &len), D6T_OK);
+    ck_assert_uint_eq(len, 16);
+    ck_assert_mem_eq(p, "a longer message", 16);
+    /* under a limit, growth in place stops where the limit is */
+    d6t_opt *last = d6t_msg_add_opt(m, D6T_OPT_DNS_SERVERS);
+    ck_assert_ptr_nonnull(last);
+    d6t_arena_set_limit(a, d6t_arena_used(a) + 32);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(last, D6T_DNS_SERVERS_DNS_SERVERS, addr), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(last, D6T_DNS_SERVERS_DNS_SERVERS, addr), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(last, D6T_DNS_SERVERS_DNS_SERVERS, addr),
+                     D6T_ERR_NOMEM);
+    d6t_arena_free(a);
+}
+END_TEST
+
 START_TEST(walk_bad_positions)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
@@ -155,6 +209,7 @@ int main(void)
     tcase_add_test(tc, fixed_size_views);
     tcase_add_test(tc, walk_variable_size);
     tcase_add_test(tc, walk_bad_positions);
+    tcase_add_test(tc, growth_in_place_and_copied);
     suite_add_tcase(s, tc);
     return run_suite(s) ? 1 : 0;
 }

@@ -94,6 +94,36 @@ START_TEST(keys_name_option_and_field)
 }
 END_TEST
 
+/* The bitmaps validation looks for missing options in: exactly the rows with a need_msgs or a
+ * need_in column, and at least the ones RFC 9915 requires (Client and Server Identifier). */
+START_TEST(required_row_bitmaps_match_the_table)
+{
+    size_t nmsg = 0, nparent = 0;
+    for (size_t i = 0; i < d6t__optdef_count; i++) {
+        const struct d6t_optdef *d = &d6t__optdefs[i];
+        unsigned in_msg = (unsigned)(d6t__need_in_msg[i / 64] >> i % 64 & 1u);
+        unsigned in_parent = (unsigned)(d6t__need_in_parent[i / 64] >> i % 64 & 1u);
+        ck_assert_uint_eq(in_msg, d->need_msgs != 0);
+        ck_assert_uint_eq(in_parent, d->need_in[0] != 0);
+        nmsg += in_msg;
+        nparent += in_parent;
+    }
+    for (size_t i = d6t__optdef_count; i < 64 * D6T__NEED_WORDS; i++)
+        ck_assert(!(d6t__need_in_msg[i / 64] >> i % 64 & 1u) &&
+                  !(d6t__need_in_parent[i / 64] >> i % 64 & 1u));
+    ck_assert_uint_ge(nmsg, 2);
+    ck_assert_uint_ge(nparent, 1);
+    /* parent codes: exactly those some need_in column names */
+    for (unsigned c = 0; c < 64 * D6T__NEED_WORDS; c++) {
+        int named = 0;
+        for (size_t i = 0; i < d6t__optdef_count; i++)
+            for (size_t j = 0; j < 4 && d6t__optdefs[i].need_in[j]; j++)
+                named |= d6t__optdefs[i].need_in[j] == c;
+        ck_assert_int_eq((int)(d6t__need_parent_codes[c / 64] >> c % 64 & 1u), named);
+    }
+}
+END_TEST
+
 /* The table's private columns: every key a value rule names is a field of its own row, offsets
  * of fields after fixed-size ones are the sum of their sizes, and nkeys counts the keyed fields. */
 START_TEST(rules_and_offsets_fit_their_rows)
@@ -114,6 +144,17 @@ START_TEST(rules_and_offsets_fit_their_rows)
                                   f->type != D6T_FT_DNAME && f->type != D6T_FT_FQDN &&
                                   f->type != D6T_FT_DNAME16 && f->type != D6T_FT_ADDR6_LIST16);
         }
+        /* the default bytes' size added up at compile time: the fields' smallest valid sizes */
+        size_t dflt = 0, dname16 = 0;
+        for (size_t j = 0; j < d->nkeys; j++) {
+            const struct d6t_fielddef *f = &d->f[j];
+            dflt += f->type == D6T_FT_PREFIX6_VAR || f->type == D6T_FT_DNAME ? 1
+                    : f->type == D6T_FT_DNAME16                              ? 3
+                                                                             : f->fixed;
+            dname16 |= f->type == D6T_FT_DNAME16;
+        }
+        ck_assert_uint_eq(d->dflt_len, dflt);
+        ck_assert_uint_eq(d->dflt_dname16, dname16);
         for (const struct d6t_rule *r = d->rules; r && r->kind != D6T_R_END; r++, nrules++) {
             if (r->kind != D6T_R_KIDS) /* counts sub-options, names no field */
                 ck_assert_ptr_eq(d6t_key_optdef((d6t_key)r->a), d);
@@ -156,6 +197,7 @@ int main(void)
     tcase_add_test(tc, index_agrees_with_table);
     tcase_add_test(tc, keys_name_option_and_field);
     tcase_add_test(tc, rules_and_offsets_fit_their_rows);
+    tcase_add_test(tc, required_row_bitmaps_match_the_table);
     tcase_add_test(tc, names_and_status);
     suite_add_tcase(s, tc);
     return run_suite(s) ? 1 : 0;
