@@ -30,7 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef __linux__
+/* the Linux kernel's headers: a libc's own toolchain may lack them (Debian's musl-gcc) */
+#if defined(__linux__) && defined(__has_include)
+#if __has_include(<linux/perf_event.h>)
+#define BENCH_PERF_EVENT 1
+#endif
+#endif
+#ifdef BENCH_PERF_EVENT
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -170,11 +176,13 @@ static volatile uintptr_t sink;
 
 /* ---- instruction counting: the CPU's counter for this thread, user space only ---- */
 
+#ifdef BENCH_PERF_EVENT
 static int instr_fd = -1;
+#endif
 
 static void instr_init(void)
 {
-#ifdef __linux__
+#ifdef BENCH_PERF_EVENT
     struct perf_event_attr at;
     memset(&at, 0, sizeof at);
     at.type = PERF_TYPE_HARDWARE;
@@ -190,7 +198,7 @@ static void instr_init(void)
 static uint64_t instr_now(void)
 {
     uint64_t v = 0;
-#ifdef __linux__
+#ifdef BENCH_PERF_EVENT
     if (instr_fd >= 0 && read(instr_fd, &v, sizeof v) != (ssize_t)sizeof v) v = 0;
 #endif
     return v;
