@@ -60,11 +60,36 @@ static inline void d6t__out_hex(struct d6t_out *o, const uint8_t *d, size_t len)
     }
 }
 
-/* RFC 5952 text of an IPv6 address (inet_ntop is reentrant and has no global state). */
+static inline void d6t__out_addr4(struct d6t_out *o, const uint8_t a[4]);
+
+/* RFC 5952 text of an IPv6 address, written here rather than by inet_ntop: C libraries differ
+ * (glibc prints ::/96 addresses as "::a.b.c.d", musl in hex), and output must not depend on
+ * the one linked. Lower-case hex, the longest run of two or more zero groups (the first of
+ * equals) as "::", and the dotted form only for IPv4-mapped addresses (section 5). */
 static inline void d6t__out_addr6(struct d6t_out *o, const uint8_t a[16])
 {
-    char t[INET6_ADDRSTRLEN];
-    d6t__out_str(o, inet_ntop(AF_INET6, a, t, sizeof t) ? t : "?");
+    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (!memcmp(a, mapped, 12)) {
+        d6t__out_str(o, "::ffff:");
+        d6t__out_addr4(o, a + 12);
+        return;
+    }
+    unsigned g[8], best = 8, best_len = 1;
+    for (unsigned i = 0; i < 8; i++) g[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+    for (unsigned i = 0; i < 8;) {
+        unsigned j = i;
+        while (j < 8 && !g[j]) j++;
+        if (j - i > best_len) best = i, best_len = j - i;
+        i = j > i ? j : i + 1;
+    }
+    for (unsigned i = 0; i < 8; i++) {
+        if (i == best) {
+            d6t__out_str(o, "::");
+            i += best_len - 1;
+            continue;
+        }
+        d6t__out_fmt(o, i && i != best + best_len ? ":%x" : "%x", g[i]);
+    }
 }
 
 static inline void d6t__out_addr4(struct d6t_out *o, const uint8_t a[4])

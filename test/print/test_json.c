@@ -186,6 +186,33 @@ START_TEST(containers_and_typed_fields)
         "\"ipv4_prefix\": \"192.0.2.0/24\", \"ipv6_prefix\": \"2001:db0::/28\", \"options\": ["
         "{\"code\": 93, \"name\": \"OPTION_S46_PORTPARAMS\", \"offset\": 6, \"psid_len\": 4, "
         "\"psid\": 15}]}");
+    /* addresses in RFC 5952 text whatever the C library: glibc's inet_ntop printed
+     * "::0.1.254.128" here and musl's "::1:fe80"; only IPv4-mapped ones are dotted */
+    static const struct {
+        const char *hex, *text;
+    } addrs[] = {
+        {"000000000000000000000000 0001fe80", "::1:fe80"},
+        {"00000000000000000000ffff c0000201", "::ffff:192.0.2.1"},
+        {"20010db8000000010000000000000000", "2001:db8:0:1::"},
+        {"20010000000000010000000000000001", "2001:0:0:1::1"},
+        {"00000000000000000000000000000000", "::"},
+        {"20010db8000100020003000400050006", "2001:db8:1:2:3:4:5:6"},
+        {"20010db800000000000100000000000a", "2001:db8::1:0:0:a"},
+    };
+    for (size_t i = 0; i < sizeof addrs / sizeof addrs[0]; i++) {
+        char hex[80], want[200];
+        size_t k = 0;
+        for (const char *c = addrs[i].hex; *c; c++)
+            if (*c != ' ') hex[k++] = *c;
+        hex[k] = 0;
+        char opt[120];
+        snprintf(opt, sizeof opt, "00050018%s0000000a00000014", hex);
+        snprintf(want, sizeof want,
+                 "{\"code\": 5, \"name\": \"OPTION_IAADDR\", \"address\": \"%s\", "
+                 "\"preferred_lifetime\": 10, \"valid_lifetime\": 20, \"options\": []}",
+                 addrs[i].text);
+        ck_assert_str_eq(opt_json(parse_opt(a, D6T_SPACE_DHCPV6, opt)), want);
+    }
     /* IAPREFIX shows the prefix as sent (not masked) */
     ck_assert_str_eq(opt_json(parse_opt(a, D6T_SPACE_DHCPV6,
                                         "001a00190000000a0000001430"
