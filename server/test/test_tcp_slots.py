@@ -91,9 +91,11 @@ def deadlines(socks):
     """tcp-frame-timeout 2, tcp-idle-timeout 3, no eviction, 2 connections."""
     socks += tricklers(2)
     trickle(socks, 1.2)
+    # the server closes a connection it has no slot for at once: depending on whether the query
+    # was still unread then, the client sees a reset or an orderly end with no answer
     try:
-        test_udp.bulk_query(4, b"")
-        refused = False
+        types = test_udp.bulk_query(4, b"")
+        refused = not types or types[-1][0] != 16
     except (OSError, AssertionError):
         refused = True
     assert refused, "a third connection was served with 2 slots and eviction off"
@@ -115,6 +117,7 @@ def main():
         assert "its slot goes to [::1]" in log, log[-800:]
         log = with_server(tmp, "tcp-frame-timeout 2\ntcp-idle-timeout 3\ntcp-evict-idle no\n"
                           "max-tcp-connections 2\n" + BASE, deadlines)
+        assert "refused: 2 connections open" in log, log[-800:]
         assert "closed: query not whole within tcp-frame-timeout" in log, log[-800:]
         assert "closed: no whole message within tcp-idle-timeout" in log, log[-800:]
         print("dhcp6txn-server TCP slots: a bulk query answered in < 3 s with every slot trickled; "
