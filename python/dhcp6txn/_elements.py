@@ -151,6 +151,8 @@ def _adopt(container, item):
     """Put option 'item' at the end of 'container' (message or option); return its wrapper there."""
     if not isinstance(item, Option):
         raise TypeError('options must be Option objects, not %s' % type(item).__name__)
+    if item._py_defined:
+        raise TypeError('%s is defined in Python: the library cannot hold it' % type(item).__name__)
     values = item.__dict__.get('_draft')
     if values is not None:
         return _adopt_draft(container, item, values)
@@ -273,6 +275,14 @@ class _Node(ProtocolElement):
     __slots__ = ('_ptr', '_arena', '_detached', '_kids', '__weakref__', '__dict__')
     _args: Tuple[str, ...] = ()
     _has_msgs = True  # may hold a relayed message somewhere inside (see _share_messages)
+    # an element defined in Python as dhcpkit's are (its own load_from/save), not by the table
+    _py_defined = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls._py_defined and not cls.__module__.startswith('dhcp6txn.'):
+            own = cls.__dict__
+            cls._py_defined = 'load_from' in own or 'save' in own
 
     def _bind(self, ptr, arena, detached):
         self._ptr, self._arena, self._detached, self._kids = ptr, arena, detached, None
@@ -463,9 +473,15 @@ class Option(_Node):
               space: Optional[int] = None) -> Tuple[int, Any]:
         """Parse one option (header included) from buffer[offset:]. Returns (bytes used, option).
         Trailing bytes after the option are not used (as in dhcpkit)."""
+        if cls._py_defined:
+            return _parse_py_defined(cls, buffer, offset, length)
         view = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
         if len(view) < 4:
             raise parse_error(_fake_error(lib.D6T_ERR_TRUNCATED, 'option header needs 4 bytes'), offset)
+        if space is None and cls.option_space == SPACE_DHCPV6:
+            py_cls = option_registry.get(struct.unpack_from('!H', view)[0])
+            if py_cls is not None and py_cls._py_defined:
+                return _parse_py_defined(py_cls, buffer, offset, length)
         used = 4 + struct.unpack_from('!H', view, 2)[0]
         if used > len(view):
             raise parse_error(_fake_error(lib.D6T_ERR_OPT_OVERRUN, 'option runs past the buffer'), offset)
@@ -480,7 +496,36 @@ class Option(_Node):
         opt._detached = True
         if cls is not Option and not isinstance(opt, cls):
             raise ValueError('The provided buffer does not contain %s data' % cls.__name__)
+        _decode_fields(opt, offset)
+        _load_py_defined_message(opt, offset)
         return used, opt
+
+    def parse_option_header(self, buffer: bytes, offset: int = 0, length: Optional[int] = None,
+                            min_length: Optional[int] = None,
+                            max_length: Optional[int] = None) -> Tuple[int, int]:
+        """dhcpkit's helper for options defined in Python: checks the option header at
+        buffer[offset:] against this option's type and the length limits; returns (4, option
+        length)."""
+        if length is None:
+            length = len(buffer) - offset
+        if length < 4:
+            raise parse_error(_fake_error(lib.D6T_ERR_TRUNCATED,
+                                          'option header is longer than the available buffer'), offset)
+        option_type, option_len = struct.unpack_from('!HH', buffer, offset)
+        if option_type != self.option_type:
+            raise ValueError('The provided buffer does not contain %s data' % type(self).__name__)
+        if 4 + option_len > length:
+            raise parse_error(_fake_error(lib.D6T_ERR_OPT_OVERRUN,
+                                          'option is longer than the available buffer'), offset)
+        if min_length is not None and option_len < min_length:
+            raise parse_error(_fake_error(lib.D6T_ERR_OPT_LENGTH,
+                                          'option is shorter than the minimum length (%d)' % min_length),
+                              offset)
+        if max_length is not None and option_len > max_length:
+            raise parse_error(_fake_error(lib.D6T_ERR_OPT_LENGTH,
+                                          'option is longer than the maximum length (%d)' % max_length),
+                              offset)
+        return 4, option_len
 
     def _first(self):
         return lib.d6t_opt_first_child(self._ptr)
@@ -502,6 +547,9 @@ class Option(_Node):
         return bytes(buf[0:used[0]])
 
     def validate(self) -> None:
+        if self._py_defined:
+            _check_py_rules(self)
+            return
         self._refuse_pending()
         if self.option_type == 19 and self.option_space == SPACE_DHCPV6 and \
                 getattr(self, 'message_type') not in (5, 6, 11):
@@ -510,6 +558,7 @@ class Option(_Node):
         found = self._violations(lib.d6t_opt_validate)
         if found:
             raise ValidationError(found)
+        _check_py_rules(self)
 
     # dhcpkit sorts options (by type, then content) to compare option lists
     def _key(self):
@@ -652,15 +701,21 @@ class _NestedMessage:
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
+        py_msg = obj.__dict__.get('_py_nested')
+        if py_msg is not None:
+            return py_msg
         return nested(obj, lib.d6t_opt_msg(obj._ptr))
 
     def __set__(self, obj, msg):
+        obj.__dict__.pop('_py_nested', None)
         if msg is None:
             check(lib.d6t_opt_set_msg(obj._ptr, ffi.NULL))
             obj.__dict__.pop('_nested', None)
             return
         if not isinstance(msg, Message):
             raise TypeError('a relayed message must be a Message')
+        if msg._py_defined:
+            raise TypeError('%s is defined in Python: the library cannot hold it' % type(msg).__name__)
         check(lib.d6t_opt_set_msg(obj._ptr, msg._ptr))
         obj._arena.hold(msg._arena)
         obj.__dict__["_nested"] = msg
@@ -759,6 +814,79 @@ def _build_option_classes():
 _OPTION_BY_DEF, OPTION_CLASSES = _build_option_classes()
 globals().update(OPTION_CLASSES)
 _OPTION_BY_CODE = {c.option_type: c for c in OPTION_CLASSES.values() if c.option_space == SPACE_DHCPV6}
+
+
+class OptionRegistry(dict):
+    """dhcpkit's option_registry: DHCPv6 option code -> class. It holds the library's classes;
+    a class defined in Python (with its own load_from and save, as in dhcpkit) registered here
+    is what Option.parse gives for its code."""
+
+
+option_registry = OptionRegistry(_OPTION_BY_CODE)
+
+
+def _parse_py_defined(cls, buffer, offset, length):
+    """dhcpkit's parse of an element defined in Python: a new object loads itself."""
+    element = cls()
+    used = element.load_from(buffer, offset, length)
+    return used, element
+
+
+def _decode_fields(opt, offset):
+    """Read every field of a parsed option (and its sub-options) as its Python value, as
+    dhcpkit's parse does: a value with no such form (an IPv4 prefix length of 33, RFC 7598
+    section 4.1) is a ParseError here. Message.parse keeps such values, for validate() to report
+    and for the bytes to round-trip."""
+    for name in type(opt)._args:
+        if name == 'options':
+            for kid in OptionList(opt)._items():
+                _decode_fields(kid, offset)
+            continue
+        try:
+            getattr(opt, name)
+        except Error as e:
+            raise parse_error(_fake_error(e.status, '%s.%s: %s' % (type(opt).__name__, name, e)),
+                              offset) from None
+
+
+def _load_py_defined_message(opt, offset):
+    """A relayed message whose type is registered as a class defined in Python loads itself
+    from the bytes the option holds, and must use all of them."""
+    inner = lib.d6t_opt_msg(opt._ptr)
+    if inner == ffi.NULL:
+        return
+    cls = message_registry.get(lib.d6t_msg_type(inner))
+    if cls is None or not cls._py_defined:
+        return
+    data = wrap_msg(inner, opt._arena).save()
+    msg = cls()
+    used = msg.load_from(data, 0, len(data))
+    if used != len(data):
+        raise parse_error(_fake_error(lib.D6T_ERR_OPT_LENGTH, 'the relayed %s has a different '
+                                      'length (%d) than the option holds (%d)'
+                                      % (cls.__name__, used, len(data))), offset)
+    opt.__dict__['_py_nested'] = msg
+
+
+def _check_py_rules(element):
+    """The containment rules added in Python with add_may_contain (dhcpkit's API)."""
+    rules = type(element).may_contain_rules()
+    if not rules:
+        return
+    inside: List[Any] = []
+    if isinstance(element, Message) or 'options' in type(element)._args:
+        inside += list(element.options)
+    relayed = getattr(type(element), 'relayed_message', None)
+    if isinstance(relayed, (_NestedMessage, property)) and element.relayed_message is not None:
+        inside.append(element.relayed_message)
+    for klass, (low, high) in rules.items():
+        count = sum(1 for e in inside if isinstance(e, klass))
+        if count > high:
+            raise ValueError('%s cannot contain %s %s' % (
+                type(element).__name__, 'more than %d' % high if high else 'any', klass.__name__))
+        if count < low:
+            raise ValueError('%s must contain at least %d %s' % (type(element).__name__, low,
+                                                                 klass.__name__))
 
 
 # dhcpkit's helpers on particular options
@@ -860,7 +988,13 @@ class Message(_Node):
     def parse(cls, buffer: bytes, offset: int = 0,
               length: Optional[int] = None) -> Tuple[int, Any]:
         """Parse a whole message (relay chain included). Returns (bytes used, message)."""
+        if cls._py_defined:
+            return _parse_py_defined(cls, buffer, offset, length)
         data = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
+        if data and cls is Message:
+            py_cls = message_registry.get(data[0])
+            if py_cls is not None and py_cls._py_defined:
+                return _parse_py_defined(py_cls, buffer, offset, length)
         arena = _new_arena(0)
         out, err = ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *')
         st = lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, out, err)
@@ -904,10 +1038,14 @@ class Message(_Node):
 
     def validate(self) -> None:
         """Check RFC 9915 containment and value rules; ValidationError lists every violation."""
+        if self._py_defined:
+            _check_py_rules(self)
+            return
         self._refuse_pending()
         found = self.violations()
         if found:
             raise ValidationError(found)
+        _check_py_rules(self)
 
     def violations(self) -> List[Tuple[int, str, str]]:
         return self._violations(lib.d6t_msg_validate)
@@ -1148,6 +1286,13 @@ MESSAGE_CLASSES = _build_message_classes()
 globals().update({c.__name__: c for c in MESSAGE_CLASSES.values()})
 
 
+class MessageRegistry(dict):
+    """dhcpkit's message_registry: message type -> class (see OptionRegistry)."""
+
+
+message_registry = MessageRegistry(MESSAGE_CLASSES)
+
+
 def split_relay_chain(message: Any) -> Tuple[Any, Optional[List[Any]]]:
     """(request, relay messages closest to the client first), as dhcpkit.ipv6.utils does."""
     relays: List[Message] = []
@@ -1189,6 +1334,7 @@ globals().update(CONSTANTS)
 
 __all__ = (['Option', 'NTPSubOption', 'UnknownNTPSubOption', 'UnknownOption', 'Message', 'UnknownMessage', 'ClientServerMessage',
             'RelayServerMessage', 'RelayForwardMessage', 'RelayReplyMessage', 'OptionList',
-            'split_relay_chain', 'OPTION_CLASSES', 'MESSAGE_CLASSES', 'CONSTANTS'] +
+            'split_relay_chain', 'OPTION_CLASSES', 'MESSAGE_CLASSES', 'CONSTANTS',
+            'OptionRegistry', 'option_registry', 'MessageRegistry', 'message_registry'] +
            sorted(OPTION_CLASSES) + sorted(c.__name__ for c in MESSAGE_CLASSES.values()) +
            sorted(CONSTANTS))
