@@ -128,6 +128,59 @@ def _move(w, ptr, arena):
 _C_SLOTS = frozenset(('_ptr', '_arena', '_kids'))
 
 
+_HEADER = struct.Struct('!HH').pack
+
+
+def _draft_payload(cls, values, seen):
+    """The wire bytes (after the header) of a draft option and its draft sub-options, or None
+    when any value is not one the fields' encoders are sure about (then the option is made
+    field by field by the setters, which decide what is refused)."""
+    fields = cls._wire
+    if fields is None:
+        return None
+    parts = []
+    for f in fields:
+        v = values.get(f.name)
+        if v is None:
+            parts.append(f.default)
+            continue
+        wire = f.wire
+        b = wire(v) if wire is not None else None
+        if b is None:
+            return None
+        parts.append(b)
+    kids = values.get('options')
+    if kids:
+        space = cls._kid_space
+        for kid in kids:
+            kid_values = kid.__dict__.get('_draft') if isinstance(kid, Option) else None
+            if kid_values is None or kid.option_space != space or id(kid) in seen or \
+                    kid._py_defined:
+                return None
+            seen.add(id(kid))
+            body = _draft_payload(type(kid), kid_values, seen)
+            if body is None or len(body) > 65535:
+                return None
+            parts.append(_HEADER(kid.option_type, len(body)))
+            parts.append(body)
+    return b''.join(parts)
+
+
+def _bind_draft(item, ptr, arena):
+    """Draft 'item' (and its draft sub-options) now is the C option 'ptr'."""
+    values = item.__dict__.pop('_draft')
+    item._ptr, item._arena, item._detached = ptr, arena, False
+    kids = list(values.get('options') or ())
+    item._kids = kids
+    p = lib.d6t_opt_first_child(ptr) if kids else ffi.NULL
+    for kid in kids:
+        _bind_draft(kid, p, arena)
+        p = lib.d6t_opt_next(p)
+
+
+_out_opt = threading.local()
+
+
 def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
     """Make draft 'item' directly in 'container' (no nursery, no copy)."""
     if item.option_space != container._child_space():
@@ -135,6 +188,15 @@ def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
                     what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
     if container._kids is None:
         OptionList(container)._items()  # the wrappers handed out so far stay the ones in the list
+    payload = _draft_payload(type(item), values, {id(item)})
+    if payload is not None and len(payload) <= 65535:
+        cells = getattr(_out_opt, 'cells', None)
+        if cells is None:
+            cells = _out_opt.cells = (ffi.new('d6t_opt **'), ffi.new('d6t_parse_error *'))
+        if container._add_bytes(item.option_type, payload, cells) == lib.D6T_OK:
+            _bind_draft(item, cells[0][0], container._arena)
+            cast(List[Any], container._kids).append(item)  # filled above
+            return item
     new = container._add_new(item.option_type)
     if new == ffi.NULL:
         raise Error(lib.D6T_ERR_INVALID_ARG,
@@ -465,6 +527,9 @@ class Option(_Node):
     def _add_new(self, code):
         return lib.d6t_opt_add_child(self._ptr, code)
 
+    def _add_bytes(self, code, payload, cells):
+        return lib.d6t_opt_add_child_bytes(self._ptr, code, payload, len(payload), cells[0], cells[1])
+
     def _child_space(self):
         return lib.d6t_optdef_child_space(lib.d6t_optdef_of(self._ptr))
 
@@ -787,16 +852,21 @@ def _build_option_classes():
         iana = ffi.string(lib.d6t_optdef_name(d)).decode()
         ns = {'__slots__': (), 'option_type': code, 'option_space': space, 'option_name': iana,
               '__doc__': '%s (%d), from the library\'s option table.' % (iana, code)}
-        args = []
+        args, wire = [], []
         for j in range(lib.d6t_optdef_field_count(d)):
             check(lib.d6t_optdef_field(d, j, key, name, ftype, size))
             fname = ffi.string(name[0]).decode()
             ns[fname] = Field(fname, key[0], ftype[0], size[0])
             args.append(fname)
-        if lib.d6t_optdef_child_space(d) >= 0:
+            wire.append(ns[fname])
+        kid_space = lib.d6t_optdef_child_space(d)
+        if kid_space >= 0:
             args.append('options')
         msg_field = lib.d6t_optdef_message_field(d)
-        ns['_has_msgs'] = msg_field != ffi.NULL or lib.d6t_optdef_child_space(d) >= 0
+        ns['_has_msgs'] = msg_field != ffi.NULL or kid_space >= 0
+        # how a draft is written in one go (_draft_payload); None: field by field
+        ns['_wire'] = tuple(wire) if msg_field == ffi.NULL and (space, code) != (0, 17) else None
+        ns['_kid_space'] = kid_space
         if msg_field != ffi.NULL:
             attr = ffi.string(msg_field).decode()
             ns[attr] = _NestedMessage()
@@ -1020,6 +1090,9 @@ class Message(_Node):
 
     def _add_new(self, code):
         return lib.d6t_msg_add_opt(self._ptr, code)
+
+    def _add_bytes(self, code, payload, cells):
+        return lib.d6t_msg_add_opt_bytes(self._ptr, code, payload, len(payload), cells[0], cells[1])
 
     def _child_space(self):
         return SPACE_DHCPV6

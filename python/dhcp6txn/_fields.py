@@ -309,6 +309,125 @@ def pending(obj):
     return ['%s %s' % (k, r) for k, (_, r) in bad.items()] if bad else []
 
 
+# The wire bytes of a field's value, as its setter would write them, for building a new option
+# in one C call (see _elements._draft_payload). Each returns None for anything it is not sure
+# about (wrong types, values a setter refuses or changes): the option is then made field by
+# field, so that setters keep the say on what is refused and how.
+_PACK = {1: struct.Struct('!B').pack, 2: struct.Struct('!H').pack, 4: struct.Struct('!I').pack}
+
+
+def _wire_uint(size):
+    pack, top = _PACK[size], 1 << (8 * size)
+
+    def enc(v):
+        if type(v) is int and 0 <= v < top:
+            return pack(v)
+        return None
+    return enc
+
+
+def _wire_fixed_bytes(size):
+    def enc(v):
+        if type(v) is bytes and len(v) == size:
+            return v
+        return None
+    return enc
+
+
+def _wire_prefix(cls, var, width):
+    def enc(v):
+        if type(v) is not cls:
+            return None
+        plen = v.prefixlen
+        packed = v.network_address.packed
+        return bytes((plen,)) + (packed[:(plen + 7) // 8] if var else packed[:width])
+    return enc
+
+
+def _wire_addr_list(prefixed):
+    def enc(v):
+        if type(v) is not list and type(v) is not tuple:
+            return None
+        try:
+            body = b''.join([a.packed for a in v if type(a) is IPv6Address])
+        except AttributeError:
+            return None
+        if len(body) != 16 * len(v):
+            return None
+        return struct.pack('!H', len(body)) + body if prefixed and body else body
+    return enc
+
+
+def _wire_u16_list(v):
+    if (type(v) is not list and type(v) is not tuple) or \
+            not all(type(x) is int and 0 <= x < 65536 for x in v):
+        return None
+    return struct.pack('!%dH' % len(v), *v)
+
+
+def _wire_name(relative_ok, prefixed):
+    def enc(v):
+        if type(v) is not str:
+            return None
+        try:
+            wire = encode_dname(v, relative_ok)
+        except ValueError:
+            return None
+        return struct.pack('!H', len(wire)) + wire if prefixed else wire
+    return enc
+
+
+def _wire_name_list(v):
+    if type(v) is not list and type(v) is not tuple:
+        return None
+    out = []
+    for name in v:
+        if type(name) is not str:
+            return None
+        try:
+            out.append(encode_dname(name))
+        except ValueError:
+            return None
+    return b''.join(out)
+
+
+def _wire_text(v):
+    return v.encode('utf-8', 'surrogateescape') if type(v) is str else None
+
+
+def _wire_bytes(v):
+    return v if type(v) is bytes else None
+
+
+def _wire_duid(v):
+    if not isinstance(v, DUID):
+        return None
+    try:
+        return v.save()
+    except (ValueError, TypeError, OverflowError, struct.error):
+        return None
+
+
+_WIRE = {
+    FT['U8']: _wire_uint(1), FT['U16']: _wire_uint(2), FT['U32']: _wire_uint(4),
+    FT['BIN_REST']: _wire_bytes, FT['TEXT']: _wire_text, FT['DUID']: _wire_duid,
+    FT['ADDR6']: lambda v: v.packed if type(v) is IPv6Address else None,
+    FT['ADDR4']: lambda v: v.packed if type(v) is IPv4Address else None,
+    FT['PREFIX6']: _wire_prefix(IPv6Network, False, 16),
+    FT['PREFIX6_VAR']: _wire_prefix(IPv6Network, True, 16),
+    FT['PREFIX4']: _wire_prefix(IPv4Network, False, 4),
+    FT['ADDR6_LIST']: _wire_addr_list(False), FT['ADDR6_LIST16']: _wire_addr_list(True),
+    FT['U16_LIST']: _wire_u16_list,
+    FT['DNAME']: _wire_name(False, False), FT['FQDN']: _wire_name(True, False),
+    FT['DNAME16']: _wire_name(False, True), FT['DNAME_LIST']: _wire_name_list,
+}
+# what a field holds before anything is written (lib/fields.c default_size: zeros, the root
+# name for names, length 0 for a variable prefix)
+_FIXED = {FT['U8']: 1, FT['U16']: 2, FT['U32']: 4, FT['PSID']: 2, FT['ADDR4']: 4, FT['ADDR6']: 16,
+          FT['PREFIX6']: 17, FT['PREFIX4']: 5}
+_DEFAULT = {FT['PREFIX6_VAR']: b'\x00', FT['DNAME']: b'\x00', FT['DNAME16']: b'\x00\x01\x00'}
+
+
 class Field:
     """Descriptor for one field of a known option, straight from the C option table."""
 
@@ -316,9 +435,16 @@ class Field:
         self.name, self.key, self.ftype, self.size = name, key, ftype, size
         self._get, self._set, self.is_list = CONVERTERS[ftype]
         self._ok, self._what = _TYPES[ftype]
+        # wire bytes of a value (None: make it with the setter), and of no value
+        fixed = _FIXED.get(ftype, 0) + size
+        self.wire = _WIRE.get(ftype)
+        if ftype == FT['BIN']:
+            self.wire = _wire_fixed_bytes(fixed)
+        self.default = _DEFAULT.get(ftype, bytes(fixed))
         if key in BYTES_KEYS:  # an identifier dhcpkit keeps as bytes (IAID): its wire bytes
             self._get, self._set = _raw, _set_raw
             self._ok, self._what = _is_bytes, 'a sequence of bytes'
+            self.wire = _wire_fixed_bytes(fixed)
 
     def __get__(self, obj, cls=None):
         if obj is None:
