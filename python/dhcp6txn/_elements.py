@@ -126,6 +126,7 @@ def _move(w, ptr, arena):
 
 
 _C_SLOTS = frozenset(('_ptr', '_arena', '_kids'))
+_MSG_SLOTS = frozenset(('_ptr', '_arena', '_kids', '_detached'))
 
 
 _HEADER = struct.Struct('!HH').pack
@@ -1182,6 +1183,27 @@ class ClientServerMessage(Message):
     _args = ('transaction_id', 'options')
 
     def __init__(self, transaction_id=b'\x00\x00\x00', options=None):
+        # A draft, as options are: the C message is made when something needs it (save(),
+        # options, a bundle taking it as its response), in one go.
+        if options:
+            options = list(options)
+            for o in options:
+                if not isinstance(o, Option):
+                    raise TypeError('options must be Option objects, not %s' % type(o).__name__)
+                if o._py_defined:
+                    raise TypeError('%s is defined in Python: the library cannot hold it'
+                                    % type(o).__name__)
+        self.__dict__['_draft'] = (transaction_id, options)
+
+    def __getattr__(self, name):
+        # only called for what is not set: the C side of a draft, made on first need
+        if name in _MSG_SLOTS and '_draft' in self.__dict__:
+            self._materialize()
+            return object.__getattribute__(self, name)
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+    def _materialize(self):
+        transaction_id, options = self.__dict__.pop('_draft')
         self._new(self.message_type)
         self.transaction_id = transaction_id
         if options:
