@@ -210,6 +210,65 @@ def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
     return item
 
 
+_parse_cells = threading.local()
+
+
+def _parse_draft_message(msg, transaction_id, options):
+    """Make draft message 'msg' with one parse of its wire bytes: its draft options written by
+    _draft_payload, options of other messages copied by their bytes. False when any of them
+    needs the field-by-field way (then nothing was made)."""
+    if type(transaction_id) is not bytes or len(transaction_id) != 3:
+        return False
+    parts = [bytes((msg.message_type,)) + transaction_id]
+    seen: set = set()
+    for o in options:
+        values = o.__dict__.get('_draft')
+        if values is not None:
+            if o.option_space != SPACE_DHCPV6 or id(o) in seen:
+                return False
+            seen.add(id(o))
+            body = _draft_payload(type(o), values, seen)
+            if body is None or len(body) > 65535:
+                return False
+            parts.append(_HEADER(o.option_type, len(body)))
+            parts.append(body)
+        else:
+            # an option of another message (copied) or a free-standing one (moved), as _adopt
+            if o._has_msgs or o.option_space != SPACE_DHCPV6 or \
+                    o.__dict__.get('_bad') or o._py_defined:
+                return False
+            try:
+                parts.append(o.save())
+            except ValueError:  # a value kept for refusal: the other way keeps it
+                return False
+    data = b''.join(parts)
+    cells = getattr(_parse_cells, 'cells', None)
+    if cells is None:
+        cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))
+    arena = _new_arena(0)
+    if lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, cells[0], cells[1]) \
+            != lib.D6T_OK:
+        return False
+    ptr = cells[0][0]
+    msg._bind(ptr, arena, True)
+    _core.register(ptr, msg)
+    kids = []
+    p = lib.d6t_msg_first_opt(ptr)
+    for o in options:
+        if '_draft' in o.__dict__:
+            _bind_draft(o, p, arena)
+            kids.append(o)
+        elif o._detached:
+            _move(o, p, arena)
+            o._detached = False
+            kids.append(o)
+        else:
+            kids.append(wrap_opt(p, arena))
+        p = lib.d6t_opt_next(p)
+    msg._kids = kids
+    return True
+
+
 def _adopt(container, item):
     """Put option 'item' at the end of 'container' (message or option); return its wrapper there."""
     if not isinstance(item, Option):
@@ -264,7 +323,17 @@ class OptionList(MutableSequence):
         return self._items()[i]
 
     def append(self, item):
-        _adopt(self._node, item)
+        node = self._node
+        draft = node.__dict__.get('_draft')
+        if type(draft) is tuple:  # a draft message: made later, with this option
+            if not isinstance(item, Option):
+                raise TypeError('options must be Option objects, not %s' % type(item).__name__)
+            if item._py_defined:
+                raise TypeError('%s is defined in Python: the library cannot hold it'
+                                % type(item).__name__)
+            draft[1].append(item)
+            return
+        _adopt(node, item)
 
     def _detach(self, w):
         node = self._node
@@ -1193,7 +1262,7 @@ class ClientServerMessage(Message):
                 if o._py_defined:
                     raise TypeError('%s is defined in Python: the library cannot hold it'
                                     % type(o).__name__)
-        self.__dict__['_draft'] = (transaction_id, options)
+        self.__dict__['_draft'] = (transaction_id, options or [])
 
     def __getattr__(self, name):
         # only called for what is not set: the C side of a draft, made on first need
@@ -1204,6 +1273,8 @@ class ClientServerMessage(Message):
 
     def _materialize(self):
         transaction_id, options = self.__dict__.pop('_draft')
+        if _parse_draft_message(self, transaction_id, options):
+            return
         self._new(self.message_type)
         self.transaction_id = transaction_id
         if options:
