@@ -159,13 +159,7 @@ class TransactionBundle:
         self._outgoing: Optional[List[Any]] = None
         self._extra_handled: List[Any] = []
         self.handler_data: Dict[Any, Any] = {}
-        # held here so that they, and the option wrappers they hand out, stay the same objects
-        b = self._b
-        self._incoming = wrap_msg(lib.d6t_bundle_incoming(b), arena)
-        self._request = wrap_msg(lib.d6t_bundle_request(b), arena)
-        self._relays_in = [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), arena)
-                           for i in range(lib.d6t_bundle_incoming_relay_count(b))]
-        if self._request is None:
+        if lib.d6t_bundle_request(self._b) == ffi.NULL:
             inner = self._incoming
             while inner is not None and hasattr(inner, 'relayed_message'):
                 inner = inner.relayed_message
@@ -178,6 +172,21 @@ class TransactionBundle:
                                type(inner).__name__)
             else:
                 logger.warning('%s', reason)
+
+    def __getattr__(self, name):
+        # only called for what is not set: the wrappers of the incoming side, made on first use
+        if name in ('_incoming', '_request', '_relays_in') and '_b' in self.__dict__:
+            self._wrap_incoming()
+            return self.__dict__[name]
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+    def _wrap_incoming(self):
+        # held here so that they, and the option wrappers they hand out, stay the same objects
+        b, arena = self._b, self._arena
+        self._incoming = wrap_msg(lib.d6t_bundle_incoming(b), arena)
+        self._request = wrap_msg(lib.d6t_bundle_request(b), arena)
+        self._relays_in = [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), arena)
+                           for i in range(lib.d6t_bundle_incoming_relay_count(b))]
 
     # ---- the incoming side
     @property
