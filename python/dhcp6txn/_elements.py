@@ -1136,11 +1136,19 @@ class Message(_Node):
             if py_cls is not None and py_cls._py_defined:
                 return _parse_py_defined(py_cls, buffer, offset, length)
         arena = _new_arena(0)
-        out, err = ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *')
+        cells = getattr(_parse_cells, 'cells', None)
+        if cells is None:
+            cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))
+        out, err = cells
         st = lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, out, err)
         if st != lib.D6T_OK:
             raise parse_error(err, offset)
-        msg = wrap_msg(out[0], arena)
+        # a new C message: no wrapper of it can exist yet, and it lives in 'arena'
+        ptr = out[0]
+        mcls = MESSAGE_CLASSES.get(lib.d6t_msg_type(ptr), UnknownMessage)
+        msg = mcls.__new__(mcls)
+        msg._bind(ptr, arena, False)
+        _core.register(ptr, msg)
         if cls is not Message and not isinstance(msg, cls):
             raise ValueError('The provided buffer does not contain %s data' % cls.__name__)
         return len(data), msg
