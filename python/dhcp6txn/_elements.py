@@ -17,11 +17,11 @@ import struct
 import threading
 from typing import Any, Dict, List, Optional, Tuple, Type, cast
 from collections.abc import MutableSequence
-from ipaddress import IPv6Address
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 from . import _core
 from ._core import _Arena
-from ._fields import DEFERRED, Field, defer, pending, settle
+from ._fields import DEFERRED, Field, c_wire_spec, defer, pending, settle
 from ._lib import Error, ValidationError, check, ffi, lib, parse_error
 from ._optdefs import ARG_ORDER, OPTION_CLASS_NAMES
 from .protocol_element import ElementDataRepresentation, ProtocolElement
@@ -36,6 +36,11 @@ def _new_arena(block_size=0):
     _arenas[a.ptr] = a
     return a
 
+
+try:  # the draft encoder in C (optional: _draft_payload below is the same in Python)
+    from . import _speedups
+except ImportError:
+    _speedups = None
 
 _local = threading.local()
 _NURSERY_BYTES = 32768
@@ -189,7 +194,10 @@ def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
                     what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
     if container._kids is None:
         OptionList(container)._items()  # the wrappers handed out so far stay the ones in the list
-    payload = _draft_payload(type(item), values, {id(item)})
+    if _speedups is not None:
+        payload = _speedups.payload(type(item), values)
+    else:
+        payload = _draft_payload(type(item), values, {id(item)})
     if payload is not None and len(payload) <= 65535:
         cells = getattr(_out_opt, 'cells', None)
         if cells is None:
@@ -219,6 +227,11 @@ def _parse_draft_message(msg, transaction_id, options):
     needs the field-by-field way (then nothing was made)."""
     if type(transaction_id) is not bytes or len(transaction_id) != 3:
         return False
+    if _speedups is not None:
+        data = _speedups.message(msg.message_type, transaction_id, options, _copied_option)
+        if data is None:
+            return False
+        return _parse_message_bytes(msg, data, options)
     parts = [bytes((msg.message_type,)) + transaction_id]
     seen: set = set()
     for o in options:
@@ -234,14 +247,26 @@ def _parse_draft_message(msg, transaction_id, options):
             parts.append(body)
         else:
             # an option of another message (copied) or a free-standing one (moved), as _adopt
-            if o._has_msgs or o.option_space != SPACE_DHCPV6 or \
-                    o.__dict__.get('_bad') or o._py_defined:
+            wire = _copied_option(o)
+            if wire is None:
                 return False
-            try:
-                parts.append(o.save())
-            except ValueError:  # a value kept for refusal: the other way keeps it
-                return False
-    data = b''.join(parts)
+            parts.append(wire)
+    return _parse_message_bytes(msg, b''.join(parts), options)
+
+
+def _copied_option(o):
+    """The bytes of option 'o', no draft, as put into a draft message (copied from another
+    message, or moved when free-standing); None when _adopt must do it."""
+    if o._has_msgs or o.option_space != SPACE_DHCPV6 or o.__dict__.get('_bad') or o._py_defined:
+        return None
+    try:
+        return o.save()
+    except ValueError:  # a value kept for refusal: _adopt keeps it
+        return None
+
+
+def _parse_message_bytes(msg, data, options):
+    """Make 'msg' by parsing 'data', binding the objects of 'options' to the parsed options."""
     cells = getattr(_parse_cells, 'cells', None)
     if cells is None:
         cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))
@@ -936,6 +961,7 @@ def _build_option_classes():
         ns['_has_msgs'] = msg_field != ffi.NULL or kid_space >= 0
         # how a draft is written in one go (_draft_payload); None: field by field
         ns['_wire'] = tuple(wire) if msg_field == ffi.NULL and (space, code) != (0, 17) else None
+        ns['_cwire'] = tuple(c_wire_spec(f) for f in wire) if ns['_wire'] is not None else None
         ns['_kid_space'] = kid_space
         if msg_field != ffi.NULL:
             attr = ffi.string(msg_field).decode()
@@ -1457,6 +1483,8 @@ def _build_message_classes():
 
 
 MESSAGE_CLASSES = _build_message_classes()
+if _speedups is not None:
+    _speedups.setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)
 globals().update({c.__name__: c for c in MESSAGE_CLASSES.values()})
 
 

@@ -428,6 +428,23 @@ _FIXED = {FT['U8']: 1, FT['U16']: 2, FT['U32']: 4, FT['PSID']: 2, FT['ADDR4']: 4
 _DEFAULT = {FT['PREFIX6_VAR']: b'\x00', FT['DNAME']: b'\x00', FT['DNAME16']: b'\x00\x01\x00'}
 
 
+# how dhcp6txn._speedups writes each field type: (kind, size); kind 0 calls Field.wire
+_C_KIND = {
+    FT['U8']: (1, 1), FT['U16']: (1, 2), FT['U32']: (1, 4), FT['BIN_REST']: (3, 0),
+    FT['TEXT']: (4, 0), FT['ADDR6']: (5, 16), FT['ADDR4']: (5, 4), FT['PREFIX6']: (6, 16),
+    FT['PREFIX4']: (6, 4), FT['PREFIX6_VAR']: (7, 16), FT['ADDR6_LIST']: (8, 0),
+    FT['ADDR6_LIST16']: (9, 0), FT['U16_LIST']: (10, 0),
+}
+
+
+def c_wire_spec(field):
+    """The field as dhcp6txn._speedups reads it: (name, kind, size, default bytes, encoder)."""
+    kind, size = _C_KIND.get(field.ftype, (0, 0))
+    if field.ftype == FT['BIN'] or field.key in BYTES_KEYS:
+        kind, size = 2, field.fixed
+    return (field.name, kind, size, field.default, field.wire)
+
+
 class Field:
     """Descriptor for one field of a known option, straight from the C option table."""
 
@@ -436,7 +453,7 @@ class Field:
         self._get, self._set, self.is_list = CONVERTERS[ftype]
         self._ok, self._what = _TYPES[ftype]
         # wire bytes of a value (None: make it with the setter), and of no value
-        fixed = _FIXED.get(ftype, 0) + size
+        self.fixed = fixed = _FIXED.get(ftype, 0) + size
         self.wire = _WIRE.get(ftype)
         if ftype == FT['BIN']:
             self.wire = _wire_fixed_bytes(fixed)

@@ -128,6 +128,11 @@ class TransactionBundle:
     the message must be wrapped in exactly one relay-forward standing for the connection, as
     dhcpkit does it."""
 
+    # made on first use (__getattr__)
+    _incoming: Any
+    _request: Any
+    _relays_in: List[Any]
+
     def __init__(self, incoming_message: Union[Message, bytes], received_over_multicast: bool,
                  received_over_tcp: bool = False, allow_rapid_commit: bool = False,
                  marks: Optional[Iterable[str]] = None, tcp_peer: Any = None) -> None:
