@@ -7,6 +7,7 @@ List values are returned as a list that writes itself back on every change, so d
 SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
+import threading
 from typing import List
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
@@ -45,10 +46,30 @@ for _name in ('append', 'extend', 'insert', 'remove', 'pop', 'clear', 'sort', 'r
     setattr(BoundList, _name, _mutator(_name))
 
 
+_cells = threading.local()
+
+
+def _raw_cells():
+    """Per-thread out cells of d6t_opt_get_bytes (ffi.new costs more than the call)."""
+    c = getattr(_cells, 'raw', None)
+    if c is None:
+        c = _cells.raw = (ffi.new('const uint8_t **'), ffi.new('size_t *'))
+    return c
+
+
+def _cell(ctype):
+    """A per-thread out cell of C type 'ctype', read right after the call that fills it."""
+    c = getattr(_cells, ctype, None)
+    if c is None:
+        c = ffi.new(ctype)
+        setattr(_cells, ctype, c)
+    return c
+
+
 def _raw(o, k):
-    data, n = ffi.new('const uint8_t **'), ffi.new('size_t *')
+    data, n = _raw_cells()
     check(lib.d6t_opt_get_bytes(o, k, data, n))
-    return bytes(ffi.buffer(data[0], n[0])) if n[0] else b''
+    return ffi.buffer(data[0], n[0])[:] if n[0] else b''
 
 
 def _set_raw(o, k, value):
@@ -58,7 +79,7 @@ def _set_raw(o, k, value):
 
 def _u(getter, setter, ctype):
     def get(o, k):
-        v = ffi.new(ctype)
+        v = _cell(ctype)
         check(getter(o, k, v))
         return v[0]
 
@@ -68,9 +89,9 @@ def _u(getter, setter, ctype):
 
 
 def _addr6_get(o, k):
-    b = ffi.new('uint8_t[16]')
+    b = _cell('uint8_t[16]')
     check(lib.d6t_opt_get_addr6(o, k, b))
-    return IPv6Address(bytes(b))
+    return IPv6Address(ffi.buffer(b)[:])
 
 
 def _packed6(value):
@@ -82,9 +103,9 @@ def _addr6_set(o, k, value):
 
 
 def _addr4_get(o, k):
-    b = ffi.new('uint8_t[4]')
+    b = _cell('uint8_t[4]')
     check(lib.d6t_opt_get_addr4(o, k, b))
-    return IPv4Address(bytes(b))
+    return IPv4Address(ffi.buffer(b)[:])
 
 
 def _addr4_set(o, k, value):
@@ -93,11 +114,11 @@ def _addr4_set(o, k, value):
 
 def _prefix_get(v4):
     def get(o, k):
-        b, plen = ffi.new('uint8_t[16]'), ffi.new('uint8_t *')
+        b, plen = _cell('uint8_t[16]'), _cell('uint8_t *')
         check(lib.d6t_opt_get_prefix(o, k, b, plen))
         if v4:
-            return IPv4Network((bytes(b)[:4], plen[0]), strict=False)
-        return IPv6Network((bytes(b), plen[0]), strict=False)
+            return IPv4Network((ffi.buffer(b, 4)[:], plen[0]), strict=False)
+        return IPv6Network((ffi.buffer(b)[:], plen[0]), strict=False)
     return get
 
 
@@ -151,7 +172,7 @@ def _bin16_list_set(o, k, values):
 
 
 def _dname_get(o, k):
-    buf = ffi.new('char[1024]')
+    buf = _cell('char[1024]')
     check(lib.d6t_opt_get_dname(o, k, 0, buf, 1024))
     return ffi.string(buf).decode('utf-8', 'surrogateescape')
 
