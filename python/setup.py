@@ -1,13 +1,15 @@
 """Build step of the dhcp6txn package: find the installed libdhcp6txn with pkg-config and
-record its path in dhcp6txn/_config.py (the package loads it with cffi in ABI mode, so no
-compiler is needed). PKG_CONFIG_PATH chooses among several installed copies.
+record its path in dhcp6txn/_config.py (the package loads it with cffi in ABI mode), and build
+the optional draft encoder in C, dhcp6txn._speedups (only Python's own headers, python3-dev;
+without them the package uses the same encoder in Python). PKG_CONFIG_PATH chooses among
+several installed copies.
 SPDX-License-Identifier: BSD-2-Clause"""
 import os
 import pathlib
 import shutil
 import subprocess
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 
 SOVERSION = '1'  # the library's ABI: lib/libdhcp6txn.map, soversion in meson.build
@@ -42,4 +44,6 @@ class BuildWithConfig(build_py):
                           'built against."""\nLIBRARY = %r\n' % library_path())
 
 
-setup(version=pkg_config('--modversion'), cmdclass={'build_py': BuildWithConfig})
+setup(version=pkg_config('--modversion'), cmdclass={'build_py': BuildWithConfig},
+      ext_modules=[Extension('dhcp6txn._speedups', ['dhcp6txn/_speedups.c'],
+                             extra_compile_args=['-std=c11'], optional=True)])

@@ -8,7 +8,12 @@ See python/README.md for the design (cffi ABI mode, memory ownership) and the di
 dhcpkit.
 SPDX-License-Identifier: BSD-2-Clause
 """
+import os
 from typing import Any
+
+# the build tree's compiled part (meson test sets this; an installed package has it beside)
+if os.environ.get('DHCP6TXN_EXTENSION_DIR'):
+    __path__.append(os.environ['DHCP6TXN_EXTENSION_DIR'])
 
 from ._lib import LIBRARY_PATH, Error, ParseError, ValidationError, ffi, lib
 from ._elements import *  # noqa: F401,F403  (every message and option class)

@@ -17,11 +17,11 @@ import struct
 import threading
 from typing import Any, Dict, List, Optional, Tuple, Type, cast
 from collections.abc import MutableSequence
-from ipaddress import IPv6Address
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 from . import _core
 from ._core import _Arena
-from ._fields import DEFERRED, Field, defer, pending, settle
+from ._fields import DEFERRED, Field, c_wire_spec, defer, pending, settle
 from ._lib import Error, ValidationError, check, ffi, lib, parse_error
 from ._optdefs import ARG_ORDER, OPTION_CLASS_NAMES
 from .protocol_element import ElementDataRepresentation, ProtocolElement
@@ -36,6 +36,11 @@ def _new_arena(block_size=0):
     _arenas[a.ptr] = a
     return a
 
+
+try:  # the draft encoder in C (optional: _draft_payload below is the same in Python)
+    from . import _speedups
+except ImportError:
+    _speedups = None
 
 _local = threading.local()
 _NURSERY_BYTES = 32768
@@ -126,6 +131,60 @@ def _move(w, ptr, arena):
 
 
 _C_SLOTS = frozenset(('_ptr', '_arena', '_kids'))
+_MSG_SLOTS = frozenset(('_ptr', '_arena', '_kids', '_detached'))
+
+
+_HEADER = struct.Struct('!HH').pack
+
+
+def _draft_payload(cls, values, seen):
+    """The wire bytes (after the header) of a draft option and its draft sub-options, or None
+    when any value is not one the fields' encoders are sure about (then the option is made
+    field by field by the setters, which decide what is refused)."""
+    fields = cls._wire
+    if fields is None:
+        return None
+    parts = []
+    for f in fields:
+        v = values.get(f.name)
+        if v is None:
+            parts.append(f.default)
+            continue
+        wire = f.wire
+        b = wire(v) if wire is not None else None
+        if b is None:
+            return None
+        parts.append(b)
+    kids = values.get('options')
+    if kids:
+        space = cls._kid_space
+        for kid in kids:
+            kid_values = kid.__dict__.get('_draft') if isinstance(kid, Option) else None
+            if kid_values is None or kid.option_space != space or id(kid) in seen or \
+                    kid._py_defined:
+                return None
+            seen.add(id(kid))
+            body = _draft_payload(type(kid), kid_values, seen)
+            if body is None or len(body) > 65535:
+                return None
+            parts.append(_HEADER(kid.option_type, len(body)))
+            parts.append(body)
+    return b''.join(parts)
+
+
+def _bind_draft(item, ptr, arena):
+    """Draft 'item' (and its draft sub-options) now is the C option 'ptr'."""
+    values = item.__dict__.pop('_draft')
+    item._ptr, item._arena, item._detached = ptr, arena, False
+    kids = list(values.get('options') or ())
+    item._kids = kids
+    p = lib.d6t_opt_first_child(ptr) if kids else ffi.NULL
+    for kid in kids:
+        _bind_draft(kid, p, arena)
+        p = lib.d6t_opt_next(p)
+
+
+_out_opt = threading.local()
 
 
 def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
@@ -135,6 +194,18 @@ def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
                     what='cannot put %s into %s' % (type(item).__name__, type(container).__name__))
     if container._kids is None:
         OptionList(container)._items()  # the wrappers handed out so far stay the ones in the list
+    if _speedups is not None:
+        payload = _speedups.payload(type(item), values)
+    else:
+        payload = _draft_payload(type(item), values, {id(item)})
+    if payload is not None and len(payload) <= 65535:
+        cells = getattr(_out_opt, 'cells', None)
+        if cells is None:
+            cells = _out_opt.cells = (ffi.new('d6t_opt **'), ffi.new('d6t_parse_error *'))
+        if container._add_bytes(item.option_type, payload, cells) == lib.D6T_OK:
+            _bind_draft(item, cells[0][0], container._arena)
+            cast(List[Any], container._kids).append(item)  # filled above
+            return item
     new = container._add_new(item.option_type)
     if new == ffi.NULL:
         raise Error(lib.D6T_ERR_INVALID_ARG,
@@ -147,10 +218,88 @@ def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
     return item
 
 
+_parse_cells = threading.local()
+
+
+def _parse_draft_message(msg, transaction_id, options):
+    """Make draft message 'msg' with one parse of its wire bytes: its draft options written by
+    _draft_payload, options of other messages copied by their bytes. False when any of them
+    needs the field-by-field way (then nothing was made)."""
+    if type(transaction_id) is not bytes or len(transaction_id) != 3:
+        return False
+    if _speedups is not None:
+        data = _speedups.message(msg.message_type, transaction_id, options, _copied_option)
+        if data is None:
+            return False
+        return _parse_message_bytes(msg, data, options)
+    parts = [bytes((msg.message_type,)) + transaction_id]
+    seen: set = set()
+    for o in options:
+        values = o.__dict__.get('_draft')
+        if values is not None:
+            if o.option_space != SPACE_DHCPV6 or id(o) in seen:
+                return False
+            seen.add(id(o))
+            body = _draft_payload(type(o), values, seen)
+            if body is None or len(body) > 65535:
+                return False
+            parts.append(_HEADER(o.option_type, len(body)))
+            parts.append(body)
+        else:
+            # an option of another message (copied) or a free-standing one (moved), as _adopt
+            wire = _copied_option(o)
+            if wire is None:
+                return False
+            parts.append(wire)
+    return _parse_message_bytes(msg, b''.join(parts), options)
+
+
+def _copied_option(o):
+    """The bytes of option 'o', no draft, as put into a draft message (copied from another
+    message, or moved when free-standing); None when _adopt must do it."""
+    if o._has_msgs or o.option_space != SPACE_DHCPV6 or o.__dict__.get('_bad') or o._py_defined:
+        return None
+    try:
+        return o.save()
+    except ValueError:  # a value kept for refusal: _adopt keeps it
+        return None
+
+
+def _parse_message_bytes(msg, data, options):
+    """Make 'msg' by parsing 'data', binding the objects of 'options' to the parsed options."""
+    cells = getattr(_parse_cells, 'cells', None)
+    if cells is None:
+        cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))
+    arena = _new_arena(0)
+    if lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, cells[0], cells[1]) \
+            != lib.D6T_OK:
+        return False
+    ptr = cells[0][0]
+    msg._bind(ptr, arena, True)
+    _core.register(ptr, msg)
+    kids = []
+    p = lib.d6t_msg_first_opt(ptr)
+    for o in options:
+        if '_draft' in o.__dict__:
+            _bind_draft(o, p, arena)
+            kids.append(o)
+        elif o._detached:
+            _move(o, p, arena)
+            o._detached = False
+            kids.append(o)
+        else:
+            kids.append(wrap_opt(p, arena))
+        p = lib.d6t_opt_next(p)
+    msg._kids = kids
+    return True
+
+
 def _adopt(container, item):
     """Put option 'item' at the end of 'container' (message or option); return its wrapper there."""
     if not isinstance(item, Option):
         raise TypeError('options must be Option objects, not %s' % type(item).__name__)
+    if item._py_defined:
+        raise TypeError('%s is defined in Python: the library cannot hold it' % type(item).__name__)
     values = item.__dict__.get('_draft')
     if values is not None:
         return _adopt_draft(container, item, values)
@@ -199,7 +348,17 @@ class OptionList(MutableSequence):
         return self._items()[i]
 
     def append(self, item):
-        _adopt(self._node, item)
+        node = self._node
+        draft = node.__dict__.get('_draft')
+        if type(draft) is tuple:  # a draft message: made later, with this option
+            if not isinstance(item, Option):
+                raise TypeError('options must be Option objects, not %s' % type(item).__name__)
+            if item._py_defined:
+                raise TypeError('%s is defined in Python: the library cannot hold it'
+                                % type(item).__name__)
+            draft[1].append(item)
+            return
+        _adopt(node, item)
 
     def _detach(self, w):
         node = self._node
@@ -273,6 +432,14 @@ class _Node(ProtocolElement):
     __slots__ = ('_ptr', '_arena', '_detached', '_kids', '__weakref__', '__dict__')
     _args: Tuple[str, ...] = ()
     _has_msgs = True  # may hold a relayed message somewhere inside (see _share_messages)
+    # an element defined in Python as dhcpkit's are (its own load_from/save), not by the table
+    _py_defined = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls._py_defined and not cls.__module__.startswith('dhcp6txn.'):
+            own = cls.__dict__
+            cls._py_defined = 'load_from' in own or 'save' in own
 
     def _bind(self, ptr, arena, detached):
         self._ptr, self._arena, self._detached, self._kids = ptr, arena, detached, None
@@ -455,6 +622,9 @@ class Option(_Node):
     def _add_new(self, code):
         return lib.d6t_opt_add_child(self._ptr, code)
 
+    def _add_bytes(self, code, payload, cells):
+        return lib.d6t_opt_add_child_bytes(self._ptr, code, payload, len(payload), cells[0], cells[1])
+
     def _child_space(self):
         return lib.d6t_optdef_child_space(lib.d6t_optdef_of(self._ptr))
 
@@ -463,9 +633,15 @@ class Option(_Node):
               space: Optional[int] = None) -> Tuple[int, Any]:
         """Parse one option (header included) from buffer[offset:]. Returns (bytes used, option).
         Trailing bytes after the option are not used (as in dhcpkit)."""
+        if cls._py_defined:
+            return _parse_py_defined(cls, buffer, offset, length)
         view = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
         if len(view) < 4:
             raise parse_error(_fake_error(lib.D6T_ERR_TRUNCATED, 'option header needs 4 bytes'), offset)
+        if space is None and cls.option_space == SPACE_DHCPV6:
+            py_cls = option_registry.get(struct.unpack_from('!H', view)[0])
+            if py_cls is not None and py_cls._py_defined:
+                return _parse_py_defined(py_cls, buffer, offset, length)
         used = 4 + struct.unpack_from('!H', view, 2)[0]
         if used > len(view):
             raise parse_error(_fake_error(lib.D6T_ERR_OPT_OVERRUN, 'option runs past the buffer'), offset)
@@ -480,7 +656,36 @@ class Option(_Node):
         opt._detached = True
         if cls is not Option and not isinstance(opt, cls):
             raise ValueError('The provided buffer does not contain %s data' % cls.__name__)
+        _decode_fields(opt, offset)
+        _load_py_defined_message(opt, offset)
         return used, opt
+
+    def parse_option_header(self, buffer: bytes, offset: int = 0, length: Optional[int] = None,
+                            min_length: Optional[int] = None,
+                            max_length: Optional[int] = None) -> Tuple[int, int]:
+        """dhcpkit's helper for options defined in Python: checks the option header at
+        buffer[offset:] against this option's type and the length limits; returns (4, option
+        length)."""
+        if length is None:
+            length = len(buffer) - offset
+        if length < 4:
+            raise parse_error(_fake_error(lib.D6T_ERR_TRUNCATED,
+                                          'option header is longer than the available buffer'), offset)
+        option_type, option_len = struct.unpack_from('!HH', buffer, offset)
+        if option_type != self.option_type:
+            raise ValueError('The provided buffer does not contain %s data' % type(self).__name__)
+        if 4 + option_len > length:
+            raise parse_error(_fake_error(lib.D6T_ERR_OPT_OVERRUN,
+                                          'option is longer than the available buffer'), offset)
+        if min_length is not None and option_len < min_length:
+            raise parse_error(_fake_error(lib.D6T_ERR_OPT_LENGTH,
+                                          'option is shorter than the minimum length (%d)' % min_length),
+                              offset)
+        if max_length is not None and option_len > max_length:
+            raise parse_error(_fake_error(lib.D6T_ERR_OPT_LENGTH,
+                                          'option is longer than the maximum length (%d)' % max_length),
+                              offset)
+        return 4, option_len
 
     def _first(self):
         return lib.d6t_opt_first_child(self._ptr)
@@ -502,6 +707,9 @@ class Option(_Node):
         return bytes(buf[0:used[0]])
 
     def validate(self) -> None:
+        if self._py_defined:
+            _check_py_rules(self)
+            return
         self._refuse_pending()
         if self.option_type == 19 and self.option_space == SPACE_DHCPV6 and \
                 getattr(self, 'message_type') not in (5, 6, 11):
@@ -510,6 +718,7 @@ class Option(_Node):
         found = self._violations(lib.d6t_opt_validate)
         if found:
             raise ValidationError(found)
+        _check_py_rules(self)
 
     # dhcpkit sorts options (by type, then content) to compare option lists
     def _key(self):
@@ -652,15 +861,21 @@ class _NestedMessage:
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
+        py_msg = obj.__dict__.get('_py_nested')
+        if py_msg is not None:
+            return py_msg
         return nested(obj, lib.d6t_opt_msg(obj._ptr))
 
     def __set__(self, obj, msg):
+        obj.__dict__.pop('_py_nested', None)
         if msg is None:
             check(lib.d6t_opt_set_msg(obj._ptr, ffi.NULL))
             obj.__dict__.pop('_nested', None)
             return
         if not isinstance(msg, Message):
             raise TypeError('a relayed message must be a Message')
+        if msg._py_defined:
+            raise TypeError('%s is defined in Python: the library cannot hold it' % type(msg).__name__)
         check(lib.d6t_opt_set_msg(obj._ptr, msg._ptr))
         obj._arena.hold(msg._arena)
         obj.__dict__["_nested"] = msg
@@ -732,16 +947,22 @@ def _build_option_classes():
         iana = ffi.string(lib.d6t_optdef_name(d)).decode()
         ns = {'__slots__': (), 'option_type': code, 'option_space': space, 'option_name': iana,
               '__doc__': '%s (%d), from the library\'s option table.' % (iana, code)}
-        args = []
+        args, wire = [], []
         for j in range(lib.d6t_optdef_field_count(d)):
             check(lib.d6t_optdef_field(d, j, key, name, ftype, size))
             fname = ffi.string(name[0]).decode()
             ns[fname] = Field(fname, key[0], ftype[0], size[0])
             args.append(fname)
-        if lib.d6t_optdef_child_space(d) >= 0:
+            wire.append(ns[fname])
+        kid_space = lib.d6t_optdef_child_space(d)
+        if kid_space >= 0:
             args.append('options')
         msg_field = lib.d6t_optdef_message_field(d)
-        ns['_has_msgs'] = msg_field != ffi.NULL or lib.d6t_optdef_child_space(d) >= 0
+        ns['_has_msgs'] = msg_field != ffi.NULL or kid_space >= 0
+        # how a draft is written in one go (_draft_payload); None: field by field
+        ns['_wire'] = tuple(wire) if msg_field == ffi.NULL and (space, code) != (0, 17) else None
+        ns['_cwire'] = tuple(c_wire_spec(f) for f in wire) if ns['_wire'] is not None else None
+        ns['_kid_space'] = kid_space
         if msg_field != ffi.NULL:
             attr = ffi.string(msg_field).decode()
             ns[attr] = _NestedMessage()
@@ -759,6 +980,79 @@ def _build_option_classes():
 _OPTION_BY_DEF, OPTION_CLASSES = _build_option_classes()
 globals().update(OPTION_CLASSES)
 _OPTION_BY_CODE = {c.option_type: c for c in OPTION_CLASSES.values() if c.option_space == SPACE_DHCPV6}
+
+
+class OptionRegistry(dict):
+    """dhcpkit's option_registry: DHCPv6 option code -> class. It holds the library's classes;
+    a class defined in Python (with its own load_from and save, as in dhcpkit) registered here
+    is what Option.parse gives for its code."""
+
+
+option_registry = OptionRegistry(_OPTION_BY_CODE)
+
+
+def _parse_py_defined(cls, buffer, offset, length):
+    """dhcpkit's parse of an element defined in Python: a new object loads itself."""
+    element = cls()
+    used = element.load_from(buffer, offset, length)
+    return used, element
+
+
+def _decode_fields(opt, offset):
+    """Read every field of a parsed option (and its sub-options) as its Python value, as
+    dhcpkit's parse does: a value with no such form (an IPv4 prefix length of 33, RFC 7598
+    section 4.1) is a ParseError here. Message.parse keeps such values, for validate() to report
+    and for the bytes to round-trip."""
+    for name in type(opt)._args:
+        if name == 'options':
+            for kid in OptionList(opt)._items():
+                _decode_fields(kid, offset)
+            continue
+        try:
+            getattr(opt, name)
+        except Error as e:
+            raise parse_error(_fake_error(e.status, '%s.%s: %s' % (type(opt).__name__, name, e)),
+                              offset) from None
+
+
+def _load_py_defined_message(opt, offset):
+    """A relayed message whose type is registered as a class defined in Python loads itself
+    from the bytes the option holds, and must use all of them."""
+    inner = lib.d6t_opt_msg(opt._ptr)
+    if inner == ffi.NULL:
+        return
+    cls = message_registry.get(lib.d6t_msg_type(inner))
+    if cls is None or not cls._py_defined:
+        return
+    data = wrap_msg(inner, opt._arena).save()
+    msg = cls()
+    used = msg.load_from(data, 0, len(data))
+    if used != len(data):
+        raise parse_error(_fake_error(lib.D6T_ERR_OPT_LENGTH, 'the relayed %s has a different '
+                                      'length (%d) than the option holds (%d)'
+                                      % (cls.__name__, used, len(data))), offset)
+    opt.__dict__['_py_nested'] = msg
+
+
+def _check_py_rules(element):
+    """The containment rules added in Python with add_may_contain (dhcpkit's API)."""
+    rules = type(element).may_contain_rules()
+    if not rules:
+        return
+    inside: List[Any] = []
+    if isinstance(element, Message) or 'options' in type(element)._args:
+        inside += list(element.options)
+    relayed = getattr(type(element), 'relayed_message', None)
+    if isinstance(relayed, (_NestedMessage, property)) and element.relayed_message is not None:
+        inside.append(element.relayed_message)
+    for klass, (low, high) in rules.items():
+        count = sum(1 for e in inside if isinstance(e, klass))
+        if count > high:
+            raise ValueError('%s cannot contain %s %s' % (
+                type(element).__name__, 'more than %d' % high if high else 'any', klass.__name__))
+        if count < low:
+            raise ValueError('%s must contain at least %d %s' % (type(element).__name__, low,
+                                                                 klass.__name__))
 
 
 # dhcpkit's helpers on particular options
@@ -860,13 +1154,27 @@ class Message(_Node):
     def parse(cls, buffer: bytes, offset: int = 0,
               length: Optional[int] = None) -> Tuple[int, Any]:
         """Parse a whole message (relay chain included). Returns (bytes used, message)."""
+        if cls._py_defined:
+            return _parse_py_defined(cls, buffer, offset, length)
         data = bytes(buffer[offset:] if length is None else buffer[offset:offset + length])
+        if data and cls is Message:
+            py_cls = message_registry.get(data[0])
+            if py_cls is not None and py_cls._py_defined:
+                return _parse_py_defined(py_cls, buffer, offset, length)
         arena = _new_arena(0)
-        out, err = ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *')
+        cells = getattr(_parse_cells, 'cells', None)
+        if cells is None:
+            cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))
+        out, err = cells
         st = lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, out, err)
         if st != lib.D6T_OK:
             raise parse_error(err, offset)
-        msg = wrap_msg(out[0], arena)
+        # a new C message: no wrapper of it can exist yet, and it lives in 'arena'
+        ptr = out[0]
+        mcls = MESSAGE_CLASSES.get(lib.d6t_msg_type(ptr), UnknownMessage)
+        msg = mcls.__new__(mcls)
+        msg._bind(ptr, arena, False)
+        _core.register(ptr, msg)
         if cls is not Message and not isinstance(msg, cls):
             raise ValueError('The provided buffer does not contain %s data' % cls.__name__)
         return len(data), msg
@@ -887,6 +1195,9 @@ class Message(_Node):
     def _add_new(self, code):
         return lib.d6t_msg_add_opt(self._ptr, code)
 
+    def _add_bytes(self, code, payload, cells):
+        return lib.d6t_msg_add_opt_bytes(self._ptr, code, payload, len(payload), cells[0], cells[1])
+
     def _child_space(self):
         return SPACE_DHCPV6
 
@@ -904,10 +1215,14 @@ class Message(_Node):
 
     def validate(self) -> None:
         """Check RFC 9915 containment and value rules; ValidationError lists every violation."""
+        if self._py_defined:
+            _check_py_rules(self)
+            return
         self._refuse_pending()
         found = self.violations()
         if found:
             raise ValidationError(found)
+        _check_py_rules(self)
 
     def violations(self) -> List[Tuple[int, str, str]]:
         return self._violations(lib.d6t_msg_validate)
@@ -971,6 +1286,29 @@ class ClientServerMessage(Message):
     _args = ('transaction_id', 'options')
 
     def __init__(self, transaction_id=b'\x00\x00\x00', options=None):
+        # A draft, as options are: the C message is made when something needs it (save(),
+        # options, a bundle taking it as its response), in one go.
+        if options:
+            options = list(options)
+            for o in options:
+                if not isinstance(o, Option):
+                    raise TypeError('options must be Option objects, not %s' % type(o).__name__)
+                if o._py_defined:
+                    raise TypeError('%s is defined in Python: the library cannot hold it'
+                                    % type(o).__name__)
+        self.__dict__['_draft'] = (transaction_id, options or [])
+
+    def __getattr__(self, name):
+        # only called for what is not set: the C side of a draft, made on first need
+        if name in _MSG_SLOTS and '_draft' in self.__dict__:
+            self._materialize()
+            return object.__getattribute__(self, name)
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+    def _materialize(self):
+        transaction_id, options = self.__dict__.pop('_draft')
+        if _parse_draft_message(self, transaction_id, options):
+            return
         self._new(self.message_type)
         self.transaction_id = transaction_id
         if options:
@@ -1145,7 +1483,16 @@ def _build_message_classes():
 
 
 MESSAGE_CLASSES = _build_message_classes()
+if _speedups is not None:
+    _speedups.setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)
 globals().update({c.__name__: c for c in MESSAGE_CLASSES.values()})
+
+
+class MessageRegistry(dict):
+    """dhcpkit's message_registry: message type -> class (see OptionRegistry)."""
+
+
+message_registry = MessageRegistry(MESSAGE_CLASSES)
 
 
 def split_relay_chain(message: Any) -> Tuple[Any, Optional[List[Any]]]:
@@ -1189,6 +1536,7 @@ globals().update(CONSTANTS)
 
 __all__ = (['Option', 'NTPSubOption', 'UnknownNTPSubOption', 'UnknownOption', 'Message', 'UnknownMessage', 'ClientServerMessage',
             'RelayServerMessage', 'RelayForwardMessage', 'RelayReplyMessage', 'OptionList',
-            'split_relay_chain', 'OPTION_CLASSES', 'MESSAGE_CLASSES', 'CONSTANTS'] +
+            'split_relay_chain', 'OPTION_CLASSES', 'MESSAGE_CLASSES', 'CONSTANTS',
+            'OptionRegistry', 'option_registry', 'MessageRegistry', 'message_registry'] +
            sorted(OPTION_CLASSES) + sorted(c.__name__ for c in MESSAGE_CLASSES.values()) +
            sorted(CONSTANTS))

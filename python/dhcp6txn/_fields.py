@@ -7,6 +7,7 @@ List values are returned as a list that writes itself back on every change, so d
 SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
+import threading
 from typing import List
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
@@ -45,10 +46,30 @@ for _name in ('append', 'extend', 'insert', 'remove', 'pop', 'clear', 'sort', 'r
     setattr(BoundList, _name, _mutator(_name))
 
 
+_cells = threading.local()
+
+
+def _raw_cells():
+    """Per-thread out cells of d6t_opt_get_bytes (ffi.new costs more than the call)."""
+    c = getattr(_cells, 'raw', None)
+    if c is None:
+        c = _cells.raw = (ffi.new('const uint8_t **'), ffi.new('size_t *'))
+    return c
+
+
+def _cell(ctype):
+    """A per-thread out cell of C type 'ctype', read right after the call that fills it."""
+    c = getattr(_cells, ctype, None)
+    if c is None:
+        c = ffi.new(ctype)
+        setattr(_cells, ctype, c)
+    return c
+
+
 def _raw(o, k):
-    data, n = ffi.new('const uint8_t **'), ffi.new('size_t *')
+    data, n = _raw_cells()
     check(lib.d6t_opt_get_bytes(o, k, data, n))
-    return bytes(ffi.buffer(data[0], n[0])) if n[0] else b''
+    return ffi.buffer(data[0], n[0])[:] if n[0] else b''
 
 
 def _set_raw(o, k, value):
@@ -58,7 +79,7 @@ def _set_raw(o, k, value):
 
 def _u(getter, setter, ctype):
     def get(o, k):
-        v = ffi.new(ctype)
+        v = _cell(ctype)
         check(getter(o, k, v))
         return v[0]
 
@@ -68,9 +89,9 @@ def _u(getter, setter, ctype):
 
 
 def _addr6_get(o, k):
-    b = ffi.new('uint8_t[16]')
+    b = _cell('uint8_t[16]')
     check(lib.d6t_opt_get_addr6(o, k, b))
-    return IPv6Address(bytes(b))
+    return IPv6Address(ffi.buffer(b)[:])
 
 
 def _packed6(value):
@@ -82,9 +103,9 @@ def _addr6_set(o, k, value):
 
 
 def _addr4_get(o, k):
-    b = ffi.new('uint8_t[4]')
+    b = _cell('uint8_t[4]')
     check(lib.d6t_opt_get_addr4(o, k, b))
-    return IPv4Address(bytes(b))
+    return IPv4Address(ffi.buffer(b)[:])
 
 
 def _addr4_set(o, k, value):
@@ -93,11 +114,11 @@ def _addr4_set(o, k, value):
 
 def _prefix_get(v4):
     def get(o, k):
-        b, plen = ffi.new('uint8_t[16]'), ffi.new('uint8_t *')
+        b, plen = _cell('uint8_t[16]'), _cell('uint8_t *')
         check(lib.d6t_opt_get_prefix(o, k, b, plen))
         if v4:
-            return IPv4Network((bytes(b)[:4], plen[0]), strict=False)
-        return IPv6Network((bytes(b), plen[0]), strict=False)
+            return IPv4Network((ffi.buffer(b, 4)[:], plen[0]), strict=False)
+        return IPv6Network((ffi.buffer(b)[:], plen[0]), strict=False)
     return get
 
 
@@ -151,7 +172,7 @@ def _bin16_list_set(o, k, values):
 
 
 def _dname_get(o, k):
-    buf = ffi.new('char[1024]')
+    buf = _cell('char[1024]')
     check(lib.d6t_opt_get_dname(o, k, 0, buf, 1024))
     return ffi.string(buf).decode('utf-8', 'surrogateescape')
 
@@ -309,6 +330,142 @@ def pending(obj):
     return ['%s %s' % (k, r) for k, (_, r) in bad.items()] if bad else []
 
 
+# The wire bytes of a field's value, as its setter would write them, for building a new option
+# in one C call (see _elements._draft_payload). Each returns None for anything it is not sure
+# about (wrong types, values a setter refuses or changes): the option is then made field by
+# field, so that setters keep the say on what is refused and how.
+_PACK = {1: struct.Struct('!B').pack, 2: struct.Struct('!H').pack, 4: struct.Struct('!I').pack}
+
+
+def _wire_uint(size):
+    pack, top = _PACK[size], 1 << (8 * size)
+
+    def enc(v):
+        if type(v) is int and 0 <= v < top:
+            return pack(v)
+        return None
+    return enc
+
+
+def _wire_fixed_bytes(size):
+    def enc(v):
+        if type(v) is bytes and len(v) == size:
+            return v
+        return None
+    return enc
+
+
+def _wire_prefix(cls, var, width):
+    def enc(v):
+        if type(v) is not cls:
+            return None
+        plen = v.prefixlen
+        packed = v.network_address.packed
+        return bytes((plen,)) + (packed[:(plen + 7) // 8] if var else packed[:width])
+    return enc
+
+
+def _wire_addr_list(prefixed):
+    def enc(v):
+        if type(v) is not list and type(v) is not tuple:
+            return None
+        try:
+            body = b''.join([a.packed for a in v if type(a) is IPv6Address])
+        except AttributeError:
+            return None
+        if len(body) != 16 * len(v):
+            return None
+        return struct.pack('!H', len(body)) + body if prefixed and body else body
+    return enc
+
+
+def _wire_u16_list(v):
+    if (type(v) is not list and type(v) is not tuple) or \
+            not all(type(x) is int and 0 <= x < 65536 for x in v):
+        return None
+    return struct.pack('!%dH' % len(v), *v)
+
+
+def _wire_name(relative_ok, prefixed):
+    def enc(v):
+        if type(v) is not str:
+            return None
+        try:
+            wire = encode_dname(v, relative_ok)
+        except ValueError:
+            return None
+        return struct.pack('!H', len(wire)) + wire if prefixed else wire
+    return enc
+
+
+def _wire_name_list(v):
+    if type(v) is not list and type(v) is not tuple:
+        return None
+    out = []
+    for name in v:
+        if type(name) is not str:
+            return None
+        try:
+            out.append(encode_dname(name))
+        except ValueError:
+            return None
+    return b''.join(out)
+
+
+def _wire_text(v):
+    return v.encode('utf-8', 'surrogateescape') if type(v) is str else None
+
+
+def _wire_bytes(v):
+    return v if type(v) is bytes else None
+
+
+def _wire_duid(v):
+    if not isinstance(v, DUID):
+        return None
+    try:
+        return v.save()
+    except (ValueError, TypeError, OverflowError, struct.error):
+        return None
+
+
+_WIRE = {
+    FT['U8']: _wire_uint(1), FT['U16']: _wire_uint(2), FT['U32']: _wire_uint(4),
+    FT['BIN_REST']: _wire_bytes, FT['TEXT']: _wire_text, FT['DUID']: _wire_duid,
+    FT['ADDR6']: lambda v: v.packed if type(v) is IPv6Address else None,
+    FT['ADDR4']: lambda v: v.packed if type(v) is IPv4Address else None,
+    FT['PREFIX6']: _wire_prefix(IPv6Network, False, 16),
+    FT['PREFIX6_VAR']: _wire_prefix(IPv6Network, True, 16),
+    FT['PREFIX4']: _wire_prefix(IPv4Network, False, 4),
+    FT['ADDR6_LIST']: _wire_addr_list(False), FT['ADDR6_LIST16']: _wire_addr_list(True),
+    FT['U16_LIST']: _wire_u16_list,
+    FT['DNAME']: _wire_name(False, False), FT['FQDN']: _wire_name(True, False),
+    FT['DNAME16']: _wire_name(False, True), FT['DNAME_LIST']: _wire_name_list,
+}
+# what a field holds before anything is written (lib/fields.c default_size: zeros, the root
+# name for names, length 0 for a variable prefix)
+_FIXED = {FT['U8']: 1, FT['U16']: 2, FT['U32']: 4, FT['PSID']: 2, FT['ADDR4']: 4, FT['ADDR6']: 16,
+          FT['PREFIX6']: 17, FT['PREFIX4']: 5}
+_DEFAULT = {FT['PREFIX6_VAR']: b'\x00', FT['DNAME']: b'\x00', FT['DNAME16']: b'\x00\x01\x00'}
+
+
+# how dhcp6txn._speedups writes each field type: (kind, size); kind 0 calls Field.wire
+_C_KIND = {
+    FT['U8']: (1, 1), FT['U16']: (1, 2), FT['U32']: (1, 4), FT['BIN_REST']: (3, 0),
+    FT['TEXT']: (4, 0), FT['ADDR6']: (5, 16), FT['ADDR4']: (5, 4), FT['PREFIX6']: (6, 16),
+    FT['PREFIX4']: (6, 4), FT['PREFIX6_VAR']: (7, 16), FT['ADDR6_LIST']: (8, 0),
+    FT['ADDR6_LIST16']: (9, 0), FT['U16_LIST']: (10, 0),
+}
+
+
+def c_wire_spec(field):
+    """The field as dhcp6txn._speedups reads it: (name, kind, size, default bytes, encoder)."""
+    kind, size = _C_KIND.get(field.ftype, (0, 0))
+    if field.ftype == FT['BIN'] or field.key in BYTES_KEYS:
+        kind, size = 2, field.fixed
+    return (field.name, kind, size, field.default, field.wire)
+
+
 class Field:
     """Descriptor for one field of a known option, straight from the C option table."""
 
@@ -316,9 +473,16 @@ class Field:
         self.name, self.key, self.ftype, self.size = name, key, ftype, size
         self._get, self._set, self.is_list = CONVERTERS[ftype]
         self._ok, self._what = _TYPES[ftype]
+        # wire bytes of a value (None: make it with the setter), and of no value
+        self.fixed = fixed = _FIXED.get(ftype, 0) + size
+        self.wire = _WIRE.get(ftype)
+        if ftype == FT['BIN']:
+            self.wire = _wire_fixed_bytes(fixed)
+        self.default = _DEFAULT.get(ftype, bytes(fixed))
         if key in BYTES_KEYS:  # an identifier dhcpkit keeps as bytes (IAID): its wire bytes
             self._get, self._set = _raw, _set_raw
             self._ok, self._what = _is_bytes, 'a sequence of bytes'
+            self.wire = _wire_fixed_bytes(fixed)
 
     def __get__(self, obj, cls=None):
         if obj is None:

@@ -128,6 +128,11 @@ class TransactionBundle:
     the message must be wrapped in exactly one relay-forward standing for the connection, as
     dhcpkit does it."""
 
+    # made on first use (__getattr__)
+    _incoming: Any
+    _request: Any
+    _relays_in: List[Any]
+
     def __init__(self, incoming_message: Union[Message, bytes], received_over_multicast: bool,
                  received_over_tcp: bool = False, allow_rapid_commit: bool = False,
                  marks: Optional[Iterable[str]] = None, tcp_peer: Any = None) -> None:
@@ -159,13 +164,7 @@ class TransactionBundle:
         self._outgoing: Optional[List[Any]] = None
         self._extra_handled: List[Any] = []
         self.handler_data: Dict[Any, Any] = {}
-        # held here so that they, and the option wrappers they hand out, stay the same objects
-        b = self._b
-        self._incoming = wrap_msg(lib.d6t_bundle_incoming(b), arena)
-        self._request = wrap_msg(lib.d6t_bundle_request(b), arena)
-        self._relays_in = [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), arena)
-                           for i in range(lib.d6t_bundle_incoming_relay_count(b))]
-        if self._request is None:
+        if lib.d6t_bundle_request(self._b) == ffi.NULL:
             inner = self._incoming
             while inner is not None and hasattr(inner, 'relayed_message'):
                 inner = inner.relayed_message
@@ -178,6 +177,21 @@ class TransactionBundle:
                                type(inner).__name__)
             else:
                 logger.warning('%s', reason)
+
+    def __getattr__(self, name):
+        # only called for what is not set: the wrappers of the incoming side, made on first use
+        if name in ('_incoming', '_request', '_relays_in') and '_b' in self.__dict__:
+            self._wrap_incoming()
+            return self.__dict__[name]
+        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+
+    def _wrap_incoming(self):
+        # held here so that they, and the option wrappers they hand out, stay the same objects
+        b, arena = self._b, self._arena
+        self._incoming = wrap_msg(lib.d6t_bundle_incoming(b), arena)
+        self._request = wrap_msg(lib.d6t_bundle_request(b), arena)
+        self._relays_in = [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), arena)
+                           for i in range(lib.d6t_bundle_incoming_relay_count(b))]
 
     # ---- the incoming side
     @property

@@ -3,7 +3,7 @@ small display helpers handlers use.
 SPDX-License-Identifier: BSD-2-Clause
 """
 import json
-from typing import Any, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 
 class ProtocolElement:
@@ -13,6 +13,26 @@ class ProtocolElement:
     @classmethod
     def parse(cls, buffer: bytes, offset: int = 0, length: Any = None) -> Tuple[int, Any]:
         raise NotImplementedError
+
+    @classmethod
+    def add_may_contain(cls, klass: type, min_occurrence: int = 0,
+                        max_occurrence: int = 2147483647) -> None:
+        """dhcpkit's containment rule added in Python: validate() of an element of this class
+        (or a subclass) checks that it holds min..max elements of 'klass' (sub-options, or the
+        relayed message). The library's own rules (RFC 9915 appendices B and C) always apply."""
+        rules = cls.__dict__.get('_added_rules')
+        if rules is None:
+            rules = {}
+            setattr(cls, '_added_rules', rules)
+        rules[klass] = (min_occurrence, max_occurrence)
+
+    @classmethod
+    def may_contain_rules(cls) -> Dict[type, Tuple[int, int]]:
+        """The rules added with add_may_contain for this class and its bases."""
+        out: Dict[type, Tuple[int, int]] = {}
+        for base in reversed(cls.__mro__):
+            out.update(base.__dict__.get('_added_rules', {}))
+        return out
 
     def display_fields(self) -> List[Tuple[str, Any]]:
         """(name, value) pairs shown by str(): the constructor arguments by default."""

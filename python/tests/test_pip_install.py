@@ -8,6 +8,7 @@ import pathlib
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 
 import pytest
@@ -55,7 +56,8 @@ def installed(tmp_path_factory):
 def _clean_env():
     # (LD_PRELOAD stays: an ASan build's library needs the runtime loaded first)
     return {k: v for k, v in os.environ.items()
-            if k not in ('DHCP6TXN_LIBRARY', 'PYTHONPATH', 'LD_LIBRARY_PATH')}
+            if k not in ('DHCP6TXN_LIBRARY', 'DHCP6TXN_EXTENSION_DIR', 'PYTHONPATH',
+                         'LD_LIBRARY_PATH')}
 
 
 def run(python, *args, cwd):
@@ -67,11 +69,15 @@ def test_venv_import_uses_the_pkg_config_library(installed, w1, tmp_path):
     python, dest, _, _ = installed
     code = ('import sys, dhcp6txn; from dhcp6txn.ipv6.messages import Message; '
             'd = bytes.fromhex(sys.argv[1]); assert bytes(Message.parse(d)[1]) == d; '
-            'print(dhcp6txn.__file__); print(dhcp6txn.LIBRARY_PATH); print(dhcp6txn.__version__)')
-    path, lib, version = run(python, '-c', code, w1.hex(), cwd=tmp_path).split('\n')[:3]
+            'print(dhcp6txn.__file__); print(dhcp6txn.LIBRARY_PATH); print(dhcp6txn.__version__); '
+            'print(dhcp6txn._elements._speedups is not None)')
+    path, lib, version, ext = run(python, '-c', code, w1.hex(), cwd=tmp_path).split('\n')[:4]
     assert '/venv/' in path and str(SRC) not in path
     assert lib.startswith(str(dest)) and lib.endswith('libdhcp6txn.so.1')
     assert pathlib.Path(path).with_name('py.typed').exists()
+    # the draft encoder in C is built where Python's headers are (optional elsewhere)
+    headers = pathlib.Path(sysconfig.get_paths()['include'], 'Python.h').exists()
+    assert ext == str(headers)
     meta = run(python, '-m', 'pip', 'show', 'dhcp6txn', cwd=tmp_path)
     assert 'Version: ' + version in meta
 

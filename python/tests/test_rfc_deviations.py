@@ -5,6 +5,7 @@ from ipaddress import IPv6Address, IPv6Network
 
 import pytest
 
+from dhcp6txn.ipv6.extensions.dslite import AFTRNameOption
 from dhcp6txn.ipv6.duids import EnterpriseDUID, LinkLayerDUID, LinkLayerTimeDUID
 from dhcp6txn.ipv6.extensions.leasequery import QUERY_BY_ADDRESS, LQQueryOption
 from dhcp6txn.ipv6.extensions.ntp import (NTPServerAddressSubOption, NTPServerFQDNSubOption,
@@ -99,3 +100,11 @@ def test_duid_length_without_type_code():  # RFC 9915 section 11.1: 128 octets a
     refused(EnterpriseDUID(0, 125 * b'x'))
     LinkLayerDUID(0, 126 * b'x').validate()
     refused(LinkLayerDUID(0, 127 * b'x'))
+
+
+def test_aftr_name_fqdn():  # RFC 6334 section 3: a fully qualified name, not the root alone
+    for name in ('x.', 'x', 'aftr.example.net.', 'x' + '.x' * 126):
+        AFTRNameOption(name).validate()
+    refused(AFTRNameOption('.'))
+    for name in ('xx' + '.x' * 126, 'www.' + 'a' * 64 + '.nl'):  # over 255 bytes; a 64-byte label
+        refused(AFTRNameOption(name))

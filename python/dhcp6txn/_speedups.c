@@ -1,0 +1,408 @@
+/* dhcp6txn._speedups: the wire bytes of draft options and messages, written in C.
+ *
+ * Optional: the package works without it (dhcp6txn/_elements.py has the same encoder in
+ * Python, _draft_payload, and python/tests/test_speedups.py checks that both write the same
+ * bytes and decline the same values). It uses only the Python C API, not the C library: the
+ * encoder's output is handed to the library (d6t_msg_parse / d6t_msg_add_opt_bytes) by the
+ * caller, so the library stays the one judge of what the bytes mean.
+ *
+ * payload(cls, values) -> bytes or None: the option payload (after the 4-byte header) of a
+ *   draft of option class 'cls' with constructor values 'values' (a dict), its draft
+ *   sub-options included. None: some value is not one the encoders are sure about (wrong type,
+ *   out of range, an option that is no draft, ...); the caller then makes the option with the
+ *   field setters, which decide what is refused and how.
+ * message(message_type, transaction_id, options, other) -> bytes or None: a client/server
+ *   message; options that are no drafts are written by other(option) -> bytes (header
+ *   included) or None.
+ * setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network): the classes it checks.
+ *
+ * A class describes its fields in cls._cwire: a tuple of (name, kind, fixed, default, wire)
+ * per field in wire order, where kind is a K_* code below (K_PY: call wire(value), the
+ * Python encoder), fixed the byte size of a fixed field, default the bytes of an unset field.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *Py_NewRef(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+#endif
+#if PY_VERSION_HEX >= 0x030D0000
+#define AS_BYTES(v, b, n) _PyLong_AsByteArray((PyLongObject *)(v), (b), (n), 0, 0, 1)
+#else
+#define AS_BYTES(v, b, n) _PyLong_AsByteArray((PyLongObject *)(v), (b), (n), 0, 0)
+#endif
+
+enum kind {
+    K_PY = 0,     /* the field's Python encoder */
+    K_UINT,       /* unsigned integer of 'fixed' bytes, big-endian */
+    K_BYTES,      /* bytes of exactly 'fixed' bytes */
+    K_REST,       /* any bytes */
+    K_TEXT,       /* str, UTF-8 with surrogateescape */
+    K_ADDR,       /* ipaddress object of the class given in setup(), 'fixed' bytes (_ip) */
+    K_PREFIX,     /* ipaddress network: length byte + 'fixed' address bytes */
+    K_PREFIXV,    /* ipaddress network: length byte + the bytes the length covers */
+    K_ADDRLIST,   /* list or tuple of IPv6 addresses */
+    K_ADDRLIST16, /* the same with a 2-byte length in front when not empty */
+    K_U16LIST     /* list or tuple of 16-bit integers */
+};
+
+#define MAX_WIRE  (1u << 20) /* larger drafts go the setters' way */
+#define MAX_DRAFT 256        /* draft options in one call (identity check) */
+
+static PyObject *Option, *IPv6Address, *IPv4Address, *IPv6Network, *IPv4Network;
+static PyObject *s_cwire, *s_draft, *s_options, *s_option_space, *s_option_type, *s_kid_space,
+    *s_py_defined, *s_ip, *s_prefixlen, *s_network_address, *s_dict, *s_utf8, *s_escape;
+
+struct out {
+    uint8_t *p;
+    size_t n, cap;
+    PyObject *seen[MAX_DRAFT];
+    size_t nseen;
+};
+
+static int grow(struct out *o, size_t more)
+{
+    if (o->n + more > MAX_WIRE) return -1;
+    if (o->n + more <= o->cap) return 0;
+    size_t cap = o->cap ? o->cap * 2 : 512;
+    while (cap < o->n + more) cap *= 2;
+    uint8_t *p = PyMem_Realloc(o->p, cap);
+    if (!p) return -1;
+    o->p = p;
+    o->cap = cap;
+    return 0;
+}
+
+static int put(struct out *o, const void *b, size_t n)
+{
+    if (grow(o, n)) return -1;
+    if (n) memcpy(o->p + o->n, b, n);
+    o->n += n;
+    return 0;
+}
+
+static int put_bytes_obj(struct out *o, PyObject *b)
+{
+    if (!b || !PyBytes_CheckExact(b)) return -1;
+    return put(o, PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b));
+}
+
+/* an int that is exactly an int (not a bool) and fits in 'bytes' bytes */
+static int uint_of(PyObject *v, size_t bytes, unsigned long long *out)
+{
+    if (!PyLong_CheckExact(v)) return -1;
+    unsigned long long x = PyLong_AsUnsignedLongLong(v);
+    if (x == (unsigned long long)-1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return -1;
+    }
+    if (bytes < 8 && x >> (8 * bytes)) return -1;
+    *out = x;
+    return 0;
+}
+
+static int put_uint(struct out *o, unsigned long long x, size_t bytes)
+{
+    uint8_t b[8];
+    for (size_t i = 0; i < bytes; i++) b[i] = (uint8_t)(x >> (8 * (bytes - 1 - i)));
+    return put(o, b, bytes);
+}
+
+/* the 'size' bytes of an ipaddress address object (its _ip integer) */
+static int put_ip(struct out *o, PyObject *addr, size_t size)
+{
+    PyObject *ip = PyObject_GetAttr(addr, s_ip);
+    if (!ip) {
+        PyErr_Clear();
+        return -1;
+    }
+    uint8_t b[16];
+    int bad = !PyLong_CheckExact(ip) || AS_BYTES(ip, b, size);
+    Py_DECREF(ip);
+    if (bad) {
+        PyErr_Clear();
+        return -1;
+    }
+    return put(o, b, size);
+}
+
+static int put_prefix(struct out *o, PyObject *net, size_t size, int var)
+{
+    PyObject *plen_obj = PyObject_GetAttr(net, s_prefixlen);
+    PyObject *addr = plen_obj ? PyObject_GetAttr(net, s_network_address) : NULL;
+    unsigned long long plen;
+    int bad = !addr || uint_of(plen_obj, 1, &plen) || plen > 8 * size;
+    if (!bad) {
+        uint8_t b[17];
+        PyObject *ip = PyObject_GetAttr(addr, s_ip);
+        bad = !ip || !PyLong_CheckExact(ip) || AS_BYTES(ip, b + 1, size);
+        Py_XDECREF(ip);
+        if (!bad) {
+            b[0] = (uint8_t)plen;
+            bad = put(o, b, 1 + (var ? (plen + 7) / 8 : size));
+        }
+    }
+    Py_XDECREF(plen_obj);
+    Py_XDECREF(addr);
+    if (PyErr_Occurred()) PyErr_Clear();
+    return bad ? -1 : 0;
+}
+
+static int put_addr_list(struct out *o, PyObject *v, int prefixed)
+{
+    if (!PyList_CheckExact(v) && !PyTuple_CheckExact(v)) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+    if (prefixed && n) {
+        if (n * 16 > 65535 || put_uint(o, (unsigned long long)n * 16, 2)) return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *a = PySequence_Fast_GET_ITEM(v, i);
+        if ((PyObject *)Py_TYPE(a) != IPv6Address || put_ip(o, a, 16)) return -1;
+    }
+    return 0;
+}
+
+static int put_u16_list(struct out *o, PyObject *v)
+{
+    if (!PyList_CheckExact(v) && !PyTuple_CheckExact(v)) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(v);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned long long x;
+        if (uint_of(PySequence_Fast_GET_ITEM(v, i), 2, &x) || put_uint(o, x, 2)) return -1;
+    }
+    return 0;
+}
+
+static int put_field(struct out *o, PyObject *spec, PyObject *v)
+{
+    long kind = PyLong_AsLong(PyTuple_GET_ITEM(spec, 1));
+    size_t fixed = PyLong_AsSize_t(PyTuple_GET_ITEM(spec, 2));
+    unsigned long long x;
+    switch (kind) {
+    case K_UINT:
+        if (uint_of(v, fixed, &x)) return -1;
+        return put_uint(o, x, fixed);
+    case K_BYTES:
+        if (!PyBytes_CheckExact(v) || (size_t)PyBytes_GET_SIZE(v) != fixed) return -1;
+        return put_bytes_obj(o, v);
+    case K_REST: return PyBytes_CheckExact(v) ? put_bytes_obj(o, v) : -1;
+    case K_TEXT: {
+        if (!PyUnicode_CheckExact(v)) return -1;
+        PyObject *b = PyUnicode_AsEncodedString(v, "utf-8", "surrogateescape");
+        if (!b) {
+            PyErr_Clear();
+            return -1;
+        }
+        int r = put_bytes_obj(o, b);
+        Py_DECREF(b);
+        return r;
+    }
+    case K_ADDR:
+        if ((PyObject *)Py_TYPE(v) != (fixed == 16 ? IPv6Address : IPv4Address)) return -1;
+        return put_ip(o, v, fixed);
+    case K_PREFIX:
+    case K_PREFIXV:
+        if ((PyObject *)Py_TYPE(v) != (fixed == 16 ? IPv6Network : IPv4Network)) return -1;
+        return put_prefix(o, v, fixed, kind == K_PREFIXV);
+    case K_ADDRLIST:
+    case K_ADDRLIST16: return put_addr_list(o, v, kind == K_ADDRLIST16);
+    case K_U16LIST: return put_u16_list(o, v);
+    default: {
+        PyObject *wire = PyTuple_GET_ITEM(spec, 4);
+        if (wire == Py_None) return -1;
+        PyObject *b = PyObject_CallOneArg(wire, v);
+        if (!b) {
+            PyErr_Clear();
+            return -1;
+        }
+        int r = b == Py_None ? -1 : put_bytes_obj(o, b);
+        Py_DECREF(b);
+        return r;
+    }
+    }
+}
+
+static int draft_payload(struct out *o, PyObject *cls, PyObject *values);
+
+/* one draft sub-option (header and payload) of a container whose sub-options are in 'space' */
+static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *other)
+{
+    int r = -1;
+    PyObject *d = NULL, *values, *kspace = NULL, *pydef = NULL, *code = NULL;
+    Py_INCREF(kid); /* the list holding it may change while Python code runs */
+    if (PyObject_IsInstance(kid, Option) != 1) goto done;
+    for (size_t i = 0; i < o->nseen; i++)
+        if (o->seen[i] == kid) goto done; /* the same draft twice: the setters' way */
+    if (o->nseen == MAX_DRAFT) goto done;
+    o->seen[o->nseen++] = kid;
+    if (!(d = PyObject_GetAttr(kid, s_dict))) goto done;
+    values = PyDict_GetItemWithError(d, s_draft);
+    if (!values && other && !PyErr_Occurred()) { /* no draft: the caller's way, whole option */
+        PyObject *b = PyObject_CallOneArg(other, kid);
+        r = b && b != Py_None ? put_bytes_obj(o, b) : -1;
+        Py_XDECREF(b);
+        goto done;
+    }
+    if (!values || !PyDict_CheckExact(values)) goto done;
+    kspace = PyObject_GetAttr(kid, s_option_space);
+    pydef = PyObject_GetAttr(kid, s_py_defined);
+    code = PyObject_GetAttr(kid, s_option_type);
+    unsigned long long c;
+    if (!kspace || !pydef || !code || pydef != Py_False || uint_of(code, 2, &c)) goto done;
+    int same = PyObject_RichCompareBool(kspace, space, Py_EQ);
+    if (same != 1) goto done;
+    size_t at = o->n;
+    if (put_uint(o, c, 2) || put_uint(o, 0, 2)) goto done;
+    if (draft_payload(o, (PyObject *)Py_TYPE(kid), values)) goto done;
+    size_t len = o->n - at - 4;
+    if (len > 65535) goto done;
+    o->p[at + 2] = (uint8_t)(len >> 8);
+    o->p[at + 3] = (uint8_t)len;
+    r = 0;
+done:
+    Py_DECREF(kid);
+    Py_XDECREF(d);
+    Py_XDECREF(kspace);
+    Py_XDECREF(pydef);
+    Py_XDECREF(code);
+    if (PyErr_Occurred()) PyErr_Clear();
+    return r;
+}
+
+static int draft_payload(struct out *o, PyObject *cls, PyObject *values)
+{
+    PyObject *spec = PyObject_GetAttr(cls, s_cwire);
+    if (!spec || !PyTuple_CheckExact(spec)) {
+        Py_XDECREF(spec);
+        PyErr_Clear();
+        return -1;
+    }
+    int r = 0;
+    for (Py_ssize_t i = 0; r == 0 && i < PyTuple_GET_SIZE(spec); i++) {
+        PyObject *f = PyTuple_GET_ITEM(spec, i);
+        PyObject *v = PyDict_GetItemWithError(values, PyTuple_GET_ITEM(f, 0));
+        if (!v && PyErr_Occurred())
+            r = -1;
+        else if (!v || v == Py_None)
+            r = put_bytes_obj(o, PyTuple_GET_ITEM(f, 3));
+        else
+            r = put_field(o, f, v);
+    }
+    Py_DECREF(spec);
+    PyObject *kids = r ? NULL : PyDict_GetItemWithError(values, s_options);
+    if (kids && kids != Py_None) {
+        PyObject *space = PyObject_GetAttr(cls, s_kid_space);
+        if (!space || (!PyList_CheckExact(kids) && !PyTuple_CheckExact(kids))) r = -1;
+        for (Py_ssize_t i = 0; r == 0 && i < PySequence_Fast_GET_SIZE(kids); i++)
+            r = put_kid(o, PySequence_Fast_GET_ITEM(kids, i), space, NULL);
+        Py_XDECREF(space);
+    }
+    if (PyErr_Occurred()) PyErr_Clear();
+    return r;
+}
+
+static PyObject *result(struct out *o, int r)
+{
+    PyObject *b =
+        r ? Py_NewRef(Py_None) : PyBytes_FromStringAndSize((char *)o->p, (Py_ssize_t)o->n);
+    PyMem_Free(o->p);
+    return b;
+}
+
+static PyObject *sp_payload(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 2 || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "payload(cls, values)");
+        return NULL;
+    }
+    if (!Option) Py_RETURN_NONE; /* setup() not called */
+    struct out o = {0};
+    int r = draft_payload(&o, args[0], args[1]);
+    if (r == 0 && o.n > 65535) r = -1;
+    return result(&o, r);
+}
+
+static PyObject *sp_message(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    unsigned long long t;
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "message(message_type, transaction_id, options, other)");
+        return NULL;
+    }
+    PyObject *tid = args[1], *opts = args[2];
+    if (!Option || uint_of(args[0], 1, &t) || !PyBytes_CheckExact(tid) ||
+        PyBytes_GET_SIZE(tid) != 3 || (!PyList_CheckExact(opts) && !PyTuple_CheckExact(opts)))
+        Py_RETURN_NONE;
+    struct out o = {0};
+    PyObject *space = PyLong_FromLong(0);
+    int r = !space || put_uint(&o, t, 1) || put_bytes_obj(&o, tid);
+    for (Py_ssize_t i = 0; r == 0 && i < PySequence_Fast_GET_SIZE(opts); i++)
+        r = put_kid(&o, PySequence_Fast_GET_ITEM(opts, i), space, args[3]);
+    Py_XDECREF(space);
+    if (PyErr_Occurred()) PyErr_Clear();
+    return result(&o, r);
+}
+
+static PyObject *sp_setup(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError,
+                        "setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)");
+        return NULL;
+    }
+    PyObject **slots[] = {&Option, &IPv6Address, &IPv4Address, &IPv6Network, &IPv4Network};
+    for (int i = 0; i < 5; i++) Py_XSETREF(*slots[i], Py_NewRef(args[i]));
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"payload", (PyCFunction)(void (*)(void))sp_payload, METH_FASTCALL,
+     "payload(cls, values) -> the wire bytes of a draft option after its header, or None"},
+    {"message", (PyCFunction)(void (*)(void))sp_message, METH_FASTCALL,
+     "message(type, transaction_id, options, other) -> a draft message's wire bytes, or None"},
+    {"setup", (PyCFunction)(void (*)(void))sp_setup, METH_FASTCALL,
+     "setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)"},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT,
+                                    "dhcp6txn._speedups",
+                                    "Draft options and messages written in C.",
+                                    -1,
+                                    methods,
+                                    NULL,
+                                    NULL,
+                                    NULL,
+                                    NULL};
+
+PyMODINIT_FUNC PyInit__speedups(void);
+PyMODINIT_FUNC PyInit__speedups(void)
+{
+    struct {
+        PyObject **s;
+        const char *text;
+    } names[] = {{&s_cwire, "_cwire"},
+                 {&s_draft, "_draft"},
+                 {&s_options, "options"},
+                 {&s_option_space, "option_space"},
+                 {&s_option_type, "option_type"},
+                 {&s_kid_space, "_kid_space"},
+                 {&s_py_defined, "_py_defined"},
+                 {&s_ip, "_ip"},
+                 {&s_prefixlen, "_prefixlen"},
+                 {&s_network_address, "network_address"},
+                 {&s_dict, "__dict__"},
+                 {&s_utf8, "utf-8"},
+                 {&s_escape, "surrogateescape"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!(*names[i].s = PyUnicode_InternFromString(names[i].text))) return NULL;
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,97 @@
+"""dhcp6txn._speedups (the draft encoder in C) writes the same bytes as the Python encoder
+(_elements._draft_payload) and declines the same values; without the extension (no Python
+headers where the package was built) the Python one does the work.
+SPDX-License-Identifier: BSD-2-Clause"""
+import os
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
+
+import pytest
+
+from dhcp6txn import _elements
+from dhcp6txn.ipv6.duids import LinkLayerDUID
+from dhcp6txn.ipv6.extensions.dns import DomainSearchListOption, RecursiveNameServersOption
+from dhcp6txn.ipv6.extensions.map import S46PortParametersOption, S46RuleOption
+from dhcp6txn.ipv6.extensions.prefix_delegation import IAPDOption, IAPrefixOption
+from dhcp6txn.ipv6.messages import ReplyMessage
+from dhcp6txn.ipv6.options import (ClientIdOption, IAAddressOption, IANAOption,
+                                   OptionRequestOption, StatusCodeOption, UnknownOption)
+
+speedups = _elements._speedups
+A = IPv6Address('2001:db8::1')
+
+
+def test_built_with_meson():
+    # meson builds it when Python's headers are there and points the tests at it
+    if os.environ.get('DHCP6TXN_EXTENSION_DIR'):
+        assert speedups is not None
+
+
+def drafts():
+    yield IANAOption(b'abcd', 1, 2, options=[IAAddressOption(A, 3, 4), StatusCodeOption(0, 'ok')])
+    yield IANAOption(b'abcd')  # unset fields: their defaults
+    yield IAPDOption(b'abcd', 0, 0, options=[IAPrefixOption(IPv6Network('2001:db8::/48'), 1, 2)])
+    yield S46RuleOption(1, 16, IPv4Network('192.0.2.0/24'), IPv6Network('2001:db8::/33'),
+                        options=[S46PortParametersOption(6, 0)])
+    yield RecursiveNameServersOption([A, IPv6Address('::2')])
+    yield RecursiveNameServersOption(())
+    yield DomainSearchListOption(['example.com', 'example.net.'])
+    yield OptionRequestOption([23, 24, 65535])
+    yield ClientIdOption(LinkLayerDUID(1, bytes(6)))
+    yield StatusCodeOption(5, 'caf\xe9 \udcff')  # surrogateescape
+
+
+def declined():
+    yield IANAOption(b'abc')  # IAID of 3 bytes
+    yield IANAOption(b'abcd', -1)
+    yield IANAOption(b'abcd', 1 << 32)
+    yield IANAOption(b'abcd', True)  # a bool is no integer here
+    yield IANAOption(b'abcd', 1.0)
+    yield IAAddressOption('2001:db8::1')  # a string where an address object goes
+    yield IAAddressOption(IPv4Address('192.0.2.1'))
+    yield IAPrefixOption(IPv4Network('192.0.2.0/24'))
+    yield RecursiveNameServersOption([A, '::2'])
+    yield OptionRequestOption([1, 65536])
+    yield DomainSearchListOption(['a..b'])
+    yield StatusCodeOption(0, b'bytes')
+    yield IANAOption(b'abcd', options=[UnknownOption(99, b'x')])  # no draft inside
+    yield IANAOption(b'abcd', options=['x'])
+    yield S46PortParametersOption(6, 0, 0)  # a PSID: its setter's way
+    inner = IAAddressOption(A)
+    yield IANAOption(b'abcd', options=[inner, inner])  # the same draft twice
+
+
+@pytest.mark.skipif(speedups is None, reason='dhcp6txn._speedups not built')
+def test_same_bytes_as_python():
+    n = 0
+    for d in drafts():
+        values = d.__dict__['_draft']
+        py = _elements._draft_payload(type(d), values, {id(d)})
+        assert py is not None, d
+        assert speedups.payload(type(d), values) == py, type(d).__name__
+        n += 1
+    for d in declined():
+        values = d.__dict__['_draft']
+        assert _elements._draft_payload(type(d), values, {id(d)}) is None, type(d).__name__
+        assert speedups.payload(type(d), values) is None, type(d).__name__
+        n += 1
+    assert n == 26
+
+
+@pytest.mark.skipif(speedups is None, reason='dhcp6txn._speedups not built')
+def test_message_bytes():
+    opts = list(drafts())
+    wire = speedups.message(7, b'xyz', opts, _elements._copied_option)
+    expect = bytes((7,)) + b'xyz' + b''.join(
+        o.option_type.to_bytes(2, 'big') +
+        len(_elements._draft_payload(type(o), o.__dict__['_draft'], set())).to_bytes(2, 'big') +
+        _elements._draft_payload(type(o), o.__dict__['_draft'], set()) for o in opts)
+    assert wire == expect
+    assert speedups.message(7, b'xy', opts, _elements._copied_option) is None
+    # the same message made the long way, option by option, writes the same bytes
+    msg = ReplyMessage(b'xyz', options=list(drafts()))
+    assert msg.save() == expect
+    slow = ReplyMessage(b'xyz')
+    slow.save()  # made now: the options below are added one by one
+    for o in drafts():
+        slow.options.append(o)
+    assert slow.save() == expect
