@@ -131,6 +131,15 @@ def _move(w, ptr, arena):
 
 
 _C_SLOTS = frozenset(('_ptr', '_arena', '_kids'))
+
+
+def _draft_getattr(node: Any, name: str, c_slots: Any) -> Any:
+    """__getattr__ of a draft (only called for what is not set): its C side, made on first
+    need."""
+    if name in c_slots and '_draft' in node.__dict__:
+        node._materialize()
+        return object.__getattribute__(node, name)
+    raise AttributeError("'%s' object has no attribute '%s'" % (type(node).__name__, name))
 _MSG_SLOTS = frozenset(('_ptr', '_arena', '_kids', '_detached'))
 
 
@@ -594,11 +603,7 @@ class Option(_Node):
         self._detached = True
 
     def __getattr__(self, name):
-        # only called for what is not set: the C side of a draft, made on first need
-        if name in _C_SLOTS and '_draft' in self.__dict__:
-            self._materialize()
-            return object.__getattribute__(self, name)
-        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+        return _draft_getattr(self, name, _C_SLOTS)
 
     def _materialize(self):
         """Make the C option of a draft on its own (in the per-thread nursery arena)."""
@@ -1299,11 +1304,7 @@ class ClientServerMessage(Message):
         self.__dict__['_draft'] = (transaction_id, options or [])
 
     def __getattr__(self, name):
-        # only called for what is not set: the C side of a draft, made on first need
-        if name in _MSG_SLOTS and '_draft' in self.__dict__:
-            self._materialize()
-            return object.__getattribute__(self, name)
-        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
+        return _draft_getattr(self, name, _MSG_SLOTS)
 
     def _materialize(self):
         transaction_id, options = self.__dict__.pop('_draft')
