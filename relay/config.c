@@ -3,10 +3,10 @@
  * lines belong to. Every error names its line. The format is in dhcp6txn-relay(8).
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "relayd.h"
+#include "daemon.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,22 +20,6 @@ void d6r_config_defaults(struct d6r_config *c)
     c->max_hops = 8; /* RFC 9915 HOP_COUNT_LIMIT (dhcrelay: 10) */
     c->max_hooks = 8;
     snprintf(c->pid_file, sizeof c->pid_file, "/run/dhcp6txn-relay.pid");
-}
-
-static int fail(char *err, size_t cap, int line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t cap, int line, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (line > 0)
-        snprintf(err, cap, "line %d: %s", line, msg);
-    else
-        snprintf(err, cap, "%s", msg);
-    return -1;
 }
 
 static int hexval(char ch)
@@ -143,7 +127,7 @@ int d6r_parse_lower(struct d6r_config *c, const char *arg, char *err, size_t cap
     int has;
     char name[D6R_IFNAME_MAX];
     int n = split_addr_if(arg, addr, &has, name, "#");
-    if (n < 0) return fail(err, cap, 0, "-l %s: want [address%%]ifname[#index]", arg);
+    if (n < 0) return d6d_config_error(err, cap, 0, "-l %s: want [address%%]ifname[#index]", arg);
     const char *ifn = strchr(arg, '%') ? strchr(arg, '%') + 1 : arg;
     unsigned index = 0;
     if (ifn[n] == '#') {
@@ -151,13 +135,15 @@ int d6r_parse_lower(struct d6r_config *c, const char *arg, char *err, size_t cap
         errno = 0;
         unsigned long x = strtoul(ifn + n + 1, &end, 10);
         if (errno || *end || end == ifn + n + 1 || x == 0 || x > 0x7fffffff)
-            return fail(err, cap, 0, "-l %s: bad interface index", arg);
+            return d6d_config_error(err, cap, 0, "-l %s: bad interface index", arg);
         index = (unsigned)x;
     }
     if (has && (addr[0] == 0xff || (addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80)))
-        return fail(err, cap, 0, "-l %s: the link address must be global or ULA", arg);
+        return d6d_config_error(err, cap, 0, "-l %s: the link address must be global or ULA", arg);
     struct d6r_down *d = d6r_down_get(c, name);
-    if (!d) return fail(err, cap, 0, "-l %s: more than %d lower interfaces", arg, D6R_MAX_DOWN);
+    if (!d)
+        return d6d_config_error(err, cap, 0, "-l %s: more than %d lower interfaces", arg,
+                                D6R_MAX_DOWN);
     if (has) memcpy(d->link_address, addr, 16), d->has_link_address = 1;
     if (index) d->index = index;
     return 0;
@@ -170,11 +156,12 @@ int d6r_parse_upper(struct d6r_config *c, const char *arg, char *err, size_t cap
     memset(&u, 0, sizeof u);
     int n = split_addr_if(arg, u.address, &has, u.name, "");
     if (n < 0 || arg[strlen(arg) - 1] == '%')
-        return fail(err, cap, 0, "-u %s: want [address%%]ifname", arg);
+        return d6d_config_error(err, cap, 0, "-u %s: want [address%%]ifname", arg);
     if (!has) /* dhcrelay's default: All_DHCP_Relay_Agents_and_Servers */
         inet_pton(AF_INET6, "ff02::1:2", u.address);
     if (c->nup == D6R_MAX_UP)
-        return fail(err, cap, 0, "-u %s: more than %d upper destinations", arg, D6R_MAX_UP);
+        return d6d_config_error(err, cap, 0, "-u %s: more than %d upper destinations", arg,
+                                D6R_MAX_UP);
     c->up[c->nup++] = u;
     return 0;
 }
@@ -197,29 +184,33 @@ static int down_line(struct d6r_down *d, char **tok, int nt, char *err, size_t c
     int n, mine = 0;
     for (size_t i = 0; i < sizeof words / sizeof *words; i++) mine |= !strcmp(tok[0], words[i]);
     if (!mine) return 1;
-    if (nt != 2) return fail(err, cap, ln, "%s takes one value", tok[0]);
+    if (nt != 2) return d6d_config_error(err, cap, ln, "%s takes one value", tok[0]);
     if (!strcmp(tok[0], "link-address")) {
         if (inet_pton(AF_INET6, tok[1], d->link_address) != 1 || d->link_address[0] == 0xff ||
             (d->link_address[0] == 0xfe && (d->link_address[1] & 0xc0) == 0x80))
-            return fail(err, cap, ln, "link-address: a global or ULA IPv6 address");
+            return d6d_config_error(err, cap, ln, "link-address: a global or ULA IPv6 address");
         d->has_link_address = 1;
     } else if (!strcmp(tok[0], "interface-id")) {
         if ((n = d6r_parse_id(tok[1], d->interface_id, sizeof d->interface_id)) < 0)
-            return fail(err, cap, ln, "interface-id: text or 0xHEX, 1 to %d bytes", D6R_ID_MAX);
+            return d6d_config_error(err, cap, ln, "interface-id: text or 0xHEX, 1 to %d bytes",
+                                    D6R_ID_MAX);
         d->interface_id_len = (size_t)n;
     } else if (!strcmp(tok[0], "remote-id")) {
         if ((n = d6r_parse_remote_id(tok[1], d->remote_id, sizeof d->remote_id)) < 0)
-            return fail(err, cap, ln, "remote-id: ENTERPRISE-NUMBER:ID (ID text or 0xHEX)");
+            return d6d_config_error(err, cap, ln,
+                                    "remote-id: ENTERPRISE-NUMBER:ID (ID text or 0xHEX)");
         d->remote_id_len = (size_t)n;
     } else if (!strcmp(tok[0], "subscriber-id")) {
         if ((n = d6r_parse_id(tok[1], d->subscriber_id, sizeof d->subscriber_id)) < 0)
-            return fail(err, cap, ln, "subscriber-id: text or 0xHEX, 1 to %d bytes", D6R_ID_MAX);
+            return d6d_config_error(err, cap, ln, "subscriber-id: text or 0xHEX, 1 to %d bytes",
+                                    D6R_ID_MAX);
         d->subscriber_id_len = (size_t)n;
     } else if (!strcmp(tok[0], "trusted")) {
-        if (parse_bool(tok[1], &d->trusted)) return fail(err, cap, ln, "trusted: yes or no");
+        if (parse_bool(tok[1], &d->trusted))
+            return d6d_config_error(err, cap, ln, "trusted: yes or no");
     } else if (!strcmp(tok[0], "client-link-layer")) {
         if (parse_bool(tok[1], &d->client_link_layer))
-            return fail(err, cap, ln, "client-link-layer: yes or no");
+            return d6d_config_error(err, cap, ln, "client-link-layer: yes or no");
     } else {
         return 1;
     }
@@ -231,10 +222,11 @@ static int global_line(struct d6r_config *c, char **tok, int nt, char *err, size
     uint16_t port;
     int n;
     if (!strcmp(tok[0], "upstream")) {
-        if (nt < 2 || nt > 3) return fail(err, cap, ln, "upstream IFACE [ADDRESS]");
+        if (nt < 2 || nt > 3) return d6d_config_error(err, cap, ln, "upstream IFACE [ADDRESS]");
         char arg[INET6_ADDRSTRLEN + D6R_IFNAME_MAX + 2];
         snprintf(arg, sizeof arg, "%s%s%s", nt == 3 ? tok[2] : "", nt == 3 ? "%" : "", tok[1]);
-        if (d6r_parse_upper(c, arg, err, cap)) return fail(err, cap, ln, "upstream: bad value");
+        if (d6r_parse_upper(c, arg, err, cap))
+            return d6d_config_error(err, cap, ln, "upstream: bad value");
         return 0;
     }
     if (!strcmp(tok[0], "hook")) {
@@ -244,38 +236,41 @@ static int global_line(struct d6r_config *c, char **tok, int nt, char *err, size
             int w =
                 snprintf(c->hook + used, sizeof c->hook - used, "%s%s", i > 1 ? " " : "", tok[i]);
             if (w < 0 || (size_t)w >= sizeof c->hook - used)
-                return fail(err, cap, ln, "hook: command too long");
+                return d6d_config_error(err, cap, ln, "hook: command too long");
             used += (size_t)w;
         }
-        if (nt < 2) return fail(err, cap, ln, "hook COMMAND");
+        if (nt < 2) return d6d_config_error(err, cap, ln, "hook COMMAND");
         return 0;
     }
-    if (nt != 2) return fail(err, cap, ln, "%s takes one value", tok[0]);
+    if (nt != 2) return d6d_config_error(err, cap, ln, "%s takes one value", tok[0]);
     if (!strcmp(tok[0], "port") || !strcmp(tok[0], "source-port")) {
-        if (parse_port(tok[1], &port)) return fail(err, cap, ln, "%s: 1 to 65535", tok[0]);
+        if (parse_port(tok[1], &port))
+            return d6d_config_error(err, cap, ln, "%s: 1 to 65535", tok[0]);
         *(!strcmp(tok[0], "port") ? &c->port : &c->source_port) = port;
     } else if (!strcmp(tok[0], "max-hop-count")) {
         if (parse_port(tok[1], &port) || port > 255)
-            return fail(err, cap, ln, "max-hop-count: 1 to 255");
+            return d6d_config_error(err, cap, ln, "max-hop-count: 1 to 255");
         c->max_hops = port;
     } else if (!strcmp(tok[0], "max-hooks")) {
-        if (parse_port(tok[1], &port) || port > 64) return fail(err, cap, ln, "max-hooks: 1 to 64");
+        if (parse_port(tok[1], &port) || port > 64)
+            return d6d_config_error(err, cap, ln, "max-hooks: 1 to 64");
         c->max_hooks = port;
     } else if (!strcmp(tok[0], "interface-id-always")) {
         if (parse_bool(tok[1], &c->interface_id))
-            return fail(err, cap, ln, "interface-id-always: yes or no");
+            return d6d_config_error(err, cap, ln, "interface-id-always: yes or no");
     } else if (!strcmp(tok[0], "ldra")) {
-        if (parse_bool(tok[1], &c->ldra)) return fail(err, cap, ln, "ldra: yes or no");
+        if (parse_bool(tok[1], &c->ldra)) return d6d_config_error(err, cap, ln, "ldra: yes or no");
     } else if (!strcmp(tok[0], "relay-id")) {
         if ((n = d6r_parse_id(tok[1], c->relay_id, 130)) < 2)
-            return fail(err, cap, ln, "relay-id: a DUID, 0xHEX of 2 to 130 bytes");
+            return d6d_config_error(err, cap, ln, "relay-id: a DUID, 0xHEX of 2 to 130 bytes");
         c->relay_id_len = (size_t)n;
     } else if (!strcmp(tok[0], "subscriber-id")) {
         if ((n = d6r_parse_id(tok[1], c->subscriber_id, sizeof c->subscriber_id)) < 0)
-            return fail(err, cap, ln, "subscriber-id: text or 0xHEX, 1 to %d bytes", D6R_ID_MAX);
+            return d6d_config_error(err, cap, ln, "subscriber-id: text or 0xHEX, 1 to %d bytes",
+                                    D6R_ID_MAX);
         c->subscriber_id_len = (size_t)n;
     } else {
-        return fail(err, cap, ln, "unknown directive '%s'", tok[0]);
+        return d6d_config_error(err, cap, ln, "unknown directive '%s'", tok[0]);
     }
     return 0;
 }
@@ -289,7 +284,7 @@ int d6r_config_parse(struct d6r_config *c, const char *text, char *err, size_t c
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         char line[1280];
         ln++;
-        if (len >= sizeof line) return fail(err, cap, ln, "line too long");
+        if (len >= sizeof line) return d6d_config_error(err, cap, ln, "line too long");
         memcpy(line, p, len);
         line[len] = 0;
         p += len + (eol ? 1 : 0);
@@ -297,13 +292,13 @@ int d6r_config_parse(struct d6r_config *c, const char *text, char *err, size_t c
         if (hash) *hash = 0;
         char *tok[MAX_TOKENS];
         int nt = tokenize(line, tok);
-        if (nt < 0) return fail(err, cap, ln, "too many words");
+        if (nt < 0) return d6d_config_error(err, cap, ln, "too many words");
         if (nt == 0) continue;
         if (!strcmp(tok[0], "downstream")) {
-            if (nt != 2) return fail(err, cap, ln, "downstream IFACE");
+            if (nt != 2) return d6d_config_error(err, cap, ln, "downstream IFACE");
             if (!(block = d6r_down_get(c, tok[1])))
-                return fail(err, cap, ln, "downstream %s: bad name or more than %d", tok[1],
-                            D6R_MAX_DOWN);
+                return d6d_config_error(err, cap, ln, "downstream %s: bad name or more than %d",
+                                        tok[1], D6R_MAX_DOWN);
             continue;
         }
         int r = block ? down_line(block, tok, nt, err, cap, ln) : 1;
@@ -320,32 +315,36 @@ int d6r_config_parse(struct d6r_config *c, const char *text, char *err, size_t c
 int d6r_config_load(struct d6r_config *c, const char *path, char *err, size_t cap)
 {
     FILE *f = fopen(path, "r");
-    if (!f) return fail(err, cap, 0, "%s: %s", path, strerror(errno));
+    if (!f) return d6d_config_error(err, cap, 0, "%s: %s", path, strerror(errno));
     static char text[MAX_CONFIG_BYTES + 1];
     size_t n = fread(text, 1, MAX_CONFIG_BYTES + 1, f);
     int bad = ferror(f);
     fclose(f);
-    if (bad) return fail(err, cap, 0, "%s: read error", path);
-    if (n > MAX_CONFIG_BYTES) return fail(err, cap, 0, "%s: larger than 1 MiB", path);
+    if (bad) return d6d_config_error(err, cap, 0, "%s: read error", path);
+    if (n > MAX_CONFIG_BYTES) return d6d_config_error(err, cap, 0, "%s: larger than 1 MiB", path);
     text[n] = 0;
-    if (memchr(text, 0, n)) return fail(err, cap, 0, "%s: NUL byte in the file", path);
+    if (memchr(text, 0, n)) return d6d_config_error(err, cap, 0, "%s: NUL byte in the file", path);
     char e[256];
-    if (d6r_config_parse(c, text, e, sizeof e)) return fail(err, cap, 0, "%s: %s", path, e);
+    if (d6r_config_parse(c, text, e, sizeof e))
+        return d6d_config_error(err, cap, 0, "%s: %s", path, e);
     return 0;
 }
 
 int d6r_config_finish(struct d6r_config *c, char *err, size_t cap)
 {
-    if (!c->ndown) return fail(err, cap, 0, "no lower (downstream) interface: -l IFACE");
-    if (!c->nup) return fail(err, cap, 0, "no upper (upstream) destination: -u [ADDR%%]IFACE");
+    if (!c->ndown)
+        return d6d_config_error(err, cap, 0, "no lower (downstream) interface: -l IFACE");
+    if (!c->nup)
+        return d6d_config_error(err, cap, 0, "no upper (upstream) destination: -u [ADDR%%]IFACE");
     if (c->source_port == c->port) c->source_port = 0; /* not another port: nothing to say */
     if (c->ldra) c->interface_id = 1;                  /* RFC 6221: always an Interface-ID */
     if (c->ndown > 1) c->interface_id = 1; /* which link a reply is for: as dhcrelay does */
     for (size_t i = 0; i < c->ndown; i++) {
         struct d6r_down *d = &c->down[i];
         if (c->ldra && d->has_link_address)
-            return fail(err, cap, 0, "%s: an LDRA sends link-address :: (RFC 6221), none is given",
-                        d->name);
+            return d6d_config_error(err, cap, 0,
+                                    "%s: an LDRA sends link-address :: (RFC 6221), none is given",
+                                    d->name);
         if (!d->interface_id_len) {
             d->interface_id_len = strlen(d->name);
             memcpy(d->interface_id, d->name, d->interface_id_len);
@@ -353,8 +352,8 @@ int d6r_config_finish(struct d6r_config *c, char *err, size_t cap)
         for (size_t j = 0; j < i; j++)
             if (c->down[j].interface_id_len == d->interface_id_len &&
                 !memcmp(c->down[j].interface_id, d->interface_id, d->interface_id_len))
-                return fail(err, cap, 0, "%s and %s have the same interface-id", c->down[j].name,
-                            d->name);
+                return d6d_config_error(err, cap, 0, "%s and %s have the same interface-id",
+                                        c->down[j].name, d->name);
     }
     return 0;
 }

@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #define _GNU_SOURCE 1
 #include "relayd.h"
+#include "daemon.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,17 +33,8 @@
 #define DATAGRAMS_PER_WAKEUP 64
 #define MULTICAST_HOPS       8 /* ff05::1:3 is site-scoped: a few routers may lie between */
 
-static volatile sig_atomic_t g_stop, g_dump;
 static int g_syslog;
 static uint8_t g_rxbuf[D6R_MAX_DGRAM];
-
-static void on_signal(int sig)
-{
-    if (sig == SIGUSR1)
-        g_dump = 1;
-    else
-        g_stop = 1;
-}
 
 static void vlog(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 static void vlog(const char *fmt, va_list ap)
@@ -408,12 +400,12 @@ static int write_pid_file(const char *path)
 static void loop(struct relayd *r, const sigset_t *waiting)
 {
     time_t last = time(NULL);
-    while (!g_stop) {
+    while (!d6d_stop) {
         struct pollfd pfd[3] = {{r->psock, POLLIN, 0}, {r->sock, POLLIN, 0}, {r->usock, POLLIN, 0}};
         const struct timespec second = {1, 0};
         int n = ppoll(pfd, 3, &second, waiting);
-        if (g_dump) {
-            g_dump = 0;
+        if (d6d_dump) {
+            d6d_dump = 0;
             print_counters(r);
         }
         reap_hooks(r);
@@ -469,24 +461,8 @@ int main(int argc, char **argv)
     if (!r->cfg.no_pid && write_pid_file(r->cfg.pid_file))
         say("warning: cannot write %s: %s", r->cfg.pid_file, strerror(errno));
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    /* the signals are let in only while waiting in ppoll */
-    sigset_t handled, waiting;
-    sigemptyset(&handled);
-    sigaddset(&handled, SIGTERM);
-    sigaddset(&handled, SIGINT);
-    sigaddset(&handled, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &handled, &waiting);
-    sigdelset(&waiting, SIGTERM);
-    sigdelset(&waiting, SIGINT);
-    sigdelset(&waiting, SIGUSR1);
+    sigset_t waiting;
+    d6d_signals_init(&waiting);
 
     if (!r->cfg.quiet) {
         say("dhcp6txn-relay (libdhcp6txn %s) started: port %u, %zu lower, %zu upper%s",

@@ -3,10 +3,10 @@
  * Every error names its line. See docs/SERVER.md for the format.
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "server.h"
+#include "daemon.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,22 +27,6 @@ void d6s_config_defaults(struct d6s_config *c)
     c->tcp_idle_timeout = 60;
     c->tcp_frame_timeout = 10;
     c->tcp_evict = 1;
-}
-
-static int fail(char *err, size_t cap, int line, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t cap, int line, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (line > 0)
-        snprintf(err, cap, "line %d: %s", line, msg);
-    else
-        snprintf(err, cap, "%s", msg);
-    return -1;
 }
 
 static int parse_u32(const char *s, uint32_t *v)
@@ -133,14 +117,16 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
     uint32_t u;
 #define NEED(cnt)       \
     if (n != (cnt) + 1) \
-    return fail(err, cap, line, "'%s' takes %d value%s", k, cnt, (cnt) == 1 ? "" : "s")
+    return d6d_config_error(err, cap, line, "'%s' takes %d value%s", k, cnt, (cnt) == 1 ? "" : "s")
     if (!strcmp(k, "interface") && !sn) {
-        if (n < 2) return fail(err, cap, line, "'interface' needs at least one interface name");
+        if (n < 2)
+            return d6d_config_error(err, cap, line,
+                                    "'interface' needs at least one interface name");
         for (int i = 1; i < n; i++) {
             if (c->nifaces == D6S_MAX_IFACES)
-                return fail(err, cap, line, "more than %d interfaces", D6S_MAX_IFACES);
+                return d6d_config_error(err, cap, line, "more than %d interfaces", D6S_MAX_IFACES);
             if (strlen(t[i]) >= D6S_IFNAME_MAX)
-                return fail(err, cap, line, "interface name '%s' too long", t[i]);
+                return d6d_config_error(err, cap, line, "interface name '%s' too long", t[i]);
             strcpy(c->ifaces[c->nifaces++], t[i]);
         }
         return 0;
@@ -148,41 +134,46 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
     if (!strcmp(k, "interface")) {
         NEED(1);
         if (strlen(t[1]) >= D6S_IFNAME_MAX)
-            return fail(err, cap, line, "interface name '%s' too long", t[1]);
+            return d6d_config_error(err, cap, line, "interface name '%s' too long", t[1]);
         strcpy(sn->ifname, t[1]);
         return 0;
     }
     if (!strcmp(k, "pool")) {
-        if (!sn) return fail(err, cap, line, "'pool' outside a subnet block");
+        if (!sn) return d6d_config_error(err, cap, line, "'pool' outside a subnet block");
         NEED(2);
         if (inet_pton(AF_INET6, t[1], sn->na_start) != 1 ||
             inet_pton(AF_INET6, t[2], sn->na_end) != 1)
-            return fail(err, cap, line, "pool needs two IPv6 addresses");
+            return d6d_config_error(err, cap, line, "pool needs two IPv6 addresses");
         if (memcmp(sn->na_start, sn->na_end, 8))
-            return fail(err, cap, line, "pool start and end must share their first 64 bits");
+            return d6d_config_error(err, cap, line,
+                                    "pool start and end must share their first 64 bits");
         uint64_t a = low64(sn->na_start), b = low64(sn->na_end);
-        if (b < a) return fail(err, cap, line, "pool end before pool start");
+        if (b < a) return d6d_config_error(err, cap, line, "pool end before pool start");
         if (!d6s_prefix_contains(sn->prefix, sn->plen, sn->na_start) ||
             !d6s_prefix_contains(sn->prefix, sn->plen, sn->na_end))
-            return fail(err, cap, line, "pool is not inside the subnet");
+            return d6d_config_error(err, cap, line, "pool is not inside the subnet");
         const char *r = reserved_overlap(sn->na_start, sn->na_end);
-        if (r) return fail(err, cap, line, "pool overlaps %s: those cannot be leased", r);
-        if (sn->has_na) return fail(err, cap, line, "a subnet has one address pool");
+        if (r)
+            return d6d_config_error(err, cap, line, "pool overlaps %s: those cannot be leased", r);
+        if (sn->has_na) return d6d_config_error(err, cap, line, "a subnet has one address pool");
         sn->na_size = b - a + 1 ? b - a + 1 : UINT64_MAX;
         sn->has_na = 1;
         return 0;
     }
     if (!strcmp(k, "pd-pool")) {
-        if (!sn) return fail(err, cap, line, "'pd-pool' outside a subnet block");
+        if (!sn) return d6d_config_error(err, cap, line, "'pd-pool' outside a subnet block");
         NEED(2);
         if (parse_prefix(t[1], sn->pd_prefix, &sn->pd_plen))
-            return fail(err, cap, line, "bad prefix '%s' (want ADDR/LEN with zero host bits)",
-                        t[1]);
+            return d6d_config_error(err, cap, line,
+                                    "bad prefix '%s' (want ADDR/LEN with zero host bits)", t[1]);
         if (parse_u32(t[2], &u) || u > 128 || u < sn->pd_plen || u == 0)
-            return fail(err, cap, line, "delegated length must be between %u and 128", sn->pd_plen);
+            return d6d_config_error(err, cap, line, "delegated length must be between %u and 128",
+                                    sn->pd_plen);
         const char *r = reserved_prefix_overlap(sn->pd_prefix, sn->pd_plen);
-        if (r) return fail(err, cap, line, "pd-pool overlaps %s: those cannot be delegated", r);
-        if (sn->has_pd) return fail(err, cap, line, "a subnet has one prefix pool");
+        if (r)
+            return d6d_config_error(err, cap, line,
+                                    "pd-pool overlaps %s: those cannot be delegated", r);
+        if (sn->has_pd) return d6d_config_error(err, cap, line, "a subnet has one prefix pool");
         sn->pd_len = (uint8_t)u;
         unsigned bits = sn->pd_len - sn->pd_plen;
         sn->pd_size = bits >= 32 ? (1ull << 32) : (1ull << bits);
@@ -190,16 +181,16 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
         return 0;
     }
     if (sn)
-        return fail(err, cap, line, "'%s' is not allowed inside a subnet block (put globals first)",
-                    k);
+        return d6d_config_error(err, cap, line,
+                                "'%s' is not allowed inside a subnet block (put globals first)", k);
     if (!strcmp(k, "subnet")) {
         /* handled by the caller */
-        return fail(err, cap, line, "internal: subnet");
+        return d6d_config_error(err, cap, line, "internal: subnet");
     }
     if (!strcmp(k, "listen-port")) {
         NEED(1);
         if (parse_u32(t[1], &u) || !u || u > 65535)
-            return fail(err, cap, line, "bad port '%s'", t[1]);
+            return d6d_config_error(err, cap, line, "bad port '%s'", t[1]);
         c->port = (uint16_t)u;
         return 0;
     }
@@ -222,8 +213,8 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
         if (strcmp(k, nums[i].name)) continue;
         NEED(1);
         if (parse_u32(t[1], &u) || u < nums[i].min || u > nums[i].max)
-            return fail(err, cap, line, "'%s' needs a number from %u to %u", k, nums[i].min,
-                        nums[i].max);
+            return d6d_config_error(err, cap, line, "'%s' needs a number from %u to %u", k,
+                                    nums[i].min, nums[i].max);
         *nums[i].dst = u;
         return 0;
     }
@@ -239,30 +230,33 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
     for (size_t i = 0; i < sizeof bools / sizeof bools[0]; i++) {
         if (strcmp(k, bools[i].name)) continue;
         NEED(1);
-        if (parse_bool(t[1], bools[i].dst)) return fail(err, cap, line, "'%s' takes yes or no", k);
+        if (parse_bool(t[1], bools[i].dst))
+            return d6d_config_error(err, cap, line, "'%s' takes yes or no", k);
         return 0;
     }
     if (!strcmp(k, "dns-servers")) {
-        if (n < 2) return fail(err, cap, line, "'dns-servers' needs at least one address");
+        if (n < 2)
+            return d6d_config_error(err, cap, line, "'dns-servers' needs at least one address");
         for (int i = 1; i < n; i++) {
             if (c->ndns == D6S_MAX_DNS)
-                return fail(err, cap, line, "more than %d DNS servers", D6S_MAX_DNS);
+                return d6d_config_error(err, cap, line, "more than %d DNS servers", D6S_MAX_DNS);
             if (inet_pton(AF_INET6, t[i], c->dns[c->ndns]) != 1)
-                return fail(err, cap, line, "'%s' is not an IPv6 address", t[i]);
+                return d6d_config_error(err, cap, line, "'%s' is not an IPv6 address", t[i]);
             c->ndns++;
         }
         return 0;
     }
     if (!strcmp(k, "domain-search")) {
-        if (n < 2) return fail(err, cap, line, "'domain-search' needs at least one name");
+        if (n < 2)
+            return d6d_config_error(err, cap, line, "'domain-search' needs at least one name");
         for (int i = 1; i < n; i++) {
             uint8_t wire[256];
             size_t wl;
             if (c->ndomains == D6S_MAX_DOMAINS)
-                return fail(err, cap, line, "more than %d domains", D6S_MAX_DOMAINS);
+                return d6d_config_error(err, cap, line, "more than %d domains", D6S_MAX_DOMAINS);
             if (strlen(t[i]) > 253 ||
                 d6t_dname_from_text(t[i], 0, wire, sizeof wire, &wl) != D6T_OK)
-                return fail(err, cap, line, "'%s' is not a valid domain name", t[i]);
+                return d6d_config_error(err, cap, line, "'%s' is not a valid domain name", t[i]);
             strcpy(c->domains[c->ndomains++], t[i]);
         }
         return 0;
@@ -270,11 +264,11 @@ static int directive(struct d6s_config *c, struct d6s_subnet *sn, char **t, int 
     if (!strcmp(k, "lease-file") || !strcmp(k, "state-file")) {
         NEED(1);
         char *dst = k[0] == 'l' ? c->lease_file : c->state_file;
-        if (strlen(t[1]) >= D6S_PATH_MAX) return fail(err, cap, line, "path too long");
+        if (strlen(t[1]) >= D6S_PATH_MAX) return d6d_config_error(err, cap, line, "path too long");
         strcpy(dst, t[1]);
         return 0;
     }
-    return fail(err, cap, line, "unknown directive '%s'", k);
+    return d6d_config_error(err, cap, line, "unknown directive '%s'", k);
 #undef NEED
 }
 
@@ -289,7 +283,8 @@ int d6s_config_parse(struct d6s_config *c, const char *text, char *err, size_t e
         size_t len = eol ? (size_t)(eol - p) : strlen(p);
         char buf[1024];
         if (len >= sizeof buf)
-            return fail(err, errcap, line, "line longer than %zu bytes", sizeof buf - 1);
+            return d6d_config_error(err, errcap, line, "line longer than %zu bytes",
+                                    sizeof buf - 1);
         memcpy(buf, p, len);
         buf[len] = 0;
         p += len + (eol ? 1 : 0);
@@ -298,24 +293,27 @@ int d6s_config_parse(struct d6s_config *c, const char *text, char *err, size_t e
         char *tok[MAX_TOKENS + 1];
         int n = 0;
         for (char *s = strtok(buf, " \t\r"); s; s = strtok(NULL, " \t\r")) {
-            if (n == MAX_TOKENS) return fail(err, errcap, line, "more than %d words", MAX_TOKENS);
+            if (n == MAX_TOKENS)
+                return d6d_config_error(err, errcap, line, "more than %d words", MAX_TOKENS);
             tok[n++] = s;
         }
         if (!n) continue;
         if (!strcmp(tok[0], "subnet")) {
             if (n != 2 && !(n == 4 && !strcmp(tok[2], "interface")))
-                return fail(err, errcap, line, "usage: subnet PREFIX/LEN [interface IFNAME]");
+                return d6d_config_error(err, errcap, line,
+                                        "usage: subnet PREFIX/LEN [interface IFNAME]");
             if (c->nsubnets == D6S_MAX_SUBNETS)
-                return fail(err, errcap, line, "more than %d subnets", D6S_MAX_SUBNETS);
+                return d6d_config_error(err, errcap, line, "more than %d subnets", D6S_MAX_SUBNETS);
             sn = &c->subnets[c->nsubnets];
             memset(sn, 0, sizeof *sn);
             sn->line = line;
             if (parse_prefix(tok[1], sn->prefix, &sn->plen))
-                return fail(err, errcap, line,
-                            "bad prefix '%s' (want ADDR/LEN with zero host bits)", tok[1]);
+                return d6d_config_error(err, errcap, line,
+                                        "bad prefix '%s' (want ADDR/LEN with zero host bits)",
+                                        tok[1]);
             if (n == 4) {
                 if (strlen(tok[3]) >= D6S_IFNAME_MAX)
-                    return fail(err, errcap, line, "interface name too long");
+                    return d6d_config_error(err, errcap, line, "interface name too long");
                 strcpy(sn->ifname, tok[3]);
             }
             c->nsubnets++;
@@ -346,70 +344,78 @@ static int check_overlaps(const struct d6s_config *c, size_t i, char *err, size_
     for (size_t j = 0; j < i; j++) {
         const struct d6s_subnet *o = &c->subnets[j];
         if (overlap(sn->prefix, sn->plen, o->prefix, o->plen))
-            return fail(err, errcap, sn->line, "subnet %s/%u overlaps subnet %s/%u (line %d)",
-                        ntop(sn->prefix, a), sn->plen, ntop(o->prefix, b), o->plen, o->line);
+            return d6d_config_error(
+                err, errcap, sn->line, "subnet %s/%u overlaps subnet %s/%u (line %d)",
+                ntop(sn->prefix, a), sn->plen, ntop(o->prefix, b), o->plen, o->line);
         if (sn->has_pd && o->has_pd &&
             overlap(sn->pd_prefix, sn->pd_plen, o->pd_prefix, o->pd_plen))
-            return fail(err, errcap, sn->line, "pd-pool %s/%u overlaps the pd-pool of line %d",
-                        ntop(sn->pd_prefix, a), sn->pd_plen, o->line);
+            return d6d_config_error(err, errcap, sn->line,
+                                    "pd-pool %s/%u overlaps the pd-pool of line %d",
+                                    ntop(sn->pd_prefix, a), sn->pd_plen, o->line);
     }
     return 0;
 }
 
 int d6s_config_finish(struct d6s_config *c, char *err, size_t errcap)
 {
-    if (c->t1 > c->t2) return fail(err, errcap, 0, "t1 (%u) is larger than t2 (%u)", c->t1, c->t2);
+    if (c->t1 > c->t2)
+        return d6d_config_error(err, errcap, 0, "t1 (%u) is larger than t2 (%u)", c->t1, c->t2);
     if (c->preferred > c->valid)
-        return fail(err, errcap, 0, "preferred-lifetime (%u) is larger than valid-lifetime (%u)",
-                    c->preferred, c->valid);
+        return d6d_config_error(err, errcap, 0,
+                                "preferred-lifetime (%u) is larger than valid-lifetime (%u)",
+                                c->preferred, c->valid);
     if (c->t2 > c->preferred)
-        return fail(err, errcap, 0, "t2 (%u) is larger than preferred-lifetime (%u)", c->t2,
-                    c->preferred);
+        return d6d_config_error(err, errcap, 0, "t2 (%u) is larger than preferred-lifetime (%u)",
+                                c->t2, c->preferred);
     for (size_t i = 0; i < c->nsubnets; i++) {
         const struct d6s_subnet *sn = &c->subnets[i];
         if (!sn->has_na && !sn->has_pd)
-            return fail(err, errcap, sn->line, "subnet has neither 'pool' nor 'pd-pool'");
+            return d6d_config_error(err, errcap, sn->line,
+                                    "subnet has neither 'pool' nor 'pd-pool'");
         if (check_overlaps(c, i, err, errcap)) return -1;
         for (size_t j = 0; j < i; j++)
             if (sn->ifname[0] && !strcmp(sn->ifname, c->subnets[j].ifname))
-                return fail(err, errcap, sn->line, "interface %s already has a subnet (line %d)",
-                            sn->ifname, c->subnets[j].line);
+                return d6d_config_error(err, errcap, sn->line,
+                                        "interface %s already has a subnet (line %d)", sn->ifname,
+                                        c->subnets[j].line);
         if (!sn->ifname[0]) continue;
         int listed = 0;
         for (size_t j = 0; j < c->nifaces; j++) listed |= !strcmp(c->ifaces[j], sn->ifname);
         if (listed) continue;
         /* dropping it would leave the subnet's clients unanswered without a word */
         if (c->nifaces == D6S_MAX_IFACES)
-            return fail(err, errcap, sn->line,
-                        "interface %s would be interface number %d: at most %d are listened on",
-                        sn->ifname, D6S_MAX_IFACES + 1, D6S_MAX_IFACES);
+            return d6d_config_error(
+                err, errcap, sn->line,
+                "interface %s would be interface number %d: at most %d are listened on", sn->ifname,
+                D6S_MAX_IFACES + 1, D6S_MAX_IFACES);
         strcpy(c->ifaces[c->nifaces++], sn->ifname);
     }
     /* a server without subnets answers nobody: an empty or truncated file, most likely */
     if (!c->nsubnets)
-        return fail(err, errcap, 0, "no subnet configured: the server would answer nobody");
+        return d6d_config_error(err, errcap, 0,
+                                "no subnet configured: the server would answer nobody");
     return 0;
 }
 
 int d6s_config_load(struct d6s_config *c, const char *path, char *err, size_t errcap)
 {
     FILE *f = fopen(path, "r");
-    if (!f) return fail(err, errcap, 0, "%s: %s", path, strerror(errno));
+    if (!f) return d6d_config_error(err, errcap, 0, "%s: %s", path, strerror(errno));
     char *text = malloc(MAX_CONFIG_BYTES + 1);
     if (!text) {
         fclose(f);
-        return fail(err, errcap, 0, "out of memory");
+        return d6d_config_error(err, errcap, 0, "out of memory");
     }
     size_t n = fread(text, 1, MAX_CONFIG_BYTES + 1, f);
     fclose(f);
     if (n > MAX_CONFIG_BYTES) {
         free(text);
-        return fail(err, errcap, 0, "%s: larger than %u bytes", path, MAX_CONFIG_BYTES);
+        return d6d_config_error(err, errcap, 0, "%s: larger than %u bytes", path, MAX_CONFIG_BYTES);
     }
     text[n] = 0;
     if (memchr(text, 0, n)) {
         free(text);
-        return fail(err, errcap, 0, "%s: contains a NUL byte", path);
+        return d6d_config_error(err, errcap, 0, "%s: contains a NUL byte", path);
     }
     int rc = d6s_config_parse(c, text, err, errcap);
     free(text);

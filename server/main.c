@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #define _GNU_SOURCE 1
 #include "udp_tx.h"
+#include "daemon.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,16 +33,6 @@
 #define UDP_ARENA_LIMIT (32u * MAX_DGRAM)
 /* A leasequery connection's arena holds its framer, sized for the largest frame. */
 #define TCP_ARENA_LIMIT (4096u + 2u * 65536u)
-
-static volatile sig_atomic_t g_stop, g_dump;
-
-static void on_signal(int sig)
-{
-    if (sig == SIGUSR1)
-        g_dump = 1;
-    else
-        g_stop = 1;
-}
 
 struct iface {
     char name[D6S_IFNAME_MAX];
@@ -761,25 +752,8 @@ int main(int argc, char **argv)
         return fprintf(stderr, "dhcp6txn-server: out of memory\n"), 1;
     for (size_t i = 0; i < n->nconns; i++) n->conns[i].fd = -1;
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    /* the signals are only let in while waiting in ppoll: one that arrives while a batch is being
-     * handled is seen when ppoll is entered, not a whole poll timeout later */
-    sigset_t handled, waiting;
-    sigemptyset(&handled);
-    sigaddset(&handled, SIGTERM);
-    sigaddset(&handled, SIGINT);
-    sigaddset(&handled, SIGUSR1);
-    sigprocmask(SIG_BLOCK, &handled, &waiting);
-    sigdelset(&waiting, SIGTERM);
-    sigdelset(&waiting, SIGINT);
-    sigdelset(&waiting, SIGUSR1);
+    sigset_t waiting;
+    d6d_signals_init(&waiting);
 
     char hex[2 * D6S_DUID_MAX + 1];
     d6s_hex(s->duid, s->duid_len, hex);
@@ -791,7 +765,7 @@ int main(int argc, char **argv)
     struct pollfd *pfd = calloc(2 + n->nconns, sizeof *pfd);
     if (!pfd) return 1;
     int64_t last_sweep = now_s();
-    while (!g_stop) {
+    while (!d6d_stop) {
         size_t np = 0;
         pfd[np++] = (struct pollfd){.fd = n->udp, .events = POLLIN};
         if (n->tcp >= 0) pfd[np++] = (struct pollfd){.fd = n->tcp, .events = POLLIN};
@@ -805,8 +779,8 @@ int main(int argc, char **argv)
         const struct timespec second = {1, 0};
         int r = ppoll(pfd, np, &second, &waiting);
         s->now = now_s();
-        if (g_dump) {
-            g_dump = 0;
+        if (d6d_dump) {
+            d6d_dump = 0;
             d6s_print_counters(s, stderr);
         }
         if (r > 0) {
