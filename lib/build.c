@@ -13,19 +13,12 @@ static d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
         D6T__ARENA_ALIGN_UP(sizeof(d6t_opt)); /* the bytes start aligned, as growth wants */
     d6t_opt *o = d6t__alloc(a, node + n);
     if (!o) return NULL;
-    memset(o, 0, sizeof *o);
-    o->def = def;
-    o->arena = a;
-    o->code = code;
-    o->space = space;
     uint8_t *d = (uint8_t *)o + node;
+    d6t__opt_init(o, a, def, code, space, d, (uint32_t)n, D6T_OPT_OWNED);
     if (def && def->dflt_dname16)
         d6t__default_data(def, d);
     else /* all zero: whole 8-byte words, which the allocation's 16-byte rounding has room for */
         for (size_t i = 0; i < n; i += 8) memset(d + i, 0, 8);
-    o->data = d;
-    o->len = (uint32_t)n;
-    o->flags = D6T_OPT_OWNED;
     return o;
 }
 

@@ -335,6 +335,21 @@ static inline void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
     l->count++;
 }
 
+/* An option node: every member zero but these. */
+static inline void d6t__opt_init(d6t_opt *o, d6t_arena *a, const struct d6t_optdef *def,
+                                 uint16_t code, uint8_t space, const uint8_t *data, uint32_t len,
+                                 uint8_t flags)
+{
+    memset(o, 0, sizeof *o); /* a few vector stores */
+    o->def = def;
+    o->arena = a;
+    o->data = data;
+    o->len = len;
+    o->code = code;
+    o->space = space;
+    o->flags = flags;
+}
+
 /* A new option node, empty (no data), its row looked up. */
 static inline d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space)
 {
@@ -346,6 +361,25 @@ static inline d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space
     o->space = space;
     o->def = d6t__optdef_find((d6t_space)space, code);
     return o;
+}
+
+/* A message's every member but the relay addresses, which 'relay' says the caller sets. */
+static inline void d6t__msg_init(d6t_msg *m, d6t_arena *a, uint8_t type, uint8_t kind, int relay)
+{
+    m->arena = a;
+    m->type = type;
+    m->kind = kind;
+    m->hop_count = 0;
+    m->owns_arena = 0;
+    m->txid = 0;
+    if (!relay) {
+        memset(m->link, 0, 16);
+        memset(m->peer, 0, 16);
+    }
+    m->body = NULL;
+    m->body_len = 0;
+    m->opts.first = m->opts.last = NULL;
+    m->opts.count = 0;
 }
 
 #endif

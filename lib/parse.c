@@ -127,10 +127,7 @@ d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, u
         return d6t__fail(c, D6T_ERR_RELAY_DEPTH, p, "more than 32 relay levels (HOP_COUNT_LIMIT)");
     d6t_msg *m = d6t__alloc(c->arena, sizeof *m);
     if (!m) return d6t__fail(c, D6T_ERR_NOMEM, p, "arena allocation failed");
-    memset(m, 0, sizeof *m);
-    m->arena = c->arena;
-    m->type = type;
-    m->kind = (uint8_t)kind;
+    d6t__msg_init(m, c->arena, type, (uint8_t)kind, kind == D6T_KIND_RELAY && n >= 34);
     size_t hdr;
     switch (kind) {
     case D6T_KIND_CLIENT_SERVER:
