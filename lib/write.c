@@ -19,18 +19,53 @@ static void put(struct wbuf *w, const void *src, size_t len)
 
 static d6t_status write_msg(struct wbuf *w, const d6t_msg *m, unsigned depth);
 
+/* Option payloads are mostly a few dozen bytes: up to 32 they are copied inline, with two
+ * overlapping loads and stores of the largest width that fits, rather than by a call. */
+static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
+{
+    if (n >= 16 && n <= 32) {
+        uint8_t a[16], b[16];
+        memcpy(a, s, 16);
+        memcpy(b, s + n - 16, 16);
+        memcpy(d, a, 16);
+        memcpy(d + n - 16, b, 16);
+    } else if (n >= 8 && n < 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n && n < 4) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    } else if (n) {
+        memcpy(d, s, n);
+    }
+}
+
 static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
 {
     for (; o; o = o->next) {
         if (depth > WRITE_DEPTH_LIMIT) return D6T_ERR_NESTING;
-        size_t start = w->n;
-        /* header and fixed part at once while they fit (the length is patched below) */
-        if (start + 4 + o->len <= w->cap) {
+        size_t start = w->n, own = o->len;
+        if (own > 65535) return D6T_ERR_TOO_LONG;
+        /* header and fixed part at once while they fit; the length is final for an option
+         * without sub-options or a message, patched below for the others */
+        if (start + 4 + own <= w->cap) {
             uint8_t *p = w->p + start;
             d6t__put16(p, o->code);
-            if (o->len) memcpy(p + 4, o->data, o->len);
+            d6t__put16(p + 2, (uint16_t)own);
+            copy_bytes(p + 4, o->data, own);
         }
-        w->n += 4 + (size_t)o->len;
+        w->n = start + 4 + own;
+        if (!o->kids.first && !o->msg) continue;
         d6t_status st = write_opts(w, o->kids.first, depth + 1);
         if (st) return st;
         if (o->msg && (st = write_msg(w, o->msg, depth + 1))) return st;
