@@ -124,6 +124,8 @@ extern const uint64_t d6t__need_in_msg[D6T__NEED_WORDS];
 extern const uint64_t d6t__need_in_parent[D6T__NEED_WORDS];
 /* Bit c set when some row's need_in names parent code c (codes below 256). */
 extern const uint64_t d6t__need_parent_codes[D6T__NEED_WORDS];
+/* Per message type t (below 32): bit r set when row r (of the first 64) is required in it. */
+extern const uint64_t d6t__need_by_type[32];
 
 struct d6t_optlist {
     d6t_opt *first, *last;

@@ -428,6 +428,179 @@ const uint64_t d6t__need_parent_codes[D6T__NEED_WORDS] = {
 #undef NEED_WORD
 };
 
+/* Per message type, the rows of the table's first 64 that the type requires (REQ): validation
+ * looks for exactly these in a message's list. Every REQ row is among the first 64 today (a
+ * unit test checks it; validation still goes through the other words' rows the generic way). */
+#undef REQ
+#undef REQ_IN
+#undef ROW_PASS
+#undef NEED_BIT
+#define REQ(m) | (((m) >> NEED_TYPE) & 1u)
+#define REQ_IN(...)
+#define NEED_BIT(row, in)        | ((0 in) && (row) < 64 ? (uint64_t)1 << (row) : 0)
+#define ROW_PASS(c, sp, nm, ...) NEED_BIT(ROW_##sp##_##c, FIRST(__VA_ARGS__, ))
+const uint64_t d6t__need_by_type[32] = {
+#define NEED_TYPE 0
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 1
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 2
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 3
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 4
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 5
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 6
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 7
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 8
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 9
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 10
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 11
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 12
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 13
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 14
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 15
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 16
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 17
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 18
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 19
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 20
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 21
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 22
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 23
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 24
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 25
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 26
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 27
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 28
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 29
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 30
+    0
+#include "optdefs.def"
+    ,
+#undef NEED_TYPE
+#define NEED_TYPE 31
+    0
+#include "optdefs.def"
+#undef NEED_TYPE
+};
+
 const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code)
 {
     unsigned r = 0;

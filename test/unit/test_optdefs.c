@@ -113,6 +113,20 @@ START_TEST(required_row_bitmaps_match_the_table)
                   !(d6t__need_in_parent[i / 64] >> i % 64 & 1u));
     ck_assert_uint_ge(nmsg, 2);
     ck_assert_uint_ge(nparent, 1);
+    /* per message type: exactly the rows whose need_msgs names the type, all of them in the
+     * first 64 rows (validation takes the other words from d6t__need_in_msg) */
+    unsigned nby = 0;
+    for (unsigned t = 0; t < 32; t++)
+        for (size_t i = 0; i < 64 * D6T__NEED_WORDS; i++) {
+            int req = i < d6t__optdef_count && (d6t__optdefs[i].need_msgs >> t & 1u);
+            if (i >= 64) {
+                ck_assert_msg(!req, "row %zu required in type %u: past the per-type table", i, t);
+                continue;
+            }
+            ck_assert_int_eq((int)(d6t__need_by_type[t] >> i & 1u), req);
+            nby += (unsigned)req;
+        }
+    ck_assert_uint_ge(nby, nmsg);
     /* parent codes: exactly those some need_in column names */
     for (unsigned c = 0; c < 64 * D6T__NEED_WORDS; c++) {
         int named = 0;
