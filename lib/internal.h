@@ -91,6 +91,7 @@ struct d6t_optdef {
     uint8_t nkeys;        /* fields with a key: key n is f[n - 1] */
     uint8_t dflt_len;     /* bytes of the default (empty) fixed part */
     uint8_t dflt_dname16; /* it has a DNAME16, whose default length byte is 1 */
+    uint8_t qk;           /* enum d6t_quick: how its layout is checked without a walk */
     uint32_t keybase;     /* the bits of its keys above the field number: space << 16 | code */
     const char *name;
     struct d6t_fielddef f[D6T_MAX_FIELDS];
@@ -106,15 +107,28 @@ struct d6t_optdef {
     const struct d6t_rule *rules; /* NULL or closed by D6T_R_END */
 };
 
+/* Layouts that need no walk (d6t__layout_quick), set per row at compile time from its last keyed
+ * field: every field before it has a fixed size, so dflt_len is where the fields end (EXACT,
+ * MIN) or where the last one starts (REST, MOD2, MOD16). */
+enum d6t_quick {
+    D6T_QK_SLOW,  /* anything else: d6t__layout walks the fields */
+    D6T_QK_EXACT, /* a leaf of fixed-size fields (or none): exactly dflt_len bytes */
+    D6T_QK_MIN,   /* a container of fixed-size fields (or none): dflt_len bytes, then options */
+    D6T_QK_REST,  /* a leaf ending in bytes, text or a DUID: at least dflt_len bytes */
+    D6T_QK_MOD2,  /* a leaf ending in a 16-bit list: dflt_len bytes and whole elements */
+    D6T_QK_MOD16  /* a leaf ending in an address list: dflt_len bytes and whole elements */
+};
+
 extern const struct d6t_optdef d6t__optdefs[];
 extern const size_t d6t__optdef_count;
-/* DHCPv6 option code -> row + 1 (0: unknown), for d6t__optdef_find's inline lookup. */
+/* DHCPv6 option code -> row + 1 (0: unknown). */
 extern const uint8_t d6t__v6_rows[256];
+/* DHCPv6 option code -> its row (NULL: unknown), for d6t__optdef_find's inline lookup. */
+extern const struct d6t_optdef *const d6t__v6_defs[256];
 /* d6t_optdef_find with the DHCPv6 space's lookup inline (the parser's and builder's case). */
 static inline const struct d6t_optdef *d6t__optdef_find(d6t_space space, uint16_t code)
 {
-    if (space == D6T_SPACE_DHCPV6)
-        return code < 256 && d6t__v6_rows[code] ? &d6t__optdefs[d6t__v6_rows[code] - 1] : NULL;
+    if (space == D6T_SPACE_DHCPV6) return code < 256 ? d6t__v6_defs[code] : NULL;
     return d6t_optdef_find(space, code);
 }
 /* Bit r (word r / 64, bit r % 64) set when row r of the table is required in some message type
@@ -161,6 +175,22 @@ struct d6t_msg {
     size_t body_len;
     struct d6t_optlist opts;
 };
+
+/* Whether an option of row 'def' with n payload bytes has a valid layout, decided from the row's
+ * quick kind alone; then *hdr is where its sub-options or nested message begin (n for a leaf).
+ * 0 sends everything else, and every misfit, to d6t__layout, which says what is wrong. */
+static inline int d6t__layout_quick(const struct d6t_optdef *def, size_t n, size_t *hdr)
+{
+    size_t q = def->dflt_len;
+    switch ((enum d6t_quick)def->qk) {
+    case D6T_QK_EXACT: *hdr = q; return n == q;
+    case D6T_QK_MIN: *hdr = q; return n >= q;
+    case D6T_QK_REST: *hdr = n; return n >= q;
+    case D6T_QK_MOD2: *hdr = n; return n >= q && (n - q) % 2 == 0;
+    case D6T_QK_MOD16: *hdr = n; return n >= q && (n - q) % 16 == 0;
+    default: return 0;
+    }
+}
 
 /* Byte span of one field inside an option's data. */
 struct d6t_span {

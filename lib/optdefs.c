@@ -115,6 +115,55 @@
 #define DEFAULTS(...) \
     .dflt_len = EACH_SUM(DSZ, __VA_ARGS__), .dflt_dname16 = EACH_SUM(DN16, __VA_ARGS__) != 0
 
+/* The quick layout kind (enum d6t_quick) from the last keyed field and the bytes before it. */
+#define QC_U8                     1
+#define QC_U16                    1
+#define QC_U32                    1
+#define QC_PSID                   1
+#define QC_ADDR4                  1
+#define QC_ADDR6                  1
+#define QC_PREFIX6                1
+#define QC_PREFIX4                1
+#define QC_BIN                    1
+#define QC_BIN_REST               2
+#define QC_TEXT                   2
+#define QC_DUID                   2
+#define QC_U16_LIST               3
+#define QC_ADDR6_LIST             4
+#define QC_PREFIX6_VAR            0
+#define QC_DNAME                  0
+#define QC_FQDN                   0
+#define QC_DNAME_LIST             0
+#define QC_BIN16_LIST             0
+#define QC_DNAME16                0
+#define QC_ADDR6_LIST16           0
+#define QCLASS(k, t, bsz, n, how) QC_##t
+#define LASTF(...)                CAT(LASTF, NARGS(__VA_ARGS__))(__VA_ARGS__)
+#define LASTF1(a)                 a
+#define LASTF2(a, b)              b
+#define LASTF3(a, b, c)           c
+#define LASTF4(a, b, c, d)        d
+#define LASTF5(a, b, c, d, e)     e
+#define LASTF6(a, b, c, d, e, f)  f
+#define OFFL(...)                 CAT(OFFL, NARGS(__VA_ARGS__))(__VA_ARGS__)
+#define OFFL1(a)                  0
+#define OFFL2(a, b)               SZ a
+#define OFFL3(a, b, c)            SUM2(a, b)
+#define OFFL4(a, b, c, d)         SUM3(a, b, c)
+#define OFFL5(a, b, c, d, e)      SUM4(a, b, c, d)
+#define OFFL6(a, b, c, d, e, f)   SUM4(a, b, c, d) + SZ e
+#define QCL(...)                  QCL_(LASTF(__VA_ARGS__))
+#define QCL_(tup)                 QCLASS tup
+#define QK_LEAF(...)                                  \
+    .qk = (OFFL(__VA_ARGS__)) >= VARSZ ? D6T_QK_SLOW  \
+          : QCL(__VA_ARGS__) == 1      ? D6T_QK_EXACT \
+          : QCL(__VA_ARGS__) == 2      ? D6T_QK_REST  \
+          : QCL(__VA_ARGS__) == 3      ? D6T_QK_MOD2  \
+          : QCL(__VA_ARGS__) == 4      ? D6T_QK_MOD16 \
+                                       : D6T_QK_SLOW
+#define QK_CONT(...) \
+    .qk = (OFFL(__VA_ARGS__)) < VARSZ && QCL(__VA_ARGS__) == 1 ? D6T_QK_MIN : D6T_QK_SLOW
+
 /* Value rules (enum d6t_rule_kind in internal.h says what each checks). */
 #define RULES(...)   , .rules = (const struct d6t_rule[])INIT(__VA_ARGS__, INIT(0))
 #define DUID(k)      INIT(.kind = D6T_R_DUID, .a = (k))
@@ -218,11 +267,18 @@
      .nkeys = NARGS(__VA_ARGS__),   \
      KEYS(c, sp),                   \
      DEFAULTS(__VA_ARGS__),         \
+     QK_LEAF(__VA_ARGS__),          \
      .f = {FIELDS(__VA_ARGS__)},    \
      in},
 /* option without fields */
 #define EMPTY(c, sp, nm, in) \
-    {.code = (c), .space = (sp), .child_space = -1, .name = (nm), KEYS(c, sp), in},
+    {.code = (c),            \
+     .space = (sp),          \
+     .child_space = -1,      \
+     .name = (nm),           \
+     KEYS(c, sp),            \
+     .qk = D6T_QK_EXACT,     \
+     in},
 /* container: fields, then sub-options of space csp */
 #define CONT(c, sp, nm, in, csp, ...)       \
     {.code = (c),                           \
@@ -233,6 +289,7 @@
      .nkeys = NARGS(__VA_ARGS__),           \
      KEYS(c, sp),                           \
      DEFAULTS(__VA_ARGS__),                 \
+     QK_CONT(__VA_ARGS__),                  \
      .f = {FIELDS(__VA_ARGS__), OPTS(csp)}, \
      in},
 #define CONT0(c, sp, nm, in, csp) \
@@ -242,6 +299,7 @@
      .name = (nm),                \
      .nfields = 1,                \
      KEYS(c, sp),                 \
+     .qk = D6T_QK_MIN,            \
      .f = {OPTS(csp)},            \
      in},
 /* fields, then a nested message */
@@ -255,6 +313,7 @@
      .nkeys = NARGS(__VA_ARGS__),         \
      KEYS(c, sp),                         \
      DEFAULTS(__VA_ARGS__),               \
+     QK_CONT(__VA_ARGS__),                \
      .f = {FIELDS(__VA_ARGS__), MSG(mn)}, \
      in},
 #define MSG0(c, sp, nm, in, mn) \
@@ -265,6 +324,7 @@
      .name = (nm),              \
      .nfields = 1,              \
      KEYS(c, sp),               \
+     .qk = D6T_QK_MIN,          \
      .f = {MSG(mn)},            \
      in},
 
@@ -310,6 +370,14 @@ _Static_assert(ROW_COUNT < 255, "row numbers must fit the uint8_t indexes");
 #define IDX_NTP_VND(c)
 #define ROW_PASS(c, sp, ...) IDX_V6_##sp(c)
 const uint8_t d6t__v6_rows[256] = {
+#include "optdefs.def"
+};
+#undef ROW_PASS
+/* The same index as row pointers, for the parser's and builder's inline lookup: one load. */
+#undef IDX_V6_V6
+#define IDX_V6_V6(c)         [c] = &d6t__optdefs[ROW_V6_##c],
+#define ROW_PASS(c, sp, ...) IDX_V6_##sp(c)
+const struct d6t_optdef *const d6t__v6_defs[256] = {
 #include "optdefs.def"
 };
 #undef ROW_PASS

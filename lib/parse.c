@@ -14,37 +14,6 @@ d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, 
     return st;
 }
 
-/* The layouts that need no walk, from the table's precomputed offsets: every field before the
- * last keyed one has a fixed size, and the last is fixed too, or (in a leaf) plain bytes or a
- * list of fixed-size elements up to the end. Sets *hdr and returns 1 when the bytes fit; 0 sends
- * everything else, and every misfit, to d6t__layout, which says what is wrong. */
-static inline int layout_quick(const struct d6t_optdef *def, size_t n, size_t *hdr)
-{
-    int leaf = def->nfields == def->nkeys;
-    if (!def->nkeys) {
-        *hdr = 0;
-        return !leaf || n == 0;
-    }
-    const struct d6t_fielddef *f = &def->f[def->nkeys - 1];
-    size_t off = f->off;
-    if (off == D6T_OFF_VAR || n < off) return 0;
-    if (f->fixed) {
-        size_t end = off + f->fixed;
-        *hdr = end;
-        return leaf ? n == end : n >= end;
-    }
-    if (!leaf || !f->to_end) return 0;
-    *hdr = n;
-    switch (f->type) {
-    case D6T_FT_BIN_REST:
-    case D6T_FT_TEXT:
-    case D6T_FT_DUID: return 1;
-    case D6T_FT_U16_LIST: return (n - off) % 2 == 0;
-    case D6T_FT_ADDR6_LIST: return (n - off) % 16 == 0;
-    default: return 0;
-    }
-}
-
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
                              size_t n, uint8_t space, unsigned nest, unsigned depth);
 
@@ -58,7 +27,7 @@ static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_
     o->len = (uint32_t)n;
     if (!o->def) return D6T_OK;
     size_t hdr;
-    if (!layout_quick(o->def, n, &hdr)) {
+    if (!d6t__layout_quick(o->def, n, &hdr)) {
         struct d6t_span spans[D6T_MAX_FIELDS];
         size_t bad;
         const char *why;
