@@ -639,6 +639,10 @@ d6t_status d6t_opt_set_prefix(d6t_opt *o, d6t_key k, const uint8_t *addr, uint8_
         b[1 + full] &= (uint8_t)(0xff00u >> (plen % 8u));
         memset(b + 2 + full, 0, nb - full - 1);
     }
+    if (f->type == D6T_FT_PREFIX6 && (o->flags & D6T_OPT_OWNED) && s.len == 17) {
+        memcpy((uint8_t *)(uintptr_t)o->data + s.off, b, 17); /* fixed size: in place */
+        return D6T_OK;
+    }
     return splice(o, s.off, s.len, b, 1 + nb, NULL, 0, TRUSTED);
 }
 
@@ -650,6 +654,10 @@ d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t 
     d6t_status st = locate(o, k, 0, &f, &s, NULL);
     if (st) return st;
     if (f->fixed && len != f->fixed) return D6T_ERR_INVALID_ARG; /* BIN, U32 (an IAID), ... */
+    if (f->fixed && (o->flags & D6T_OPT_OWNED)) {                /* in place, as set_fixed does */
+        memcpy((uint8_t *)(uintptr_t)o->data + s.off, data, len);
+        return D6T_OK;
+    }
     /* a fixed-size field, or a last field of plain bytes (a DUID, text), takes any bytes of its
      * size: only structured fields (names, lists, lengths) need the layout checked again */
     int plain = f->fixed || (f->to_end && (f->type == D6T_FT_BIN_REST || f->type == D6T_FT_TEXT ||
