@@ -17,6 +17,18 @@ d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, 
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
                              size_t n, uint8_t space, unsigned nest, unsigned depth);
 
+/* The layouts d6t__layout_quick does not decide: the full walk, out of line so that the option
+ * loop keeps a small frame. */
+static D6T__NOINLINE d6t_status layout_walk(struct d6t_parse_ctx *c, const struct d6t_optdef *def,
+                                            const uint8_t *p, size_t n, size_t *hdr)
+{
+    struct d6t_span spans[D6T_MAX_FIELDS];
+    size_t bad;
+    const char *why;
+    d6t_status st = d6t__layout(def, p, n, spans, hdr, &why, &bad);
+    return st ? d6t__fail(c, st, p + bad, why) : D6T_OK;
+}
+
 /* Fill option o (code, space, def already set) from its payload p[0..n). Inline in the option
  * loop below: a call per option cost more than most options' checks. */
 static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_opt *o,
@@ -28,16 +40,14 @@ static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_
     if (!o->def) return D6T_OK;
     size_t hdr;
     if (!d6t__layout_quick(o->def, n, &hdr)) {
-        struct d6t_span spans[D6T_MAX_FIELDS];
-        size_t bad;
-        const char *why;
-        d6t_status st = d6t__layout(o->def, p, n, spans, &hdr, &why, &bad);
-        if (st) return d6t__fail(c, st, p + bad, why);
+        d6t_status st = layout_walk(c, o->def, p, n, &hdr);
+        if (st) return st;
     }
     o->len = (uint32_t)hdr;
     if (o->def->child_space >= 0) {
+        if (hdr == n) return D6T_OK; /* no sub-options: the list stays empty */
         /* this option is at level nest + 1; its sub-options would be at nest + 2 */
-        if (hdr < n && nest + 2 > D6T_MAX_OPTION_NESTING)
+        if (nest + 2 > D6T_MAX_OPTION_NESTING)
             return d6t__fail(c, D6T_ERR_NESTING, p + hdr, "options nested deeper than 16 levels");
         return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)o->def->child_space, nest + 1,
                           depth);
