@@ -148,7 +148,13 @@ d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned fla
         if (own) d6t_arena_free(a);
         return D6T_ERR_NOMEM;
     }
-    memset(b, 0, D6T__BUNDLE_CLEARED);
+    /* in pieces of at most 64 bytes, which compilers clear with a few vector stores (one
+     * memset of it all becomes a string instruction of one iteration per word) */
+    _Static_assert(D6T__BUNDLE_CLEARED <= 256, "clear the bundle's header in more pieces");
+    memset(b, 0, 64);
+    memset((uint8_t *)b + 64, 0, 64);
+    memset((uint8_t *)b + 128, 0, 64);
+    memset((uint8_t *)b + 192, 0, D6T__BUNDLE_CLEARED - 192);
     b->arena = a;
     b->owns_arena = own;
     st = init(b, incoming, flags, &o);
@@ -383,6 +389,15 @@ static long req_slot(const d6t_bundle *b, const d6t_opt *o)
     return -1;
 }
 
+/* req_slot for an option found at position 'pos' of the request's list: while nothing was added
+ * or removed before it, the snapshot (in address order, which the parser's allocation order
+ * makes the list's order) has it at the same position, and one compare finds it. */
+static long slot_at(const d6t_bundle *b, const d6t_opt *o, size_t pos)
+{
+    if (pos < b->nreqopts && b->reqopts[pos] == o) return (long)pos;
+    return req_slot(b, o);
+}
+
 static int slot_handled(const d6t_bundle *b, long i)
 {
     return i >= 0 && (b->handled[i / 8] >> (i % 8) & 1);
@@ -392,8 +407,9 @@ static int slot_handled(const d6t_bundle *b, long i)
 static long req_index(const d6t_bundle *b, const d6t_opt *o)
 {
     if (!b || !b->request || !o) return -1;
-    for (const d6t_opt *x = b->request->opts.first; x; x = x->next)
-        if (x == o) return req_slot(b, o);
+    size_t pos = 0;
+    for (const d6t_opt *x = b->request->opts.first; x; x = x->next, pos++)
+        if (x == o) return slot_at(b, o, pos);
     return -1;
 }
 
@@ -425,9 +441,10 @@ static d6t_opt *walk_unhandled(const d6t_bundle *b, const uint16_t *codes, size_
     d6t_opt *hit = NULL;
     size_t n = 0;
     if (!b || !b->request || (!codes && ncodes)) return NULL;
-    for (d6t_opt *x = b->request->opts.first; x; x = x->next) {
-        if (!code_in(x->code, codes, ncodes)) continue;
-        long k = req_slot(b, x);
+    size_t pos = 0;
+    for (d6t_opt *x = b->request->opts.first; x; x = x->next, pos++) {
+        if (ncodes == 1 ? x->code != codes[0] : !code_in(x->code, codes, ncodes)) continue;
+        long k = slot_at(b, x, pos);
         if (k < 0 || slot_handled(b, k)) continue;
         if (n++ == i) {
             hit = x;
