@@ -654,8 +654,10 @@ d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t 
     d6t_status st = locate(o, k, 0, &f, &s, NULL);
     if (st) return st;
     if (f->fixed && len != f->fixed) return D6T_ERR_INVALID_ARG; /* BIN, U32 (an IAID), ... */
-    if (f->fixed && (o->flags & D6T_OPT_OWNED)) {                /* in place, as set_fixed does */
-        memcpy((uint8_t *)(uintptr_t)o->data + s.off, data, len);
+    /* a fixed-size field of bytes we own: in place, as the typed setters do ('data' may be the
+     * field itself, so moved rather than copied) */
+    if (f->fixed && s.len == len && (o->flags & D6T_OPT_OWNED)) {
+        d6t__move_small((uint8_t *)(uintptr_t)o->data + s.off, data, len);
         return D6T_OK;
     }
     /* a fixed-size field, or a last field of plain bytes (a DUID, text), takes any bytes of its

@@ -226,6 +226,39 @@ static inline void d6t__put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
+/* Move n bytes (the ranges may overlap, as memmove). Option payloads are mostly a few dozen
+ * bytes: up to 32 they are moved inline, loading the first and the last bytes of the largest
+ * width that fits (overlapping in the middle) before storing them, rather than by a call. */
+static inline void d6t__move_small(uint8_t *d, const uint8_t *s, size_t n)
+{
+    if (n >= 16 && n <= 32) {
+        uint8_t a[16], b[16];
+        memcpy(a, s, 16);
+        memcpy(b, s + n - 16, 16);
+        memcpy(d, a, 16);
+        memcpy(d + n - 16, b, 16);
+    } else if (n >= 8 && n < 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n && n < 4) {
+        uint8_t x = s[0], y = s[n / 2], z = s[n - 1];
+        d[0] = x;
+        d[n / 2] = y;
+        d[n - 1] = z;
+    } else if (n) {
+        memmove(d, s, n);
+    }
+}
+
 /* IPv6 address classes (RFC 4291) used by validation and the bundle. */
 static inline int d6t__addr_unspecified(const uint8_t a[16])
 {
@@ -393,6 +426,14 @@ static inline d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space
     o->space = space;
     o->def = d6t__optdef_find((d6t_space)space, code);
     return o;
+}
+
+/* d6t_msg_type_kind, inline for the library's own callers. */
+static inline uint8_t d6t__type_kind(uint8_t type)
+{
+    if (type == 0 || type > D6T_MSG_STARTTLS) return D6T_KIND_UNKNOWN;
+    if (type == D6T_MSG_RELAY_FORW || type == D6T_MSG_RELAY_REPL) return D6T_KIND_RELAY;
+    return D6T_KIND_CLIENT_SERVER; /* 1-11 and 14-23 share the 4-byte header */
 }
 
 /* A message's every member but the relay addresses, which 'relay' says the caller sets. */

@@ -90,9 +90,7 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
 
 d6t_msg_kind d6t_msg_type_kind(uint8_t type)
 {
-    if (type == 0 || type > D6T_MSG_STARTTLS) return D6T_KIND_UNKNOWN;
-    if (type == D6T_MSG_RELAY_FORW || type == D6T_MSG_RELAY_REPL) return D6T_KIND_RELAY;
-    return D6T_KIND_CLIENT_SERVER; /* 1-11 and 14-23 share the 4-byte header */
+    return (d6t_msg_kind)d6t__type_kind(type);
 }
 
 d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, unsigned depth,

@@ -19,35 +19,16 @@ static void put(struct wbuf *w, const void *src, size_t len)
 
 static d6t_status write_msg(struct wbuf *w, const d6t_msg *m, unsigned depth);
 
-/* Option payloads are mostly a few dozen bytes: up to 32 they are copied inline, with two
- * overlapping loads and stores of the largest width that fits, rather than by a call. */
-static inline void copy_bytes(uint8_t *d, const uint8_t *s, size_t n)
+/* An option's code and length, big-endian, in one 4-byte store. */
+static inline void put_header(uint8_t *p, uint16_t code, uint16_t len)
 {
-    if (n >= 16 && n <= 32) {
-        uint8_t a[16], b[16];
-        memcpy(a, s, 16);
-        memcpy(b, s + n - 16, 16);
-        memcpy(d, a, 16);
-        memcpy(d + n - 16, b, 16);
-    } else if (n >= 8 && n < 16) {
-        uint64_t a, b;
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        memcpy(d, &a, 8);
-        memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-        uint32_t a, b;
-        memcpy(&a, s, 4);
-        memcpy(&b, s + n - 4, 4);
-        memcpy(d, &a, 4);
-        memcpy(d + n - 4, &b, 4);
-    } else if (n && n < 4) {
-        d[0] = s[0];
-        d[n / 2] = s[n / 2];
-        d[n - 1] = s[n - 1];
-    } else if (n) {
-        memcpy(d, s, n);
-    }
+    uint32_t h = (uint32_t)code << 16 | len;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    h = __builtin_bswap32(h);
+    memcpy(p, &h, 4);
+#else
+    d6t__put32(p, h);
+#endif
 }
 
 static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
@@ -60,9 +41,8 @@ static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
          * without sub-options or a message, patched below for the others */
         if (start + 4 + own <= w->cap) {
             uint8_t *p = w->p + start;
-            d6t__put16(p, o->code);
-            d6t__put16(p + 2, (uint16_t)own);
-            copy_bytes(p + 4, o->data, own);
+            put_header(p, o->code, (uint16_t)own);
+            d6t__move_small(p + 4, o->data, own);
         }
         w->n = start + 4 + own;
         if (!o->kids.first && !o->msg) continue;
