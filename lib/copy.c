@@ -120,14 +120,32 @@ d6t_status d6t_msg_copy(d6t_arena *a, const d6t_msg *src, unsigned flags, d6t_ms
     return D6T_OK;
 }
 
+/* A copy of src in arena a, NULL on D6T_ERR_NOMEM (and anything d6t_opt_copy refuses). The
+ * common case, an option without sub-options or a message (a Client-ID), is the node and its
+ * bytes right after it, as copy_opt lays them out, in one step. */
+static D6T__ALWAYS_INLINE d6t_opt *copy_one(d6t_arena *a, const d6t_opt *src)
+{
+    d6t_opt *o;
+    if (src->kids.first || src->msg) return d6t_opt_copy(a, src, 0, &o) ? NULL : o;
+    o = d6t__alloc(a, sizeof *o + src->len);
+    if (!o) return NULL;
+    *o = *src;
+    o->next = NULL;
+    o->arena = a;
+    o->kids = (struct d6t_optlist){NULL, NULL, 0};
+    o->flags = D6T_OPT_OWNED;
+    o->data = (const uint8_t *)(o + 1);
+    d6t__move_small((uint8_t *)(o + 1), src->data, src->len);
+    return o;
+}
+
 /* The destination must hold options of src's own space: a copy keeps src's layout, and the
  * same code means another option in another space. */
 d6t_opt *d6t_msg_add_opt_copy(d6t_msg *m, const d6t_opt *src)
 {
     if (!m || !src || m->kind == D6T_KIND_UNKNOWN || src->space != D6T_SPACE_DHCPV6) return NULL;
-    d6t_opt *o;
-    if (d6t_opt_copy(m->arena, src, 0, &o)) return NULL;
-    d6t__list_append(&m->opts, o);
+    d6t_opt *o = copy_one(m->arena, src);
+    if (o) d6t__list_append(&m->opts, o);
     return o;
 }
 
@@ -135,9 +153,8 @@ d6t_opt *d6t_opt_add_child_copy(d6t_opt *parent, const d6t_opt *src)
 {
     if (!parent || !src || !parent->def || parent->def->child_space != (int8_t)src->space)
         return NULL;
-    d6t_opt *o;
-    if (d6t_opt_copy(parent->arena, src, 0, &o)) return NULL;
-    d6t__list_append(&parent->kids, o);
+    d6t_opt *o = copy_one(parent->arena, src);
+    if (o) d6t__list_append(&parent->kids, o);
     return o;
 }
 
@@ -230,8 +247,8 @@ size_t d6t_prebuilt_count(const d6t_prebuilt *p)
     return p ? p->ntop : 0;
 }
 
-/* One allocation and one copy for all the nodes; their links, which point into the prebuilt's
- * array, are moved to the same places in the copy. The bytes stay the prebuilt's. */
+/* One allocation for all the nodes, each copied with its links, which point into the
+ * prebuilt's array, moved to the same places in the copy. The bytes stay the prebuilt's. */
 d6t_status d6t_msg_add_prebuilt(d6t_msg *m, const d6t_prebuilt *p)
 {
     if (!m || !p || m->kind == D6T_KIND_UNKNOWN) return D6T_ERR_INVALID_ARG;
@@ -239,9 +256,9 @@ d6t_status d6t_msg_add_prebuilt(d6t_msg *m, const d6t_prebuilt *p)
     const d6t_opt *base = p->nodes;
     d6t_opt *c = d6t__alloc(m->arena, p->n * sizeof *c);
     if (!c) return D6T_ERR_NOMEM;
-    memcpy(c, base, p->n * sizeof *c);
     for (size_t i = 0; i < p->n; i++) {
         d6t_opt *o = &c[i];
+        *o = base[i];
         o->arena = m->arena;
         if (o->next) o->next = c + (o->next - base);
         if (o->kids.first) {
