@@ -104,8 +104,9 @@ d6t_status d6t_bundle_create_outgoing_relay_messages(d6t_bundle *b)
     b->have_out = 1;
     for (size_t i = 0; i < b->nrelays; i++) {
         const d6t_msg *fwd = b->relays[i];
-        d6t_msg *r = d6t_msg_new(b->arena, D6T_MSG_RELAY_REPL);
+        d6t_msg *r = d6t__alloc(b->arena, sizeof *r); /* d6t_msg_new's, without its checks */
         if (!r) return D6T_ERR_NOMEM;
+        d6t__msg_init(r, b->arena, D6T_MSG_RELAY_REPL, D6T_KIND_RELAY, 1);
         r->hop_count = fwd->hop_count;
         memcpy(r->link, fwd->link, 16);
         memcpy(r->peer, fwd->peer, 16);
