@@ -11,7 +11,7 @@ static D6T__ALWAYS_INLINE d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t 
     size_t n = def ? def->dflt_len : 0;
     size_t node =
         D6T__ARENA_ALIGN_UP(sizeof(d6t_opt)); /* the bytes start aligned, as growth wants */
-    d6t_opt *o = d6t__alloc(a, node + n);
+    d6t_opt *o = d6t__alloc_in(a, node + n);  /* callers have an arena */
     if (!o) return NULL;
     uint8_t *d = (uint8_t *)o + node;
     d6t__opt_init(o, a, def, code, space, d, (uint32_t)n, D6T_OPT_OWNED);

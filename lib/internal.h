@@ -177,17 +177,23 @@ struct d6t_msg {
 };
 
 /* Whether an option of row 'def' with n payload bytes has a valid layout, decided from the row's
- * quick kind alone; then *hdr is where its sub-options or nested message begin (n for a leaf).
- * 0 sends everything else, and every misfit, to d6t__layout, which says what is wrong. */
+ * quick kind alone: D6T__QUICK_LEAF for a leaf that fits (a leaf row has neither sub-options nor
+ * a message: nothing is left to do), D6T__QUICK_HDR for a container or message option that fits;
+ * *hdr is then where its sub-options or nested message begin (n for a leaf). 0 sends everything
+ * else, and every misfit, to d6t__layout, which says what is wrong. */
+enum {
+    D6T__QUICK_LEAF = 1,
+    D6T__QUICK_HDR = 2
+};
 static inline int d6t__layout_quick(const struct d6t_optdef *def, size_t n, size_t *hdr)
 {
     size_t q = def->dflt_len;
     switch ((enum d6t_quick)def->qk) {
-    case D6T_QK_EXACT: *hdr = q; return n == q;
-    case D6T_QK_MIN: *hdr = q; return n >= q;
-    case D6T_QK_REST: *hdr = n; return n >= q;
-    case D6T_QK_MOD2: *hdr = n; return n >= q && (n - q) % 2 == 0;
-    case D6T_QK_MOD16: *hdr = n; return n >= q && (n - q) % 16 == 0;
+    case D6T_QK_EXACT: *hdr = n; return n == q ? D6T__QUICK_LEAF : 0;
+    case D6T_QK_REST: *hdr = n; return n >= q ? D6T__QUICK_LEAF : 0;
+    case D6T_QK_MOD2: *hdr = n; return n >= q && (n - q) % 2 == 0 ? D6T__QUICK_LEAF : 0;
+    case D6T_QK_MOD16: *hdr = n; return n >= q && (n - q) % 16 == 0 ? D6T__QUICK_LEAF : 0;
+    case D6T_QK_MIN: *hdr = q; return n >= q ? D6T__QUICK_HDR : 0;
     default: return 0;
     }
 }
@@ -339,6 +345,20 @@ static inline void *d6t__alloc(d6t_arena *a, size_t size)
     return d6t_arena_alloc(a, size);
 }
 
+/* d6t__alloc for an arena known not to be NULL (the parser's and builder's own). */
+static inline void *d6t__alloc_in(d6t_arena *a, size_t size)
+{
+    size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
+    if (need >= size && (size_t)(a->end - a->ptr) >= need &&
+        (!a->limit || (a->used <= a->limit && need <= a->limit - a->used))) {
+        void *p = a->ptr;
+        a->ptr += need;
+        a->used += need;
+        return p;
+    }
+    return d6t_arena_alloc(a, size);
+}
+
 /* Let the arena's latest allocation, 'old' bytes at p, hold 'size' bytes without moving: 1 when
  * p is 16-aligned and its allocation ends where the free room begins (nothing was allocated
  * after it) and the room and the limit allow; 0 otherwise (the caller copies instead). */
@@ -415,10 +435,10 @@ static inline void d6t__opt_init(d6t_opt *o, d6t_arena *a, const struct d6t_optd
     o->flags = flags;
 }
 
-/* A new option node, empty (no data), its row looked up. */
+/* A new option node in arena 'a' (not NULL), empty (no data), its row looked up. */
 static inline d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space)
 {
-    d6t_opt *o = d6t__alloc(a, sizeof *o);
+    d6t_opt *o = d6t__alloc_in(a, sizeof *o);
     if (!o) return NULL;
     memset(o, 0, sizeof *o);
     o->arena = a;

@@ -37,22 +37,25 @@ static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_
 {
     o->data = p;
     o->len = (uint32_t)n;
-    if (!o->def) return D6T_OK;
+    const struct d6t_optdef *def = o->def;
+    if (!def) return D6T_OK;
     size_t hdr;
-    if (!d6t__layout_quick(o->def, n, &hdr)) {
-        d6t_status st = layout_walk(c, o->def, p, n, &hdr);
+    int quick = d6t__layout_quick(def, n, &hdr);
+    if (quick == D6T__QUICK_LEAF) return D6T_OK; /* no sub-options, no message: finished */
+    if (!quick) {
+        d6t_status st = layout_walk(c, def, p, n, &hdr);
         if (st) return st;
     }
     o->len = (uint32_t)hdr;
-    if (o->def->child_space >= 0) {
+    if (def->child_space >= 0) {
         if (hdr == n) return D6T_OK; /* no sub-options: the list stays empty */
         /* this option is at level nest + 1; its sub-options would be at nest + 2 */
         if (nest + 2 > D6T_MAX_OPTION_NESTING)
             return d6t__fail(c, D6T_ERR_NESTING, p + hdr, "options nested deeper than 16 levels");
-        return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)o->def->child_space, nest + 1,
+        return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)def->child_space, nest + 1,
                           depth);
     }
-    if (o->def->has_msg) {
+    if (def->has_msg) {
         if (hdr == n)
             return d6t__fail(c, D6T_ERR_TRUNCATED, p + hdr, "option holds an empty message");
         return d6t__parse_msg(c, p + hdr, n - hdr, depth + 1, &o->msg);
@@ -70,9 +73,7 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
                              size_t n, uint8_t space, unsigned nest, unsigned depth)
 {
     size_t off = 0;
-    while (off < n) {
-        if (n - off < 4)
-            return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off, "option header truncated");
+    while (n - off >= 4) {
         uint16_t code = d6t__get16(p + off);
         size_t len = d6t__get16(p + off + 2);
         if (len > n - off - 4)
@@ -82,9 +83,17 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
         if (!o) return d6t__fail(c, D6T_ERR_NOMEM, p + off, "arena allocation failed");
         d6t_status st = parse_payload(c, o, p + off + 4, len, nest, depth);
         if (st) return st;
-        d6t__list_append(l, o);
+        /* d6t__list_append for a node that is new (next NULL, flags 0 but what this sets) */
+        o->flags = D6T_OPT_LINKED;
+        if (l->last)
+            l->last->next = o;
+        else
+            l->first = o;
+        l->last = o;
+        l->count++;
         off += 4 + len;
     }
+    if (off != n) return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off, "option header truncated");
     return D6T_OK;
 }
 
@@ -102,7 +111,7 @@ d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, u
     d6t_msg_kind kind = d6t_msg_type_kind(type);
     if (depth > D6T_HOP_COUNT_LIMIT || (kind == D6T_KIND_RELAY && depth >= D6T_HOP_COUNT_LIMIT))
         return d6t__fail(c, D6T_ERR_RELAY_DEPTH, p, "more than 32 relay levels (HOP_COUNT_LIMIT)");
-    d6t_msg *m = d6t__alloc(c->arena, sizeof *m);
+    d6t_msg *m = d6t__alloc_in(c->arena, sizeof *m);
     if (!m) return d6t__fail(c, D6T_ERR_NOMEM, p, "arena allocation failed");
     d6t__msg_init(m, c->arena, type, (uint8_t)kind, kind == D6T_KIND_RELAY && n >= 34);
     size_t hdr;
