@@ -481,7 +481,15 @@ d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t
 
 d6t_opt *d6t_bundle_first_unhandled(const d6t_bundle *b, uint16_t code)
 {
-    return walk_unhandled(b, &code, 1, 0, NULL);
+    /* walk_unhandled's loop for one code and the first hit (a handler's usual question) */
+    if (!b || !b->request) return NULL;
+    size_t pos = 0;
+    for (d6t_opt *x = b->request->opts.first; x; x = x->next, pos++) {
+        if (x->code != code) continue;
+        long k = slot_at(b, x, pos);
+        if (k >= 0 && !slot_handled(b, k)) return x;
+    }
+    return NULL;
 }
 
 d6t_opt *d6t_bundle_next_unhandled(const d6t_bundle *b, const d6t_opt *o)
