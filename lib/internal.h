@@ -109,14 +109,15 @@ struct d6t_optdef {
 
 /* Layouts that need no walk (d6t__layout_quick), set per row at compile time from its last keyed
  * field: every field before it has a fixed size, so dflt_len is where the fields end (EXACT,
- * MIN) or where the last one starts (REST, MOD2, MOD16). */
+ * MIN) or where the last one starts (REST, MOD2, MOD16, BIN16). */
 enum d6t_quick {
     D6T_QK_SLOW,  /* anything else: d6t__layout walks the fields */
     D6T_QK_EXACT, /* a leaf of fixed-size fields (or none): exactly dflt_len bytes */
     D6T_QK_MIN,   /* a container of fixed-size fields (or none): dflt_len bytes, then options */
     D6T_QK_REST,  /* a leaf ending in bytes, text or a DUID: at least dflt_len bytes */
     D6T_QK_MOD2,  /* a leaf ending in a 16-bit list: dflt_len bytes and whole elements */
-    D6T_QK_MOD16  /* a leaf ending in an address list: dflt_len bytes and whole elements */
+    D6T_QK_MOD16, /* a leaf ending in an address list: dflt_len bytes and whole elements */
+    D6T_QK_BIN16  /* a leaf ending in length-prefixed items: dflt_len bytes, then whole items */
 };
 
 extern const struct d6t_optdef d6t__optdefs[];
@@ -185,10 +186,21 @@ enum {
     D6T__QUICK_LEAF = 1,
     D6T__QUICK_HDR = 2
 };
-static inline int d6t__layout_quick(const struct d6t_optdef *def, size_t n, size_t *hdr)
+static inline int d6t__layout_quick(const struct d6t_optdef *def, const uint8_t *data, size_t n,
+                                    size_t *hdr)
 {
     size_t q = def->dflt_len;
     switch ((enum d6t_quick)def->qk) {
+    case D6T_QK_BIN16: /* each item's 2-byte length, up to the end exactly */
+        *hdr = n;
+        if (n < q) return 0;
+        for (size_t p = q; p < n;) {
+            if (n - p < 2) return 0;
+            size_t l = (size_t)data[p] << 8 | data[p + 1];
+            if (l > n - p - 2) return 0;
+            p += 2 + l;
+        }
+        return D6T__QUICK_LEAF;
     case D6T_QK_EXACT: *hdr = n; return n == q ? D6T__QUICK_LEAF : 0;
     case D6T_QK_REST: *hdr = n; return n >= q ? D6T__QUICK_LEAF : 0;
     case D6T_QK_MOD2: *hdr = n; return n >= q && (n - q) % 2 == 0 ? D6T__QUICK_LEAF : 0;

@@ -134,7 +134,7 @@
 #define QC_DNAME                  0
 #define QC_FQDN                   0
 #define QC_DNAME_LIST             0
-#define QC_BIN16_LIST             0
+#define QC_BIN16_LIST             5
 #define QC_DNAME16                0
 #define QC_ADDR6_LIST16           0
 #define QCLASS(k, t, bsz, n, how) QC_##t
@@ -160,6 +160,7 @@
           : QCL(__VA_ARGS__) == 2      ? D6T_QK_REST  \
           : QCL(__VA_ARGS__) == 3      ? D6T_QK_MOD2  \
           : QCL(__VA_ARGS__) == 4      ? D6T_QK_MOD16 \
+          : QCL(__VA_ARGS__) == 5      ? D6T_QK_BIN16 \
                                        : D6T_QK_SLOW
 #define QK_CONT(...) \
     .qk = (OFFL(__VA_ARGS__)) < VARSZ && QCL(__VA_ARGS__) == 1 ? D6T_QK_MIN : D6T_QK_SLOW

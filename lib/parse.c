@@ -40,7 +40,7 @@ static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_
     const struct d6t_optdef *def = o->def;
     if (!def) return D6T_OK;
     size_t hdr;
-    int quick = d6t__layout_quick(def, n, &hdr);
+    int quick = d6t__layout_quick(def, p, n, &hdr);
     if (quick == D6T__QUICK_LEAF) return D6T_OK; /* no sub-options, no message: finished */
     if (!quick) {
         d6t_status st = layout_walk(c, def, p, n, &hdr);
