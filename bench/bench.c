@@ -336,7 +336,8 @@ static void op_memcpy(struct wl *w)
 
 /* ---- the full transaction (--txn): parse the relayed Solicit into a bundle, build the Reply
  * (client id, server id, IA_NA with one address and a status, rapid commit, DNS servers, search
- * list, IA_PD with one prefix), wrap it in the relay-reply chain and write it ---- */
+ * list, IA_PD with one prefix; the server id, DNS servers and search list prebuilt at
+ * configuration time), wrap it in the relay-reply chain and write it ---- */
 
 static const uint8_t server_duid[] = {0,    1, 0,    1,    0x2e, 0x3c, 0x0a,
                                       0x4b, 0, 0x16, 0x3e, 0x5a, 0x7b, 0x01};
@@ -363,14 +364,36 @@ static void answered(d6t_bundle *b, const d6t_opt *in)
     if (b) d6t_bundle_mark_handled(b, in);
 }
 
+/* What a server knows from its configuration, built once as a real server would: its Server-ID,
+ * and the subnet's DNS servers and domain search list (prebuilt option sets, added to each reply
+ * in one call). */
+static d6t_arena *cfg_arena;
+static d6t_prebuilt *cfg_server, *cfg_subnet;
+
+static void config_setup(void)
+{
+    cfg_arena = d6t_arena_new(NULL, 0);
+    d6t_msg *srv = d6t_msg_new(cfg_arena, D6T_MSG_REPLY),
+            *net = d6t_msg_new(cfg_arena, D6T_MSG_REPLY);
+    if (!srv || !net) die("config", D6T_ERR_NOMEM);
+    d6t_opt_set_bytes(d6t_msg_add_opt(srv, D6T_OPT_SERVERID), D6T_SERVERID_DUID, server_duid,
+                      sizeof server_duid);
+    d6t_opt *dns = d6t_msg_add_opt(net, D6T_OPT_DNS_SERVERS);
+    d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns1);
+    d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns2);
+    d6t_opt_list_add_dname(d6t_msg_add_opt(net, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST,
+                           "example.com.");
+    d6t_status st = d6t_prebuilt_new(cfg_arena, srv, &cfg_server);
+    if (st || (st = d6t_prebuilt_new(cfg_arena, net, &cfg_subnet))) die("prebuilt", st);
+}
+
 /* What a handler chain does for this Solicit; errors surface as a wrong reply below. */
 static d6t_msg *build_reply(d6t_bundle *b, d6t_msg *req, d6t_arena *arena)
 {
     d6t_msg *r = d6t_msg_new(arena, D6T_MSG_REPLY);
     d6t_msg_set_transaction_id(r, d6t_msg_transaction_id(req));
     d6t_msg_add_opt_copy(r, d6t_msg_find_opt(req, D6T_OPT_CLIENTID));
-    d6t_opt_set_bytes(d6t_msg_add_opt(r, D6T_OPT_SERVERID), D6T_SERVERID_DUID, server_duid,
-                      sizeof server_duid);
+    d6t_msg_add_prebuilt(r, cfg_server);
     d6t_opt *in = take_ia(b, req, D6T_OPT_IA_NA);
     size_t n;
     const uint8_t *iaid = d6t_opt_data(in, &n);
@@ -385,11 +408,7 @@ static d6t_msg *build_reply(d6t_bundle *b, d6t_msg *req, d6t_arena *arena)
                      "success");
     answered(b, in);
     if (d6t_msg_find_opt(req, D6T_OPT_RAPID_COMMIT)) d6t_msg_add_opt(r, D6T_OPT_RAPID_COMMIT);
-    d6t_opt *dns = d6t_msg_add_opt(r, D6T_OPT_DNS_SERVERS);
-    d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns1);
-    d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, dns2);
-    d6t_opt_list_add_dname(d6t_msg_add_opt(r, D6T_OPT_DOMAIN_LIST), D6T_DOMAIN_LIST_SEARCH_LIST,
-                           "example.com.");
+    d6t_msg_add_prebuilt(r, cfg_subnet);
     in = take_ia(b, req, D6T_OPT_IA_PD);
     iaid = d6t_opt_data(in, &n);
     ia = d6t_msg_add_opt(r, D6T_OPT_IA_PD);
@@ -810,6 +829,7 @@ static int txn_setup(struct wl *w, const char *req, const char *tmpl)
     d6t_arena *pa = d6t_arena_new(NULL, 0);
     if (!w->arena || !w->txn_caller || !w->echo_arena || !w->build_arena || !pa)
         die("arena", D6T_ERR_NOMEM);
+    if (!cfg_arena) config_setup();
     if (d6t_msg_parse(pa, w->msg, w->len, 0, &w->parsed, NULL)) die("parse", D6T_ERR_INVALID);
     w->req = w->parsed;
     while (w->req && d6t_msg_kind_of(w->req) == D6T_KIND_RELAY) w->req = d6t_msg_relayed(w->req);

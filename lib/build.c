@@ -5,27 +5,24 @@
 
 /* The node and its default bytes in one allocation, the bytes after the node, so that a setter
  * that grows the option can extend it in place while nothing was allocated after it. */
-static d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
+static D6T__ALWAYS_INLINE d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
 {
     const struct d6t_optdef *def = d6t__optdef_find((d6t_space)space, code);
     size_t n = def ? def->dflt_len : 0;
     size_t node =
         D6T__ARENA_ALIGN_UP(sizeof(d6t_opt)); /* the bytes start aligned, as growth wants */
-    d6t_opt *o = d6t__alloc(a, node + n);
+    d6t_opt *o = d6t__alloc_in(a, node + n);  /* callers have an arena */
     if (!o) return NULL;
-    memset(o, 0, sizeof *o);
-    o->def = def;
-    o->arena = a;
-    o->code = code;
-    o->space = space;
     uint8_t *d = (uint8_t *)o + node;
+    d6t__opt_init(o, a, def, code, space, d, (uint32_t)n, D6T_OPT_OWNED);
     if (def && def->dflt_dname16)
         d6t__default_data(def, d);
-    else /* all zero: whole 8-byte words, which the allocation's 16-byte rounding has room for */
-        for (size_t i = 0; i < n; i += 8) memset(d + i, 0, 8);
-    o->data = d;
-    o->len = (uint32_t)n;
-    o->flags = D6T_OPT_OWNED;
+    else if (n > 32)
+        memset(d, 0, n);
+    else if (n > 16) /* all zero, in whole 16-byte blocks: the allocation is rounded to them */
+        memset(d, 0, 32);
+    else if (n)
+        memset(d, 0, 16);
     return o;
 }
 

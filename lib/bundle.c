@@ -92,7 +92,10 @@ static d6t_status snapshot_request(d6t_bundle *b)
     b->reqopts = d6t__alloc(b->arena, (n ? n : 1) * sizeof *b->reqopts);
     b->handled = d6t__alloc(b->arena, nbits);
     if (!b->reqopts || !b->handled) return D6T_ERR_NOMEM;
-    memset(b->handled, 0, nbits);
+    if (nbits <= 16) /* a few bytes: the allocation is rounded to 16, clear all of it inline */
+        memset(b->handled, 0, 16);
+    else
+        memset(b->handled, 0, nbits);
     size_t i = 0;
     for (const d6t_opt *x = b->request->opts.first; x && i < n; x = x->next) b->reqopts[i++] = x;
     b->nreqopts = i;
@@ -130,14 +133,11 @@ static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const d
     return D6T_OK;
 }
 
-d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned flags,
-                                   const d6t_bundle_opts *opts, d6t_bundle **out)
+/* d6t_bundle_new_from_msg with the options already read (read_opts). */
+static d6t_status new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned flags,
+                               const d6t_bundle_opts *opts, d6t_bundle **out)
 {
-    if (!out || !incoming) return D6T_ERR_INVALID_ARG;
-    *out = NULL;
-    d6t_bundle_opts o;
-    d6t_status st = read_opts(opts, &o);
-    if (st) return st;
+    d6t_status st;
     int own = 0;
     if (!a) {
         if (!(a = d6t_arena_new(NULL, 0))) return D6T_ERR_NOMEM;
@@ -148,16 +148,41 @@ d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned fla
         if (own) d6t_arena_free(a);
         return D6T_ERR_NOMEM;
     }
-    memset(b, 0, D6T__BUNDLE_CLEARED);
+    /* in pieces of at most 64 bytes, which compilers clear with a few vector stores (one
+     * memset of it all becomes a string instruction of one iteration per word) */
+    _Static_assert(D6T__BUNDLE_CLEARED <= 256, "clear the bundle's header in more pieces");
+/* sizes differ with the platform's pointers: pieces past the end are left out */
+#define CLEAR_PIECE(at)                                                                \
+    do {                                                                               \
+        if ((at) < D6T__BUNDLE_CLEARED)                                                \
+            memset((uint8_t *)b + (at), 0,                                             \
+                   D6T__BUNDLE_CLEARED - (at) < 64 ? D6T__BUNDLE_CLEARED - (at) : 64); \
+    } while (0)
+    CLEAR_PIECE(0);
+    CLEAR_PIECE(64);
+    CLEAR_PIECE(128);
+    CLEAR_PIECE(192);
+#undef CLEAR_PIECE
     b->arena = a;
     b->owns_arena = own;
-    st = init(b, incoming, flags, &o);
+    st = init(b, incoming, flags, opts);
     if (st) {
         d6t_bundle_free(b);
         return st;
     }
     *out = b;
     return D6T_OK;
+}
+
+d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned flags,
+                                   const d6t_bundle_opts *opts, d6t_bundle **out)
+{
+    if (!out || !incoming) return D6T_ERR_INVALID_ARG;
+    *out = NULL;
+    d6t_bundle_opts o;
+    d6t_status st = read_opts(opts, &o);
+    if (st) return st;
+    return new_from_msg(a, incoming, flags, &o, out);
 }
 
 d6t_status d6t_bundle_new(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags,
@@ -175,7 +200,7 @@ d6t_status d6t_bundle_new(d6t_arena *a, const uint8_t *buf, size_t len, unsigned
     }
     d6t_msg *m;
     st = d6t_msg_parse(a, buf, len, D6T_PARSE_COPY, &m, err);
-    if (!st) st = d6t_bundle_new_from_msg(a, m, flags, &o, out);
+    if (!st) st = new_from_msg(a, m, flags, &o, out);
     if (st) {
         if (own) d6t_arena_free(a);
         return st;
@@ -383,6 +408,15 @@ static long req_slot(const d6t_bundle *b, const d6t_opt *o)
     return -1;
 }
 
+/* req_slot for an option found at position 'pos' of the request's list: while nothing was added
+ * or removed before it, the snapshot (in address order, which the parser's allocation order
+ * makes the list's order) has it at the same position, and one compare finds it. */
+static long slot_at(const d6t_bundle *b, const d6t_opt *o, size_t pos)
+{
+    if (pos < b->nreqopts && b->reqopts[pos] == o) return (long)pos;
+    return req_slot(b, o);
+}
+
 static int slot_handled(const d6t_bundle *b, long i)
 {
     return i >= 0 && (b->handled[i / 8] >> (i % 8) & 1);
@@ -392,8 +426,9 @@ static int slot_handled(const d6t_bundle *b, long i)
 static long req_index(const d6t_bundle *b, const d6t_opt *o)
 {
     if (!b || !b->request || !o) return -1;
-    for (const d6t_opt *x = b->request->opts.first; x; x = x->next)
-        if (x == o) return req_slot(b, o);
+    size_t pos = 0;
+    for (const d6t_opt *x = b->request->opts.first; x; x = x->next, pos++)
+        if (x == o) return slot_at(b, o, pos);
     return -1;
 }
 
@@ -425,9 +460,10 @@ static d6t_opt *walk_unhandled(const d6t_bundle *b, const uint16_t *codes, size_
     d6t_opt *hit = NULL;
     size_t n = 0;
     if (!b || !b->request || (!codes && ncodes)) return NULL;
-    for (d6t_opt *x = b->request->opts.first; x; x = x->next) {
-        if (!code_in(x->code, codes, ncodes)) continue;
-        long k = req_slot(b, x);
+    size_t pos = 0;
+    for (d6t_opt *x = b->request->opts.first; x; x = x->next, pos++) {
+        if (ncodes == 1 ? x->code != codes[0] : !code_in(x->code, codes, ncodes)) continue;
+        long k = slot_at(b, x, pos);
         if (k < 0 || slot_handled(b, k)) continue;
         if (n++ == i) {
             hit = x;
@@ -445,7 +481,15 @@ d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t
 
 d6t_opt *d6t_bundle_first_unhandled(const d6t_bundle *b, uint16_t code)
 {
-    return walk_unhandled(b, &code, 1, 0, NULL);
+    /* walk_unhandled's loop for one code and the first hit (a handler's usual question) */
+    if (!b || !b->request) return NULL;
+    size_t pos = 0;
+    for (d6t_opt *x = b->request->opts.first; x; x = x->next, pos++) {
+        if (x->code != code) continue;
+        long k = slot_at(b, x, pos);
+        if (k >= 0 && !slot_handled(b, k)) return x;
+    }
+    return NULL;
 }
 
 d6t_opt *d6t_bundle_next_unhandled(const d6t_bundle *b, const d6t_opt *o)

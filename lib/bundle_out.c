@@ -47,28 +47,42 @@ d6t_status d6t_bundle_set_response_generator(d6t_bundle *b, d6t_response_gen_fn 
 
 /* An echoed option shares its bytes with the relay-forward's option instead of copying them:
  * the incoming message lives in the bundle's arena or outlives the bundle, and the chain is the
- * bundle's. (Copying them costs 50 more instructions for w1's two Interface-IDs.) */
+ * bundle's. (Copying them costs 50 more instructions for w1's two Interface-IDs.) An option
+ * without sub-options or a message (Interface-ID, Relay Source Port) is one node copied. */
 static d6t_status echo(d6t_msg *reply, const d6t_opt *o)
 {
     d6t_opt *c;
-    d6t_status st = d6t_opt_copy(reply->arena, o, D6T_COPY_SHARE, &c);
-    if (st) return st;
+    if (!o->kids.first && !o->msg) {
+        if (!(c = d6t__alloc(reply->arena, sizeof *c))) return D6T_ERR_NOMEM;
+        *c = *o;
+        c->arena = reply->arena;
+        c->flags = 0; /* not ours: a setter writes new bytes into the chain's arena */
+    } else {
+        d6t_status st = d6t_opt_copy(reply->arena, o, D6T_COPY_SHARE, &c);
+        if (st) return st;
+    }
     d6t__list_append(&reply->opts, c);
     return D6T_OK;
 }
 
 /* Copy the options a relay-reply level repeats from its relay-forward: Interface-ID (RFC 9915
  * 19.3), Relay Source Port (RFC 8357, so each relay finds its downstream port again) and what an
- * Echo Request option names (RFC 4994). */
+ * Echo Request option names (RFC 4994). The first two and the Echo Request are found in one
+ * pass over the relay-forward's options. */
 static d6t_status echo_options(d6t_msg *reply, const d6t_msg *fwd)
 {
-    static const uint16_t always[] = {D6T_OPT_INTERFACE_ID, D6T_OPT_RELAY_SOURCE_PORT};
+    const d6t_opt *iid = NULL, *rsp = NULL, *ero = NULL;
     d6t_status st;
-    for (size_t k = 0; k < sizeof always / sizeof always[0]; k++) {
-        d6t_opt *o = d6t_msg_find_opt(fwd, always[k]);
-        if (o && (st = echo(reply, o))) return st;
+    for (const d6t_opt *o = fwd->opts.first; o; o = o->next) {
+        if (o->code == D6T_OPT_INTERFACE_ID && !iid)
+            iid = o;
+        else if (o->code == D6T_OPT_RELAY_SOURCE_PORT && !rsp)
+            rsp = o;
+        else if (o->code == D6T_OPT_ERO && !ero)
+            ero = o;
     }
-    d6t_opt *ero = d6t_msg_find_opt(fwd, D6T_OPT_ERO);
+    if (iid && (st = echo(reply, iid))) return st;
+    if (rsp && (st = echo(reply, rsp))) return st;
     size_t n = 0;
     if (!ero || d6t_opt_list_count(ero, D6T_ERO_REQUESTED_OPTIONS, &n)) return D6T_OK;
     for (size_t i = 0; i < n; i++) {
@@ -90,8 +104,9 @@ d6t_status d6t_bundle_create_outgoing_relay_messages(d6t_bundle *b)
     b->have_out = 1;
     for (size_t i = 0; i < b->nrelays; i++) {
         const d6t_msg *fwd = b->relays[i];
-        d6t_msg *r = d6t_msg_new(b->arena, D6T_MSG_RELAY_REPL);
+        d6t_msg *r = d6t__alloc(b->arena, sizeof *r); /* d6t_msg_new's, without its checks */
         if (!r) return D6T_ERR_NOMEM;
+        d6t__msg_init(r, b->arena, D6T_MSG_RELAY_REPL, D6T_KIND_RELAY, 1);
         r->hop_count = fwd->hop_count;
         memcpy(r->link, fwd->link, 16);
         memcpy(r->peer, fwd->peer, 16);

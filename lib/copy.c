@@ -120,14 +120,32 @@ d6t_status d6t_msg_copy(d6t_arena *a, const d6t_msg *src, unsigned flags, d6t_ms
     return D6T_OK;
 }
 
+/* A copy of src in arena a, NULL on D6T_ERR_NOMEM (and anything d6t_opt_copy refuses). The
+ * common case, an option without sub-options or a message (a Client-ID), is the node and its
+ * bytes right after it, as copy_opt lays them out, in one step. */
+static D6T__ALWAYS_INLINE d6t_opt *copy_one(d6t_arena *a, const d6t_opt *src)
+{
+    d6t_opt *o;
+    if (src->kids.first || src->msg) return d6t_opt_copy(a, src, 0, &o) ? NULL : o;
+    o = d6t__alloc(a, sizeof *o + src->len);
+    if (!o) return NULL;
+    *o = *src;
+    o->next = NULL;
+    o->arena = a;
+    o->kids = (struct d6t_optlist){NULL, NULL, 0};
+    o->flags = D6T_OPT_OWNED;
+    o->data = (const uint8_t *)(o + 1);
+    d6t__move_small((uint8_t *)(o + 1), src->data, src->len);
+    return o;
+}
+
 /* The destination must hold options of src's own space: a copy keeps src's layout, and the
  * same code means another option in another space. */
 d6t_opt *d6t_msg_add_opt_copy(d6t_msg *m, const d6t_opt *src)
 {
     if (!m || !src || m->kind == D6T_KIND_UNKNOWN || src->space != D6T_SPACE_DHCPV6) return NULL;
-    d6t_opt *o;
-    if (d6t_opt_copy(m->arena, src, 0, &o)) return NULL;
-    d6t__list_append(&m->opts, o);
+    d6t_opt *o = copy_one(m->arena, src);
+    if (o) d6t__list_append(&m->opts, o);
     return o;
 }
 
@@ -135,8 +153,124 @@ d6t_opt *d6t_opt_add_child_copy(d6t_opt *parent, const d6t_opt *src)
 {
     if (!parent || !src || !parent->def || parent->def->child_space != (int8_t)src->space)
         return NULL;
-    d6t_opt *o;
-    if (d6t_opt_copy(parent->arena, src, 0, &o)) return NULL;
-    d6t__list_append(&parent->kids, o);
+    d6t_opt *o = copy_one(parent->arena, src);
+    if (o) d6t__list_append(&parent->kids, o);
     return o;
+}
+
+/* ---- prebuilt options: config-time option trees added to every reply in one step ---- */
+
+struct d6t_prebuilt {
+    const d6t_opt *nodes; /* every option, top-level ones and their sub-options, in preorder */
+    size_t n;             /* nodes */
+    size_t ntop;          /* top-level options: nodes[0] and its 'next' chain */
+    const d6t_opt *last;  /* the last top-level option */
+};
+
+/* Nodes and payload bytes of the tree under o (o included); its depth within the option limit
+ * and no nested message. */
+static d6t_status pb_measure(const d6t_opt *o, unsigned depth, size_t *nodes, size_t *bytes)
+{
+    if (depth >= D6T_MAX_OPTION_NESTING) return D6T_ERR_NESTING;
+    if (o->msg) return D6T_ERR_INVALID_ARG; /* a relayed message is no configuration */
+    *nodes += 1;
+    *bytes += o->len;
+    for (const d6t_opt *k = o->kids.first; k; k = k->next) {
+        d6t_status st = pb_measure(k, depth + 1, nodes, bytes);
+        if (st) return st;
+    }
+    return D6T_OK;
+}
+
+struct pb_fill {
+    d6t_opt *nodes;
+    size_t i;
+    uint8_t *bytes;
+};
+
+/* src and its sub-options into the next nodes, in preorder (measured: bounded, no message). */
+static d6t_opt *pb_fill(struct pb_fill *f, const d6t_opt *src)
+{
+    d6t_opt *o = &f->nodes[f->i++];
+    o->def = src->def;
+    o->next = NULL;
+    o->arena = NULL; /* set in each copy */
+    o->len = src->len;
+    o->code = src->code;
+    o->space = src->space;
+    o->flags = D6T_OPT_LINKED;
+    o->kids = (struct d6t_optlist){NULL, NULL, 0};
+    o->msg = NULL;
+    if (src->len) memcpy(f->bytes, src->data, src->len);
+    o->data = f->bytes;
+    f->bytes += src->len;
+    for (const d6t_opt *k = src->kids.first; k; k = k->next)
+        d6t__list_append(&o->kids, pb_fill(f, k));
+    return o;
+}
+
+d6t_status d6t_prebuilt_new(d6t_arena *a, const d6t_msg *src, d6t_prebuilt **out)
+{
+    if (out) *out = NULL;
+    if (!a || !src || !out) return D6T_ERR_INVALID_ARG;
+    size_t n = 0, bytes = 0;
+    for (const d6t_opt *o = src->opts.first; o; o = o->next) {
+        d6t_status st = pb_measure(o, 0, &n, &bytes);
+        if (st) return st;
+    }
+    struct d6t__arena_mark mark = d6t__arena_mark(a);
+    d6t_prebuilt *p = d6t__alloc(a, sizeof *p);
+    d6t_opt *nodes = d6t__alloc(a, (n ? n : 1) * sizeof *nodes);
+    uint8_t *data = d6t__alloc(a, bytes ? bytes : 1);
+    if (!p || !nodes || !data) {
+        d6t__arena_rollback(a, &mark);
+        return D6T_ERR_NOMEM;
+    }
+    struct pb_fill f = {nodes, 0, data};
+    d6t_opt *prev = NULL;
+    p->ntop = 0;
+    for (const d6t_opt *o = src->opts.first; o; o = o->next) {
+        d6t_opt *c = pb_fill(&f, o);
+        if (prev) prev->next = c;
+        prev = c;
+        p->ntop++;
+    }
+    p->nodes = nodes;
+    p->n = n;
+    p->last = prev;
+    *out = p;
+    return D6T_OK;
+}
+
+size_t d6t_prebuilt_count(const d6t_prebuilt *p)
+{
+    return p ? p->ntop : 0;
+}
+
+/* One allocation for all the nodes, each copied with its links, which point into the
+ * prebuilt's array, moved to the same places in the copy. The bytes stay the prebuilt's. */
+d6t_status d6t_msg_add_prebuilt(d6t_msg *m, const d6t_prebuilt *p)
+{
+    if (!m || !p || m->kind == D6T_KIND_UNKNOWN) return D6T_ERR_INVALID_ARG;
+    if (!p->n) return D6T_OK;
+    const d6t_opt *base = p->nodes;
+    d6t_opt *c = d6t__alloc(m->arena, p->n * sizeof *c);
+    if (!c) return D6T_ERR_NOMEM;
+    for (size_t i = 0; i < p->n; i++) {
+        d6t_opt *o = &c[i];
+        *o = base[i];
+        o->arena = m->arena;
+        if (o->next) o->next = c + (o->next - base);
+        if (o->kids.first) {
+            o->kids.first = c + (o->kids.first - base);
+            o->kids.last = c + (o->kids.last - base);
+        }
+    }
+    if (m->opts.last)
+        m->opts.last->next = c;
+    else
+        m->opts.first = c;
+    m->opts.last = c + (p->last - base);
+    m->opts.count += (uint32_t)p->ntop;
+    return D6T_OK;
 }

@@ -516,8 +516,8 @@ static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a
         o->def->f[0].type != D6T_FT_OPTIONS) {
         /* same size, our own memory: in place (fixed-size fields cannot break the layout) */
         uint8_t *d = (uint8_t *)(uintptr_t)o->data; /* OWNED: our arena copy */
-        if (alen) memmove(d + off, a, alen);
-        if (blen) memmove(d + off + alen, b, blen);
+        d6t__move_small(d + off, a, alen);
+        d6t__move_small(d + off + alen, b, blen);
         return D6T_OK;
     }
     if ((o->flags & D6T_OPT_OWNED) && check == TRUSTED && !overlaps(o, a, alen) &&
@@ -525,9 +525,10 @@ static d6t_status splice(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a
         /* the option's bytes are the arena's latest allocation (a new option being filled in):
          * they grow where they are instead of being copied for every field set */
         uint8_t *d = (uint8_t *)(uintptr_t)o->data; /* OWNED: our arena copy */
-        memmove(d + off + alen + blen, d + off + oldlen, o->len - off - oldlen);
-        if (alen) memcpy(d + off, a, alen);
-        if (blen) memcpy(d + off + alen, b, blen);
+        size_t tail = o->len - off - oldlen;
+        if (tail) memmove(d + off + alen + blen, d + off + oldlen, tail);
+        d6t__move_small(d + off, a, alen);
+        d6t__move_small(d + off + alen, b, blen);
         o->len = (uint32_t)nl;
         return D6T_OK;
     }
@@ -566,7 +567,7 @@ static D6T__ALWAYS_INLINE d6t_status set_fixed(d6t_opt *o, d6t_key k, uint32_t t
     d6t_status st = locate(o, k, types, &f, &s, NULL);
     if (st) return st;
     /* the common case, a field of an option we built: overwrite in place (splice's own first case) */
-    if ((o->flags & D6T_OPT_OWNED) && s.len == n && o->def->f[0].type != D6T_FT_OPTIONS) {
+    if ((o->flags & D6T_OPT_OWNED) && s.len == n) { /* a keyed field: the row has fields */
         memcpy((uint8_t *)(uintptr_t)o->data + s.off, v, n);
         return D6T_OK;
     }
@@ -601,6 +602,17 @@ d6t_status d6t_opt_set_u32(d6t_opt *o, d6t_key k, uint32_t v)
 {
     uint8_t b[4];
     d6t__put32(b, v);
+    /* the common case first (T1, T2, lifetimes of an option being built): the key's field is a
+     * U32 of this row that lies within the bytes the option owns; anything else, and every
+     * refusal, goes through set_fixed */
+    const struct d6t_optdef *def = o ? o->def : NULL;
+    uint32_t j = ((uint32_t)k & 0xffu) - 1u;
+    if (def && (o->flags & D6T_OPT_OWNED) && (uint32_t)k >> 8 == def->keybase && j < def->nkeys &&
+        def->f[j].type == D6T_FT_U32 && def->f[j].off != D6T_OFF_VAR &&
+        def->f[j].off + 4u <= o->len) {
+        memcpy((uint8_t *)(uintptr_t)o->data + def->f[j].off, b, 4);
+        return D6T_OK;
+    }
     return set_fixed(o, k, T(U32), b, 4);
 }
 
@@ -639,6 +651,10 @@ d6t_status d6t_opt_set_prefix(d6t_opt *o, d6t_key k, const uint8_t *addr, uint8_
         b[1 + full] &= (uint8_t)(0xff00u >> (plen % 8u));
         memset(b + 2 + full, 0, nb - full - 1);
     }
+    if (f->type == D6T_FT_PREFIX6 && (o->flags & D6T_OPT_OWNED) && s.len == 17) {
+        memcpy((uint8_t *)(uintptr_t)o->data + s.off, b, 17); /* fixed size: in place */
+        return D6T_OK;
+    }
     return splice(o, s.off, s.len, b, 1 + nb, NULL, 0, TRUSTED);
 }
 
@@ -650,6 +666,12 @@ d6t_status d6t_opt_set_bytes(d6t_opt *o, d6t_key k, const uint8_t *data, size_t 
     d6t_status st = locate(o, k, 0, &f, &s, NULL);
     if (st) return st;
     if (f->fixed && len != f->fixed) return D6T_ERR_INVALID_ARG; /* BIN, U32 (an IAID), ... */
+    /* a fixed-size field of bytes we own: in place, as the typed setters do ('data' may be the
+     * field itself, so moved rather than copied) */
+    if (f->fixed && s.len == len && (o->flags & D6T_OPT_OWNED)) {
+        d6t__move_small((uint8_t *)(uintptr_t)o->data + s.off, data, len);
+        return D6T_OK;
+    }
     /* a fixed-size field, or a last field of plain bytes (a DUID, text), takes any bytes of its
      * size: only structured fields (names, lists, lengths) need the layout checked again */
     int plain = f->fixed || (f->to_end && (f->type == D6T_FT_BIN_REST || f->type == D6T_FT_TEXT ||

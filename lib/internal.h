@@ -91,6 +91,7 @@ struct d6t_optdef {
     uint8_t nkeys;        /* fields with a key: key n is f[n - 1] */
     uint8_t dflt_len;     /* bytes of the default (empty) fixed part */
     uint8_t dflt_dname16; /* it has a DNAME16, whose default length byte is 1 */
+    uint8_t qk;           /* enum d6t_quick: how its layout is checked without a walk */
     uint32_t keybase;     /* the bits of its keys above the field number: space << 16 | code */
     const char *name;
     struct d6t_fielddef f[D6T_MAX_FIELDS];
@@ -106,15 +107,29 @@ struct d6t_optdef {
     const struct d6t_rule *rules; /* NULL or closed by D6T_R_END */
 };
 
+/* Layouts that need no walk (d6t__layout_quick), set per row at compile time from its last keyed
+ * field: every field before it has a fixed size, so dflt_len is where the fields end (EXACT,
+ * MIN) or where the last one starts (REST, MOD2, MOD16, BIN16). */
+enum d6t_quick {
+    D6T_QK_SLOW,  /* anything else: d6t__layout walks the fields */
+    D6T_QK_EXACT, /* a leaf of fixed-size fields (or none): exactly dflt_len bytes */
+    D6T_QK_MIN,   /* a container of fixed-size fields (or none): dflt_len bytes, then options */
+    D6T_QK_REST,  /* a leaf ending in bytes, text or a DUID: at least dflt_len bytes */
+    D6T_QK_MOD2,  /* a leaf ending in a 16-bit list: dflt_len bytes and whole elements */
+    D6T_QK_MOD16, /* a leaf ending in an address list: dflt_len bytes and whole elements */
+    D6T_QK_BIN16  /* a leaf ending in length-prefixed items: dflt_len bytes, then whole items */
+};
+
 extern const struct d6t_optdef d6t__optdefs[];
 extern const size_t d6t__optdef_count;
-/* DHCPv6 option code -> row + 1 (0: unknown), for d6t__optdef_find's inline lookup. */
+/* DHCPv6 option code -> row + 1 (0: unknown). */
 extern const uint8_t d6t__v6_rows[256];
+/* DHCPv6 option code -> its row (NULL: unknown), for d6t__optdef_find's inline lookup. */
+extern const struct d6t_optdef *const d6t__v6_defs[256];
 /* d6t_optdef_find with the DHCPv6 space's lookup inline (the parser's and builder's case). */
 static inline const struct d6t_optdef *d6t__optdef_find(d6t_space space, uint16_t code)
 {
-    if (space == D6T_SPACE_DHCPV6)
-        return code < 256 && d6t__v6_rows[code] ? &d6t__optdefs[d6t__v6_rows[code] - 1] : NULL;
+    if (space == D6T_SPACE_DHCPV6) return code < 256 ? d6t__v6_defs[code] : NULL;
     return d6t_optdef_find(space, code);
 }
 /* Bit r (word r / 64, bit r % 64) set when row r of the table is required in some message type
@@ -124,6 +139,8 @@ extern const uint64_t d6t__need_in_msg[D6T__NEED_WORDS];
 extern const uint64_t d6t__need_in_parent[D6T__NEED_WORDS];
 /* Bit c set when some row's need_in names parent code c (codes below 256). */
 extern const uint64_t d6t__need_parent_codes[D6T__NEED_WORDS];
+/* Per message type t (below 32): bit r set when row r (of the first 64) is required in it. */
+extern const uint64_t d6t__need_by_type[32];
 
 struct d6t_optlist {
     d6t_opt *first, *last;
@@ -160,6 +177,39 @@ struct d6t_msg {
     struct d6t_optlist opts;
 };
 
+/* Whether an option of row 'def' with n payload bytes has a valid layout, decided from the row's
+ * quick kind alone: D6T__QUICK_LEAF for a leaf that fits (a leaf row has neither sub-options nor
+ * a message: nothing is left to do), D6T__QUICK_HDR for a container or message option that fits;
+ * *hdr is then where its sub-options or nested message begin (n for a leaf). 0 sends everything
+ * else, and every misfit, to d6t__layout, which says what is wrong. */
+enum {
+    D6T__QUICK_LEAF = 1,
+    D6T__QUICK_HDR = 2
+};
+static inline int d6t__layout_quick(const struct d6t_optdef *def, const uint8_t *data, size_t n,
+                                    size_t *hdr)
+{
+    size_t q = def->dflt_len;
+    switch ((enum d6t_quick)def->qk) {
+    case D6T_QK_BIN16: /* each item's 2-byte length, up to the end exactly */
+        *hdr = n;
+        if (n < q) return 0;
+        for (size_t p = q; p < n;) {
+            if (n - p < 2) return 0;
+            size_t l = (size_t)data[p] << 8 | data[p + 1];
+            if (l > n - p - 2) return 0;
+            p += 2 + l;
+        }
+        return D6T__QUICK_LEAF;
+    case D6T_QK_EXACT: *hdr = n; return n == q ? D6T__QUICK_LEAF : 0;
+    case D6T_QK_REST: *hdr = n; return n >= q ? D6T__QUICK_LEAF : 0;
+    case D6T_QK_MOD2: *hdr = n; return n >= q && (n - q) % 2 == 0 ? D6T__QUICK_LEAF : 0;
+    case D6T_QK_MOD16: *hdr = n; return n >= q && (n - q) % 16 == 0 ? D6T__QUICK_LEAF : 0;
+    case D6T_QK_MIN: *hdr = q; return n >= q ? D6T__QUICK_HDR : 0;
+    default: return 0;
+    }
+}
+
 /* Byte span of one field inside an option's data. */
 struct d6t_span {
     uint32_t off, len;
@@ -192,6 +242,39 @@ static inline void d6t__put32(uint8_t *p, uint32_t v)
     p[1] = (uint8_t)(v >> 16);
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
+}
+
+/* Move n bytes (the ranges may overlap, as memmove). Option payloads are mostly a few dozen
+ * bytes: up to 32 they are moved inline, loading the first and the last bytes of the largest
+ * width that fits (overlapping in the middle) before storing them, rather than by a call. */
+static inline void d6t__move_small(uint8_t *d, const uint8_t *s, size_t n)
+{
+    if (n >= 16 && n <= 32) {
+        uint8_t a[16], b[16];
+        memcpy(a, s, 16);
+        memcpy(b, s + n - 16, 16);
+        memcpy(d, a, 16);
+        memcpy(d + n - 16, b, 16);
+    } else if (n >= 8 && n < 16) {
+        uint64_t a, b;
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        memcpy(d, &a, 8);
+        memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        memcpy(d, &a, 4);
+        memcpy(d + n - 4, &b, 4);
+    } else if (n && n < 4) {
+        uint8_t x = s[0], y = s[n / 2], z = s[n - 1];
+        d[0] = x;
+        d[n / 2] = y;
+        d[n - 1] = z;
+    } else if (n) {
+        memmove(d, s, n);
+    }
 }
 
 /* IPv6 address classes (RFC 4291) used by validation and the bundle. */
@@ -274,6 +357,20 @@ static inline void *d6t__alloc(d6t_arena *a, size_t size)
     return d6t_arena_alloc(a, size);
 }
 
+/* d6t__alloc for an arena known not to be NULL (the parser's and builder's own). */
+static inline void *d6t__alloc_in(d6t_arena *a, size_t size)
+{
+    size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
+    if (need >= size && (size_t)(a->end - a->ptr) >= need &&
+        (!a->limit || (a->used <= a->limit && need <= a->limit - a->used))) {
+        void *p = a->ptr;
+        a->ptr += need;
+        a->used += need;
+        return p;
+    }
+    return d6t_arena_alloc(a, size);
+}
+
 /* Let the arena's latest allocation, 'old' bytes at p, hold 'size' bytes without moving: 1 when
  * p is 16-aligned and its allocation ends where the free room begins (nothing was allocated
  * after it) and the room and the limit allow; 0 otherwise (the caller copies instead). */
@@ -335,10 +432,25 @@ static inline void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
     l->count++;
 }
 
-/* A new option node, empty (no data), its row looked up. */
+/* An option node: every member zero but these. */
+static inline void d6t__opt_init(d6t_opt *o, d6t_arena *a, const struct d6t_optdef *def,
+                                 uint16_t code, uint8_t space, const uint8_t *data, uint32_t len,
+                                 uint8_t flags)
+{
+    memset(o, 0, sizeof *o); /* a few vector stores */
+    o->def = def;
+    o->arena = a;
+    o->data = data;
+    o->len = len;
+    o->code = code;
+    o->space = space;
+    o->flags = flags;
+}
+
+/* A new option node in arena 'a' (not NULL), empty (no data), its row looked up. */
 static inline d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space)
 {
-    d6t_opt *o = d6t__alloc(a, sizeof *o);
+    d6t_opt *o = d6t__alloc_in(a, sizeof *o);
     if (!o) return NULL;
     memset(o, 0, sizeof *o);
     o->arena = a;
@@ -346,6 +458,33 @@ static inline d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space
     o->space = space;
     o->def = d6t__optdef_find((d6t_space)space, code);
     return o;
+}
+
+/* d6t_msg_type_kind, inline for the library's own callers. */
+static inline uint8_t d6t__type_kind(uint8_t type)
+{
+    if (type == 0 || type > D6T_MSG_STARTTLS) return D6T_KIND_UNKNOWN;
+    if (type == D6T_MSG_RELAY_FORW || type == D6T_MSG_RELAY_REPL) return D6T_KIND_RELAY;
+    return D6T_KIND_CLIENT_SERVER; /* 1-11 and 14-23 share the 4-byte header */
+}
+
+/* A message's every member but the relay addresses, which 'relay' says the caller sets. */
+static inline void d6t__msg_init(d6t_msg *m, d6t_arena *a, uint8_t type, uint8_t kind, int relay)
+{
+    m->arena = a;
+    m->type = type;
+    m->kind = kind;
+    m->hop_count = 0;
+    m->owns_arena = 0;
+    m->txid = 0;
+    if (!relay) {
+        memset(m->link, 0, 16);
+        memset(m->peer, 0, 16);
+    }
+    m->body = NULL;
+    m->body_len = 0;
+    m->opts.first = m->opts.last = NULL;
+    m->opts.count = 0;
 }
 
 #endif

@@ -66,7 +66,7 @@ d6t_msg *d6t_msg_new(d6t_arena *a, uint8_t type)
     memset(m, 0, sizeof *m);
     m->arena = a;
     m->type = type;
-    m->kind = (uint8_t)d6t_msg_type_kind(type);
+    m->kind = d6t__type_kind(type);
     m->owns_arena = (uint8_t)own;
     if (m->kind == D6T_KIND_UNKNOWN) m->body = (const uint8_t *)"";
     return m;

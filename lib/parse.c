@@ -14,39 +14,20 @@ d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, 
     return st;
 }
 
-/* The layouts that need no walk, from the table's precomputed offsets: every field before the
- * last keyed one has a fixed size, and the last is fixed too, or (in a leaf) plain bytes or a
- * list of fixed-size elements up to the end. Sets *hdr and returns 1 when the bytes fit; 0 sends
- * everything else, and every misfit, to d6t__layout, which says what is wrong. */
-static inline int layout_quick(const struct d6t_optdef *def, size_t n, size_t *hdr)
-{
-    int leaf = def->nfields == def->nkeys;
-    if (!def->nkeys) {
-        *hdr = 0;
-        return !leaf || n == 0;
-    }
-    const struct d6t_fielddef *f = &def->f[def->nkeys - 1];
-    size_t off = f->off;
-    if (off == D6T_OFF_VAR || n < off) return 0;
-    if (f->fixed) {
-        size_t end = off + f->fixed;
-        *hdr = end;
-        return leaf ? n == end : n >= end;
-    }
-    if (!leaf || !f->to_end) return 0;
-    *hdr = n;
-    switch (f->type) {
-    case D6T_FT_BIN_REST:
-    case D6T_FT_TEXT:
-    case D6T_FT_DUID: return 1;
-    case D6T_FT_U16_LIST: return (n - off) % 2 == 0;
-    case D6T_FT_ADDR6_LIST: return (n - off) % 16 == 0;
-    default: return 0;
-    }
-}
-
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
                              size_t n, uint8_t space, unsigned nest, unsigned depth);
+
+/* The layouts d6t__layout_quick does not decide: the full walk, out of line so that the option
+ * loop keeps a small frame. */
+static D6T__NOINLINE d6t_status layout_walk(struct d6t_parse_ctx *c, const struct d6t_optdef *def,
+                                            const uint8_t *p, size_t n, size_t *hdr)
+{
+    struct d6t_span spans[D6T_MAX_FIELDS];
+    size_t bad;
+    const char *why;
+    d6t_status st = d6t__layout(def, p, n, spans, hdr, &why, &bad);
+    return st ? d6t__fail(c, st, p + bad, why) : D6T_OK;
+}
 
 /* Fill option o (code, space, def already set) from its payload p[0..n). Inline in the option
  * loop below: a call per option cost more than most options' checks. */
@@ -56,24 +37,25 @@ static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_
 {
     o->data = p;
     o->len = (uint32_t)n;
-    if (!o->def) return D6T_OK;
+    const struct d6t_optdef *def = o->def;
+    if (!def) return D6T_OK;
     size_t hdr;
-    if (!layout_quick(o->def, n, &hdr)) {
-        struct d6t_span spans[D6T_MAX_FIELDS];
-        size_t bad;
-        const char *why;
-        d6t_status st = d6t__layout(o->def, p, n, spans, &hdr, &why, &bad);
-        if (st) return d6t__fail(c, st, p + bad, why);
+    int quick = d6t__layout_quick(def, p, n, &hdr);
+    if (quick == D6T__QUICK_LEAF) return D6T_OK; /* no sub-options, no message: finished */
+    if (!quick) {
+        d6t_status st = layout_walk(c, def, p, n, &hdr);
+        if (st) return st;
     }
     o->len = (uint32_t)hdr;
-    if (o->def->child_space >= 0) {
+    if (def->child_space >= 0) {
+        if (hdr == n) return D6T_OK; /* no sub-options: the list stays empty */
         /* this option is at level nest + 1; its sub-options would be at nest + 2 */
-        if (hdr < n && nest + 2 > D6T_MAX_OPTION_NESTING)
+        if (nest + 2 > D6T_MAX_OPTION_NESTING)
             return d6t__fail(c, D6T_ERR_NESTING, p + hdr, "options nested deeper than 16 levels");
-        return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)o->def->child_space, nest + 1,
+        return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)def->child_space, nest + 1,
                           depth);
     }
-    if (o->def->has_msg) {
+    if (def->has_msg) {
         if (hdr == n)
             return d6t__fail(c, D6T_ERR_TRUNCATED, p + hdr, "option holds an empty message");
         return d6t__parse_msg(c, p + hdr, n - hdr, depth + 1, &o->msg);
@@ -91,9 +73,7 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
                              size_t n, uint8_t space, unsigned nest, unsigned depth)
 {
     size_t off = 0;
-    while (off < n) {
-        if (n - off < 4)
-            return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off, "option header truncated");
+    while (n - off >= 4) {
         uint16_t code = d6t__get16(p + off);
         size_t len = d6t__get16(p + off + 2);
         if (len > n - off - 4)
@@ -103,17 +83,23 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
         if (!o) return d6t__fail(c, D6T_ERR_NOMEM, p + off, "arena allocation failed");
         d6t_status st = parse_payload(c, o, p + off + 4, len, nest, depth);
         if (st) return st;
-        d6t__list_append(l, o);
+        /* d6t__list_append for a node that is new (next NULL, flags 0 but what this sets) */
+        o->flags = D6T_OPT_LINKED;
+        if (l->last)
+            l->last->next = o;
+        else
+            l->first = o;
+        l->last = o;
+        l->count++;
         off += 4 + len;
     }
+    if (off != n) return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off, "option header truncated");
     return D6T_OK;
 }
 
 d6t_msg_kind d6t_msg_type_kind(uint8_t type)
 {
-    if (type == 0 || type > D6T_MSG_STARTTLS) return D6T_KIND_UNKNOWN;
-    if (type == D6T_MSG_RELAY_FORW || type == D6T_MSG_RELAY_REPL) return D6T_KIND_RELAY;
-    return D6T_KIND_CLIENT_SERVER; /* 1-11 and 14-23 share the 4-byte header */
+    return (d6t_msg_kind)d6t__type_kind(type);
 }
 
 d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, unsigned depth,
@@ -125,12 +111,9 @@ d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, u
     d6t_msg_kind kind = d6t_msg_type_kind(type);
     if (depth > D6T_HOP_COUNT_LIMIT || (kind == D6T_KIND_RELAY && depth >= D6T_HOP_COUNT_LIMIT))
         return d6t__fail(c, D6T_ERR_RELAY_DEPTH, p, "more than 32 relay levels (HOP_COUNT_LIMIT)");
-    d6t_msg *m = d6t__alloc(c->arena, sizeof *m);
+    d6t_msg *m = d6t__alloc_in(c->arena, sizeof *m);
     if (!m) return d6t__fail(c, D6T_ERR_NOMEM, p, "arena allocation failed");
-    memset(m, 0, sizeof *m);
-    m->arena = c->arena;
-    m->type = type;
-    m->kind = (uint8_t)kind;
+    d6t__msg_init(m, c->arena, type, (uint8_t)kind, kind == D6T_KIND_RELAY && n >= 34);
     size_t hdr;
     switch (kind) {
     case D6T_KIND_CLIENT_SERVER:

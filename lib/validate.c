@@ -14,7 +14,6 @@
 #define MAX_FRAMES (2 * (D6T_HOP_COUNT_LIMIT + 1) + D6T_MAX_OPTION_NESTING + 2)
 #define PATH_CAP   768
 #define WHAT_CAP   256
-#define MAX_DEFS   160
 
 struct frame {
     const d6t_msg *m;     /* a message frame, or */
@@ -30,7 +29,6 @@ struct vctx {
     unsigned n;
     unsigned in_lq; /* inside OPTION_LQ_RELAY_DATA */
     struct frame fr[MAX_FRAMES];
-    uint32_t cnt[MAX_DEFS]; /* options per table row in the list being checked; 0 between lists */
 };
 
 /* ---------------------------------------------------------------- reporting */
@@ -705,21 +703,32 @@ static int has_parent(const struct d6t_optdef *d, uint16_t code)
 }
 
 /* Counts, singletons and required options of one option list; 'parent' NULL for a message.
- * Linear in the list: it counts its options by row, and only the rows something requires (a
- * few) can be missing; the table is gone through in order only to report a duplicate. */
+ * Linear in the list: one bit per table row marks the rows the list has (a second option of a
+ * row that may appear once is a duplicate), and only the rows something requires and the list
+ * lacks are looked at; the table is gone through in order only to report a duplicate. */
 static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
                        const d6t_opt *parent)
 {
-    size_t ndefs = d6t__optdef_count < MAX_DEFS ? d6t__optdef_count : MAX_DEFS;
-    int dup = 0;
+    size_t ndefs = d6t__optdef_count;
+    uint64_t have[D6T__NEED_WORDS] = {0, 0, 0, 0};
+    int dup = 0, twice = 0;
     for (const d6t_opt *o = first; o; o = o->next) {
-        size_t i = o->def ? def_index(o->def) : ndefs;
-        if (i < ndefs) dup |= ++v->cnt[i] > 1 && o->def->once;
+        if (!o->def) continue;
+        size_t i = def_index(o->def);
+        uint64_t bit = (uint64_t)1 << (i % 64);
+        int again = (have[i / 64] & bit) != 0;
+        twice |= again;
+        dup |= again && o->def->once;
+        have[i / 64] |= bit;
     }
-    for (size_t i = 0; dup && i < ndefs; i++)
-        if (d6t__optdefs[i].once && v->cnt[i] > 1)
+    for (size_t i = 0; dup && i < ndefs; i++) {
+        if (!d6t__optdefs[i].once || !(have[i / 64] >> (i % 64) & 1u)) continue;
+        unsigned n = 0;
+        for (const d6t_opt *o = first; o; o = o->next) n += o->def == &d6t__optdefs[i];
+        if (n > 1)
             report(v, D6T_V_TOO_MANY, "%s appears %u times (at most once)", d6t__optdefs[i].name,
-                   (unsigned)v->cnt[i]);
+                   n);
+    }
     /* a message's list can miss only what its type requires, a parent's only what names it */
     const uint64_t *need = parent ? d6t__need_in_parent : d6t__need_in_msg;
     uint32_t tbit = !parent && m->type < 32 ? 1u << m->type : 0;
@@ -728,9 +737,11 @@ static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
                              (d6t__need_parent_codes[parent->code / 64] >> parent->code % 64 & 1u)
                        : tbit != 0;
     for (size_t w = 0; may_miss && w < D6T__NEED_WORDS; w++) {
-        for (uint64_t bits = need[w]; bits; bits &= bits - 1) {
+        /* a message: the rows its own type requires, from the per-type table where it has them */
+        uint64_t want = parent || w ? need[w] : d6t__need_by_type[m->type];
+        for (uint64_t bits = want & ~have[w]; bits; bits &= bits - 1) {
             size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
-            if (i >= ndefs || v->cnt[i]) continue;
+            if (i >= ndefs) continue;
             const struct d6t_optdef *d = &d6t__optdefs[i];
             if (parent ? !needed(d, m, parent) : !(d->need_msgs & tbit)) continue;
             /* RFC 5007 4.1.2.4 wants the relay information; servers leave out the client's
@@ -740,9 +751,8 @@ static void check_list(struct vctx *v, const d6t_opt *first, const d6t_msg *m,
                    parent ? opt_name(parent) : type_name(m->type));
         }
     }
-    for (const d6t_opt *o = first; o; o = o->next)
-        if (o->def && def_index(o->def) < ndefs) v->cnt[def_index(o->def)] = 0;
-    check_unique(v, first, parent ? NULL : m);
+    /* siblings sharing a UNIQUE value share their row: with no row twice, none can */
+    if (twice) check_unique(v, first, parent ? NULL : m);
 }
 
 /* RFC 9915 section 19: relays forward client messages up and server messages down;
@@ -837,7 +847,6 @@ static void vctx_init(struct vctx *v, d6t_violation_fn fn, void *ctx)
     v->stop = 0;
     v->n = 0;
     v->in_lq = 0;
-    memset(v->cnt, 0, sizeof v->cnt);
 }
 
 d6t_status d6t_msg_validate(const d6t_msg *m, d6t_violation_fn fn, void *ctx, size_t *count)

@@ -19,18 +19,33 @@ static void put(struct wbuf *w, const void *src, size_t len)
 
 static d6t_status write_msg(struct wbuf *w, const d6t_msg *m, unsigned depth);
 
+/* An option's code and length, big-endian, in one 4-byte store. */
+static inline void put_header(uint8_t *p, uint16_t code, uint16_t len)
+{
+    uint32_t h = (uint32_t)code << 16 | len;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    h = __builtin_bswap32(h);
+    memcpy(p, &h, 4);
+#else
+    d6t__put32(p, h);
+#endif
+}
+
 static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
 {
     for (; o; o = o->next) {
         if (depth > WRITE_DEPTH_LIMIT) return D6T_ERR_NESTING;
-        size_t start = w->n;
-        /* header and fixed part at once while they fit (the length is patched below) */
-        if (start + 4 + o->len <= w->cap) {
+        size_t start = w->n, own = o->len;
+        if (own > 65535) return D6T_ERR_TOO_LONG;
+        /* header and fixed part at once while they fit; the length is final for an option
+         * without sub-options or a message, patched below for the others */
+        if (start + 4 + own <= w->cap) {
             uint8_t *p = w->p + start;
-            d6t__put16(p, o->code);
-            if (o->len) memcpy(p + 4, o->data, o->len);
+            put_header(p, o->code, (uint16_t)own);
+            d6t__move_small(p + 4, o->data, own);
         }
-        w->n += 4 + (size_t)o->len;
+        w->n = start + 4 + own;
+        if (!o->kids.first && !o->msg) continue;
         d6t_status st = write_opts(w, o->kids.first, depth + 1);
         if (st) return st;
         if (o->msg && (st = write_msg(w, o->msg, depth + 1))) return st;

@@ -103,6 +103,31 @@ D6T_EXPORT d6t_status d6t_opt_copy(d6t_arena *a, const d6t_opt *src, unsigned fl
  * copy writes the same bytes as 'src'. Same flags and errors as d6t_opt_copy(). */
 D6T_EXPORT d6t_status d6t_msg_copy(d6t_arena *a, const d6t_msg *src, unsigned flags, d6t_msg **out);
 
+/* ---- prebuilt options ----
+ * What a server knows at configuration time (its Server-ID, the DNS servers and domain search
+ * list of a subnet, ...) built once and added to each reply in one call, instead of being built
+ * option by option for every reply. */
+typedef struct d6t_prebuilt d6t_prebuilt;
+
+/* Snapshot the top-level options of 'src' (a template message of any client/server or relay
+ * type, built with the calls above) with their sub-options into arena 'a'. The snapshot keeps
+ * no pointer into 'src' or its arena: both may go right after. It lives in 'a' (there is no
+ * free call: it goes with 'a') and is never changed again, so any number of threads may add it
+ * to their messages at once. Errors (*out NULL): D6T_ERR_INVALID_ARG (NULL argument, or an
+ * option holding a message: OPTION_RELAY_MSG with one set), D6T_ERR_NOMEM (nothing of 'a' is
+ * used up then), D6T_ERR_NESTING (options nested deeper than D6T_MAX_OPTION_NESTING). */
+D6T_EXPORT d6t_status d6t_prebuilt_new(d6t_arena *a, const d6t_msg *src, d6t_prebuilt **out);
+/* Top-level options in the snapshot (0 for NULL). */
+D6T_EXPORT size_t d6t_prebuilt_count(const d6t_prebuilt *p);
+/* Append the snapshot's options, in their order, to message 'm': one allocation in m's arena
+ * for the option nodes, whose payload bytes are shared with the snapshot, as with
+ * D6T_COPY_SHARE. So the snapshot's arena must outlive 'm' (not be reset or freed while 'm' is
+ * used). The added options are ordinary options of 'm': found, read, written, removed like any
+ * other; setting a field of one writes new bytes into m's arena and leaves the snapshot (and
+ * every other message it was added to) alone. D6T_ERR_INVALID_ARG for NULL or a message of an
+ * unknown type, D6T_ERR_NOMEM when m's arena is full or at its limit ('m' is then unchanged). */
+D6T_EXPORT d6t_status d6t_msg_add_prebuilt(d6t_msg *m, const d6t_prebuilt *p);
+
 /* A free-standing option in arena 'a' (defaults as above), to be linked with the insert
  * calls below. */
 D6T_EXPORT d6t_opt *d6t_opt_new(d6t_arena *a, d6t_space space, uint16_t code);

@@ -372,6 +372,10 @@ d6t_opt *d6t_opt_add_child_copy(d6t_opt *parent, const d6t_opt *src);
 #define D6T_COPY_SHARE 1
 d6t_status d6t_opt_copy(d6t_arena *a, const d6t_opt *src, unsigned flags, d6t_opt **out);
 d6t_status d6t_msg_copy(d6t_arena *a, const d6t_msg *src, unsigned flags, d6t_msg **out);
+typedef struct d6t_prebuilt d6t_prebuilt;
+d6t_status d6t_prebuilt_new(d6t_arena *a, const d6t_msg *src, d6t_prebuilt **out);
+size_t d6t_prebuilt_count(const d6t_prebuilt *p);
+d6t_status d6t_msg_add_prebuilt(d6t_msg *m, const d6t_prebuilt *p);
 d6t_opt *d6t_opt_new(d6t_arena *a, d6t_space space, uint16_t code);
 d6t_status d6t_msg_insert_opt(d6t_msg *m, d6t_opt *before, d6t_opt *o);
 d6t_status d6t_opt_insert_child(d6t_opt *parent, d6t_opt *before, d6t_opt *o);

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """The shared library exports exactly the functions declared with D6T_EXPORT in include/,
-each with the symbol version DHCP6TXN_1, under the SONAME libdhcp6txn.so.1.
+each with the symbol version DHCP6TXN_1 or, for a function a later release added, the version
+node lib/libdhcp6txn.map names it in, under the SONAME libdhcp6txn.so.1.
 
 Usage: check_exports.py LIBRARY.so INCLUDE_DIR
 """
@@ -33,6 +34,21 @@ def declared(include_dir):
     return names, len(headers)
 
 
+def later_nodes(include_dir):
+    """Function -> version node, for the functions named in the map's nodes after the first."""
+    path = os.path.join(os.path.dirname(os.path.abspath(include_dir)), 'lib', 'libdhcp6txn.map')
+    with open(path, encoding='utf-8') as f:
+        text = re.sub(r'/\*.*?\*/', ' ', f.read(), flags=re.S)
+    names = {}
+    for node, body in re.findall(r'([A-Za-z_][\w.]*)\s*\{([^}]*)\}', text):
+        if node == VERSION:
+            continue
+        glob_part = body.split('local:')[0].replace('global:', ' ')
+        for name in re.findall(r'([A-Za-z_]\w*)\s*;', glob_part):
+            names[name] = node
+    return names
+
+
 def run(*cmd):
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
@@ -45,8 +61,8 @@ def exported(lib):
             continue
         kind, name = parts[1], parts[2]
         base, _, ver = name.partition('@')
-        if kind == 'A' and base == VERSION:
-            continue  # the version definition itself
+        if kind == 'A' and re.fullmatch(r'DHCP6TXN_[\d.]+', base):
+            continue  # a version definition itself
         syms[base] = (kind, ver.lstrip('@'))
     return syms
 
@@ -61,13 +77,14 @@ def main():
     if nheaders < 2 or len(want) < 50:
         errors.append('only %d D6T_EXPORT declarations in %d headers: parsing went wrong' % (len(want), nheaders))
     have = exported(lib)
+    nodes = later_nodes(include_dir)
     for name in sorted(set(have) - want):
         errors.append('exported but not declared with D6T_EXPORT: %s' % name)
     for name in sorted(want - set(have)):
         errors.append('declared with D6T_EXPORT but not exported: %s' % name)
     for name, (kind, ver) in sorted(have.items()):
-        if ver != VERSION:
-            errors.append('%s has symbol version %r, expected %s' % (name, ver, VERSION))
+        if ver != nodes.get(name, VERSION):
+            errors.append('%s has symbol version %r, expected %s' % (name, ver, nodes.get(name, VERSION)))
         if not name.startswith('d6t_'):
             errors.append('%s lacks the d6t_ prefix' % name)
     dyn = run('readelf', '-d', lib)
@@ -75,8 +92,9 @@ def main():
     if not m or m.group(1) != SONAME:
         errors.append('SONAME is %s, expected %s' % (m.group(1) if m else 'missing', SONAME))
     vdefs = run('readelf', '-V', lib)
-    if not re.search(r'Name: %s\b' % VERSION, vdefs):
-        errors.append('no version definition %s' % VERSION)
+    for node in {VERSION} | set(nodes.values()):
+        if not re.search(r'Name: %s\b' % re.escape(node), vdefs):
+            errors.append('no version definition %s' % node)
     for e in errors:
         print('FAIL:', e)
     print('%d functions declared, %d exported, SONAME %s' % (len(want), len(have), m.group(1) if m else '-'))

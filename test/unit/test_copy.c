@@ -722,6 +722,195 @@ START_TEST(copy_calls_neither_writer_nor_parser)
 }
 END_TEST
 
+/* ---- prebuilt options ---- */
+static const uint8_t pb_duid[] = {0,    1, 0,    1,    0x2e, 0x3c, 0x0a,
+                                  0x4b, 0, 0x16, 0x3e, 0x5a, 0x7b, 0x01};
+static const uint8_t pb_dns1[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53};
+static const uint8_t pb_dns2[16] = {0x20, 0x01, 0x0d, 0xb8, [14] = 0x53, [15] = 0x53};
+
+/* A configuration template: Server-ID, an IA_NA with two sub-options (a container, so the
+ * copies' child links matter), DNS servers, a search list and an unknown option. */
+static d6t_msg *pb_template(d6t_arena *a)
+{
+    d6t_msg *t = d6t_msg_new(a, D6T_MSG_REPLY);
+    ck_assert_int_eq(d6t_opt_set_bytes(d6t_msg_add_opt(t, D6T_OPT_SERVERID), D6T_SERVERID_DUID,
+                                       pb_duid, sizeof pb_duid),
+                     D6T_OK);
+    d6t_opt *ia = d6t_msg_add_opt(t, D6T_OPT_IA_NA);
+    ck_assert_int_eq(d6t_opt_set_ia(ia, 7, 100, 200), D6T_OK);
+    d6t_opt *a1 = d6t_opt_add_child(ia, D6T_OPT_IAADDR);
+    ck_assert_int_eq(d6t_opt_set_addr6(a1, D6T_IAADDR_ADDRESS, pb_dns1), D6T_OK);
+    ck_assert_int_eq(d6t_opt_set_u32(a1, D6T_IAADDR_VALID_LIFETIME, 300), D6T_OK);
+    ck_assert_int_eq(d6t_opt_set_text(d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE),
+                                      D6T_STATUS_CODE_STATUS_MESSAGE, "ok"),
+                     D6T_OK);
+    d6t_opt *dns = d6t_msg_add_opt(t, D6T_OPT_DNS_SERVERS);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, pb_dns1), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(dns, D6T_DNS_SERVERS_DNS_SERVERS, pb_dns2), D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_dname(d6t_msg_add_opt(t, D6T_OPT_DOMAIN_LIST),
+                                            D6T_DOMAIN_LIST_SEARCH_LIST, "example.com."),
+                     D6T_OK);
+    ck_assert_int_eq(d6t_msg_add_opt_bytes(t, 65000, (const uint8_t *)"xyz", 3, NULL, NULL),
+                     D6T_OK);
+    return t;
+}
+
+START_TEST(prebuilt_adds_the_template)
+{
+    d6t_arena *ta = d6t_arena_new(NULL, 0), *pa = d6t_arena_new(NULL, 0),
+              *ma = d6t_arena_new(NULL, 0);
+    d6t_msg *t = pb_template(ta);
+    static uint8_t want[MAX_MSG], got[MAX_MSG], cid[MAX_MSG];
+    size_t n = msg_bytes(t, want, sizeof want);
+    d6t_prebuilt *p = NULL;
+    ck_assert_int_eq(d6t_prebuilt_new(pa, t, &p), D6T_OK);
+    ck_assert_uint_eq(d6t_prebuilt_count(p), 5);
+    /* nothing points into the template: its arena is scribbled over and given back */
+    d6t_arena_reset(ta);
+    memset(d6t_arena_alloc(ta, 3000), 0xa5, 3000);
+    d6t_arena_free(ta);
+
+    /* alone in a message: the template's bytes, node for node */
+    d6t_msg *m1 = d6t_msg_new(ma, D6T_MSG_REPLY);
+    zero_counts();
+    ck_assert_int_eq(d6t_msg_add_prebuilt(m1, p), D6T_OK);
+    ck_assert_uint_eq(n_parse + n_write + n_layout, 0);
+    ck_assert_uint_eq(msg_bytes(m1, got, sizeof got), n);
+    ck_assert_int_eq(memcmp(got, want, n), 0);
+    ck_assert_uint_eq(d6t_msg_opt_count(m1), 5);
+    d6t_opt *ia = d6t_msg_find_opt(m1, D6T_OPT_IA_NA);
+    ck_assert_uint_eq(d6t_opt_child_count(ia), 2);
+    uint32_t v = 0;
+    ck_assert_int_eq(
+        d6t_opt_get_u32(d6t_opt_find_child(ia, D6T_OPT_IAADDR), D6T_IAADDR_VALID_LIFETIME, &v),
+        D6T_OK);
+    ck_assert_uint_eq(v, 300);
+    size_t k = 0;
+    ck_assert_int_eq(d6t_opt_list_count(d6t_msg_find_opt(m1, D6T_OPT_DNS_SERVERS),
+                                        D6T_DNS_SERVERS_DNS_SERVERS, &k),
+                     D6T_OK);
+    ck_assert_uint_eq(k, 2);
+
+    /* between other options, twice: order kept, the list's end moved on */
+    d6t_msg *m2 = d6t_msg_new(ma, D6T_MSG_REPLY);
+    ck_assert_int_eq(
+        d6t_opt_set_bytes(d6t_msg_add_opt(m2, D6T_OPT_CLIENTID), D6T_CLIENTID_DUID, pb_duid, 10),
+        D6T_OK);
+    size_t nc = msg_bytes(m2, cid, sizeof cid);
+    ck_assert_int_eq(d6t_msg_add_prebuilt(m2, p), D6T_OK);
+    ck_assert_ptr_nonnull(d6t_msg_add_opt(m2, D6T_OPT_RAPID_COMMIT));
+    ck_assert_int_eq(d6t_msg_add_prebuilt(m2, p), D6T_OK);
+    ck_assert_uint_eq(d6t_msg_opt_count(m2), 12);
+    size_t n2 = msg_bytes(m2, got, sizeof got);
+    ck_assert_uint_eq(n2, nc + 2 * (n - 4) + 4);
+    ck_assert_int_eq(memcmp(got, cid, nc), 0);
+    ck_assert_int_eq(memcmp(got + nc, want + 4, n - 4), 0);
+    ck_assert_int_eq(memcmp(got + nc + n - 4, "\0\016\0\0", 4), 0);
+    ck_assert_int_eq(memcmp(got + nc + n, want + 4, n - 4), 0);
+    /* the two IA_NAs are nodes of their own: same bytes, different children */
+    d6t_opt *ia1 = d6t_msg_find_opt(m2, D6T_OPT_IA_NA), *ia2 = d6t_opt_next_same(ia1);
+    ck_assert_ptr_nonnull(ia2);
+    ck_assert_ptr_ne(d6t_opt_first_child(ia1), d6t_opt_first_child(ia2));
+    same_opt(ia1, ia2, VIEWS_SHARED);
+
+    /* a change to one copy shows nowhere else: not in m1, not in the next copy */
+    ck_assert_int_eq(d6t_opt_set_u32(d6t_opt_first_child(ia1), D6T_IAADDR_VALID_LIFETIME, 9),
+                     D6T_OK);
+    ck_assert_int_eq(d6t_opt_list_add_addr6(d6t_msg_find_opt(m2, D6T_OPT_DNS_SERVERS),
+                                            D6T_DNS_SERVERS_DNS_SERVERS, pb_dns1),
+                     D6T_OK);
+    ck_assert_ptr_nonnull(d6t_opt_add_child(ia2, D6T_OPT_IAADDR));
+    ck_assert_int_eq(d6t_msg_remove_opt(m2, d6t_msg_find_opt(m2, D6T_OPT_SERVERID)), D6T_OK);
+    ck_assert_uint_eq(msg_bytes(m1, got, sizeof got), n);
+    ck_assert_int_eq(memcmp(got, want, n), 0);
+    d6t_msg *m3 = d6t_msg_new(ma, D6T_MSG_REPLY);
+    ck_assert_int_eq(d6t_msg_add_prebuilt(m3, p), D6T_OK);
+    ck_assert_uint_eq(msg_bytes(m3, got, sizeof got), n);
+    ck_assert_int_eq(memcmp(got, want, n), 0);
+    ck_assert_uint_eq(d6t_msg_opt_count(m2), 11);
+    ck_assert_int_eq(d6t_opt_get_u32(d6t_opt_first_child(ia1), D6T_IAADDR_VALID_LIFETIME, &v),
+                     D6T_OK);
+    ck_assert_uint_eq(v, 9);
+    ck_assert_uint_eq(d6t_opt_child_count(ia2), 3);
+    ck_assert_uint_eq(d6t_opt_child_count(d6t_msg_find_opt(m3, D6T_OPT_IA_NA)), 2);
+    d6t_arena_free(ma);
+    d6t_arena_free(pa);
+}
+END_TEST
+
+START_TEST(prebuilt_nomem_and_refusals)
+{
+    d6t_arena *ta = d6t_arena_new(NULL, 0), *pa = d6t_arena_new(NULL, 0);
+    d6t_msg *t = pb_template(ta);
+    d6t_prebuilt *p = NULL;
+    ck_assert_int_eq(d6t_prebuilt_new(pa, t, &p), D6T_OK);
+    static uint8_t want[MAX_MSG];
+    int added = 0;
+    for (size_t k = 0; k < 2000 && !added; k += 16) {
+        d6t_arena *dst = d6t_arena_new(NULL, 65536);
+        d6t_msg *m = d6t_msg_new(dst, D6T_MSG_REPLY);
+        d6t_msg_add_opt(m, D6T_OPT_RAPID_COMMIT);
+        size_t n = msg_bytes(m, want, sizeof want), used = d6t_arena_used(dst);
+        d6t_arena_set_limit(dst, used + k);
+        d6t_status st = d6t_msg_add_prebuilt(m, p);
+        if (st == D6T_OK) {
+            added = 1;
+            ck_assert_uint_gt(k, 0);
+            ck_assert_uint_eq(d6t_msg_opt_count(m), 6);
+        } else {
+            ck_assert_int_eq(st, D6T_ERR_NOMEM);
+            ck_assert_uint_eq(d6t_arena_used(dst), used);
+            assert_unchanged(m, want, n, 1);
+            ck_assert_ptr_null(d6t_opt_next(d6t_msg_first_opt(m)));
+        }
+        d6t_arena_free(dst);
+    }
+    ck_assert(added);
+
+    /* the snapshot itself: all or nothing too */
+    for (size_t k = 0;; k += 16) {
+        d6t_arena *small = d6t_arena_new(NULL, 65536);
+        size_t used = d6t_arena_used(small);
+        d6t_arena_set_limit(small, used + k);
+        d6t_prebuilt *q = (d6t_prebuilt *)1;
+        d6t_status st = d6t_prebuilt_new(small, t, &q);
+        d6t_arena_free(small);
+        if (st == D6T_OK) break;
+        ck_assert_int_eq(st, D6T_ERR_NOMEM);
+        ck_assert_ptr_null(q);
+        ck_assert_uint_lt(k, 4096);
+    }
+
+    /* refusals */
+    d6t_prebuilt *q = (d6t_prebuilt *)1;
+    ck_assert_int_eq(d6t_prebuilt_new(NULL, t, &q), D6T_ERR_INVALID_ARG);
+    ck_assert_ptr_null(q);
+    ck_assert_int_eq(d6t_prebuilt_new(pa, NULL, &q), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_prebuilt_new(pa, t, NULL), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_msg_add_prebuilt(NULL, p), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_msg_add_prebuilt(t, NULL), D6T_ERR_INVALID_ARG);
+    ck_assert_uint_eq(d6t_prebuilt_count(NULL), 0);
+    d6t_msg *relay = d6t_msg_new(ta, D6T_MSG_RELAY_REPL);
+    ck_assert_ptr_nonnull(d6t_msg_add_relay_msg(relay, t));
+    ck_assert_int_eq(d6t_prebuilt_new(pa, relay, &q), D6T_ERR_INVALID_ARG);
+    /* an empty template: nothing to add, and adding it changes nothing */
+    d6t_msg *empty = d6t_msg_new(ta, D6T_MSG_REPLY);
+    ck_assert_int_eq(d6t_prebuilt_new(pa, empty, &q), D6T_OK);
+    ck_assert_uint_eq(d6t_prebuilt_count(q), 0);
+    ck_assert_int_eq(d6t_msg_add_prebuilt(t, q), D6T_OK);
+    ck_assert_uint_eq(d6t_msg_opt_count(t), 5);
+    /* deeper than an option tree may be */
+    d6t_msg *deep = d6t_msg_new(ta, D6T_MSG_REPLY);
+    d6t_opt *o = d6t_msg_add_opt(deep, D6T_OPT_IA_NA);
+    for (int i = 1; i < D6T_MAX_OPTION_NESTING; i++) o = d6t_opt_add_child(o, D6T_OPT_IA_NA);
+    ck_assert_int_eq(d6t_prebuilt_new(pa, deep, &q), D6T_OK); /* 16 levels: the limit */
+    ck_assert_ptr_nonnull(d6t_opt_add_child(o, D6T_OPT_IA_NA));
+    ck_assert_int_eq(d6t_prebuilt_new(pa, deep, &q), D6T_ERR_NESTING);
+    d6t_arena_free(ta);
+    d6t_arena_free(pa);
+}
+END_TEST
+
 /* ---- refusals ---- */
 START_TEST(bad_arguments_and_endless_trees)
 {
@@ -793,6 +982,8 @@ int main(int argc, char **argv)
     tcase_add_test(tc, nomem_across_blocks_rolls_back);
     tcase_add_test(tc, copy_calls_neither_writer_nor_parser);
     tcase_add_test(tc, bad_arguments_and_endless_trees);
+    tcase_add_test(tc, prebuilt_adds_the_template);
+    tcase_add_test(tc, prebuilt_nomem_and_refusals);
     suite_add_tcase(s, tc);
     int failed = run_suite(s);
     free(inputs);

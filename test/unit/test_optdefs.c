@@ -48,6 +48,8 @@ START_TEST(index_agrees_with_table)
                 if ((int)d6t_optdef_space(d) == sp && d6t_optdef_code(d) == code) want = d;
             }
             ck_assert_ptr_eq(d6t_optdef_find((d6t_space)sp, (uint16_t)code), want);
+            /* and the inline lookup the parser and builder use */
+            ck_assert_ptr_eq(d6t__optdef_find((d6t_space)sp, (uint16_t)code), want);
             if (code > 300 && !want) code += 97; /* sparse above the assigned range */
         }
     }
@@ -113,6 +115,20 @@ START_TEST(required_row_bitmaps_match_the_table)
                   !(d6t__need_in_parent[i / 64] >> i % 64 & 1u));
     ck_assert_uint_ge(nmsg, 2);
     ck_assert_uint_ge(nparent, 1);
+    /* per message type: exactly the rows whose need_msgs names the type, all of them in the
+     * first 64 rows (validation takes the other words from d6t__need_in_msg) */
+    unsigned nby = 0;
+    for (unsigned t = 0; t < 32; t++)
+        for (size_t i = 0; i < 64 * D6T__NEED_WORDS; i++) {
+            int req = i < d6t__optdef_count && (d6t__optdefs[i].need_msgs >> t & 1u);
+            if (i >= 64) {
+                ck_assert_msg(!req, "row %zu required in type %u: past the per-type table", i, t);
+                continue;
+            }
+            ck_assert_int_eq((int)(d6t__need_by_type[t] >> i & 1u), req);
+            nby += (unsigned)req;
+        }
+    ck_assert_uint_ge(nby, nmsg);
     /* parent codes: exactly those some need_in column names */
     for (unsigned c = 0; c < 64 * D6T__NEED_WORDS; c++) {
         int named = 0;
@@ -166,6 +182,75 @@ START_TEST(rules_and_offsets_fit_their_rows)
 }
 END_TEST
 
+/* The quick layout kind of each row (set at compile time) decides as a reading of its fields
+ * does: fixed fields up to the last keyed one, then that field's own rule. */
+static int quick_by_fields(const struct d6t_optdef *d, const uint8_t *data, size_t n, size_t *hdr)
+{
+    int leaf = d->nfields == d->nkeys;
+    if (!d->nkeys) {
+        *hdr = 0;
+        return !leaf || n == 0;
+    }
+    const struct d6t_fielddef *f = &d->f[d->nkeys - 1];
+    size_t off = f->off;
+    if (off == D6T_OFF_VAR || n < off) return 0;
+    if (f->fixed) {
+        *hdr = off + f->fixed;
+        return leaf ? n == off + f->fixed : n >= off + f->fixed;
+    }
+    if (!leaf || !f->to_end) return 0;
+    *hdr = n;
+    switch (f->type) {
+    case D6T_FT_BIN_REST:
+    case D6T_FT_TEXT:
+    case D6T_FT_DUID: return 1;
+    case D6T_FT_U16_LIST: return (n - off) % 2 == 0;
+    case D6T_FT_ADDR6_LIST: return (n - off) % 16 == 0;
+    case D6T_FT_BIN16_LIST: /* items of a 2-byte length and that many bytes, to the end */
+        while (off < n) {
+            if (n - off < 2 || (size_t)(data[off] << 8 | data[off + 1]) > n - off - 2) return 0;
+            off += 2 + (size_t)(data[off] << 8 | data[off + 1]);
+        }
+        return 1;
+    default: return 0;
+    }
+}
+
+START_TEST(quick_layouts_match_the_fields)
+{
+    unsigned kinds[8] = {0};
+    /* all zero, and bytes that make list items of several lengths */
+    static uint8_t bufs[2][300];
+    for (size_t i = 0; i < sizeof bufs[1]; i++) bufs[1][i] = (uint8_t)(i % 7 == 3 ? i % 5 : 0);
+    for (size_t i = 0; i < d6t__optdef_count; i++) {
+        const struct d6t_optdef *d = &d6t__optdefs[i];
+        ck_assert_uint_le(d->qk, D6T_QK_BIN16);
+        kinds[d->qk]++;
+        for (size_t b = 0; b < 2; b++)
+            for (size_t n = 0; n < 300; n++) {
+                const uint8_t *data = bufs[b];
+                size_t h1 = 12345, h2 = 12345;
+                int k = d6t__layout_quick(d, data, n, &h1), q = k != 0,
+                    f = quick_by_fields(d, data, n, &h2);
+                ck_assert_msg(q == f, "%s with %zu bytes: quick %d, fields %d", d->name, n, q, f);
+                /* a leaf's answer ends the parse of the option: only leaf rows may give it */
+                int leaf = d->child_space < 0 && !d->has_msg;
+                if (k) ck_assert_int_eq(k, leaf ? D6T__QUICK_LEAF : D6T__QUICK_HDR);
+                if (q) ck_assert_uint_eq(h1, h2);
+                /* and what it accepts, the full layout check accepts with the same header */
+                struct d6t_span spans[D6T_MAX_FIELDS];
+                size_t hdr, bad;
+                const char *why;
+                if (q) {
+                    ck_assert_int_eq(d6t__layout(d, data, n, spans, &hdr, &why, &bad), D6T_OK);
+                    ck_assert_uint_eq(hdr, h1);
+                }
+            }
+    }
+    for (unsigned k = D6T_QK_EXACT; k <= D6T_QK_BIN16; k++) ck_assert_uint_gt(kinds[k], 0);
+}
+END_TEST
+
 START_TEST(names_and_status)
 {
     ck_assert_str_eq(d6t_msg_type_name(1), "SOLICIT");
@@ -197,6 +282,7 @@ int main(void)
     tcase_add_test(tc, index_agrees_with_table);
     tcase_add_test(tc, keys_name_option_and_field);
     tcase_add_test(tc, rules_and_offsets_fit_their_rows);
+    tcase_add_test(tc, quick_layouts_match_the_fields);
     tcase_add_test(tc, required_row_bitmaps_match_the_table);
     tcase_add_test(tc, names_and_status);
     suite_add_tcase(s, tc);
