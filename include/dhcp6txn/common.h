@@ -17,9 +17,9 @@ extern "C" {
 #endif
 
 #define D6T_VERSION_MAJOR  0
-#define D6T_VERSION_MINOR  2
+#define D6T_VERSION_MINOR  3
 #define D6T_VERSION_PATCH  0
-#define D6T_VERSION_STRING "0.2.0"
+#define D6T_VERSION_STRING "0.3.0"
 /* (major << 16) | (minor << 8) | patch, comparable with d6t_version_number() */
 #define D6T_VERSION_NUMBER \
     ((D6T_VERSION_MAJOR << 16) | (D6T_VERSION_MINOR << 8) | D6T_VERSION_PATCH)

@@ -6,7 +6,7 @@ SPDX-License-Identifier: BSD-2-Clause
 CDEF = r"""
 /* common.h */
 #define D6T_VERSION_MAJOR 0
-#define D6T_VERSION_MINOR 2
+#define D6T_VERSION_MINOR 3
 #define D6T_VERSION_PATCH 0
 const char *d6t_version(void);
 unsigned d6t_version_number(void);
