@@ -49,6 +49,7 @@ d6t_arena *d6t_arena_new(const d6t_allocator *alloc, size_t block_size)
     a->end = mem + block_size;
     a->heap_blocks = 1;
     a->held = block_size;
+    d6t__arena_restop(a);
     return a;
 }
 
@@ -71,6 +72,7 @@ d6t_arena *d6t_arena_new_in(void *buf, size_t size, const d6t_allocator *overflo
     a->ptr = a->first_start;
     a->end = (uint8_t *)buf + size;
     a->first_size = (size_t)(a->end - a->first_start); /* room after the header */
+    d6t__arena_restop(a);
     return a;
 }
 
@@ -115,6 +117,7 @@ void d6t_arena_reset(d6t_arena *a)
     a->end = a->first_is_heap ? (uint8_t *)a + a->first_size : a->first_start + a->first_size;
     a->used = 0;
     if (a->limit) trim(a, a->limit); /* a limit lowered while blocks were in use */
+    d6t__arena_restop(a);
 }
 
 void d6t_arena_free(d6t_arena *a)
@@ -130,6 +133,7 @@ void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes)
     if (!a) return;
     a->limit = max_bytes;
     if (max_bytes) trim(a, max_bytes);
+    d6t__arena_restop(a);
 }
 
 size_t d6t_arena_used(const d6t_arena *a)
@@ -191,6 +195,7 @@ void *d6t_arena_alloc(d6t_arena *a, size_t size)
         void *p = a->ptr;
         a->ptr += need;
         a->used += need;
+        d6t__arena_restop(a);
         return p;
     }
     struct d6t__block *b = take_spare(a, need + BHDR);
@@ -206,6 +211,7 @@ void *d6t_arena_alloc(d6t_arena *a, size_t size)
         a->end = (uint8_t *)b + b->size;
     }
     a->used += need;
+    d6t__arena_restop(a);
     return start;
 }
 

@@ -336,19 +336,33 @@ struct d6t_arena {
     struct d6t__block *extra; /* later blocks in use, newest first */
     struct d6t__block *spare; /* blocks kept by reset for reuse */
     uint8_t *ptr, *end;       /* free room in the current block */
+    uint8_t *stop;            /* ptr + what both the room and the limit allow: the fast path's
+                               * one bound (d6t__arena_restop keeps it so) */
     uint8_t *first_start;
     size_t block_size;
     size_t used, limit, heap_blocks;
     size_t held; /* bytes of every block taken from the allocator and not yet given back */
 };
 
-/* d6t_arena_alloc's common case (room in the current block, within the limit) without the
- * call; everything else (a new block, the limit, overflow, NULL) goes to d6t_arena_alloc. */
+/* Set the fast path's bound after ptr, end, used or limit changed other than by a bump (which
+ * moves ptr and used alike and so keeps it): ptr plus the free room, cut to what the limit leaves
+ * (nothing when used is already past it). A bump within stop is then within both. */
+static inline void d6t__arena_restop(d6t_arena *a)
+{
+    size_t room = (size_t)(a->end - a->ptr);
+    if (a->limit) {
+        size_t left = a->used <= a->limit ? a->limit - a->used : 0;
+        if (left < room) room = left;
+    }
+    a->stop = a->ptr + room;
+}
+
+/* d6t_arena_alloc's common case (room in the current block, within the limit: both folded
+ * into stop) without the call; everything else (a new block, the limit, overflow, NULL) goes to d6t_arena_alloc. */
 static inline void *d6t__alloc(d6t_arena *a, size_t size)
 {
     size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
-    if (a && need >= size && (size_t)(a->end - a->ptr) >= need &&
-        (!a->limit || (a->used <= a->limit && need <= a->limit - a->used))) {
+    if (a && need >= size && (size_t)(a->stop - a->ptr) >= need) {
         void *p = a->ptr;
         a->ptr += need;
         a->used += need;
@@ -361,8 +375,7 @@ static inline void *d6t__alloc(d6t_arena *a, size_t size)
 static inline void *d6t__alloc_in(d6t_arena *a, size_t size)
 {
     size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
-    if (need >= size && (size_t)(a->end - a->ptr) >= need &&
-        (!a->limit || (a->used <= a->limit && need <= a->limit - a->used))) {
+    if (need >= size && (size_t)(a->stop - a->ptr) >= need) {
         void *p = a->ptr;
         a->ptr += need;
         a->used += need;
@@ -381,9 +394,7 @@ static inline int d6t__arena_grow_last(d6t_arena *a, const uint8_t *p, size_t ol
         return 0;
     if (need <= have) return 1;
     size_t more = need - have;
-    if ((size_t)(a->end - a->ptr) < more ||
-        (a->limit && (a->used > a->limit || more > a->limit - a->used)))
-        return 0;
+    if ((size_t)(a->stop - a->ptr) < more) return 0;
     a->ptr += more;
     a->used += more;
     return 1;
@@ -412,6 +423,7 @@ static inline void d6t__arena_rollback(d6t_arena *a, const struct d6t__arena_mar
     a->ptr = m->ptr;
     a->end = m->end;
     a->used = m->used;
+    d6t__arena_restop(a);
 }
 
 /* A numeric field's wire value (U8, U16, U32, a prefix's length) without the getters' domain
