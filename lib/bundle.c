@@ -44,9 +44,17 @@ static d6t_status split_chain(d6t_bundle *b)
         b->no_request = b->reason_buf;
         return D6T_OK;
     }
+    if (n) {
+        /* n <= D6T_HOP_COUNT_LIMIT: the size cannot overflow */
+        d6t_msg **v = d6t__alloc(b->arena, 3 * n * sizeof *v);
+        if (!v) return D6T_ERR_NOMEM;
+        b->relays = v;
+        b->out = v + n;
+        b->out_relay_msg = (d6t_opt **)(void *)(v + 2 * n);
+        for (size_t i = 0; i < n; i++) b->relays[i] = chain[n - 1 - i];
+    }
     b->request = m;
     b->nrelays = n;
-    for (size_t i = 0; i < n; i++) b->relays[i] = chain[n - 1 - i];
     return D6T_OK;
 }
 
@@ -355,6 +363,8 @@ d6t_status d6t_bundle_add_mark(d6t_bundle *b, const char *mark)
     if (n > 255) return D6T_ERR_INVALID_ARG;
     if (find_mark(b, s, n) >= 0) return D6T_OK;
     if (b->nmarks == D6T_MAX_MARKS) return D6T_ERR_NOMEM;
+    if (!b->marks && !(b->marks = d6t__alloc(b->arena, D6T_MAX_MARKS * sizeof *b->marks)))
+        return D6T_ERR_NOMEM;
     char *cp = d6t__alloc(b->arena, n + 1);
     if (!cp) return D6T_ERR_NOMEM;
     memcpy(cp, s, n);

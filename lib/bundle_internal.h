@@ -59,13 +59,15 @@ struct d6t_bundle {
     int have_src_port;
     uint8_t src_addr[16];
     int have_src_addr;
-    /* Arrays read only below their counts (nrelays, nmarks, nout) or after being written
-     * (reason_buf): a new bundle clears everything before them, not them (1,500 bytes). */
-    d6t_msg *relays[D6T_HOP_COUNT_LIMIT]; /* closest to the client first */
-    char *marks[D6T_MAX_MARKS];
-    /* outgoing relay chain, closest to the client first */
-    d6t_msg *out[D6T_HOP_COUNT_LIMIT];
-    d6t_opt *out_relay_msg[D6T_HOP_COUNT_LIMIT];
+    /* Arrays in the arena, so that the bundle stays small and a transaction fits an arena's
+     * first block: marks (NULL until the first mark) has D6T_MAX_MARKS entries; relays, out and
+     * out_relay_msg share one allocation of nrelays entries each, made with the chain. */
+    char **marks;
+    /* Read only below their counts (nrelays, nout) or after being written (reason_buf): a new
+     * bundle clears everything before them, not them. */
+    d6t_msg **relays;        /* closest to the client first */
+    d6t_msg **out;           /* outgoing relay chain, closest to the client first */
+    d6t_opt **out_relay_msg; /* the Relay-Message option of each out[i] */
     char reason_buf[64];
 };
 #define D6T__BUNDLE_CLEARED offsetof(struct d6t_bundle, relays)
