@@ -3,39 +3,16 @@
  * SPDX-License-Identifier: BSD-2-Clause */
 #include "internal.h"
 
-/* The node and its default bytes in one allocation, the bytes after the node, so that a setter
- * that grows the option can extend it in place while nothing was allocated after it. */
-static D6T__ALWAYS_INLINE d6t_opt *new_opt(d6t_arena *a, uint16_t code, uint8_t space)
-{
-    const struct d6t_optdef *def = d6t__optdef_find((d6t_space)space, code);
-    size_t n = def ? def->dflt_len : 0;
-    size_t node =
-        D6T__ARENA_ALIGN_UP(sizeof(d6t_opt)); /* the bytes start aligned, as growth wants */
-    d6t_opt *o = d6t__alloc_in(a, node + n);  /* callers have an arena */
-    if (!o) return NULL;
-    uint8_t *d = (uint8_t *)o + node;
-    d6t__opt_init(o, a, def, code, space, d, (uint32_t)n, D6T_OPT_OWNED);
-    if (def && def->dflt_dname16)
-        d6t__default_data(def, d);
-    else if (n > 32)
-        memset(d, 0, n);
-    else if (n > 16) /* all zero, in whole 16-byte blocks: the allocation is rounded to them */
-        memset(d, 0, 32);
-    else if (n)
-        memset(d, 0, 16);
-    return o;
-}
-
 d6t_opt *d6t_opt_new(d6t_arena *a, d6t_space space, uint16_t code)
 {
     if (!a || space > D6T_SPACE_VENDOR) return NULL;
-    return new_opt(a, code, (uint8_t)space);
+    return d6t__new_opt(a, code, (uint8_t)space);
 }
 
 d6t_opt *d6t_msg_add_opt(d6t_msg *m, uint16_t code)
 {
     if (!m || m->kind == D6T_KIND_UNKNOWN) return NULL;
-    d6t_opt *o = new_opt(m->arena, code, D6T_SPACE_DHCPV6);
+    d6t_opt *o = d6t__new_opt(m->arena, code, D6T_SPACE_DHCPV6);
     if (o) d6t__list_append(&m->opts, o);
     return o;
 }
@@ -43,7 +20,7 @@ d6t_opt *d6t_msg_add_opt(d6t_msg *m, uint16_t code)
 d6t_opt *d6t_opt_add_child(d6t_opt *parent, uint16_t code)
 {
     if (!parent || !parent->def || parent->def->child_space < 0) return NULL;
-    d6t_opt *o = new_opt(parent->arena, code, (uint8_t)parent->def->child_space);
+    d6t_opt *o = d6t__new_opt(parent->arena, code, (uint8_t)parent->def->child_space);
     if (o) d6t__list_append(&parent->kids, o);
     return o;
 }

@@ -113,8 +113,9 @@ d6t_status d6t_bundle_create_outgoing_relay_messages(d6t_bundle *b)
         d6t_status st = echo_options(r, fwd);
         if (st) return st;
         /* the relayed message goes last; level 0 gets each response in turn */
-        d6t_opt *rm = d6t_msg_add_opt(r, D6T_OPT_RELAY_MSG);
+        d6t_opt *rm = d6t__new_opt(b->arena, D6T_OPT_RELAY_MSG, D6T_SPACE_DHCPV6);
         if (!rm) return D6T_ERR_NOMEM;
+        d6t__list_append(&r->opts, rm); /* d6t_msg_add_opt's, inline */
         if (i > 0) rm->msg = b->out[i - 1];
         b->out[i] = r;
         b->out_relay_msg[i] = rm;

@@ -472,6 +472,29 @@ static inline d6t_opt *d6t__opt_alloc(d6t_arena *a, uint16_t code, uint8_t space
     return o;
 }
 
+/* A new option (d6t_opt_new's): the node and its default bytes in one allocation, the bytes after the node, so that a setter
+ * that grows the option can extend it in place while nothing was allocated after it. */
+static D6T__ALWAYS_INLINE d6t_opt *d6t__new_opt(d6t_arena *a, uint16_t code, uint8_t space)
+{
+    const struct d6t_optdef *def = d6t__optdef_find((d6t_space)space, code);
+    size_t n = def ? def->dflt_len : 0;
+    size_t node =
+        D6T__ARENA_ALIGN_UP(sizeof(d6t_opt)); /* the bytes start aligned, as growth wants */
+    d6t_opt *o = d6t__alloc_in(a, node + n);  /* callers have an arena */
+    if (!o) return NULL;
+    uint8_t *d = (uint8_t *)o + node;
+    d6t__opt_init(o, a, def, code, space, d, (uint32_t)n, D6T_OPT_OWNED);
+    if (def && def->dflt_dname16)
+        d6t__default_data(def, d);
+    else if (n > 32)
+        memset(d, 0, n);
+    else if (n > 16) /* all zero, in whole 16-byte blocks: the allocation is rounded to them */
+        memset(d, 0, 32);
+    else if (n)
+        memset(d, 0, 16);
+    return o;
+}
+
 /* d6t_msg_type_kind, inline for the library's own callers. */
 static inline uint8_t d6t__type_kind(uint8_t type)
 {
