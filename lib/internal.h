@@ -432,16 +432,22 @@ d6t_status d6t__field_num(const d6t_opt *o, d6t_key k, uint32_t *x);
 
 /* The allocator behind an arena (0 when it has none: caller memory without overflow). */
 int d6t__arena_allocator(const d6t_arena *a, d6t_allocator *out);
-static inline void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
+/* Append a node just made (next NULL, no flags but those the maker set) to list 'l'. */
+static inline void d6t__list_append_new(struct d6t_optlist *l, d6t_opt *o)
 {
     o->flags |= D6T_OPT_LINKED;
-    o->next = NULL;
     if (l->last)
         l->last->next = o;
     else
         l->first = o;
     l->last = o;
     l->count++;
+}
+
+static inline void d6t__list_append(struct d6t_optlist *l, d6t_opt *o)
+{
+    o->next = NULL;
+    d6t__list_append_new(l, o);
 }
 
 /* An option node: every member zero but these. */

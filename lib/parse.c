@@ -83,14 +83,7 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
         if (!o) return d6t__fail(c, D6T_ERR_NOMEM, p + off, "arena allocation failed");
         d6t_status st = parse_payload(c, o, p + off + 4, len, nest, depth);
         if (st) return st;
-        /* d6t__list_append for a node that is new (next NULL, flags 0 but what this sets) */
-        o->flags = D6T_OPT_LINKED;
-        if (l->last)
-            l->last->next = o;
-        else
-            l->first = o;
-        l->last = o;
-        l->count++;
+        d6t__list_append_new(l, o);
         off += 4 + len;
     }
     if (off != n) return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off, "option header truncated");

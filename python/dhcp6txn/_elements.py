@@ -169,16 +169,23 @@ def _draft_payload(cls, values, seen):
         space = cls._kid_space
         for kid in kids:
             kid_values = kid.__dict__.get('_draft') if isinstance(kid, Option) else None
-            if kid_values is None or kid.option_space != space or id(kid) in seen or \
-                    kid._py_defined:
+            wire = _draft_option(kid, kid_values, space, seen) if kid_values is not None else None
+            if wire is None:
                 return None
-            seen.add(id(kid))
-            body = _draft_payload(type(kid), kid_values, seen)
-            if body is None or len(body) > 65535:
-                return None
-            parts.append(_HEADER(kid.option_type, len(body)))
-            parts.append(body)
+            parts.append(wire)
     return b''.join(parts)
+
+
+def _draft_option(o: Any, values: Dict[str, Any], space: int, seen: set) -> Optional[bytes]:
+    """Header and payload of draft option 'o' in a list of 'space'; None when it cannot be
+    written here (another space, defined in Python, met twice, or see _draft_payload)."""
+    if o.option_space != space or id(o) in seen or o._py_defined:
+        return None
+    seen.add(id(o))
+    body = _draft_payload(type(o), values, seen)
+    if body is None or len(body) > 65535:
+        return None
+    return _HEADER(o.option_type, len(body)) + body
 
 
 def _bind_draft(item, ptr, arena):
@@ -246,14 +253,10 @@ def _parse_draft_message(msg, transaction_id, options):
     for o in options:
         values = o.__dict__.get('_draft')
         if values is not None:
-            if o.option_space != SPACE_DHCPV6 or id(o) in seen:
+            wire = _draft_option(o, values, SPACE_DHCPV6, seen)
+            if wire is None:
                 return False
-            seen.add(id(o))
-            body = _draft_payload(type(o), values, seen)
-            if body is None or len(body) > 65535:
-                return False
-            parts.append(_HEADER(o.option_type, len(body)))
-            parts.append(body)
+            parts.append(wire)
         else:
             # an option of another message (copied) or a free-standing one (moved), as _adopt
             wire = _copied_option(o)
