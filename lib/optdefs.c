@@ -506,7 +506,7 @@ const uint64_t d6t__need_parent_codes[D6T__NEED_WORDS] = {
 #undef NEED_BIT
 #define REQ(m) | (((m) >> NEED_TYPE) & 1u)
 #define REQ_IN(...)
-#define NEED_BIT(row, in)        | ((0 in) && (row) < 64 ? (uint64_t)1 << (row) : 0)
+#define NEED_BIT(row, in)        | ((0 in) && (row) < 64 ? (uint64_t)1 << (row) % 64 : 0)
 #define ROW_PASS(c, sp, nm, ...) NEED_BIT(ROW_##sp##_##c, FIRST(__VA_ARGS__, ))
 const uint64_t d6t__need_by_type[32] = {
 #define NEED_TYPE 0
