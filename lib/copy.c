@@ -192,20 +192,12 @@ struct pb_fill {
 static d6t_opt *pb_fill(struct pb_fill *f, const d6t_opt *src)
 {
     d6t_opt *o = &f->nodes[f->i++];
-    o->def = src->def;
-    o->next = NULL;
-    o->arena = NULL; /* set in each copy */
-    o->len = src->len;
-    o->code = src->code;
-    o->space = src->space;
-    o->flags = D6T_OPT_LINKED;
-    o->kids = (struct d6t_optlist){NULL, NULL, 0};
-    o->msg = NULL;
+    /* no arena: each copy sets its message's */
+    d6t__opt_init(o, NULL, src->def, src->code, src->space, f->bytes, src->len, D6T_OPT_LINKED);
     if (src->len) memcpy(f->bytes, src->data, src->len);
-    o->data = f->bytes;
     f->bytes += src->len;
     for (const d6t_opt *k = src->kids.first; k; k = k->next)
-        d6t__list_append(&o->kids, pb_fill(f, k));
+        d6t__list_append_new(&o->kids, pb_fill(f, k));
     return o;
 }
 
