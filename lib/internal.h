@@ -220,28 +220,67 @@ struct d6t_span {
  * domain names, structural values). On failure sets *why and *bad (offset within data). */
 d6t_status d6t__layout(const struct d6t_optdef *def, const uint8_t *data, size_t n,
                        struct d6t_span *spans, size_t *hdr, const char **why, size_t *bad);
+/* Replace o's bytes [off, off+oldlen) with a then b, trusted to keep its layout (fields.c's
+ * splice for the typed setters of other files: grows in place when it can). */
+d6t_status d6t__splice_trusted(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a, size_t alen,
+                               const uint8_t *b, size_t blen);
 /* Default (empty) bytes of an option's fixed part: def->dflt_len bytes into out. */
 void d6t__default_data(const struct d6t_optdef *def, uint8_t *out);
 
+/* Big-endian loads and stores. With GCC or clang on a known byte order, one unaligned access
+ * (and a byte swap on little-endian machines): compilers do not always merge the byte-by-byte
+ * form, and these run for every field of every option. The byte form is the fallback. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define D6T__BSWAP16(x)  __builtin_bswap16(x)
+#define D6T__BSWAP32(x)  __builtin_bswap32(x)
+#define D6T__FAST_ENDIAN 1
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define D6T__BSWAP16(x)  (x)
+#define D6T__BSWAP32(x)  (x)
+#define D6T__FAST_ENDIAN 1
+#endif
+
 static inline uint16_t d6t__get16(const uint8_t *p)
 {
+#ifdef D6T__FAST_ENDIAN
+    uint16_t v;
+    memcpy(&v, p, 2);
+    return D6T__BSWAP16(v);
+#else
     return (uint16_t)(p[0] << 8 | p[1]);
+#endif
 }
 static inline uint32_t d6t__get32(const uint8_t *p)
 {
+#ifdef D6T__FAST_ENDIAN
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return D6T__BSWAP32(v);
+#else
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+#endif
 }
 static inline void d6t__put16(uint8_t *p, uint16_t v)
 {
+#ifdef D6T__FAST_ENDIAN
+    v = D6T__BSWAP16(v);
+    memcpy(p, &v, 2);
+#else
     p[0] = (uint8_t)(v >> 8);
     p[1] = (uint8_t)v;
+#endif
 }
 static inline void d6t__put32(uint8_t *p, uint32_t v)
 {
+#ifdef D6T__FAST_ENDIAN
+    v = D6T__BSWAP32(v);
+    memcpy(p, &v, 4);
+#else
     p[0] = (uint8_t)(v >> 24);
     p[1] = (uint8_t)(v >> 16);
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
+#endif
 }
 
 /* Move n bytes (the ranges may overlap, as memmove). Option payloads are mostly a few dozen
