@@ -761,48 +761,8 @@ d6t_status d6t_opt_list_add_dname(d6t_opt *o, d6t_key k, const char *name)
     return append(o, k, T(DNAME_LIST), w, wl, NULL, 0);
 }
 
-/* ---- identity associations ---- */
-
-/* Keyed fields of IA option o: 3 (IAID, T1, T2) for IA_NA and IA_PD, 1 (IAID) for IA_TA, 0 for
- * anything else. Their keys are D6T_KEY(space, code, 1..n). */
-static unsigned ia_fields(const d6t_opt *o)
+d6t_status d6t__splice_trusted(d6t_opt *o, size_t off, size_t oldlen, const uint8_t *a, size_t alen,
+                               const uint8_t *b, size_t blen)
 {
-    if (!o->def || o->space != D6T_SPACE_DHCPV6) return 0;
-    switch (o->code) {
-    case D6T_OPT_IA_NA:
-    case D6T_OPT_IA_PD: return 3;
-    case D6T_OPT_IA_TA: return 1;
-    default: return 0;
-    }
-}
-
-d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t *t1, uint32_t *t2)
-{
-    if (!ia) return D6T_ERR_INVALID_ARG;
-    unsigned n = ia_fields(ia);
-    if (!n) return D6T_ERR_WRONG_FIELD;
-    uint32_t v[3] = {0, 0, 0};
-    for (unsigned i = 0; i < n; i++) {
-        d6t_status st = d6t_opt_get_u32(ia, (d6t_key)D6T_KEY(ia->space, ia->code, i + 1), &v[i]);
-        if (st) return st;
-    }
-    if (iaid) *iaid = v[0];
-    if (t1) *t1 = v[1];
-    if (t2) *t2 = v[2];
-    return D6T_OK;
-}
-
-d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2)
-{
-    if (!ia) return D6T_ERR_INVALID_ARG;
-    unsigned n = ia_fields(ia);
-    if (!n) return D6T_ERR_WRONG_FIELD;
-    if (n == 1 && (t1 || t2)) return D6T_ERR_INVALID_ARG;
-    const uint32_t v[3] = {iaid, t1, t2};
-    for (unsigned i = 0; i < n; i++) {
-        /* the IA's layout is checked, so its three fixed fields cannot fail one by one */
-        d6t_status st = d6t_opt_set_u32(ia, (d6t_key)D6T_KEY(ia->space, ia->code, i + 1), v[i]);
-        if (st) return st;
-    }
-    return D6T_OK;
+    return splice(o, off, oldlen, a, alen, b, blen, TRUSTED);
 }

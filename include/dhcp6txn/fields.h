@@ -139,6 +139,38 @@ D6T_EXPORT d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t
  * changed. D6T_ERR_WRONG_FIELD when 'ia' is not an IA option. */
 D6T_EXPORT d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2);
 
+/* ---- leases and status codes: what a server puts in an IA, in one call each ---- */
+/* Append one lease to IA option 'ia': an OPTION_IAADDR for an IA_NA or IA_TA (plen must be 128),
+ * an OPTION_IAPREFIX for an IA_PD (plen 0-128; the bits of addr past plen are written as zero),
+ * holding addr and the preferred and valid lifetimes (seconds; 0xffffffff is infinity). The same
+ * as d6t_opt_add_child and three setters, in one allocation. The new option lives in the IA's
+ * arena and is an ordinary sub-option: it may be changed, given sub-options (a status code) or
+ * removed. *out (out may be NULL) is it, or NULL on error. A preferred lifetime over the valid
+ * one is not refused here: validation reports it (RFC 9915 sections 21.6 and 21.22).
+ * D6T_ERR_INVALID_ARG: 'ia' or 'addr' NULL, or plen out of range; D6T_ERR_WRONG_FIELD: 'ia' is
+ * not an IA option; D6T_ERR_NOMEM: the arena refused. Nothing is added on error. */
+D6T_EXPORT d6t_status d6t_opt_add_lease(d6t_opt *ia, const uint8_t addr[16], uint8_t plen,
+                                        uint32_t preferred, uint32_t valid, d6t_opt **out);
+/* The lease an OPTION_IAADDR (*plen 128) or OPTION_IAPREFIX holds: the address or prefix (16
+ * bytes, copied), its length and the two lifetimes. Any output pointer may be NULL.
+ * D6T_ERR_INVALID_ARG: 'o' NULL; D6T_ERR_WRONG_FIELD: 'o' is neither; D6T_ERR_OPT_VALUE: a
+ * prefix length over 128 (an unvalidated message; the raw bytes stay readable with
+ * d6t_opt_data). Nothing is written unless D6T_OK. */
+D6T_EXPORT d6t_status d6t_opt_get_lease(const d6t_opt *o, uint8_t addr[16], uint8_t *plen,
+                                        uint32_t *preferred, uint32_t *valid);
+/* Set both fields of an OPTION_STATUS_CODE: the code (d6t_status_code, D6T_SC_*) and the
+ * message, a NUL-terminated UTF-8 text written without its NUL ("" for none; validation checks
+ * that it is UTF-8). The text is copied. D6T_ERR_INVALID_ARG: 'o' or 'text' NULL;
+ * D6T_ERR_WRONG_FIELD: 'o' is not a status code option; D6T_ERR_TOO_LONG: the option would
+ * exceed 65535 bytes; D6T_ERR_NOMEM. Nothing is changed on error. */
+D6T_EXPORT d6t_status d6t_opt_set_status(d6t_opt *o, uint16_t code, const char *text);
+/* The code and message of an OPTION_STATUS_CODE. *text is a view of *len bytes into the option
+ * (not NUL-terminated), valid while the option is unchanged and its arena lives. Any output
+ * pointer may be NULL. D6T_ERR_INVALID_ARG: 'o' NULL; D6T_ERR_WRONG_FIELD: not a status code
+ * option. */
+D6T_EXPORT d6t_status d6t_opt_get_status(const d6t_opt *o, uint16_t *code, const uint8_t **text,
+                                         size_t *len);
+
 /* ---- the option definition table ---- */
 typedef struct d6t_optdef d6t_optdef; /* opaque, static, never freed */
 D6T_EXPORT const d6t_optdef *d6t_optdef_find(d6t_space space, uint16_t code);

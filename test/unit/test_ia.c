@@ -1,0 +1,229 @@
+/* Leases and status codes in one call (lib/ia.c): the bytes they write, what they refuse, and
+ * that they agree with the keyed setters and getters whatever the option's memory looks like. */
+#include "testutil.h"
+
+static size_t wire(const d6t_opt *o, uint8_t *buf, size_t cap)
+{
+    size_t n = 0;
+    ck_assert_int_eq(d6t_opt_write(o, buf, cap, &n), D6T_OK);
+    return n;
+}
+
+static const uint8_t addr[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, [14] = 0x12, [15] = 0x34};
+
+START_TEST(lease_in_ia_na_and_ia_ta)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = d6t_msg_new(a, D6T_MSG_REPLY);
+    static const uint16_t codes[] = {D6T_OPT_IA_NA, D6T_OPT_IA_TA};
+    for (size_t i = 0; i < 2; i++) {
+        d6t_opt *ia = d6t_msg_add_opt(m, codes[i]), *l = NULL;
+        ck_assert_int_eq(d6t_opt_add_lease(ia, addr, 128, 3600, 7200, &l), D6T_OK);
+        ck_assert_ptr_nonnull(l);
+        ck_assert_ptr_eq(d6t_opt_first_child(ia), l);
+        ck_assert_uint_eq(d6t_opt_code(l), D6T_OPT_IAADDR);
+        uint8_t buf[64], got[16];
+        static const uint8_t want[] = {0, 5, 0,    24,   0x20, 0x01, 0x0d, 0xb8, 0,    1,
+                                       0, 0, 0,    0,    0,    0,    0,    0,    0x12, 0x34,
+                                       0, 0, 0x0e, 0x10, 0,    0,    0x1c, 0x20};
+        ck_assert_uint_eq(wire(l, buf, sizeof buf), sizeof want);
+        ck_assert_int_eq(memcmp(buf, want, sizeof want), 0);
+        /* the keyed getters read what it wrote; d6t_opt_get_lease too */
+        uint32_t v = 0, pref = 0, valid = 0;
+        uint8_t plen = 0;
+        ck_assert_int_eq(d6t_opt_get_u32(l, D6T_IAADDR_VALID_LIFETIME, &v), D6T_OK);
+        ck_assert_uint_eq(v, 7200);
+        ck_assert_int_eq(d6t_opt_get_lease(l, got, &plen, &pref, &valid), D6T_OK);
+        ck_assert_int_eq(memcmp(got, addr, 16), 0);
+        ck_assert_uint_eq(plen, 128);
+        ck_assert_uint_eq(pref, 3600);
+        ck_assert_uint_eq(valid, 7200);
+        /* an address lease has no other length */
+        ck_assert_int_eq(d6t_opt_add_lease(ia, addr, 64, 1, 2, &l), D6T_ERR_INVALID_ARG);
+        ck_assert_ptr_null(l);
+        size_t n = 0;
+        for (const d6t_opt *c = d6t_opt_first_child(ia); c; c = d6t_opt_next(c)) n++;
+        ck_assert_uint_eq(n, 1);
+    }
+    d6t_arena_free(a);
+}
+END_TEST
+
+START_TEST(lease_in_ia_pd)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = d6t_msg_new(a, D6T_MSG_REPLY);
+    d6t_opt *ia = d6t_msg_add_opt(m, D6T_OPT_IA_PD), *l;
+    ck_assert_int_eq(d6t_opt_set_ia(ia, 0xc43cb2f1u, 1800, 2880), D6T_OK);
+    /* bits past /52 are set in the caller's address: the wire has them zero */
+    uint8_t pfx[16];
+    memset(pfx, 0xff, sizeof pfx);
+    ck_assert_int_eq(d6t_opt_add_lease(ia, pfx, 52, 0xffffffffu, 0xffffffffu, &l), D6T_OK);
+    uint8_t buf[256];
+    static const uint8_t want[] = {0,    26,   0,  25,   0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                   0xff, 0xff, 52, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xf0,
+                                   0,    0,    0,  0,    0,    0,    0,    0,    0};
+    ck_assert_uint_eq(wire(l, buf, sizeof buf), sizeof want);
+    ck_assert_int_eq(memcmp(buf, want, sizeof want), 0);
+    uint8_t got[16], plen;
+    ck_assert_int_eq(d6t_opt_get_prefix(l, D6T_IAPREFIX_PREFIX, got, &plen), D6T_OK);
+    ck_assert_uint_eq(plen, 52);
+    ck_assert_uint_eq(got[6], 0xf0);
+    /* whole-byte lengths and the extremes */
+    static const uint8_t lens[] = {0, 48, 64, 127, 128};
+    for (size_t i = 0; i < sizeof lens; i++) {
+        ck_assert_int_eq(d6t_opt_add_lease(ia, addr, lens[i], 1, 2, &l), D6T_OK);
+        uint32_t pref, valid;
+        ck_assert_int_eq(d6t_opt_get_lease(l, got, &plen, &pref, &valid), D6T_OK);
+        ck_assert_uint_eq(plen, lens[i]);
+        ck_assert_uint_eq(pref, 1);
+        ck_assert_uint_eq(valid, 2);
+        for (unsigned bit = 0; bit < 128; bit++) {
+            unsigned want_bit = bit < lens[i] ? (addr[bit / 8] >> (7 - bit % 8)) & 1 : 0;
+            ck_assert_uint_eq((got[bit / 8] >> (7 - bit % 8)) & 1, want_bit);
+        }
+    }
+    ck_assert_int_eq(d6t_opt_add_lease(ia, addr, 129, 1, 2, &l), D6T_ERR_INVALID_ARG);
+    /* the whole IA is valid and written in order: the IA fields, then six prefixes */
+    d6t_opt *before = d6t_opt_first_child(ia);
+    ck_assert_uint_eq(d6t_opt_code(before), D6T_OPT_IAPREFIX);
+    size_t n = wire(ia, buf, sizeof buf);
+    ck_assert_uint_eq(n, 4 + 12 + 6 * 29);
+    d6t_arena_free(a);
+}
+END_TEST
+
+START_TEST(lease_refusals)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = d6t_msg_new(a, D6T_MSG_REPLY);
+    d6t_opt *dns = d6t_msg_add_opt(m, D6T_OPT_DNS_SERVERS), *ia = d6t_msg_add_opt(m, D6T_OPT_IA_NA);
+    d6t_opt *l = (d6t_opt *)1;
+    ck_assert_int_eq(d6t_opt_add_lease(dns, addr, 128, 1, 2, &l), D6T_ERR_WRONG_FIELD);
+    ck_assert_ptr_null(l);
+    ck_assert_ptr_null(d6t_opt_first_child(dns));
+    ck_assert_int_eq(d6t_opt_add_lease(NULL, addr, 128, 1, 2, NULL), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_opt_add_lease(ia, NULL, 128, 1, 2, NULL), D6T_ERR_INVALID_ARG);
+    ck_assert_ptr_null(d6t_opt_first_child(ia));
+    /* a full arena: refused, nothing added */
+    d6t_arena *tiny = d6t_arena_new(NULL, 0);
+    d6t_msg *t = d6t_msg_new(tiny, D6T_MSG_REPLY);
+    d6t_opt *tia = d6t_msg_add_opt(t, D6T_OPT_IA_NA);
+    d6t_arena_set_limit(tiny, d6t_arena_used(tiny));
+    ck_assert_int_eq(d6t_opt_add_lease(tia, addr, 128, 1, 2, NULL), D6T_ERR_NOMEM);
+    ck_assert_ptr_null(d6t_opt_first_child(tia));
+    d6t_arena_free(tiny);
+    /* get_lease: only leases; nothing written on refusal */
+    uint8_t got[16] = {7};
+    uint32_t pref = 9;
+    ck_assert_int_eq(d6t_opt_get_lease(ia, got, NULL, &pref, NULL), D6T_ERR_WRONG_FIELD);
+    ck_assert_int_eq(d6t_opt_get_lease(NULL, got, NULL, NULL, NULL), D6T_ERR_INVALID_ARG);
+    ck_assert_uint_eq(got[0], 7);
+    ck_assert_uint_eq(pref, 9);
+    /* an unvalidated IAPREFIX with length 129: a status, not the value */
+    static const uint8_t bad[] = {0, 0, 0, 1, 0, 0, 0, 2, 129, 0x20, 1, 0x0d, 0xb8,
+                                  0, 0, 0, 0, 0, 0, 0, 0, 0,   0,    0, 0};
+    d6t_opt *p;
+    ck_assert_int_eq(d6t_opt_add_child_bytes(d6t_msg_add_opt(m, D6T_OPT_IA_PD), D6T_OPT_IAPREFIX,
+                                             bad, sizeof bad, &p, NULL),
+                     D6T_OK);
+    uint8_t plen = 5;
+    ck_assert_int_eq(d6t_opt_get_lease(p, got, &plen, &pref, NULL), D6T_ERR_OPT_VALUE);
+    ck_assert_uint_eq(plen, 5);
+    ck_assert_uint_eq(pref, 9);
+    d6t_arena_free(a);
+}
+END_TEST
+
+/* The status code written whatever the option's memory: new and last in the arena (grows in
+ * place), new but followed by other allocations, and parsed (a view into the input). */
+START_TEST(status_code)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = parse_hex_msg(a, W3_HEX);
+    d6t_opt *parsed = d6t_opt_find_child(d6t_msg_find_opt(m, D6T_OPT_IA_NA), D6T_OPT_STATUS_CODE);
+    d6t_opt *fresh = d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE);
+    d6t_opt *early = d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE);
+    d6t_msg_add_opt(m, D6T_OPT_RAPID_COMMIT); /* allocated after 'early' */
+    ck_assert_int_eq(d6t_opt_set_status(early, D6T_SC_NO_ADDRS_AVAIL, "none left"), D6T_OK);
+    fresh = d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE); /* the arena's latest */
+    d6t_opt *all[] = {parsed, fresh, early};
+    static const char *const texts[] = {"", "success", "a much longer message than before", "x"};
+    for (size_t i = 0; i < 3; i++) {
+        for (size_t j = 0; j < 4; j++) {
+            uint16_t code = (uint16_t)(j + 1);
+            ck_assert_int_eq(d6t_opt_set_status(all[i], code, texts[j]), D6T_OK);
+            uint8_t buf[64];
+            size_t tl = strlen(texts[j]);
+            ck_assert_uint_eq(wire(all[i], buf, sizeof buf), 6 + tl);
+            ck_assert_uint_eq(buf[3], 2 + tl);
+            ck_assert_uint_eq(buf[5], code);
+            ck_assert_int_eq(memcmp(buf + 6, texts[j], tl), 0);
+            uint16_t c = 0;
+            const uint8_t *t;
+            size_t n;
+            ck_assert_int_eq(d6t_opt_get_status(all[i], &c, &t, &n), D6T_OK);
+            ck_assert_uint_eq(c, code);
+            ck_assert_uint_eq(n, tl);
+            ck_assert_int_eq(memcmp(t, texts[j], tl), 0);
+            ck_assert_int_eq(d6t_opt_get_u16(all[i], D6T_STATUS_CODE_STATUS_CODE, &c), D6T_OK);
+            ck_assert_uint_eq(c, code);
+        }
+    }
+    /* the message may come from the option itself */
+    char own[16];
+    ck_assert_int_eq(d6t_opt_set_status(fresh, 0, "abcdef"), D6T_OK);
+    memcpy(own, d6t_opt_data(fresh, NULL) + 2, 6);
+    own[6] = 0;
+    ck_assert_int_eq(d6t_opt_set_status(fresh, 6, own), D6T_OK);
+    const uint8_t *t;
+    size_t n;
+    ck_assert_int_eq(d6t_opt_get_status(fresh, NULL, &t, &n), D6T_OK);
+    ck_assert_int_eq(memcmp(t, "abcdef", n), 0);
+    /* refusals change nothing */
+    ck_assert_int_eq(d6t_opt_set_status(d6t_msg_find_opt(m, D6T_OPT_RAPID_COMMIT), 0, "x"),
+                     D6T_ERR_WRONG_FIELD);
+    ck_assert_int_eq(d6t_opt_set_status(fresh, 0, NULL), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_opt_set_status(NULL, 0, "x"), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_opt_get_status(d6t_msg_find_opt(m, D6T_OPT_IA_NA), NULL, NULL, NULL),
+                     D6T_ERR_WRONG_FIELD);
+    char *big = malloc(70000);
+    memset(big, 'a', 69999);
+    big[69999] = 0;
+    ck_assert_int_eq(d6t_opt_set_status(fresh, 1, big), D6T_ERR_TOO_LONG);
+    free(big);
+    ck_assert_int_eq(d6t_opt_get_status(fresh, NULL, &t, &n), D6T_OK);
+    ck_assert_uint_eq(n, 6);
+    d6t_arena_free(a);
+}
+END_TEST
+
+/* set_ia on a parsed IA (a view into the input, not the arena's) goes field by field */
+START_TEST(ia_on_parsed_view)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = parse_hex_msg(a, W3_HEX);
+    d6t_opt *na = d6t_msg_find_opt(m, D6T_OPT_IA_NA);
+    ck_assert_int_eq(d6t_opt_set_ia(na, 1, 2, 3), D6T_OK);
+    uint32_t id, t1, t2;
+    ck_assert_int_eq(d6t_opt_get_ia(na, &id, &t1, &t2), D6T_OK);
+    ck_assert_uint_eq(id, 1);
+    ck_assert_uint_eq(t1, 2);
+    ck_assert_uint_eq(t2, 3);
+    ck_assert_ptr_nonnull(d6t_opt_find_child(na, D6T_OPT_IAADDR)); /* children kept */
+    d6t_arena_free(a);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("ia");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, lease_in_ia_na_and_ia_ta);
+    tcase_add_test(tc, lease_in_ia_pd);
+    tcase_add_test(tc, lease_refusals);
+    tcase_add_test(tc, status_code);
+    tcase_add_test(tc, ia_on_parsed_view);
+    suite_add_tcase(s, tc);
+    return run_suite(s);
+}
