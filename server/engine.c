@@ -38,9 +38,7 @@ static void add_status(d6t_msg *m, d6t_opt *ia, d6t_status_code code, const char
 {
     d6t_opt *st =
         ia ? d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE) : d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE);
-    if (!st) return;
-    d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, (uint16_t)code);
-    d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, text);
+    if (st) d6t_opt_set_status(st, (uint16_t)code, text);
 }
 
 static int requested(const d6t_msg *req, uint16_t code)
@@ -197,18 +195,9 @@ static void set_times(struct txn *t, struct d6s_lease *e, int bind)
 static void add_lease_to_ia(struct txn *t, d6t_opt *ia, const uint8_t addr[16], uint8_t plen,
                             uint32_t pref, uint32_t valid)
 {
+    /* an IAADDR is always /128, whatever length the pool's entry carries */
     int pd = d6t_opt_code(ia) == D6T_OPT_IA_PD;
-    d6t_opt *o = d6t_opt_add_child(ia, pd ? D6T_OPT_IAPREFIX : D6T_OPT_IAADDR);
-    if (!o) return;
-    if (pd) {
-        d6t_opt_set_prefix(o, D6T_IAPREFIX_PREFIX, addr, plen);
-        d6t_opt_set_u32(o, D6T_IAPREFIX_PREFERRED_LIFETIME, pref);
-        d6t_opt_set_u32(o, D6T_IAPREFIX_VALID_LIFETIME, valid);
-    } else {
-        d6t_opt_set_addr6(o, D6T_IAADDR_ADDRESS, addr);
-        d6t_opt_set_u32(o, D6T_IAADDR_PREFERRED_LIFETIME, pref);
-        d6t_opt_set_u32(o, D6T_IAADDR_VALID_LIFETIME, valid);
-    }
+    d6t_opt_add_lease(ia, addr, pd ? plen : 128, pref, valid, NULL);
     (void)t;
 }
 

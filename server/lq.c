@@ -204,10 +204,7 @@ int d6s_leasequery(struct d6s_server *s, d6t_bundle *b)
         bad = 1, status = D6T_SC_NOT_ALLOWED, why = "this query type needs TCP (RFC 5460)";
     if (bad) {
         d6t_opt *st = d6t_msg_add_opt(r, D6T_OPT_STATUS_CODE);
-        if (st) {
-            d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE, (uint16_t)status);
-            d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, why);
-        }
+        if (st) d6t_opt_set_status(st, (uint16_t)status, why);
         d6t_bundle_add_mark(b, "lq-refused");
         free(q);
         if (tcp) { /* RFC 5460: a refused bulk query still ends with LEASEQUERY-DONE */
