@@ -346,12 +346,6 @@ static const uint8_t dns1[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x53};
 static const uint8_t dns2[16] = {0x20, 0x01, 0x0d, 0xb8, [14] = 0x53, [15] = 0x53};
 static const uint8_t prefix_pd[16] = {0x20, 0x01, 0x0d, 0xb8, 0x80};
 
-static void ia_times(d6t_opt *ia, d6t_key t1, d6t_key t2)
-{
-    d6t_opt_set_u32(ia, t1, 1800);
-    d6t_opt_set_u32(ia, t2, 2880);
-}
-
 /* The request's first IA of 'code' not answered yet: through the bundle's handled marks in a
  * transaction, straight from the request when the build is measured on its own. */
 static d6t_opt *take_ia(d6t_bundle *b, d6t_msg *req, uint16_t code)
@@ -395,29 +389,20 @@ static d6t_msg *build_reply(d6t_bundle *b, d6t_msg *req, d6t_arena *arena)
     d6t_msg_add_opt_copy(r, d6t_msg_find_opt(req, D6T_OPT_CLIENTID));
     d6t_msg_add_prebuilt(r, cfg_server);
     d6t_opt *in = take_ia(b, req, D6T_OPT_IA_NA);
-    size_t n;
-    const uint8_t *iaid = d6t_opt_data(in, &n);
+    uint32_t iaid;
+    d6t_opt_get_ia(in, &iaid, NULL, NULL);
     d6t_opt *ia = d6t_msg_add_opt(r, D6T_OPT_IA_NA);
-    d6t_opt_set_bytes(ia, D6T_IA_NA_IAID, iaid, 4);
-    ia_times(ia, D6T_IA_NA_T1, D6T_IA_NA_T2);
-    d6t_opt *a = d6t_opt_add_child(ia, D6T_OPT_IAADDR);
-    d6t_opt_set_addr6(a, D6T_IAADDR_ADDRESS, addr_na);
-    d6t_opt_set_u32(a, D6T_IAADDR_PREFERRED_LIFETIME, 3600);
-    d6t_opt_set_u32(a, D6T_IAADDR_VALID_LIFETIME, 7200);
-    d6t_opt_set_text(d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE), D6T_STATUS_CODE_STATUS_MESSAGE,
-                     "success");
+    d6t_opt_set_ia(ia, iaid, 1800, 2880);
+    d6t_opt_add_lease(ia, addr_na, 128, 3600, 7200, NULL);
+    d6t_opt_set_status(d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE), D6T_SC_SUCCESS, "success");
     answered(b, in);
     if (d6t_msg_find_opt(req, D6T_OPT_RAPID_COMMIT)) d6t_msg_add_opt(r, D6T_OPT_RAPID_COMMIT);
     d6t_msg_add_prebuilt(r, cfg_subnet);
     in = take_ia(b, req, D6T_OPT_IA_PD);
-    iaid = d6t_opt_data(in, &n);
+    d6t_opt_get_ia(in, &iaid, NULL, NULL);
     ia = d6t_msg_add_opt(r, D6T_OPT_IA_PD);
-    d6t_opt_set_bytes(ia, D6T_IA_PD_IAID, iaid, 4);
-    ia_times(ia, D6T_IA_PD_T1, D6T_IA_PD_T2);
-    d6t_opt *p = d6t_opt_add_child(ia, D6T_OPT_IAPREFIX);
-    d6t_opt_set_u32(p, D6T_IAPREFIX_PREFERRED_LIFETIME, 3600);
-    d6t_opt_set_u32(p, D6T_IAPREFIX_VALID_LIFETIME, 7200);
-    d6t_opt_set_prefix(p, D6T_IAPREFIX_PREFIX, prefix_pd, 48);
+    d6t_opt_set_ia(ia, iaid, 1800, 2880);
+    d6t_opt_add_lease(ia, prefix_pd, 48, 3600, 7200, NULL);
     answered(b, in);
     return r;
 }
