@@ -124,26 +124,135 @@ d6t_status d6t_bundle_create_outgoing_relay_messages(d6t_bundle *b)
     return D6T_OK;
 }
 
+/* The chain is made on demand: when a handler first asks for a level, or when a response is
+ * written through a level with an Echo Request (write_direct does the rest without it). Asking
+ * is logically const; the chain is the bundle's own cache. */
+static void ensure_out(const d6t_bundle *cb)
+{
+    if (cb->have_out || !cb->nrelays) return;
+    d6t_bundle *b = (d6t_bundle *)(uintptr_t)cb;
+    (void)d6t_bundle_create_outgoing_relay_messages(b); /* NOMEM: the levels made so far */
+}
+
 size_t d6t_bundle_outgoing_relay_count(const d6t_bundle *b)
 {
-    return b ? b->nout : 0;
+    if (!b) return 0;
+    ensure_out(b);
+    return b->nout;
 }
 d6t_msg *d6t_bundle_outgoing_relay(const d6t_bundle *b, size_t i)
 {
-    return b && i < b->nout ? b->out[i] : NULL;
+    if (!b) return NULL;
+    ensure_out(b);
+    return i < b->nout ? b->out[i] : NULL;
 }
 
-/* Wrap 'resp' in the chain (creating it if needed) and write it, framed over TCP. */
+/* Room-checked stores of write_direct: like the writer's, they count what does not fit. */
+struct dbuf {
+    uint8_t *p;
+    size_t cap, n;
+};
+
+static void dput(struct dbuf *w, const void *src, size_t len)
+{
+    if (len && w->n + len <= w->cap) memcpy(w->p + w->n, src, len);
+    w->n += len;
+}
+
+static void dput_opt_header(struct dbuf *w, uint16_t code, size_t len)
+{
+    uint8_t h[4];
+    d6t__put16(h, code);
+    d6t__put16(h + 2, (uint16_t)len);
+    dput(w, h, 4);
+}
+
+/* The relay-reply chain around 'resp' written straight from the relay-forwards, without making
+ * its messages: the bytes d6t_bundle_create_outgoing_relay_messages and d6t_msg_write give,
+ * for chains whose levels echo only an Interface-ID and a Relay Source Port (leaf options, the
+ * first of each, in that order, then the Relay-Message). 0 when a level has an Echo Request, or
+ * an echoed option with sub-options: the caller builds the chain then. Otherwise the status of
+ * the write, *len what it needs (BUFFER_TOO_SMALL) or wrote. */
+static int write_direct(const d6t_bundle *b, const d6t_msg *resp, uint8_t *buf, size_t cap,
+                        size_t *len, d6t_status *st)
+{
+    const d6t_opt *echoed[D6T_HOP_COUNT_LIMIT][2];
+    for (size_t i = 0; i < b->nrelays; i++) {
+        const d6t_opt *iid = NULL, *rsp = NULL;
+        for (const d6t_opt *o = b->relays[i]->opts.first; o; o = o->next) {
+            if (o->code == D6T_OPT_ERO) return 0;
+            if (o->code == D6T_OPT_INTERFACE_ID && !iid)
+                iid = o;
+            else if (o->code == D6T_OPT_RELAY_SOURCE_PORT && !rsp)
+                rsp = o;
+        }
+        if ((iid && (iid->kids.first || iid->msg)) || (rsp && (rsp->kids.first || rsp->msg)))
+            return 0;
+        echoed[i][0] = iid;
+        echoed[i][1] = rsp;
+    }
+    struct dbuf w = {buf, cap, 0};
+    size_t relay_len_at[D6T_HOP_COUNT_LIMIT];
+    for (size_t i = b->nrelays; i-- > 0;) { /* the outermost level first */
+        const d6t_msg *fwd = b->relays[i];
+        uint8_t hdr[34];
+        hdr[0] = D6T_MSG_RELAY_REPL;
+        hdr[1] = fwd->hop_count;
+        memcpy(hdr + 2, fwd->link, 16);
+        memcpy(hdr + 18, fwd->peer, 16);
+        dput(&w, hdr, 34);
+        for (size_t k = 0; k < 2; k++) {
+            const d6t_opt *o = echoed[i][k];
+            if (!o) continue;
+            dput_opt_header(&w, o->code, o->len);
+            dput(&w, o->data, o->len);
+        }
+        relay_len_at[i] = w.n + 2;
+        dput_opt_header(&w, D6T_OPT_RELAY_MSG, 0); /* the length once the inside is written */
+    }
+    size_t n = 0;
+    *st = d6t_msg_write(resp, w.n < cap ? buf + w.n : buf, w.n < cap ? cap - w.n : 0, &n);
+    if (*st && *st != D6T_ERR_BUFFER_TOO_SMALL) {
+        *len = 0;
+        return 1;
+    }
+    w.n += n;
+    for (size_t i = 0; i < b->nrelays; i++) {
+        size_t inside = w.n - relay_len_at[i] - 2;
+        if (inside > 65535) {
+            *len = 0;
+            *st = D6T_ERR_TOO_LONG;
+            return 1;
+        }
+        if (w.n <= cap) d6t__put16(buf + relay_len_at[i], (uint16_t)inside);
+    }
+    *len = w.n;
+    *st = w.n > cap ? D6T_ERR_BUFFER_TOO_SMALL : D6T_OK;
+    return 1;
+}
+
+/* Wrap 'resp' in the chain and write it, framed over TCP: straight from the relay-forwards
+ * while no handler has asked for the chain, else through the chain's messages. */
 static d6t_status write_wrapped(d6t_bundle *b, d6t_msg *resp, uint8_t *buf, size_t cap, size_t *len)
 {
     d6t_status st;
+    size_t hdr = (b->flags & D6T_BUNDLE_TCP) ? 2 : 0, n = 0;
+    if (!b->have_out && b->nrelays &&
+        write_direct(b, resp, cap < hdr ? buf : buf + hdr, cap < hdr ? 0 : cap - hdr, &n, &st)) {
+        *len = n + hdr;
+        if (st) return st;
+        if (hdr) {
+            if (n > 65535) return D6T_ERR_TOO_LONG;
+            d6t__put16(buf, (uint16_t)n);
+        }
+        return D6T_OK;
+    }
     if (!b->have_out && (st = d6t_bundle_create_outgoing_relay_messages(b))) return st;
     const d6t_msg *top = resp;
     if (b->nout) {
         b->out_relay_msg[0]->msg = resp;
         top = b->out[b->nout - 1];
     }
-    size_t hdr = (b->flags & D6T_BUNDLE_TCP) ? 2 : 0, n = 0;
     if (cap < hdr) {
         *len = d6t_msg_wire_size(top) + hdr;
         return D6T_ERR_BUFFER_TOO_SMALL;

@@ -170,7 +170,9 @@ D6T_EXPORT d6t_status d6t_bundle_set_response_generator(d6t_bundle *b, d6t_respo
 /* Build the RELAY-REPL chain mirroring the incoming chain level for level (hop count, link and
  * peer address), with Interface-ID echoed at every level that had one, options named in a
  * level's Echo Request option (RFC 4994) copied, and Relay Source Port (RFC 8357) handled.
- * Done automatically by the outgoing calls when none exists. Calling it again rebuilds it. */
+ * Made on demand when none exists: by the first d6t_bundle_outgoing_relay_count() or
+ * d6t_bundle_outgoing_relay() call (a response written before that is wrapped with the same
+ * bytes, straight from the relay-forwards). Calling it again rebuilds it. */
 D6T_EXPORT d6t_status d6t_bundle_create_outgoing_relay_messages(d6t_bundle *b);
 /* Level i of the outgoing chain (0 = closest to the client), for handlers that add or change
  * options per level; NULL when there is no such level. */

@@ -412,6 +412,71 @@ static d6t_msg *parse_into(d6t_bundle *b, const char *hex)
     return m;
 }
 
+/* A response written before any handler asked for the chain is wrapped straight from the
+ * relay-forwards; asking makes the chain, and writing through it must give the same bytes. Both
+ * for every buffer size up to the full one (the size needed is reported the same way), over
+ * UDP and TCP, for chains with two Interface-IDs at a level (the first is echoed), a Relay
+ * Source Port, an unknown option (not echoed), and a level without any of these. */
+static void same_bytes_both_ways(const char *hex, unsigned flags)
+{
+    uint8_t direct[2000], built[2000];
+    size_t dn = 0, bn = 0;
+    d6t_bundle *b;
+    ck_assert_int_eq(bundle_hex(NULL, hex, flags, NULL, &b), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_set_response(b, parse_into(b, W3_HEX)), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_outgoing_next(b, direct, sizeof direct, &dn), D6T_OK);
+    for (size_t cap = 0; cap < dn; cap++) {
+        size_t n = 0;
+        d6t_bundle_outgoing_rewind(b);
+        ck_assert_int_eq(d6t_bundle_outgoing_next(b, cap ? built : NULL, cap, &n),
+                         D6T_ERR_BUFFER_TOO_SMALL);
+        ck_assert_uint_eq(n, dn);
+    }
+    size_t levels = d6t_bundle_outgoing_relay_count(b); /* makes the chain */
+    ck_assert_uint_eq(levels, d6t_bundle_incoming_relay_count(b));
+    d6t_bundle_outgoing_rewind(b);
+    ck_assert_int_eq(d6t_bundle_outgoing_next(b, built, sizeof built, &bn), D6T_OK);
+    ck_assert_uint_eq(bn, dn);
+    ck_assert_int_eq(memcmp(built, direct, dn), 0);
+    for (size_t cap = 0; cap < bn; cap += 7) {
+        size_t n = 0;
+        d6t_bundle_outgoing_rewind(b);
+        ck_assert_int_eq(d6t_bundle_outgoing_next(b, cap ? built : NULL, cap, &n),
+                         D6T_ERR_BUFFER_TOO_SMALL);
+        ck_assert_uint_eq(n, bn);
+    }
+    d6t_bundle_free(b);
+}
+
+START_TEST(direct_chain_equals_built_chain)
+{
+    same_bytes_both_ways(W1_HEX, 0);
+    char *inner = relay(ZERO16, "fe800000000000000000000000000001",
+                        "0012000161"
+                        "0012000162"
+                        "008700022222"
+                        "ff0000021234",
+                        SOLICIT_HEX, 0);
+    char *outer =
+        relay("20010db8000000000000000000000001", "fe800000000000000000000000000002", "", inner, 1);
+    same_bytes_both_ways(inner, 0);
+    same_bytes_both_ways(outer, 0);
+    same_bytes_both_ways(inner, D6T_BUNDLE_TCP); /* one level: what TCP allows */
+    /* what the direct path wrote for the inner level: the first Interface-ID, then the port */
+    uint8_t out[2000];
+    size_t n;
+    d6t_bundle *b;
+    ck_assert_int_eq(bundle_hex(NULL, inner, 0, NULL, &b), D6T_OK);
+    d6t_bundle_set_response(b, parse_into(b, W3_HEX));
+    ck_assert_int_eq(d6t_bundle_outgoing_next(b, out, sizeof out, &n), D6T_OK);
+    static const uint8_t want[] = {0, 18, 0, 1, 'a', 0, 0x87, 0, 2, 0x22, 0x22, 0, 9};
+    ck_assert_int_eq(memcmp(out + 34, want, sizeof want), 0);
+    d6t_bundle_free(b);
+    free(inner);
+    free(outer);
+}
+END_TEST
+
 START_TEST(relay_reply_equals_reference)
 {
     d6t_bundle *b;
@@ -746,6 +811,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, split_and_link_address);
+    tcase_add_test(tc, direct_chain_equals_built_chain);
     tcase_add_test(tc, no_request_cases);
     tcase_add_test(tc, tcp_rules);
     tcase_add_test(tc, policy_flags);
