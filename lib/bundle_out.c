@@ -153,9 +153,14 @@ struct dbuf {
     size_t cap, n;
 };
 
-static void dput(struct dbuf *w, const void *src, size_t len)
+static void dput(struct dbuf *w, const uint8_t *src, size_t len)
 {
-    if (len && w->n + len <= w->cap) memcpy(w->p + w->n, src, len);
+    if (len && w->n + len <= w->cap) {
+        if (len <= 32)
+            d6t__move_small(w->p + w->n, src, len); /* Interface-IDs are short: no call */
+        else
+            memcpy(w->p + w->n, src, len);
+    }
     w->n += len;
 }
 
@@ -195,12 +200,14 @@ static int write_direct(const d6t_bundle *b, const d6t_msg *resp, uint8_t *buf, 
     size_t relay_len_at[D6T_HOP_COUNT_LIMIT];
     for (size_t i = b->nrelays; i-- > 0;) { /* the outermost level first */
         const d6t_msg *fwd = b->relays[i];
-        uint8_t hdr[34];
-        hdr[0] = D6T_MSG_RELAY_REPL;
-        hdr[1] = fwd->hop_count;
-        memcpy(hdr + 2, fwd->link, 16);
-        memcpy(hdr + 18, fwd->peer, 16);
-        dput(&w, hdr, 34);
+        if (w.n + 34 <= cap) {
+            uint8_t *h = buf + w.n;
+            h[0] = D6T_MSG_RELAY_REPL;
+            h[1] = fwd->hop_count;
+            memcpy(h + 2, fwd->link, 16);
+            memcpy(h + 18, fwd->peer, 16);
+        }
+        w.n += 34;
         for (size_t k = 0; k < 2; k++) {
             const d6t_opt *o = echoed[i][k];
             if (!o) continue;

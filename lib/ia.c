@@ -30,14 +30,12 @@ d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t *t1, uint3
     if (!ia) return D6T_ERR_INVALID_ARG;
     unsigned n = ia_fields(ia);
     if (!n) return D6T_ERR_WRONG_FIELD;
-    uint32_t v[3] = {0, 0, 0};
     /* the fixed part of a parsed or built IA is all there: IAID, T1, T2 in order (RFC 9915
      * sections 21.4, 21.5, 21.21) */
     if (ia->len < 4 * n) return D6T_ERR_OPT_LENGTH;
-    for (unsigned i = 0; i < n; i++) v[i] = d6t__get32(ia->data + 4 * i);
-    if (iaid) *iaid = v[0];
-    if (t1) *t1 = v[1];
-    if (t2) *t2 = v[2];
+    if (iaid) *iaid = d6t__get32(ia->data);
+    if (t1) *t1 = n == 3 ? d6t__get32(ia->data + 4) : 0;
+    if (t2) *t2 = n == 3 ? d6t__get32(ia->data + 8) : 0;
     return D6T_OK;
 }
 
