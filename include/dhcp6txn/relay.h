@@ -171,7 +171,10 @@ D6T_EXPORT size_t d6t_relay_iface_count(const d6t_relay *r);
  * it has reached the limit, see d6t_relay_opts), Relay Source Port with the downstream
  * relay's port when that is not 547 (RFC 8357).
  *
- * link-address: the interface's (or "::"), peer-address: rx->src_addr. Then the interface's
+ * link-address: the interface's (or "::"), except "::" for a Relay-forward from a relay whose
+ * source address is global or unique-local when the interface has an Interface-ID (RFC 9915
+ * section 19.1.2: the reply goes back by that address; the Interface-ID finds the interface);
+ * peer-address: rx->src_addr. Then the interface's
  * Interface-ID, Remote-ID, Subscriber-ID, Echo Request and RSOO options, the relay's Relay-ID
  * and Relay Source Port, and last the Relay Message option with the received message.
  * On success *out is the Relay-forward in arena 'a' (the caller may add options to it) and

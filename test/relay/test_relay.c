@@ -232,6 +232,55 @@ START_TEST(forward_relay_forward_and_hop_limit)
 }
 END_TEST
 
+/* RFC 9915 section 19.1.2: a Relay-forward from a relay with a global or ULA source address gets
+ * link-address 0 (the reply goes back by that address) when the Interface-ID names the
+ * interface; otherwise the interface's link-address. */
+START_TEST(forward_relay_forward_link_address)
+{
+    d6t_relay_iface_opts io = plain_iface(1);
+    io.interface_id = (const uint8_t *)"eth1";
+    io.interface_id_len = 4;
+    ck_assert_int_eq(d6t_relay_add_iface(rel, &io, NULL), D6T_OK);
+    d6t_relay_iface_opts plain = plain_iface(2);
+    uint8_t link2[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 1};
+    plain.link_address = link2;
+    ck_assert_int_eq(d6t_relay_add_iface(rel, &plain, NULL), D6T_OK);
+#define GLOBAL "20010db8001200000000000000000001" /* 2001:db8:12::1 */
+#define ULA    "fd000000000000000000000000000007" /* fd00::7 */
+    uint8_t global[16], ula[16];
+    unhex(GLOBAL, global, 16);
+    unhex(ULA, ula, 16);
+    const char *down = relay_msg("0c", 0, LINK, CLIENT, "", SOLICIT);
+    /* a global or a unique-local source: link-address 0, the Interface-ID names the link */
+    d6t_relay_rx rx = rx_from(1, global, 547);
+    expect_fwd(&rx, down, relay_msg("0c", 1, ZERO16, GLOBAL, "0012000465746831", down));
+    rx.src_addr = ula;
+    expect_fwd(&rx, down, relay_msg("0c", 1, ZERO16, ULA, "0012000465746831", down));
+    /* a link-local source: the interface's link-address */
+    rx.src_addr = relay2;
+    expect_fwd(&rx, down, relay_msg("0c", 1, LINK, RELAY2, "0012000465746831", down));
+    /* a client's message is never relayed with link-address 0, whatever its source */
+    rx.src_addr = global;
+    expect_fwd(&rx, SOLICIT, relay_msg("0c", 0, LINK, GLOBAL, "0012000465746831", SOLICIT));
+    /* no Interface-ID: the link-address is what finds the interface again, so it stays */
+    rx = rx_from(2, global, 547);
+    expect_fwd(&rx, down, relay_msg("0c", 1, "20010db8000200000000000000000001", GLOBAL, "", down));
+    /* the reply to link-address 0 comes back by the Interface-ID, to the relay's address, 547 */
+    d6t_relay_delivery *d;
+    const char *inner = relay_msg("0d", 0, LINK, CLIENT, "", "07abcdef");
+    ck_assert_int_eq(reply_hex(relay_msg("0d", 1, ZERO16, GLOBAL, "0012000465746831", inner), &d),
+                     D6T_OK);
+    ck_assert_uint_eq(d6t_relay_delivery_iface(d), 1);
+    uint8_t to[16];
+    uint16_t port;
+    ck_assert_int_eq(d6t_relay_delivery_destination(d, to, &port), D6T_OK);
+    ck_assert_mem_eq(to, global, 16);
+    ck_assert_uint_eq(port, 547);
+#undef GLOBAL
+#undef ULA
+}
+END_TEST
+
 START_TEST(forward_drops)
 {
     d6t_relay_iface_opts io = plain_iface(1);
@@ -790,6 +839,7 @@ int main(void)
     tcase_add_test(tc, forward_client_message);
     tcase_add_test(tc, forward_every_option);
     tcase_add_test(tc, forward_relay_forward_and_hop_limit);
+    tcase_add_test(tc, forward_relay_forward_link_address);
     tcase_add_test(tc, forward_drops);
     tcase_add_test(tc, forward_too_big_and_no_memory);
     tcase_add_test(tc, ldra);
