@@ -471,7 +471,8 @@ FROM_SERVERS = [
 
 def check_site_multicast(lab):
     """The relay sent its Relay-forwards of the client's Solicit and Request to ff05::1:3 on the
-    upper link, site-scoped (hop limit above 1), and tshark finds them well-formed."""
+    upper link with the Hop Limit RFC 9915 section 19 sets for multicast (8), and tshark finds
+    them well-formed."""
     out = subprocess.run(["tshark", "-r", lab.pcap, "-n", "-Y", "ipv6.dst == ff05::1:3", "-T", "fields",
                           "-e", "ipv6.hlim", "-e", "udp.dstport", "-e", "dhcpv6.msgtype", "-e", "_ws.malformed"],
                          capture_output=True, text=True, timeout=60)
@@ -479,10 +480,10 @@ def check_site_multicast(lab):
         raise Failure("tshark failed: " + out.stderr)
     rows = [(l.split("\t") + [""] * 4)[:4] for l in out.stdout.splitlines() if l.strip()]
     # msgtype lists the Relay-forward first, then the relayed message: 12,1 and 12,3
-    kinds = {r[2] for r in rows if r[1] == "547" and not r[3] and int(r[0] or 0) > 1}
-    if not {"12,1", "12,3"} <= kinds:
+    kinds = {r[2] for r in rows if r[1] == "547" and not r[3] and r[0] == "8"}
+    if not {"12,1", "12,3"} <= kinds or any(r[0] != "8" for r in rows):
         raise Failure("no well-formed Relay-forward(Solicit) and Relay-forward(Request) to ff05::1:3 port 547 "
-                      "with a hop limit above 1 on the upper link: %s" % rows[:6])
+                      "with hop limit 8 on the upper link: %s" % rows[:6])
     print("%d Relay-forwards to ff05::1:3 (hop limit %s), Solicit and Request among them" % (len(rows), rows[0][0]))
 
 
