@@ -168,6 +168,12 @@ static const char *check_iface(const d6t_relay *r, const d6t_relay_iface_opts *i
         return "no link-address and no Interface-ID: replies could not find the interface";
     if ((io->flags & D6T_RELAY_IFACE_TRUSTED) && !(io->flags & D6T_RELAY_IFACE_LDRA))
         return "only LDRA interfaces are trusted or not";
+    /* RFC 9915 section 19.1.1: when the link-address cannot name the interface to a reply, the
+     * Interface-ID must; a link-address two interfaces share names neither of them */
+    for (size_t i = 0; !unspec && i < r->nifs; i++)
+        if (!(r->ifs[i].flags & D6T_RELAY_IFACE_LDRA) && !memcmp(r->ifs[i].link, link, 16) &&
+            (!io->interface_id || !r->ifs[i].ifid))
+            return "another interface has this link-address, and one of the two no Interface-ID";
     return NULL;
 }
 

@@ -151,7 +151,9 @@ D6T_EXPORT void d6t_relay_free(d6t_relay *r);
  * D6T_ERR_INVALID_ARG for a configuration RFC 9915 or RFC 6221 does not allow (no link-address
  * and no Interface-ID; a link-address that is link-local, multicast or loopback; an LDRA
  * interface with a link-address; D6T_RELAY_IFACE_TRUSTED without D6T_RELAY_IFACE_LDRA; an empty
- * or 65536-byte option; a handle or Interface-ID that another interface has), the option's parse error for malformed relay-supplied options (offset
+ * or 65536-byte option; a handle or Interface-ID that another interface has; a link-address
+ * that another interface has when either of the two has no Interface-ID, RFC 9915 section
+ * 19.1.1), the option's parse error for malformed relay-supplied options (offset
  * within 'rsoo'), D6T_ERR_UNSUPPORTED (unknown fields or flags), D6T_ERR_NOMEM. On error the
  * relay is unchanged. */
 D6T_EXPORT d6t_status d6t_relay_add_iface(d6t_relay *r, const d6t_relay_iface_opts *io,

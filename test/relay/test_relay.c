@@ -426,6 +426,8 @@ static void expect_iface_error(const d6t_relay_iface_opts *io, d6t_status st, co
 
 START_TEST(configuration_errors)
 {
+    /* a link of its own for the checks of one rule each, so that no other rule answers */
+    static const uint8_t link3[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 1};
     d6t_relay_iface_opts io = plain_iface(1);
     io.interface_id = (const uint8_t *)"a";
     io.interface_id_len = 1;
@@ -447,32 +449,56 @@ START_TEST(configuration_errors)
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
     x.link_address = lo;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
+    /* RFC 9915 section 19.1.1: a link-address another interface has cannot name either to a
+     * reply, so both need an Interface-ID (interface 1 has "a") */
     x = plain_iface(2);
+    expect_iface_error(&x, D6T_ERR_INVALID_ARG,
+                       "another interface has this link-address, and one of the two no "
+                       "Interface-ID");
+    static const uint8_t link4[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 4, [15] = 1};
+    x = plain_iface(90);
+    x.link_address = link4; /* on a link of its own, no Interface-ID is needed */
+    ck_assert_int_eq(d6t_relay_add_iface(rel, &x, &err), D6T_OK);
+    x = plain_iface(91);
+    x.link_address = link4;
+    x.interface_id = (const uint8_t *)"c";
+    x.interface_id_len = 1;
+    expect_iface_error(&x, D6T_ERR_INVALID_ARG,
+                       "another interface has this link-address, and one of the two no "
+                       "Interface-ID");
+    x = plain_iface(2);
+    x.link_address = link3;
     x.flags = D6T_RELAY_IFACE_LDRA;
     x.interface_id = (const uint8_t *)"b";
     x.interface_id_len = 1;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG,
                        "an LDRA sends the unspecified link-address (RFC 6221)");
     x = plain_iface(2);
+    x.link_address = link3;
     x.flags = D6T_RELAY_IFACE_TRUSTED;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, "only LDRA interfaces are trusted or not");
     x.flags = 0x80;
     expect_iface_error(&x, D6T_ERR_UNSUPPORTED, "unknown interface flags");
     x = plain_iface(2);
+    x.link_address = link3;
     x.remote_id = (const uint8_t *)"";
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, "Remote-ID of 0 or more than 65531 bytes");
     x = plain_iface(2);
+    x.link_address = link3;
     x.subscriber_id = (const uint8_t *)"";
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
     x = plain_iface(2);
+    x.link_address = link3;
     x.interface_id = (const uint8_t *)"";
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
     x = plain_iface(2);
+    x.link_address = link3;
     uint16_t ero[1] = {37};
     x.echo_request = ero;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
     /* malformed relay-supplied options: the parser's reason, offset within 'rsoo' */
     x = plain_iface(2);
+    x.link_address = link3;
     uint8_t rsoo[] = {0, 23, 0, 1, 0}; /* DNS servers of one byte */
     x.rsoo = rsoo;
     x.rsoo_len = sizeof rsoo;
@@ -489,6 +515,7 @@ START_TEST(configuration_errors)
         uint32_t future;
     } big = {plain_iface(2), 7};
     big.io.size = sizeof big;
+    big.io.link_address = link3;
     expect_iface_error(&big.io, D6T_ERR_UNSUPPORTED, NULL);
     x.size = 2;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
@@ -515,7 +542,7 @@ START_TEST(configuration_errors)
         x.interface_id_len = strlen(id);
         ck_assert_int_eq(d6t_relay_add_iface(rel, &x, &err), D6T_OK);
     }
-    ck_assert_uint_eq(d6t_relay_iface_count(rel), 41);
+    ck_assert_uint_eq(d6t_relay_iface_count(rel), 42);
     d6t_relay_delivery *d;
     ck_assert_int_eq(
         reply_hex(relay_msg("0d", 0, LINK, CLIENT, "001200056966313137", "07abcdef"), &d), D6T_OK);
