@@ -168,6 +168,12 @@ static const char *check_iface(const d6t_relay *r, const d6t_relay_iface_opts *i
         return "no link-address and no Interface-ID: replies could not find the interface";
     if ((io->flags & D6T_RELAY_IFACE_TRUSTED) && !(io->flags & D6T_RELAY_IFACE_LDRA))
         return "only LDRA interfaces are trusted or not";
+    /* RFC 9915 section 19.1.1: when the link-address cannot name the interface to a reply, the
+     * Interface-ID must; a link-address two interfaces share names neither of them */
+    for (size_t i = 0; !unspec && i < r->nifs; i++)
+        if (!(r->ifs[i].flags & D6T_RELAY_IFACE_LDRA) && !memcmp(r->ifs[i].link, link, 16) &&
+            (!io->interface_id || !r->ifs[i].ifid))
+            return "another interface has this link-address, and one of the two no Interface-ID";
     return NULL;
 }
 
@@ -319,6 +325,16 @@ static d6t_status add_lladdr(const d6t_relay_rx *rx, d6t_msg *fwd, size_t *size)
                              rx->lladdr_len);
 }
 
+/* RFC 9915 section 19.1.2: a Relay-forward from a downstream relay whose source address is
+ * global or unique-local gets link-address 0 (the reply reaches that relay by its address), as
+ * long as the interface's Interface-ID still names the interface to the reply; without one the
+ * link-address is what finds it (RFC 9915 section 19.1.1), so it stays. */
+static int link_address_zero(const struct relay_iface *f, const uint8_t src[16])
+{
+    return f->ifid && !d6t__addr_unspecified(src) && !d6t__addr_link_local(src) &&
+           !d6t__addr_multicast(src) && !d6t__addr_loopback(src);
+}
+
 /* Everything around the received message, in a fixed order: the interface's options, the
  * client's link-layer address, Relay-ID, Relay Source Port, and the Relay Message last. */
 static d6t_status build_forward(const d6t_relay *r, const struct relay_iface *f,
@@ -328,7 +344,10 @@ static d6t_status build_forward(const d6t_relay *r, const struct relay_iface *f,
     size_t size = RELAY_HDR + f->opts_size + 4 + len;
     d6t_status st = D6T_OK;
     fwd->hop_count = relayed ? (uint8_t)(inner->hop_count + 1) : 0;
-    memcpy(fwd->link, f->link, 16);
+    if (relayed && link_address_zero(f, rx->src_addr))
+        memset(fwd->link, 0, 16);
+    else
+        memcpy(fwd->link, f->link, 16);
     memcpy(fwd->peer, rx->src_addr, 16);
     for (size_t i = 0; !st && i < f->nopts; i++) st = add_shared(fwd, f->opts[i]);
     if (!st && !relayed && (f->flags & D6T_RELAY_IFACE_CLIENT_LLADDR))

@@ -31,7 +31,7 @@
 #include <dhcp6txn.h>
 
 #define DATAGRAMS_PER_WAKEUP 64
-#define MULTICAST_HOPS       8 /* ff05::1:3 is site-scoped: a few routers may lie between */
+#define MULTICAST_HOPS       8 /* RFC 9915 section 19: Hop Limit 8 toward multicast servers */
 
 static int g_syslog;
 static uint8_t g_rxbuf[D6R_MAX_DGRAM];

@@ -151,7 +151,9 @@ D6T_EXPORT void d6t_relay_free(d6t_relay *r);
  * D6T_ERR_INVALID_ARG for a configuration RFC 9915 or RFC 6221 does not allow (no link-address
  * and no Interface-ID; a link-address that is link-local, multicast or loopback; an LDRA
  * interface with a link-address; D6T_RELAY_IFACE_TRUSTED without D6T_RELAY_IFACE_LDRA; an empty
- * or 65536-byte option; a handle or Interface-ID that another interface has), the option's parse error for malformed relay-supplied options (offset
+ * or 65536-byte option; a handle or Interface-ID that another interface has; a link-address
+ * that another interface has when either of the two has no Interface-ID, RFC 9915 section
+ * 19.1.1), the option's parse error for malformed relay-supplied options (offset
  * within 'rsoo'), D6T_ERR_UNSUPPORTED (unknown fields or flags), D6T_ERR_NOMEM. On error the
  * relay is unchanged. */
 D6T_EXPORT d6t_status d6t_relay_add_iface(d6t_relay *r, const d6t_relay_iface_opts *io,
@@ -171,7 +173,10 @@ D6T_EXPORT size_t d6t_relay_iface_count(const d6t_relay *r);
  * it has reached the limit, see d6t_relay_opts), Relay Source Port with the downstream
  * relay's port when that is not 547 (RFC 8357).
  *
- * link-address: the interface's (or "::"), peer-address: rx->src_addr. Then the interface's
+ * link-address: the interface's (or "::"), except "::" for a Relay-forward from a relay whose
+ * source address is global or unique-local when the interface has an Interface-ID (RFC 9915
+ * section 19.1.2: the reply goes back by that address; the Interface-ID finds the interface);
+ * peer-address: rx->src_addr. Then the interface's
  * Interface-ID, Remote-ID, Subscriber-ID, Echo Request and RSOO options, the relay's Relay-ID
  * and Relay Source Port, and last the Relay Message option with the received message.
  * On success *out is the Relay-forward in arena 'a' (the caller may add options to it) and

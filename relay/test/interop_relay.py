@@ -23,8 +23,9 @@ Chains: the relay in front of and behind ISC dhcrelay and WIDE dhcp6relay, two o
 and ours as an LDRA (RFC 6221) in front of ours; dhcpcd asks for an address and a prefix from
 dhcp6txn-server. Hostile: datagrams a relay must not forward (from the client side) and forged
 Relay-replies (from the server side) are each dropped with a logged reason; the relay keeps
-relaying (a client binds afterwards, with two lower interfaces and two upper destinations
-configured) and counts the drops on SIGUSR1.
+relaying (a client binds afterwards, with two lower interfaces and three upper destinations
+configured, ff05::1:3 among them, checked in a capture of the upper link) and counts the drops
+on SIGUSR1.
 
 Exit status 77 (meson: skipped) when not root or a peer program is missing. Every process is
 stopped by PID, every wait is bounded, namespaces are removed even on failure.
@@ -468,6 +469,24 @@ FROM_SERVERS = [
 ]
 
 
+def check_site_multicast(lab):
+    """The relay sent its Relay-forwards of the client's Solicit and Request to ff05::1:3 on the
+    upper link with the Hop Limit RFC 9915 section 19 sets for multicast (8), and tshark finds
+    them well-formed."""
+    out = subprocess.run(["tshark", "-r", lab.pcap, "-n", "-Y", "ipv6.dst == ff05::1:3", "-T", "fields",
+                          "-e", "ipv6.hlim", "-e", "udp.dstport", "-e", "dhcpv6.msgtype", "-e", "_ws.malformed"],
+                         capture_output=True, text=True, timeout=60)
+    if out.returncode:
+        raise Failure("tshark failed: " + out.stderr)
+    rows = [(l.split("\t") + [""] * 4)[:4] for l in out.stdout.splitlines() if l.strip()]
+    # msgtype lists the Relay-forward first, then the relayed message: 12,1 and 12,3
+    kinds = {r[2] for r in rows if r[1] == "547" and not r[3] and r[0] == "8"}
+    if not {"12,1", "12,3"} <= kinds or any(r[0] != "8" for r in rows):
+        raise Failure("no well-formed Relay-forward(Solicit) and Relay-forward(Request) to ff05::1:3 port 547 "
+                      "with hop limit 8 on the upper link: %s" % rows[:6])
+    print("%d Relay-forwards to ff05::1:3 (hop limit %s), Solicit and Request among them" % (len(rows), rows[0][0]))
+
+
 def hostile_run(args):
     tmp = tempfile.mkdtemp(prefix="d6t-relay-hostile-")
     lab = RelayLab("rhost", "one", tmp, args.server, args.relay)
@@ -475,11 +494,13 @@ def hostile_run(args):
     try:
         lab.setup()
         lab.start_ours_server(KEA_TIMES)
-        # two lower links (replies told apart by Interface-ID) and two upper destinations, one
-        # of which answers nothing: every message goes to both
+        # two lower links (replies told apart by Interface-ID) and three upper destinations: the
+        # server, a unicast address nobody answers and All_DHCP_Servers (ff05::1:3), which no
+        # server here joins, so the capture on the upper link shows what went there
         lab.run("rel1", "ip link add r1x type veth peer name r1y && ip link set r1y up && ip link set r1x up && "
                         "ip -6 addr add 2001:db8:5::1/64 dev r1x nodad")
-        lab.start_ours("rel1", "r1d", "r1u", SERVER_ADDR["one"], "-l r1x -u 2001:db8:12::99%r1u")
+        lab.start_capture_at("rel1", ["r1u"])
+        lab.start_ours("rel1", "r1d", "r1u", SERVER_ADDR["one"], "-l r1x -u 2001:db8:12::99%r1u -u ff05::1:3%r1u")
         logname = lab.ours["rel1"][1]
         lab.run("cli", "%s %s send ff02::1:2 547 c0 %s" % (PY, NSTOOL, " ".join(x[1] or "''" for x in FROM_CLIENTS)))
         lab.run("srv", "%s %s send 2001:db8:12::1 547 s0 %s" % (PY, NSTOOL, " ".join(x[1] for x in FROM_SERVERS)))
@@ -497,9 +518,9 @@ def hostile_run(args):
         c.start()
         addr, _ = wait_bound(lab, c, "na")
         print("then dhcpcd bound %s through the same relay" % addr)
-        if not re.search(r"^forward REQUEST .* on r1d .*-> 2 upper", lab.log(logname), re.M):
-            raise Failure("the Request did not go to both upper destinations:\n" + lab.log(logname)[-800:])
-        print("with two lower interfaces and two upper destinations (each message sent to both)")
+        if not re.search(r"^forward REQUEST .* on r1d .*-> 3 upper", lab.log(logname), re.M):
+            raise Failure("the Request did not go to all three upper destinations:\n" + lab.log(logname)[-800:])
+        print("with two lower interfaces and three upper destinations (each message sent to all)")
         p = lab.ours["rel1"][0]
         p.send_signal(signal.SIGUSR1)
         m = wait_for(lambda: re.search(r"counters: received=(\d+) forwarded=(\d+) replied=(\d+) dropped-downstream=(\d+) "
@@ -513,6 +534,8 @@ def hostile_run(args):
         print(m.group(0))
         c.stop()
         stop_ours_cleanly(lab)
+        lab.stop_all()
+        check_site_multicast(lab)
         ok = True
     except Exception as e:  # noqa
         print("FAIL: %s" % e)
@@ -559,7 +582,7 @@ def main():
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: (interop.cleanup_all(), os._exit(1)))
     if a.hostile:
-        interop.require("dhcpcd")
+        interop.require("dhcpcd", "tshark")
         return hostile_run(a)
     if a.chains:
         chains = a.chains.split(",")

@@ -232,6 +232,55 @@ START_TEST(forward_relay_forward_and_hop_limit)
 }
 END_TEST
 
+/* RFC 9915 section 19.1.2: a Relay-forward from a relay with a global or ULA source address gets
+ * link-address 0 (the reply goes back by that address) when the Interface-ID names the
+ * interface; otherwise the interface's link-address. */
+START_TEST(forward_relay_forward_link_address)
+{
+    d6t_relay_iface_opts io = plain_iface(1);
+    io.interface_id = (const uint8_t *)"eth1";
+    io.interface_id_len = 4;
+    ck_assert_int_eq(d6t_relay_add_iface(rel, &io, NULL), D6T_OK);
+    d6t_relay_iface_opts plain = plain_iface(2);
+    uint8_t link2[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 2, [15] = 1};
+    plain.link_address = link2;
+    ck_assert_int_eq(d6t_relay_add_iface(rel, &plain, NULL), D6T_OK);
+#define GLOBAL "20010db8001200000000000000000001" /* 2001:db8:12::1 */
+#define ULA    "fd000000000000000000000000000007" /* fd00::7 */
+    uint8_t global[16], ula[16];
+    unhex(GLOBAL, global, 16);
+    unhex(ULA, ula, 16);
+    const char *down = relay_msg("0c", 0, LINK, CLIENT, "", SOLICIT);
+    /* a global or a unique-local source: link-address 0, the Interface-ID names the link */
+    d6t_relay_rx rx = rx_from(1, global, 547);
+    expect_fwd(&rx, down, relay_msg("0c", 1, ZERO16, GLOBAL, "0012000465746831", down));
+    rx.src_addr = ula;
+    expect_fwd(&rx, down, relay_msg("0c", 1, ZERO16, ULA, "0012000465746831", down));
+    /* a link-local source: the interface's link-address */
+    rx.src_addr = relay2;
+    expect_fwd(&rx, down, relay_msg("0c", 1, LINK, RELAY2, "0012000465746831", down));
+    /* a client's message is never relayed with link-address 0, whatever its source */
+    rx.src_addr = global;
+    expect_fwd(&rx, SOLICIT, relay_msg("0c", 0, LINK, GLOBAL, "0012000465746831", SOLICIT));
+    /* no Interface-ID: the link-address is what finds the interface again, so it stays */
+    rx = rx_from(2, global, 547);
+    expect_fwd(&rx, down, relay_msg("0c", 1, "20010db8000200000000000000000001", GLOBAL, "", down));
+    /* the reply to link-address 0 comes back by the Interface-ID, to the relay's address, 547 */
+    d6t_relay_delivery *d;
+    const char *inner = relay_msg("0d", 0, LINK, CLIENT, "", "07abcdef");
+    ck_assert_int_eq(reply_hex(relay_msg("0d", 1, ZERO16, GLOBAL, "0012000465746831", inner), &d),
+                     D6T_OK);
+    ck_assert_uint_eq(d6t_relay_delivery_iface(d), 1);
+    uint8_t to[16];
+    uint16_t port;
+    ck_assert_int_eq(d6t_relay_delivery_destination(d, to, &port), D6T_OK);
+    ck_assert_mem_eq(to, global, 16);
+    ck_assert_uint_eq(port, 547);
+#undef GLOBAL
+#undef ULA
+}
+END_TEST
+
 START_TEST(forward_drops)
 {
     d6t_relay_iface_opts io = plain_iface(1);
@@ -377,6 +426,8 @@ static void expect_iface_error(const d6t_relay_iface_opts *io, d6t_status st, co
 
 START_TEST(configuration_errors)
 {
+    /* a link of its own for the checks of one rule each, so that no other rule answers */
+    static const uint8_t link3[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 3, [15] = 1};
     d6t_relay_iface_opts io = plain_iface(1);
     io.interface_id = (const uint8_t *)"a";
     io.interface_id_len = 1;
@@ -398,32 +449,56 @@ START_TEST(configuration_errors)
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
     x.link_address = lo;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
+    /* RFC 9915 section 19.1.1: a link-address another interface has cannot name either to a
+     * reply, so both need an Interface-ID (interface 1 has "a") */
     x = plain_iface(2);
+    expect_iface_error(&x, D6T_ERR_INVALID_ARG,
+                       "another interface has this link-address, and one of the two no "
+                       "Interface-ID");
+    static const uint8_t link4[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 4, [15] = 1};
+    x = plain_iface(90);
+    x.link_address = link4; /* on a link of its own, no Interface-ID is needed */
+    ck_assert_int_eq(d6t_relay_add_iface(rel, &x, &err), D6T_OK);
+    x = plain_iface(91);
+    x.link_address = link4;
+    x.interface_id = (const uint8_t *)"c";
+    x.interface_id_len = 1;
+    expect_iface_error(&x, D6T_ERR_INVALID_ARG,
+                       "another interface has this link-address, and one of the two no "
+                       "Interface-ID");
+    x = plain_iface(2);
+    x.link_address = link3;
     x.flags = D6T_RELAY_IFACE_LDRA;
     x.interface_id = (const uint8_t *)"b";
     x.interface_id_len = 1;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG,
                        "an LDRA sends the unspecified link-address (RFC 6221)");
     x = plain_iface(2);
+    x.link_address = link3;
     x.flags = D6T_RELAY_IFACE_TRUSTED;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, "only LDRA interfaces are trusted or not");
     x.flags = 0x80;
     expect_iface_error(&x, D6T_ERR_UNSUPPORTED, "unknown interface flags");
     x = plain_iface(2);
+    x.link_address = link3;
     x.remote_id = (const uint8_t *)"";
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, "Remote-ID of 0 or more than 65531 bytes");
     x = plain_iface(2);
+    x.link_address = link3;
     x.subscriber_id = (const uint8_t *)"";
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
     x = plain_iface(2);
+    x.link_address = link3;
     x.interface_id = (const uint8_t *)"";
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
     x = plain_iface(2);
+    x.link_address = link3;
     uint16_t ero[1] = {37};
     x.echo_request = ero;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
     /* malformed relay-supplied options: the parser's reason, offset within 'rsoo' */
     x = plain_iface(2);
+    x.link_address = link3;
     uint8_t rsoo[] = {0, 23, 0, 1, 0}; /* DNS servers of one byte */
     x.rsoo = rsoo;
     x.rsoo_len = sizeof rsoo;
@@ -440,6 +515,7 @@ START_TEST(configuration_errors)
         uint32_t future;
     } big = {plain_iface(2), 7};
     big.io.size = sizeof big;
+    big.io.link_address = link3;
     expect_iface_error(&big.io, D6T_ERR_UNSUPPORTED, NULL);
     x.size = 2;
     expect_iface_error(&x, D6T_ERR_INVALID_ARG, NULL);
@@ -466,7 +542,7 @@ START_TEST(configuration_errors)
         x.interface_id_len = strlen(id);
         ck_assert_int_eq(d6t_relay_add_iface(rel, &x, &err), D6T_OK);
     }
-    ck_assert_uint_eq(d6t_relay_iface_count(rel), 41);
+    ck_assert_uint_eq(d6t_relay_iface_count(rel), 42);
     d6t_relay_delivery *d;
     ck_assert_int_eq(
         reply_hex(relay_msg("0d", 0, LINK, CLIENT, "001200056966313137", "07abcdef"), &d), D6T_OK);
@@ -790,6 +866,7 @@ int main(void)
     tcase_add_test(tc, forward_client_message);
     tcase_add_test(tc, forward_every_option);
     tcase_add_test(tc, forward_relay_forward_and_hop_limit);
+    tcase_add_test(tc, forward_relay_forward_link_address);
     tcase_add_test(tc, forward_drops);
     tcase_add_test(tc, forward_too_big_and_no_memory);
     tcase_add_test(tc, ldra);
