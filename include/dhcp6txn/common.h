@@ -45,7 +45,7 @@ typedef enum d6t_status {
     D6T_ERR_OPT_LENGTH,  /* option length not allowed by the option's layout */
     D6T_ERR_OPT_VALUE,   /* a structural field holds an impossible value (e.g. prefix length 200) */
     D6T_ERR_DNAME, /* malformed domain name (label > 63, name > 255, overrun, no root label) */
-    D6T_ERR_RELAY_DEPTH,      /* more than D6T_HOP_COUNT_LIMIT relay levels */
+    D6T_ERR_RELAY_DEPTH,      /* relay levels or a relay hop count at D6T_HOP_COUNT_LIMIT */
     D6T_ERR_NESTING,          /* options nested deeper than D6T_MAX_OPTION_NESTING */
     D6T_ERR_BUFFER_TOO_SMALL, /* caller's output buffer cannot hold the result */
     D6T_ERR_TOO_LONG,         /* an option would exceed 65535 bytes on the wire */
