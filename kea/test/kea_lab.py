@@ -26,6 +26,11 @@ this process's PID, every wait bounded, every process stopped by PID).
       Kea configured with a preferred lifetime above the valid one sends it: the hook logs and
       counts the invalid Advertise and leaves it as it is; after a config-reload (the hook
       unloaded and loaded again) it still does
+  kea_lab.py ... --docs-config DOCS_MD
+      no namespaces, no root: the hook configuration of the docs page's "Five minutes" section,
+      with the built hook's path, passes `kea-dhcp6 -t` and Kea starts with it, the hook loaded
+      with the settings it names and its statistics at 0 over the control socket; each wrong
+      parameter makes kea-dhcp6 refuse to start with a D6T_KEA_BAD_PARAMETER line naming it
 Exit status 77 (meson: skipped) when not root or a program is missing.
 """
 import argparse, atexit, ctypes, json, os, re, shutil, signal, socket, struct, subprocess, sys, tempfile, threading, time
@@ -543,6 +548,134 @@ def send_check(args):
     return lab_session(args, "ks", body)
 
 
+def kea_control(sock_path, command, arguments=None):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    try:
+        s.connect(sock_path)
+        s.sendall(json.dumps({"command": command, "arguments": arguments or {}}).encode())
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            try:
+                return json.loads(data)
+            except ValueError:
+                continue
+    finally:
+        s.close()
+    return json.loads(data)
+
+
+def docs_config(args):
+    """The docs page's hook configuration, as an operator would paste it, in a Kea that listens
+    on no interface (so neither root nor namespaces are needed)."""
+    doc = open(args.docs_config).read()
+    m = re.search(r"^## Five minutes\n(.*?)^## ", doc, re.S | re.M)
+    snippet = m and re.search(r"^```json\n(.*?)^```", m.group(1), re.S | re.M)
+    if not snippet:
+        print("FAIL: no json block under '## Five minutes' in %s" % args.docs_config)
+        return 1
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.docs_config))), "README.md")
+    if "(docs/KEA.md)" not in open(readme).read():
+        print("FAIL: README.md does not link docs/KEA.md")
+        return 1
+    tmp = tempfile.mkdtemp(prefix="d6t-kea-conf-")
+    procs = []
+
+    def stop_all():
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(5)
+    atexit.register(stop_all)
+
+    def write_conf(name, change=None):
+        d6 = json.loads("{" + snippet.group(1) + "}")
+        lib = d6["hooks-libraries"][0]
+        if os.path.basename(lib["library"]) != os.path.basename(args.hook):
+            raise Failure("the docs name the hook %s, the build makes %s" % (lib["library"], args.hook))
+        lib["library"] = args.hook
+        lib["parameters"]["transaction-log"] = os.path.join(tmp, "txn.jsonl")
+        d6["control-socket"]["socket-name"] = os.path.join(tmp, "kea.sock")
+        if change:
+            change(lib["parameters"])
+        d6.update({"interfaces-config": {"interfaces": []}, "data-directory": tmp,
+                   "lease-database": {"type": "memfile", "persist": False},
+                   "loggers": [{"name": "kea-dhcp6", "output_options": [{"output": "stdout", "flush": True}],
+                                "severity": "INFO"}]})
+        path = os.path.join(tmp, name + ".json")
+        with open(path, "w") as f:
+            json.dump({"Dhcp6": d6}, f, indent=1)
+        return path
+
+    def kea(*argv):
+        log = open(os.path.join(tmp, "kea.log"), "w+")
+        env = dict(os.environ, KEA_PIDFILE_DIR=tmp, KEA_LOCKFILE_DIR=tmp)
+        p = subprocess.Popen([args.kea] + list(argv), stdout=log, stderr=subprocess.STDOUT, env=env)
+        procs.append(p)
+        return p, log
+
+    def text(log):
+        log.flush()
+        log.seek(0)
+        return log.read()
+
+    try:
+        conf = write_conf("docs")
+        p, log = kea("-t", conf)
+        if p.wait(30) != 0:
+            raise Failure("kea-dhcp6 -t on the docs' configuration: exit %s\n%s" % (p.returncode, text(log)[-2000:]))
+        p, log = kea("-c", conf)
+        if not wait_for(lambda: "DHCP6_STARTED" in text(log) or p.poll() is not None, 20) or p.poll() is not None:
+            raise Failure("kea-dhcp6 did not start with the docs' configuration:\n" + text(log)[-2000:])
+        params = json.loads("{" + snippet.group(1) + "}")["hooks-libraries"][0]["parameters"]
+        want = "policy %s, validate-responses %s, transaction-log %s" % (
+            params["policy"], "on" if params["validate-responses"] else "off", os.path.join(tmp, "txn.jsonl"))
+        loaded = [l for l in text(log).splitlines() if "D6T_KEA_LOADED" in l]
+        if len(loaded) != 1 or want not in loaded[0]:
+            raise Failure("want one D6T_KEA_LOADED line with '%s': %s" % (want, loaded))
+        sock = os.path.join(tmp, "kea.sock")
+        for name in STATS + ("pkt6-dhcp6txn-log-lost",):
+            r = kea_control(sock, "statistic-get", {"name": name})
+            values = r.get("arguments", {}).get(name)
+            if r.get("result") != 0 or not values or values[0][0] != 0:
+                raise Failure("statistic-get %s: %s" % (name, r))
+        p.send_signal(signal.SIGTERM)
+        if p.wait(20) != 0:
+            raise Failure("kea-dhcp6 exit status %s after SIGTERM" % p.returncode)
+        print("the docs' configuration: kea-dhcp6 -t passes, Kea starts with it (%s), statistic-get "
+              "shows the hook's %d counters at 0" % (want, len(STATS) + 1))
+        # each wrong parameter: Kea refuses the configuration. Kea 2.2's -t does not load hooks
+        # (it only opens them), so it is the start that must fail.
+        bad = [("policy", lambda q: q.update(policy="drop-all")),
+               ("validate-responses", lambda q: q.update({"validate-responses": "yes"})),
+               ("transaction-log", lambda q: q.update({"transaction-log": "/nonexistent-d6t/txn.jsonl"})),
+               ("transaction-log-max-bytes", lambda q: q.update({"transaction-log-max-bytes": 100})),
+               ("transaction-log-keep", lambda q: q.update({"transaction-log-keep": 101})),
+               ("transaction-logs", lambda q: q.update({"transaction-logs": "/tmp/x"}))]
+        for name, change in bad:
+            p, log = kea("-c", write_conf("bad-" + name, change))
+            try:
+                rc = p.wait(20)
+            except subprocess.TimeoutExpired:
+                raise Failure("parameter %s: kea-dhcp6 still running after 20 s" % name)
+            lines = [l for l in text(log).splitlines() if "D6T_KEA_BAD_PARAMETER" in l]
+            if rc == 0 or len(lines) != 1 or "hook parameter %s:" % name not in lines[0]:
+                raise Failure("parameter %s: exit %s, hook said %s" % (name, rc, lines))
+            print("  %s" % lines[0].split("D6T_KEA_BAD_PARAMETER ", 1)[-1])
+        print("each of %d wrong parameters: kea-dhcp6 refuses to start, with the line above" % len(bad))
+        return 0
+    except Failure as e:
+        print("FAIL: %s" % e)
+        return 1
+    finally:
+        stop_all()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kea", default="kea-dhcp6")
@@ -555,8 +688,15 @@ def main():
     ap.add_argument("--hostile", metavar="CORPUS_DIR")
     ap.add_argument("--relay-depth", action="store_true")
     ap.add_argument("--send-check", action="store_true")
+    ap.add_argument("--docs-config", metavar="DOCS_MD")
     args = ap.parse_args()
     kea = interop.which(args.kea)
+    if args.docs_config:
+        if not kea:
+            print("SKIP: kea-dhcp6 not installed (Debian: kea-dhcp6-server)")
+            return interop.SKIP
+        args.kea, args.hook = kea, os.path.abspath(args.hook)
+        return docs_config(args)
     if os.geteuid() == 0 and not kea:
         print("SKIP: kea-dhcp6 not installed (Debian: kea-dhcp6-server)")
         return interop.SKIP
