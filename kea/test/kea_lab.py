@@ -209,6 +209,29 @@ def cve_inputs():
             ("relay-depth-33", relay_chain(solicit(0x010004), 33))]
 
 
+def duid_text(buf, depth=0):
+    """The client DUID as the hook's drop line shows it: the first OPTION_CLIENTID of the
+    innermost message, found by walking the raw options (through Relay-Message options) up to
+    the first malformed one; its first 32 bytes in hex; '' when there is none."""
+    if len(buf) < 4 or depth > 33:
+        return ""
+    relay = buf[0] in (12, 13)
+    pos = 34 if relay else 4
+    while pos + 4 <= len(buf):
+        code, olen = struct.unpack_from("!HH", buf, pos)
+        if olen > len(buf) - pos - 4:
+            break
+        val = buf[pos + 4:pos + 4 + olen]
+        if not relay and code == 1:
+            if not olen:
+                return "(empty)"
+            return ":".join("%02x" % b for b in val[:32]) + ("...(%d bytes)" % olen if olen > 32 else "")
+        if relay and code == 9:
+            return duid_text(val, depth + 1)
+        pos += 4 + olen
+    return ""
+
+
 def socket_in(ns, port):
     """A UDP socket of network namespace 'ns' (created in a thread that enters it: setns is per thread)."""
     result = {}
@@ -417,7 +440,13 @@ def hostile(args):
     # kea-dhcp6 2.2 reads at most 1500 bytes of a datagram (IfaceMgr's receive buffer) and never
     # sees the rest: the hook judges those bytes, and so does the expectation
     verdicts = [(n, d, lib.verdict(d[:KEA_RECEIVE_MAX])) for n, d in inputs]
-    rejected = [(n, v) for n, _, v in verdicts if v]
+    rejected = [(n, v, duid_text(d[:KEA_RECEIVE_MAX]) or "unreadable") for n, d, v in verdicts if v]
+    # the CVE shapes' DUIDs, spelled out (the walk above is checked on them too)
+    want_duid = {"cve-2019-6472-duid-300": "00:02:00:00:00:09:" + ":".join(["aa"] * 26) + "...(300 bytes)",
+                 "cve-2019-6474-duid-empty": "(empty)", "relay-depth-33": "00:03:00:01:02:00:00:00:02:02"}
+    for name, _, duid in rejected:
+        if name in want_duid and duid != want_duid[name]:
+            raise Failure("%s: the test reads its DUID as %s" % (name, duid))
 
     def body(lab):
         restart_kea(lab, args.hook, {"policy": "drop-invalid"})
@@ -431,23 +460,32 @@ def hostile(args):
         if len(drops) != len(rejected):
             raise Failure("%d drops logged, the library rejects %d of %d inputs" % (len(drops), len(rejected), len(inputs)))
         src = lab.run("cli", "ip -6 -o addr show dev c0 scope link").split()[3].split("/")[0]
-        for line, (name, v) in zip(drops, rejected):
+        for line, (name, v, duid) in zip(drops, rejected):
             want = ("%s (" % v[1], "at byte %d," % v[2]) if v[0] == "parse" else ("D6T_ERR_INVALID (%d violation(s)" % v[1],)
             if not all(w in line for w in want) or "from %s:" % src not in line:
                 raise Failure("input %s (%s): the drop line says: %s" % (name, v, line))
-        parse = sum(1 for _, v in rejected if v[0] == "parse")
+            if not line.rstrip().endswith(", client DUID " + duid):
+                raise Failure("input %s: client DUID %s, the drop line says: %s" % (name, duid, line))
+        parse = sum(1 for _, v, _ in rejected if v[0] == "parse")
         got = (lab.stat("pkt6-dhcp6txn-parse-drop"), lab.stat("pkt6-dhcp6txn-invalid-drop"))
         if got != (parse, len(rejected) - parse):
             raise Failure("statistic-get: parse-drop %d, invalid-drop %d; want %d and %d" % (got + (parse, len(rejected) - parse)))
+        # Kea's own drop counter takes each of the hook's drops too (and any drop of its own)
+        kea_drops = lab.stat("pkt6-receive-drop")
+        if kea_drops < len(rejected):
+            raise Failure("statistic-get pkt6-receive-drop: %d, the hook dropped %d" % (kea_drops, len(rejected)))
         if lab.server_proc.poll() is not None:
             raise Failure("kea-dhcp6 died on the corpus")
         print("%d inputs (%d corpus + %d CVE-shaped): the library rejects %d (%d unparsable, %d invalid); Kea with the "
               "hook dropped each with its reason and byte offset, statistic-get counts %d + %d"
               % (len(inputs), len(inputs) - len(cve_inputs()), len(cve_inputs()), len(rejected), parse,
                  len(rejected) - parse, got[0], got[1]))
-        for name, v in rejected:
+        for name, v, duid in rejected:
             if name.startswith(("cve", "relay")):
-                print("  %s: %s" % (name, v))
+                print("  %s: %s, client DUID %s" % (name, v, duid))
+        print("  each drop line names the client DUID read from the raw bytes (%d readable, %d unreadable); "
+              "Kea's pkt6-receive-drop: %d" % (sum(1 for r in rejected if r[2] != "unreadable"),
+                                                sum(1 for r in rejected if r[2] == "unreadable"), kea_drops))
         print("  e.g. " + drops[0].split("D6T_KEA_DROP ", 1)[-1])
         c = interop.Client(lab, "dhclient", "na")
         c.start()
