@@ -10,8 +10,8 @@ this process's PID, every wait bounded, every process stopped by PID).
       the four modes (na, pd, both, info) of one client x path, in parallel: the client gets what
       the configuration says, Renew and Release are answered, tshark finds nothing malformed;
       with the hook its transaction log holds one JSON line per server datagram of the capture,
-      with the same message types, transaction ids, relay depth and granted leases, and neither
-      a drop nor an invalid response was logged or counted
+      with the same message types, transaction ids, relay depth and granted leases, and a client
+      DUID that datagram carries; neither a drop nor an invalid response was logged or counted
   kea_lab.py ... --hostile CORPUS_DIR
       the fuzz seed corpus and CVE-shaped inputs sent to Kea with the hook (policy drop-invalid):
       each input the library rejects (found here through the library itself) is dropped, with
@@ -42,6 +42,7 @@ SERVER_ADDR = {"direct": None, "dhcrelay": "2001:db8:12::3", "wide": "2001:db8:1
                "2relays": "2001:db8:23::3"}
 RELAYS = {"direct": 0, "dhcrelay": 1, "wide": 1, "dnsmasq": 1, "2relays": 2}
 KEA_RECEIVE_MAX = 1500
+SERVER_DUID = "00020000" "09bf" "d6d6d6d6"  # DUID-EN, ISC's enterprise number
 TXN_MAX = 6144
 STATS = ("pkt6-dhcp6txn-parse-drop", "pkt6-dhcp6txn-invalid-drop", "pkt6-dhcp6txn-receive-invalid",
          "pkt6-dhcp6txn-send-invalid")
@@ -71,7 +72,8 @@ class KeaLab(interop.Lab):
         out = [{"output": "stdout", "flush": True}]
         conf = {"interfaces-config": {"interfaces": [listen]},
                 "lease-database": {"type": "memfile", "persist": True, "name": self.lease_file, "lfc-interval": 0},
-                "server-id": {"type": "LLT", "persist": False},
+                # a fixed server DUID, so that the transaction log's client DUID can be told from it
+                "server-id": {"type": "EN", "enterprise-id": 2495, "identifier": SERVER_DUID[12:], "persist": False},
                 "data-directory": self.tmp,
                 "renew-timer": t1, "rebind-timer": t2, "preferred-lifetime": pref, "valid-lifetime": valid,
                 "option-data": [{"name": "dns-servers", "data": ", ".join(interop.DNS)},
@@ -285,13 +287,14 @@ def capture_replies(lab):
     out = subprocess.run(["tshark", "-r", lab.pcap, "-n", "-Y", "dhcpv6", "-T", "fields", "-E", "occurrence=a",
                           "-e", "dhcpv6.msgtype", "-e", "dhcpv6.xid", "-e", "dhcpv6.iaaddr.ip",
                           "-e", "dhcpv6.iaaddr.valid_lifetime", "-e", "dhcpv6.iaprefix.pref_addr",
-                          "-e", "dhcpv6.iaprefix.pref_len", "-e", "dhcpv6.iaprefix.valid_lifetime"],
+                          "-e", "dhcpv6.iaprefix.pref_len", "-e", "dhcpv6.iaprefix.valid_lifetime",
+                          "-e", "dhcpv6.duid.bytes"],
                          capture_output=True, text=True, timeout=60)
     if out.returncode:
         raise Failure("tshark failed: " + out.stderr)
     rows = []
     for line in out.stdout.splitlines():
-        f = (line.split("\t") + [""] * 7)[:7]
+        f = (line.split("\t") + [""] * 8)[:8]
         types = [int(x) for x in f[0].split(",") if x]
         if not types or types[0] not in (2, 7, 13):  # Advertise, Reply, Relay-reply: the server's
             continue
@@ -300,7 +303,8 @@ def capture_replies(lab):
         leases |= {"%s/%s" % (p, l) for p, l, v in zip(sp(f[4]), sp(f[5]), sp(f[6])) if int(v) > 0}
         inner = [t for t in types if t not in (12, 13)]
         rows.append((inner[-1] if inner else 0, int(f[1], 16) if f[1] else -1,
-                     frozenset(leases) if inner and inner[-1] == 7 else frozenset()))
+                     frozenset(leases) if inner and inner[-1] == 7 else frozenset(),
+                     frozenset(d.replace(":", "").lower() for d in sp(f[7]))))
     return rows
 
 
@@ -334,10 +338,19 @@ def check_txn_log(lab, relays):
         if req.get("transaction_id") != rsp.get("transaction_id"):
             raise Failure("line %d: request xid %s, response xid %s" % (n, req.get("transaction_id"), rsp.get("transaction_id")))
         leases = frozenset(l.get("address") or l.get("prefix") for l in j["leases"])
-        logged.append((rsp["msg_type"], int(rsp["transaction_id"], 16), leases))
+        duid = j["client_duid"].replace(":", "")
+        if not duid and any(o.get("code") == 1 for o in req.get("options", [])):
+            raise Failure("line %d: no client_duid, the request has a Client Identifier" % n)
+        logged.append((rsp["msg_type"], int(rsp["transaction_id"], 16), leases, duid))
     wire = capture_replies(lab)
-    if sorted(logged) != sorted(wire):
-        raise Failure("transaction log %s, capture %s" % (sorted(logged), sorted(wire)))
+    if sorted(t[:3] for t in logged) != sorted(t[:3] for t in wire):
+        raise Failure("transaction log %s, capture %s" % (sorted(t[:3] for t in logged), sorted(t[:3] for t in wire)))
+    # the client DUID of each line is one of the DUIDs tshark shows in that datagram, not the
+    # server's ('' only without a Client Identifier in the request, checked above)
+    for kind, xid, _, duid in logged:
+        on_wire = set().union(*(w[3] for w in wire if w[:2] == (kind, xid)))
+        if duid == SERVER_DUID or SERVER_DUID not in on_wire or duid and duid not in on_wire:
+            raise Failure("message %d xid %#x: client_duid %r, the capture's DUIDs %s" % (kind, xid, duid, sorted(on_wire)))
     return len(lines), sum(1 for t in logged if t[2]), len(files)
 
 
