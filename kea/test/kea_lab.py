@@ -10,8 +10,8 @@ this process's PID, every wait bounded, every process stopped by PID).
       the four modes (na, pd, both, info) of one client x path, in parallel: the client gets what
       the configuration says, Renew and Release are answered, tshark finds nothing malformed;
       with the hook its transaction log holds one JSON line per server datagram of the capture,
-      with the same message types, transaction ids, relay depth and granted leases, and neither
-      a drop nor an invalid response was logged or counted
+      with the same message types, transaction ids, relay depth and granted leases, and a client
+      DUID that datagram carries; neither a drop nor an invalid response was logged or counted
   kea_lab.py ... --hostile CORPUS_DIR
       the fuzz seed corpus and CVE-shaped inputs sent to Kea with the hook (policy drop-invalid):
       each input the library rejects (found here through the library itself) is dropped, with
@@ -26,6 +26,11 @@ this process's PID, every wait bounded, every process stopped by PID).
       Kea configured with a preferred lifetime above the valid one sends it: the hook logs and
       counts the invalid Advertise and leaves it as it is; after a config-reload (the hook
       unloaded and loaded again) it still does
+  kea_lab.py ... --docs-config DOCS_MD
+      no namespaces, no root: the hook configuration of the docs page's "Five minutes" section,
+      with the built hook's path, passes `kea-dhcp6 -t` and Kea starts with it, the hook loaded
+      with the settings it names and its statistics at 0 over the control socket; each wrong
+      parameter makes kea-dhcp6 refuse to start with a D6T_KEA_BAD_PARAMETER line naming it
 Exit status 77 (meson: skipped) when not root or a program is missing.
 """
 import argparse, atexit, ctypes, json, os, re, shutil, signal, socket, struct, subprocess, sys, tempfile, threading, time
@@ -37,6 +42,7 @@ SERVER_ADDR = {"direct": None, "dhcrelay": "2001:db8:12::3", "wide": "2001:db8:1
                "2relays": "2001:db8:23::3"}
 RELAYS = {"direct": 0, "dhcrelay": 1, "wide": 1, "dnsmasq": 1, "2relays": 2}
 KEA_RECEIVE_MAX = 1500
+SERVER_DUID = "00020000" "09bf" "d6d6d6d6"  # DUID-EN, ISC's enterprise number
 TXN_MAX = 6144
 STATS = ("pkt6-dhcp6txn-parse-drop", "pkt6-dhcp6txn-invalid-drop", "pkt6-dhcp6txn-receive-invalid",
          "pkt6-dhcp6txn-send-invalid")
@@ -66,7 +72,8 @@ class KeaLab(interop.Lab):
         out = [{"output": "stdout", "flush": True}]
         conf = {"interfaces-config": {"interfaces": [listen]},
                 "lease-database": {"type": "memfile", "persist": True, "name": self.lease_file, "lfc-interval": 0},
-                "server-id": {"type": "LLT", "persist": False},
+                # a fixed server DUID, so that the transaction log's client DUID can be told from it
+                "server-id": {"type": "EN", "enterprise-id": 2495, "identifier": SERVER_DUID[12:], "persist": False},
                 "data-directory": self.tmp,
                 "renew-timer": t1, "rebind-timer": t2, "preferred-lifetime": pref, "valid-lifetime": valid,
                 "option-data": [{"name": "dns-servers", "data": ", ".join(interop.DNS)},
@@ -204,6 +211,29 @@ def cve_inputs():
             ("relay-depth-33", relay_chain(solicit(0x010004), 33))]
 
 
+def duid_text(buf, depth=0):
+    """The client DUID as the hook's drop line shows it: the first OPTION_CLIENTID of the
+    innermost message, found by walking the raw options (through Relay-Message options) up to
+    the first malformed one; its first 32 bytes in hex; '' when there is none."""
+    if len(buf) < 4 or depth > 33:
+        return ""
+    relay = buf[0] in (12, 13)
+    pos = 34 if relay else 4
+    while pos + 4 <= len(buf):
+        code, olen = struct.unpack_from("!HH", buf, pos)
+        if olen > len(buf) - pos - 4:
+            break
+        val = buf[pos + 4:pos + 4 + olen]
+        if not relay and code == 1:
+            if not olen:
+                return "(empty)"
+            return ":".join("%02x" % b for b in val[:32]) + ("...(%d bytes)" % olen if olen > 32 else "")
+        if relay and code == 9:
+            return duid_text(val, depth + 1)
+        pos += 4 + olen
+    return ""
+
+
 def socket_in(ns, port):
     """A UDP socket of network namespace 'ns' (created in a thread that enters it: setns is per thread)."""
     result = {}
@@ -257,13 +287,14 @@ def capture_replies(lab):
     out = subprocess.run(["tshark", "-r", lab.pcap, "-n", "-Y", "dhcpv6", "-T", "fields", "-E", "occurrence=a",
                           "-e", "dhcpv6.msgtype", "-e", "dhcpv6.xid", "-e", "dhcpv6.iaaddr.ip",
                           "-e", "dhcpv6.iaaddr.valid_lifetime", "-e", "dhcpv6.iaprefix.pref_addr",
-                          "-e", "dhcpv6.iaprefix.pref_len", "-e", "dhcpv6.iaprefix.valid_lifetime"],
+                          "-e", "dhcpv6.iaprefix.pref_len", "-e", "dhcpv6.iaprefix.valid_lifetime",
+                          "-e", "dhcpv6.duid.bytes"],
                          capture_output=True, text=True, timeout=60)
     if out.returncode:
         raise Failure("tshark failed: " + out.stderr)
     rows = []
     for line in out.stdout.splitlines():
-        f = (line.split("\t") + [""] * 7)[:7]
+        f = (line.split("\t") + [""] * 8)[:8]
         types = [int(x) for x in f[0].split(",") if x]
         if not types or types[0] not in (2, 7, 13):  # Advertise, Reply, Relay-reply: the server's
             continue
@@ -272,7 +303,8 @@ def capture_replies(lab):
         leases |= {"%s/%s" % (p, l) for p, l, v in zip(sp(f[4]), sp(f[5]), sp(f[6])) if int(v) > 0}
         inner = [t for t in types if t not in (12, 13)]
         rows.append((inner[-1] if inner else 0, int(f[1], 16) if f[1] else -1,
-                     frozenset(leases) if inner and inner[-1] == 7 else frozenset()))
+                     frozenset(leases) if inner and inner[-1] == 7 else frozenset(),
+                     frozenset(d.replace(":", "").lower() for d in sp(f[7]))))
     return rows
 
 
@@ -306,10 +338,19 @@ def check_txn_log(lab, relays):
         if req.get("transaction_id") != rsp.get("transaction_id"):
             raise Failure("line %d: request xid %s, response xid %s" % (n, req.get("transaction_id"), rsp.get("transaction_id")))
         leases = frozenset(l.get("address") or l.get("prefix") for l in j["leases"])
-        logged.append((rsp["msg_type"], int(rsp["transaction_id"], 16), leases))
+        duid = j["client_duid"].replace(":", "")
+        if not duid and any(o.get("code") == 1 for o in req.get("options", [])):
+            raise Failure("line %d: no client_duid, the request has a Client Identifier" % n)
+        logged.append((rsp["msg_type"], int(rsp["transaction_id"], 16), leases, duid))
     wire = capture_replies(lab)
-    if sorted(logged) != sorted(wire):
-        raise Failure("transaction log %s, capture %s" % (sorted(logged), sorted(wire)))
+    if sorted(t[:3] for t in logged) != sorted(t[:3] for t in wire):
+        raise Failure("transaction log %s, capture %s" % (sorted(t[:3] for t in logged), sorted(t[:3] for t in wire)))
+    # the client DUID of each line is one of the DUIDs tshark shows in that datagram, not the
+    # server's ('' only without a Client Identifier in the request, checked above)
+    for kind, xid, _, duid in logged:
+        on_wire = set().union(*(w[3] for w in wire if w[:2] == (kind, xid)))
+        if duid == SERVER_DUID or SERVER_DUID not in on_wire or duid and duid not in on_wire:
+            raise Failure("message %d xid %#x: client_duid %r, the capture's DUIDs %s" % (kind, xid, duid, sorted(on_wire)))
     return len(lines), sum(1 for t in logged if t[2]), len(files)
 
 
@@ -412,7 +453,13 @@ def hostile(args):
     # kea-dhcp6 2.2 reads at most 1500 bytes of a datagram (IfaceMgr's receive buffer) and never
     # sees the rest: the hook judges those bytes, and so does the expectation
     verdicts = [(n, d, lib.verdict(d[:KEA_RECEIVE_MAX])) for n, d in inputs]
-    rejected = [(n, v) for n, _, v in verdicts if v]
+    rejected = [(n, v, duid_text(d[:KEA_RECEIVE_MAX]) or "unreadable") for n, d, v in verdicts if v]
+    # the CVE shapes' DUIDs, spelled out (the walk above is checked on them too)
+    want_duid = {"cve-2019-6472-duid-300": "00:02:00:00:00:09:" + ":".join(["aa"] * 26) + "...(300 bytes)",
+                 "cve-2019-6474-duid-empty": "(empty)", "relay-depth-33": "00:03:00:01:02:00:00:00:02:02"}
+    for name, _, duid in rejected:
+        if name in want_duid and duid != want_duid[name]:
+            raise Failure("%s: the test reads its DUID as %s" % (name, duid))
 
     def body(lab):
         restart_kea(lab, args.hook, {"policy": "drop-invalid"})
@@ -426,23 +473,32 @@ def hostile(args):
         if len(drops) != len(rejected):
             raise Failure("%d drops logged, the library rejects %d of %d inputs" % (len(drops), len(rejected), len(inputs)))
         src = lab.run("cli", "ip -6 -o addr show dev c0 scope link").split()[3].split("/")[0]
-        for line, (name, v) in zip(drops, rejected):
+        for line, (name, v, duid) in zip(drops, rejected):
             want = ("%s (" % v[1], "at byte %d," % v[2]) if v[0] == "parse" else ("D6T_ERR_INVALID (%d violation(s)" % v[1],)
             if not all(w in line for w in want) or "from %s:" % src not in line:
                 raise Failure("input %s (%s): the drop line says: %s" % (name, v, line))
-        parse = sum(1 for _, v in rejected if v[0] == "parse")
+            if not line.rstrip().endswith(", client DUID " + duid):
+                raise Failure("input %s: client DUID %s, the drop line says: %s" % (name, duid, line))
+        parse = sum(1 for _, v, _ in rejected if v[0] == "parse")
         got = (lab.stat("pkt6-dhcp6txn-parse-drop"), lab.stat("pkt6-dhcp6txn-invalid-drop"))
         if got != (parse, len(rejected) - parse):
             raise Failure("statistic-get: parse-drop %d, invalid-drop %d; want %d and %d" % (got + (parse, len(rejected) - parse)))
+        # Kea's own drop counter takes each of the hook's drops too (and any drop of its own)
+        kea_drops = lab.stat("pkt6-receive-drop")
+        if kea_drops < len(rejected):
+            raise Failure("statistic-get pkt6-receive-drop: %d, the hook dropped %d" % (kea_drops, len(rejected)))
         if lab.server_proc.poll() is not None:
             raise Failure("kea-dhcp6 died on the corpus")
         print("%d inputs (%d corpus + %d CVE-shaped): the library rejects %d (%d unparsable, %d invalid); Kea with the "
               "hook dropped each with its reason and byte offset, statistic-get counts %d + %d"
               % (len(inputs), len(inputs) - len(cve_inputs()), len(cve_inputs()), len(rejected), parse,
                  len(rejected) - parse, got[0], got[1]))
-        for name, v in rejected:
+        for name, v, duid in rejected:
             if name.startswith(("cve", "relay")):
-                print("  %s: %s" % (name, v))
+                print("  %s: %s, client DUID %s" % (name, v, duid))
+        print("  each drop line names the client DUID read from the raw bytes (%d readable, %d unreadable); "
+              "Kea's pkt6-receive-drop: %d" % (sum(1 for r in rejected if r[2] != "unreadable"),
+                                                sum(1 for r in rejected if r[2] == "unreadable"), kea_drops))
         print("  e.g. " + drops[0].split("D6T_KEA_DROP ", 1)[-1])
         c = interop.Client(lab, "dhclient", "na")
         c.start()
@@ -543,6 +599,134 @@ def send_check(args):
     return lab_session(args, "ks", body)
 
 
+def kea_control(sock_path, command, arguments=None):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(5)
+    try:
+        s.connect(sock_path)
+        s.sendall(json.dumps({"command": command, "arguments": arguments or {}}).encode())
+        data = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            try:
+                return json.loads(data)
+            except ValueError:
+                continue
+    finally:
+        s.close()
+    return json.loads(data)
+
+
+def docs_config(args):
+    """The docs page's hook configuration, as an operator would paste it, in a Kea that listens
+    on no interface (so neither root nor namespaces are needed)."""
+    doc = open(args.docs_config).read()
+    m = re.search(r"^## Five minutes\n(.*?)^## ", doc, re.S | re.M)
+    snippet = m and re.search(r"^```json\n(.*?)^```", m.group(1), re.S | re.M)
+    if not snippet:
+        print("FAIL: no json block under '## Five minutes' in %s" % args.docs_config)
+        return 1
+    readme = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(args.docs_config))), "README.md")
+    if "(docs/KEA.md)" not in open(readme).read():
+        print("FAIL: README.md does not link docs/KEA.md")
+        return 1
+    tmp = tempfile.mkdtemp(prefix="d6t-kea-conf-")
+    procs = []
+
+    def stop_all():
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait(5)
+    atexit.register(stop_all)
+
+    def write_conf(name, change=None):
+        d6 = json.loads("{" + snippet.group(1) + "}")
+        lib = d6["hooks-libraries"][0]
+        if os.path.basename(lib["library"]) != os.path.basename(args.hook):
+            raise Failure("the docs name the hook %s, the build makes %s" % (lib["library"], args.hook))
+        lib["library"] = args.hook
+        lib["parameters"]["transaction-log"] = os.path.join(tmp, "txn.jsonl")
+        d6["control-socket"]["socket-name"] = os.path.join(tmp, "kea.sock")
+        if change:
+            change(lib["parameters"])
+        d6.update({"interfaces-config": {"interfaces": []}, "data-directory": tmp,
+                   "lease-database": {"type": "memfile", "persist": False},
+                   "loggers": [{"name": "kea-dhcp6", "output_options": [{"output": "stdout", "flush": True}],
+                                "severity": "INFO"}]})
+        path = os.path.join(tmp, name + ".json")
+        with open(path, "w") as f:
+            json.dump({"Dhcp6": d6}, f, indent=1)
+        return path
+
+    def kea(*argv):
+        log = open(os.path.join(tmp, "kea.log"), "w+")
+        env = dict(os.environ, KEA_PIDFILE_DIR=tmp, KEA_LOCKFILE_DIR=tmp)
+        p = subprocess.Popen([args.kea] + list(argv), stdout=log, stderr=subprocess.STDOUT, env=env)
+        procs.append(p)
+        return p, log
+
+    def text(log):
+        log.flush()
+        log.seek(0)
+        return log.read()
+
+    try:
+        conf = write_conf("docs")
+        p, log = kea("-t", conf)
+        if p.wait(30) != 0:
+            raise Failure("kea-dhcp6 -t on the docs' configuration: exit %s\n%s" % (p.returncode, text(log)[-2000:]))
+        p, log = kea("-c", conf)
+        if not wait_for(lambda: "DHCP6_STARTED" in text(log) or p.poll() is not None, 20) or p.poll() is not None:
+            raise Failure("kea-dhcp6 did not start with the docs' configuration:\n" + text(log)[-2000:])
+        params = json.loads("{" + snippet.group(1) + "}")["hooks-libraries"][0]["parameters"]
+        want = "policy %s, validate-responses %s, transaction-log %s" % (
+            params["policy"], "on" if params["validate-responses"] else "off", os.path.join(tmp, "txn.jsonl"))
+        loaded = [l for l in text(log).splitlines() if "D6T_KEA_LOADED" in l]
+        if len(loaded) != 1 or want not in loaded[0]:
+            raise Failure("want one D6T_KEA_LOADED line with '%s': %s" % (want, loaded))
+        sock = os.path.join(tmp, "kea.sock")
+        for name in STATS + ("pkt6-dhcp6txn-log-lost",):
+            r = kea_control(sock, "statistic-get", {"name": name})
+            values = r.get("arguments", {}).get(name)
+            if r.get("result") != 0 or not values or values[0][0] != 0:
+                raise Failure("statistic-get %s: %s" % (name, r))
+        p.send_signal(signal.SIGTERM)
+        if p.wait(20) != 0:
+            raise Failure("kea-dhcp6 exit status %s after SIGTERM" % p.returncode)
+        print("the docs' configuration: kea-dhcp6 -t passes, Kea starts with it (%s), statistic-get "
+              "shows the hook's %d counters at 0" % (want, len(STATS) + 1))
+        # each wrong parameter: Kea refuses the configuration. Kea 2.2's -t does not load hooks
+        # (it only opens them), so it is the start that must fail.
+        bad = [("policy", lambda q: q.update(policy="drop-all")),
+               ("validate-responses", lambda q: q.update({"validate-responses": "yes"})),
+               ("transaction-log", lambda q: q.update({"transaction-log": "/nonexistent-d6t/txn.jsonl"})),
+               ("transaction-log-max-bytes", lambda q: q.update({"transaction-log-max-bytes": 100})),
+               ("transaction-log-keep", lambda q: q.update({"transaction-log-keep": 101})),
+               ("transaction-logs", lambda q: q.update({"transaction-logs": "/tmp/x"}))]
+        for name, change in bad:
+            p, log = kea("-c", write_conf("bad-" + name, change))
+            try:
+                rc = p.wait(20)
+            except subprocess.TimeoutExpired:
+                raise Failure("parameter %s: kea-dhcp6 still running after 20 s" % name)
+            lines = [l for l in text(log).splitlines() if "D6T_KEA_BAD_PARAMETER" in l]
+            if rc == 0 or len(lines) != 1 or "hook parameter %s:" % name not in lines[0]:
+                raise Failure("parameter %s: exit %s, hook said %s" % (name, rc, lines))
+            print("  %s" % lines[0].split("D6T_KEA_BAD_PARAMETER ", 1)[-1])
+        print("each of %d wrong parameters: kea-dhcp6 refuses to start, with the line above" % len(bad))
+        return 0
+    except Failure as e:
+        print("FAIL: %s" % e)
+        return 1
+    finally:
+        stop_all()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--kea", default="kea-dhcp6")
@@ -555,8 +739,15 @@ def main():
     ap.add_argument("--hostile", metavar="CORPUS_DIR")
     ap.add_argument("--relay-depth", action="store_true")
     ap.add_argument("--send-check", action="store_true")
+    ap.add_argument("--docs-config", metavar="DOCS_MD")
     args = ap.parse_args()
     kea = interop.which(args.kea)
+    if args.docs_config:
+        if not kea:
+            print("SKIP: kea-dhcp6 not installed (Debian: kea-dhcp6-server)")
+            return interop.SKIP
+        args.kea, args.hook = kea, os.path.abspath(args.hook)
+        return docs_config(args)
     if os.geteuid() == 0 and not kea:
         print("SKIP: kea-dhcp6 not installed (Debian: kea-dhcp6-server)")
         return interop.SKIP
