@@ -122,24 +122,7 @@ class KeaLab(interop.Lab):
 
     def control(self, command, arguments=None):
         """One command over Kea's control socket; its JSON answer."""
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        s.settimeout(5)
-        try:
-            s.connect(self.sock)
-            s.sendall(json.dumps({"command": command, "arguments": arguments or {}}).encode())
-            data = b""
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-                try:
-                    return json.loads(data)
-                except ValueError:
-                    continue
-        finally:
-            s.close()
-        return json.loads(data)
+        return kea_control(self.sock, command, arguments)
 
     def stat(self, name):
         r = self.control("statistic-get", {"name": name})
@@ -600,6 +583,7 @@ def send_check(args):
 
 
 def kea_control(sock_path, command, arguments=None):
+    """One command over the Kea control socket at sock_path; its JSON answer."""
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.settimeout(5)
     try:
