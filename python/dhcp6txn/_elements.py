@@ -28,7 +28,7 @@ from .protocol_element import ElementDataRepresentation, ProtocolElement
 
 SPACE_DHCPV6, SPACE_NTP, SPACE_VENDOR = 0, 1, 2
 
-_arenas: Any = _core.weakref.WeakValueDictionary()  # d6t_arena* -> _Arena
+_arenas: Any = _core.WeakMap()  # d6t_arena* -> _Arena
 
 
 def _new_arena(block_size=0):
@@ -99,6 +99,14 @@ def nested(holder, ptr):
     return w
 
 
+def _found_or_new(found, ptr, arena):
+    """The wrapper of sub-option 'ptr' handed out before (in 'found'), or a new one kept there."""
+    w = found.get(ptr)
+    if w is None:
+        w = found[ptr] = wrap_opt(ptr, arena)
+    return w
+
+
 def _children(node):
     """C pointers of the direct sub-options of a message or option wrapper."""
     ptrs = []
@@ -124,6 +132,8 @@ def _share_messages(old, new, dest, src):
 
 def _move(w, ptr, arena):
     """Point wrapper 'w' (and the wrappers of its sub-options it has handed out) at the copy."""
+    if w._kids is None and '_found' in w.__dict__:
+        OptionList(w)._items()  # the sub-options found one by one: list them before the copy: list them before the copy
     w._ptr, w._arena = ptr, arena
     if w._kids:
         for kid, p in zip(w._kids, _children(w)):
@@ -347,7 +357,11 @@ class OptionList(MutableSequence):
         node = self._node
         if node._kids is None:
             arena = node._arena
-            node._kids = [wrap_opt(p, arena) for p in _children(node)]
+            found = node.__dict__.pop('_found', None)
+            if found:  # the wrappers get_option_of_type handed out stay the ones in the list
+                node._kids = [_found_or_new(found, p, arena) for p in _children(node)]
+            else:
+                node._kids = [wrap_opt(p, arena) for p in _children(node)]
         return list(node._kids)
 
     def __len__(self):
@@ -453,6 +467,10 @@ class _Node(ProtocolElement):
             own = cls.__dict__
             cls._py_defined = 'load_from' in own or 'save' in own
 
+    def _find(self, code: int) -> Any:
+        """The first direct sub-option of 'code' (a C pointer, NULL when there is none)."""
+        raise NotImplementedError
+
     def _bind(self, ptr, arena, detached):
         self._ptr, self._arena, self._detached, self._kids = ptr, arena, detached, None
 
@@ -474,7 +492,21 @@ class _Node(ProtocolElement):
         return [o for o in OptionList(self)._items() if isinstance(o, klass)]
 
     def get_option_of_type(self, klass: Any) -> Any:
-        for o in (self._kids if self._kids is not None else OptionList(self)._items()):
+        kids = self._kids
+        if kids is None:
+            # No sub-option wrapped yet: for a class of the library's table (whose instances
+            # here are exactly the sub-options with its code), ask C for the first one and wrap
+            # only that one (kept in _found until the whole list is wrapped).
+            code = _TABLE_CODE.get(klass)
+            if code is not None:
+                p = self._find(code)
+                if p == ffi.NULL:
+                    return None
+                if _OPTION_BY_DEF.get(lib.d6t_optdef_of(p)) is klass:
+                    found = self.__dict__.setdefault('_found', {})
+                    return _found_or_new(found, p, self._arena)
+            kids = OptionList(self)._items()
+        for o in kids:
             if isinstance(o, klass):
                 return o
         return None
@@ -500,6 +532,7 @@ class _Node(ProtocolElement):
             _core.unregister(self._ptr)
             _core.register(other._ptr, self)
         self.__dict__.pop('_draft', None)
+        self.__dict__.pop('_found', None)
         self._bind(other._ptr, other._arena, True)
         self._kids = other._kids
         self.__dict__.pop('_bad', None)
@@ -698,6 +731,9 @@ class Option(_Node):
     def _first(self):
         return lib.d6t_opt_first_child(self._ptr)
 
+    def _find(self, code):
+        return lib.d6t_opt_find_child(self._ptr, code)
+
     def _count(self):
         return lib.d6t_opt_child_count(self._ptr)
 
@@ -831,7 +867,8 @@ def _pending_tree(node):
     if '_draft' in node.__dict__:
         node._materialize()  # its values are checked as they go into C
     out = ['%s.%s' % (type(node).__name__, p) for p in pending(node)]
-    for kid in node._kids or ():
+    kids = node._kids if node._kids is not None else node.__dict__.get('_found', {}).values()
+    for kid in kids:
         out += _pending_tree(kid)
     inner = node.__dict__.get('_nested')
     if inner is not None:
@@ -987,6 +1024,8 @@ def _build_option_classes():
 
 _OPTION_BY_DEF, OPTION_CLASSES = _build_option_classes()
 globals().update(OPTION_CLASSES)
+# the classes of the table: get_option_of_type finds their instances by code
+_TABLE_CODE = {c: c.option_type for c in _OPTION_BY_DEF.values()}
 _OPTION_BY_CODE = {c.option_type: c for c in OPTION_CLASSES.values() if c.option_space == SPACE_DHCPV6}
 
 
@@ -1156,6 +1195,7 @@ class Message(_Node):
             raise MemoryError
         self._bind(ptr, arena, True)
         self._kids = []
+        self.__dict__.pop('_found', None)
         _core.register(ptr, self)
 
     @classmethod
@@ -1193,6 +1233,9 @@ class Message(_Node):
 
     def _first(self):
         return lib.d6t_msg_first_opt(self._ptr)
+
+    def _find(self, code):
+        return lib.d6t_msg_find_opt(self._ptr, code)
 
     def _count(self):
         return lib.d6t_msg_opt_count(self._ptr)
