@@ -145,10 +145,16 @@ _C_SLOTS = frozenset(('_ptr', '_arena', '_kids'))
 
 def _draft_getattr(node: Any, name: str, c_slots: Any) -> Any:
     """__getattr__ of a draft (only called for what is not set): its C side, made on first
-    need."""
-    if name in c_slots and '_draft' in node.__dict__:
-        node._materialize()
-        return object.__getattribute__(node, name)
+    need; or of a draft made in C as part of its message but not bound to it yet."""
+    if name in c_slots:
+        d = node.__dict__
+        unbound = d.pop('_unbound', None)
+        if unbound is not None:
+            _bind_values(node, *unbound)
+            return object.__getattribute__(node, name)
+        if '_draft' in d:
+            node._materialize()
+            return object.__getattribute__(node, name)
     raise AttributeError("'%s' object has no attribute '%s'" % (type(node).__name__, name))
 _MSG_SLOTS = frozenset(('_ptr', '_arena', '_kids', '_detached'))
 
@@ -200,7 +206,11 @@ def _draft_option(o: Any, values: Dict[str, Any], space: int, seen: set) -> Opti
 
 def _bind_draft(item, ptr, arena):
     """Draft 'item' (and its draft sub-options) now is the C option 'ptr'."""
-    values = item.__dict__.pop('_draft')
+    _bind_values(item, item.__dict__.pop('_draft'), ptr, arena)
+
+
+def _bind_values(item, values, ptr, arena):
+    """_bind_draft with the draft's values already taken out."""
     item._ptr, item._arena, item._detached = ptr, arena, False
     kids = list(values.get('options') or ())
     item._kids = kids
@@ -211,6 +221,19 @@ def _bind_draft(item, ptr, arena):
 
 
 _out_opt = threading.local()
+_write_local = threading.local()
+
+
+def _write_cells(n):
+    """A buffer of at least n bytes and a size_t cell for the write calls, one pair per thread
+    (ffi.new costs as much as writing a small message)."""
+    if n > 65536:  # rare: not kept
+        return ffi.new('uint8_t[]', n), ffi.new('size_t *')
+    cells = getattr(_write_local, 'cells', None)
+    if cells is None or len(cells[0]) < n:
+        cells = _write_local.cells = (ffi.new('uint8_t[]', max(n, 2048, 1)),
+                                        ffi.new('size_t *'))
+    return cells
 
 
 def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
@@ -302,8 +325,11 @@ def _parse_message_bytes(msg, data, options):
     kids = []
     p = lib.d6t_msg_first_opt(ptr)
     for o in options:
-        if '_draft' in o.__dict__:
-            _bind_draft(o, p, arena)
+        d = o.__dict__
+        if '_draft' in d:
+            # bound on first use (_draft_getattr): a reply is mostly written, not read again
+            d['_unbound'] = (d.pop('_draft'), p, arena)
+            o._detached = False
             kids.append(o)
         elif o._detached:
             _move(o, p, arena)
@@ -746,9 +772,9 @@ class Option(_Node):
     def save(self) -> bytes:
         self._refuse_pending()
         n = lib.d6t_opt_wire_size(self._ptr)
-        buf, used = ffi.new('uint8_t[]', max(n, 1)), ffi.new('size_t *')
+        buf, used = _write_cells(n)
         check(lib.d6t_opt_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
-        return bytes(buf[0:used[0]])
+        return ffi.buffer(buf, used[0])[:]
 
     def validate(self) -> None:
         if self._py_defined:
@@ -1260,9 +1286,9 @@ class Message(_Node):
         n = lib.d6t_msg_wire_size(self._ptr)
         if n == 0:
             raise Error(lib.D6T_ERR_TOO_LONG, what='%s cannot be written' % type(self).__name__)
-        buf, used = ffi.new('uint8_t[]', n), ffi.new('size_t *')
+        buf, used = _write_cells(n)
         check(lib.d6t_msg_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
-        return bytes(ffi.buffer(buf, used[0]))
+        return ffi.buffer(buf, used[0])[:]
 
     def validate(self) -> None:
         """Check RFC 9915 containment and value rules; ValidationError lists every violation."""

@@ -8,7 +8,7 @@ SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
 import threading
-from typing import List
+from typing import Dict, List, Tuple
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
 from ._lib import Error, check, ffi, lib
@@ -190,12 +190,25 @@ def _dname_set(o, k, value):
     _name_status(lib.d6t_opt_set_dname(o, k, value.encode('utf-8', 'surrogateescape')), value)
 
 
+_DNAMES: Dict[Tuple[str, bool], bytes] = {}  # names encoded before (servers repeat theirs)
+
+
 def encode_dname(text, relative_ok=False):
+    key = (text, bool(relative_ok))
+    wire = _DNAMES.get(key) if type(text) is str else None
+    if wire is not None:
+        return wire
     out, n = ffi.new('uint8_t[256]'), ffi.new('size_t *')
     flags = lib.D6T_DNAME_RELATIVE_OK if relative_ok else 0
     _name_status(lib.d6t_dname_from_text(text.encode('utf-8', 'surrogateescape'), flags, out, 256,
                                          n), text)
-    return bytes(out[0:n[0]])
+    wire = bytes(out[0:n[0]])
+    if type(text) is not str:
+        return wire
+    if len(_DNAMES) >= 256:
+        _DNAMES.clear()
+    _DNAMES[key] = wire
+    return wire
 
 
 def _dname_list_get(o, k):

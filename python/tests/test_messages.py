@@ -348,3 +348,31 @@ def test_weak_map_forgets_dead_objects():
     assert len(m) == 30 and m.get(0) is keep[0] and m.get(1) is None and m.get(1, 'x') == 'x'
     assert len(m._d) < 3000  # swept on the way
     assert m.pop(100) is keep[1] and m.get(100) is None
+
+
+def test_options_of_a_made_draft_message_stay_live():
+    """A draft message is made in C in one parse; its option objects are bound to the parsed
+    options on first use, and stay the objects in the list, changeable afterwards."""
+    addr = IAAddressOption(IPv6Address('2001:db8::1'), 3, 4)
+    ia = IANAOption(b'abcd', 1, 2, options=[addr])
+    status = StatusCodeOption(0, 'ok')
+    rc = RapidCommitOption()
+    reply = ReplyMessage(b'xyz', options=[status, ia, rc])
+    first = reply.save()  # made here
+    assert reply.options[1] is ia and ia.options[0] is addr and reply.options[0] is status
+    addr.valid_lifetime = 99
+    status.status_message = 'fine'
+    assert reply.save() == ReplyMessage(b'xyz', options=[
+        StatusCodeOption(0, 'fine'),
+        IANAOption(b'abcd', 1, 2, options=[IAAddressOption(IPv6Address('2001:db8::1'), 3, 99)]),
+        RapidCommitOption()]).save() != first
+    # removing and inserting around an option that was never touched after the parse
+    reply2 = ReplyMessage(b'xyz', options=[StatusCodeOption(0, 'a'), RapidCommitOption(),
+                                           StatusCodeOption(1, 'b')])
+    reply2.save()
+    last = reply2.options[2]
+    del reply2.options[0]
+    reply2.options.insert(0, ClientIdOption(LinkLayerDUID(1, b'\x00\x01\x02\x03\x04\x05')))
+    assert reply2.options[2] is last and last.status_message == 'b'
+    last.status_message = 'c'
+    assert Message.parse(reply2.save())[1].options[2].status_message == 'c'
