@@ -542,7 +542,9 @@ class _Node(ProtocolElement):
 
     def _refuse_pending(self):
         """ValueError for the values this element (or one inside it) was given and cannot hold."""
-        if not DEFERRED[0] and '_draft' not in self.__dict__:
+        if '_draft' in self.__dict__:
+            self._ptr  # made now: a value it cannot hold is kept for refusal on the way
+        if not DEFERRED[0]:
             return
         found = _pending_tree(self)
         if found:

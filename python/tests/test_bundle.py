@@ -82,6 +82,27 @@ def test_handled_options_and_handler_data(w1):
     assert b.handler_data == {'h': 42}
 
 
+def test_unhandled_options_are_the_request_options(w1):
+    """get_unhandled_options(one class) asks C while the request's option list was never
+    wrapped; it hands out the same objects the list holds later, and respects marks."""
+    b = TransactionBundle(w1, False)
+    [ia_na] = b.get_unhandled_options(IANAOption)
+    assert b.get_unhandled_options(IANAOption)[0] is ia_na
+    assert b.request.get_option_of_type(IANAOption) is ia_na
+    b.mark_handled(ia_na)
+    assert b.get_unhandled_options(IANAOption) == []
+    [ia_pd] = b.get_unhandled_options(IAPDOption)
+    assert any(o is ia_pd for o in b.request.options) and any(o is ia_na for o in b.request.options)
+    assert b.get_unhandled_options(IAPDOption)[0] is ia_pd  # the list way now, same objects
+    assert b.get_unhandled_options(StatusCodeOption) == []
+    # an option added to the request later is listed (it cannot be marked in C)
+    b2 = TransactionBundle(w1, False)
+    extra = IANAOption(b'wxyz')
+    b2.request.options.append(extra)
+    assert [o.iaid for o in b2.get_unhandled_options(IANAOption)] == [
+        b2.request.get_option_of_type(IANAOption).iaid, b'wxyz']
+
+
 def test_responses_and_outgoing(w1):
     b = TransactionBundle(w1, False)
     assert b.response is None and not b.responses and b.outgoing_message is None
