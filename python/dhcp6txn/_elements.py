@@ -658,6 +658,7 @@ class Option(_Node):
     def __init__(self, *args, **kwargs):
         # A new option is a draft: its values stay in Python until it is put into a message
         # (then it is made there, in one go, without a copy) or something needs the C option.
+        # (_speedups.option_init does the same in C; this one decides the rare cases for it.)
         names = self._args
         if kwargs or len(args) > len(names):
             values = _arguments(type(self), names, args, kwargs)
@@ -1366,7 +1367,8 @@ class ClientServerMessage(Message):
 
     def __init__(self, transaction_id=b'\x00\x00\x00', options=None):
         # A draft, as options are: the C message is made when something needs it (save(),
-        # options, a bundle taking it as its response), in one go.
+        # options, a bundle taking it as its response), in one go. (_speedups.message_init
+        # does the same in C; this one decides the rare cases for it.)
         if options:
             options = list(options)
             for o in options:
@@ -1560,6 +1562,11 @@ def _build_message_classes():
 MESSAGE_CLASSES = _build_message_classes()
 if _speedups is not None:
     _speedups.setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)
+    if hasattr(_speedups, 'option_init'):  # the same __init__s without a Python frame
+        _option_init_py, _message_init_py = Option.__init__, ClientServerMessage.__init__
+        _speedups.setup_init(_option_init_py, _message_init_py)
+        setattr(Option, '__init__', _speedups.option_init)
+        setattr(ClientServerMessage, '__init__', _speedups.message_init)
 globals().update({c.__name__: c for c in MESSAGE_CLASSES.values()})
 
 
