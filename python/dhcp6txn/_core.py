@@ -71,8 +71,11 @@ class WeakMap:
             self._sweep()
 
     def _sweep(self):
-        self._d = {k: r for k, r in self._d.items() if r() is not None}
-        self._limit = max(1024, 2 * len(self._d))
+        # in place: callers may hold the dict (see wrap_msg)
+        live = {k: r for k, r in self._d.items() if r() is not None}
+        self._d.clear()
+        self._d.update(live)
+        self._limit = max(1024, 2 * len(live))
 
     def pop(self, key, default=None):
         r = self._d.pop(key, None)

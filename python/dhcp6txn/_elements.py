@@ -73,15 +73,28 @@ def wrap_opt(ptr, arena):
     return w
 
 
+_msg_refs = _core._registry._d  # (the registry's dict, read here without a call)
+_arena_refs = _arenas._d
+
+
 def wrap_msg(ptr, fallback_arena=None):
     if ptr == ffi.NULL:
         return None
-    w = _core.lookup(ptr)
-    if w is not None:
-        return w
+    r = _msg_refs.get(ptr)
+    if r is not None:
+        w = r()
+        if w is not None:
+            return w
+    r = _arena_refs.get(lib.d6t_msg_arena(ptr))
+    arena = r() if r is not None else None
+    return new_msg_wrapper(ptr, arena if arena is not None else fallback_arena)
+
+
+def new_msg_wrapper(ptr, arena):
+    """The wrapper of C message 'ptr' of 'arena', which has none yet (made by C just now)."""
     cls = MESSAGE_CLASSES.get(lib.d6t_msg_type(ptr), UnknownMessage)
     w = cls.__new__(cls)
-    w._bind(ptr, arena_of_msg(ptr, fallback_arena), False)
+    w._ptr, w._arena, w._detached, w._kids = ptr, arena, False, None
     _core.register(ptr, w)
     return w
 
@@ -530,7 +543,11 @@ class _Node(ProtocolElement):
                     return None
                 if _OPTION_BY_DEF.get(lib.d6t_optdef_of(p)) is klass:
                     found = self.__dict__.setdefault('_found', {})
-                    return _found_or_new(found, p, self._arena)
+                    w = found.get(p)
+                    if w is None:
+                        w = found[p] = klass.__new__(klass)
+                        w._ptr, w._arena, w._detached, w._kids = p, self._arena, False, None
+                    return w
             kids = OptionList(self)._items()
         for o in kids:
             if isinstance(o, klass):
