@@ -17,8 +17,9 @@
  * setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network): the classes it checks.
  * option_init: Option.__init__ (a method): a new option is a draft, its positional values
  *   stored by the names in type(self)._args as self.__dict__['_draft'] (a dict), and
- *   self._detached = True. Keyword arguments, more values than names, or anything unexpected go
- *   to the Python __init__ given to setup_init(fn), which decides what is refused.
+ *   self._detached = True, keyword values after them. An unknown keyword, a value given twice,
+ *   more values than names, or anything unexpected go to the Python __init__ given to
+ *   setup_init, which decides what is refused.
  * message_init: ClientServerMessage.__init__(self, transaction_id=b'\0\0\0', options=None), the
  *   same way: self.__dict__['_draft'] = (transaction_id, a new list of the options) when options
  *   is None or a list of Option objects not defined in Python; anything else goes to the Python
@@ -380,7 +381,6 @@ static PyObject *sp_option_init(PyObject *unused, PyObject *args, PyObject *kwar
     Py_ssize_t n = PyTuple_GET_SIZE(args);
     PyObject *names = NULL, *values = NULL, *d = NULL;
     if (n < 1 || !init_fallback) goto fallback;
-    if (kwargs && PyDict_GET_SIZE(kwargs)) goto fallback;
     PyObject *self = PyTuple_GET_ITEM(args, 0);
     names = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_args);
     if (!names) return NULL;
@@ -389,6 +389,25 @@ static PyObject *sp_option_init(PyObject *unused, PyObject *args, PyObject *kwar
     for (Py_ssize_t i = 1; i < n; i++)
         if (PyDict_SetItem(values, PyTuple_GET_ITEM(names, i - 1), PyTuple_GET_ITEM(args, i)))
             goto fail;
+    if (kwargs) {
+        /* each keyword one of the names and not given by position, else the Python way */
+        Py_ssize_t pos = 0, nn = PyTuple_GET_SIZE(names);
+        PyObject *key, *value;
+        while (PyDict_Next(kwargs, &pos, &key, &value)) {
+            Py_ssize_t j = 0;
+            for (; j < nn; j++) {
+                int eq = PyObject_RichCompareBool(key, PyTuple_GET_ITEM(names, j), Py_EQ);
+                if (eq < 0) PyErr_Clear();
+                if (eq == 1) break;
+            }
+            if (j == nn || j < n - 1) {
+                Py_DECREF(values);
+                values = NULL;
+                goto fallback;
+            }
+            if (PyDict_SetItem(values, key, value)) goto fail;
+        }
+    }
     if (!(d = PyObject_GetAttr(self, s_dict)) || !PyDict_Check(d)) goto fail;
     if (PyDict_SetItem(d, s_draft, values) || PyObject_SetAttr(self, s_detached, Py_True))
         goto fail;

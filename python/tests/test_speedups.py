@@ -128,6 +128,9 @@ def test_init_in_c_makes_the_same_drafts():
     cases = [
         lambda: IANAOption(b'abcd', 1, 2, [IAAddressOption(A, 3, 4)]),
         lambda: IANAOption(b'abcd', t2=5),
+        lambda: IANAOption(options=[IAAddressOption(A, 3, 4)], t1=7, iaid=b'abcd'),
+        lambda: IANAOption(b'abcd', 1, 2, options=[StatusCodeOption(0, 'ok')]),
+        lambda: StatusCodeOption(status_message='x'),
         lambda: IANAOption(b'abcd', 1, 2, [], 5),  # one value too many
         lambda: IANAOption(b'abcd', iaid=b'x'),  # twice
         lambda: IANAOption(bogus=1),
