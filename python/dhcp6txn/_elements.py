@@ -283,17 +283,30 @@ def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
 _parse_cells = threading.local()
 
 
-def _parse_draft_message(msg, transaction_id, options):
+def materialize_in(msg: Any, arena: Any) -> None:
+    """Make draft message 'msg' in 'arena' (a bundle's, for its response: no arena of its own
+    to make and free) when one parse can make it; otherwise it stays a draft, made as usual
+    when needed."""
+    d = msg.__dict__
+    draft = d.get('_draft')
+    if type(draft) is not tuple:
+        return
+    del d['_draft']
+    if not _parse_draft_message(msg, draft[0], draft[1], arena):
+        d['_draft'] = draft
+
+
+def _parse_draft_message(msg, transaction_id, options, arena=None):
     """Make draft message 'msg' with one parse of its wire bytes: its draft options written by
     _draft_payload, options of other messages copied by their bytes. False when any of them
-    needs the field-by-field way (then nothing was made)."""
+    needs the field-by-field way (then nothing was made). A new arena unless one is given."""
     if type(transaction_id) is not bytes or len(transaction_id) != 3:
         return False
     if _speedups is not None:
         data = _speedups.message(msg.message_type, transaction_id, options, _copied_option)
         if data is None:
             return False
-        return _parse_message_bytes(msg, data, options)
+        return _parse_message_bytes(msg, data, options, arena)
     parts = [bytes((msg.message_type,)) + transaction_id]
     seen: set = set()
     for o in options:
@@ -309,7 +322,7 @@ def _parse_draft_message(msg, transaction_id, options):
             if wire is None:
                 return False
             parts.append(wire)
-    return _parse_message_bytes(msg, b''.join(parts), options)
+    return _parse_message_bytes(msg, b''.join(parts), options, arena)
 
 
 def _copied_option(o):
@@ -323,12 +336,14 @@ def _copied_option(o):
         return None
 
 
-def _parse_message_bytes(msg, data, options):
-    """Make 'msg' by parsing 'data', binding the objects of 'options' to the parsed options."""
+def _parse_message_bytes(msg, data, options, arena=None):
+    """Make 'msg' by parsing 'data' (into a new arena unless one is given), binding the objects
+    of 'options' to the parsed options."""
     cells = getattr(_parse_cells, 'cells', None)
     if cells is None:
         cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))
-    arena = _new_arena(0)
+    if arena is None:
+        arena = _new_arena(0)
     if lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, cells[0], cells[1]) \
             != lib.D6T_OK:
         return False

@@ -13,7 +13,7 @@ from collections.abc import MutableSet
 from ipaddress import IPv6Address
 
 from ._elements import (_OPTION_BY_DEF, _TABLE_CODE, Message, UnknownMessage, _found_or_new,
-                        _new_arena, new_msg_wrapper, wrap_msg)
+                        _new_arena, materialize_in, new_msg_wrapper, wrap_msg)
 from ._lib import Error, check, ffi, lib, parse_error
 
 logger = logging.getLogger(__name__)
@@ -360,8 +360,10 @@ class TransactionBundle:
         b, arena = self._b, self._arena  # new C messages in the bundle's arena
         self._outgoing = [new_msg_wrapper(lib.d6t_bundle_outgoing_relay(b, i), arena)
                           for i in range(lib.d6t_bundle_outgoing_relay_count(b))]
-        if self._outgoing and self.response is not None:
-            self._outgoing[0].relayed_message = self.response
+        first = self.response
+        if self._outgoing and first is not None:
+            materialize_in(first, arena)  # a draft response is made in the bundle's arena
+            self._outgoing[0].relayed_message = first
 
     @property
     def outgoing_relay_messages(self):

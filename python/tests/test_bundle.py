@@ -103,6 +103,34 @@ def test_unhandled_options_are_the_request_options(w1):
         b2.request.get_option_of_type(IANAOption).iaid, b'wxyz']
 
 
+def test_draft_response_made_in_the_bundle_arena(w1):
+    """A draft response is made in the bundle's arena when the relay chain is built; it outlives
+    the bundle; a draft one parse cannot make stays a draft until it is needed."""
+    import gc
+    b = TransactionBundle(w1, False)
+    reply = ReplyMessage(b.request.transaction_id, options=[
+        b.request.get_option_of_type(ClientIdOption), StatusCodeOption(0, 'ok')])
+    b.response = reply
+    b.create_outgoing_relay_messages()
+    assert '_draft' not in reply.__dict__ and reply._arena is b._arena
+    wire = bytes(b.outgoing_message)
+    assert Message.parse(wire)[1].inner_message.save() == reply.save()
+    status = reply.options[1]
+    del b
+    gc.collect()
+    status.status_message = 'still here'
+    assert Message.parse(reply.save())[1].options[1].status_message == 'still here'
+    # a value the one-parse way does not take: the option is made field by field, later
+    b2 = TransactionBundle(w1, False)
+    odd = StatusCodeOption(0, 'ok')
+    odd.status_code = 70000  # kept for refusal
+    b2.response = ReplyMessage(b2.request.transaction_id, options=[odd])
+    b2.create_outgoing_relay_messages()
+    assert b2.response._arena is not b2._arena  # made the usual way, option by option
+    with pytest.raises(ValueError):
+        b2.response.save()
+
+
 def test_responses_and_outgoing(w1):
     b = TransactionBundle(w1, False)
     assert b.response is None and not b.responses and b.outgoing_message is None
