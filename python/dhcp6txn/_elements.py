@@ -33,7 +33,9 @@ _arenas: Any = _core.WeakMap()  # d6t_arena* -> _Arena
 
 def _new_arena(block_size=0):
     a = _Arena(block_size)
-    _arenas[a.ptr] = a
+    _arena_refs[a.ptr] = _ref(a)  # _arenas[a.ptr] = a, without the method call
+    if len(_arena_refs) > _arenas._limit:
+        _arenas._sweep()
     return a
 
 
@@ -75,6 +77,7 @@ def wrap_opt(ptr, arena):
 
 _msg_refs = _core._registry._d  # (the registry's dict, read here without a call)
 _arena_refs = _arenas._d
+_ref = _core.weakref.ref
 
 
 def wrap_msg(ptr, fallback_arena=None):
@@ -95,7 +98,9 @@ def new_msg_wrapper(ptr, arena):
     cls = MESSAGE_CLASSES.get(lib.d6t_msg_type(ptr), UnknownMessage)
     w = cls.__new__(cls)
     w._ptr, w._arena, w._detached, w._kids = ptr, arena, False, None
-    _core.register(ptr, w)
+    _msg_refs[ptr] = _ref(w)  # _core.register(ptr, w), without the method call
+    if len(_msg_refs) > _core._registry._limit:
+        _core._registry._sweep()
     return w
 
 
@@ -233,6 +238,7 @@ def _bind_values(item, values, ptr, arena):
         p = lib.d6t_opt_next(p)
 
 
+_OK = lib.D6T_OK
 _out_opt = threading.local()
 _write_local = threading.local()
 
@@ -806,9 +812,12 @@ class Option(_Node):
 
     def save(self) -> bytes:
         self._refuse_pending()
-        n = lib.d6t_opt_wire_size(self._ptr)
+        ptr = self._ptr
+        n = lib.d6t_opt_wire_size(ptr)
         buf, used = _write_cells(n)
-        check(lib.d6t_opt_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
+        st = lib.d6t_opt_write(ptr, buf, n, used)
+        if st != _OK:
+            check(st, 'writing %s' % type(self).__name__)
         return ffi.buffer(buf, used[0])[:]
 
     def validate(self) -> None:
@@ -1322,7 +1331,9 @@ class Message(_Node):
         if n == 0:
             raise Error(lib.D6T_ERR_TOO_LONG, what='%s cannot be written' % type(self).__name__)
         buf, used = _write_cells(n)
-        check(lib.d6t_msg_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
+        st = lib.d6t_msg_write(self._ptr, buf, n, used)
+        if st != _OK:
+            check(st, 'writing %s' % type(self).__name__)
         return ffi.buffer(buf, used[0])[:]
 
     def validate(self) -> None:

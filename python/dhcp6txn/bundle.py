@@ -12,8 +12,8 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from collections.abc import MutableSet
 from ipaddress import IPv6Address
 
-from ._elements import (_OPTION_BY_DEF, _TABLE_CODE, Message, UnknownMessage, _found_or_new,
-                        _new_arena, materialize_in, new_msg_wrapper, wrap_msg)
+from ._elements import (_OPTION_BY_DEF, _TABLE_CODE, Message, UnknownMessage, _new_arena,
+                        materialize_in, new_msg_wrapper, wrap_msg)
 from ._lib import Error, check, ffi, lib, parse_error
 
 logger = logging.getLogger(__name__)
@@ -318,8 +318,14 @@ class TransactionBundle:
             p = lib.d6t_bundle_next_unhandled(b, p)
         if not ptrs:
             return []
-        found, arena = req.__dict__.setdefault('_found', {}), req._arena
-        return [_found_or_new(found, p, arena) for p in ptrs]
+        found, arena, out = req.__dict__.setdefault('_found', {}), req._arena, []
+        for p in ptrs:  # each checked against klass's table row above
+            w = found.get(p)
+            if w is None:
+                w = found[p] = klass.__new__(klass)
+                w._ptr, w._arena, w._detached, w._kids = p, arena, False, None
+            out.append(w)
+        return out
 
     # ---- responses
     @property
