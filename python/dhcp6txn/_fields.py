@@ -13,7 +13,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_net
 
 from ._lib import Error, check, ffi, lib
 from ._optdefs import BYTES_KEYS
-from .duids import DUID
+from .duids import DUID, LinkLayerTimeDUID
 
 FT = {name[7:]: getattr(lib, name) for name in dir(lib) if name.startswith('D6T_FT_')}
 
@@ -433,7 +433,15 @@ def _wire_bytes(v):
     return v if type(v) is bytes else None
 
 
+_LLT = struct.Struct('!HHI').pack
+
+
 def _wire_duid(v):
+    if type(v) is LinkLayerTimeDUID:  # a server's own DUID: what save() writes, without its loop
+        t, hw, tm, ll = v.duid_type, v.hardware_type, v.time, v.link_layer_address
+        if type(t) is int and type(hw) is int and type(tm) is int and type(ll) is bytes and \
+                0 <= t < 65536 and 0 <= hw < 65536 and 0 <= tm < 1 << 32:
+            return _LLT(t, hw, tm) + ll
     if not isinstance(v, DUID):
         return None
     try:

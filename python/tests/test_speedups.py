@@ -154,3 +154,19 @@ def test_init_in_c_makes_the_same_drafts():
     opts = [cid]
     msg = ReplyMessage(b'xyz', options=opts)
     assert msg.__dict__['_draft'][1] == opts and msg.__dict__['_draft'][1] is not opts
+
+
+def test_duid_wire_same_as_save():
+    """The encoder's shortcut for LinkLayerTimeDUID writes what DUID.save() writes, and leaves
+    values save() refuses to it (the encoder then declines them)."""
+    from dhcp6txn import _fields
+    from dhcp6txn.ipv6.duids import LinkLayerTimeDUID
+    for hw, t, ll in [(1, 775686731, bytes(6)), (0, 0, b''), (65535, (1 << 32) - 1, b'x' * 20)]:
+        duid = LinkLayerTimeDUID(hw, t, ll)
+        assert _fields._wire_duid(duid) == duid.save() == bytes.fromhex('0001') + \
+            hw.to_bytes(2, 'big') + t.to_bytes(4, 'big') + ll
+    for hw, t, ll in [(65536, 0, b''), (1, 1 << 32, b''), (True, 0, b''), (1, -1, b''), (1, 0, 'ab')]:
+        duid = LinkLayerTimeDUID(hw, t, ll)
+        assert _fields._wire_duid(duid) is None
+    assert _fields._wire_duid(LinkLayerTimeDUID(1, 2, bytearray(b'ab'))) == \
+        LinkLayerTimeDUID(1, 2, b'ab').save()
