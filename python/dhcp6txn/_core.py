@@ -45,15 +45,52 @@ class _Arena:
         self.ptr = None
 
 
-_registry: 'weakref.WeakValueDictionary[object, object]' = weakref.WeakValueDictionary()
+class WeakMap:
+    """A map from C pointers to Python objects that does not keep them alive: a dict of plain
+    weak references, without the per-entry callback (and its Python-level KeyedRef) of
+    weakref.WeakValueDictionary, which cost more than the wrapping itself. Entries of dead
+    objects are dropped when the dict has doubled since the last sweep. A dead entry never
+    hides a live one: while an object lives, the C memory at its key cannot be reused."""
+    __slots__ = ('_d', '_limit')
+
+    def __init__(self):
+        self._d = {}
+        self._limit = 1024
+
+    def get(self, key, default=None):
+        r = self._d.get(key)
+        if r is None:
+            return default
+        obj = r()
+        return default if obj is None else obj
+
+    def __setitem__(self, key, obj):
+        d = self._d
+        d[key] = _ref(obj)
+        if len(d) > self._limit:
+            self._sweep()
+
+    def _sweep(self):
+        # in place: callers may hold the dict (see wrap_msg)
+        live = {k: r for k, r in self._d.items() if r() is not None}
+        self._d.clear()
+        self._d.update(live)
+        self._limit = max(1024, 2 * len(live))
+
+    def pop(self, key, default=None):
+        r = self._d.pop(key, None)
+        obj = r() if r is not None else None
+        return default if obj is None else obj
+
+    def __len__(self):
+        """The number of live entries."""
+        return sum(1 for r in self._d.values() if r() is not None)
 
 
-def lookup(ptr):
-    return _registry.get(ptr)
-
-
-def register(ptr, wrapper):
-    _registry[ptr] = wrapper
+_ref = weakref.ref
+_registry = WeakMap()
+lookup = _registry.get
+register = _registry.__setitem__
 
 
 def unregister(ptr):

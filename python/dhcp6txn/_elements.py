@@ -28,12 +28,14 @@ from .protocol_element import ElementDataRepresentation, ProtocolElement
 
 SPACE_DHCPV6, SPACE_NTP, SPACE_VENDOR = 0, 1, 2
 
-_arenas: Any = _core.weakref.WeakValueDictionary()  # d6t_arena* -> _Arena
+_arenas: Any = _core.WeakMap()  # d6t_arena* -> _Arena
 
 
 def _new_arena(block_size=0):
     a = _Arena(block_size)
-    _arenas[a.ptr] = a
+    _arena_refs[a.ptr] = _ref(a)  # _arenas[a.ptr] = a, without the method call
+    if len(_arena_refs) > _arenas._limit:
+        _arenas._sweep()
     return a
 
 
@@ -73,16 +75,32 @@ def wrap_opt(ptr, arena):
     return w
 
 
+_msg_refs = _core._registry._d  # (the registry's dict, read here without a call)
+_arena_refs = _arenas._d
+_ref = _core.weakref.ref
+
+
 def wrap_msg(ptr, fallback_arena=None):
     if ptr == ffi.NULL:
         return None
-    w = _core.lookup(ptr)
-    if w is not None:
-        return w
+    r = _msg_refs.get(ptr)
+    if r is not None:
+        w = r()
+        if w is not None:
+            return w
+    r = _arena_refs.get(lib.d6t_msg_arena(ptr))
+    arena = r() if r is not None else None
+    return new_msg_wrapper(ptr, arena if arena is not None else fallback_arena)
+
+
+def new_msg_wrapper(ptr, arena):
+    """The wrapper of C message 'ptr' of 'arena', which has none yet (made by C just now)."""
     cls = MESSAGE_CLASSES.get(lib.d6t_msg_type(ptr), UnknownMessage)
     w = cls.__new__(cls)
-    w._bind(ptr, arena_of_msg(ptr, fallback_arena), False)
-    _core.register(ptr, w)
+    w._ptr, w._arena, w._detached, w._kids = ptr, arena, False, None
+    _msg_refs[ptr] = _ref(w)  # _core.register(ptr, w), without the method call
+    if len(_msg_refs) > _core._registry._limit:
+        _core._registry._sweep()
     return w
 
 
@@ -96,6 +114,14 @@ def nested(holder, ptr):
         return cached
     w = wrap_msg(ptr, holder._arena)
     holder.__dict__['_nested'] = w
+    return w
+
+
+def _found_or_new(found, ptr, arena):
+    """The wrapper of sub-option 'ptr' handed out before (in 'found'), or a new one kept there."""
+    w = found.get(ptr)
+    if w is None:
+        w = found[ptr] = wrap_opt(ptr, arena)
     return w
 
 
@@ -124,6 +150,8 @@ def _share_messages(old, new, dest, src):
 
 def _move(w, ptr, arena):
     """Point wrapper 'w' (and the wrappers of its sub-options it has handed out) at the copy."""
+    if w._kids is None and '_found' in w.__dict__:
+        OptionList(w)._items()  # the sub-options found one by one: list them before the copy: list them before the copy
     w._ptr, w._arena = ptr, arena
     if w._kids:
         for kid, p in zip(w._kids, _children(w)):
@@ -135,10 +163,16 @@ _C_SLOTS = frozenset(('_ptr', '_arena', '_kids'))
 
 def _draft_getattr(node: Any, name: str, c_slots: Any) -> Any:
     """__getattr__ of a draft (only called for what is not set): its C side, made on first
-    need."""
-    if name in c_slots and '_draft' in node.__dict__:
-        node._materialize()
-        return object.__getattribute__(node, name)
+    need; or of a draft made in C as part of its message but not bound to it yet."""
+    if name in c_slots:
+        d = node.__dict__
+        unbound = d.pop('_unbound', None)
+        if unbound is not None:
+            _bind_values(node, *unbound)
+            return object.__getattribute__(node, name)
+        if '_draft' in d:
+            node._materialize()
+            return object.__getattribute__(node, name)
     raise AttributeError("'%s' object has no attribute '%s'" % (type(node).__name__, name))
 _MSG_SLOTS = frozenset(('_ptr', '_arena', '_kids', '_detached'))
 
@@ -190,7 +224,11 @@ def _draft_option(o: Any, values: Dict[str, Any], space: int, seen: set) -> Opti
 
 def _bind_draft(item, ptr, arena):
     """Draft 'item' (and its draft sub-options) now is the C option 'ptr'."""
-    values = item.__dict__.pop('_draft')
+    _bind_values(item, item.__dict__.pop('_draft'), ptr, arena)
+
+
+def _bind_values(item, values, ptr, arena):
+    """_bind_draft with the draft's values already taken out."""
     item._ptr, item._arena, item._detached = ptr, arena, False
     kids = list(values.get('options') or ())
     item._kids = kids
@@ -200,7 +238,21 @@ def _bind_draft(item, ptr, arena):
         p = lib.d6t_opt_next(p)
 
 
+_OK = lib.D6T_OK
 _out_opt = threading.local()
+_write_local = threading.local()
+
+
+def _write_cells(n):
+    """A buffer of at least n bytes and a size_t cell for the write calls, one pair per thread
+    (ffi.new costs as much as writing a small message)."""
+    if n > 65536:  # rare: not kept
+        return ffi.new('uint8_t[]', n), ffi.new('size_t *')
+    cells = getattr(_write_local, 'cells', None)
+    if cells is None or len(cells[0]) < n:
+        cells = _write_local.cells = (ffi.new('uint8_t[]', max(n, 2048, 1)),
+                                        ffi.new('size_t *'))
+    return cells
 
 
 def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
@@ -237,17 +289,30 @@ def _adopt_draft(container: Any, item: Any, values: Dict[str, Any]) -> Any:
 _parse_cells = threading.local()
 
 
-def _parse_draft_message(msg, transaction_id, options):
+def materialize_in(msg: Any, arena: Any) -> None:
+    """Make draft message 'msg' in 'arena' (a bundle's, for its response: no arena of its own
+    to make and free) when one parse can make it; otherwise it stays a draft, made as usual
+    when needed."""
+    d = msg.__dict__
+    draft = d.get('_draft')
+    if type(draft) is not tuple:
+        return
+    del d['_draft']
+    if not _parse_draft_message(msg, draft[0], draft[1], arena):
+        d['_draft'] = draft
+
+
+def _parse_draft_message(msg, transaction_id, options, arena=None):
     """Make draft message 'msg' with one parse of its wire bytes: its draft options written by
     _draft_payload, options of other messages copied by their bytes. False when any of them
-    needs the field-by-field way (then nothing was made)."""
+    needs the field-by-field way (then nothing was made). A new arena unless one is given."""
     if type(transaction_id) is not bytes or len(transaction_id) != 3:
         return False
     if _speedups is not None:
         data = _speedups.message(msg.message_type, transaction_id, options, _copied_option)
         if data is None:
             return False
-        return _parse_message_bytes(msg, data, options)
+        return _parse_message_bytes(msg, data, options, arena)
     parts = [bytes((msg.message_type,)) + transaction_id]
     seen: set = set()
     for o in options:
@@ -263,7 +328,7 @@ def _parse_draft_message(msg, transaction_id, options):
             if wire is None:
                 return False
             parts.append(wire)
-    return _parse_message_bytes(msg, b''.join(parts), options)
+    return _parse_message_bytes(msg, b''.join(parts), options, arena)
 
 
 def _copied_option(o):
@@ -277,12 +342,14 @@ def _copied_option(o):
         return None
 
 
-def _parse_message_bytes(msg, data, options):
-    """Make 'msg' by parsing 'data', binding the objects of 'options' to the parsed options."""
+def _parse_message_bytes(msg, data, options, arena=None):
+    """Make 'msg' by parsing 'data' (into a new arena unless one is given), binding the objects
+    of 'options' to the parsed options."""
     cells = getattr(_parse_cells, 'cells', None)
     if cells is None:
         cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))
-    arena = _new_arena(0)
+    if arena is None:
+        arena = _new_arena(0)
     if lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, cells[0], cells[1]) \
             != lib.D6T_OK:
         return False
@@ -292,8 +359,11 @@ def _parse_message_bytes(msg, data, options):
     kids = []
     p = lib.d6t_msg_first_opt(ptr)
     for o in options:
-        if '_draft' in o.__dict__:
-            _bind_draft(o, p, arena)
+        d = o.__dict__
+        if '_draft' in d:
+            # bound on first use (_draft_getattr): a reply is mostly written, not read again
+            d['_unbound'] = (d.pop('_draft'), p, arena)
+            o._detached = False
             kids.append(o)
         elif o._detached:
             _move(o, p, arena)
@@ -347,7 +417,11 @@ class OptionList(MutableSequence):
         node = self._node
         if node._kids is None:
             arena = node._arena
-            node._kids = [wrap_opt(p, arena) for p in _children(node)]
+            found = node.__dict__.pop('_found', None)
+            if found:  # the wrappers get_option_of_type handed out stay the ones in the list
+                node._kids = [_found_or_new(found, p, arena) for p in _children(node)]
+            else:
+                node._kids = [wrap_opt(p, arena) for p in _children(node)]
         return list(node._kids)
 
     def __len__(self):
@@ -453,6 +527,10 @@ class _Node(ProtocolElement):
             own = cls.__dict__
             cls._py_defined = 'load_from' in own or 'save' in own
 
+    def _find(self, code: int) -> Any:
+        """The first direct sub-option of 'code' (a C pointer, NULL when there is none)."""
+        raise NotImplementedError
+
     def _bind(self, ptr, arena, detached):
         self._ptr, self._arena, self._detached, self._kids = ptr, arena, detached, None
 
@@ -474,7 +552,25 @@ class _Node(ProtocolElement):
         return [o for o in OptionList(self)._items() if isinstance(o, klass)]
 
     def get_option_of_type(self, klass: Any) -> Any:
-        for o in (self._kids if self._kids is not None else OptionList(self)._items()):
+        kids = self._kids
+        if kids is None:
+            # No sub-option wrapped yet: for a class of the library's table (whose instances
+            # here are exactly the sub-options with its code), ask C for the first one and wrap
+            # only that one (kept in _found until the whole list is wrapped).
+            code = _TABLE_CODE.get(klass)
+            if code is not None:
+                p = self._find(code)
+                if p == ffi.NULL:
+                    return None
+                if _OPTION_BY_DEF.get(lib.d6t_optdef_of(p)) is klass:
+                    found = self.__dict__.setdefault('_found', {})
+                    w = found.get(p)
+                    if w is None:
+                        w = found[p] = klass.__new__(klass)
+                        w._ptr, w._arena, w._detached, w._kids = p, self._arena, False, None
+                    return w
+            kids = OptionList(self)._items()
+        for o in kids:
             if isinstance(o, klass):
                 return o
         return None
@@ -484,7 +580,9 @@ class _Node(ProtocolElement):
 
     def _refuse_pending(self):
         """ValueError for the values this element (or one inside it) was given and cannot hold."""
-        if not DEFERRED[0] and '_draft' not in self.__dict__:
+        if '_draft' in self.__dict__:
+            self._ptr  # made now: a value it cannot hold is kept for refusal on the way
+        if not DEFERRED[0]:
             return
         found = _pending_tree(self)
         if found:
@@ -500,6 +598,7 @@ class _Node(ProtocolElement):
             _core.unregister(self._ptr)
             _core.register(other._ptr, self)
         self.__dict__.pop('_draft', None)
+        self.__dict__.pop('_found', None)
         self._bind(other._ptr, other._arena, True)
         self._kids = other._kids
         self.__dict__.pop('_bad', None)
@@ -597,6 +696,7 @@ class Option(_Node):
     def __init__(self, *args, **kwargs):
         # A new option is a draft: its values stay in Python until it is put into a message
         # (then it is made there, in one go, without a copy) or something needs the C option.
+        # (_speedups.option_init does the same in C; this one decides the rare cases for it.)
         names = self._args
         if kwargs or len(args) > len(names):
             values = _arguments(type(self), names, args, kwargs)
@@ -698,6 +798,9 @@ class Option(_Node):
     def _first(self):
         return lib.d6t_opt_first_child(self._ptr)
 
+    def _find(self, code):
+        return lib.d6t_opt_find_child(self._ptr, code)
+
     def _count(self):
         return lib.d6t_opt_child_count(self._ptr)
 
@@ -709,10 +812,13 @@ class Option(_Node):
 
     def save(self) -> bytes:
         self._refuse_pending()
-        n = lib.d6t_opt_wire_size(self._ptr)
-        buf, used = ffi.new('uint8_t[]', max(n, 1)), ffi.new('size_t *')
-        check(lib.d6t_opt_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
-        return bytes(buf[0:used[0]])
+        ptr = self._ptr
+        n = lib.d6t_opt_wire_size(ptr)
+        buf, used = _write_cells(n)
+        st = lib.d6t_opt_write(ptr, buf, n, used)
+        if st != _OK:
+            check(st, 'writing %s' % type(self).__name__)
+        return ffi.buffer(buf, used[0])[:]
 
     def validate(self) -> None:
         if self._py_defined:
@@ -831,7 +937,8 @@ def _pending_tree(node):
     if '_draft' in node.__dict__:
         node._materialize()  # its values are checked as they go into C
     out = ['%s.%s' % (type(node).__name__, p) for p in pending(node)]
-    for kid in node._kids or ():
+    kids = node._kids if node._kids is not None else node.__dict__.get('_found', {}).values()
+    for kid in kids:
         out += _pending_tree(kid)
     inner = node.__dict__.get('_nested')
     if inner is not None:
@@ -987,6 +1094,8 @@ def _build_option_classes():
 
 _OPTION_BY_DEF, OPTION_CLASSES = _build_option_classes()
 globals().update(OPTION_CLASSES)
+# the classes of the table: get_option_of_type finds their instances by code
+_TABLE_CODE = {c: c.option_type for c in _OPTION_BY_DEF.values()}
 _OPTION_BY_CODE = {c.option_type: c for c in OPTION_CLASSES.values() if c.option_space == SPACE_DHCPV6}
 
 
@@ -1156,6 +1265,7 @@ class Message(_Node):
             raise MemoryError
         self._bind(ptr, arena, True)
         self._kids = []
+        self.__dict__.pop('_found', None)
         _core.register(ptr, self)
 
     @classmethod
@@ -1194,6 +1304,9 @@ class Message(_Node):
     def _first(self):
         return lib.d6t_msg_first_opt(self._ptr)
 
+    def _find(self, code):
+        return lib.d6t_msg_find_opt(self._ptr, code)
+
     def _count(self):
         return lib.d6t_msg_opt_count(self._ptr)
 
@@ -1217,9 +1330,11 @@ class Message(_Node):
         n = lib.d6t_msg_wire_size(self._ptr)
         if n == 0:
             raise Error(lib.D6T_ERR_TOO_LONG, what='%s cannot be written' % type(self).__name__)
-        buf, used = ffi.new('uint8_t[]', n), ffi.new('size_t *')
-        check(lib.d6t_msg_write(self._ptr, buf, n, used), 'writing %s' % type(self).__name__)
-        return bytes(ffi.buffer(buf, used[0]))
+        buf, used = _write_cells(n)
+        st = lib.d6t_msg_write(self._ptr, buf, n, used)
+        if st != _OK:
+            check(st, 'writing %s' % type(self).__name__)
+        return ffi.buffer(buf, used[0])[:]
 
     def validate(self) -> None:
         """Check RFC 9915 containment and value rules; ValidationError lists every violation."""
@@ -1295,7 +1410,8 @@ class ClientServerMessage(Message):
 
     def __init__(self, transaction_id=b'\x00\x00\x00', options=None):
         # A draft, as options are: the C message is made when something needs it (save(),
-        # options, a bundle taking it as its response), in one go.
+        # options, a bundle taking it as its response), in one go. (_speedups.message_init
+        # does the same in C; this one decides the rare cases for it.)
         if options:
             options = list(options)
             for o in options:
@@ -1489,6 +1605,11 @@ def _build_message_classes():
 MESSAGE_CLASSES = _build_message_classes()
 if _speedups is not None:
     _speedups.setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)
+    if hasattr(_speedups, 'option_init'):  # the same __init__s without a Python frame
+        _option_init_py, _message_init_py = Option.__init__, ClientServerMessage.__init__
+        _speedups.setup_init(_option_init_py, _message_init_py)
+        setattr(Option, '__init__', _speedups.option_init)
+        setattr(ClientServerMessage, '__init__', _speedups.message_init)
 globals().update({c.__name__: c for c in MESSAGE_CLASSES.values()})
 
 

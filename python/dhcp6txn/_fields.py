@@ -8,12 +8,12 @@ SPDX-License-Identifier: BSD-2-Clause
 """
 import struct
 import threading
-from typing import List
+from typing import Dict, List, Tuple
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
 from ._lib import Error, check, ffi, lib
 from ._optdefs import BYTES_KEYS
-from .duids import DUID
+from .duids import DUID, LinkLayerTimeDUID
 
 FT = {name[7:]: getattr(lib, name) for name in dir(lib) if name.startswith('D6T_FT_')}
 
@@ -190,12 +190,25 @@ def _dname_set(o, k, value):
     _name_status(lib.d6t_opt_set_dname(o, k, value.encode('utf-8', 'surrogateescape')), value)
 
 
+_DNAMES: Dict[Tuple[str, bool], bytes] = {}  # names encoded before (servers repeat theirs)
+
+
 def encode_dname(text, relative_ok=False):
+    key = (text, bool(relative_ok))
+    wire = _DNAMES.get(key) if type(text) is str else None
+    if wire is not None:
+        return wire
     out, n = ffi.new('uint8_t[256]'), ffi.new('size_t *')
     flags = lib.D6T_DNAME_RELATIVE_OK if relative_ok else 0
     _name_status(lib.d6t_dname_from_text(text.encode('utf-8', 'surrogateescape'), flags, out, 256,
                                          n), text)
-    return bytes(out[0:n[0]])
+    wire = bytes(out[0:n[0]])
+    if type(text) is not str:
+        return wire
+    if len(_DNAMES) >= 256:
+        _DNAMES.clear()
+    _DNAMES[key] = wire
+    return wire
 
 
 def _dname_list_get(o, k):
@@ -420,7 +433,15 @@ def _wire_bytes(v):
     return v if type(v) is bytes else None
 
 
+_LLT = struct.Struct('!HHI').pack
+
+
 def _wire_duid(v):
+    if type(v) is LinkLayerTimeDUID:  # a server's own DUID: what save() writes, without its loop
+        t, hw, tm, ll = v.duid_type, v.hardware_type, v.time, v.link_layer_address
+        if type(t) is int and type(hw) is int and type(tm) is int and type(ll) is bytes and \
+                0 <= t < 65536 and 0 <= hw < 65536 and 0 <= tm < 1 << 32:
+            return _LLT(t, hw, tm) + ll
     if not isinstance(v, DUID):
         return None
     try:

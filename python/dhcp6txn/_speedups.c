@@ -15,6 +15,15 @@
  *   message; options that are no drafts are written by other(option) -> bytes (header
  *   included) or None.
  * setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network): the classes it checks.
+ * option_init: Option.__init__ (a method): a new option is a draft, its positional values
+ *   stored by the names in type(self)._args as self.__dict__['_draft'] (a dict), and
+ *   self._detached = True, keyword values after them. An unknown keyword, a value given twice,
+ *   more values than names, or anything unexpected go to the Python __init__ given to
+ *   setup_init, which decides what is refused.
+ * message_init: ClientServerMessage.__init__(self, transaction_id=b'\0\0\0', options=None), the
+ *   same way: self.__dict__['_draft'] = (transaction_id, a new list of the options) when options
+ *   is None or a list of Option objects not defined in Python; anything else goes to the Python
+ *   __init__ given to setup_init(option_fn, message_fn).
  *
  * A class describes its fields in cls._cwire: a tuple of (name, kind, fixed, default, wire)
  * per field in wire order, where kind is a K_* code below (K_PY: call wire(value), the
@@ -56,8 +65,10 @@ enum kind {
 #define MAX_DRAFT 256        /* draft options in one call (identity check) */
 
 static PyObject *Option, *IPv6Address, *IPv4Address, *IPv6Network, *IPv4Network;
-static PyObject *s_cwire, *s_draft, *s_options, *s_option_space, *s_option_type, *s_kid_space,
-    *s_py_defined, *s_ip, *s_prefixlen, *s_network_address, *s_dict, *s_utf8, *s_escape;
+static PyObject *init_fallback, *msg_init_fallback, *zero_tid;
+static PyObject *s_args, *s_detached, *s_cwire, *s_draft, *s_options, *s_option_space,
+    *s_option_type, *s_kid_space, *s_py_defined, *s_ip, *s_prefixlen, *s_network_address, *s_dict,
+    *s_utf8, *s_escape;
 
 struct out {
     uint8_t *p;
@@ -364,6 +375,128 @@ static PyObject *sp_setup(PyObject *self, PyObject *const *args, Py_ssize_t narg
     Py_RETURN_NONE;
 }
 
+static PyObject *sp_option_init(PyObject *unused, PyObject *args, PyObject *kwargs)
+{
+    (void)unused;
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *names = NULL, *values = NULL, *d = NULL;
+    if (n < 1 || !init_fallback) goto fallback;
+    PyObject *self = PyTuple_GET_ITEM(args, 0);
+    names = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_args);
+    if (!names) return NULL;
+    if (!PyTuple_CheckExact(names) || n - 1 > PyTuple_GET_SIZE(names)) goto fallback;
+    if (!(values = PyDict_New())) goto fail;
+    for (Py_ssize_t i = 1; i < n; i++)
+        if (PyDict_SetItem(values, PyTuple_GET_ITEM(names, i - 1), PyTuple_GET_ITEM(args, i)))
+            goto fail;
+    if (kwargs) {
+        /* each keyword one of the names and not given by position, else the Python way */
+        Py_ssize_t pos = 0, nn = PyTuple_GET_SIZE(names);
+        PyObject *key, *value;
+        while (PyDict_Next(kwargs, &pos, &key, &value)) {
+            Py_ssize_t j = 0;
+            for (; j < nn; j++) {
+                int eq = PyObject_RichCompareBool(key, PyTuple_GET_ITEM(names, j), Py_EQ);
+                if (eq < 0) PyErr_Clear();
+                if (eq == 1) break;
+            }
+            if (j == nn || j < n - 1) {
+                Py_DECREF(values);
+                values = NULL;
+                goto fallback;
+            }
+            if (PyDict_SetItem(values, key, value)) goto fail;
+        }
+    }
+    if (!(d = PyObject_GetAttr(self, s_dict)) || !PyDict_Check(d)) goto fail;
+    if (PyDict_SetItem(d, s_draft, values) || PyObject_SetAttr(self, s_detached, Py_True))
+        goto fail;
+    Py_DECREF(names);
+    Py_DECREF(values);
+    Py_DECREF(d);
+    Py_RETURN_NONE;
+fail:
+    Py_XDECREF(names);
+    Py_XDECREF(values);
+    Py_XDECREF(d);
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "option_init: no __dict__");
+    return NULL;
+fallback:
+    Py_XDECREF(names);
+    if (!init_fallback) {
+        PyErr_SetString(PyExc_TypeError, "option_init: setup_init() not called");
+        return NULL;
+    }
+    return PyObject_Call(init_fallback, args, kwargs);
+}
+
+/* 1: 'opts' is a list the fast path takes (Option objects not defined in Python) */
+static int plain_options(PyObject *opts)
+{
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(opts); i++) {
+        PyObject *o = PyList_GET_ITEM(opts, i);
+        if (PyObject_IsInstance(o, Option) != 1) return 0;
+        PyObject *pyd = PyObject_GetAttr(o, s_py_defined);
+        Py_XDECREF(pyd);
+        if (pyd != Py_False) return 0;
+    }
+    return 1;
+}
+
+static PyObject *sp_message_init(PyObject *unused, PyObject *args, PyObject *kwargs)
+{
+    (void)unused;
+    static char *kw[] = {"self", "transaction_id", "options", NULL};
+    PyObject *self, *tid = zero_tid, *opts = Py_None;
+    if (!msg_init_fallback || !zero_tid || !Option) goto fallback;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|OO:__init__", kw, &self, &tid, &opts)) {
+        PyErr_Clear();
+        goto fallback;
+    }
+    if (opts != Py_None && (!PyList_CheckExact(opts) || !plain_options(opts))) {
+        if (PyErr_Occurred()) PyErr_Clear();
+        goto fallback;
+    }
+    PyObject *list = opts == Py_None ? PyList_New(0) : PyList_GetSlice(opts, 0, PY_SSIZE_T_MAX);
+    PyObject *draft = list ? PyTuple_Pack(2, tid, list) : NULL;
+    Py_XDECREF(list);
+    PyObject *d = draft ? PyObject_GetAttr(self, s_dict) : NULL;
+    int bad = !d || !PyDict_Check(d) || PyDict_SetItem(d, s_draft, draft);
+    Py_XDECREF(draft);
+    Py_XDECREF(d);
+    if (bad) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "message_init: no __dict__");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+fallback:
+    if (!msg_init_fallback) {
+        PyErr_SetString(PyExc_TypeError, "message_init: setup_init() not called");
+        return NULL;
+    }
+    return PyObject_Call(msg_init_fallback, args, kwargs);
+}
+
+static PyObject *sp_setup_init(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 2 || !PyCallable_Check(args[0]) || !PyCallable_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "setup_init(option_fn, message_fn)");
+        return NULL;
+    }
+    Py_XSETREF(init_fallback, Py_NewRef(args[0]));
+    Py_XSETREF(msg_init_fallback, Py_NewRef(args[1]));
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef init_def = {"option_init", (PyCFunction)(void (*)(void))sp_option_init,
+                               METH_VARARGS | METH_KEYWORDS,
+                               "Option.__init__(self, *values): the draft of a new option"};
+
+static PyMethodDef msg_init_def = {
+    "message_init", (PyCFunction)(void (*)(void))sp_message_init, METH_VARARGS | METH_KEYWORDS,
+    "ClientServerMessage.__init__(self, transaction_id, options): the draft of a new message"};
+
 static PyMethodDef methods[] = {
     {"payload", (PyCFunction)(void (*)(void))sp_payload, METH_FASTCALL,
      "payload(cls, values) -> the wire bytes of a draft option after its header, or None"},
@@ -371,6 +504,8 @@ static PyMethodDef methods[] = {
      "message(type, transaction_id, options, other) -> a draft message's wire bytes, or None"},
     {"setup", (PyCFunction)(void (*)(void))sp_setup, METH_FASTCALL,
      "setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)"},
+    {"setup_init", (PyCFunction)(void (*)(void))sp_setup_init, METH_FASTCALL,
+     "setup_init(option_fn, message_fn): the Python __init__s that decide the rare cases"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT,
@@ -389,7 +524,9 @@ PyMODINIT_FUNC PyInit__speedups(void)
     struct {
         PyObject **s;
         const char *text;
-    } names[] = {{&s_cwire, "_cwire"},
+    } names[] = {{&s_args, "_args"},
+                 {&s_detached, "_detached"},
+                 {&s_cwire, "_cwire"},
                  {&s_draft, "_draft"},
                  {&s_options, "options"},
                  {&s_option_space, "option_space"},
@@ -404,5 +541,23 @@ PyMODINIT_FUNC PyInit__speedups(void)
                  {&s_escape, "surrogateescape"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!(*names[i].s = PyUnicode_InternFromString(names[i].text))) return NULL;
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    if (!(zero_tid = PyBytes_FromStringAndSize("\0\0\0", 3))) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    /* methods (bind self) made of C functions: __init__ without a Python frame */
+    PyMethodDef *defs[] = {&init_def, &msg_init_def};
+    for (size_t i = 0; i < 2; i++) {
+        PyObject *fn = PyCFunction_New(defs[i], NULL);
+        PyObject *meth = fn ? PyInstanceMethod_New(fn) : NULL;
+        Py_XDECREF(fn);
+        if (!meth || PyModule_AddObject(m, defs[i]->ml_name, meth)) {
+            Py_XDECREF(meth);
+            Py_DECREF(m);
+            return NULL;
+        }
+    }
+    return m;
 }

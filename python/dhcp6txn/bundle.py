@@ -12,7 +12,8 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from collections.abc import MutableSet
 from ipaddress import IPv6Address
 
-from ._elements import Message, UnknownMessage, _new_arena, wrap_msg
+from ._elements import (_OPTION_BY_DEF, _TABLE_CODE, Message, UnknownMessage, _new_arena,
+                        materialize_in, new_msg_wrapper, wrap_msg)
 from ._lib import Error, check, ffi, lib, parse_error
 
 logger = logging.getLogger(__name__)
@@ -284,7 +285,7 @@ class TransactionBundle:
 
     def _is_handled(self, option):
         return (bool(lib.d6t_bundle_is_handled(self._b, option._ptr)) or
-                any(o is option for o in self._extra_handled))
+                (bool(self._extra_handled) and any(o is option for o in self._extra_handled)))
 
     @property
     def handled_options(self):
@@ -296,7 +297,35 @@ class TransactionBundle:
         req = self.request
         if req is None:
             return []
+        if req._kids is None:
+            # none of the request's options was wrapped but the ones found by type (so none was
+            # added or removed): for a class of the library's table, C lists the unhandled ones
+            found = self._unhandled_of_code(req, option_types)
+            if found is not None:
+                return found
         return [o for o in req.options if isinstance(o, option_types) and not self._is_handled(o)]
+
+    def _unhandled_of_code(self, req, klass):
+        code = _TABLE_CODE.get(klass)
+        if code is None:
+            return None
+        b, ptrs = self._b, []
+        p = lib.d6t_bundle_first_unhandled(b, code)
+        while p != ffi.NULL:
+            if _OPTION_BY_DEF.get(lib.d6t_optdef_of(p)) is not klass:
+                return None
+            ptrs.append(p)
+            p = lib.d6t_bundle_next_unhandled(b, p)
+        if not ptrs:
+            return []
+        found, arena, out = req.__dict__.setdefault('_found', {}), req._arena, []
+        for p in ptrs:  # each checked against klass's table row above
+            w = found.get(p)
+            if w is None:
+                w = found[p] = klass.__new__(klass)
+                w._ptr, w._arena, w._detached, w._kids = p, arena, False, None
+            out.append(w)
+        return out
 
     # ---- responses
     @property
@@ -334,10 +363,13 @@ class TransactionBundle:
         """Build the relay-reply chain mirroring the incoming relays (closest to the client
         first), with Interface-ID, Echo Request options and Relay Source Port echoed."""
         check(lib.d6t_bundle_create_outgoing_relay_messages(self._b))
-        self._outgoing = [wrap_msg(lib.d6t_bundle_outgoing_relay(self._b, i), self._arena)
-                          for i in range(lib.d6t_bundle_outgoing_relay_count(self._b))]
-        if self._outgoing and self.response is not None:
-            self._outgoing[0].relayed_message = self.response
+        b, arena = self._b, self._arena  # new C messages in the bundle's arena
+        self._outgoing = [new_msg_wrapper(lib.d6t_bundle_outgoing_relay(b, i), arena)
+                          for i in range(lib.d6t_bundle_outgoing_relay_count(b))]
+        first = self.response
+        if self._outgoing and first is not None:
+            materialize_in(first, arena)  # a draft response is made in the bundle's arena
+            self._outgoing[0].relayed_message = first
 
     @property
     def outgoing_relay_messages(self):
@@ -378,9 +410,11 @@ class TransactionBundle:
             return None
         if self._relays_in and not self._outgoing:
             self.create_outgoing_relay_messages()
-        if self._outgoing:
-            self._outgoing[0].relayed_message = first
-            return self._outgoing[-1]
+        out = self._outgoing
+        if out:
+            if lib.d6t_msg_relayed(out[0]._ptr) != first._ptr:
+                out[0].relayed_message = first
+            return out[-1]
         return first
 
     def outgoing_datagrams(self) -> Iterator[bytes]:

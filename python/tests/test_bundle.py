@@ -82,6 +82,55 @@ def test_handled_options_and_handler_data(w1):
     assert b.handler_data == {'h': 42}
 
 
+def test_unhandled_options_are_the_request_options(w1):
+    """get_unhandled_options(one class) asks C while the request's option list was never
+    wrapped; it hands out the same objects the list holds later, and respects marks."""
+    b = TransactionBundle(w1, False)
+    [ia_na] = b.get_unhandled_options(IANAOption)
+    assert b.get_unhandled_options(IANAOption)[0] is ia_na
+    assert b.request.get_option_of_type(IANAOption) is ia_na
+    b.mark_handled(ia_na)
+    assert b.get_unhandled_options(IANAOption) == []
+    [ia_pd] = b.get_unhandled_options(IAPDOption)
+    assert any(o is ia_pd for o in b.request.options) and any(o is ia_na for o in b.request.options)
+    assert b.get_unhandled_options(IAPDOption)[0] is ia_pd  # the list way now, same objects
+    assert b.get_unhandled_options(StatusCodeOption) == []
+    # an option added to the request later is listed (it cannot be marked in C)
+    b2 = TransactionBundle(w1, False)
+    extra = IANAOption(b'wxyz')
+    b2.request.options.append(extra)
+    assert [o.iaid for o in b2.get_unhandled_options(IANAOption)] == [
+        b2.request.get_option_of_type(IANAOption).iaid, b'wxyz']
+
+
+def test_draft_response_made_in_the_bundle_arena(w1):
+    """A draft response is made in the bundle's arena when the relay chain is built; it outlives
+    the bundle; a draft one parse cannot make stays a draft until it is needed."""
+    import gc
+    b = TransactionBundle(w1, False)
+    reply = ReplyMessage(b.request.transaction_id, options=[
+        b.request.get_option_of_type(ClientIdOption), StatusCodeOption(0, 'ok')])
+    b.response = reply
+    b.create_outgoing_relay_messages()
+    assert '_draft' not in reply.__dict__ and reply._arena is b._arena
+    wire = bytes(b.outgoing_message)
+    assert Message.parse(wire)[1].inner_message.save() == reply.save()
+    status = reply.options[1]
+    del b
+    gc.collect()
+    status.status_message = 'still here'
+    assert Message.parse(reply.save())[1].options[1].status_message == 'still here'
+    # a value the one-parse way does not take: the option is made field by field, later
+    b2 = TransactionBundle(w1, False)
+    odd = StatusCodeOption(0, 'ok')
+    odd.status_code = 70000  # kept for refusal
+    b2.response = ReplyMessage(b2.request.transaction_id, options=[odd])
+    b2.create_outgoing_relay_messages()
+    assert b2.response._arena is not b2._arena  # made the usual way, option by option
+    with pytest.raises(ValueError):
+        b2.response.save()
+
+
 def test_responses_and_outgoing(w1):
     b = TransactionBundle(w1, False)
     assert b.response is None and not b.responses and b.outgoing_message is None

@@ -298,3 +298,81 @@ def test_ntp_suboption_extras():
     for bad in ('not a name', 'a..b', 'x' * 64 + '.com', '-a.com'):
         with pytest.raises(ValueError):
             NTPServerFQDNSubOption.config_datatype(bad)
+
+
+def test_option_found_by_type_is_the_one_in_the_list(w1):
+    """get_option_of_type on a message nothing was wrapped of yet wraps only the option it finds
+    (by its code, in C); the list made later holds that same object, also after the option was
+    changed, after a copy of its container, and an absent type still gives None."""
+    msg = Message.parse(w1)[1]
+    sol = msg.inner_message
+    ia = sol.get_option_of_type(IANAOption)
+    assert ia is sol.get_option_of_type(IANAOption)
+    assert sol.get_option_of_type(StatusCodeOption) is None
+    ia.t1 = 1234
+    assert any(o is ia for o in sol.options) and sol.options[[type(o) for o in sol.options].index(IANAOption)] is ia
+    assert ia.t1 == 1234
+    # a sub-option found in an option, then the option moved into another message (copied in C)
+    data = ReplyMessage(b'xyz', options=[
+        IANAOption(b'abcd', 1, 2, options=[IAAddressOption(IPv6Address('2001:db8::1'), 3, 4)])]).save()
+    src = Message.parse(data)[1]
+    moved = src.options[0]
+    addr = moved.get_option_of_type(IAAddressOption)
+    assert addr is moved.get_option_of_type(IAAddressOption)
+    del src.options[0]
+    reply = ReplyMessage(b'xyz')
+    reply.options.append(moved)
+    assert reply.options[0] is moved and moved.options[0] is addr
+    addr.preferred_lifetime = 77
+    assert reply.save() == data.replace(bytes.fromhex('00000003'), bytes.fromhex('0000004d'))
+    # a subclass of a table class is not looked up by code: instances are compared by class
+    class MyIANA(IANAOption):
+        pass
+    assert sol.get_option_of_type(MyIANA) is None
+    assert sol.get_option_of_type(Option) is sol.options[0]
+
+
+def test_weak_map_forgets_dead_objects():
+    """The pointer -> object maps hold their objects weakly and sweep dead entries."""
+    from dhcp6txn._core import WeakMap
+
+    class Thing:
+        pass
+    m, keep = WeakMap(), []
+    for i in range(3000):
+        t = Thing()
+        m[i] = t
+        if i % 100 == 0:
+            keep.append(t)
+    del t
+    assert len(m) == 30 and m.get(0) is keep[0] and m.get(1) is None and m.get(1, 'x') == 'x'
+    assert len(m._d) < 3000  # swept on the way
+    assert m.pop(100) is keep[1] and m.get(100) is None
+
+
+def test_options_of_a_made_draft_message_stay_live():
+    """A draft message is made in C in one parse; its option objects are bound to the parsed
+    options on first use, and stay the objects in the list, changeable afterwards."""
+    addr = IAAddressOption(IPv6Address('2001:db8::1'), 3, 4)
+    ia = IANAOption(b'abcd', 1, 2, options=[addr])
+    status = StatusCodeOption(0, 'ok')
+    rc = RapidCommitOption()
+    reply = ReplyMessage(b'xyz', options=[status, ia, rc])
+    first = reply.save()  # made here
+    assert reply.options[1] is ia and ia.options[0] is addr and reply.options[0] is status
+    addr.valid_lifetime = 99
+    status.status_message = 'fine'
+    assert reply.save() == ReplyMessage(b'xyz', options=[
+        StatusCodeOption(0, 'fine'),
+        IANAOption(b'abcd', 1, 2, options=[IAAddressOption(IPv6Address('2001:db8::1'), 3, 99)]),
+        RapidCommitOption()]).save() != first
+    # removing and inserting around an option that was never touched after the parse
+    reply2 = ReplyMessage(b'xyz', options=[StatusCodeOption(0, 'a'), RapidCommitOption(),
+                                           StatusCodeOption(1, 'b')])
+    reply2.save()
+    last = reply2.options[2]
+    del reply2.options[0]
+    reply2.options.insert(0, ClientIdOption(LinkLayerDUID(1, b'\x00\x01\x02\x03\x04\x05')))
+    assert reply2.options[2] is last and last.status_message == 'b'
+    last.status_message = 'c'
+    assert Message.parse(reply2.save())[1].options[2].status_message == 'c'

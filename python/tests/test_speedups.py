@@ -95,3 +95,78 @@ def test_message_bytes():
     for o in drafts():
         slow.options.append(o)
     assert slow.save() == expect
+
+
+def _draft_state(make, init_option, init_message):
+    """(the draft values, or the exception) of make() with the given __init__s in place."""
+    saved = (_elements.Option.__dict__['__init__'],
+             _elements.ClientServerMessage.__dict__['__init__'])
+    setattr(_elements.Option, '__init__', init_option)
+    setattr(_elements.ClientServerMessage, '__init__', init_message)
+    try:
+        obj = make()
+    except Exception as e:  # the same type and text either way
+        return type(e), str(e)
+    finally:
+        setattr(_elements.Option, '__init__', saved[0])
+        setattr(_elements.ClientServerMessage, '__init__', saved[1])
+    values = obj.__dict__['_draft']
+    return type(obj), obj._detached if isinstance(obj, _elements.Option) else None, values
+
+
+@pytest.mark.skipif(speedups is None, reason='dhcp6txn._speedups not built')
+def test_init_in_c_makes_the_same_drafts():
+    """option_init / message_init store what the Python __init__s store, and leave every case
+    they do not take (keywords, wrong types, too many values) to them."""
+    assert _elements.Option.__dict__['__init__'] is speedups.option_init
+    assert _elements.ClientServerMessage.__dict__['__init__'] is speedups.message_init
+    cid = ClientIdOption(LinkLayerDUID(1, bytes(6)))
+
+    class Mine(StatusCodeOption):
+        def __init__(self, text):
+            super().__init__(0, text)
+    cases = [
+        lambda: IANAOption(b'abcd', 1, 2, [IAAddressOption(A, 3, 4)]),
+        lambda: IANAOption(b'abcd', t2=5),
+        lambda: IANAOption(options=[IAAddressOption(A, 3, 4)], t1=7, iaid=b'abcd'),
+        lambda: IANAOption(b'abcd', 1, 2, options=[StatusCodeOption(0, 'ok')]),
+        lambda: StatusCodeOption(status_message='x'),
+        lambda: IANAOption(b'abcd', 1, 2, [], 5),  # one value too many
+        lambda: IANAOption(b'abcd', iaid=b'x'),  # twice
+        lambda: IANAOption(bogus=1),
+        lambda: IANAOption(),
+        lambda: Mine('fine'),
+        lambda: ReplyMessage(),
+        lambda: ReplyMessage(b'xyz', [cid]),
+        lambda: ReplyMessage(b'xyz', options=[cid, IANAOption(b'abcd')]),
+        lambda: ReplyMessage(transaction_id=b'xyz'),
+        lambda: ReplyMessage(b'xyz', options=(cid,)),
+        lambda: ReplyMessage(b'xyz', options=[]),
+        lambda: ReplyMessage(b'xyz', options=[b'not an option']),
+        lambda: ReplyMessage(b'xyz', [], 3),
+        lambda: ReplyMessage(b'xyz', bogus=3),
+    ]
+    for i, make in enumerate(cases):
+        fast = _draft_state(make, speedups.option_init, speedups.message_init)
+        slow = _draft_state(make, _elements._option_init_py, _elements._message_init_py)
+        assert fast == slow, i
+    # the list is the message's own, not the caller's
+    opts = [cid]
+    msg = ReplyMessage(b'xyz', options=opts)
+    assert msg.__dict__['_draft'][1] == opts and msg.__dict__['_draft'][1] is not opts
+
+
+def test_duid_wire_same_as_save():
+    """The encoder's shortcut for LinkLayerTimeDUID writes what DUID.save() writes, and leaves
+    values save() refuses to it (the encoder then declines them)."""
+    from dhcp6txn import _fields
+    from dhcp6txn.ipv6.duids import LinkLayerTimeDUID
+    for hw, t, ll in [(1, 775686731, bytes(6)), (0, 0, b''), (65535, (1 << 32) - 1, b'x' * 20)]:
+        duid = LinkLayerTimeDUID(hw, t, ll)
+        assert _fields._wire_duid(duid) == duid.save() == bytes.fromhex('0001') + \
+            hw.to_bytes(2, 'big') + t.to_bytes(4, 'big') + ll
+    for hw, t, ll in [(65536, 0, b''), (1, 1 << 32, b''), (True, 0, b''), (1, -1, b''), (1, 0, 'ab')]:
+        duid = LinkLayerTimeDUID(hw, t, ll)
+        assert _fields._wire_duid(duid) is None
+    assert _fields._wire_duid(LinkLayerTimeDUID(1, 2, bytearray(b'ab'))) == \
+        LinkLayerTimeDUID(1, 2, b'ab').save()
