@@ -941,6 +941,11 @@ def _pending_tree(node):
     for kid in kids:
         out += _pending_tree(kid)
     inner = node.__dict__.get('_nested')
+    if inner is None and isinstance(node, RelayServerMessage):
+        # a chain made in C (the bundle's outgoing one) around a message with a wrapper: the
+        # values that wrapper was refused are this chain's too
+        ptr = lib.d6t_msg_relayed(node._ptr)
+        inner = _core.lookup(ptr) if ptr != ffi.NULL else None
     if inner is not None:
         out += _pending_tree(inner)
     return out
