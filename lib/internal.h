@@ -71,7 +71,9 @@ enum d6t_rule_kind {
     D6T_R_LEN_MIN,      /* a has at least y bytes ('what' names a) */
     D6T_R_KIDS,         /* b..y sub-options whose code is a bit of x ('what' names them) */
     D6T_R_KID_IF,       /* when a == x, a sub-option with code y is present ('what' names a) */
-    D6T_R_PREFIX_PAD    /* a: a prefix whose bits past its length are zero ('what' names it) */
+    D6T_R_PREFIX_PAD,   /* a: a prefix whose bits past its length are zero ('what' names it) */
+    D6T_R_LIST_FILLED,  /* a: a length-prefixed list that, when present, has an element */
+    D6T_R_SVC_PARAMS    /* a: SvcParams (RFC 9460 s2.2) with none of the keys in the bits of x */
 };
 
 struct d6t_rule {

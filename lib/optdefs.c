@@ -205,13 +205,17 @@
 #define KCODE(c)         (1u << (c))
 #define PREFIX_PAD(k, w) INIT(.kind = D6T_R_PREFIX_PAD, .a = (k), .what = (w))
 /* when field k has value v, a sub-option with code c is required */
-#define KID_IF(k, v, c, w)  INIT(.kind = D6T_R_KID_IF, .a = (k), .x = (v), .y = (c), .what = (w))
-#define PSID_PAD(k)         INIT(.kind = D6T_R_PSID_PAD, .a = (k))
-#define EXCLUDE(klen, ksub) INIT(.kind = D6T_R_EXCLUDE, .a = (klen), .b = (ksub))
-#define A_UNSPEC            D6T__A_UNSPEC
-#define A_LOOP              D6T__A_LOOP
-#define A_MCAST             D6T__A_MCAST
-#define A_LL                D6T__A_LL
+#define KID_IF(k, v, c, w) INIT(.kind = D6T_R_KID_IF, .a = (k), .x = (v), .y = (c), .what = (w))
+#define PSID_PAD(k)        INIT(.kind = D6T_R_PSID_PAD, .a = (k))
+#define LIST_FILLED(k, w)  INIT(.kind = D6T_R_LIST_FILLED, .a = (k), .what = (w))
+/* SvcParams whose keys are none of the bits of 'keys' (SVC_KEY(n) | ...) */
+#define SVC_PARAMS(k, keys, w) INIT(.kind = D6T_R_SVC_PARAMS, .a = (k), .x = (keys), .what = (w))
+#define SVC_KEY(n)             (1u << (n))
+#define EXCLUDE(klen, ksub)    INIT(.kind = D6T_R_EXCLUDE, .a = (klen), .b = (ksub))
+#define A_UNSPEC               D6T__A_UNSPEC
+#define A_LOOP                 D6T__A_LOOP
+#define A_MCAST                D6T__A_MCAST
+#define A_LL                   D6T__A_LL
 /* what must carry an option, and the binding's names (read by gen_optcodes.py only) */
 #define REQ(m)      , .need_msgs = (m)
 #define REQ_IN(...) , .need_in = {__VA_ARGS__}

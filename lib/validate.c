@@ -431,11 +431,44 @@ static void rule_prefix_class(struct vctx *v, const d6t_opt *o, uint32_t k)
     }
 }
 
+/* SvcParams (RFC 9460 section 2.2): key, value length, value, each 2+2+n bytes, keys in
+ * strictly increasing order (so none twice); none of the keys in the bits of r->x (RFC 9463
+ * section 3.1.8: no ipv4hint or ipv6hint). Empty is fine (no parameters). */
+static void rule_svc_params(struct vctx *v, const struct d6t_rule *r, const uint8_t *s, size_t n)
+{
+    long prev = -1;
+    for (size_t at = 0; at < n;) {
+        if (n - at < 4) {
+            report(v, D6T_V_LENGTH, "SvcParams truncated at byte %zu: a key and a length need 4",
+                   at);
+            return;
+        }
+        unsigned key = d6t__get16(s + at);
+        size_t len = d6t__get16(s + at + 2);
+        if (len > n - at - 4) {
+            report(v, D6T_V_LENGTH, "SvcParam %u of %zu bytes runs past the end at byte %zu", key,
+                   len, at);
+            return;
+        }
+        if ((long)key <= prev)
+            report(v, D6T_V_VALUE, "SvcParamKey %u after %ld: keys must increase", key, prev);
+        if (key < 32 && (r->x >> key & 1u))
+            report(v, D6T_V_VALUE, "SvcParamKey %u (%s) is not allowed", key, r->what);
+        prev = (long)key;
+        at += 4 + len;
+    }
+}
+
 static void rule_text(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r)
 {
     const uint8_t *s;
     size_t n, bad;
     if (!bytesf(o, r->a, &s, &n)) return;
+    uint8_t type = field_of(o, r->a)->type;
+    if (type == D6T_FT_DNAME16 && n >= 2) { /* the name, without its length */
+        s += 2;
+        n -= 2;
+    }
     switch (r->kind) {
     case D6T_R_UTF8:
         if ((bad = utf8_bad(s, n)) < n)
@@ -475,6 +508,11 @@ static void rule_text(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r
         if (n > r->y)
             report(v, D6T_V_LENGTH, "%s of %zu bytes: at most %u", r->what, n, (unsigned)r->y);
         break;
+    case D6T_R_LIST_FILLED: /* present (its 2-byte length at least), but no element */
+        if (n == 2 && type == D6T_FT_ADDR6_LIST16)
+            report(v, D6T_V_LENGTH, "%s present but empty (length 0)", r->what);
+        break;
+    case D6T_R_SVC_PARAMS: rule_svc_params(v, r, s, n); break;
     case D6T_R_NO_ZERO: /* a 16-bit list */
         for (size_t i = 0; i + 2 <= n; i += 2)
             if (d6t__get16(s + i) == 0)

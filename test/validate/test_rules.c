@@ -62,6 +62,12 @@ static struct first validate_hex(d6t_arena *a, d6t_space sp, const char *hex)
 #define NTP_FQDN "0003000d036e7470076578616d706c6500" /* ntp.example. */
 #define VCLASS9  "0010000700000009000161"
 #define VOPTS9   "0011000400000009"
+/* an OPTION_V6_DNR's pieces (RFC 9463 section 4.1): priority 1, ADN "a.", one address */
+#define DNR_HEAD         \
+    "000100030161000010" \
+    "20010db8000000000000000000000001"
+#define ALPN_DOT "0001000403646f74"
+#define PORT853  "000300020355"
 
 static const struct {
     d6t_space sp;
@@ -106,6 +112,27 @@ static const struct {
      "share enterprise number 0x00000009"},
     {MSG, SOLICIT VOPTS9 VOPTS9, SOLICIT VOPTS9 "001100040000000a", D6T_V_DUPLICATE, "SOLICIT",
      "share enterprise number 0x00000009"},
+    /* RFC 9463 section 3.1.8: an ADN that names a resolver (ADN-only mode keeps it) */
+    {D6T_SPACE_DHCPV6, "009000050001000100", "0090000700010003016100", D6T_V_VALUE, "OPTION_V6_DNR",
+     "authentication domain name is the root name only"},
+    /* ... with more than the ADN, at least one address */
+    {D6T_SPACE_DHCPV6, "00900009000100030161000000", "00900021" DNR_HEAD ALPN_DOT, D6T_V_LENGTH,
+     "OPTION_V6_DNR", "IPv6 address list present but empty"},
+    /* ... and no ipv4hint or ipv6hint service parameter */
+    {D6T_SPACE_DHCPV6, "00900029" DNR_HEAD ALPN_DOT "0004000401020304",
+     "00900027" DNR_HEAD ALPN_DOT PORT853, D6T_V_VALUE, "OPTION_V6_DNR",
+     "SvcParamKey 4 (ipv4hint or ipv6hint) is not allowed"},
+    {D6T_SPACE_DHCPV6, "00900035" DNR_HEAD ALPN_DOT "0006001020010db8000000000000000000000002",
+     "00900021" DNR_HEAD ALPN_DOT, D6T_V_VALUE, "OPTION_V6_DNR", "SvcParamKey 6"},
+    /* RFC 9460 section 2.2: SvcParams in increasing key order, none twice, each whole */
+    {D6T_SPACE_DHCPV6, "00900027" DNR_HEAD PORT853 ALPN_DOT, "00900027" DNR_HEAD ALPN_DOT PORT853,
+     D6T_V_VALUE, "OPTION_V6_DNR", "SvcParamKey 1 after 3: keys must increase"},
+    {D6T_SPACE_DHCPV6, "00900029" DNR_HEAD ALPN_DOT ALPN_DOT, "00900021" DNR_HEAD ALPN_DOT,
+     D6T_V_VALUE, "OPTION_V6_DNR", "SvcParamKey 1 after 1"},
+    {D6T_SPACE_DHCPV6, "00900023" DNR_HEAD ALPN_DOT "0003", "00900019" DNR_HEAD, D6T_V_LENGTH,
+     "OPTION_V6_DNR", "SvcParams truncated at byte 8"},
+    {D6T_SPACE_DHCPV6, "00900021" DNR_HEAD "0001000903646f74", "00900021" DNR_HEAD ALPN_DOT,
+     D6T_V_LENGTH, "OPTION_V6_DNR", "SvcParam 1 of 9 bytes runs past the end at byte 0"},
 };
 
 START_TEST(breaking_and_keeping)
