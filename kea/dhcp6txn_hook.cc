@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -188,22 +189,71 @@ std::string describe(const uint8_t *buf, size_t len, const d6t_msg *m)
 }
 
 struct FirstViolation {
-    std::string text;
+    std::string text, where;
 };
 
 int first_violation(void *ctx, d6t_violation_kind, const char *where, const char *what)
 {
     auto *f = static_cast<FirstViolation *>(ctx);
-    if (f->text.empty()) f->text = std::string(where) + ": " + what;
+    if (f->text.empty()) {
+        f->text = std::string(where) + ": " + what;
+        f->where = where;
+    }
     return 0;
 }
 
-// "N violation(s), first: WHERE: WHAT", or "" when the message is valid.
-std::string violations(const d6t_msg *m)
+// The name a violation path gives option o ("OPTION_IA_NA", or "option-N" for an unknown one).
+std::string path_name(const d6t_opt *o)
+{
+    const d6t_optdef *d = d6t_optdef_of(o);
+    return d ? d6t_optdef_name(d) : "option-" + std::to_string(d6t_opt_code(o));
+}
+
+// Where in 'base' (the datagram m was parsed from in place) the element a violation's path names
+// begins: "SOLICIT/OPTION_IA_NA[1]/OPTION_IAADDR" is the header of the IA_NA's IAADDR. A path
+// step is a message's type name or an option's name with its index among same-named siblings
+// ([0] when left out). As deep as the path can be followed; 0 for the message itself.
+size_t path_offset(const d6t_msg *m, const uint8_t *base, const std::string &path)
+{
+    size_t at = 0, pos = path.find('/');
+    const d6t_opt *kids = d6t_msg_first_opt(m), *cur = nullptr;
+    while (pos != std::string::npos) {
+        size_t next = path.find('/', pos + 1);
+        std::string step =
+            path.substr(pos + 1, next == std::string::npos ? std::string::npos : next - pos - 1);
+        pos = next;
+        const d6t_msg *inner = cur ? d6t_opt_msg(cur) : nullptr;
+        if (inner) { // a message inside the option before: where its bytes begin
+            size_t fixed = 0;
+            at = static_cast<size_t>(d6t_opt_data(cur, &fixed) + fixed - base);
+            kids = d6t_msg_first_opt(inner);
+            cur = nullptr;
+            continue;
+        }
+        size_t idx = 0, br = step.find('[');
+        if (br != std::string::npos) {
+            idx = std::strtoul(step.c_str() + br + 1, nullptr, 10);
+            step.resize(br);
+        }
+        const d6t_opt *hit = nullptr;
+        for (const d6t_opt *o = kids; o && !hit; o = d6t_opt_next(o))
+            if (path_name(o) == step && idx-- == 0) hit = o;
+        if (!hit) break; // a truncated path: as far as it went
+        at = static_cast<size_t>(d6t_opt_data(hit, nullptr) - base) - 4;
+        cur = hit;
+        kids = d6t_opt_first_child(hit);
+    }
+    return at;
+}
+
+// "N violation(s), first: WHERE: WHAT", or "" when the message is valid; *where is the first
+// violation's path.
+std::string violations(const d6t_msg *m, std::string *where = nullptr)
 {
     FirstViolation f;
     size_t n = 0;
     if (d6t_msg_validate(m, first_violation, &f, &n) == D6T_OK) return "";
+    if (where) *where = f.where;
     return std::to_string(n) + " violation(s), first " + f.text;
 }
 
@@ -459,16 +509,18 @@ void reject_unparsable(CalloutHandle &handle, const Pkt6Ptr &q, const d6t_parse_
 // Returns true when the datagram is dropped.
 bool reject_invalid(CalloutHandle &handle, const Pkt6Ptr &q, const d6t_msg *m)
 {
-    std::string v = violations(m);
+    std::string where;
+    std::string v = violations(m, &where);
     if (v.empty()) return false;
     const std::vector<uint8_t> &d = q->data_;
     bool drop = config.policy == Policy::DROP_INVALID;
     if (drop) {
+        // m was parsed in place from d: the option the violation names is at this offset
         LOG_INFO(d6t_logger, D6T_KEA_DROP)
             .arg(describe(d.data(), d.size(), m))
             .arg(q->getRemoteAddr().toText())
             .arg("D6T_ERR_INVALID (" + v + ")")
-            .arg("-")
+            .arg(path_offset(m, d.data(), where))
             .arg(duid_or_unknown(d.data(), d.size()));
         count(STAT_INVALID_DROP);
         handle.setStatus(CalloutHandle::NEXT_STEP_DROP);

@@ -148,6 +148,15 @@ class Library:
         lib.d6t_msg_validate.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]
         lib.d6t_msg_free.argtypes = [ctypes.c_void_p]
         lib.d6t_status_name.restype = ctypes.c_char_p
+        lib.d6t_optdef_find.argtypes = [ctypes.c_int, ctypes.c_uint16]
+        lib.d6t_optdef_find.restype = ctypes.c_void_p
+        lib.d6t_optdef_name.argtypes = [ctypes.c_void_p]
+        lib.d6t_optdef_name.restype = ctypes.c_char_p
+
+    def option_name(self, code):
+        """The table's name of DHCPv6 option 'code' (space 0), or None."""
+        d = self.lib.d6t_optdef_find(0, code)
+        return self.lib.d6t_optdef_name(d).decode() if d else None
 
     def verdict(self, data):
         """None (accepted), ('parse', status name, offset) or ('invalid', violation count)."""
@@ -428,6 +437,22 @@ def restart_kea(lab, hook, params):
     lab.start_server()
 
 
+def check_invalid_offset(lib, name, data, line):
+    """A validation drop's byte offset is where the first violation's path ends in the datagram:
+    the header of the option it names (its code there is that option's), or a message; the CVE
+    shapes' Client ID is the Solicit's first option, at byte 4."""
+    m = re.search(r"first (\S+?): .* at byte (\d+),", line)
+    if not m:
+        raise Failure("input %s: no path and byte offset in the drop line: %s" % (name, line))
+    last, at = m.group(1).split("/")[-1].split("[")[0], int(m.group(2))
+    if at >= len(data):
+        raise Failure("input %s: byte %d is past the %d-byte datagram: %s" % (name, at, len(data), line))
+    if last.startswith("OPTION_") and (at + 2 > len(data) or lib.option_name(struct.unpack("!H", data[at:at + 2])[0]) != last):
+        raise Failure("input %s: byte %d does not begin %s: %s" % (name, at, last, line))
+    if name.startswith(("cve-2019-6472", "cve-2019-6474")) and at != 4:
+        raise Failure("input %s: the Client ID is at byte 4, the drop line says %d" % (name, at))
+
+
 def hostile(args):
     interop.require("dhclient")
     lib = Library(args.library)
@@ -443,6 +468,8 @@ def hostile(args):
     for name, _, duid in rejected:
         if name in want_duid and duid != want_duid[name]:
             raise Failure("%s: the test reads its DUID as %s" % (name, duid))
+
+    data_of = dict(inputs)
 
     def body(lab):
         restart_kea(lab, args.hook, {"policy": "drop-invalid"})
@@ -462,6 +489,8 @@ def hostile(args):
                 raise Failure("input %s (%s): the drop line says: %s" % (name, v, line))
             if not line.rstrip().endswith(", client DUID " + duid):
                 raise Failure("input %s: client DUID %s, the drop line says: %s" % (name, duid, line))
+            if v[0] == "invalid":
+                check_invalid_offset(lib, name, data_of[name][:KEA_RECEIVE_MAX], line)
         parse = sum(1 for _, v, _ in rejected if v[0] == "parse")
         got = (lab.stat("pkt6-dhcp6txn-parse-drop"), lab.stat("pkt6-dhcp6txn-invalid-drop"))
         if got != (parse, len(rejected) - parse):
