@@ -167,8 +167,7 @@ static void dput(struct dbuf *w, const uint8_t *src, size_t len)
 static void dput_opt_header(struct dbuf *w, uint16_t code, size_t len)
 {
     uint8_t h[4];
-    d6t__put16(h, code);
-    d6t__put16(h + 2, (uint16_t)len);
+    d6t__put_opt_header(h, code, (uint16_t)len);
     dput(w, h, 4);
 }
 

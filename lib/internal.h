@@ -72,7 +72,7 @@ enum d6t_rule_kind {
     D6T_R_KIDS,         /* b..y sub-options whose code is a bit of x ('what' names them) */
     D6T_R_KID_IF,       /* when a == x, a sub-option with code y is present ('what' names a) */
     D6T_R_PREFIX_PAD,   /* a: a prefix whose bits past its length are zero ('what' names it) */
-    D6T_R_LIST_FILLED,  /* a: a length-prefixed list that, when present, has an element */
+    D6T_R_LIST_FILLED,  /* a: an ADDR6_LIST16 that, when present, has an element */
     D6T_R_SVC_PARAMS    /* a: SvcParams (RFC 9460 s2.2) with none of the keys in the bits of x */
 };
 
@@ -283,6 +283,12 @@ static inline void d6t__put32(uint8_t *p, uint32_t v)
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
 #endif
+}
+
+/* An option's code and length, big-endian: one 4-byte store. */
+static inline void d6t__put_opt_header(uint8_t *p, uint16_t code, uint16_t len)
+{
+    d6t__put32(p, (uint32_t)code << 16 | len);
 }
 
 /* Move n bytes (the ranges may overlap, as memmove). Option payloads are mostly a few dozen

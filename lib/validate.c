@@ -464,11 +464,6 @@ static void rule_text(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r
     const uint8_t *s;
     size_t n, bad;
     if (!bytesf(o, r->a, &s, &n)) return;
-    uint8_t type = field_of(o, r->a)->type;
-    if (type == D6T_FT_DNAME16 && n >= 2) { /* the name, without its length */
-        s += 2;
-        n -= 2;
-    }
     switch (r->kind) {
     case D6T_R_UTF8:
         if ((bad = utf8_bad(s, n)) < n)
@@ -490,6 +485,10 @@ static void rule_text(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r
                    unprintable(s, n) == n ? (const char *)s : "(unprintable)");
         break;
     case D6T_R_NOT_ROOT:
+        if (field_of(o, r->a)->type == D6T_FT_DNAME16 && n >= 2) { /* the name, not its length */
+            s += 2;
+            n -= 2;
+        }
         if (n == 1 && s[0] == 0) report(v, D6T_V_VALUE, "%s is the root name only", r->what);
         break;
     case D6T_R_TEXT_PREFIX: {
@@ -508,9 +507,8 @@ static void rule_text(struct vctx *v, const d6t_opt *o, const struct d6t_rule *r
         if (n > r->y)
             report(v, D6T_V_LENGTH, "%s of %zu bytes: at most %u", r->what, n, (unsigned)r->y);
         break;
-    case D6T_R_LIST_FILLED: /* present (its 2-byte length at least), but no element */
-        if (n == 2 && type == D6T_FT_ADDR6_LIST16)
-            report(v, D6T_V_LENGTH, "%s present but empty (length 0)", r->what);
+    case D6T_R_LIST_FILLED: /* present: its 2-byte length at least; no element: only that */
+        if (n == 2) report(v, D6T_V_LENGTH, "%s present but empty (length 0)", r->what);
         break;
     case D6T_R_SVC_PARAMS: rule_svc_params(v, r, s, n); break;
     case D6T_R_NO_ZERO: /* a 16-bit list */

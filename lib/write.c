@@ -19,18 +19,6 @@ static void put(struct wbuf *w, const void *src, size_t len)
 
 static d6t_status write_msg(struct wbuf *w, const d6t_msg *m, unsigned depth);
 
-/* An option's code and length, big-endian, in one 4-byte store. */
-static inline void put_header(uint8_t *p, uint16_t code, uint16_t len)
-{
-    uint32_t h = (uint32_t)code << 16 | len;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    h = __builtin_bswap32(h);
-    memcpy(p, &h, 4);
-#else
-    d6t__put32(p, h);
-#endif
-}
-
 static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
 {
     for (; o; o = o->next) {
@@ -41,7 +29,7 @@ static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
          * without sub-options or a message, patched below for the others */
         if (start + 4 + own <= w->cap) {
             uint8_t *p = w->p + start;
-            put_header(p, o->code, (uint16_t)own);
+            d6t__put_opt_header(p, o->code, (uint16_t)own);
             d6t__move_small(p + 4, o->data, own);
         }
         w->n = start + 4 + own;
