@@ -192,13 +192,12 @@ static void set_times(struct txn *t, struct d6s_lease *e, int bind)
     }
 }
 
-static void add_lease_to_ia(struct txn *t, d6t_opt *ia, const uint8_t addr[16], uint8_t plen,
-                            uint32_t pref, uint32_t valid)
+static void add_lease_to_ia(d6t_opt *ia, const uint8_t addr[16], uint8_t plen, uint32_t pref,
+                            uint32_t valid)
 {
     /* an IAADDR is always /128, whatever length the pool's entry carries */
     int pd = d6t_opt_code(ia) == D6T_OPT_IA_PD;
     d6t_opt_add_lease(ia, addr, pd ? plen : 128, pref, valid, NULL);
-    (void)t;
 }
 
 /* The IA in the response, same IAID, T1/T2 filled in (0 when the IA only carries a status;
@@ -216,8 +215,7 @@ static d6t_opt *response_ia(struct txn *t, const d6t_opt *req_ia, int with_times
 
 /* Addresses the client listed in its IA that are not 'keep': returned with lifetime 0 so the
  * client stops using them (RFC 9915 section 18.3.4 / 18.3.5). */
-static void zero_others(struct txn *t, const d6t_opt *req_ia, d6t_opt *ia, const uint8_t *keep,
-                        uint8_t keep_plen)
+static void zero_others(const d6t_opt *req_ia, d6t_opt *ia, const uint8_t *keep, uint8_t keep_plen)
 {
     int pd = d6t_opt_code(req_ia) == D6T_OPT_IA_PD;
     size_t guard = 0;
@@ -234,7 +232,7 @@ static void zero_others(struct txn *t, const d6t_opt *req_ia, d6t_opt *ia, const
         /* what no client can hold (a multicast prefix, a link-local address: anything the
          * library's validator refuses) gets no answer; echoing it would make ours invalid */
         if (d6t_opt_validate(c, NULL, NULL, NULL) != D6T_OK) continue;
-        add_lease_to_ia(t, ia, a, plen, 0, 0);
+        add_lease_to_ia(ia, a, plen, 0, 0);
     }
 }
 
@@ -294,8 +292,8 @@ static void assign_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
         return;
     }
     const struct d6s_lease *e = &s->leases.v[i];
-    add_lease_to_ia(t, ia, e->addr, e->plen, s->cfg.preferred, s->cfg.valid);
-    if (t->mtype == D6T_MSG_REQUEST) zero_others(t, req_ia, ia, e->addr, e->plen);
+    add_lease_to_ia(ia, e->addr, e->plen, s->cfg.preferred, s->cfg.valid);
+    if (t->mtype == D6T_MSG_REQUEST) zero_others(req_ia, ia, e->addr, e->plen);
 }
 
 static void clear_host_bits(uint8_t a[16], uint8_t plen)
@@ -341,7 +339,7 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
         !lease_fits(s, t->sni,
                     &s->leases.v[i])) { /* moved, or the link renumbered: not for this link */
         d6t_opt *ia = response_ia(t, req_ia, 1);
-        if (ia) zero_others(t, req_ia, ia, NULL, 0);
+        if (ia) zero_others(req_ia, ia, NULL, 0);
         return;
     }
     if (i < 0 && t->mtype == D6T_MSG_REBIND && ia_on_link(t, req_ia) &&
@@ -373,7 +371,7 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
         d6t_opt *ia = response_ia(t, req_ia, 0);
         if (!ia) return;
         if (t->mtype == D6T_MSG_REBIND && d6t_opt_first_child(req_ia) && !ia_on_link(t, req_ia)) {
-            zero_others(t, req_ia, ia, NULL, 0); /* not appropriate for the link: lifetimes 0 */
+            zero_others(req_ia, ia, NULL, 0); /* not appropriate for the link: lifetimes 0 */
             return;
         }
         add_status(t->resp, ia, D6T_SC_NO_BINDING, "no binding for this IA");
@@ -387,8 +385,8 @@ static void extend_ia(struct txn *t, const d6t_opt *req_ia, uint32_t iaid, int p
     set_times(t, e, 1);
     d6s_lease_changed(&s->leases, i);
     s->cnt.leases_renewed++;
-    add_lease_to_ia(t, ia, e->addr, e->plen, s->cfg.preferred, s->cfg.valid);
-    zero_others(t, req_ia, ia, e->addr, e->plen);
+    add_lease_to_ia(ia, e->addr, e->plen, s->cfg.preferred, s->cfg.valid);
+    zero_others(req_ia, ia, e->addr, e->plen);
 }
 
 /* Release / Decline. */
