@@ -129,7 +129,9 @@ d6t_status d6t_opt_insert_child(d6t_opt *parent, d6t_opt *before, d6t_opt *o)
 d6t_status d6t_msg_remove_opt(d6t_msg *m, d6t_opt *o)
 {
     if (!m || !o) return D6T_ERR_INVALID_ARG;
-    return unlink_opt(&m->opts, o);
+    d6t_status st = unlink_opt(&m->opts, o);
+    if (!st) m->removals++;
+    return st;
 }
 
 d6t_status d6t_opt_remove_child(d6t_opt *parent, d6t_opt *o)

@@ -33,14 +33,14 @@ static d6t_status split_chain(d6t_bundle *b)
         b->no_request = "relay message without a relayed message";
         return D6T_OK;
     }
-    const char *name = d6t_msg_type_name(m->type);
     if (m->kind == D6T_KIND_UNKNOWN) {
         snprintf(b->reason_buf, sizeof b->reason_buf, "unknown message type %u", m->type);
         b->no_request = b->reason_buf;
         return D6T_OK;
     }
     if (m->kind != D6T_KIND_CLIENT_SERVER || d6t_msg_type_is_server_to_client(m->type)) {
-        snprintf(b->reason_buf, sizeof b->reason_buf, "%s is not a client-to-server message", name);
+        snprintf(b->reason_buf, sizeof b->reason_buf, "%s is not a client-to-server message",
+                 d6t_msg_type_name(m->type));
         b->no_request = b->reason_buf;
         return D6T_OK;
     }
@@ -81,19 +81,11 @@ static int by_address(const void *x, const void *y)
     return (a > c) - (a < c);
 }
 
-/* Sort by address. The parser allocates options in wire order from one arena, so the list is
- * nearly always sorted already: check that in one pass and skip qsort (~1,000 instructions per
- * bundle); options spread over several arena blocks still get O(n log n). */
-static void sort_by_address(const d6t_opt **v, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if ((uintptr_t)v[i - 1] > (uintptr_t)v[i]) {
-            qsort(v, n, sizeof *v, by_address);
-            return;
-        }
-}
-
-/* Remember which options the request has, so that handled marks can name them. */
+/* Remember which options the request has, so that handled marks can name them: in address
+ * order for req_slot's search, each option's place in it kept in the option (slot) for the
+ * marks' usual question. The parser allocates options in wire order from one arena, so the list
+ * is nearly always in that order already: the copy checks it and skips qsort (~1,000
+ * instructions per bundle); options spread over several arena blocks still get O(n log n). */
 static d6t_status snapshot_request(d6t_bundle *b)
 {
     size_t n = b->request->opts.count, nbits = (n + 7) / 8 + 1;
@@ -105,9 +97,20 @@ static d6t_status snapshot_request(d6t_bundle *b)
     else
         memset(b->handled, 0, nbits);
     size_t i = 0;
-    for (const d6t_opt *x = b->request->opts.first; x && i < n; x = x->next) b->reqopts[i++] = x;
+    uintptr_t prev = 0;
+    int sorted = 1;
+    for (d6t_opt *x = b->request->opts.first; x && i < n; x = x->next) {
+        sorted &= (uintptr_t)x > prev;
+        prev = (uintptr_t)x;
+        x->slot = (uint32_t)i;
+        b->reqopts[i++] = x;
+    }
     b->nreqopts = i;
-    sort_by_address(b->reqopts, i);
+    b->req_removals = b->request->removals;
+    if (!sorted) {
+        qsort(b->reqopts, i, sizeof *b->reqopts, by_address);
+        for (size_t k = 0; k < i; k++) ((d6t_opt *)(uintptr_t)b->reqopts[k])->slot = (uint32_t)k;
+    }
     return D6T_OK;
 }
 
@@ -418,12 +421,11 @@ static long req_slot(const d6t_bundle *b, const d6t_opt *o)
     return -1;
 }
 
-/* req_slot for an option found at position 'pos' of the request's list: while nothing was added
- * or removed before it, the snapshot (in address order, which the parser's allocation order
- * makes the list's order) has it at the same position, and one compare finds it. */
-static long slot_at(const d6t_bundle *b, const d6t_opt *o, size_t pos)
+/* req_slot for an option of the request's list: where the snapshot put it, unless another
+ * bundle's snapshot of the list moved the hint since. */
+static long slot_at(const d6t_bundle *b, const d6t_opt *o)
 {
-    if (pos < b->nreqopts && b->reqopts[pos] == o) return (long)pos;
+    if (o->slot < b->nreqopts && b->reqopts[o->slot] == o) return (long)o->slot;
     return req_slot(b, o);
 }
 
@@ -436,9 +438,12 @@ static int slot_handled(const d6t_bundle *b, long i)
 static long req_index(const d6t_bundle *b, const d6t_opt *o)
 {
     if (!b || !b->request || !o) return -1;
-    size_t pos = 0;
-    for (const d6t_opt *x = b->request->opts.first; x; x = x->next, pos++)
-        if (x == o) return slot_at(b, o, pos);
+    /* in the snapshot, and nothing left the request since: it is still there */
+    if (o->slot < b->nreqopts && b->reqopts[o->slot] == o &&
+        b->request->removals == b->req_removals)
+        return (long)o->slot;
+    for (const d6t_opt *x = b->request->opts.first; x; x = x->next)
+        if (x == o) return slot_at(b, o);
     return -1;
 }
 
@@ -470,10 +475,9 @@ static d6t_opt *walk_unhandled(const d6t_bundle *b, const uint16_t *codes, size_
     d6t_opt *hit = NULL;
     size_t n = 0;
     if (!b || !b->request || (!codes && ncodes)) return NULL;
-    size_t pos = 0;
-    for (d6t_opt *x = b->request->opts.first; x; x = x->next, pos++) {
+    for (d6t_opt *x = b->request->opts.first; x; x = x->next) {
         if (ncodes == 1 ? x->code != codes[0] : !code_in(x->code, codes, ncodes)) continue;
-        long k = slot_at(b, x, pos);
+        long k = slot_at(b, x);
         if (k < 0 || slot_handled(b, k)) continue;
         if (n++ == i) {
             hit = x;
@@ -493,10 +497,9 @@ d6t_opt *d6t_bundle_first_unhandled(const d6t_bundle *b, uint16_t code)
 {
     /* walk_unhandled's loop for one code and the first hit (a handler's usual question) */
     if (!b || !b->request) return NULL;
-    size_t pos = 0;
-    for (d6t_opt *x = b->request->opts.first; x; x = x->next, pos++) {
+    for (d6t_opt *x = b->request->opts.first; x; x = x->next) {
         if (x->code != code) continue;
-        long k = slot_at(b, x, pos);
+        long k = slot_at(b, x);
         if (k >= 0 && !slot_handled(b, k)) return x;
     }
     return NULL;
@@ -507,7 +510,7 @@ d6t_opt *d6t_bundle_next_unhandled(const d6t_bundle *b, const d6t_opt *o)
     if (req_index(b, o) < 0) return NULL;
     for (d6t_opt *x = o->next; x; x = x->next) {
         if (x->code != o->code) continue;
-        long k = req_slot(b, x);
+        long k = slot_at(b, x);
         if (k >= 0 && !slot_handled(b, k)) return x;
     }
     return NULL;

@@ -41,6 +41,7 @@ struct d6t_bundle {
     const d6t_opt **reqopts;
     uint8_t *handled;
     size_t nreqopts;
+    uint32_t req_removals; /* the request's removals when the snapshot was taken */
     struct d6t_hdata *hdata;
     d6t_log_fn log;
     void *log_ctx;

@@ -64,6 +64,28 @@ d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2)
     return D6T_OK;
 }
 
+d6t_status d6t_msg_add_ia(d6t_msg *m, uint16_t code, uint32_t iaid, uint32_t t1, uint32_t t2,
+                          d6t_opt **out)
+{
+    if (out) *out = NULL;
+    if (!m || m->kind == D6T_KIND_UNKNOWN) return D6T_ERR_INVALID_ARG;
+    unsigned n = code == D6T_OPT_IA_NA || code == D6T_OPT_IA_PD ? 3 : code == D6T_OPT_IA_TA;
+    if (!n) return D6T_ERR_WRONG_FIELD;
+    if (n == 1 && (t1 || t2)) return D6T_ERR_INVALID_ARG;
+    d6t_opt *o = d6t__new_opt(m->arena, code, D6T_SPACE_DHCPV6);
+    if (!o) return D6T_ERR_NOMEM;
+    /* the default fixed part: IAID, then T1 and T2 (RFC 9915 sections 21.4, 21.5, 21.21) */
+    uint8_t *d = (uint8_t *)(uintptr_t)o->data;
+    d6t__put32(d, iaid);
+    if (n == 3) {
+        d6t__put32(d + 4, t1);
+        d6t__put32(d + 8, t2);
+    }
+    d6t__list_append(&m->opts, o);
+    if (out) *out = o;
+    return D6T_OK;
+}
+
 d6t_status d6t_opt_add_lease(d6t_opt *ia, const uint8_t addr[16], uint8_t plen, uint32_t preferred,
                              uint32_t valid, d6t_opt **out)
 {
@@ -146,6 +168,49 @@ d6t_status d6t_opt_set_status(d6t_opt *o, uint16_t code, const char *text)
     d6t__put16(c, code);
     /* the whole payload at once: the code, then the message to the end */
     return d6t__splice_trusted(o, 0, o->len, c, 2, (const uint8_t *)text, n);
+}
+
+/* A new status code option holding code and text (n bytes), node and payload in one allocation
+ * (the payload after the node, as d6t__new_opt places it). */
+static d6t_status new_status(d6t_arena *a, uint16_t code, const char *text, d6t_opt **out)
+{
+    size_t n = strlen(text);
+    if (n > 65535 - 2) return D6T_ERR_TOO_LONG;
+    size_t node = D6T__ARENA_ALIGN_UP(sizeof(d6t_opt));
+    d6t_opt *o = d6t__alloc_in(a, node + 2 + n);
+    if (!o) return D6T_ERR_NOMEM;
+    uint8_t *d = (uint8_t *)o + node;
+    d6t__opt_init(o, a, d6t__optdef_find(D6T_SPACE_DHCPV6, D6T_OPT_STATUS_CODE),
+                  D6T_OPT_STATUS_CODE, D6T_SPACE_DHCPV6, d, (uint32_t)(2 + n), D6T_OPT_OWNED);
+    d6t__put16(d, code);
+    memcpy(d + 2, text, n);
+    *out = o;
+    return D6T_OK;
+}
+
+d6t_status d6t_opt_add_status(d6t_opt *parent, uint16_t code, const char *text, d6t_opt **out)
+{
+    if (out) *out = NULL;
+    if (!parent || !text) return D6T_ERR_INVALID_ARG;
+    if (!parent->def || parent->def->child_space != D6T_SPACE_DHCPV6) return D6T_ERR_WRONG_FIELD;
+    d6t_opt *o;
+    d6t_status st = new_status(parent->arena, code, text, &o);
+    if (st) return st;
+    d6t__list_append(&parent->kids, o);
+    if (out) *out = o;
+    return D6T_OK;
+}
+
+d6t_status d6t_msg_add_status(d6t_msg *m, uint16_t code, const char *text, d6t_opt **out)
+{
+    if (out) *out = NULL;
+    if (!m || !text || m->kind == D6T_KIND_UNKNOWN) return D6T_ERR_INVALID_ARG;
+    d6t_opt *o;
+    d6t_status st = new_status(m->arena, code, text, &o);
+    if (st) return st;
+    d6t__list_append(&m->opts, o);
+    if (out) *out = o;
+    return D6T_OK;
 }
 
 d6t_status d6t_opt_get_status(const d6t_opt *o, uint16_t *code, const uint8_t **text, size_t *len)

@@ -163,6 +163,9 @@ struct d6t_opt {
     uint8_t flags;
     struct d6t_optlist kids;
     d6t_msg *msg;
+    /* Where a bundle's snapshot of the request's options put this one (bundle.c), a hint it
+     * checks against the snapshot before use. In the node's rounding to 16 bytes: free. */
+    uint32_t slot;
 };
 
 struct d6t_msg {
@@ -177,6 +180,9 @@ struct d6t_msg {
     const uint8_t *body;
     size_t body_len;
     struct d6t_optlist opts;
+    /* Options unlinked from opts so far: while it is unchanged, every option a bundle saw at
+     * the top level is still there (appends and inserts remove none). */
+    uint32_t removals;
 };
 
 /* Whether an option of row 'def' with n payload bytes has a valid layout, decided from the row's
@@ -573,6 +579,7 @@ static inline void d6t__msg_init(d6t_msg *m, d6t_arena *a, uint8_t type, uint8_t
     m->body_len = 0;
     m->opts.first = m->opts.last = NULL;
     m->opts.count = 0;
+    m->removals = 0;
 }
 
 #endif

@@ -29,14 +29,12 @@ static D6T__NOINLINE d6t_status layout_walk(struct d6t_parse_ctx *c, const struc
     return st ? d6t__fail(c, st, p + bad, why) : D6T_OK;
 }
 
-/* Fill option o (code, space, def already set) from its payload p[0..n). Inline in the option
- * loop below: a call per option cost more than most options' checks. */
+/* Fill option o (code, space, def, data = p and len = n already set) from its payload p[0..n).
+ * Inline in the option loop below: a call per option cost more than most options' checks. */
 static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_opt *o,
                                                    const uint8_t *p, size_t n, unsigned nest,
                                                    unsigned depth)
 {
-    o->data = p;
-    o->len = (uint32_t)n;
     const struct d6t_optdef *def = o->def;
     if (!def) return D6T_OK;
     size_t hdr;
@@ -66,12 +64,19 @@ static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_
 d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
                                   unsigned nest, unsigned depth)
 {
+    o->data = p;
+    o->len = (uint32_t)n;
     return parse_payload(c, o, p, n, nest, depth);
 }
 
+/* The options of p[0..n) into the empty list l. Each node is written once, whole, and linked
+ * as it is made (LINKED from the start); the list's tail and count are stored at the end. */
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
                              size_t n, uint8_t space, unsigned nest, unsigned depth)
 {
+    d6t_arena *a = c->arena;
+    d6t_opt *last = NULL;
+    uint32_t count = 0;
     size_t off = 0;
     while (n - off >= 4) {
         uint16_t code = d6t__get16(p + off);
@@ -79,13 +84,27 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
         if (len > n - off - 4)
             return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off,
                              "option length runs past the end of its container");
-        d6t_opt *o = d6t__opt_alloc(c->arena, code, space);
+        d6t_opt *o = d6t__alloc_in(a, sizeof *o);
         if (!o) return d6t__fail(c, D6T_ERR_NOMEM, p + off, "arena allocation failed");
+        *o = (d6t_opt){.def = d6t__optdef_find((d6t_space)space, code),
+                       .arena = a,
+                       .data = p + off + 4,
+                       .len = (uint32_t)len,
+                       .code = code,
+                       .space = space,
+                       .flags = D6T_OPT_LINKED};
         d6t_status st = parse_payload(c, o, p + off + 4, len, nest, depth);
         if (st) return st;
-        d6t__list_append_new(l, o);
+        if (last)
+            last->next = o;
+        else
+            l->first = o;
+        last = o;
+        count++;
         off += 4 + len;
     }
+    l->last = last;
+    l->count = count;
     if (off != n) return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off, "option header truncated");
     return D6T_OK;
 }

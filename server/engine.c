@@ -36,9 +36,10 @@ void d6s_logf(const struct d6s_server *s, const char *fmt, ...)
 
 static void add_status(d6t_msg *m, d6t_opt *ia, d6t_status_code code, const char *text)
 {
-    d6t_opt *st =
-        ia ? d6t_opt_add_child(ia, D6T_OPT_STATUS_CODE) : d6t_msg_add_opt(m, D6T_OPT_STATUS_CODE);
-    if (st) d6t_opt_set_status(st, (uint16_t)code, text);
+    if (ia)
+        d6t_opt_add_status(ia, (uint16_t)code, text, NULL);
+    else
+        d6t_msg_add_status(m, (uint16_t)code, text, NULL);
 }
 
 static int requested(const d6t_msg *req, uint16_t code)
@@ -205,11 +206,11 @@ static void add_lease_to_ia(d6t_opt *ia, const uint8_t addr[16], uint8_t plen, u
 static d6t_opt *response_ia(struct txn *t, const d6t_opt *req_ia, int with_times)
 {
     uint16_t code = d6t_opt_code(req_ia);
-    d6t_opt *ia = d6t_msg_add_opt(t->resp, code);
-    uint32_t iaid;
-    if (!ia || d6t_opt_get_ia(req_ia, &iaid, NULL, NULL)) return ia;
+    uint32_t iaid = 0; /* a parsed IA has one: its layout was checked */
+    d6t_opt_get_ia(req_ia, &iaid, NULL, NULL);
     int times = with_times && code != D6T_OPT_IA_TA;
-    d6t_opt_set_ia(ia, iaid, times ? t->s->cfg.t1 : 0, times ? t->s->cfg.t2 : 0);
+    d6t_opt *ia;
+    d6t_msg_add_ia(t->resp, code, iaid, times ? t->s->cfg.t1 : 0, times ? t->s->cfg.t2 : 0, &ia);
     return ia;
 }
 

@@ -138,6 +138,13 @@ D6T_EXPORT d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t
  * IA_TA, which has no T1 and T2, both must be 0: D6T_ERR_INVALID_ARG otherwise, and nothing is
  * changed. D6T_ERR_WRONG_FIELD when 'ia' is not an IA option. */
 D6T_EXPORT d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2);
+/* Append a new IA option of type 'code' (D6T_OPT_IA_NA, D6T_OPT_IA_PD or D6T_OPT_IA_TA) holding
+ * 'iaid', 't1' and 't2' to message 'm': d6t_msg_add_opt and d6t_opt_set_ia in one call. The
+ * option lives in m's arena, like d6t_msg_add_opt's; *out (out may be NULL) is it, or NULL on
+ * error. D6T_ERR_INVALID_ARG: 'm' NULL or of an unknown type, or t1/t2 not 0 for an IA_TA;
+ * D6T_ERR_WRONG_FIELD: 'code' is not an IA; D6T_ERR_NOMEM. Nothing is added on error. */
+D6T_EXPORT d6t_status d6t_msg_add_ia(d6t_msg *m, uint16_t code, uint32_t iaid, uint32_t t1,
+                                     uint32_t t2, d6t_opt **out);
 
 /* ---- leases and status codes: what a server puts in an IA, in one call each ---- */
 /* Append one lease to IA option 'ia': an OPTION_IAADDR for an IA_NA or IA_TA (plen must be 128),
@@ -164,6 +171,17 @@ D6T_EXPORT d6t_status d6t_opt_get_lease(const d6t_opt *o, uint8_t addr[16], uint
  * D6T_ERR_WRONG_FIELD: 'o' is not a status code option; D6T_ERR_TOO_LONG: the option would
  * exceed 65535 bytes; D6T_ERR_NOMEM. Nothing is changed on error. */
 D6T_EXPORT d6t_status d6t_opt_set_status(d6t_opt *o, uint16_t code, const char *text);
+/* Append a new OPTION_STATUS_CODE holding 'code' and 'text' (as d6t_opt_set_status takes them)
+ * to 'parent', an option whose sub-options are DHCPv6 options (an IA, an IAADDR, an IAPREFIX):
+ * d6t_opt_add_child and d6t_opt_set_status in one allocation. *out (out may be NULL) is it, or
+ * NULL on error. D6T_ERR_INVALID_ARG: 'parent' or 'text' NULL; D6T_ERR_WRONG_FIELD: 'parent'
+ * has no DHCPv6 sub-options; D6T_ERR_TOO_LONG; D6T_ERR_NOMEM. Nothing is added on error. */
+D6T_EXPORT d6t_status d6t_opt_add_status(d6t_opt *parent, uint16_t code, const char *text,
+                                         d6t_opt **out);
+/* The same at the top level of message 'm' (D6T_ERR_INVALID_ARG also for a message of an
+ * unknown type). */
+D6T_EXPORT d6t_status d6t_msg_add_status(d6t_msg *m, uint16_t code, const char *text,
+                                         d6t_opt **out);
 /* The code and message of an OPTION_STATUS_CODE. *text is a view of *len bytes into the option
  * (not NUL-terminated), valid while the option is unchanged and its arena lives. Any output
  * pointer may be NULL. D6T_ERR_INVALID_ARG: 'o' NULL; D6T_ERR_WRONG_FIELD: not a status code

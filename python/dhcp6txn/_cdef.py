@@ -447,11 +447,17 @@ d6t_status d6t_opt_list_add_bytes(d6t_opt *o, d6t_key k, const uint8_t *data,
 d6t_status d6t_opt_list_add_dname(d6t_opt *o, d6t_key k, const char *name);
 d6t_status d6t_opt_get_ia(const d6t_opt *ia, uint32_t *iaid, uint32_t *t1, uint32_t *t2);
 d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2);
+d6t_status d6t_msg_add_ia(d6t_msg *m, uint16_t code, uint32_t iaid, uint32_t t1,
+                                     uint32_t t2, d6t_opt **out);
 d6t_status d6t_opt_add_lease(d6t_opt *ia, const uint8_t addr[16], uint8_t plen,
                                         uint32_t preferred, uint32_t valid, d6t_opt **out);
 d6t_status d6t_opt_get_lease(const d6t_opt *o, uint8_t addr[16], uint8_t *plen,
                                         uint32_t *preferred, uint32_t *valid);
 d6t_status d6t_opt_set_status(d6t_opt *o, uint16_t code, const char *text);
+d6t_status d6t_opt_add_status(d6t_opt *parent, uint16_t code, const char *text,
+                                         d6t_opt **out);
+d6t_status d6t_msg_add_status(d6t_msg *m, uint16_t code, const char *text,
+                                         d6t_opt **out);
 d6t_status d6t_opt_get_status(const d6t_opt *o, uint16_t *code, const uint8_t **text,
                                          size_t *len);
 typedef struct d6t_optdef d6t_optdef;

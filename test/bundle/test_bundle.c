@@ -284,6 +284,60 @@ START_TEST(handled_options)
 }
 END_TEST
 
+/* A mark belongs to its bundle and to an option the request had when the bundle was made and
+ * still has: removing, moving and re-inserting options, or a second bundle of the same message
+ * (which files the options anew), never make the answers wrong. */
+START_TEST(handled_marks_follow_edits)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = parse_hex_msg(a, SOLICIT_HEX);
+    d6t_bundle *b1, *b2, *b3;
+    ck_assert_int_eq(d6t_bundle_new_from_msg(a, m, 0, NULL, &b1), D6T_OK);
+    d6t_opt *na1 = d6t_bundle_first_unhandled(b1, D6T_OPT_IA_NA);
+    d6t_opt *na2 = d6t_bundle_next_unhandled(b1, na1);
+    ck_assert_ptr_nonnull(na2);
+    ck_assert_int_eq(d6t_bundle_mark_handled(b1, na1), D6T_OK);
+    /* a second bundle of the same message has marks of its own */
+    ck_assert_int_eq(d6t_bundle_new_from_msg(a, m, 0, NULL, &b2), D6T_OK);
+    ck_assert(!d6t_bundle_is_handled(b2, na1));
+    ck_assert_int_eq(d6t_bundle_mark_handled(b2, na2), D6T_OK);
+    ck_assert(!d6t_bundle_is_handled(b1, na2));
+    ck_assert(d6t_bundle_is_handled(b1, na1));
+    /* removed from the request: not one of its options any more, nor once in another message */
+    ck_assert_int_eq(d6t_msg_remove_opt(m, na1), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_mark_handled(b1, na1), D6T_ERR_NOT_FOUND);
+    ck_assert(!d6t_bundle_is_handled(b1, na1));
+    ck_assert_ptr_eq(d6t_bundle_first_unhandled(b1, D6T_OPT_IA_NA), na2);
+    d6t_msg *other = d6t_msg_new(a, D6T_MSG_REPLY);
+    ck_assert_int_eq(d6t_msg_insert_opt(other, NULL, na1), D6T_OK);
+    ck_assert_int_eq(d6t_bundle_mark_handled(b1, na1), D6T_ERR_NOT_FOUND);
+    ck_assert_int_eq(d6t_bundle_mark_handled(b2, na1), D6T_ERR_NOT_FOUND);
+    /* back in the request, first now: its mark is where it was */
+    ck_assert_int_eq(d6t_msg_remove_opt(other, na1), D6T_OK);
+    ck_assert_int_eq(d6t_msg_insert_opt(m, d6t_msg_first_opt(m), na1), D6T_OK);
+    ck_assert(d6t_bundle_is_handled(b1, na1));
+    ck_assert(!d6t_bundle_is_handled(b2, na1));
+    /* a third bundle files the reordered options anew; the first two still answer right */
+    ck_assert_int_eq(d6t_bundle_new_from_msg(a, m, 0, NULL, &b3), D6T_OK);
+    ck_assert(!d6t_bundle_is_handled(b3, na1));
+    ck_assert(!d6t_bundle_is_handled(b1, na2));
+    ck_assert_int_eq(d6t_bundle_mark_handled(b1, na2), D6T_OK);
+    ck_assert(d6t_bundle_is_handled(b1, na2));
+    ck_assert(d6t_bundle_is_handled(b2, na2));
+    ck_assert(!d6t_bundle_is_handled(b3, na2));
+    ck_assert_ptr_null(d6t_bundle_first_unhandled(b1, D6T_OPT_IA_NA));
+    ck_assert_ptr_eq(d6t_bundle_first_unhandled(b3, D6T_OPT_IA_NA), na1);
+    /* added after the bundle was made: never one of its request's options */
+    d6t_opt *late = d6t_msg_add_opt(m, D6T_OPT_IA_NA);
+    ck_assert_int_eq(d6t_bundle_mark_handled(b1, late), D6T_ERR_NOT_FOUND);
+    ck_assert_int_eq(d6t_bundle_mark_handled(b3, late), D6T_ERR_NOT_FOUND);
+    d6t_bundle_free(b1);
+    d6t_bundle_free(b2);
+    d6t_bundle_free(b3);
+    d6t_arena_free(a);
+}
+END_TEST
+
 START_TEST(one_code_shortcuts)
 {
     d6t_bundle *b;
@@ -817,6 +871,7 @@ int main(void)
     tcase_add_test(tc, policy_flags);
     tcase_add_test(tc, marks_and_description);
     tcase_add_test(tc, handled_options);
+    tcase_add_test(tc, handled_marks_follow_edits);
     tcase_add_test(tc, one_code_shortcuts);
     tcase_add_test(tc, creation_options);
     tcase_add_test(tc, handler_data);

@@ -198,6 +198,77 @@ START_TEST(status_code)
 }
 END_TEST
 
+/* d6t_msg_add_ia, d6t_opt_add_status and d6t_msg_add_status give the bytes of the option made
+ * and set field by field, and refuse what those refuse, adding nothing then. */
+START_TEST(add_ia_and_status_in_one_call)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *one = d6t_msg_new(a, D6T_MSG_REPLY), *steps = d6t_msg_new(a, D6T_MSG_REPLY);
+    static const uint16_t codes[] = {D6T_OPT_IA_NA, D6T_OPT_IA_PD, D6T_OPT_IA_TA};
+    for (size_t i = 0; i < 3; i++) {
+        uint32_t t = codes[i] == D6T_OPT_IA_TA ? 0 : 1800 + (uint32_t)i;
+        d6t_opt *ia = NULL, *st = NULL;
+        ck_assert_int_eq(d6t_msg_add_ia(one, codes[i], 0xc43cb2f1u - (uint32_t)i, t, 2 * t, &ia),
+                         D6T_OK);
+        const d6t_opt *last = d6t_msg_first_opt(one);
+        while (d6t_opt_next(last)) last = d6t_opt_next(last);
+        ck_assert_ptr_eq(last, ia);
+        ck_assert_int_eq(d6t_opt_add_status(ia, D6T_SC_NO_ADDRS_AVAIL, "none left", &st), D6T_OK);
+        ck_assert_ptr_eq(d6t_opt_first_child(ia), st);
+        d6t_opt *s_ia = d6t_msg_add_opt(steps, codes[i]);
+        ck_assert_int_eq(d6t_opt_set_ia(s_ia, 0xc43cb2f1u - (uint32_t)i, t, 2 * t), D6T_OK);
+        ck_assert_int_eq(d6t_opt_set_status(d6t_opt_add_child(s_ia, D6T_OPT_STATUS_CODE),
+                                            D6T_SC_NO_ADDRS_AVAIL, "none left"),
+                         D6T_OK);
+        uint32_t id, t1, t2;
+        ck_assert_int_eq(d6t_opt_get_ia(ia, &id, &t1, &t2), D6T_OK);
+        ck_assert_uint_eq(id, 0xc43cb2f1u - (uint32_t)i);
+        ck_assert_uint_eq(t2, 2 * t);
+        /* the status grows like any option being built */
+        ck_assert_int_eq(d6t_opt_set_status(st, D6T_SC_SUCCESS, "a longer text than before"),
+                         D6T_OK);
+        ck_assert_int_eq(d6t_opt_set_status(st, D6T_SC_NO_ADDRS_AVAIL, "none left"), D6T_OK);
+    }
+    ck_assert_int_eq(d6t_msg_add_status(one, D6T_SC_USE_MULTICAST, "", NULL), D6T_OK);
+    ck_assert_int_eq(
+        d6t_opt_set_status(d6t_msg_add_opt(steps, D6T_OPT_STATUS_CODE), D6T_SC_USE_MULTICAST, ""),
+        D6T_OK);
+    uint8_t x[256], y[256];
+    size_t nx = 0, ny = 0;
+    ck_assert_int_eq(d6t_msg_write(one, x, sizeof x, &nx), D6T_OK);
+    ck_assert_int_eq(d6t_msg_write(steps, y, sizeof y, &ny), D6T_OK);
+    ck_assert_uint_eq(nx, ny);
+    ck_assert_int_eq(memcmp(x, y, nx), 0);
+    /* header; IA_NA and IA_PD 4 + 12 + status 15 each, IA_TA 4 + 4 + 15; the bare status 6 */
+    ck_assert_uint_eq(nx, 4 + 31 + 31 + 23 + 6);
+    /* refusals add nothing */
+    size_t count = d6t_msg_opt_count(one);
+    d6t_opt *o = (d6t_opt *)1;
+    ck_assert_int_eq(d6t_msg_add_ia(one, D6T_OPT_IA_TA, 1, 2, 0, &o), D6T_ERR_INVALID_ARG);
+    ck_assert_ptr_null(o);
+    ck_assert_int_eq(d6t_msg_add_ia(one, D6T_OPT_IAADDR, 1, 0, 0, NULL), D6T_ERR_WRONG_FIELD);
+    ck_assert_int_eq(d6t_msg_add_ia(NULL, D6T_OPT_IA_NA, 1, 0, 0, NULL), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_msg_add_status(one, 0, NULL, NULL), D6T_ERR_INVALID_ARG);
+    d6t_opt *dns = d6t_msg_add_opt(one, D6T_OPT_DNS_SERVERS);
+    count++;
+    ck_assert_int_eq(d6t_opt_add_status(dns, 0, "x", NULL), D6T_ERR_WRONG_FIELD);
+    ck_assert_ptr_null(d6t_opt_first_child(dns));
+    char *big = malloc(70000);
+    memset(big, 'a', 69999);
+    big[69999] = 0;
+    ck_assert_int_eq(d6t_msg_add_status(one, 1, big, NULL), D6T_ERR_TOO_LONG);
+    free(big);
+    ck_assert_uint_eq(d6t_msg_opt_count(one), count);
+    /* a message of an unknown type holds no options */
+    uint8_t unknown[] = {200, 1, 2, 3};
+    d6t_msg *u;
+    ck_assert_int_eq(d6t_msg_parse(a, unknown, sizeof unknown, D6T_PARSE_COPY, &u, NULL), D6T_OK);
+    ck_assert_int_eq(d6t_msg_add_ia(u, D6T_OPT_IA_NA, 1, 0, 0, NULL), D6T_ERR_INVALID_ARG);
+    ck_assert_int_eq(d6t_msg_add_status(u, 0, "", NULL), D6T_ERR_INVALID_ARG);
+    d6t_arena_free(a);
+}
+END_TEST
+
 /* set_ia on a parsed IA (a view into the input, not the arena's) goes field by field */
 START_TEST(ia_on_parsed_view)
 {
@@ -224,6 +295,7 @@ int main(void)
     tcase_add_test(tc, lease_refusals);
     tcase_add_test(tc, status_code);
     tcase_add_test(tc, ia_on_parsed_view);
+    tcase_add_test(tc, add_ia_and_status_in_one_call);
     suite_add_tcase(s, tc);
     return run_suite(s);
 }
