@@ -74,18 +74,8 @@ static d6t_status read_opts(const d6t_bundle_opts *in, d6t_bundle_opts *o)
     return D6T_OK;
 }
 
-static int by_address(const void *x, const void *y)
-{
-    uintptr_t a = (uintptr_t) * (const d6t_opt *const *)x,
-              c = (uintptr_t) * (const d6t_opt *const *)y;
-    return (a > c) - (a < c);
-}
-
-/* Remember which options the request has, so that handled marks can name them: in address
- * order for req_slot's search, each option's place in it kept in the option (slot) for the
- * marks' usual question. The parser allocates options in wire order from one arena, so the list
- * is nearly always in that order already: the copy checks it and skips qsort (~1,000
- * instructions per bundle); options spread over several arena blocks still get O(n log n). */
+/* Remember which options the request has, so that handled marks can name them: in list order,
+ * each option's place kept in the option itself (slot) for the marks' usual question. */
 static d6t_status snapshot_request(d6t_bundle *b)
 {
     size_t n = b->request->opts.count, nbits = (n + 7) / 8 + 1;
@@ -97,20 +87,12 @@ static d6t_status snapshot_request(d6t_bundle *b)
     else
         memset(b->handled, 0, nbits);
     size_t i = 0;
-    uintptr_t prev = 0;
-    int sorted = 1;
     for (d6t_opt *x = b->request->opts.first; x && i < n; x = x->next) {
-        sorted &= (uintptr_t)x > prev;
-        prev = (uintptr_t)x;
         x->slot = (uint32_t)i;
         b->reqopts[i++] = x;
     }
     b->nreqopts = i;
     b->req_removals = b->request->removals;
-    if (!sorted) {
-        qsort(b->reqopts, i, sizeof *b->reqopts, by_address);
-        for (size_t k = 0; k < i; k++) ((d6t_opt *)(uintptr_t)b->reqopts[k])->slot = (uint32_t)k;
-    }
     return D6T_OK;
 }
 
@@ -406,27 +388,15 @@ const char *d6t_bundle_mark(const d6t_bundle *b, size_t i)
 }
 
 /* ---- handled options ---- */
-/* Where 'o' is in the snapshot of the request's options; -1 when it was not there. */
-static long req_slot(const d6t_bundle *b, const d6t_opt *o)
-{
-    size_t lo = 0, hi = b->nreqopts;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (b->reqopts[mid] == o) return (long)mid;
-        if ((uintptr_t)b->reqopts[mid] < (uintptr_t)o)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-/* req_slot for an option of the request's list: where the snapshot put it, unless another
- * bundle's snapshot of the list moved the hint since. */
+/* Where 'o' is in the snapshot of the request's options; -1 when it was not there. Where the
+ * option's hint says, unless another bundle's snapshot of the same list moved the hint since;
+ * then a walk, as long as the snapshot. */
 static long slot_at(const d6t_bundle *b, const d6t_opt *o)
 {
     if (o->slot < b->nreqopts && b->reqopts[o->slot] == o) return (long)o->slot;
-    return req_slot(b, o);
+    for (size_t i = 0; i < b->nreqopts; i++)
+        if (b->reqopts[i] == o) return (long)i;
+    return -1;
 }
 
 static int slot_handled(const d6t_bundle *b, long i)

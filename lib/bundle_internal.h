@@ -36,7 +36,7 @@ struct d6t_bundle {
     int have_tcp_peer;
     int allow_rapid_commit, allow_unicast;
     size_t nmarks;
-    /* the request's top-level options when the bundle was made, sorted by address, and a bit
+    /* the request's top-level options when the bundle was made, in list order, and a bit
      * per entry: a handled mark belongs to the option, wherever later edits move it */
     const d6t_opt **reqopts;
     uint8_t *handled;
