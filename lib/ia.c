@@ -72,9 +72,9 @@ d6t_status d6t_msg_add_ia(d6t_msg *m, uint16_t code, uint32_t iaid, uint32_t t1,
     unsigned n = code == D6T_OPT_IA_NA || code == D6T_OPT_IA_PD ? 3 : code == D6T_OPT_IA_TA;
     if (!n) return D6T_ERR_WRONG_FIELD;
     if (n == 1 && (t1 || t2)) return D6T_ERR_INVALID_ARG;
-    d6t_opt *o = d6t__new_opt(m->arena, code, D6T_SPACE_DHCPV6);
+    d6t_opt *o = d6t__new_opt_unset(m->arena, d6t__optdef_find(D6T_SPACE_DHCPV6, code));
     if (!o) return D6T_ERR_NOMEM;
-    /* the default fixed part: IAID, then T1 and T2 (RFC 9915 sections 21.4, 21.5, 21.21) */
+    /* the whole fixed part: IAID, then T1 and T2 (RFC 9915 sections 21.4, 21.5, 21.21) */
     uint8_t *d = (uint8_t *)(uintptr_t)o->data;
     d6t__put32(d, iaid);
     if (n == 3) {
@@ -95,20 +95,22 @@ d6t_status d6t_opt_add_lease(d6t_opt *ia, const uint8_t addr[16], uint8_t plen, 
     if (!n) return D6T_ERR_WRONG_FIELD;
     int pd = ia->code == D6T_OPT_IA_PD;
     if (plen > 128 || (!pd && plen != 128)) return D6T_ERR_INVALID_ARG;
-    uint16_t code = pd ? D6T_OPT_IAPREFIX : D6T_OPT_IAADDR;
-    d6t_opt *o = d6t__new_opt(ia->arena, code, D6T_SPACE_DHCPV6);
+    const struct d6t_optdef *def =
+        d6t__optdef_find(D6T_SPACE_DHCPV6, pd ? D6T_OPT_IAPREFIX : D6T_OPT_IAADDR);
+    d6t_opt *o = d6t__new_opt_unset(ia->arena, def); /* every byte is written below */
     if (!o) return D6T_ERR_NOMEM;
-    const struct d6t_optdef *def = o->def;
-    uint8_t *d = (uint8_t *)(uintptr_t)o->data; /* the new option's own default bytes */
+    uint8_t *d = (uint8_t *)(uintptr_t)o->data;
     if (pd) {
         d6t__put32(d + off_of(def, D6T_IAPREFIX_PREFERRED_LIFETIME), preferred);
         d6t__put32(d + off_of(def, D6T_IAPREFIX_VALID_LIFETIME), valid);
         uint8_t *p = d + off_of(def, D6T_IAPREFIX_PREFIX);
         p[0] = plen;
-        /* bits past the prefix length are zero on the wire (the defaults are zero already) */
+        /* bits past the prefix length are zero on the wire */
+        uint8_t bytes[16] = {0};
         size_t full = plen / 8u;
-        memcpy(p + 1, addr, full);
-        if (plen % 8u) p[1 + full] = (uint8_t)(addr[full] & (0xff00u >> (plen % 8u)));
+        memcpy(bytes, addr, full);
+        if (plen % 8u) bytes[full] = (uint8_t)(addr[full] & (0xff00u >> (plen % 8u)));
+        memcpy(p + 1, bytes, 16);
     } else {
         memcpy(d + off_of(def, D6T_IAADDR_ADDRESS), addr, 16);
         d6t__put32(d + off_of(def, D6T_IAADDR_PREFERRED_LIFETIME), preferred);

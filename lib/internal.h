@@ -508,14 +508,14 @@ static inline void d6t__opt_init(d6t_opt *o, d6t_arena *a, const struct d6t_optd
                                  uint16_t code, uint8_t space, const uint8_t *data, uint32_t len,
                                  uint8_t flags)
 {
-    memset(o, 0, sizeof *o); /* a few vector stores */
-    o->def = def;
-    o->arena = a;
-    o->data = data;
-    o->len = len;
-    o->code = code;
-    o->space = space;
-    o->flags = flags;
+    /* the whole node in one assignment: each member stored once */
+    *o = (d6t_opt){.def = def,
+                   .arena = a,
+                   .data = data,
+                   .len = len,
+                   .code = code,
+                   .space = space,
+                   .flags = flags};
 }
 
 /* A new option node in arena 'a' (not NULL), empty (no data), its row looked up. */
@@ -551,6 +551,18 @@ static D6T__ALWAYS_INLINE d6t_opt *d6t__new_opt(d6t_arena *a, uint16_t code, uin
         memset(d, 0, 32);
     else if (n)
         memset(d, 0, 16);
+    return o;
+}
+
+/* d6t__new_opt for a caller that writes every byte of the fixed part itself (an IA's IAID, T1
+ * and T2; a lease): the node and def->dflt_len bytes, left as the arena had them. */
+static D6T__ALWAYS_INLINE d6t_opt *d6t__new_opt_unset(d6t_arena *a, const struct d6t_optdef *def)
+{
+    size_t node = D6T__ARENA_ALIGN_UP(sizeof(d6t_opt));
+    d6t_opt *o = d6t__alloc_in(a, node + def->dflt_len);
+    if (!o) return NULL;
+    d6t__opt_init(o, a, def, def->code, def->space, (uint8_t *)o + node, def->dflt_len,
+                  D6T_OPT_OWNED);
     return o;
 }
 
