@@ -33,6 +33,7 @@ static d6t_status copy_opt(const struct copier *c, const d6t_opt *src, unsigned 
     o->space = src->space;
     o->kids = (struct d6t_optlist){NULL, NULL, 0};
     o->msg = NULL;
+    o->slot = 0; /* a hint only (bundle.c), but never an unset one */
     if (c->share) {
         o->data = src->data;
         o->flags = 0; /* not ours: a setter writes new bytes into the copy's arena */
