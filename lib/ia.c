@@ -172,9 +172,10 @@ d6t_status d6t_opt_set_status(d6t_opt *o, uint16_t code, const char *text)
     return d6t__splice_trusted(o, 0, o->len, c, 2, (const uint8_t *)text, n);
 }
 
-/* A new status code option holding code and text (n bytes), node and payload in one allocation
- * (the payload after the node, as d6t__new_opt places it). */
-static d6t_status new_status(d6t_arena *a, uint16_t code, const char *text, d6t_opt **out)
+/* A new status code option holding code and text, node and payload in one allocation (the
+ * payload after the node, as d6t__new_opt places it), appended to list l. */
+static d6t_status add_status(d6t_arena *a, struct d6t_optlist *l, uint16_t code, const char *text,
+                             d6t_opt **out)
 {
     size_t n = strlen(text);
     if (n > 65535 - 2) return D6T_ERR_TOO_LONG;
@@ -186,7 +187,8 @@ static d6t_status new_status(d6t_arena *a, uint16_t code, const char *text, d6t_
                   D6T_OPT_STATUS_CODE, D6T_SPACE_DHCPV6, d, (uint32_t)(2 + n), D6T_OPT_OWNED);
     d6t__put16(d, code);
     memcpy(d + 2, text, n);
-    *out = o;
+    d6t__list_append(l, o);
+    if (out) *out = o;
     return D6T_OK;
 }
 
@@ -195,24 +197,14 @@ d6t_status d6t_opt_add_status(d6t_opt *parent, uint16_t code, const char *text, 
     if (out) *out = NULL;
     if (!parent || !text) return D6T_ERR_INVALID_ARG;
     if (!parent->def || parent->def->child_space != D6T_SPACE_DHCPV6) return D6T_ERR_WRONG_FIELD;
-    d6t_opt *o;
-    d6t_status st = new_status(parent->arena, code, text, &o);
-    if (st) return st;
-    d6t__list_append(&parent->kids, o);
-    if (out) *out = o;
-    return D6T_OK;
+    return add_status(parent->arena, &parent->kids, code, text, out);
 }
 
 d6t_status d6t_msg_add_status(d6t_msg *m, uint16_t code, const char *text, d6t_opt **out)
 {
     if (out) *out = NULL;
     if (!m || !text || m->kind == D6T_KIND_UNKNOWN) return D6T_ERR_INVALID_ARG;
-    d6t_opt *o;
-    d6t_status st = new_status(m->arena, code, text, &o);
-    if (st) return st;
-    d6t__list_append(&m->opts, o);
-    if (out) *out = o;
-    return D6T_OK;
+    return add_status(m->arena, &m->opts, code, text, out);
 }
 
 d6t_status d6t_opt_get_status(const d6t_opt *o, uint16_t *code, const uint8_t **text, size_t *len)
