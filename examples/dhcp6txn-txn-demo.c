@@ -75,8 +75,8 @@ static void assign_addresses(d6t_bundle *b)
     while ((ia = d6t_bundle_first_unhandled(b, D6T_OPT_IA_NA))) {
         uint32_t iaid = 0;
         d6t_opt_get_ia(ia, &iaid, NULL, NULL);
-        d6t_opt *out = d6t_msg_add_opt(reply(b), D6T_OPT_IA_NA);
-        d6t_opt_set_ia(out, iaid, 1800, 2880); /* same IAID, T1, T2 */
+        d6t_opt *out;
+        d6t_msg_add_ia(reply(b), D6T_OPT_IA_NA, iaid, 1800, 2880, &out); /* same IAID */
         uint8_t a[16];
         pool_base(b, a);
         a[6] = 0, a[7] = 1;
@@ -98,8 +98,8 @@ static void delegate_prefixes(d6t_bundle *b)
     while ((ia = d6t_bundle_first_unhandled(b, D6T_OPT_IA_PD))) {
         uint32_t iaid = 0;
         d6t_opt_get_ia(ia, &iaid, NULL, NULL);
-        d6t_opt *out = d6t_msg_add_opt(reply(b), D6T_OPT_IA_PD);
-        d6t_opt_set_ia(out, iaid, 1800, 2880); /* same IAID, T1, T2 */
+        d6t_opt *out;
+        d6t_msg_add_ia(reply(b), D6T_OPT_IA_PD, iaid, 1800, 2880, &out); /* same IAID */
         uint8_t p[16];
         pool_base(b, p);
         p[6] = (uint8_t)(0x80 | (client_hash(b, ia) & 0x7f));
@@ -143,11 +143,9 @@ static void leftovers(d6t_bundle *b)
     while ((ia = d6t_bundle_unhandled(b, ias, 3, 0))) {
         d6t_opt *out = d6t_msg_add_opt_copy(reply(b), ia);
         while (d6t_opt_first_child(out)) d6t_opt_remove_child(out, d6t_opt_first_child(out));
-        d6t_opt *st = d6t_opt_add_child(out, D6T_OPT_STATUS_CODE);
-        d6t_opt_set_u16(st, D6T_STATUS_CODE_STATUS_CODE,
-                        d6t_opt_code(ia) == D6T_OPT_IA_PD ? D6T_SC_NO_PREFIX_AVAIL
-                                                          : D6T_SC_NO_ADDRS_AVAIL);
-        d6t_opt_set_text(st, D6T_STATUS_CODE_STATUS_MESSAGE, "nothing available");
+        d6t_opt_add_status(
+            out, d6t_opt_code(ia) == D6T_OPT_IA_PD ? D6T_SC_NO_PREFIX_AVAIL : D6T_SC_NO_ADDRS_AVAIL,
+            "nothing available", NULL);
         d6t_bundle_mark_handled(b, ia);
     }
 }
