@@ -64,6 +64,31 @@ d6t_status d6t_opt_set_ia(d6t_opt *ia, uint32_t iaid, uint32_t t1, uint32_t t2)
     return D6T_OK;
 }
 
+/* The new IA o's whole fixed part: IAID, then T1 and T2 (RFC 9915 sections 21.4, 21.5,
+ * 21.21), and o appended to m. */
+static D6T__ALWAYS_INLINE d6t_status fill_ia(d6t_msg *m, d6t_opt *o, uint32_t iaid, uint32_t t1,
+                                             uint32_t t2, d6t_opt **out)
+{
+    uint8_t *d = (uint8_t *)(uintptr_t)o->data;
+    d6t__put32(d, iaid);
+    if (o->len == 12) {
+        d6t__put32(d + 4, t1);
+        d6t__put32(d + 8, t2);
+    }
+    d6t__list_append(&m->opts, o);
+    if (out) *out = o;
+    return D6T_OK;
+}
+
+/* d6t_msg_add_ia when the arena's current room is too small: the allocator's full path. */
+static D6T__NOINLINE d6t_status add_ia_slow(d6t_msg *m, const struct d6t_optdef *def, uint32_t iaid,
+                                            uint32_t t1, uint32_t t2, d6t_opt **out)
+{
+    d6t_opt *o = d6t__new_opt_unset(m->arena, def);
+    if (!o) return D6T_ERR_NOMEM;
+    return fill_ia(m, o, iaid, t1, t2, out);
+}
+
 d6t_status d6t_msg_add_ia(d6t_msg *m, uint16_t code, uint32_t iaid, uint32_t t1, uint32_t t2,
                           d6t_opt **out)
 {
@@ -72,18 +97,52 @@ d6t_status d6t_msg_add_ia(d6t_msg *m, uint16_t code, uint32_t iaid, uint32_t t1,
     unsigned n = code == D6T_OPT_IA_NA || code == D6T_OPT_IA_PD ? 3 : code == D6T_OPT_IA_TA;
     if (!n) return D6T_ERR_WRONG_FIELD;
     if (n == 1 && (t1 || t2)) return D6T_ERR_INVALID_ARG;
-    d6t_opt *o = d6t__new_opt_unset(m->arena, d6t__optdef_find(D6T_SPACE_DHCPV6, code));
-    if (!o) return D6T_ERR_NOMEM;
-    /* the whole fixed part: IAID, then T1 and T2 (RFC 9915 sections 21.4, 21.5, 21.21) */
+    const struct d6t_optdef *def = d6t__optdef_find(D6T_SPACE_DHCPV6, code);
+    d6t_opt *o = d6t__new_opt_unset_quick(m->arena, def);
+    if (!o) return add_ia_slow(m, def, iaid, t1, t2, out);
+    return fill_ia(m, o, iaid, t1, t2, out);
+}
+
+/* The first plen bits of addr, the rest zero (as a prefix is on the wire), without a call. */
+static D6T__ALWAYS_INLINE void put_prefix_bits(uint8_t *p, const uint8_t addr[16], unsigned plen)
+{
+    uint64_t hi = d6t__get64(addr), lo = d6t__get64(addr + 8);
+    uint64_t mhi = plen >= 64 ? ~(uint64_t)0 : plen ? ~(uint64_t)0 << (64 - plen) : 0;
+    uint64_t mlo = plen >= 128 ? ~(uint64_t)0 : plen > 64 ? ~(uint64_t)0 << (128 - plen) : 0;
+    d6t__put64(p, hi & mhi);
+    d6t__put64(p + 8, lo & mlo);
+}
+
+/* The new lease o (of row def) filled and appended to ia: every byte of its fixed part. */
+static D6T__ALWAYS_INLINE d6t_status fill_lease(d6t_opt *ia, const struct d6t_optdef *def,
+                                                d6t_opt *o, const uint8_t addr[16], uint8_t plen,
+                                                uint32_t preferred, uint32_t valid, d6t_opt **out)
+{
     uint8_t *d = (uint8_t *)(uintptr_t)o->data;
-    d6t__put32(d, iaid);
-    if (n == 3) {
-        d6t__put32(d + 4, t1);
-        d6t__put32(d + 8, t2);
+    if (def->code == D6T_OPT_IAPREFIX) {
+        d6t__put32(d + off_of(def, D6T_IAPREFIX_PREFERRED_LIFETIME), preferred);
+        d6t__put32(d + off_of(def, D6T_IAPREFIX_VALID_LIFETIME), valid);
+        uint8_t *p = d + off_of(def, D6T_IAPREFIX_PREFIX);
+        p[0] = plen;
+        put_prefix_bits(p + 1, addr, plen); /* bits past the length are zero on the wire */
+    } else {
+        memcpy(d + off_of(def, D6T_IAADDR_ADDRESS), addr, 16);
+        d6t__put32(d + off_of(def, D6T_IAADDR_PREFERRED_LIFETIME), preferred);
+        d6t__put32(d + off_of(def, D6T_IAADDR_VALID_LIFETIME), valid);
     }
-    d6t__list_append(&m->opts, o);
+    d6t__list_append(&ia->kids, o);
     if (out) *out = o;
     return D6T_OK;
+}
+
+/* d6t_opt_add_lease when the arena's current room is too small: the allocator's full path. */
+static D6T__NOINLINE d6t_status add_lease_slow(d6t_opt *ia, const struct d6t_optdef *def,
+                                               const uint8_t addr[16], uint8_t plen,
+                                               uint32_t preferred, uint32_t valid, d6t_opt **out)
+{
+    d6t_opt *o = d6t__new_opt_unset(ia->arena, def);
+    if (!o) return D6T_ERR_NOMEM;
+    return fill_lease(ia, def, o, addr, plen, preferred, valid, out);
 }
 
 d6t_status d6t_opt_add_lease(d6t_opt *ia, const uint8_t addr[16], uint8_t plen, uint32_t preferred,
@@ -97,28 +156,9 @@ d6t_status d6t_opt_add_lease(d6t_opt *ia, const uint8_t addr[16], uint8_t plen, 
     if (plen > 128 || (!pd && plen != 128)) return D6T_ERR_INVALID_ARG;
     const struct d6t_optdef *def =
         d6t__optdef_find(D6T_SPACE_DHCPV6, pd ? D6T_OPT_IAPREFIX : D6T_OPT_IAADDR);
-    d6t_opt *o = d6t__new_opt_unset(ia->arena, def); /* every byte is written below */
-    if (!o) return D6T_ERR_NOMEM;
-    uint8_t *d = (uint8_t *)(uintptr_t)o->data;
-    if (pd) {
-        d6t__put32(d + off_of(def, D6T_IAPREFIX_PREFERRED_LIFETIME), preferred);
-        d6t__put32(d + off_of(def, D6T_IAPREFIX_VALID_LIFETIME), valid);
-        uint8_t *p = d + off_of(def, D6T_IAPREFIX_PREFIX);
-        p[0] = plen;
-        /* bits past the prefix length are zero on the wire */
-        uint8_t bytes[16] = {0};
-        size_t full = plen / 8u;
-        memcpy(bytes, addr, full);
-        if (plen % 8u) bytes[full] = (uint8_t)(addr[full] & (0xff00u >> (plen % 8u)));
-        memcpy(p + 1, bytes, 16);
-    } else {
-        memcpy(d + off_of(def, D6T_IAADDR_ADDRESS), addr, 16);
-        d6t__put32(d + off_of(def, D6T_IAADDR_PREFERRED_LIFETIME), preferred);
-        d6t__put32(d + off_of(def, D6T_IAADDR_VALID_LIFETIME), valid);
-    }
-    d6t__list_append(&ia->kids, o);
-    if (out) *out = o;
-    return D6T_OK;
+    d6t_opt *o = d6t__new_opt_unset_quick(ia->arena, def); /* every byte is written below */
+    if (!o) return add_lease_slow(ia, def, addr, plen, preferred, valid, out);
+    return fill_lease(ia, def, o, addr, plen, preferred, valid, out);
 }
 
 d6t_status d6t_opt_get_lease(const d6t_opt *o, uint8_t addr[16], uint8_t *plen, uint32_t *preferred,

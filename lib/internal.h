@@ -241,10 +241,12 @@ void d6t__default_data(const struct d6t_optdef *def, uint8_t *out);
 #if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define D6T__BSWAP16(x)  __builtin_bswap16(x)
 #define D6T__BSWAP32(x)  __builtin_bswap32(x)
+#define D6T__BSWAP64(x)  __builtin_bswap64(x)
 #define D6T__FAST_ENDIAN 1
 #elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 #define D6T__BSWAP16(x)  (x)
 #define D6T__BSWAP32(x)  (x)
+#define D6T__BSWAP64(x)  (x)
 #define D6T__FAST_ENDIAN 1
 #endif
 
@@ -268,6 +270,16 @@ static inline uint32_t d6t__get32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 #endif
 }
+static inline uint64_t d6t__get64(const uint8_t *p)
+{
+#ifdef D6T__FAST_ENDIAN
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return D6T__BSWAP64(v);
+#else
+    return (uint64_t)d6t__get32(p) << 32 | d6t__get32(p + 4);
+#endif
+}
 static inline void d6t__put16(uint8_t *p, uint16_t v)
 {
 #ifdef D6T__FAST_ENDIAN
@@ -288,6 +300,17 @@ static inline void d6t__put32(uint8_t *p, uint32_t v)
     p[1] = (uint8_t)(v >> 16);
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
+#endif
+}
+
+static inline void d6t__put64(uint8_t *p, uint64_t v)
+{
+#ifdef D6T__FAST_ENDIAN
+    v = D6T__BSWAP64(v);
+    memcpy(p, &v, 8);
+#else
+    d6t__put32(p, (uint32_t)(v >> 32));
+    d6t__put32(p + 4, (uint32_t)v);
 #endif
 }
 
@@ -437,6 +460,19 @@ static inline void *d6t__alloc_in(d6t_arena *a, size_t size)
     return d6t_arena_alloc(a, size);
 }
 
+/* d6t__alloc_in's bump alone: NULL when it does not fit (the caller then takes a slow path of
+ * its own, which calls d6t_arena_alloc). A fast path with no call in it saves and restores no
+ * registers, which for the one-call adders is a good part of their cost. */
+static inline void *d6t__alloc_quick(d6t_arena *a, size_t size)
+{
+    size_t need = D6T__ARENA_ALIGN_UP(size);
+    if (need < size || (size_t)(a->stop - a->ptr) < need) return NULL;
+    void *p = a->ptr;
+    a->ptr += need;
+    a->used += need;
+    return p;
+}
+
 /* Let the arena's latest allocation, 'old' bytes at p, hold 'size' bytes without moving: 1 when
  * p is 16-aligned and its allocation ends where the free room begins (nothing was allocated
  * after it) and the room and the limit allow; 0 otherwise (the caller copies instead). */
@@ -556,14 +592,27 @@ static D6T__ALWAYS_INLINE d6t_opt *d6t__new_opt(d6t_arena *a, uint16_t code, uin
 
 /* d6t__new_opt for a caller that writes every byte of the fixed part itself (an IA's IAID, T1
  * and T2; a lease): the node and def->dflt_len bytes, left as the arena had them. */
-static D6T__ALWAYS_INLINE d6t_opt *d6t__new_opt_unset(d6t_arena *a, const struct d6t_optdef *def)
+static D6T__ALWAYS_INLINE d6t_opt *d6t__init_unset(d6t_arena *a, const struct d6t_optdef *def,
+                                                   d6t_opt *o)
 {
-    size_t node = D6T__ARENA_ALIGN_UP(sizeof(d6t_opt));
-    d6t_opt *o = d6t__alloc_in(a, node + def->dflt_len);
     if (!o) return NULL;
+    size_t node = D6T__ARENA_ALIGN_UP(sizeof(d6t_opt));
     d6t__opt_init(o, a, def, def->code, def->space, (uint8_t *)o + node, def->dflt_len,
                   D6T_OPT_OWNED);
     return o;
+}
+static D6T__ALWAYS_INLINE d6t_opt *d6t__new_opt_unset(d6t_arena *a, const struct d6t_optdef *def)
+{
+    size_t node = D6T__ARENA_ALIGN_UP(sizeof(d6t_opt));
+    return d6t__init_unset(a, def, d6t__alloc_in(a, node + def->dflt_len));
+}
+/* The same without a call: NULL when the arena's current room is too small (see
+ * d6t__alloc_quick). */
+static D6T__ALWAYS_INLINE d6t_opt *d6t__new_opt_unset_quick(d6t_arena *a,
+                                                            const struct d6t_optdef *def)
+{
+    size_t node = D6T__ARENA_ALIGN_UP(sizeof(d6t_opt));
+    return d6t__init_unset(a, def, d6t__alloc_quick(a, node + def->dflt_len));
 }
 
 /* d6t_msg_type_kind, inline for the library's own callers. */

@@ -93,6 +93,26 @@ START_TEST(lease_in_ia_pd)
 }
 END_TEST
 
+/* every prefix length, from an address of all ones: exactly the first plen bits are set */
+START_TEST(lease_prefix_every_length)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 0);
+    d6t_msg *m = d6t_msg_new(a, D6T_MSG_REPLY);
+    d6t_opt *ia, *l;
+    ck_assert_int_eq(d6t_msg_add_ia(m, D6T_OPT_IA_PD, 1, 0, 0, &ia), D6T_OK);
+    uint8_t ones[16], got[16], plen;
+    memset(ones, 0xff, sizeof ones);
+    for (unsigned len = 0; len <= 128; len++) {
+        ck_assert_int_eq(d6t_opt_add_lease(ia, ones, (uint8_t)len, 1, 2, &l), D6T_OK);
+        ck_assert_int_eq(d6t_opt_get_lease(l, got, &plen, NULL, NULL), D6T_OK);
+        ck_assert_uint_eq(plen, len);
+        for (unsigned bit = 0; bit < 128; bit++)
+            ck_assert_uint_eq((got[bit / 8] >> (7 - bit % 8)) & 1, bit < len);
+    }
+    d6t_arena_free(a);
+}
+END_TEST
+
 START_TEST(lease_refusals)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
@@ -292,6 +312,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, lease_in_ia_na_and_ia_ta);
     tcase_add_test(tc, lease_in_ia_pd);
+    tcase_add_test(tc, lease_prefix_every_length);
     tcase_add_test(tc, lease_refusals);
     tcase_add_test(tc, status_code);
     tcase_add_test(tc, ia_on_parsed_view);
