@@ -9,20 +9,35 @@ d6t_opt *d6t_opt_new(d6t_arena *a, d6t_space space, uint16_t code)
     return d6t__new_opt(a, code, (uint8_t)space);
 }
 
+/* A new option appended to list l: the common case without a call (d6t__new_opt_quick), the
+ * rest in a function of its own, so that the common case keeps no registers across one. */
+static D6T__NOINLINE d6t_opt *add_new_slow(d6t_arena *a, struct d6t_optlist *l, uint16_t code,
+                                           uint8_t space)
+{
+    d6t_opt *o = d6t__new_opt(a, code, space);
+    if (o) d6t__list_append(l, o);
+    return o;
+}
+
+static D6T__ALWAYS_INLINE d6t_opt *add_new(d6t_arena *a, struct d6t_optlist *l, uint16_t code,
+                                           uint8_t space)
+{
+    d6t_opt *o = d6t__new_opt_quick(a, code, space);
+    if (!o) return add_new_slow(a, l, code, space);
+    d6t__list_append(l, o);
+    return o;
+}
+
 d6t_opt *d6t_msg_add_opt(d6t_msg *m, uint16_t code)
 {
     if (!m || m->kind == D6T_KIND_UNKNOWN) return NULL;
-    d6t_opt *o = d6t__new_opt(m->arena, code, D6T_SPACE_DHCPV6);
-    if (o) d6t__list_append(&m->opts, o);
-    return o;
+    return add_new(m->arena, &m->opts, code, D6T_SPACE_DHCPV6);
 }
 
 d6t_opt *d6t_opt_add_child(d6t_opt *parent, uint16_t code)
 {
     if (!parent || !parent->def || parent->def->child_space < 0) return NULL;
-    d6t_opt *o = d6t__new_opt(parent->arena, code, (uint8_t)parent->def->child_space);
-    if (o) d6t__list_append(&parent->kids, o);
-    return o;
+    return add_new(parent->arena, &parent->kids, code, (uint8_t)parent->def->child_space);
 }
 
 static d6t_status from_bytes(d6t_arena *a, uint8_t space, uint16_t code, const uint8_t *payload,

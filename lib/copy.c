@@ -124,12 +124,8 @@ d6t_status d6t_msg_copy(d6t_arena *a, const d6t_msg *src, unsigned flags, d6t_ms
 /* A copy of src in arena a, NULL on D6T_ERR_NOMEM (and anything d6t_opt_copy refuses). The
  * common case, an option without sub-options or a message (a Client-ID), is the node and its
  * bytes right after it, as copy_opt lays them out, in one step. */
-static D6T__ALWAYS_INLINE d6t_opt *copy_one(d6t_arena *a, const d6t_opt *src)
+static D6T__ALWAYS_INLINE void fill_one(d6t_arena *a, d6t_opt *o, const d6t_opt *src)
 {
-    d6t_opt *o;
-    if (src->kids.first || src->msg) return d6t_opt_copy(a, src, 0, &o) ? NULL : o;
-    o = d6t__alloc(a, sizeof *o + src->len);
-    if (!o) return NULL;
     *o = *src;
     o->next = NULL;
     o->arena = a;
@@ -137,6 +133,35 @@ static D6T__ALWAYS_INLINE d6t_opt *copy_one(d6t_arena *a, const d6t_opt *src)
     o->flags = D6T_OPT_OWNED;
     o->data = (const uint8_t *)(o + 1);
     d6t__move_small((uint8_t *)(o + 1), src->data, src->len);
+}
+
+/* copy_one and append for everything but the common case: a tree, bytes over 32, or an arena
+ * whose current room is too small. */
+static D6T__NOINLINE d6t_opt *add_copy_slow(d6t_arena *a, struct d6t_optlist *l, const d6t_opt *src)
+{
+    d6t_opt *o;
+    if (src->kids.first || src->msg) {
+        if (d6t_opt_copy(a, src, 0, &o)) return NULL;
+    } else {
+        if (!(o = d6t__alloc(a, sizeof *o + src->len))) return NULL;
+        fill_one(a, o, src);
+    }
+    d6t__list_append(l, o);
+    return o;
+}
+
+/* A copy of src in arena a appended to list l, NULL on D6T_ERR_NOMEM (and anything
+ * d6t_opt_copy refuses). The common case, an option of at most 32 bytes without sub-options or
+ * a message (a Client-ID), is the node and its bytes right after it, as copy_opt lays them out,
+ * made without a call. */
+static D6T__ALWAYS_INLINE d6t_opt *add_copy(d6t_arena *a, struct d6t_optlist *l, const d6t_opt *src)
+{
+    d6t_opt *o;
+    if (src->kids.first || src->msg || src->len > 32 ||
+        !(o = d6t__alloc_quick(a, sizeof *o + src->len)))
+        return add_copy_slow(a, l, src);
+    fill_one(a, o, src);
+    d6t__list_append(l, o);
     return o;
 }
 
@@ -145,18 +170,14 @@ static D6T__ALWAYS_INLINE d6t_opt *copy_one(d6t_arena *a, const d6t_opt *src)
 d6t_opt *d6t_msg_add_opt_copy(d6t_msg *m, const d6t_opt *src)
 {
     if (!m || !src || m->kind == D6T_KIND_UNKNOWN || src->space != D6T_SPACE_DHCPV6) return NULL;
-    d6t_opt *o = copy_one(m->arena, src);
-    if (o) d6t__list_append(&m->opts, o);
-    return o;
+    return add_copy(m->arena, &m->opts, src);
 }
 
 d6t_opt *d6t_opt_add_child_copy(d6t_opt *parent, const d6t_opt *src)
 {
     if (!parent || !src || !parent->def || parent->def->child_space != (int8_t)src->space)
         return NULL;
-    d6t_opt *o = copy_one(parent->arena, src);
-    if (o) d6t__list_append(&parent->kids, o);
-    return o;
+    return add_copy(parent->arena, &parent->kids, src);
 }
 
 /* ---- prebuilt options: config-time option trees added to every reply in one step ---- */
@@ -240,15 +261,12 @@ size_t d6t_prebuilt_count(const d6t_prebuilt *p)
     return p ? p->ntop : 0;
 }
 
-/* One allocation for all the nodes, each copied with its links, which point into the
- * prebuilt's array, moved to the same places in the copy. The bytes stay the prebuilt's. */
-d6t_status d6t_msg_add_prebuilt(d6t_msg *m, const d6t_prebuilt *p)
+/* The prebuilt's nodes into c (one allocation with room for all of them), each copied with its
+ * links, which point into the prebuilt's array, moved to the same places in the copy; appended
+ * to m. The bytes stay the prebuilt's. */
+static D6T__ALWAYS_INLINE void add_prebuilt(d6t_msg *m, const d6t_prebuilt *p, d6t_opt *c)
 {
-    if (!m || !p || m->kind == D6T_KIND_UNKNOWN) return D6T_ERR_INVALID_ARG;
-    if (!p->n) return D6T_OK;
     const d6t_opt *base = p->nodes;
-    d6t_opt *c = d6t__alloc(m->arena, p->n * sizeof *c);
-    if (!c) return D6T_ERR_NOMEM;
     for (size_t i = 0; i < p->n; i++) {
         d6t_opt *o = &c[i];
         *o = base[i];
@@ -265,5 +283,24 @@ d6t_status d6t_msg_add_prebuilt(d6t_msg *m, const d6t_prebuilt *p)
         m->opts.first = c;
     m->opts.last = c + (p->last - base);
     m->opts.count += (uint32_t)p->ntop;
+}
+
+/* d6t_msg_add_prebuilt when the arena's current room is too small: the allocator's full path,
+ * in a function of its own so that the common case makes no call. */
+static D6T__NOINLINE d6t_status add_prebuilt_slow(d6t_msg *m, const d6t_prebuilt *p)
+{
+    d6t_opt *c = d6t__alloc(m->arena, p->n * sizeof *c);
+    if (!c) return D6T_ERR_NOMEM;
+    add_prebuilt(m, p, c);
+    return D6T_OK;
+}
+
+d6t_status d6t_msg_add_prebuilt(d6t_msg *m, const d6t_prebuilt *p)
+{
+    if (!m || !p || m->kind == D6T_KIND_UNKNOWN) return D6T_ERR_INVALID_ARG;
+    if (!p->n) return D6T_OK;
+    d6t_opt *c = d6t__alloc_quick(m->arena, p->n * sizeof *c);
+    if (!c) return add_prebuilt_slow(m, p);
+    add_prebuilt(m, p, c);
     return D6T_OK;
 }

@@ -590,6 +590,25 @@ static D6T__ALWAYS_INLINE d6t_opt *d6t__new_opt(d6t_arena *a, uint16_t code, uin
     return o;
 }
 
+/* d6t__new_opt without a call: NULL when the arena's current room is too small or the default
+ * bytes are more than zeros in two 16-byte blocks (the caller then calls d6t__new_opt). */
+static D6T__ALWAYS_INLINE d6t_opt *d6t__new_opt_quick(d6t_arena *a, uint16_t code, uint8_t space)
+{
+    const struct d6t_optdef *def = d6t__optdef_find((d6t_space)space, code);
+    size_t n = def ? def->dflt_len : 0;
+    if (n > 32 || (def && def->dflt_dname16)) return NULL;
+    size_t node = D6T__ARENA_ALIGN_UP(sizeof(d6t_opt));
+    d6t_opt *o = d6t__alloc_quick(a, node + n);
+    if (!o) return NULL;
+    uint8_t *d = (uint8_t *)o + node;
+    d6t__opt_init(o, a, def, code, space, d, (uint32_t)n, D6T_OPT_OWNED);
+    if (n > 16) /* all zero, in whole 16-byte blocks: the allocation is rounded to them */
+        memset(d, 0, 32);
+    else if (n)
+        memset(d, 0, 16);
+    return o;
+}
+
 /* d6t__new_opt for a caller that writes every byte of the fixed part itself (an IA's IAID, T1
  * and T2; a lease): the node and def->dflt_len bytes, left as the arena had them. */
 static D6T__ALWAYS_INLINE d6t_opt *d6t__init_unset(d6t_arena *a, const struct d6t_optdef *def,
