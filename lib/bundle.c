@@ -192,7 +192,7 @@ d6t_status d6t_bundle_new(d6t_arena *a, const uint8_t *buf, size_t len, unsigned
         own = 1;
     }
     d6t_msg *m;
-    st = d6t_msg_parse(a, buf, len, D6T_PARSE_COPY, &m, err);
+    st = d6t__parse_copy(a, buf, len, &m, err);
     if (!st) st = new_from_msg(a, m, flags, &o, out);
     if (st) {
         if (own) d6t_arena_free(a);

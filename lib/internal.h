@@ -384,6 +384,9 @@ struct d6t_parse_ctx {
 d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, const char *why);
 d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, unsigned depth,
                           d6t_msg **out);
+/* d6t_msg_parse of buf copied into arena a (not NULL; out not NULL), for the bundle. */
+d6t_status d6t__parse_copy(d6t_arena *a, const uint8_t *buf, size_t len, d6t_msg **out,
+                           d6t_parse_error *err);
 d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
                                   unsigned nest, unsigned depth);
 /* Inlining hints for the hot field paths (plain inline elsewhere). */

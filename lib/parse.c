@@ -213,6 +213,29 @@ d6t_status d6t_msg_parse(d6t_arena *a, const uint8_t *buf, size_t len, unsigned 
     return D6T_OK;
 }
 
+d6t_status d6t__parse_copy(d6t_arena *a, const uint8_t *buf, size_t len, d6t_msg **out,
+                           d6t_parse_error *err)
+{
+    if (err) set_err(err, D6T_OK, 0, NULL);
+    *out = NULL;
+    if (!buf && len) {
+        set_err(err, D6T_ERR_INVALID_ARG, 0, "NULL argument");
+        return D6T_ERR_INVALID_ARG;
+    }
+    const uint8_t *p = buf;
+    if (len) {
+        uint8_t *cp = d6t__alloc_in(a, len);
+        if (!cp) {
+            set_err(err, D6T_ERR_NOMEM, 0, "arena allocation failed");
+            return D6T_ERR_NOMEM;
+        }
+        memcpy(cp, buf, len);
+        p = cp;
+    }
+    struct d6t_parse_ctx c = {a, p, err};
+    return d6t__parse_msg(&c, p, len, 0, out);
+}
+
 d6t_status d6t_opt_parse(d6t_arena *a, d6t_space space, const uint8_t *buf, size_t len,
                          unsigned flags, d6t_opt **out, d6t_parse_error *err)
 {
