@@ -216,9 +216,10 @@ static int write_direct(const d6t_bundle *b, const d6t_msg *resp, uint8_t *buf, 
         relay_len_at[i] = w.n + 2;
         dput_opt_header(&w, D6T_OPT_RELAY_MSG, 0); /* the length once the inside is written */
     }
-    size_t n = 0;
-    *st = d6t_msg_write(resp, w.n < cap ? buf + w.n : buf, w.n < cap ? cap - w.n : 0, &n);
-    if (*st && *st != D6T_ERR_BUFFER_TOO_SMALL) {
+    d6t_status wst;
+    size_t n = d6t__write_msg(resp, w.n < cap ? buf + w.n : buf, w.n < cap ? cap - w.n : 0, &wst);
+    if (wst) {
+        *st = wst;
         *len = 0;
         return 1;
     }

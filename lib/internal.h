@@ -384,6 +384,10 @@ struct d6t_parse_ctx {
 d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, const char *why);
 d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, unsigned depth,
                           d6t_msg **out);
+/* d6t_msg_write's work for the library's own callers (m not NULL, buf may be NULL only when cap
+ * is 0): the bytes it wrote or, past cap, needs; *st the status of the walk (OK when the bytes
+ * only did not fit). */
+size_t d6t__write_msg(const d6t_msg *m, uint8_t *buf, size_t cap, d6t_status *st);
 /* d6t_msg_parse of buf copied into arena a (not NULL; out not NULL), for the bundle. */
 d6t_status d6t__parse_copy(d6t_arena *a, const uint8_t *buf, size_t len, d6t_msg **out,
                            d6t_parse_error *err);

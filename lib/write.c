@@ -69,6 +69,13 @@ static d6t_status write_msg(struct wbuf *w, const d6t_msg *m, unsigned depth)
     return write_opts(w, m->opts.first, depth + 1);
 }
 
+size_t d6t__write_msg(const d6t_msg *m, uint8_t *buf, size_t cap, d6t_status *st)
+{
+    struct wbuf w = {buf, cap, 0};
+    *st = write_msg(&w, m, 0);
+    return w.n;
+}
+
 d6t_status d6t_msg_write(const d6t_msg *m, uint8_t *buf, size_t cap, size_t *len)
 {
     if (!m || (!buf && cap)) return D6T_ERR_INVALID_ARG;
