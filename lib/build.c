@@ -54,7 +54,7 @@ static d6t_status from_bytes(d6t_arena *a, uint8_t space, uint16_t code, const u
     d6t_opt *o = d6t__opt_alloc(a, code, space);
     if (!cp || !o) return D6T_ERR_NOMEM;
     if (len) memcpy(cp, payload, len);
-    struct d6t_parse_ctx c = {a, cp, err};
+    struct d6t_parse_ctx c = {a, cp, err, 0};
     d6t_status st = d6t__parse_opt_payload(&c, o, cp, len, 0, 0);
     if (st) return st;
     o->flags = D6T_OPT_OWNED;

@@ -380,6 +380,7 @@ struct d6t_parse_ctx {
     d6t_arena *arena;
     const uint8_t *base;
     d6t_parse_error *err;
+    unsigned depth; /* relay nesting of the message whose options are being parsed (0: outer) */
 };
 d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, const char *why);
 d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, unsigned depth,

@@ -15,7 +15,7 @@ d6t_status d6t__fail(struct d6t_parse_ctx *c, d6t_status st, const uint8_t *at, 
 }
 
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
-                             size_t n, uint8_t space, unsigned nest, unsigned depth);
+                             size_t n, uint8_t space, unsigned nest);
 
 /* The layouts d6t__layout_quick does not decide: the full walk, out of line so that the option
  * loop keeps a small frame. */
@@ -32,8 +32,7 @@ static D6T__NOINLINE d6t_status layout_walk(struct d6t_parse_ctx *c, const struc
 /* Fill option o (code, space, def, data = p and len = n already set) from its payload p[0..n).
  * Inline in the option loop below: a call per option cost more than most options' checks. */
 static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_opt *o,
-                                                   const uint8_t *p, size_t n, unsigned nest,
-                                                   unsigned depth)
+                                                   const uint8_t *p, size_t n, unsigned nest)
 {
     const struct d6t_optdef *def = o->def;
     if (!def) return D6T_OK;
@@ -50,13 +49,12 @@ static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_
         /* this option is at level nest + 1; its sub-options would be at nest + 2 */
         if (nest + 2 > D6T_MAX_OPTION_NESTING)
             return d6t__fail(c, D6T_ERR_NESTING, p + hdr, "options nested deeper than 16 levels");
-        return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)def->child_space, nest + 1,
-                          depth);
+        return parse_opts(c, &o->kids, p + hdr, n - hdr, (uint8_t)def->child_space, nest + 1);
     }
     if (def->has_msg) {
         if (hdr == n)
             return d6t__fail(c, D6T_ERR_TRUNCATED, p + hdr, "option holds an empty message");
-        return d6t__parse_msg(c, p + hdr, n - hdr, depth + 1, &o->msg);
+        return d6t__parse_msg(c, p + hdr, n - hdr, c->depth + 1, &o->msg);
     }
     return D6T_OK;
 }
@@ -66,13 +64,14 @@ d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uin
 {
     o->data = p;
     o->len = (uint32_t)n;
-    return parse_payload(c, o, p, n, nest, depth);
+    c->depth = depth;
+    return parse_payload(c, o, p, n, nest);
 }
 
 /* The options of p[0..n) into the empty list l. Each node is written once, whole, and linked
  * as it is made (LINKED from the start); the list's tail and count are stored at the end. */
 static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, const uint8_t *p,
-                             size_t n, uint8_t space, unsigned nest, unsigned depth)
+                             size_t n, uint8_t space, unsigned nest)
 {
     d6t_arena *a = c->arena;
     d6t_opt *last = NULL;
@@ -93,7 +92,7 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
                        .code = code,
                        .space = space,
                        .flags = D6T_OPT_LINKED};
-        d6t_status st = parse_payload(c, o, p + off + 4, len, nest, depth);
+        d6t_status st = parse_payload(c, o, p + off + 4, len, nest);
         if (st) return st;
         if (last)
             last->next = o;
@@ -149,7 +148,10 @@ d6t_status d6t__parse_msg(struct d6t_parse_ctx *c, const uint8_t *p, size_t n, u
         *out = m;
         return D6T_OK;
     }
-    d6t_status st = parse_opts(c, &m->opts, p + hdr, n - hdr, D6T_SPACE_DHCPV6, 0, depth);
+    unsigned outer = c->depth; /* the options of the message around this one */
+    c->depth = depth;
+    d6t_status st = parse_opts(c, &m->opts, p + hdr, n - hdr, D6T_SPACE_DHCPV6, 0);
+    c->depth = outer;
     if (st) return st;
     *out = m;
     return D6T_OK;
@@ -201,7 +203,7 @@ d6t_status d6t_msg_parse(d6t_arena *a, const uint8_t *buf, size_t len, unsigned 
         set_err(err, D6T_ERR_NOMEM, 0, "arena allocation failed");
         return D6T_ERR_NOMEM;
     }
-    struct d6t_parse_ctx c = {ar, p, err};
+    struct d6t_parse_ctx c = {ar, p, err, 0};
     d6t_msg *m;
     d6t_status st = d6t__parse_msg(&c, p, len, 0, &m);
     if (st) {
@@ -232,7 +234,7 @@ d6t_status d6t__parse_copy(d6t_arena *a, const uint8_t *buf, size_t len, d6t_msg
         memcpy(cp, buf, len);
         p = cp;
     }
-    struct d6t_parse_ctx c = {a, p, err};
+    struct d6t_parse_ctx c = {a, p, err, 0};
     return d6t__parse_msg(&c, p, len, 0, out);
 }
 
@@ -250,7 +252,7 @@ d6t_status d6t_opt_parse(d6t_arena *a, d6t_space space, const uint8_t *buf, size
         set_err(err, D6T_ERR_NOMEM, 0, "arena allocation failed");
         return D6T_ERR_NOMEM;
     }
-    struct d6t_parse_ctx c = {a, p, err};
+    struct d6t_parse_ctx c = {a, p, err, 0};
     if (len < 4) return d6t__fail(&c, D6T_ERR_OPT_OVERRUN, p, "option header truncated");
     size_t olen = d6t__get16(p + 2);
     if (olen > len - 4)
