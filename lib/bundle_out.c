@@ -177,8 +177,8 @@ static void dput_opt_header(struct dbuf *w, uint16_t code, size_t len)
  * first of each, in that order, then the Relay-Message). 0 when a level has an Echo Request, or
  * an echoed option with sub-options: the caller builds the chain then. Otherwise the status of
  * the write, *len what it needs (BUFFER_TOO_SMALL) or wrote. */
-static int write_direct(const d6t_bundle *b, const d6t_msg *resp, uint8_t *buf, size_t cap,
-                        size_t *len, d6t_status *st)
+static D6T__ALWAYS_INLINE int write_direct(const d6t_bundle *b, const d6t_msg *resp, uint8_t *buf,
+                                           size_t cap, size_t *len, d6t_status *st)
 {
     const d6t_opt *echoed[D6T_HOP_COUNT_LIMIT][2];
     for (size_t i = 0; i < b->nrelays; i++) {
