@@ -398,9 +398,15 @@ d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uin
 #if defined(__GNUC__)
 #define D6T__ALWAYS_INLINE __attribute__((always_inline)) inline
 #define D6T__NOINLINE      __attribute__((noinline))
+/* What the compiler may take as true (the check after an inline bump: its pointer is not NULL) */
+#define D6T__ASSUME(x)                     \
+    do {                                   \
+        if (!(x)) __builtin_unreachable(); \
+    } while (0)
 #else
 #define D6T__ALWAYS_INLINE inline
 #define D6T__NOINLINE
+#define D6T__ASSUME(x) ((void)0)
 #endif
 
 /* ---- arena internals, shared so the library's own allocations take the bump path inline ---- */
@@ -448,6 +454,7 @@ static inline void *d6t__alloc(d6t_arena *a, size_t size)
     size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
     if (a && need >= size && (size_t)(a->stop - a->ptr) >= need) {
         void *p = a->ptr;
+        D6T__ASSUME(p); /* room means a block: an arena without one has stop == ptr */
         a->ptr += need;
         a->used += need;
         return p;
@@ -461,6 +468,7 @@ static inline void *d6t__alloc_in(d6t_arena *a, size_t size)
     size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
     if (need >= size && (size_t)(a->stop - a->ptr) >= need) {
         void *p = a->ptr;
+        D6T__ASSUME(p); /* room means a block: an arena without one has stop == ptr */
         a->ptr += need;
         a->used += need;
         return p;
@@ -476,6 +484,7 @@ static inline void *d6t__alloc_quick(d6t_arena *a, size_t size)
     size_t need = D6T__ARENA_ALIGN_UP(size);
     if (need < size || (size_t)(a->stop - a->ptr) < need) return NULL;
     void *p = a->ptr;
+    D6T__ASSUME(p); /* room means a block: an arena without one has stop == ptr */
     a->ptr += need;
     a->used += need;
     return p;
