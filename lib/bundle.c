@@ -78,14 +78,17 @@ static d6t_status read_opts(const d6t_bundle_opts *in, d6t_bundle_opts *o)
  * each option's place kept in the option itself (slot) for the marks' usual question. */
 static d6t_status snapshot_request(d6t_bundle *b)
 {
+    /* one allocation: the handled bits (16 bytes while they fit), then the option pointers */
     size_t n = b->request->opts.count, nbits = (n + 7) / 8 + 1;
-    b->reqopts = d6t__alloc(b->arena, (n ? n : 1) * sizeof *b->reqopts);
-    b->handled = d6t__alloc(b->arena, nbits);
-    if (!b->reqopts || !b->handled) return D6T_ERR_NOMEM;
-    if (nbits <= 16) /* a few bytes: the allocation is rounded to 16, clear all of it inline */
+    size_t bits = nbits <= 16 ? 16 : D6T__ARENA_ALIGN_UP(nbits); /* no overflow: n < 2^32 */
+    uint8_t *mem = d6t__alloc(b->arena, bits + (n ? n : 1) * sizeof *b->reqopts);
+    if (!mem) return D6T_ERR_NOMEM;
+    b->handled = mem;
+    b->reqopts = (const d6t_opt **)(void *)(mem + bits);
+    if (bits == 16) /* a few bytes: clear all 16 inline */
         memset(b->handled, 0, 16);
     else
-        memset(b->handled, 0, nbits);
+        memset(b->handled, 0, bits);
     size_t i = 0;
     for (d6t_opt *x = b->request->opts.first; x && i < n; x = x->next) {
         x->slot = (uint32_t)i;
