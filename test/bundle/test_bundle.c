@@ -338,6 +338,43 @@ START_TEST(handled_marks_follow_edits)
 }
 END_TEST
 
+/* A request with hundreds of options: the handled bits past the first 16 bytes work alike. */
+START_TEST(handled_marks_in_a_long_request)
+{
+    enum {
+        NIA = 300
+    };
+    static uint8_t req[4 + NIA * 16];
+    req[0] = D6T_MSG_SOLICIT;
+    for (size_t i = 0; i < NIA; i++) {
+        uint8_t *o = req + 4 + 16 * i;
+        o[1] = D6T_OPT_IA_NA;
+        o[3] = 12;
+        o[6] = (uint8_t)(i >> 8), o[7] = (uint8_t)i; /* IAID i */
+    }
+    d6t_bundle *b;
+    ck_assert_int_eq(d6t_bundle_new(NULL, req, sizeof req, 0, NULL, &b, NULL), D6T_OK);
+    const uint16_t na = D6T_OPT_IA_NA;
+    size_t i = 0;
+    for (d6t_opt *o = d6t_msg_first_opt(d6t_bundle_request(b)); o; o = d6t_opt_next(o), i++)
+        if (i % 3 == 0) ck_assert_int_eq(d6t_bundle_mark_handled(b, o), D6T_OK);
+    ck_assert_uint_eq(i, NIA);
+    ck_assert_uint_eq(d6t_bundle_unhandled_count(b, &na, 1), NIA - NIA / 3);
+    i = 0;
+    for (d6t_opt *o = d6t_msg_first_opt(d6t_bundle_request(b)); o; o = d6t_opt_next(o), i++)
+        ck_assert_int_eq(d6t_bundle_is_handled(b, o), i % 3 == 0);
+    uint32_t iaid;
+    ck_assert_int_eq(
+        d6t_opt_get_ia(d6t_bundle_first_unhandled(b, D6T_OPT_IA_NA), &iaid, NULL, NULL), D6T_OK);
+    ck_assert_uint_eq(iaid, 1);
+    ck_assert_int_eq(
+        d6t_opt_get_ia(d6t_bundle_unhandled(b, &na, 1, NIA - NIA / 3 - 1), &iaid, NULL, NULL),
+        D6T_OK);
+    ck_assert_uint_eq(iaid, NIA - 1);
+    d6t_bundle_free(b);
+}
+END_TEST
+
 START_TEST(one_code_shortcuts)
 {
     d6t_bundle *b;
@@ -872,6 +909,7 @@ int main(void)
     tcase_add_test(tc, marks_and_description);
     tcase_add_test(tc, handled_options);
     tcase_add_test(tc, handled_marks_follow_edits);
+    tcase_add_test(tc, handled_marks_in_a_long_request);
     tcase_add_test(tc, one_code_shortcuts);
     tcase_add_test(tc, creation_options);
     tcase_add_test(tc, handler_data);
