@@ -72,7 +72,17 @@ static d6t_status write_msg(struct wbuf *w, const d6t_msg *m, unsigned depth)
 size_t d6t__write_msg(const d6t_msg *m, uint8_t *buf, size_t cap, d6t_status *st)
 {
     struct wbuf w = {buf, cap, 0};
-    *st = write_msg(&w, m, 0);
+    if (m->kind == D6T_KIND_CLIENT_SERVER && cap >= 4) {
+        /* a response: its header here, write_msg's one level less */
+        buf[0] = m->type;
+        buf[1] = (uint8_t)(m->txid >> 16);
+        buf[2] = (uint8_t)(m->txid >> 8);
+        buf[3] = (uint8_t)m->txid;
+        w.n = 4;
+        *st = write_opts(&w, m->opts.first, 1);
+    } else {
+        *st = write_msg(&w, m, 0);
+    }
     return w.n;
 }
 
