@@ -476,9 +476,10 @@ static inline void *d6t__alloc_in(d6t_arena *a, size_t size)
     return d6t_arena_alloc(a, size);
 }
 
-/* d6t__alloc_in's bump alone: NULL when it does not fit (the caller then takes a slow path of
- * its own, which calls d6t_arena_alloc). A fast path with no call in it saves and restores no
- * registers, which for the one-call adders is a good part of their cost. */
+/* d6t__alloc_in's bump alone, for a size above 0 (every caller's is a node or more): NULL when
+ * it does not fit (the caller then takes a slow path of its own, which calls d6t_arena_alloc).
+ * A fast path with no call in it saves and restores no registers, which for the one-call adders
+ * is a good part of their cost. */
 static inline void *d6t__alloc_quick(d6t_arena *a, size_t size)
 {
     size_t need = D6T__ARENA_ALIGN_UP(size);
