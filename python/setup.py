@@ -1,13 +1,16 @@
 """Build step of the dhcp6txn package: find the installed libdhcp6txn with pkg-config and
-record its path in dhcp6txn/_config.py (the package loads it with cffi in ABI mode), and build
-the optional draft encoder in C, dhcp6txn._speedups (only Python's own headers, python3-dev;
-without them the package uses the same encoder in Python). PKG_CONFIG_PATH chooses among
-several installed copies.
+record its path in dhcp6txn/_config.py (for cffi's ABI mode), and build two optional compiled
+modules when Python's headers are there (python3-dev): dhcp6txn._capi, the library's calls in
+cffi's API mode (linked against the library pkg-config names, which it finds through its rpath),
+and dhcp6txn._speedups, the draft encoder. Without them the package works the same way in ABI
+mode with the encoder in Python. PKG_CONFIG_PATH chooses among several installed copies.
 SPDX-License-Identifier: BSD-2-Clause"""
 import os
 import pathlib
 import shutil
 import subprocess
+import sys
+import sysconfig
 
 from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
@@ -44,6 +47,27 @@ class BuildWithConfig(build_py):
                           'built against."""\nLIBRARY = %r\n' % library_path())
 
 
+def capi_extension():
+    """dhcp6txn._capi from C written by tools/gen_capi.py (None without Python's headers: the
+    package then uses ABI mode)."""
+    if not pathlib.Path(sysconfig.get_paths()['include'], 'Python.h').exists():
+        return None
+    here = pathlib.Path(__file__).resolve().parent
+    sys.path.insert(0, str(here / 'tools'))
+    import gen_capi  # noqa: E402  (the generator the meson build uses too)
+    out = here / 'build' / 'capi'
+    out.mkdir(parents=True, exist_ok=True)
+    source = out / '_capi.c'
+    gen_capi.builder().emit_c_code(str(source))
+    flags = pkg_config('--cflags').split()
+    libdir = pkg_config('--variable=libdir')
+    return Extension('dhcp6txn._capi', [str(source.relative_to(here))],
+                     include_dirs=[f[2:] for f in flags if f.startswith('-I')],
+                     library_dirs=[libdir], libraries=['dhcp6txn'], runtime_library_dirs=[libdir],
+                     optional=True)
+
+
 setup(version=pkg_config('--modversion'), cmdclass={'build_py': BuildWithConfig},
-      ext_modules=[Extension('dhcp6txn._speedups', ['dhcp6txn/_speedups.c'],
-                             extra_compile_args=['-std=c11'], optional=True)])
+      ext_modules=[e for e in (capi_extension(),) if e is not None] + [
+          Extension('dhcp6txn._speedups', ['dhcp6txn/_speedups.c'],
+                    extra_compile_args=['-std=c11'], optional=True)])

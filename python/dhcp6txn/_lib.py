@@ -1,9 +1,16 @@
-"""Loading libdhcp6txn through cffi (ABI mode) and turning its status codes into exceptions.
+"""Loading libdhcp6txn through cffi and turning its status codes into exceptions.
 
-Where the library comes from, first match wins:
+Two ways in, the same declarations (_cdef.py) and the same behaviour:
+  - dhcp6txn._capi, a compiled module (cffi API mode, built by meson or setup.py when Python's
+    headers are there) linked against the library: direct C calls, several times cheaper;
+  - ABI mode: cffi opens the library at run time and calls through libffi. Used when _capi is
+    not built, when $DHCP6TXN_ABI_MODE is 1, or when $DHCP6TXN_LIBRARY names another library
+    than the one _capi was linked to (an explicit choice is never silently replaced).
+In ABI mode the library is, first match wins:
   1. $DHCP6TXN_LIBRARY (a path; the meson test setup points it at the build tree),
   2. the path recorded at `meson install` time in _config.py,
   3. the dynamic loader's normal search for libdhcp6txn.so.1.
+LIBRARY_PATH says which file is in use and API_MODE which way.
 SPDX-License-Identifier: BSD-2-Clause
 """
 import ctypes.util
@@ -13,8 +20,33 @@ import cffi  # type: ignore[import]  # Debian ships no stubs
 
 from ._cdef import CDEF
 
-ffi = cffi.FFI()
-ffi.cdef(CDEF)
+
+def _mapped_library():
+    """The path of the libdhcp6txn mapped into this process (None if it cannot be told)."""
+    try:
+        with open('/proc/self/maps') as maps:
+            for line in maps:
+                path = line.split(None, 5)[-1].strip()
+                if '/libdhcp6txn.so' in path:
+                    return os.path.realpath(path)
+    except OSError:
+        pass
+    return None
+
+
+def _compiled():
+    """(ffi, lib, path) of dhcp6txn._capi, or None when ABI mode is to be used."""
+    if os.environ.get('DHCP6TXN_ABI_MODE') == '1':
+        return None
+    try:
+        from . import _capi  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    path = _mapped_library()
+    env = os.environ.get('DHCP6TXN_LIBRARY')
+    if env and path != os.path.realpath(env):
+        return None
+    return _capi.ffi, _capi.lib, path or 'libdhcp6txn.so.1'
 
 
 def _candidates():
@@ -44,7 +76,14 @@ def _load():
     raise ImportError('cannot load libdhcp6txn (set DHCP6TXN_LIBRARY to its path): ' + '; '.join(errors))
 
 
-lib, LIBRARY_PATH = _load()
+_api = _compiled()
+API_MODE = _api is not None
+if _api is not None:
+    ffi, lib, LIBRARY_PATH = _api
+else:
+    ffi = cffi.FFI()
+    ffi.cdef(CDEF)
+    lib, LIBRARY_PATH = _load()
 
 
 class Error(ValueError):
