@@ -77,6 +77,90 @@ struct out {
     size_t nseen;
 };
 
+/* What the encoders read of an option class, read once per version of the class (the type's
+ * version tag changes whenever the class or a base is modified, so a changed class is read
+ * again): a tuple (tag, option_type, option_space, _py_defined, _cwire, _kid_space, _args),
+ * missing attributes as None. Keyed by the class in 'classes'. */
+enum { CI_TAG, CI_TYPE, CI_SPACE, CI_PYDEF, CI_CWIRE, CI_KIDSPACE, CI_ARGS, CI_N };
+static PyObject *classes;
+
+static PyObject *class_info(PyTypeObject *cls)
+{
+#ifdef Py_TPFLAGS_VALID_VERSION_TAG
+    PyObject *e = PyDict_GetItemWithError(classes, (PyObject *)cls);
+    if (e && PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG) &&
+        PyLong_AsUnsignedLong(PyTuple_GET_ITEM(e, CI_TAG)) == cls->tp_version_tag)
+        return e;
+    if (PyErr_Occurred()) return NULL;
+    PyObject *names[CI_N] = {NULL, s_option_type, s_option_space, s_py_defined,
+                             s_cwire, s_kid_space, s_args};
+    PyObject *t = PyTuple_New(CI_N);
+    if (!t) return NULL;
+    for (int i = 1; i < CI_N; i++) {
+        PyObject *v = PyObject_GetAttr((PyObject *)cls, names[i]);
+        if (!v) {
+            if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
+                Py_DECREF(t);
+                return NULL;
+            }
+            PyErr_Clear();
+            v = Py_NewRef(Py_None);
+        }
+        PyTuple_SET_ITEM(t, i, v);
+    }
+    /* (the lookups above give the class a valid tag unless it cannot have one) */
+    if (!PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG)) {
+        Py_DECREF(t);
+        return NULL;
+    }
+    PyObject *tag = PyLong_FromUnsignedLong(cls->tp_version_tag);
+    if (!tag) {
+        Py_DECREF(t);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(t, CI_TAG, tag);
+    int r = PyDict_SetItem(classes, (PyObject *)cls, t);
+    Py_DECREF(t); /* the dict holds it */
+    return r ? NULL : t;
+#else
+    (void)cls;
+    return NULL;
+#endif
+}
+
+/* attribute 'name' of option 'obj' whose __dict__ is 'd': the class's cached value unless the
+ * instance has its own (new reference; NULL with an exception set, or without one when the
+ * class could not be cached) */
+static PyObject *option_attr(PyObject *obj, PyObject *d, int which, PyObject *name)
+{
+    PyObject *info = class_info(Py_TYPE(obj));
+    if (!info) {
+        if (PyErr_Occurred()) PyErr_Clear();
+        return PyObject_GetAttr(obj, name);
+    }
+    PyObject *v = PyTuple_GET_ITEM(info, which);
+    /* a descriptor (not a plain int/bool) or an instance value: the normal lookup decides */
+    if (!(PyLong_CheckExact(v) || PyBool_Check(v)) || (d && PyDict_GetItemWithError(d, name)) ||
+        PyErr_Occurred()) {
+        if (PyErr_Occurred()) PyErr_Clear();
+        return PyObject_GetAttr(obj, name);
+    }
+    return Py_NewRef(v);
+}
+
+/* attribute 'name' of class 'cls' through the cache (new reference, NULL with an exception) */
+static PyObject *class_attr(PyObject *cls, int which, PyObject *name)
+{
+    PyObject *info = PyType_Check(cls) ? class_info((PyTypeObject *)cls) : NULL;
+    if (!info) {
+        if (PyErr_Occurred()) PyErr_Clear();
+        return PyObject_GetAttr(cls, name);
+    }
+    PyObject *v = PyTuple_GET_ITEM(info, which);
+    if (v == Py_None) return PyObject_GetAttr(cls, name); /* raises as before */
+    return Py_NewRef(v);
+}
+
 static int grow(struct out *o, size_t more)
 {
     if (o->n + more > MAX_WIRE) return -1;
@@ -252,7 +336,7 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
         if (o->seen[i] == kid) goto done; /* the same draft twice: the setters' way */
     if (o->nseen == MAX_DRAFT) goto done;
     o->seen[o->nseen++] = kid;
-    if (!(d = PyObject_GetAttr(kid, s_dict))) goto done;
+    if (!(d = PyObject_GenericGetDict(kid, NULL))) goto done;
     values = PyDict_GetItemWithError(d, s_draft);
     if (!values && other && !PyErr_Occurred()) { /* no draft: the caller's way, whole option */
         PyObject *b = PyObject_CallOneArg(other, kid);
@@ -261,9 +345,9 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
         goto done;
     }
     if (!values || !PyDict_CheckExact(values)) goto done;
-    kspace = PyObject_GetAttr(kid, s_option_space);
-    pydef = PyObject_GetAttr(kid, s_py_defined);
-    code = PyObject_GetAttr(kid, s_option_type);
+    kspace = option_attr(kid, d, CI_SPACE, s_option_space);
+    pydef = option_attr(kid, d, CI_PYDEF, s_py_defined);
+    code = option_attr(kid, d, CI_TYPE, s_option_type);
     unsigned long long c;
     if (!kspace || !pydef || !code || pydef != Py_False || uint_of(code, 2, &c)) goto done;
     int same = PyObject_RichCompareBool(kspace, space, Py_EQ);
@@ -288,7 +372,7 @@ done:
 
 static int draft_payload(struct out *o, PyObject *cls, PyObject *values)
 {
-    PyObject *spec = PyObject_GetAttr(cls, s_cwire);
+    PyObject *spec = class_attr(cls, CI_CWIRE, s_cwire);
     if (!spec || !PyTuple_CheckExact(spec)) {
         Py_XDECREF(spec);
         PyErr_Clear();
@@ -308,7 +392,7 @@ static int draft_payload(struct out *o, PyObject *cls, PyObject *values)
     Py_DECREF(spec);
     PyObject *kids = r ? NULL : PyDict_GetItemWithError(values, s_options);
     if (kids && kids != Py_None) {
-        PyObject *space = PyObject_GetAttr(cls, s_kid_space);
+        PyObject *space = class_attr(cls, CI_KIDSPACE, s_kid_space);
         if (!space || (!PyList_CheckExact(kids) && !PyTuple_CheckExact(kids))) r = -1;
         for (Py_ssize_t i = 0; r == 0 && i < PySequence_Fast_GET_SIZE(kids); i++)
             r = put_kid(o, PySequence_Fast_GET_ITEM(kids, i), space, NULL);
@@ -382,7 +466,7 @@ static PyObject *sp_option_init(PyObject *unused, PyObject *args, PyObject *kwar
     PyObject *names = NULL, *values = NULL, *d = NULL;
     if (n < 1 || !init_fallback) goto fallback;
     PyObject *self = PyTuple_GET_ITEM(args, 0);
-    names = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_args);
+    names = class_attr((PyObject *)Py_TYPE(self), CI_ARGS, s_args);
     if (!names) return NULL;
     if (!PyTuple_CheckExact(names) || n - 1 > PyTuple_GET_SIZE(names)) goto fallback;
     if (!(values = PyDict_New())) goto fail;
@@ -408,7 +492,7 @@ static PyObject *sp_option_init(PyObject *unused, PyObject *args, PyObject *kwar
             if (PyDict_SetItem(values, key, value)) goto fail;
         }
     }
-    if (!(d = PyObject_GetAttr(self, s_dict)) || !PyDict_Check(d)) goto fail;
+    if (!(d = PyObject_GenericGetDict(self, NULL)) || !PyDict_Check(d)) goto fail;
     if (PyDict_SetItem(d, s_draft, values) || PyObject_SetAttr(self, s_detached, Py_True))
         goto fail;
     Py_DECREF(names);
@@ -436,7 +520,9 @@ static int plain_options(PyObject *opts)
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(opts); i++) {
         PyObject *o = PyList_GET_ITEM(opts, i);
         if (PyObject_IsInstance(o, Option) != 1) return 0;
-        PyObject *pyd = PyObject_GetAttr(o, s_py_defined);
+        PyObject *d = PyObject_GenericGetDict(o, NULL);
+        PyObject *pyd = d ? option_attr(o, d, CI_PYDEF, s_py_defined) : NULL;
+        Py_XDECREF(d);
         Py_XDECREF(pyd);
         if (pyd != Py_False) return 0;
     }
@@ -460,7 +546,7 @@ static PyObject *sp_message_init(PyObject *unused, PyObject *args, PyObject *kwa
     PyObject *list = opts == Py_None ? PyList_New(0) : PyList_GetSlice(opts, 0, PY_SSIZE_T_MAX);
     PyObject *draft = list ? PyTuple_Pack(2, tid, list) : NULL;
     Py_XDECREF(list);
-    PyObject *d = draft ? PyObject_GetAttr(self, s_dict) : NULL;
+    PyObject *d = draft ? PyObject_GenericGetDict(self, NULL) : NULL;
     int bad = !d || !PyDict_Check(d) || PyDict_SetItem(d, s_draft, draft);
     Py_XDECREF(draft);
     Py_XDECREF(d);
@@ -543,7 +629,7 @@ PyMODINIT_FUNC PyInit__speedups(void)
         if (!(*names[i].s = PyUnicode_InternFromString(names[i].text))) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
-    if (!(zero_tid = PyBytes_FromStringAndSize("\0\0\0", 3))) {
+    if (!(zero_tid = PyBytes_FromStringAndSize("\0\0\0", 3)) || !(classes = PyDict_New())) {
         Py_DECREF(m);
         return NULL;
     }
