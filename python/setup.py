@@ -1,9 +1,11 @@
 """Build step of the dhcp6txn package: find the installed libdhcp6txn with pkg-config and
-record its path in dhcp6txn/_config.py (for cffi's ABI mode), and build two optional compiled
+record its path in dhcp6txn/_config.py (for cffi's ABI mode), and build three optional compiled
 modules when Python's headers are there (python3-dev): dhcp6txn._capi, the library's calls in
-cffi's API mode (linked against the library pkg-config names, which it finds through its rpath),
-and dhcp6txn._speedups, the draft encoder. Without them the package works the same way in ABI
-mode with the encoder in Python. PKG_CONFIG_PATH chooses among several installed copies.
+cffi's API mode, and dhcp6txn._views, the C side of message and option objects (both linked
+against the library pkg-config names, which they find through their rpath), and
+dhcp6txn._speedups, the draft encoder. Without them the package works the same way, in ABI mode
+with plain Python objects and the encoder in Python. PKG_CONFIG_PATH chooses among several
+installed copies.
 SPDX-License-Identifier: BSD-2-Clause"""
 import os
 import pathlib
@@ -59,15 +61,20 @@ def capi_extension():
     out.mkdir(parents=True, exist_ok=True)
     source = out / '_capi.c'
     gen_capi.builder().emit_c_code(str(source))
+    return linked_extension('dhcp6txn._capi', str(source.relative_to(here)))
+
+
+def linked_extension(name, source, **kwargs):
+    """An optional extension linked against the library pkg-config names (with an rpath)."""
     flags = pkg_config('--cflags').split()
     libdir = pkg_config('--variable=libdir')
-    return Extension('dhcp6txn._capi', [str(source.relative_to(here))],
-                     include_dirs=[f[2:] for f in flags if f.startswith('-I')],
+    return Extension(name, [source], include_dirs=[f[2:] for f in flags if f.startswith('-I')],
                      library_dirs=[libdir], libraries=['dhcp6txn'], runtime_library_dirs=[libdir],
-                     optional=True)
+                     optional=True, **kwargs)
 
 
 setup(version=pkg_config('--modversion'), cmdclass={'build_py': BuildWithConfig},
       ext_modules=[e for e in (capi_extension(),) if e is not None] + [
+          linked_extension('dhcp6txn._views', 'dhcp6txn/_views.c', extra_compile_args=['-std=c11']),
           Extension('dhcp6txn._speedups', ['dhcp6txn/_speedups.c'],
                     extra_compile_args=['-std=c11'], optional=True)])

@@ -12,6 +12,7 @@ copied, not moved: appending the request's ClientIdOption to a response leaves t
 A relayed message is referenced, not copied, exactly like dhcpkit's Python references.
 SPDX-License-Identifier: BSD-2-Clause
 """
+import os
 import re
 import struct
 import threading
@@ -43,6 +44,12 @@ try:  # the draft encoder in C (optional: _draft_payload below is the same in Py
     from . import _speedups
 except ImportError:
     _speedups = None
+try:  # the wrappers' C side (optional: plain slots without it; DHCP6TXN_NO_VIEWS=1 tests that)
+    if os.environ.get('DHCP6TXN_NO_VIEWS') == '1':
+        raise ImportError('DHCP6TXN_NO_VIEWS')
+    from . import _views
+except ImportError:
+    _views = None
 
 _local = threading.local()
 _NURSERY_BYTES = 32768
@@ -119,9 +126,10 @@ def nested(holder, ptr):
 
 def _found_or_new(found, ptr, arena):
     """The wrapper of sub-option 'ptr' handed out before (in 'found'), or a new one kept there."""
-    w = found.get(ptr)
+    key = _addr(ptr)
+    w = found.get(key)
     if w is None:
-        w = found[ptr] = wrap_opt(ptr, arena)
+        w = found[key] = wrap_opt(ptr, arena)
     return w
 
 
@@ -511,11 +519,25 @@ class OptionList(MutableSequence):
         return repr(self._items())
 
 
-class _Node(ProtocolElement):
+if _views is not None:
+    _probe = ffi.cast('d6t_msg *', 0x5a5a5a50)
+    _views.setup(ffi.cast, _probe, int(ffi.cast('uintptr_t', _probe)))
+    _NODE_BASES: Tuple[Any, ...] = (_views.Node, ProtocolElement)
+    _NODE_SLOTS: Tuple[str, ...] = ()  # _ptr, _arena, _detached, _kids, __dict__, weakrefs in C
+    _addr = _views.address  # the key of _found: the address an option pointer holds
+else:
+    _NODE_BASES = (ProtocolElement,)
+    _NODE_SLOTS = ('_ptr', '_arena', '_detached', '_kids', '__weakref__', '__dict__')
+
+    def _addr(p):
+        return p  # (a cffi pointer hashes and compares by its address)
+
+
+class _Node(*_NODE_BASES):  # type: ignore[misc]
     """Common part of messages and options: the pointer, its arena, the wrappers of its
     sub-options handed out so far (so the same C option is always the same Python object), and
     dhcpkit's helpers."""
-    __slots__ = ('_ptr', '_arena', '_detached', '_kids', '__weakref__', '__dict__')
+    __slots__ = _NODE_SLOTS
     _args: Tuple[str, ...] = ()
     _has_msgs = True  # may hold a relayed message somewhere inside (see _share_messages)
     # an element defined in Python as dhcpkit's are (its own load_from/save), not by the table
@@ -564,9 +586,9 @@ class _Node(ProtocolElement):
                     return None
                 if _OPTION_BY_DEF.get(lib.d6t_optdef_of(p)) is klass:
                     found = self.__dict__.setdefault('_found', {})
-                    w = found.get(p)
+                    w = found.get(_addr(p))
                     if w is None:
-                        w = found[p] = klass.__new__(klass)
+                        w = found[_addr(p)] = klass.__new__(klass)
                         w._ptr, w._arena, w._detached, w._kids = p, self._arena, False, None
                     return w
             kids = OptionList(self)._items()
@@ -689,6 +711,7 @@ def _shown(field: str, value: Any) -> Any:
 class Option(_Node):
     """Base class of all options. Option.parse(buffer, offset=0, length=None) -> (length, option)."""
     __slots__ = ()
+    _ctype = ffi.typeof('d6t_opt *')  # what _ptr is (_views makes it from the raw pointer)
     option_type = 0
     option_space = SPACE_DHCPV6
     option_name: Optional[str] = None
@@ -1259,6 +1282,7 @@ OPTION_CLASSES['ClientFQDNOption'].no_server_dns_update = _flag(4)
 class Message(_Node):
     """Base class of all messages. Message.parse(buffer, offset=0, length=None) -> (length, message)."""
     __slots__ = ()
+    _ctype = ffi.typeof('d6t_msg *')
     message_type: Any = 0
     from_client_to_server = False
     from_server_to_client = False
@@ -1670,3 +1694,9 @@ __all__ = (['Option', 'NTPSubOption', 'UnknownNTPSubOption', 'UnknownOption', 'M
             'OptionRegistry', 'option_registry', 'MessageRegistry', 'message_registry'] +
            sorted(OPTION_CLASSES) + sorted(c.__name__ for c in MESSAGE_CLASSES.values()) +
            sorted(CONSTANTS))
+
+if _views is not None:  # get_option_of_type in C, with the Python one for what C leaves it
+    _views.setup_types(Message, _TABLE_CODE,
+                       {int(ffi.cast('uintptr_t', d)): c for d, c in _OPTION_BY_DEF.items()},
+                       _Node.get_option_of_type)
+    setattr(_Node, 'get_option_of_type', _views.Node.__dict__['get_option_of_type'])

@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from collections.abc import MutableSet
 from ipaddress import IPv6Address
 
-from ._elements import (_OPTION_BY_DEF, _TABLE_CODE, Message, UnknownMessage, _new_arena,
+from ._elements import (_OPTION_BY_DEF, _TABLE_CODE, _addr, Message, UnknownMessage, _new_arena,
                         materialize_in, new_msg_wrapper, wrap_msg)
 from ._lib import Error, check, ffi, lib, parse_error
 
@@ -320,9 +320,10 @@ class TransactionBundle:
             return []
         found, arena, out = req.__dict__.setdefault('_found', {}), req._arena, []
         for p in ptrs:  # each checked against klass's table row above
-            w = found.get(p)
+            key = _addr(p)
+            w = found.get(key)
             if w is None:
-                w = found[p] = klass.__new__(klass)
+                w = found[key] = klass.__new__(klass)
                 w._ptr, w._arena, w._detached, w._kids = p, arena, False, None
             out.append(w)
         return out

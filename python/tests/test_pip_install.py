@@ -70,16 +70,19 @@ def test_venv_import_uses_the_pkg_config_library(installed, w1, tmp_path):
     code = ('import sys, dhcp6txn; from dhcp6txn.ipv6.messages import Message; '
             'd = bytes.fromhex(sys.argv[1]); assert bytes(Message.parse(d)[1]) == d; '
             'print(dhcp6txn.__file__); print(dhcp6txn.LIBRARY_PATH); print(dhcp6txn.__version__); '
-            'print(dhcp6txn._elements._speedups is not None); print(dhcp6txn._lib.API_MODE)')
-    path, lib, version, ext, api = run(python, '-c', code, w1.hex(), cwd=tmp_path).split('\n')[:5]
+            'print(dhcp6txn._elements._speedups is not None); print(dhcp6txn._lib.API_MODE); '
+            'print(dhcp6txn._elements._views is not None)')
+    path, lib, version, ext, api, views = run(python, '-c', code, w1.hex(),
+                                              cwd=tmp_path).split('\n')[:6]
     assert '/venv/' in path and str(SRC) not in path
     assert lib.startswith(str(dest)) and '/libdhcp6txn.so.1' in lib
     assert pathlib.Path(path).with_name('py.typed').exists()
-    # the draft encoder and the API-mode module are built where Python's headers are (optional
+    # the draft encoder, the API-mode module and the views are built where Python's headers are (optional
     # elsewhere); the compiled module finds the pkg-config library without LD_LIBRARY_PATH
     headers = pathlib.Path(sysconfig.get_paths()['include'], 'Python.h').exists()
     assert ext == str(headers)
     assert api == str(headers)
+    assert views == str(headers)
     meta = run(python, '-m', 'pip', 'show', 'dhcp6txn', cwd=tmp_path)
     assert 'Version: ' + version in meta
 

@@ -1,0 +1,321 @@
+/* dhcp6txn._views: the C side of the binding's message and option objects.
+ *
+ * Optional, like _speedups: without it the package's wrappers are plain Python classes with
+ * slots, and everything works the same way, only slower.
+ *
+ * Node is the base of every message and option wrapper (dhcp6txn._elements._Node). It holds
+ * what the Python slots held: _ptr (the C message or option, a cffi pointer), _arena (the
+ * _Arena owning it), _detached, _kids, plus __dict__ and weak references. The C pointer is
+ * kept raw as well, so functions of this module reach the library without cffi: a wrapper made
+ * here gets its cffi pointer only when Python code first reads _ptr (cast from the raw pointer
+ * with the class's _ctype).
+ *
+ * setup(cast, probe, probe_address): cast is ffi.cast; probe a cffi pointer whose address is
+ *   probe_address (an int), which tells whether a pointer's address can be read from the cffi
+ *   object directly (its layout); otherwise int(cast('uintptr_t', p)) reads it.
+ * SPDX-License-Identifier: BSD-2-Clause */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <dhcp6txn.h>
+
+typedef struct {
+    PyObject_HEAD
+    void *raw;       /* the C message or option; NULL while there is none */
+    PyObject *cdata; /* _ptr as Python code sees it; NULL until set or first read */
+    PyObject *arena, *detached, *kids;
+    PyObject *dict, *weaklist;
+} Node;
+
+static PyObject *cast_fn, *cdata_type, *uintptr_name, *s_ctype, *s_found;
+/* set by setup_types(): the Message class, {option class: code} of the table's classes,
+ * {address of a table row: its class}, the Python get_option_of_type (for the cases below) */
+static PyObject *message_class, *table_code, *class_by_def, *py_get_option_of_type;
+static int layout_ok; /* a cffi pointer's address is the field after its type */
+
+/* what cffi's CData objects start with (checked against a probe in setup()) */
+struct cdata_head {
+    PyObject_HEAD
+    void *ctype;
+    char *data;
+};
+
+/* the address held by cffi pointer 'p' (-1 with an exception when it is no pointer) */
+static int address_of(PyObject *p, void **out)
+{
+    if (layout_ok && Py_TYPE(p) == (PyTypeObject *)cdata_type) {
+        *out = ((struct cdata_head *)p)->data;
+        return 0;
+    }
+    if (!cast_fn) {
+        PyErr_SetString(PyExc_TypeError, "_views.setup() not called");
+        return -1;
+    }
+    PyObject *args[] = {uintptr_name, p};
+    PyObject *n = PyObject_Vectorcall(cast_fn, args, 2, NULL);
+    PyObject *i = n ? PyNumber_Long(n) : NULL;
+    Py_XDECREF(n);
+    if (!i) return -1;
+    *out = PyLong_AsVoidPtr(i);
+    Py_DECREF(i);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+static PyObject *node_get_ptr(Node *self, void *unused)
+{
+    (void)unused;
+    if (self->cdata) return Py_NewRef(self->cdata);
+    if (!self->raw) {
+        PyErr_SetString(PyExc_AttributeError, "_ptr");
+        return NULL;
+    }
+    PyObject *ctype = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_ctype);
+    PyObject *addr = ctype ? PyLong_FromVoidPtr(self->raw) : NULL;
+    PyObject *args[] = {ctype, addr};
+    PyObject *p = addr && cast_fn ? PyObject_Vectorcall(cast_fn, args, 2, NULL) : NULL;
+    Py_XDECREF(ctype);
+    Py_XDECREF(addr);
+    if (!p && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_views.setup() not called");
+    if (p) self->cdata = Py_NewRef(p);
+    return p;
+}
+
+static int node_set_ptr(Node *self, PyObject *value, void *unused)
+{
+    (void)unused;
+    void *raw = NULL;
+    if (value && value != Py_None && address_of(value, &raw)) return -1;
+    Py_XSETREF(self->cdata, value ? Py_NewRef(value) : NULL);
+    self->raw = raw;
+    return 0;
+}
+
+static int node_traverse(Node *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(self->cdata);
+    Py_VISIT(self->arena);
+    Py_VISIT(self->detached);
+    Py_VISIT(self->kids);
+    Py_VISIT(self->dict);
+    return 0;
+}
+
+static int node_clear(Node *self)
+{
+    Py_CLEAR(self->cdata);
+    Py_CLEAR(self->arena);
+    Py_CLEAR(self->detached);
+    Py_CLEAR(self->kids);
+    Py_CLEAR(self->dict);
+    return 0;
+}
+
+static void node_dealloc(Node *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    if (self->weaklist) PyObject_ClearWeakRefs((PyObject *)self);
+    node_clear(self);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+}
+
+/* A new wrapper of class 'cls' for C option 'raw' in 'arena' (its cffi pointer made when
+ * Python code first reads _ptr). */
+static PyObject *new_wrapper(PyTypeObject *cls, void *raw, PyObject *arena)
+{
+    Node *w = (Node *)cls->tp_alloc(cls, 0);
+    if (!w) return NULL;
+    w->raw = raw;
+    w->arena = Py_NewRef(arena);
+    w->detached = Py_NewRef(Py_False);
+    w->kids = Py_NewRef(Py_None);
+    return (PyObject *)w;
+}
+
+/* the table's class of C option 'p' (borrowed; NULL without an exception when it has none) */
+static PyObject *class_of(const d6t_opt *p)
+{
+    PyObject *key = PyLong_FromVoidPtr((void *)(uintptr_t)d6t_optdef_of(p));
+    if (!key) return NULL;
+    PyObject *cls = PyDict_GetItemWithError(class_by_def, key);
+    Py_DECREF(key);
+    return cls;
+}
+
+/* The wrapper of sub-option 'p' of 'self' that get_option_of_type handed out before, or a new
+ * one of class 'cls', kept in self.__dict__['_found'] (keyed by address, as _elements does). */
+static PyObject *found_wrapper(Node *self, d6t_opt *p, PyObject *cls)
+{
+    PyObject *d = PyObject_GenericGetDict((PyObject *)self, NULL);
+    if (!d) return NULL;
+    PyObject *found = PyDict_GetItemWithError(d, s_found);
+    if (!found && !PyErr_Occurred()) {
+        found = PyDict_New();
+        if (found && PyDict_SetItem(d, s_found, found)) Py_CLEAR(found);
+        Py_XDECREF(found); /* the dict holds it */
+    }
+    Py_DECREF(d);
+    if (!found || !PyDict_Check(found)) return NULL;
+    PyObject *key = PyLong_FromVoidPtr(p);
+    if (!key) return NULL;
+    PyObject *w = PyDict_GetItemWithError(found, key);
+    if (w) {
+        Py_DECREF(key);
+        return Py_NewRef(w);
+    }
+    if (!PyErr_Occurred() && self->arena &&
+        (w = new_wrapper((PyTypeObject *)cls, p, self->arena)) &&
+        PyDict_SetItem(found, key, w))
+        Py_CLEAR(w);
+    Py_DECREF(key);
+    return w;
+}
+
+/* get_option_of_type(klass): the first direct sub-option that is a 'klass'. While no
+ * sub-option is wrapped (_kids None) and 'klass' is a class of the library's table, C finds
+ * the first option of its code and only that one is wrapped; the list of wrappers is searched
+ * when there is one; everything else (drafts, classes defined in Python) is the Python
+ * method's. */
+static PyObject *node_get_option_of_type(Node *self, PyObject *klass)
+{
+    PyObject *kids = self->kids;
+    if (kids && PyList_CheckExact(kids)) {
+        for (Py_ssize_t i = 0; i < PyList_GET_SIZE(kids); i++) {
+            PyObject *o = PyList_GET_ITEM(kids, i);
+            int is = PyObject_IsInstance(o, klass);
+            if (is < 0) return NULL;
+            if (is) return Py_NewRef(o);
+        }
+        Py_RETURN_NONE;
+    }
+    if (kids == Py_None && self->raw && table_code) {
+        PyObject *code = PyDict_GetItemWithError(table_code, klass);
+        if (!code && PyErr_Occurred()) return NULL;
+        unsigned long c = code ? PyLong_AsUnsignedLong(code) : 0x10000;
+        if (c == (unsigned long)-1 && PyErr_Occurred()) return NULL;
+        if (c < 0x10000) {
+            int msg = PyObject_TypeCheck(self, (PyTypeObject *)message_class);
+            d6t_opt *p = msg ? d6t_msg_find_opt(self->raw, (uint16_t)c)
+                                   : d6t_opt_find_child(self->raw, (uint16_t)c);
+            if (!p) Py_RETURN_NONE;
+            PyObject *cls = class_of(p);
+            if (cls == klass) return found_wrapper(self, p, cls);
+            if (PyErr_Occurred()) return NULL;
+        }
+    }
+    return PyObject_CallFunctionObjArgs(py_get_option_of_type, (PyObject *)self, klass, NULL);
+}
+
+static PyMethodDef node_methods[] = {
+    {"get_option_of_type", (PyCFunction)node_get_option_of_type, METH_O,
+     "get_option_of_type(klass) -> the first direct sub-option that is a klass, or None"},
+    {NULL, NULL, 0, NULL}};
+
+static PyMemberDef node_members[] = {
+    {"_arena", T_OBJECT_EX, offsetof(Node, arena), 0, NULL},
+    {"_detached", T_OBJECT_EX, offsetof(Node, detached), 0, NULL},
+    {"_kids", T_OBJECT_EX, offsetof(Node, kids), 0, NULL},
+    {"__dictoffset__", T_PYSSIZET, offsetof(Node, dict), READONLY, NULL},
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(Node, weaklist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL}};
+
+static PyGetSetDef node_getset[] = {
+    {"_ptr", (getter)node_get_ptr, (setter)node_set_ptr,
+     "the C message or option (a cffi pointer)", NULL},
+    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
+    {NULL, NULL, NULL, NULL, NULL}};
+
+static PyType_Slot node_slots[] = {
+    {Py_tp_doc, "Base of the binding's message and option wrappers: see dhcp6txn/_views.c."},
+    {Py_tp_dealloc, node_dealloc},
+    {Py_tp_traverse, node_traverse},
+    {Py_tp_clear, node_clear},
+    {Py_tp_members, node_members},
+    {Py_tp_getset, node_getset},
+    {Py_tp_methods, node_methods},
+    {0, NULL}};
+
+static PyType_Spec node_spec = {"dhcp6txn._views.Node", sizeof(Node), 0,
+                                Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+                                node_slots};
+
+static PyObject *v_setup(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 3 || !PyCallable_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "setup(cast, probe, probe_address)");
+        return NULL;
+    }
+    Py_XSETREF(cast_fn, Py_NewRef(args[0]));
+    Py_XSETREF(cdata_type, Py_NewRef((PyObject *)Py_TYPE(args[1])));
+    void *want = PyLong_AsVoidPtr(args[2]);
+    if (PyErr_Occurred()) return NULL;
+    layout_ok = ((struct cdata_head *)args[1])->data == want && want != NULL;
+    return PyBool_FromLong(layout_ok);
+}
+
+static PyObject *v_setup_types(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 4 || !PyType_Check(args[0]) || !PyDict_Check(args[1]) ||
+        !PyDict_Check(args[2]) || !PyCallable_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "setup_types(Message, table_code, class_by_def, "
+                                         "get_option_of_type)");
+        return NULL;
+    }
+    Py_XSETREF(message_class, Py_NewRef(args[0]));
+    Py_XSETREF(table_code, Py_NewRef(args[1]));
+    Py_XSETREF(class_by_def, Py_NewRef(args[2]));
+    Py_XSETREF(py_get_option_of_type, Py_NewRef(args[3]));
+    Py_RETURN_NONE;
+}
+
+/* address(p): the address cffi pointer 'p' holds, an int (the key of _found) */
+static PyObject *v_address(PyObject *self, PyObject *p)
+{
+    (void)self;
+    void *raw;
+    if (address_of(p, &raw)) return NULL;
+    return PyLong_FromVoidPtr(raw);
+}
+
+static PyMethodDef methods[] = {
+    {"setup_types", (PyCFunction)(void (*)(void))v_setup_types, METH_FASTCALL,
+     "setup_types(Message, table_code, class_by_def, get_option_of_type)"},
+    {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
+    {"setup", (PyCFunction)(void (*)(void))v_setup, METH_FASTCALL,
+     "setup(cast, probe, probe_address) -> whether pointers are read without a call"},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT,
+                                    "dhcp6txn._views",
+                                    "The C side of message and option wrappers.",
+                                    -1,
+                                    methods,
+                                    NULL,
+                                    NULL,
+                                    NULL,
+                                    NULL};
+
+PyMODINIT_FUNC PyInit__views(void);
+PyMODINIT_FUNC PyInit__views(void)
+{
+    if (!(uintptr_name = PyUnicode_InternFromString("uintptr_t")) ||
+        !(s_ctype = PyUnicode_InternFromString("_ctype")) ||
+        !(s_found = PyUnicode_InternFromString("_found")))
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    PyObject *node = PyType_FromSpec(&node_spec);
+    if (!node || PyModule_AddObject(m, "Node", node)) {
+        Py_XDECREF(node);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
