@@ -22,6 +22,21 @@
 
 #include <dhcp6txn.h>
 
+#if PY_VERSION_HEX < 0x030A0000
+static inline PyObject *Py_NewRef(PyObject *o)
+{
+    Py_INCREF(o);
+    return o;
+}
+static int PyModule_AddObjectRef(PyObject *m, const char *name, PyObject *v)
+{
+    Py_INCREF(v);
+    int r = PyModule_AddObject(m, name, v);
+    if (r) Py_DECREF(v);
+    return r;
+}
+#endif
+
 typedef struct {
     PyObject_HEAD
     void *raw;       /* the C message or option; NULL while there is none */
@@ -31,6 +46,7 @@ typedef struct {
 } Node;
 
 static PyObject *cast_fn, *cdata_type, *uintptr_name, *s_ctype, *s_found;
+static PyTypeObject *node_type;
 /* set by setup_types(): the Message class, {option class: code} of the table's classes,
  * {address of a table row: its class}, the Python get_option_of_type (for the cases below) */
 static PyObject *message_class, *table_code, *class_by_def, *py_get_option_of_type;
@@ -275,6 +291,45 @@ static PyObject *v_setup_types(PyObject *self, PyObject *const *args, Py_ssize_t
     Py_RETURN_NONE;
 }
 
+/* unhandled(bundle, request, klass): the request's options of table class 'klass' not marked
+ * handled, as wrappers kept in the request's _found (the ones get_option_of_type hands out);
+ * None when C cannot tell (a class not of the table, an option of its code that is another
+ * class): the caller then looks at the whole list. */
+static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *b;
+    if (nargs != 3 || !PyObject_TypeCheck(args[1], node_type)) {
+        PyErr_SetString(PyExc_TypeError, "unhandled(bundle, request, klass)");
+        return NULL;
+    }
+    if (!table_code || address_of(args[0], &b)) return NULL;
+    PyObject *code = PyDict_GetItemWithError(table_code, args[2]);
+    if (!code) {
+        if (PyErr_Occurred()) return NULL;
+        Py_RETURN_NONE;
+    }
+    unsigned long c = PyLong_AsUnsignedLong(code);
+    if (c == (unsigned long)-1 && PyErr_Occurred()) return NULL;
+    if (c > 0xffff || !b) Py_RETURN_NONE;
+    for (d6t_opt *p = d6t_bundle_first_unhandled(b, (uint16_t)c); p;
+         p = d6t_bundle_next_unhandled(b, p)) {
+        PyObject *cls = class_of(p);
+        if (cls != args[2]) {
+            if (PyErr_Occurred()) return NULL;
+            Py_RETURN_NONE;
+        }
+    }
+    PyObject *out = PyList_New(0);
+    for (d6t_opt *p = d6t_bundle_first_unhandled(b, (uint16_t)c); out && p;
+         p = d6t_bundle_next_unhandled(b, p)) {
+        PyObject *w = found_wrapper((Node *)args[1], p, args[2]);
+        if (!w || PyList_Append(out, w)) Py_CLEAR(out);
+        Py_XDECREF(w);
+    }
+    return out;
+}
+
 /* address(p): the address cffi pointer 'p' holds, an int (the key of _found) */
 static PyObject *v_address(PyObject *self, PyObject *p)
 {
@@ -287,6 +342,8 @@ static PyObject *v_address(PyObject *self, PyObject *p)
 static PyMethodDef methods[] = {
     {"setup_types", (PyCFunction)(void (*)(void))v_setup_types, METH_FASTCALL,
      "setup_types(Message, table_code, class_by_def, get_option_of_type)"},
+    {"unhandled", (PyCFunction)(void (*)(void))v_unhandled, METH_FASTCALL,
+     "unhandled(bundle, request, klass) -> the unhandled options of a table class, or None"},
     {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
     {"setup", (PyCFunction)(void (*)(void))v_setup, METH_FASTCALL,
      "setup(cast, probe, probe_address) -> whether pointers are read without a call"},
@@ -311,11 +368,12 @@ PyMODINIT_FUNC PyInit__views(void)
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
-    PyObject *node = PyType_FromSpec(&node_spec);
-    if (!node || PyModule_AddObject(m, "Node", node)) {
+    PyObject *node = PyType_FromSpec(&node_spec); /* kept in node_type for the module's life */
+    if (!node || PyModule_AddObjectRef(m, "Node", node)) {
         Py_XDECREF(node);
         Py_DECREF(m);
         return NULL;
     }
+    node_type = (PyTypeObject *)node;
     return m;
 }

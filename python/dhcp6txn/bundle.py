@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from collections.abc import MutableSet
 from ipaddress import IPv6Address
 
-from ._elements import (_OPTION_BY_DEF, _TABLE_CODE, _addr, Message, UnknownMessage, _new_arena,
+from ._elements import (_OPTION_BY_DEF, _TABLE_CODE, _addr, _views, Message, UnknownMessage, _new_arena,
                         materialize_in, new_msg_wrapper, wrap_msg)
 from ._lib import Error, check, ffi, lib, parse_error
 
@@ -306,6 +306,8 @@ class TransactionBundle:
         return [o for o in req.options if isinstance(o, option_types) and not self._is_handled(o)]
 
     def _unhandled_of_code(self, req, klass):
+        if _views is not None:
+            return _views.unhandled(self._b, req, klass)
         code = _TABLE_CODE.get(klass)
         if code is None:
             return None
