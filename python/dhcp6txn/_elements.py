@@ -317,7 +317,7 @@ def _parse_draft_message(msg, transaction_id, options, arena=None):
     if type(transaction_id) is not bytes or len(transaction_id) != 3:
         return False
     if _speedups is not None:
-        data = _speedups.message(msg.message_type, transaction_id, options, _copied_option)
+        data = _speedups.message(msg.message_type, transaction_id, options, _copy_option)
         if data is None:
             return False
         return _parse_message_bytes(msg, data, options, arena)
@@ -348,6 +348,9 @@ def _copied_option(o):
         return o.save()
     except ValueError:  # a value kept for refusal: _adopt keeps it
         return None
+
+
+_copy_option = _copied_option  # (in C with _views: set at the end of the module)
 
 
 def _parse_message_bytes(msg, data, options, arena=None):
@@ -1700,3 +1703,5 @@ if _views is not None:  # get_option_of_type in C, with the Python one for what 
                        {int(ffi.cast('uintptr_t', d)): c for d, c in _OPTION_BY_DEF.items()},
                        _Node.get_option_of_type)
     setattr(_Node, 'get_option_of_type', _views.Node.__dict__['get_option_of_type'])
+    _views.setup_copy(_copied_option, DEFERRED)
+    _copy_option = _views.copied_option

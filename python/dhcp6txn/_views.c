@@ -330,6 +330,72 @@ static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t n
     return out;
 }
 
+/* copied_option(o): the wire bytes of option 'o' (no draft) as a draft message copies it, or
+ * None when the message must take it the slow way; _elements._copied_option, given to
+ * setup_copy(), decides every case but the plain one: an option of the table's DHCPv6 space
+ * without relayed messages inside, nothing kept for refusal anywhere (DEFERRED[0] false). */
+static PyObject *py_copied_option, *deferred, *s_draft, *s_bad, *s_has_msgs, *s_option_space,
+    *s_py_defined;
+
+static int attr_is(PyObject *o, PyObject *name, PyObject *want)
+{
+    PyObject *v = PyObject_GetAttr(o, name);
+    if (!v) return -1;
+    int same = v == want || (PyLong_CheckExact(v) && PyLong_CheckExact(want) &&
+                             PyObject_RichCompareBool(v, want, Py_EQ) == 1);
+    Py_DECREF(v);
+    return same;
+}
+
+static PyObject *v_copied_option(PyObject *self, PyObject *o)
+{
+    (void)self;
+    if (!py_copied_option) {
+        PyErr_SetString(PyExc_TypeError, "_views.setup_copy() not called");
+        return NULL;
+    }
+    if (!PyObject_TypeCheck(o, node_type) || !((Node *)o)->raw || !PyList_CheckExact(deferred) ||
+        PyList_GET_SIZE(deferred) < 1 || PyList_GET_ITEM(deferred, 0) != Py_False)
+        return PyObject_CallOneArg(py_copied_option, o);
+    PyObject *d = PyObject_GenericGetDict(o, NULL);
+    if (!d) return NULL;
+    int plain = !PyDict_GetItemWithError(d, s_draft) && !PyDict_GetItemWithError(d, s_bad) &&
+                !PyErr_Occurred();
+    Py_DECREF(d);
+    if (PyErr_Occurred()) return NULL;
+    PyObject *zero = PyLong_FromLong(0);
+    if (!zero) return NULL;
+    int r;
+    plain = plain && (r = attr_is(o, s_has_msgs, Py_False)) == 1 &&
+            (r = attr_is(o, s_option_space, zero)) == 1 &&
+            (r = attr_is(o, s_py_defined, Py_False)) == 1;
+    Py_DECREF(zero);
+    if (PyErr_Occurred()) return NULL;
+    if (!plain) return PyObject_CallOneArg(py_copied_option, o);
+    const d6t_opt *opt = ((Node *)o)->raw;
+    size_t n = d6t_opt_wire_size(opt), used = 0;
+    if (n > PY_SSIZE_T_MAX) return PyObject_CallOneArg(py_copied_option, o);
+    PyObject *b = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n);
+    if (!b) return NULL;
+    if (d6t_opt_write(opt, (uint8_t *)PyBytes_AS_STRING(b), n, &used) != D6T_OK || used != n) {
+        Py_DECREF(b);
+        return PyObject_CallOneArg(py_copied_option, o); /* it says why, or declines */
+    }
+    return b;
+}
+
+static PyObject *v_setup_copy(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 2 || !PyCallable_Check(args[0]) || !PyList_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "setup_copy(copied_option, DEFERRED)");
+        return NULL;
+    }
+    Py_XSETREF(py_copied_option, Py_NewRef(args[0]));
+    Py_XSETREF(deferred, Py_NewRef(args[1]));
+    Py_RETURN_NONE;
+}
+
 /* address(p): the address cffi pointer 'p' holds, an int (the key of _found) */
 static PyObject *v_address(PyObject *self, PyObject *p)
 {
@@ -344,6 +410,10 @@ static PyMethodDef methods[] = {
      "setup_types(Message, table_code, class_by_def, get_option_of_type)"},
     {"unhandled", (PyCFunction)(void (*)(void))v_unhandled, METH_FASTCALL,
      "unhandled(bundle, request, klass) -> the unhandled options of a table class, or None"},
+    {"copied_option", (PyCFunction)v_copied_option, METH_O,
+     "copied_option(o) -> the wire bytes of option o copied into a draft message, or None"},
+    {"setup_copy", (PyCFunction)(void (*)(void))v_setup_copy, METH_FASTCALL,
+     "setup_copy(copied_option, DEFERRED)"},
     {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
     {"setup", (PyCFunction)(void (*)(void))v_setup, METH_FASTCALL,
      "setup(cast, probe, probe_address) -> whether pointers are read without a call"},
@@ -364,7 +434,12 @@ PyMODINIT_FUNC PyInit__views(void)
 {
     if (!(uintptr_name = PyUnicode_InternFromString("uintptr_t")) ||
         !(s_ctype = PyUnicode_InternFromString("_ctype")) ||
-        !(s_found = PyUnicode_InternFromString("_found")))
+        !(s_found = PyUnicode_InternFromString("_found")) ||
+        !(s_draft = PyUnicode_InternFromString("_draft")) ||
+        !(s_bad = PyUnicode_InternFromString("_bad")) ||
+        !(s_has_msgs = PyUnicode_InternFromString("_has_msgs")) ||
+        !(s_option_space = PyUnicode_InternFromString("option_space")) ||
+        !(s_py_defined = PyUnicode_InternFromString("_py_defined")))
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;

@@ -1,0 +1,110 @@
+"""dhcp6txn._views (the wrappers' C side) does what the Python code it stands in for does: the
+same pointer behind _ptr, the same wrapper objects from get_option_of_type and
+get_unhandled_options, the same bytes for a copied option.
+SPDX-License-Identifier: BSD-2-Clause"""
+import os
+
+import pytest
+from conftest import hexfile
+
+from dhcp6txn import _elements, bundle as bundle_mod
+from dhcp6txn._lib import ffi, lib
+from dhcp6txn.ipv6.messages import Message, ReplyMessage
+from dhcp6txn.ipv6.options import ClientIdOption, IANAOption, InterfaceIdOption, StatusCodeOption
+from dhcp6txn.ipv6.server.transaction_bundle import TransactionBundle
+
+views = _elements._views
+needs_views = pytest.mark.skipif(views is None, reason='dhcp6txn._views not built')
+PY_GET = _elements.Option.__mro__[1].__dict__['get_option_of_type']
+
+
+def test_built_with_meson():
+    if os.environ.get('DHCP6TXN_NO_VIEWS') == '1':
+        assert views is None
+    elif os.environ.get('DHCP6TXN_EXTENSION_DIR'):
+        assert views is not None
+        assert isinstance(Message.parse(hexfile('w1'))[1], views.Node)
+
+
+def _messages():
+    """Every message of the test data and every message relayed inside one."""
+    for name in ('w1', 'w2', 'w3', 'w3r'):
+        m = Message.parse(hexfile(name))[1]
+        while m is not None:
+            yield m
+            m = getattr(m, 'relayed_message', None)
+
+
+@needs_views
+def test_ptr_is_the_raw_pointer():
+    m = Message.parse(hexfile('w1'))[1]
+    o = m.get_option_of_type(InterfaceIdOption)  # made in C: its cffi pointer made on read
+    p = o._ptr
+    assert ffi.typeof(p) is ffi.typeof('d6t_opt *')
+    assert p == lib.d6t_msg_find_opt(m._ptr, 18)
+    assert views.address(p) == int(ffi.cast('uintptr_t', p))
+    other = lib.d6t_msg_first_opt(m._ptr)
+    o._ptr = other
+    assert o._ptr is other and views.address(o._ptr) == int(ffi.cast('uintptr_t', other))
+    del o._ptr
+    with pytest.raises(AttributeError):
+        o._ptr  # noqa: B018 (a missing pointer raises as a missing slot did)
+
+
+@needs_views
+def test_get_option_of_type_as_python():
+    classes = list(_elements._TABLE_CODE) + [_elements.UnknownOption, _elements.Option]
+    for order in ('c-first', 'python-first'):
+        for m in _messages():
+            fresh = Message.parse(m.save())[1]
+            for cls in classes:
+                if order == 'c-first':
+                    got = fresh.get_option_of_type(cls)
+                    assert PY_GET(fresh, cls) is got, (type(fresh).__name__, cls.__name__)
+                else:
+                    got = PY_GET(fresh, cls)
+                    assert fresh.get_option_of_type(cls) is got, (type(fresh).__name__, cls)
+                if got is not None:
+                    assert isinstance(got, cls)
+            # the wrappers found one by one are the ones the whole list holds afterwards
+            found = [fresh.get_option_of_type(c) for c in classes]
+            assert all(f is None or any(f is o for o in fresh.options) for f in found)
+
+
+@needs_views
+def test_unhandled_as_python():
+    incoming = Message.parse(hexfile('w1'))[1]
+    b = TransactionBundle(incoming, received_over_multicast=False)
+    req = b.request
+    ia = b.get_unhandled_options(IANAOption)
+    assert [type(o) for o in ia] == [IANAOption]
+    assert ia[0] is req.get_option_of_type(IANAOption)
+    b.mark_handled(ia[0])
+    assert b.get_unhandled_options(IANAOption) == []
+    # a class outside the table (or no class at all in the request): C declines, Python answers
+    assert views.unhandled(b._b, req, StatusCodeOption) == []
+    assert views.unhandled(b._b, req, _elements.Option) is None
+    assert b.get_unhandled_options(_elements.Option) == [
+        o for o in req.options if not b._is_handled(o)]
+
+
+@needs_views
+def test_copied_option_as_python():
+    for m in _messages():
+        for o in m.options:
+            assert views.copied_option(o) == _elements._copied_option(o), type(o).__name__
+    # an option holding a relayed message, and a draft: the Python decision
+    relay = Message.parse(hexfile('w1'))[1]
+    holder = relay.get_option_of_type(_elements.OPTION_CLASSES['RelayMessageOption'])
+    assert views.copied_option(holder) is None is _elements._copied_option(holder)
+    draft = ClientIdOption(b'\x00\x03\x00\x01\x02\x03\x04\x05\x06\x07')
+    assert views.copied_option(draft) == _elements._copied_option(draft)
+
+
+@needs_views
+def test_reply_copies_the_client_id_in_c():
+    req = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
+    cid = req.get_option_of_type(ClientIdOption)
+    reply = ReplyMessage(req.transaction_id, options=[cid])
+    assert reply.save()[4:] == cid.save()
+    assert bundle_mod._views is views
