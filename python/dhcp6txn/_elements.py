@@ -12,11 +12,10 @@ copied, not moved: appending the request's ClientIdOption to a response leaves t
 A relayed message is referenced, not copied, exactly like dhcpkit's Python references.
 SPDX-License-Identifier: BSD-2-Clause
 """
-import os
 import re
 import struct
 import threading
-from typing import Any, Dict, List, Optional, Tuple, Type, cast
+from typing import Any, Callable, Dict, List, Optional, Tuple, Type, cast
 from collections.abc import MutableSequence
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
@@ -44,12 +43,7 @@ try:  # the draft encoder in C (optional: _draft_payload below is the same in Py
     from . import _speedups
 except ImportError:
     _speedups = None
-try:  # the wrappers' C side (optional: plain slots without it; DHCP6TXN_NO_VIEWS=1 tests that)
-    if os.environ.get('DHCP6TXN_NO_VIEWS') == '1':
-        raise ImportError('DHCP6TXN_NO_VIEWS')
-    from . import _views
-except ImportError:
-    _views = None
+from ._fields import _views  # the wrappers' C side, or None (plain Python wrappers)
 
 _local = threading.local()
 _NURSERY_BYTES = 32768
@@ -527,12 +521,12 @@ if _views is not None:
     _views.setup(ffi.cast, _probe, int(ffi.cast('uintptr_t', _probe)))
     _NODE_BASES: Tuple[Any, ...] = (_views.Node, ProtocolElement)
     _NODE_SLOTS: Tuple[str, ...] = ()  # _ptr, _arena, _detached, _kids, __dict__, weakrefs in C
-    _addr = _views.address  # the key of _found: the address an option pointer holds
+    _addr: Callable[[Any], Any] = _views.address  # the key of _found: a pointer's address
 else:
     _NODE_BASES = (ProtocolElement,)
     _NODE_SLOTS = ('_ptr', '_arena', '_detached', '_kids', '__weakref__', '__dict__')
 
-    def _addr(p):
+    def _addr(p: Any) -> Any:
         return p  # (a cffi pointer hashes and compares by its address)
 
 

@@ -6,14 +6,25 @@ List values are returned as a list that writes itself back on every change, so d
 `option.dns_servers.append(addr)` updates the option.
 SPDX-License-Identifier: BSD-2-Clause
 """
+import importlib
+import os
 import struct
 import threading
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
 from ._lib import Error, check, ffi, lib
 from ._optdefs import BYTES_KEYS
 from .duids import DUID, LinkLayerTimeDUID
+
+try:  # the wrappers' C side (optional: plain slots without it; DHCP6TXN_NO_VIEWS=1 tests that)
+    if os.environ.get('DHCP6TXN_NO_VIEWS') == '1':
+        raise ImportError('DHCP6TXN_NO_VIEWS')
+    _views: Any = importlib.import_module('._views', __package__)
+    _FieldBase: Any = _views.Field
+except ImportError:
+    _views = None
+    _FieldBase = object
 
 FT = {name[7:]: getattr(lib, name) for name in dir(lib) if name.startswith('D6T_FT_')}
 
@@ -487,7 +498,7 @@ def c_wire_spec(field):
     return (field.name, kind, size, field.default, field.wire)
 
 
-class Field:
+class Field(_FieldBase):
     """Descriptor for one field of a known option, straight from the C option table."""
 
     def __init__(self, name, key, ftype, size):
@@ -504,8 +515,12 @@ class Field:
             self._get, self._set = _raw, _set_raw
             self._ok, self._what = _is_bytes, 'a sequence of bytes'
             self.wire = _wire_fixed_bytes(fixed)
+        if _views is not None:  # the C __get__ reads these kinds itself
+            kind = {_raw: 1, _U8[0]: 2, _U16[0]: 3, _U32[0]: 4}.get(self._get, 0)
+            self._c_setup(name, key, 0 if self.is_list else kind)
 
-    def __get__(self, obj, cls=None):
+    def _py_get(self, obj, cls=None):
+        """__get__ (with _views: what its C __get__ leaves it)."""
         if obj is None:
             return self
         d = obj.__dict__
@@ -522,6 +537,9 @@ class Field:
         if self.is_list:
             return BoundList(value, lambda v, obj=obj: self.__set__(obj, v))
         return value
+
+    if _views is None:
+        __get__ = _py_get
 
     def __set__(self, obj, value):
         d = obj.__dict__

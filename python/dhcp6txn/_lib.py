@@ -14,7 +14,9 @@ LIBRARY_PATH says which file is in use and API_MODE which way.
 SPDX-License-Identifier: BSD-2-Clause
 """
 import ctypes.util
+import importlib
 import os
+from typing import Any
 
 import cffi  # type: ignore[import]  # Debian ships no stubs
 
@@ -39,7 +41,7 @@ def _compiled():
     if os.environ.get('DHCP6TXN_ABI_MODE') == '1':
         return None
     try:
-        from . import _capi  # type: ignore[attr-defined]
+        _capi: Any = importlib.import_module('._capi', __package__)
     except ImportError:
         return None
     path = _mapped_library()

@@ -405,6 +405,120 @@ static PyObject *v_address(PyObject *self, PyObject *p)
     return PyLong_FromVoidPtr(raw);
 }
 
+/* ---- Field: the base of _fields.Field, the descriptor of an option's field. Its __get__ reads
+ * the common fields (bytes, 8/16/32-bit integers) of an option made in C straight from the
+ * library; drafts, values kept for refusal, other field types and any error are the Python
+ * method's (_py_get), which also says what went wrong. */
+enum { F_PY = 0, F_BYTES, F_U8, F_U16, F_U32 };
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *name;
+    unsigned long key;
+    int kind;
+} Field;
+
+static PyObject *s_py_get;
+
+static PyObject *field_read(Field *f, const d6t_opt *o)
+{
+    d6t_status st;
+    switch (f->kind) {
+    case F_BYTES: {
+        const uint8_t *data = NULL;
+        size_t n = 0;
+        st = d6t_opt_get_bytes(o, (d6t_key)f->key, &data, &n);
+        if (st == D6T_OK && n <= PY_SSIZE_T_MAX)
+            return PyBytes_FromStringAndSize(n ? (const char *)data : "", (Py_ssize_t)n);
+        break;
+    }
+    case F_U8: {
+        uint8_t v;
+        if ((st = d6t_opt_get_u8(o, (d6t_key)f->key, &v)) == D6T_OK) return PyLong_FromLong(v);
+        break;
+    }
+    case F_U16: {
+        uint16_t v;
+        if ((st = d6t_opt_get_u16(o, (d6t_key)f->key, &v)) == D6T_OK) return PyLong_FromLong(v);
+        break;
+    }
+    case F_U32: {
+        uint32_t v;
+        if ((st = d6t_opt_get_u32(o, (d6t_key)f->key, &v)) == D6T_OK)
+            return PyLong_FromUnsignedLong(v);
+        break;
+    }
+    }
+    return NULL; /* no exception: the Python way */
+}
+
+static PyObject *field_get(PyObject *self, PyObject *obj, PyObject *type)
+{
+    Field *f = (Field *)self;
+    if (!obj || obj == Py_None) return Py_NewRef(self);
+    if (f->kind != F_PY && PyObject_TypeCheck(obj, node_type) && ((Node *)obj)->raw) {
+        PyObject *d = PyObject_GenericGetDict(obj, NULL);
+        if (!d) return NULL;
+        int plain = !PyDict_GetItemWithError(d, s_draft) && !PyDict_GetItemWithError(d, s_bad);
+        Py_DECREF(d);
+        if (PyErr_Occurred()) return NULL;
+        PyObject *v = plain ? field_read(f, ((Node *)obj)->raw) : NULL;
+        if (v || PyErr_Occurred()) return v;
+    }
+    return PyObject_CallMethodObjArgs(self, s_py_get, obj, type ? type : Py_None, NULL);
+}
+
+/* _c_setup(name, key, kind): what __get__ reads (kind 0: always the Python method) */
+static PyObject *field_c_setup(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    Field *f = (Field *)self;
+    long kind;
+    if (nargs != 3 || !PyUnicode_Check(args[0]) || (kind = PyLong_AsLong(args[2])) < F_PY ||
+        kind > F_U32) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_c_setup(name, key, kind)");
+        return NULL;
+    }
+    unsigned long key = PyLong_AsUnsignedLong(args[1]);
+    if (PyErr_Occurred()) return NULL;
+    Py_XSETREF(f->name, Py_NewRef(args[0]));
+    f->key = key;
+    f->kind = (int)kind;
+    Py_RETURN_NONE;
+}
+
+static void field_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    Py_CLEAR(((Field *)self)->name);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static int field_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(((Field *)self)->name);
+    return 0;
+}
+
+static PyMethodDef field_methods[] = {
+    {"_c_setup", (PyCFunction)(void (*)(void))field_c_setup, METH_FASTCALL,
+     "_c_setup(name, key, kind): what the C __get__ reads"},
+    {NULL, NULL, 0, NULL}};
+
+static PyType_Slot field_slots[] = {
+    {Py_tp_doc, "Base of dhcp6txn._fields.Field: see dhcp6txn/_views.c."},
+    {Py_tp_dealloc, field_dealloc},
+    {Py_tp_traverse, field_traverse},
+    {Py_tp_descr_get, field_get},
+    {Py_tp_methods, field_methods},
+    {0, NULL}};
+
+static PyType_Spec field_spec = {"dhcp6txn._views.Field", sizeof(Field), 0,
+                                 Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+                                 field_slots};
+
 static PyMethodDef methods[] = {
     {"setup_types", (PyCFunction)(void (*)(void))v_setup_types, METH_FASTCALL,
      "setup_types(Message, table_code, class_by_def, get_option_of_type)"},
@@ -439,7 +553,8 @@ PyMODINIT_FUNC PyInit__views(void)
         !(s_bad = PyUnicode_InternFromString("_bad")) ||
         !(s_has_msgs = PyUnicode_InternFromString("_has_msgs")) ||
         !(s_option_space = PyUnicode_InternFromString("option_space")) ||
-        !(s_py_defined = PyUnicode_InternFromString("_py_defined")))
+        !(s_py_defined = PyUnicode_InternFromString("_py_defined")) ||
+        !(s_py_get = PyUnicode_InternFromString("_py_get")))
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
@@ -450,5 +565,11 @@ PyMODINIT_FUNC PyInit__views(void)
         return NULL;
     }
     node_type = (PyTypeObject *)node;
+    PyObject *field = PyType_FromSpec(&field_spec);
+    if (!field || PyModule_AddObject(m, "Field", field)) {
+        Py_XDECREF(field);
+        Py_DECREF(m);
+        return NULL;
+    }
     return m;
 }
