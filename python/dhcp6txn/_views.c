@@ -396,6 +396,46 @@ static PyObject *v_setup_copy(PyObject *self, PyObject *const *args, Py_ssize_t 
     Py_RETURN_NONE;
 }
 
+/* the C option behind wrapper 'o' (its _ptr made if needed); -1 with an exception */
+static int raw_of(PyObject *o, void **out)
+{
+    if (PyObject_TypeCheck(o, node_type) && ((Node *)o)->raw) {
+        *out = ((Node *)o)->raw;
+        return 0;
+    }
+    PyObject *p = PyObject_GetAttrString(o, "_ptr");
+    if (!p) return -1;
+    int r = address_of(p, out);
+    Py_DECREF(p);
+    return r;
+}
+
+/* mark_handled(bundle, option) / is_handled(bundle, option): d6t_bundle_mark_handled's status
+ * and d6t_bundle_is_handled's answer for a wrapper, without making its cffi pointer */
+static PyObject *v_mark_handled(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *b, *o;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "mark_handled(bundle, option)");
+        return NULL;
+    }
+    if (address_of(args[0], &b) || raw_of(args[1], &o)) return NULL;
+    return PyLong_FromLong(b && o ? (long)d6t_bundle_mark_handled(b, o) : (long)D6T_ERR_INVALID_ARG);
+}
+
+static PyObject *v_is_handled(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *b, *o;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "is_handled(bundle, option)");
+        return NULL;
+    }
+    if (address_of(args[0], &b) || raw_of(args[1], &o)) return NULL;
+    return PyBool_FromLong(b && o && d6t_bundle_is_handled(b, o));
+}
+
 /* address(p): the address cffi pointer 'p' holds, an int (the key of _found) */
 static PyObject *v_address(PyObject *self, PyObject *p)
 {
@@ -528,6 +568,10 @@ static PyMethodDef methods[] = {
      "copied_option(o) -> the wire bytes of option o copied into a draft message, or None"},
     {"setup_copy", (PyCFunction)(void (*)(void))v_setup_copy, METH_FASTCALL,
      "setup_copy(copied_option, DEFERRED)"},
+    {"mark_handled", (PyCFunction)(void (*)(void))v_mark_handled, METH_FASTCALL,
+     "mark_handled(bundle, option) -> d6t_bundle_mark_handled's status"},
+    {"is_handled", (PyCFunction)(void (*)(void))v_is_handled, METH_FASTCALL,
+     "is_handled(bundle, option) -> d6t_bundle_is_handled's answer"},
     {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
     {"setup", (PyCFunction)(void (*)(void))v_setup, METH_FASTCALL,
      "setup(cast, probe, probe_address) -> whether pointers are read without a call"},

@@ -121,6 +121,17 @@ def _bundle_opts(marks, tcp_peer):
     return opts, keep
 
 
+_OK = lib.D6T_OK
+if _views is not None:  # without making the option's cffi pointer
+    _mark, _handled = _views.mark_handled, _views.is_handled
+else:
+    def _mark(b, option):
+        return lib.d6t_bundle_mark_handled(b, option._ptr)
+
+    def _handled(b, option):
+        return bool(lib.d6t_bundle_is_handled(b, option._ptr))
+
+
 class TransactionBundle:
     """Everything about one request/response transaction (dhcpkit's TransactionBundle).
 
@@ -270,7 +281,9 @@ class TransactionBundle:
 
     # ---- handled options
     def mark_handled(self, option: Any) -> None:
-        st = lib.d6t_bundle_mark_handled(self._b, option._ptr)
+        st = _mark(self._b, option)
+        if st == _OK:
+            return
         if st == lib.D6T_ERR_NOT_FOUND and self.request is not None:
             # dhcpkit compares by value: an equal option of the request is the one meant
             for o in self.request.options:
@@ -284,7 +297,7 @@ class TransactionBundle:
             check(st)
 
     def _is_handled(self, option):
-        return (bool(lib.d6t_bundle_is_handled(self._b, option._ptr)) or
+        return (_handled(self._b, option) or
                 (bool(self._extra_handled) and any(o is option for o in self._extra_handled)))
 
     @property

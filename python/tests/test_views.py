@@ -136,3 +136,20 @@ def test_fields_read_as_python():
     assert ia.t1 == -1
     with pytest.raises(ValueError):
         ia.save()
+
+
+@needs_views
+def test_handled_marks_without_cffi_pointers():
+    b = TransactionBundle(Message.parse(hexfile('w1'))[1], received_over_multicast=False)
+    ia = b.request.get_option_of_type(IANAOption)  # made in C: no cffi pointer yet
+    assert not views.is_handled(b._b, ia)
+    assert views.mark_handled(b._b, ia) == lib.D6T_OK
+    assert views.is_handled(b._b, ia) and b._is_handled(ia)
+    foreign = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
+    other = foreign.get_option_of_type(IANAOption)
+    assert views.mark_handled(b._b, other) == lib.D6T_ERR_NOT_FOUND
+    # dhcpkit compares by value, but the equal one is handled already: remembered as it is
+    b.mark_handled(other)
+    assert not views.is_handled(b._b, other) and b._is_handled(other) is True
+    draft = IANAOption(b'zzzz', 1, 2)  # made when its pointer is asked for
+    assert views.mark_handled(b._b, draft) == lib.D6T_ERR_NOT_FOUND
