@@ -13,9 +13,25 @@ Python object for as long as anybody holds it (identity matters: `option in hand
 again when needed, since all state lives in C.
 SPDX-License-Identifier: BSD-2-Clause
 """
+import importlib
+import os
 import weakref
+from typing import Any, Callable
 
 from ._lib import ffi, lib
+
+try:  # the wrappers' C side (optional: plain Python wrappers without it; DHCP6TXN_NO_VIEWS=1
+    # tests that)
+    if os.environ.get('DHCP6TXN_NO_VIEWS') == '1':
+        raise ImportError('DHCP6TXN_NO_VIEWS')
+    _views: Any = importlib.import_module('._views', __package__)
+    # the key of the maps below and of _found: the address a C pointer holds
+    address: Callable[[Any], Any] = _views.address
+except ImportError:
+    _views = None
+
+    def address(p: Any) -> Any:
+        return p  # (a cffi pointer hashes and compares by its address)
 
 
 class _Arena:
@@ -50,7 +66,8 @@ class WeakMap:
     weak references, without the per-entry callback (and its Python-level KeyedRef) of
     weakref.WeakValueDictionary, which cost more than the wrapping itself. Entries of dead
     objects are dropped when the dict has doubled since the last sweep. A dead entry never
-    hides a live one: while an object lives, the C memory at its key cannot be reused."""
+    hides a live one: while an object lives, the C memory at its key cannot be reused. Keys
+    are address(pointer) (ints with _views, which reads and writes the dict itself)."""
     __slots__ = ('_d', '_limit')
 
     def __init__(self):
@@ -58,7 +75,7 @@ class WeakMap:
         self._limit = 1024
 
     def get(self, key, default=None):
-        r = self._d.get(key)
+        r = self._d.get(address(key))
         if r is None:
             return default
         obj = r()
@@ -66,7 +83,7 @@ class WeakMap:
 
     def __setitem__(self, key, obj):
         d = self._d
-        d[key] = _ref(obj)
+        d[address(key)] = _ref(obj)
         if len(d) > self._limit:
             self._sweep()
 
@@ -78,7 +95,7 @@ class WeakMap:
         self._limit = max(1024, 2 * len(live))
 
     def pop(self, key, default=None):
-        r = self._d.pop(key, None)
+        r = self._d.pop(address(key), None)
         obj = r() if r is not None else None
         return default if obj is None else obj
 

@@ -15,7 +15,7 @@ SPDX-License-Identifier: BSD-2-Clause
 import re
 import struct
 import threading
-from typing import Any, Callable, Dict, List, Optional, Tuple, Type, cast
+from typing import Any, Dict, List, Optional, Tuple, Type, cast
 from collections.abc import MutableSequence
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
@@ -33,7 +33,7 @@ _arenas: Any = _core.WeakMap()  # d6t_arena* -> _Arena
 
 def _new_arena(block_size=0):
     a = _Arena(block_size)
-    _arena_refs[a.ptr] = _ref(a)  # _arenas[a.ptr] = a, without the method call
+    _arena_refs[_addr(a.ptr)] = _ref(a)  # _arenas[a.ptr] = a, without the method call
     if len(_arena_refs) > _arenas._limit:
         _arenas._sweep()
     return a
@@ -43,7 +43,7 @@ try:  # the draft encoder in C (optional: _draft_payload below is the same in Py
     from . import _speedups
 except ImportError:
     _speedups = None
-from ._fields import _views  # the wrappers' C side, or None (plain Python wrappers)
+from ._core import _views  # the wrappers' C side, or None (plain Python wrappers)
 
 _local = threading.local()
 _NURSERY_BYTES = 32768
@@ -84,12 +84,12 @@ _ref = _core.weakref.ref
 def wrap_msg(ptr, fallback_arena=None):
     if ptr == ffi.NULL:
         return None
-    r = _msg_refs.get(ptr)
+    r = _msg_refs.get(_addr(ptr))
     if r is not None:
         w = r()
         if w is not None:
             return w
-    r = _arena_refs.get(lib.d6t_msg_arena(ptr))
+    r = _arena_refs.get(_addr(lib.d6t_msg_arena(ptr)))
     arena = r() if r is not None else None
     return new_msg_wrapper(ptr, arena if arena is not None else fallback_arena)
 
@@ -99,7 +99,7 @@ def new_msg_wrapper(ptr, arena):
     cls = MESSAGE_CLASSES.get(lib.d6t_msg_type(ptr), UnknownMessage)
     w = cls.__new__(cls)
     w._ptr, w._arena, w._detached, w._kids = ptr, arena, False, None
-    _msg_refs[ptr] = _ref(w)  # _core.register(ptr, w), without the method call
+    _msg_refs[_addr(ptr)] = _ref(w)  # _core.register(ptr, w), without the method call
     if len(_msg_refs) > _core._registry._limit:
         _core._registry._sweep()
     return w
@@ -521,13 +521,10 @@ if _views is not None:
     _views.setup(ffi.cast, _probe, int(ffi.cast('uintptr_t', _probe)))
     _NODE_BASES: Tuple[Any, ...] = (_views.Node, ProtocolElement)
     _NODE_SLOTS: Tuple[str, ...] = ()  # _ptr, _arena, _detached, _kids, __dict__, weakrefs in C
-    _addr: Callable[[Any], Any] = _views.address  # the key of _found: a pointer's address
 else:
     _NODE_BASES = (ProtocolElement,)
     _NODE_SLOTS = ('_ptr', '_arena', '_detached', '_kids', '__weakref__', '__dict__')
-
-    def _addr(p: Any) -> Any:
-        return p  # (a cffi pointer hashes and compares by its address)
+_addr = _core.address  # the key of _found and of the registries: a pointer's address
 
 
 class _Node(*_NODE_BASES):  # type: ignore[misc]
@@ -1699,3 +1696,6 @@ if _views is not None:  # get_option_of_type in C, with the Python one for what 
     setattr(_Node, 'get_option_of_type', _views.Node.__dict__['get_option_of_type'])
     _views.setup_copy(_copied_option, DEFERRED)
     _copy_option = _views.copied_option
+    _views.setup_msgs(_msg_refs, _arena_refs, MESSAGE_CLASSES, UnknownMessage, _core._registry)
+    wrap_msg = _views.wrap_msg  # noqa: F811 (the same, in C)
+    new_msg_wrapper = _views.new_msg_wrapper  # noqa: F811

@@ -6,25 +6,17 @@ List values are returned as a list that writes itself back on every change, so d
 `option.dns_servers.append(addr)` updates the option.
 SPDX-License-Identifier: BSD-2-Clause
 """
-import importlib
-import os
 import struct
 import threading
 from typing import Any, Dict, List, Tuple
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_network
 
+from ._core import _views
 from ._lib import Error, check, ffi, lib
 from ._optdefs import BYTES_KEYS
 from .duids import DUID, LinkLayerTimeDUID
 
-try:  # the wrappers' C side (optional: plain slots without it; DHCP6TXN_NO_VIEWS=1 tests that)
-    if os.environ.get('DHCP6TXN_NO_VIEWS') == '1':
-        raise ImportError('DHCP6TXN_NO_VIEWS')
-    _views: Any = importlib.import_module('._views', __package__)
-    _FieldBase: Any = _views.Field
-except ImportError:
-    _views = None
-    _FieldBase = object
+_FieldBase: Any = _views.Field if _views is not None else object
 
 FT = {name[7:]: getattr(lib, name) for name in dir(lib) if name.startswith('D6T_FT_')}
 

@@ -436,6 +436,181 @@ static PyObject *v_is_handled(PyObject *self, PyObject *const *args, Py_ssize_t 
     return PyBool_FromLong(b && o && d6t_bundle_is_handled(b, o));
 }
 
+/* ---- message wrappers: one per C message while it is held (the registry, _core.WeakMap, a dict
+ * of weak references keyed by address), of the class its type says */
+static PyObject *msg_refs, *arena_refs, *msg_classes, *unknown_msg, *registry, *s_limit, *s_sweep;
+
+static PyObject *new_msg(d6t_msg *p, PyObject *arena)
+{
+    PyObject *t = PyLong_FromLong(d6t_msg_type(p));
+    if (!t) return NULL;
+    PyObject *cls = PyDict_GetItemWithError(msg_classes, t);
+    Py_DECREF(t);
+    if (!cls && PyErr_Occurred()) return NULL;
+    if (!cls) cls = unknown_msg;
+    if (!PyType_Check(cls) || !PyType_IsSubtype((PyTypeObject *)cls, node_type)) {
+        PyErr_SetString(PyExc_TypeError, "message classes must be _views.Node classes");
+        return NULL;
+    }
+    PyObject *w = new_wrapper((PyTypeObject *)cls, p, arena);
+    PyObject *key = w ? PyLong_FromVoidPtr(p) : NULL;
+    PyObject *ref = key ? PyWeakref_NewRef(w, NULL) : NULL;
+    int bad = !ref || PyDict_SetItem(msg_refs, key, ref);
+    Py_XDECREF(key);
+    Py_XDECREF(ref);
+    if (bad) {
+        Py_XDECREF(w);
+        return NULL;
+    }
+    /* dead entries dropped when the dict has doubled since the last sweep (_core.WeakMap) */
+    PyObject *limit = PyObject_GetAttr(registry, s_limit);
+    Py_ssize_t lim = limit ? PyLong_AsSsize_t(limit) : -1;
+    Py_XDECREF(limit);
+    PyObject *swept = lim < 0                          ? NULL
+                      : PyDict_GET_SIZE(msg_refs) > lim ? PyObject_CallMethodNoArgs(registry, s_sweep)
+                                                        : Py_NewRef(Py_None);
+    if (!swept) {
+        Py_DECREF(w);
+        return NULL;
+    }
+    Py_DECREF(swept);
+    return w;
+}
+
+/* the live object behind weak reference 'r' in 'map' at 'key' (borrowed), or NULL */
+static PyObject *alive(PyObject *map, void *key_ptr)
+{
+    PyObject *key = PyLong_FromVoidPtr(key_ptr);
+    if (!key) return NULL;
+    PyObject *r = PyDict_GetItemWithError(map, key);
+    Py_DECREF(key);
+    if (!r || !PyWeakref_Check(r)) return NULL;
+    PyObject *o = PyWeakref_GetObject(r);
+    return o == Py_None ? NULL : o;
+}
+
+static PyObject *wrap_raw_msg(d6t_msg *p, PyObject *fallback)
+{
+    if (!p) Py_RETURN_NONE;
+    PyObject *w = alive(msg_refs, p);
+    if (w || PyErr_Occurred()) return w ? Py_NewRef(w) : NULL;
+    PyObject *arena = alive(arena_refs, d6t_msg_arena(p));
+    if (PyErr_Occurred()) return NULL;
+    return new_msg(p, arena ? arena : fallback);
+}
+
+static int msgs_ready(void)
+{
+    if (msg_refs) return 1;
+    PyErr_SetString(PyExc_TypeError, "_views.setup_msgs() not called");
+    return 0;
+}
+
+/* wrap_msg(ptr, fallback_arena): the wrapper of C message 'ptr' (a cffi pointer): the live one
+ * or a new one in the arena owning the message (fallback_arena when that has no _Arena) */
+static PyObject *v_wrap_msg(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *p;
+    if (nargs < 1 || nargs > 2) {
+        PyErr_SetString(PyExc_TypeError, "wrap_msg(ptr, fallback_arena=None)");
+        return NULL;
+    }
+    if (!msgs_ready() || address_of(args[0], &p)) return NULL;
+    return wrap_raw_msg(p, nargs > 1 ? args[1] : Py_None);
+}
+
+/* new_msg_wrapper(ptr, arena): a new registered wrapper of C message 'ptr' (none yet) */
+static PyObject *v_new_msg_wrapper(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *p;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "new_msg_wrapper(ptr, arena)");
+        return NULL;
+    }
+    if (!msgs_ready() || address_of(args[0], &p)) return NULL;
+    if (!p) {
+        PyErr_SetString(PyExc_ValueError, "new_msg_wrapper: NULL message");
+        return NULL;
+    }
+    return new_msg(p, args[1]);
+}
+
+/* bundle_incoming(bundle, arena) -> (incoming, request, [relays]): the incoming side's
+ * wrappers, as TransactionBundle keeps them */
+static PyObject *v_bundle_incoming(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *b;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "bundle_incoming(bundle, arena)");
+        return NULL;
+    }
+    if (!msgs_ready() || address_of(args[0], &b)) return NULL;
+    if (!b) {
+        PyErr_SetString(PyExc_ValueError, "bundle_incoming: NULL bundle");
+        return NULL;
+    }
+    size_t n = d6t_bundle_incoming_relay_count(b);
+    PyObject *in = wrap_raw_msg(d6t_bundle_incoming(b), args[1]);
+    PyObject *req = in ? wrap_raw_msg(d6t_bundle_request(b), args[1]) : NULL;
+    PyObject *relays = req ? PyList_New((Py_ssize_t)n) : NULL;
+    for (size_t i = 0; relays && i < n; i++) {
+        PyObject *r = wrap_raw_msg(d6t_bundle_incoming_relay(b, i), args[1]);
+        if (!r) Py_CLEAR(relays);
+        else PyList_SET_ITEM(relays, (Py_ssize_t)i, r);
+    }
+    PyObject *out = relays ? PyTuple_Pack(3, in, req, relays) : NULL;
+    Py_XDECREF(in);
+    Py_XDECREF(req);
+    Py_XDECREF(relays);
+    return out;
+}
+
+/* bundle_outgoing(bundle, arena) -> [relays]: new wrappers of the outgoing relay-reply chain
+ * the bundle has just made (closest to the client first) */
+static PyObject *v_bundle_outgoing(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *b;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "bundle_outgoing(bundle, arena)");
+        return NULL;
+    }
+    if (!msgs_ready() || address_of(args[0], &b)) return NULL;
+    if (!b) {
+        PyErr_SetString(PyExc_ValueError, "bundle_outgoing: NULL bundle");
+        return NULL;
+    }
+    size_t n = d6t_bundle_outgoing_relay_count(b);
+    PyObject *relays = PyList_New((Py_ssize_t)n);
+    for (size_t i = 0; relays && i < n; i++) {
+        d6t_msg *m = d6t_bundle_outgoing_relay(b, i);
+        PyObject *r = m ? new_msg(m, args[1]) : Py_NewRef(Py_None);
+        if (!r) Py_CLEAR(relays);
+        else PyList_SET_ITEM(relays, (Py_ssize_t)i, r);
+    }
+    return relays;
+}
+
+static PyObject *v_setup_msgs(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 5 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) ||
+        !PyDict_Check(args[2]) || !PyType_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "setup_msgs(msg_refs, arena_refs, message_classes, "
+                                         "UnknownMessage, registry)");
+        return NULL;
+    }
+    Py_XSETREF(msg_refs, Py_NewRef(args[0]));
+    Py_XSETREF(arena_refs, Py_NewRef(args[1]));
+    Py_XSETREF(msg_classes, Py_NewRef(args[2]));
+    Py_XSETREF(unknown_msg, Py_NewRef(args[3]));
+    Py_XSETREF(registry, Py_NewRef(args[4]));
+    Py_RETURN_NONE;
+}
+
 /* address(p): the address cffi pointer 'p' holds, an int (the key of _found) */
 static PyObject *v_address(PyObject *self, PyObject *p)
 {
@@ -572,6 +747,16 @@ static PyMethodDef methods[] = {
      "mark_handled(bundle, option) -> d6t_bundle_mark_handled's status"},
     {"is_handled", (PyCFunction)(void (*)(void))v_is_handled, METH_FASTCALL,
      "is_handled(bundle, option) -> d6t_bundle_is_handled's answer"},
+    {"wrap_msg", (PyCFunction)(void (*)(void))v_wrap_msg, METH_FASTCALL,
+     "wrap_msg(ptr, fallback_arena=None) -> the wrapper of a C message"},
+    {"new_msg_wrapper", (PyCFunction)(void (*)(void))v_new_msg_wrapper, METH_FASTCALL,
+     "new_msg_wrapper(ptr, arena) -> a new registered wrapper of a C message"},
+    {"bundle_incoming", (PyCFunction)(void (*)(void))v_bundle_incoming, METH_FASTCALL,
+     "bundle_incoming(bundle, arena) -> (incoming, request, [relays])"},
+    {"bundle_outgoing", (PyCFunction)(void (*)(void))v_bundle_outgoing, METH_FASTCALL,
+     "bundle_outgoing(bundle, arena) -> [new wrappers of the outgoing relay chain]"},
+    {"setup_msgs", (PyCFunction)(void (*)(void))v_setup_msgs, METH_FASTCALL,
+     "setup_msgs(msg_refs, arena_refs, message_classes, UnknownMessage, registry)"},
     {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
     {"setup", (PyCFunction)(void (*)(void))v_setup, METH_FASTCALL,
      "setup(cast, probe, probe_address) -> whether pointers are read without a call"},
@@ -598,7 +783,9 @@ PyMODINIT_FUNC PyInit__views(void)
         !(s_has_msgs = PyUnicode_InternFromString("_has_msgs")) ||
         !(s_option_space = PyUnicode_InternFromString("option_space")) ||
         !(s_py_defined = PyUnicode_InternFromString("_py_defined")) ||
-        !(s_py_get = PyUnicode_InternFromString("_py_get")))
+        !(s_py_get = PyUnicode_InternFromString("_py_get")) ||
+        !(s_limit = PyUnicode_InternFromString("_limit")) ||
+        !(s_sweep = PyUnicode_InternFromString("_sweep")))
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;

@@ -200,6 +200,9 @@ class TransactionBundle:
     def _wrap_incoming(self):
         # held here so that they, and the option wrappers they hand out, stay the same objects
         b, arena = self._b, self._arena
+        if _views is not None:
+            self._incoming, self._request, self._relays_in = _views.bundle_incoming(b, arena)
+            return
         self._incoming = wrap_msg(lib.d6t_bundle_incoming(b), arena)
         self._request = wrap_msg(lib.d6t_bundle_request(b), arena)
         self._relays_in = [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), arena)
@@ -380,8 +383,11 @@ class TransactionBundle:
         first), with Interface-ID, Echo Request options and Relay Source Port echoed."""
         check(lib.d6t_bundle_create_outgoing_relay_messages(self._b))
         b, arena = self._b, self._arena  # new C messages in the bundle's arena
-        self._outgoing = [new_msg_wrapper(lib.d6t_bundle_outgoing_relay(b, i), arena)
-                          for i in range(lib.d6t_bundle_outgoing_relay_count(b))]
+        if _views is not None:
+            self._outgoing = _views.bundle_outgoing(b, arena)
+        else:
+            self._outgoing = [new_msg_wrapper(lib.d6t_bundle_outgoing_relay(b, i), arena)
+                              for i in range(lib.d6t_bundle_outgoing_relay_count(b))]
         first = self.response
         if self._outgoing and first is not None:
             materialize_in(first, arena)  # a draft response is made in the bundle's arena

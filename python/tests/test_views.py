@@ -153,3 +153,28 @@ def test_handled_marks_without_cffi_pointers():
     assert not views.is_handled(b._b, other) and b._is_handled(other) is True
     draft = IANAOption(b'zzzz', 1, 2)  # made when its pointer is asked for
     assert views.mark_handled(b._b, draft) == lib.D6T_ERR_NOT_FOUND
+
+
+@needs_views
+def test_message_wrappers_made_in_c():
+    m = Message.parse(hexfile('w1'))[1]
+    inner = m.relayed_message
+    # one wrapper per C message while it is held, whoever asks
+    assert _elements.wrap_msg(inner._ptr) is inner
+    assert _elements._core.lookup(inner._ptr) is inner
+    b = TransactionBundle(m, received_over_multicast=False)
+    assert b.incoming_message is m and b.request is inner.relayed_message
+    relays = b.incoming_relay_messages  # closest to the client first
+    assert len(relays) == 2 and relays[0] is inner and relays[1] is m
+    assert all(r._arena is not None for r in b.incoming_relay_messages)
+    b.response = ReplyMessage(b.request.transaction_id)
+    b.create_outgoing_relay_messages()
+    out = b.outgoing_relay_messages
+    assert [type(r).__name__ for r in out] == ['RelayReplyMessage', 'RelayReplyMessage']
+    assert all(_elements._core.lookup(r._ptr) is r for r in out)
+    assert out[-1].relayed_message is out[0]
+    # a wrapper nobody holds is made again; the registry sweeps its dead entries
+    reg = _elements._core._registry
+    for _ in range(3 * reg._limit):
+        _elements.wrap_msg(Message.parse(hexfile('w2'))[1]._ptr)
+    assert len(reg._d) <= 2 * reg._limit + 1
