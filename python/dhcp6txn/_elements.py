@@ -230,7 +230,10 @@ def _bind_draft(item, ptr, arena):
 
 
 def _bind_values(item, values, ptr, arena):
-    """_bind_draft with the draft's values already taken out."""
+    """_bind_draft with the draft's values already taken out (ptr None: bound already, by
+    _views.bind_options, but not its sub-options)."""
+    if ptr is None:
+        ptr = item._ptr
     item._ptr, item._arena, item._detached = ptr, arena, False
     kids = list(values.get('options') or ())
     item._kids = kids
@@ -361,6 +364,11 @@ def _parse_message_bytes(msg, data, options, arena=None):
     ptr = cells[0][0]
     msg._bind(ptr, arena, True)
     _core.register(ptr, msg)
+    if _views is not None and type(options) is list:
+        kids = _views.bind_options(msg, options, arena)  # the loop below in C
+        if kids is not None:
+            msg._kids = kids
+            return True
     kids = []
     p = lib.d6t_msg_first_opt(ptr)
     for o in options:
@@ -1696,6 +1704,7 @@ if _views is not None:  # get_option_of_type in C, with the Python one for what 
     setattr(_Node, 'get_option_of_type', _views.Node.__dict__['get_option_of_type'])
     _views.setup_copy(_copied_option, DEFERRED)
     _copy_option = _views.copied_option
-    _views.setup_msgs(_msg_refs, _arena_refs, MESSAGE_CLASSES, UnknownMessage, _core._registry)
+    _views.setup_msgs(_msg_refs, _arena_refs, MESSAGE_CLASSES, UnknownMessage, _core._registry,
+                      UnknownOption)
     wrap_msg = _views.wrap_msg  # noqa: F811 (the same, in C)
     new_msg_wrapper = _views.new_msg_wrapper  # noqa: F811

@@ -594,15 +594,81 @@ static PyObject *v_bundle_outgoing(PyObject *self, PyObject *const *args, Py_ssi
     return relays;
 }
 
+/* bind_options(msg, options, arena) -> kids or None: after a draft message was made by one
+ * parse, its option objects become views of the parsed options, in order: a draft is bound
+ * to its option (its sub-options on first use: '_unbound' keeps its values, as the Python
+ * loop in _elements._parse_message_bytes does, but the pointer is set now), an option of
+ * another message is copied, so a new wrapper stands for the copy. None (nothing changed)
+ * when one of them is a free-standing option (moved: the Python loop's case). */
+static PyObject *unknown_opt, *s_unbound;
+
+static PyObject *v_bind_options(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 3 || !PyObject_TypeCheck(args[0], node_type) || !PyList_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "bind_options(msg, options, arena)");
+        return NULL;
+    }
+    Node *msg = (Node *)args[0];
+    PyObject *opts = args[1], *arena = args[2];
+    Py_ssize_t n = PyList_GET_SIZE(opts);
+    if (!msg->raw || !unknown_opt) Py_RETURN_NONE;
+    /* first look, then change: a case for the Python loop leaves everything as it was */
+    d6t_opt *p = d6t_msg_first_opt(msg->raw);
+    for (Py_ssize_t i = 0; i < n; i++, p = d6t_opt_next(p)) {
+        PyObject *o = PyList_GET_ITEM(opts, i);
+        if (!p || !PyObject_TypeCheck(o, node_type)) Py_RETURN_NONE;
+        PyObject *d = PyObject_GenericGetDict(o, NULL);
+        if (!d) return NULL;
+        PyObject *draft = PyDict_GetItemWithError(d, s_draft);
+        int unbound = PyDict_GetItemWithError(d, s_unbound) != NULL;
+        Py_DECREF(d);
+        if (PyErr_Occurred()) return NULL;
+        if (unbound || (draft ? !PyDict_CheckExact(draft) || ((Node *)o)->raw || ((Node *)o)->kids
+                              : ((Node *)o)->detached != Py_False))
+            Py_RETURN_NONE;
+    }
+    if (p) Py_RETURN_NONE; /* more parsed options than objects: not the message they made */
+    PyObject *kids = PyList_New(n);
+    p = d6t_msg_first_opt(msg->raw);
+    for (Py_ssize_t i = 0; kids && i < n; i++, p = d6t_opt_next(p)) {
+        Node *o = (Node *)PyList_GET_ITEM(opts, i);
+        PyObject *d = PyObject_GenericGetDict((PyObject *)o, NULL);
+        PyObject *draft = d ? PyDict_GetItemWithError(d, s_draft) : NULL;
+        PyObject *w = NULL;
+        if (draft) {
+            PyObject *t = PyTuple_Pack(3, draft, Py_None, arena);
+            if (t && !PyDict_SetItem(d, s_unbound, t) && !PyDict_DelItem(d, s_draft)) {
+                o->raw = p;
+                Py_CLEAR(o->cdata);
+                Py_XSETREF(o->arena, Py_NewRef(arena));
+                Py_XSETREF(o->detached, Py_NewRef(Py_False));
+                w = Py_NewRef((PyObject *)o);
+            }
+            Py_XDECREF(t);
+        } else if (d && !PyErr_Occurred()) {
+            PyObject *cls = class_of(p);
+            if (!cls && !PyErr_Occurred()) cls = unknown_opt;
+            if (cls) w = new_wrapper((PyTypeObject *)cls, p, arena);
+        }
+        Py_XDECREF(d);
+        if (!w) Py_CLEAR(kids);
+        else PyList_SET_ITEM(kids, i, w);
+    }
+    return kids;
+}
+
 static PyObject *v_setup_msgs(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    if (nargs != 5 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) ||
-        !PyDict_Check(args[2]) || !PyType_Check(args[3])) {
+    if (nargs != 6 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) ||
+        !PyDict_Check(args[2]) || !PyType_Check(args[3]) || !PyType_Check(args[5]) ||
+        !PyType_IsSubtype((PyTypeObject *)args[5], node_type)) {
         PyErr_SetString(PyExc_TypeError, "setup_msgs(msg_refs, arena_refs, message_classes, "
-                                         "UnknownMessage, registry)");
+                                         "UnknownMessage, registry, UnknownOption)");
         return NULL;
     }
+    Py_XSETREF(unknown_opt, Py_NewRef(args[5]));
     Py_XSETREF(msg_refs, Py_NewRef(args[0]));
     Py_XSETREF(arena_refs, Py_NewRef(args[1]));
     Py_XSETREF(msg_classes, Py_NewRef(args[2]));
@@ -755,8 +821,11 @@ static PyMethodDef methods[] = {
      "bundle_incoming(bundle, arena) -> (incoming, request, [relays])"},
     {"bundle_outgoing", (PyCFunction)(void (*)(void))v_bundle_outgoing, METH_FASTCALL,
      "bundle_outgoing(bundle, arena) -> [new wrappers of the outgoing relay chain]"},
+    {"bind_options", (PyCFunction)(void (*)(void))v_bind_options, METH_FASTCALL,
+     "bind_options(msg, options, arena) -> the option wrappers of a message made from drafts"},
     {"setup_msgs", (PyCFunction)(void (*)(void))v_setup_msgs, METH_FASTCALL,
-     "setup_msgs(msg_refs, arena_refs, message_classes, UnknownMessage, registry)"},
+     "setup_msgs(msg_refs, arena_refs, message_classes, UnknownMessage, registry, "
+     "UnknownOption)"},
     {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
     {"setup", (PyCFunction)(void (*)(void))v_setup, METH_FASTCALL,
      "setup(cast, probe, probe_address) -> whether pointers are read without a call"},
@@ -785,7 +854,8 @@ PyMODINIT_FUNC PyInit__views(void)
         !(s_py_defined = PyUnicode_InternFromString("_py_defined")) ||
         !(s_py_get = PyUnicode_InternFromString("_py_get")) ||
         !(s_limit = PyUnicode_InternFromString("_limit")) ||
-        !(s_sweep = PyUnicode_InternFromString("_sweep")))
+        !(s_sweep = PyUnicode_InternFromString("_sweep")) ||
+        !(s_unbound = PyUnicode_InternFromString("_unbound")))
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;

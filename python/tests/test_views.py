@@ -178,3 +178,22 @@ def test_message_wrappers_made_in_c():
     for _ in range(3 * reg._limit):
         _elements.wrap_msg(Message.parse(hexfile('w2'))[1]._ptr)
     assert len(reg._d) <= 2 * reg._limit + 1
+
+
+@needs_views
+def test_draft_message_bound_in_c():
+    req = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
+    addr = _elements.OPTION_CLASSES['IAAddressOption']
+    status = StatusCodeOption(0, 'ok')
+    ia = IANAOption(b'abcd', 1, 2, options=[status])
+    cid = req.get_option_of_type(ClientIdOption)
+    reply = ReplyMessage(req.transaction_id, options=[cid, ia])
+    wire = reply.save()  # made by one parse; ia bound by _views, its sub-options on first use
+    assert ia._ptr is not None and ia._arena is reply._arena
+    assert reply.options[1] is ia and reply.options[0] is not cid
+    assert reply.options[0].save() == cid.save()
+    assert ia.t1 == 1 and ia.options[0] is status and '_unbound' not in ia.__dict__
+    ia.options.append(addr(_elements.IPv6Address('2001:db8::1'), 3, 4))
+    status.status_message = 'changed'
+    again = Message.parse(reply.save())[1]
+    assert reply.save() != wire and again.options[1].options[0].status_message == 'changed'
