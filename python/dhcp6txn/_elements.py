@@ -1708,3 +1708,20 @@ if _views is not None:  # get_option_of_type in C, with the Python one for what 
                       UnknownOption)
     wrap_msg = _views.wrap_msg  # noqa: F811 (the same, in C)
     new_msg_wrapper = _views.new_msg_wrapper  # noqa: F811
+    for _cls in (Option, Message):  # save() in C, with the Python one for what C leaves it
+        setattr(_cls, '_py_save', _cls.__dict__['save'])
+        setattr(_cls, 'save', _views.Node.__dict__['save'])
+    _tid_property = ClientServerMessage.__dict__['transaction_id']
+
+    class _TransactionId(_views.Field):
+        """ClientServerMessage.transaction_id, read in C (the property for the rest)."""
+
+        def _py_get(self, obj, cls=None):
+            return _tid_property.__get__(obj, cls)
+
+        def __set__(self, obj, value):
+            _tid_property.__set__(obj, value)
+
+    _tid_field = _TransactionId()
+    _tid_field._c_setup('transaction_id', 0, 5)
+    setattr(ClientServerMessage, 'transaction_id', _tid_field)

@@ -227,7 +227,41 @@ static PyObject *node_get_option_of_type(Node *self, PyObject *klass)
     return PyObject_CallFunctionObjArgs(py_get_option_of_type, (PyObject *)self, klass, NULL);
 }
 
+/* save(): the wire bytes of a message or option made in C, written by the library; drafts,
+ * trees with values kept for refusal (DEFERRED[0]) and errors go to the class's _py_save,
+ * which says what is wrong. */
+static PyObject *deferred, *s_draft, *s_py_save;
+
+static PyObject *node_save(Node *self, PyObject *unused)
+{
+    (void)unused;
+    if (self->raw && deferred && PyList_CheckExact(deferred) && PyList_GET_SIZE(deferred) > 0 &&
+        PyList_GET_ITEM(deferred, 0) == Py_False && message_class) {
+        PyObject *d = PyObject_GenericGetDict((PyObject *)self, NULL);
+        if (!d) return NULL;
+        int draft = PyDict_GetItemWithError(d, s_draft) != NULL;
+        Py_DECREF(d);
+        if (PyErr_Occurred()) return NULL;
+        int msg = PyObject_TypeCheck(self, (PyTypeObject *)message_class);
+        size_t n = draft ? 0 : msg ? d6t_msg_wire_size(self->raw) : d6t_opt_wire_size(self->raw);
+        PyObject *b = n && n <= PY_SSIZE_T_MAX ? PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n)
+                                               : NULL;
+        if (b) {
+            size_t used = 0;
+            uint8_t *buf = (uint8_t *)PyBytes_AS_STRING(b);
+            d6t_status st = msg ? d6t_msg_write(self->raw, buf, n, &used)
+                                : d6t_opt_write(self->raw, buf, n, &used);
+            if (st == D6T_OK && used == n) return b;
+            Py_DECREF(b);
+        }
+        if (PyErr_Occurred()) return NULL;
+    }
+    return PyObject_CallMethodNoArgs((PyObject *)self, s_py_save);
+}
+
 static PyMethodDef node_methods[] = {
+    {"save", (PyCFunction)node_save, METH_NOARGS,
+     "save() -> the wire bytes (the library's encoder at work)"},
     {"get_option_of_type", (PyCFunction)node_get_option_of_type, METH_O,
      "get_option_of_type(klass) -> the first direct sub-option that is a klass, or None"},
     {NULL, NULL, 0, NULL}};
@@ -334,8 +368,7 @@ static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t n
  * None when the message must take it the slow way; _elements._copied_option, given to
  * setup_copy(), decides every case but the plain one: an option of the table's DHCPv6 space
  * without relayed messages inside, nothing kept for refusal anywhere (DEFERRED[0] false). */
-static PyObject *py_copied_option, *deferred, *s_draft, *s_bad, *s_has_msgs, *s_option_space,
-    *s_py_defined;
+static PyObject *py_copied_option, *s_bad, *s_has_msgs, *s_option_space, *s_py_defined;
 
 static int attr_is(PyObject *o, PyObject *name, PyObject *want)
 {
@@ -690,7 +723,7 @@ static PyObject *v_address(PyObject *self, PyObject *p)
  * the common fields (bytes, 8/16/32-bit integers) of an option made in C straight from the
  * library; drafts, values kept for refusal, other field types and any error are the Python
  * method's (_py_get), which also says what went wrong. */
-enum { F_PY = 0, F_BYTES, F_U8, F_U16, F_U32 };
+enum { F_PY = 0, F_BYTES, F_U8, F_U16, F_U32, F_TID };
 
 typedef struct {
     PyObject_HEAD
@@ -729,6 +762,11 @@ static PyObject *field_read(Field *f, const d6t_opt *o)
             return PyLong_FromUnsignedLong(v);
         break;
     }
+    case F_TID: { /* a client/server message's transaction-id, 3 bytes */
+        uint32_t t = d6t_msg_transaction_id((const d6t_msg *)o);
+        char b[3] = {(char)(t >> 16), (char)(t >> 8), (char)t};
+        return PyBytes_FromStringAndSize(b, 3);
+    }
     }
     return NULL; /* no exception: the Python way */
 }
@@ -755,7 +793,7 @@ static PyObject *field_c_setup(PyObject *self, PyObject *const *args, Py_ssize_t
     Field *f = (Field *)self;
     long kind;
     if (nargs != 3 || !PyUnicode_Check(args[0]) || (kind = PyLong_AsLong(args[2])) < F_PY ||
-        kind > F_U32) {
+        kind > F_TID) {
         if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_c_setup(name, key, kind)");
         return NULL;
     }
@@ -855,7 +893,8 @@ PyMODINIT_FUNC PyInit__views(void)
         !(s_py_get = PyUnicode_InternFromString("_py_get")) ||
         !(s_limit = PyUnicode_InternFromString("_limit")) ||
         !(s_sweep = PyUnicode_InternFromString("_sweep")) ||
-        !(s_unbound = PyUnicode_InternFromString("_unbound")))
+        !(s_unbound = PyUnicode_InternFromString("_unbound")) ||
+        !(s_py_save = PyUnicode_InternFromString("_py_save")))
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;

@@ -197,3 +197,22 @@ def test_draft_message_bound_in_c():
     status.status_message = 'changed'
     again = Message.parse(reply.save())[1]
     assert reply.save() != wire and again.options[1].options[0].status_message == 'changed'
+
+
+@needs_views
+def test_save_and_transaction_id_as_python():
+    for m in _messages():
+        assert m.save() == type(m)._py_save(m)
+        if hasattr(type(m), 'transaction_id'):
+            assert m.transaction_id == _elements._tid_property.__get__(m, type(m))
+            assert type(m.transaction_id) is bytes and len(m.transaction_id) == 3
+        for o in m.options:
+            assert o.save() == type(o)._py_save(o), type(o).__name__
+    draft = ReplyMessage(b'abc', options=[StatusCodeOption(0, 'x')])
+    assert draft.transaction_id == b'abc' and draft.save()[:4] == b'\x07abc'
+    draft.transaction_id = b'xyz'
+    assert draft.transaction_id == b'xyz' and draft.save()[1:4] == b'xyz'
+    draft.transaction_id = 'no'  # refused when written, shown as given
+    assert draft.transaction_id == 'no'
+    with pytest.raises(ValueError):
+        draft.save()
