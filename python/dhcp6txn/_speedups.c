@@ -345,9 +345,11 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
         goto done;
     }
     if (!values || !PyDict_CheckExact(values)) goto done;
-    kspace = option_attr(kid, d, CI_SPACE, s_option_space);
-    pydef = option_attr(kid, d, CI_PYDEF, s_py_defined);
-    code = option_attr(kid, d, CI_TYPE, s_option_type);
+    /* (a dict holding nothing but the draft's values cannot hide the class's attributes) */
+    PyObject *own = PyDict_GET_SIZE(d) > 1 ? d : NULL;
+    kspace = option_attr(kid, own, CI_SPACE, s_option_space);
+    pydef = option_attr(kid, own, CI_PYDEF, s_py_defined);
+    code = option_attr(kid, own, CI_TYPE, s_option_type);
     unsigned long long c;
     if (!kspace || !pydef || !code || pydef != Py_False || uint_of(code, 2, &c)) goto done;
     int same = PyObject_RichCompareBool(kspace, space, Py_EQ);
