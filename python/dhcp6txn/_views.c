@@ -691,6 +691,19 @@ static PyObject *v_bind_options(PyObject *self, PyObject *const *args, Py_ssize_
     return kids;
 }
 
+/* relays(relay, msg): whether C relay message 'relay' holds C message 'msg' (wrappers) */
+static PyObject *v_relays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *r, *m;
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "relays(relay, msg)");
+        return NULL;
+    }
+    if (raw_of(args[0], &r) || raw_of(args[1], &m)) return NULL;
+    return PyBool_FromLong(r && m && d6t_msg_relayed(r) == m);
+}
+
 static PyObject *v_setup_msgs(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
@@ -861,6 +874,8 @@ static PyMethodDef methods[] = {
      "bundle_outgoing(bundle, arena) -> [new wrappers of the outgoing relay chain]"},
     {"bind_options", (PyCFunction)(void (*)(void))v_bind_options, METH_FASTCALL,
      "bind_options(msg, options, arena) -> the option wrappers of a message made from drafts"},
+    {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,
+     "relays(relay, msg) -> whether the C relay message holds the C message"},
     {"setup_msgs", (PyCFunction)(void (*)(void))v_setup_msgs, METH_FASTCALL,
      "setup_msgs(msg_refs, arena_refs, message_classes, UnknownMessage, registry, "
      "UnknownOption)"},

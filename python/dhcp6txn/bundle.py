@@ -123,8 +123,11 @@ def _bundle_opts(marks, tcp_peer):
 
 _OK = lib.D6T_OK
 if _views is not None:  # without making the option's cffi pointer
-    _mark, _handled = _views.mark_handled, _views.is_handled
+    _mark, _handled, _relays = _views.mark_handled, _views.is_handled, _views.relays
 else:
+    def _relays(relay, msg):
+        return lib.d6t_msg_relayed(relay._ptr) == msg._ptr
+
     def _mark(b, option):
         return lib.d6t_bundle_mark_handled(b, option._ptr)
 
@@ -434,7 +437,7 @@ class TransactionBundle:
             self.create_outgoing_relay_messages()
         out = self._outgoing
         if out:
-            if lib.d6t_msg_relayed(out[0]._ptr) != first._ptr:
+            if not _relays(out[0], first):
                 out[0].relayed_message = first
             return out[-1]
         return first

@@ -216,3 +216,10 @@ def test_save_and_transaction_id_as_python():
     assert draft.transaction_id == 'no'
     with pytest.raises(ValueError):
         draft.save()
+
+
+@needs_views
+def test_relays():
+    m = Message.parse(hexfile('w1'))[1]
+    assert views.relays(m, m.relayed_message) and not views.relays(m, m)
+    assert not views.relays(m, m.relayed_message.relayed_message)
