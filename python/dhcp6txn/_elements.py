@@ -22,7 +22,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 from . import _core
 from ._core import _Arena
 from ._fields import DEFERRED, Field, c_wire_spec, defer, pending, settle
-from ._lib import Error, ValidationError, check, ffi, lib, parse_error
+from ._lib import Error, ParseError, ValidationError, check, ffi, lib, parse_error
 from ._optdefs import ARG_ORDER, OPTION_CLASS_NAMES
 from .protocol_element import ElementDataRepresentation, ProtocolElement
 
@@ -353,22 +353,26 @@ _copy_option = _copied_option  # (in C with _views: set at the end of the module
 def _parse_message_bytes(msg, data, options, arena=None):
     """Make 'msg' by parsing 'data' (into a new arena unless one is given), binding the objects
     of 'options' to the parsed options."""
-    cells = getattr(_parse_cells, 'cells', None)
-    if cells is None:
-        cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))
     if arena is None:
         arena = _new_arena(0)
-    if lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, cells[0], cells[1]) \
-            != lib.D6T_OK:
-        return False
-    ptr = cells[0][0]
-    msg._bind(ptr, arena, True)
-    _core.register(ptr, msg)
-    if _views is not None and type(options) is list:
-        kids = _views.bind_options(msg, options, arena)  # the loop below in C
+    if _views is not None and type(options) is list:  # the same in C
+        if not _views.parse_into(msg, arena.ptr, data, arena):
+            return False
+        kids = _views.bind_options(msg, options, arena)
         if kids is not None:
             msg._kids = kids
             return True
+        ptr = msg._ptr
+    else:
+        cells = getattr(_parse_cells, 'cells', None)
+        if cells is None:
+            cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))
+        if lib.d6t_msg_parse(arena.ptr, data, len(data), lib.D6T_PARSE_COPY, cells[0],
+                             cells[1]) != lib.D6T_OK:
+            return False
+        ptr = cells[0][0]
+        msg._bind(ptr, arena, True)
+        _core.register(ptr, msg)
     kids = []
     p = lib.d6t_msg_first_opt(ptr)
     for o in options:
@@ -1311,6 +1315,13 @@ class Message(_Node):
             if py_cls is not None and py_cls._py_defined:
                 return _parse_py_defined(py_cls, buffer, offset, length)
         arena = _new_arena(0)
+        if _views is not None:  # the same in C
+            msg = _views.parse_msg(arena.ptr, data, arena)
+            if type(msg) is tuple:
+                raise ParseError(msg[0], msg[1], offset + msg[2])
+            if cls is not Message and not isinstance(msg, cls):
+                raise ValueError('The provided buffer does not contain %s data' % cls.__name__)
+            return len(data), msg
         cells = getattr(_parse_cells, 'cells', None)
         if cells is None:
             cells = _parse_cells.cells = (ffi.new('d6t_msg **'), ffi.new('d6t_parse_error *'))

@@ -691,6 +691,59 @@ static PyObject *v_bind_options(PyObject *self, PyObject *const *args, Py_ssize_
     return kids;
 }
 
+/* parse_msg(arena_ptr, data, arena) -> a new wrapper of the message parsed from bytes 'data'
+ * (copied) into the C arena 'arena_ptr' of _Arena 'arena', or (status, reason, offset) when
+ * the library refuses the bytes */
+static PyObject *v_parse_msg(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *a;
+    if (nargs != 3 || !PyBytes_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "parse_msg(arena_ptr, data, arena)");
+        return NULL;
+    }
+    if (!msgs_ready() || address_of(args[0], &a)) return NULL;
+    d6t_msg *m = NULL;
+    d6t_parse_error err = {D6T_OK, 0, NULL};
+    d6t_status st = d6t_msg_parse(a, (const uint8_t *)PyBytes_AS_STRING(args[1]),
+                                  (size_t)PyBytes_GET_SIZE(args[1]), D6T_PARSE_COPY, &m, &err);
+    if (st == D6T_OK && m) return new_msg(m, args[2]);
+    if (st == D6T_OK) st = D6T_ERR_NOMEM;
+    return Py_BuildValue("(isn)", (int)(err.status ? err.status : st), err.reason,
+                         (Py_ssize_t)err.offset);
+}
+
+/* parse_into(msg, arena_ptr, data, arena) -> whether wrapper 'msg' (a draft: no C message yet)
+ * now is the message parsed from 'data' into 'arena', detached and registered; False (nothing
+ * changed) when the library refuses the bytes */
+static PyObject *v_parse_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *a;
+    if (nargs != 4 || !PyObject_TypeCheck(args[0], node_type) || !PyBytes_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "parse_into(msg, arena_ptr, data, arena)");
+        return NULL;
+    }
+    if (!msgs_ready() || address_of(args[1], &a)) return NULL;
+    d6t_msg *m = NULL;
+    if (d6t_msg_parse(a, (const uint8_t *)PyBytes_AS_STRING(args[2]),
+                      (size_t)PyBytes_GET_SIZE(args[2]), D6T_PARSE_COPY, &m, NULL) != D6T_OK || !m)
+        Py_RETURN_FALSE;
+    Node *n = (Node *)args[0];
+    PyObject *key = PyLong_FromVoidPtr(m);
+    PyObject *ref = key ? PyWeakref_NewRef(args[0], NULL) : NULL;
+    int bad = !ref || PyDict_SetItem(msg_refs, key, ref);
+    Py_XDECREF(key);
+    Py_XDECREF(ref);
+    if (bad) return NULL;
+    n->raw = m;
+    Py_CLEAR(n->cdata);
+    Py_XSETREF(n->arena, Py_NewRef(args[3]));
+    Py_XSETREF(n->detached, Py_NewRef(Py_True));
+    Py_XSETREF(n->kids, Py_NewRef(Py_None));
+    Py_RETURN_TRUE;
+}
+
 /* relays(relay, msg): whether C relay message 'relay' holds C message 'msg' (wrappers) */
 static PyObject *v_relays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -874,6 +927,10 @@ static PyMethodDef methods[] = {
      "bundle_outgoing(bundle, arena) -> [new wrappers of the outgoing relay chain]"},
     {"bind_options", (PyCFunction)(void (*)(void))v_bind_options, METH_FASTCALL,
      "bind_options(msg, options, arena) -> the option wrappers of a message made from drafts"},
+    {"parse_msg", (PyCFunction)(void (*)(void))v_parse_msg, METH_FASTCALL,
+     "parse_msg(arena_ptr, data, arena) -> a new message wrapper, or (status, reason, offset)"},
+    {"parse_into", (PyCFunction)(void (*)(void))v_parse_into, METH_FASTCALL,
+     "parse_into(msg, arena_ptr, data, arena) -> whether msg now is the parsed message"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,
      "relays(relay, msg) -> whether the C relay message holds the C message"},
     {"setup_msgs", (PyCFunction)(void (*)(void))v_setup_msgs, METH_FASTCALL,

@@ -223,3 +223,16 @@ def test_relays():
     m = Message.parse(hexfile('w1'))[1]
     assert views.relays(m, m.relayed_message) and not views.relays(m, m)
     assert not views.relays(m, m.relayed_message.relayed_message)
+
+
+def test_parse_errors_keep_offsets():
+    from dhcp6txn import ParseError
+    bad = hexfile('w1')[:-3]  # the innermost option runs past the end
+    err, out = ffi.new('d6t_parse_error *'), ffi.new('d6t_msg **')
+    assert lib.d6t_msg_parse(ffi.NULL, bad, len(bad), 0, out, err) != lib.D6T_OK
+    assert err.offset > 0
+    for prefix in (b'', b'xyz'):
+        with pytest.raises(ParseError) as e:
+            Message.parse(prefix + bad, len(prefix))
+        assert e.value.offset == len(prefix) + err.offset and e.value.status == err.status
+        assert e.value.reason == ffi.string(err.reason).decode()
