@@ -21,10 +21,11 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 
 from . import _core
 from ._core import _Arena
-from ._fields import DEFERRED, Field, c_wire_spec, defer, pending, settle
+from ._fields import DEFERRED, Field, c_wire_spec, defer, encode_dname, pending, settle
 from ._lib import Error, ParseError, ValidationError, check, ffi, lib, parse_error
 from ._optdefs import ARG_ORDER, OPTION_CLASS_NAMES
 from .protocol_element import ElementDataRepresentation, ProtocolElement
+from .duids import LinkLayerTimeDUID
 
 SPACE_DHCPV6, SPACE_NTP, SPACE_VENDOR = 0, 1, 2
 
@@ -1647,6 +1648,7 @@ def _build_message_classes():
 MESSAGE_CLASSES = _build_message_classes()
 if _speedups is not None:
     _speedups.setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)
+    _speedups.setup_names(LinkLayerTimeDUID, encode_dname)
     if hasattr(_speedups, 'option_init'):  # the same __init__s without a Python frame
         _option_init_py, _message_init_py = Option.__init__, ClientServerMessage.__init__
         _speedups.setup_init(_option_init_py, _message_init_py)

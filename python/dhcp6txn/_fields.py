@@ -478,7 +478,8 @@ _C_KIND = {
     FT['U8']: (1, 1), FT['U16']: (1, 2), FT['U32']: (1, 4), FT['BIN_REST']: (3, 0),
     FT['TEXT']: (4, 0), FT['ADDR6']: (5, 16), FT['ADDR4']: (5, 4), FT['PREFIX6']: (6, 16),
     FT['PREFIX4']: (6, 4), FT['PREFIX6_VAR']: (7, 16), FT['ADDR6_LIST']: (8, 0),
-    FT['ADDR6_LIST16']: (9, 0), FT['U16_LIST']: (10, 0),
+    FT['ADDR6_LIST16']: (9, 0), FT['U16_LIST']: (10, 0), FT['DUID']: (11, 0),
+    FT['DNAME_LIST']: (12, 0),
 }
 
 

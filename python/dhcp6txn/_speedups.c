@@ -58,7 +58,9 @@ enum kind {
     K_PREFIXV,    /* ipaddress network: length byte + the bytes the length covers */
     K_ADDRLIST,   /* list or tuple of IPv6 addresses */
     K_ADDRLIST16, /* the same with a 2-byte length in front when not empty */
-    K_U16LIST     /* list or tuple of 16-bit integers */
+    K_U16LIST,    /* list or tuple of 16-bit integers */
+    K_DUID,       /* a DUID: LinkLayerTimeDUID objects here, others by the field's encoder */
+    K_DNAMES      /* list or tuple of domain names (str), each written once per process */
 };
 
 #define MAX_WIRE  (1u << 20) /* larger drafts go the setters' way */
@@ -274,6 +276,70 @@ static int put_u16_list(struct out *o, PyObject *v)
     return 0;
 }
 
+/* set by setup_names(LinkLayerTimeDUID, encode_dname): the DUID class written here, and the
+ * Python encoder of one domain name (its result kept in 'dnames', at most 256 of them) */
+static PyObject *llt_class, *encode_dname, *dnames, *s_duid_type, *s_hardware_type, *s_time,
+    *s_link_layer_address;
+
+/* a LinkLayerTimeDUID as _fields._wire_duid writes it (1: not one of those, the encoder's) */
+static int put_llt(struct out *o, PyObject *v)
+{
+    if (!llt_class || (PyObject *)Py_TYPE(v) != llt_class) return 1;
+    PyObject *f[4] = {PyObject_GetAttr(v, s_duid_type), PyObject_GetAttr(v, s_hardware_type),
+                      PyObject_GetAttr(v, s_time), PyObject_GetAttr(v, s_link_layer_address)};
+    unsigned long long t, hw, tm;
+    int r = !f[0] || !f[1] || !f[2] || !f[3] || uint_of(f[0], 2, &t) || uint_of(f[1], 2, &hw) ||
+                    uint_of(f[2], 4, &tm) || !PyBytes_CheckExact(f[3])
+                ? 1
+                : put_uint(o, t, 2) || put_uint(o, hw, 2) || put_uint(o, tm, 4) ||
+                      put_bytes_obj(o, f[3]);
+    for (int i = 0; i < 4; i++) Py_XDECREF(f[i]);
+    if (PyErr_Occurred()) PyErr_Clear();
+    return r;
+}
+
+/* domain names as _fields._wire_name_list writes them */
+static int put_names(struct out *o, PyObject *v)
+{
+    if ((!PyList_CheckExact(v) && !PyTuple_CheckExact(v)) || !encode_dname || !dnames) return -1;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(v); i++) {
+        PyObject *name = PySequence_Fast_GET_ITEM(v, i);
+        if (!PyUnicode_CheckExact(name)) return -1;
+        PyObject *wire = PyDict_GetItemWithError(dnames, name);
+        if (wire) Py_INCREF(wire);
+        else if (PyErr_Occurred() || !(wire = PyObject_CallOneArg(encode_dname, name)) ||
+                 !PyBytes_CheckExact(wire)) {
+            Py_XDECREF(wire);
+            PyErr_Clear();
+            return -1;
+        } else if (PyDict_GET_SIZE(dnames) >= 256) {
+            PyDict_Clear(dnames);
+        }
+        int r = PyDict_SetItem(dnames, name, wire) || put_bytes_obj(o, wire);
+        Py_DECREF(wire);
+        if (r) {
+            PyErr_Clear();
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* a field through its Python encoder (spec's last item; None: no encoder) */
+static int put_py(struct out *o, PyObject *spec, PyObject *v)
+{
+    PyObject *wire = PyTuple_GET_ITEM(spec, 4);
+    if (wire == Py_None) return -1;
+    PyObject *b = PyObject_CallOneArg(wire, v);
+    if (!b) {
+        PyErr_Clear();
+        return -1;
+    }
+    int r = b == Py_None ? -1 : put_bytes_obj(o, b);
+    Py_DECREF(b);
+    return r;
+}
+
 static int put_field(struct out *o, PyObject *spec, PyObject *v)
 {
     long kind = PyLong_AsLong(PyTuple_GET_ITEM(spec, 1));
@@ -308,18 +374,12 @@ static int put_field(struct out *o, PyObject *spec, PyObject *v)
     case K_ADDRLIST:
     case K_ADDRLIST16: return put_addr_list(o, v, kind == K_ADDRLIST16);
     case K_U16LIST: return put_u16_list(o, v);
-    default: {
-        PyObject *wire = PyTuple_GET_ITEM(spec, 4);
-        if (wire == Py_None) return -1;
-        PyObject *b = PyObject_CallOneArg(wire, v);
-        if (!b) {
-            PyErr_Clear();
-            return -1;
-        }
-        int r = b == Py_None ? -1 : put_bytes_obj(o, b);
-        Py_DECREF(b);
-        return r;
+    case K_DNAMES: return put_names(o, v);
+    case K_DUID: {
+        int r = put_llt(o, v);
+        return r <= 0 ? r : put_py(o, spec, v);
     }
+    default: return put_py(o, spec, v);
     }
 }
 
@@ -565,6 +625,20 @@ fallback:
     return PyObject_Call(msg_init_fallback, args, kwargs);
 }
 
+static PyObject *sp_setup_names(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 2 || !PyType_Check(args[0]) || !PyCallable_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "setup_names(LinkLayerTimeDUID, encode_dname)");
+        return NULL;
+    }
+    if (!dnames && !(dnames = PyDict_New())) return NULL;
+    Py_XSETREF(llt_class, Py_NewRef(args[0]));
+    Py_XSETREF(encode_dname, Py_NewRef(args[1]));
+    PyDict_Clear(dnames);
+    Py_RETURN_NONE;
+}
+
 static PyObject *sp_setup_init(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
@@ -592,6 +666,8 @@ static PyMethodDef methods[] = {
      "message(type, transaction_id, options, other) -> a draft message's wire bytes, or None"},
     {"setup", (PyCFunction)(void (*)(void))sp_setup, METH_FASTCALL,
      "setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)"},
+    {"setup_names", (PyCFunction)(void (*)(void))sp_setup_names, METH_FASTCALL,
+     "setup_names(LinkLayerTimeDUID, encode_dname): what K_DUID and K_DNAMES fields use"},
     {"setup_init", (PyCFunction)(void (*)(void))sp_setup_init, METH_FASTCALL,
      "setup_init(option_fn, message_fn): the Python __init__s that decide the rare cases"},
     {NULL, NULL, 0, NULL}};
@@ -626,7 +702,11 @@ PyMODINIT_FUNC PyInit__speedups(void)
                  {&s_network_address, "network_address"},
                  {&s_dict, "__dict__"},
                  {&s_utf8, "utf-8"},
-                 {&s_escape, "surrogateescape"}};
+                 {&s_escape, "surrogateescape"},
+                 {&s_duid_type, "duid_type"},
+                 {&s_hardware_type, "hardware_type"},
+                 {&s_time, "time"},
+                 {&s_link_layer_address, "link_layer_address"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!(*names[i].s = PyUnicode_InternFromString(names[i].text))) return NULL;
     PyObject *m = PyModule_Create(&module);

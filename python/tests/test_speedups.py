@@ -8,7 +8,7 @@ from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network
 import pytest
 
 from dhcp6txn import _elements
-from dhcp6txn.ipv6.duids import LinkLayerDUID
+from dhcp6txn.ipv6.duids import LinkLayerDUID, LinkLayerTimeDUID
 from dhcp6txn.ipv6.extensions.dns import DomainSearchListOption, RecursiveNameServersOption
 from dhcp6txn.ipv6.extensions.map import S46PortParametersOption, S46RuleOption
 from dhcp6txn.ipv6.extensions.prefix_delegation import IAPDOption, IAPrefixOption
@@ -37,6 +37,9 @@ def drafts():
     yield DomainSearchListOption(['example.com', 'example.net.'])
     yield OptionRequestOption([23, 24, 65535])
     yield ClientIdOption(LinkLayerDUID(1, bytes(6)))
+    yield ClientIdOption(LinkLayerTimeDUID(1, 775686731, bytes.fromhex('00163e5a7b01')))
+    yield ClientIdOption(LinkLayerTimeDUID(6, 0, b''))
+    yield DomainSearchListOption(('example.com', 'example.com', 'b.example'))
     yield StatusCodeOption(5, 'caf\xe9 \udcff')  # surrogateescape
 
 
@@ -52,6 +55,10 @@ def declined():
     yield RecursiveNameServersOption([A, '::2'])
     yield OptionRequestOption([1, 65536])
     yield DomainSearchListOption(['a..b'])
+    yield DomainSearchListOption(['example.com', b'example.net'])  # bytes: not a name
+    yield DomainSearchListOption('example.com')  # a string, not a list of them
+    yield ClientIdOption(LinkLayerTimeDUID(1, -1, b''))  # a time that does not fit
+    yield ClientIdOption(LinkLayerTimeDUID(1 << 16, 0, b''))
     yield StatusCodeOption(0, b'bytes')
     yield IANAOption(b'abcd', options=[UnknownOption(99, b'x')])  # no draft inside
     yield IANAOption(b'abcd', options=['x'])
@@ -74,7 +81,7 @@ def test_same_bytes_as_python():
         assert _elements._draft_payload(type(d), values, {id(d)}) is None, type(d).__name__
         assert speedups.payload(type(d), values) is None, type(d).__name__
         n += 1
-    assert n == 26
+    assert n == 33
 
 
 @pytest.mark.skipif(speedups is None, reason='dhcp6txn._speedups not built')

@@ -175,8 +175,10 @@ def test_message_wrappers_made_in_c():
     assert out[-1].relayed_message is out[0]
     # a wrapper nobody holds is made again; the registry sweeps its dead entries
     reg = _elements._core._registry
+    w2 = hexfile('w2')
     for _ in range(3 * reg._limit):
-        _elements.wrap_msg(Message.parse(hexfile('w2'))[1]._ptr)
+        held = Message.parse(w2)[1]  # the one before it dies here, its entry with it
+        assert _elements.wrap_msg(held._ptr) is held
     assert len(reg._d) <= 2 * reg._limit + 1
 
 
