@@ -424,12 +424,21 @@ def _adopt(container, item):
     return w
 
 
-class OptionList(MutableSequence):
-    """The `options` of a message or option: a list view of the C option list."""
-    __slots__ = ('_node',)
+if _views is not None:  # _node, __init__ and append (of a draft message) in C
+    _OPTION_LIST_BASES: Tuple[Any, ...] = (_views.OptionListBase, MutableSequence)
+    _OPTION_LIST_SLOTS: Tuple[str, ...] = ()
+else:
+    _OPTION_LIST_BASES, _OPTION_LIST_SLOTS = (MutableSequence,), ('_node',)
 
-    def __init__(self, node):
-        self._node = node
+
+class OptionList(*_OPTION_LIST_BASES):  # type: ignore[misc]
+    """The `options` of a message or option: a list view of the C option list."""
+    __slots__ = _OPTION_LIST_SLOTS
+    _node: Any
+
+    if _views is None:
+        def __init__(self, node):
+            self._node = node
 
     def _items(self):
         node = self._node
@@ -451,7 +460,8 @@ class OptionList(MutableSequence):
     def __getitem__(self, i):
         return self._items()[i]
 
-    def append(self, item):
+    def _py_append(self, item):
+        """append (with _views: what its C append leaves it)."""
         node = self._node
         draft = node.__dict__.get('_draft')
         if type(draft) is tuple:  # a draft message: made later, with this option
@@ -463,6 +473,9 @@ class OptionList(MutableSequence):
             draft[1].append(item)
             return
         _adopt(node, item)
+
+    if _views is None:
+        append = _py_append
 
     def _detach(self, w):
         node = self._node
@@ -1738,3 +1751,5 @@ if _views is not None:  # get_option_of_type in C, with the Python one for what 
     _tid_field = _TransactionId()
     _tid_field._c_setup('transaction_id', 0, 5)
     setattr(ClientServerMessage, 'transaction_id', _tid_field)
+    _views.setup_options(Option, OptionList, _Node.__dict__['options'].fset)
+    setattr(_Node, 'options', _views.Node.__dict__['options'])

@@ -227,10 +227,128 @@ static PyObject *node_get_option_of_type(Node *self, PyObject *klass)
     return PyObject_CallFunctionObjArgs(py_get_option_of_type, (PyObject *)self, klass, NULL);
 }
 
+/* ---- OptionListBase: the base of _elements.OptionList (the `options` view of a message or
+ * option), holding its node; append() of a draft message's options is done here, everything
+ * else by the Python class (_py_append and the rest). */
+typedef struct {
+    PyObject_HEAD
+    PyObject *node;
+} OptionListBase;
+
+static PyObject *option_class, *option_list_class, *py_options_set, *s_py_append, *s_draft,
+    *s_py_defined;
+
+static int olist_init(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    PyObject *node;
+    if ((kwargs && PyDict_GET_SIZE(kwargs)) || !PyArg_UnpackTuple(args, "OptionList", 1, 1, &node))
+        return -1;
+    Py_XSETREF(((OptionListBase *)self)->node, Py_NewRef(node));
+    return 0;
+}
+
+static PyObject *olist_append(PyObject *self, PyObject *item)
+{
+    PyObject *node = ((OptionListBase *)self)->node;
+    if (node && option_class && PyObject_TypeCheck(node, node_type)) {
+        PyObject *d = PyObject_GenericGetDict(node, NULL);
+        if (!d) return NULL;
+        PyObject *draft = PyDict_GetItemWithError(d, s_draft);
+        Py_XINCREF(draft);
+        Py_DECREF(d);
+        if (!draft && PyErr_Occurred()) return NULL;
+        if (draft && PyTuple_CheckExact(draft) && PyTuple_GET_SIZE(draft) == 2 &&
+            PyList_CheckExact(PyTuple_GET_ITEM(draft, 1)) &&
+            PyObject_TypeCheck(item, (PyTypeObject *)option_class)) {
+            /* a draft message: made later, with this option (a class the library can hold) */
+            PyObject *pyd = PyObject_GetAttr(item, s_py_defined);
+            int ok = pyd == Py_False && !PyList_Append(PyTuple_GET_ITEM(draft, 1), item);
+            Py_XDECREF(pyd);
+            Py_DECREF(draft);
+            if (ok) Py_RETURN_NONE;
+            if (PyErr_Occurred()) return NULL;
+        } else {
+            Py_XDECREF(draft);
+        }
+    }
+    return PyObject_CallMethodOneArg(self, s_py_append, item);
+}
+
+static int olist_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(((OptionListBase *)self)->node);
+    return 0;
+}
+
+static int olist_clear(PyObject *self)
+{
+    Py_CLEAR(((OptionListBase *)self)->node);
+    return 0;
+}
+
+static void olist_dealloc(PyObject *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    olist_clear(self);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyMemberDef olist_members[] = {
+    {"_node", T_OBJECT_EX, offsetof(OptionListBase, node), 0, NULL},
+    {NULL, 0, 0, 0, NULL}};
+
+static PyMethodDef olist_methods[] = {
+    {"append", olist_append, METH_O, "append(option)"},
+    {NULL, NULL, 0, NULL}};
+
+static PyType_Slot olist_slots[] = {
+    {Py_tp_doc, "Base of dhcp6txn._elements.OptionList: see dhcp6txn/_views.c."},
+    {Py_tp_init, olist_init},
+    {Py_tp_dealloc, olist_dealloc},
+    {Py_tp_traverse, olist_traverse},
+    {Py_tp_clear, olist_clear},
+    {Py_tp_members, olist_members},
+    {Py_tp_methods, olist_methods},
+    {0, NULL}};
+
+static PyType_Spec olist_spec = {"dhcp6txn._views.OptionListBase", sizeof(OptionListBase), 0,
+                                 Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+                                 olist_slots};
+
+/* Node.options: OptionList(node); set: the Python setter given to setup_options() */
+static PyObject *node_get_options(PyObject *self, void *unused)
+{
+    (void)unused;
+    if (!option_list_class) {
+        PyErr_SetString(PyExc_TypeError, "_views.setup_options() not called");
+        return NULL;
+    }
+    return PyObject_CallOneArg(option_list_class, self);
+}
+
+static int node_set_options(PyObject *self, PyObject *value, void *unused)
+{
+    (void)unused;
+    if (!value) {
+        PyErr_SetString(PyExc_AttributeError, "options cannot be deleted");
+        return -1;
+    }
+    if (!py_options_set) {
+        PyErr_SetString(PyExc_TypeError, "_views.setup_options() not called");
+        return -1;
+    }
+    PyObject *r = PyObject_CallFunctionObjArgs(py_options_set, self, value, NULL);
+    Py_XDECREF(r);
+    return r ? 0 : -1;
+}
+
 /* save(): the wire bytes of a message or option made in C, written by the library; drafts,
  * trees with values kept for refusal (DEFERRED[0]) and errors go to the class's _py_save,
  * which says what is wrong. */
-static PyObject *deferred, *s_draft, *s_py_save;
+static PyObject *deferred, *s_py_save;
 
 static PyObject *node_save(Node *self, PyObject *unused)
 {
@@ -278,6 +396,7 @@ static PyGetSetDef node_getset[] = {
     {"_ptr", (getter)node_get_ptr, (setter)node_set_ptr,
      "the C message or option (a cffi pointer)", NULL},
     {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
+    {"options", node_get_options, node_set_options, "the sub-options (an OptionList)", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
 static PyType_Slot node_slots[] = {
@@ -368,7 +487,7 @@ static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t n
  * None when the message must take it the slow way; _elements._copied_option, given to
  * setup_copy(), decides every case but the plain one: an option of the table's DHCPv6 space
  * without relayed messages inside, nothing kept for refusal anywhere (DEFERRED[0] false). */
-static PyObject *py_copied_option, *s_bad, *s_has_msgs, *s_option_space, *s_py_defined;
+static PyObject *py_copied_option, *s_bad, *s_has_msgs, *s_option_space;
 
 static int attr_is(PyObject *o, PyObject *name, PyObject *want)
 {
@@ -776,6 +895,20 @@ static PyObject *v_setup_msgs(PyObject *self, PyObject *const *args, Py_ssize_t 
     Py_RETURN_NONE;
 }
 
+static PyObject *v_setup_options(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (nargs != 3 || !PyType_Check(args[0]) || !PyType_Check(args[1]) ||
+        !PyCallable_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "setup_options(Option, OptionList, options_setter)");
+        return NULL;
+    }
+    Py_XSETREF(option_class, Py_NewRef(args[0]));
+    Py_XSETREF(option_list_class, Py_NewRef(args[1]));
+    Py_XSETREF(py_options_set, Py_NewRef(args[2]));
+    Py_RETURN_NONE;
+}
+
 /* address(p): the address cffi pointer 'p' holds, an int (the key of _found) */
 static PyObject *v_address(PyObject *self, PyObject *p)
 {
@@ -936,6 +1069,8 @@ static PyMethodDef methods[] = {
     {"setup_msgs", (PyCFunction)(void (*)(void))v_setup_msgs, METH_FASTCALL,
      "setup_msgs(msg_refs, arena_refs, message_classes, UnknownMessage, registry, "
      "UnknownOption)"},
+    {"setup_options", (PyCFunction)(void (*)(void))v_setup_options, METH_FASTCALL,
+     "setup_options(Option, OptionList, options_setter)"},
     {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
     {"setup", (PyCFunction)(void (*)(void))v_setup, METH_FASTCALL,
      "setup(cast, probe, probe_address) -> whether pointers are read without a call"},
@@ -966,7 +1101,8 @@ PyMODINIT_FUNC PyInit__views(void)
         !(s_limit = PyUnicode_InternFromString("_limit")) ||
         !(s_sweep = PyUnicode_InternFromString("_sweep")) ||
         !(s_unbound = PyUnicode_InternFromString("_unbound")) ||
-        !(s_py_save = PyUnicode_InternFromString("_py_save")))
+        !(s_py_save = PyUnicode_InternFromString("_py_save")) ||
+        !(s_py_append = PyUnicode_InternFromString("_py_append")))
         return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
@@ -977,6 +1113,12 @@ PyMODINIT_FUNC PyInit__views(void)
         return NULL;
     }
     node_type = (PyTypeObject *)node;
+    PyObject *olist = PyType_FromSpec(&olist_spec);
+    if (!olist || PyModule_AddObject(m, "OptionListBase", olist)) {
+        Py_XDECREF(olist);
+        Py_DECREF(m);
+        return NULL;
+    }
     PyObject *field = PyType_FromSpec(&field_spec);
     if (!field || PyModule_AddObject(m, "Field", field)) {
         Py_XDECREF(field);

@@ -238,3 +238,21 @@ def test_parse_errors_keep_offsets():
             Message.parse(prefix + bad, len(prefix))
         assert e.value.offset == len(prefix) + err.offset and e.value.status == err.status
         assert e.value.reason == ffi.string(err.reason).decode()
+
+
+def test_option_list_append():
+    from dhcp6txn.ipv6.options import RapidCommitOption
+    req = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
+    reply = ReplyMessage(req.transaction_id)  # a draft: appended options wait in it
+    rc = RapidCommitOption()
+    reply.options.append(rc)
+    with pytest.raises(TypeError):
+        reply.options.append('not an option')
+    assert reply.options[0] is rc and len(reply.options) == 1
+    assert reply.save() == b'\x07' + req.transaction_id + b'\x00\x0e\x00\x00'
+    parsed = Message.parse(reply.save())[1]  # made: appended options are copied in
+    parsed.options.append(StatusCodeOption(0, 'ok'))
+    assert type(parsed.options[-1]) is StatusCodeOption and len(parsed.options) == 2
+    assert type(parsed.options).__name__ == 'OptionList' and parsed.options._node is parsed
+    if views is not None:
+        assert isinstance(parsed.options, views.OptionListBase)
