@@ -25,7 +25,9 @@ try:  # the wrappers' C side (optional: plain Python wrappers without it; DHCP6T
     if os.environ.get('DHCP6TXN_NO_VIEWS') == '1':
         raise ImportError('DHCP6TXN_NO_VIEWS')
     _views: Any = importlib.import_module('._views', __package__)
-    # the key of the maps below and of _found: the address a C pointer holds
+    _probe = ffi.cast('d6t_msg *', 0x5a5a5a50)
+    _views.setup(ffi.cast, _probe, int(ffi.cast('uintptr_t', _probe)), ffi.typeof('d6t_arena *'))
+    # the key of the maps below and of _found: the address a C pointer (or an _Arena's) holds
     address: Callable[[Any], Any] = _views.address
 except ImportError:
     _views = None
@@ -35,6 +37,7 @@ except ImportError:
 
 
 class _Arena:
+    """An arena owned by Python (with _views: _views.Arena, the same in C)."""
     __slots__ = ('ptr', 'keep', 'bundle', '__weakref__')
 
     def __init__(self, block_size=0):
@@ -59,6 +62,10 @@ class _Arena:
             self.bundle = None
         free_arena(self.ptr)
         self.ptr = None
+
+
+if _views is not None:  # the same in C, without a Python finaliser
+    _Arena = _views.Arena  # type: ignore[misc]  # noqa: F811
 
 
 class WeakMap:

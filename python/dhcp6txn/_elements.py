@@ -34,7 +34,8 @@ _arenas: Any = _core.WeakMap()  # d6t_arena* -> _Arena
 
 def _new_arena(block_size=0):
     a = _Arena(block_size)
-    _arena_refs[_addr(a.ptr)] = _ref(a)  # _arenas[a.ptr] = a, without the method call
+    # _arenas[a.ptr] = a, without the method call (_views reads a C _Arena's address itself)
+    _arena_refs[_addr(a) if _views is not None else a.ptr] = _ref(a)
     if len(_arena_refs) > _arenas._limit:
         _arenas._sweep()
     return a
@@ -357,7 +358,7 @@ def _parse_message_bytes(msg, data, options, arena=None):
     if arena is None:
         arena = _new_arena(0)
     if _views is not None and type(options) is list:  # the same in C
-        if not _views.parse_into(msg, arena.ptr, data, arena):
+        if not _views.parse_into(msg, arena, data, arena):
             return False
         kids = _views.bind_options(msg, options, arena)
         if kids is not None:
@@ -543,8 +544,6 @@ class OptionList(*_OPTION_LIST_BASES):  # type: ignore[misc]
 
 
 if _views is not None:
-    _probe = ffi.cast('d6t_msg *', 0x5a5a5a50)
-    _views.setup(ffi.cast, _probe, int(ffi.cast('uintptr_t', _probe)))
     _NODE_BASES: Tuple[Any, ...] = (_views.Node, ProtocolElement)
     _NODE_SLOTS: Tuple[str, ...] = ()  # _ptr, _arena, _detached, _kids, __dict__, weakrefs in C
 else:
@@ -1330,7 +1329,7 @@ class Message(_Node):
                 return _parse_py_defined(py_cls, buffer, offset, length)
         arena = _new_arena(0)
         if _views is not None:  # the same in C
-            msg = _views.parse_msg(arena.ptr, data, arena)
+            msg = _views.parse_msg(arena, data, arena)
             if type(msg) is tuple:
                 raise ParseError(msg[0], msg[1], offset + msg[2])
             if cls is not Message and not isinstance(msg, cls):

@@ -10,9 +10,10 @@
  * here gets its cffi pointer only when Python code first reads _ptr (cast from the raw pointer
  * with the class's _ctype).
  *
- * setup(cast, probe, probe_address): cast is ffi.cast; probe a cffi pointer whose address is
- *   probe_address (an int), which tells whether a pointer's address can be read from the cffi
- *   object directly (its layout); otherwise int(cast('uintptr_t', p)) reads it.
+ * setup(cast, probe, probe_address, arena_ctype): cast is ffi.cast; probe a cffi pointer whose
+ *   address is probe_address (an int), which tells whether a pointer's address can be read
+ *   from the cffi object directly (its layout); otherwise int(cast('uintptr_t', p)) reads it.
+ *   arena_ctype: ffi.typeof('d6t_arena *'), what Arena.ptr is.
  * SPDX-License-Identifier: BSD-2-Clause */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -46,7 +47,20 @@ typedef struct {
 } Node;
 
 static PyObject *cast_fn, *cdata_type, *uintptr_name, *s_ctype, *s_found;
-static PyTypeObject *node_type;
+static PyTypeObject *node_type, *arena_type;
+
+/* An arena owned by Python (_core._Arena): the C arena, freed with the object (after the
+ * bundle living in it, if any), never by the garbage collector's clearing; 'keep' holds the
+ * arenas this one points into. */
+typedef struct {
+    PyObject_HEAD
+    d6t_arena *raw;
+    PyObject *ptr;    /* its cffi pointer, made on first read */
+    PyObject *keep;   /* None or a set of arenas */
+    PyObject *bundle; /* None or the cffi pointer of the bundle living in it */
+    void *braw;
+    PyObject *weaklist;
+} Arena;
 /* set by setup_types(): the Message class, {option class: code} of the table's classes,
  * {address of a table row: its class}, the Python get_option_of_type (for the cases below) */
 static PyObject *message_class, *table_code, *class_by_def, *py_get_option_of_type;
@@ -64,6 +78,10 @@ static int address_of(PyObject *p, void **out)
 {
     if (layout_ok && Py_TYPE(p) == (PyTypeObject *)cdata_type) {
         *out = ((struct cdata_head *)p)->data;
+        return 0;
+    }
+    if (arena_type && Py_TYPE(p) == arena_type) { /* an _Arena stands for its C arena */
+        *out = ((Arena *)p)->raw;
         return 0;
     }
     if (!cast_fn) {
@@ -226,6 +244,136 @@ static PyObject *node_get_option_of_type(Node *self, PyObject *klass)
     }
     return PyObject_CallFunctionObjArgs(py_get_option_of_type, (PyObject *)self, klass, NULL);
 }
+
+/* ---- Arena */
+static PyObject *arena_ctype;
+
+static PyObject *arena_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    Py_ssize_t block = 0;
+    static char *kw[] = {"block_size", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|n:_Arena", kw, &block)) return NULL;
+    if (block < 0) {
+        PyErr_SetString(PyExc_ValueError, "block_size must not be negative");
+        return NULL;
+    }
+    Arena *a = (Arena *)type->tp_alloc(type, 0);
+    if (!a) return NULL;
+    a->keep = Py_NewRef(Py_None);
+    a->bundle = Py_NewRef(Py_None);
+    if (!(a->raw = d6t_arena_new(NULL, (size_t)block))) {
+        Py_DECREF(a);
+        PyErr_SetString(PyExc_MemoryError, "d6t_arena_new failed");
+        return NULL;
+    }
+    return (PyObject *)a;
+}
+
+static int arena_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(Py_TYPE(self));
+    Py_VISIT(((Arena *)self)->keep);
+    return 0;
+}
+
+static int arena_clear(PyObject *self)
+{
+    Py_CLEAR(((Arena *)self)->keep); /* the C memory goes with the object only */
+    return 0;
+}
+
+static void arena_dealloc(PyObject *self)
+{
+    Arena *a = (Arena *)self;
+    PyTypeObject *tp = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    if (a->weaklist) PyObject_ClearWeakRefs(self);
+    if (a->braw) d6t_bundle_free(a->braw);
+    if (a->raw) d6t_arena_free(a->raw);
+    a->braw = a->raw = NULL;
+    Py_CLEAR(a->keep);
+    Py_CLEAR(a->bundle);
+    Py_CLEAR(a->ptr);
+    tp->tp_free(self);
+    Py_DECREF(tp);
+}
+
+static PyObject *arena_get_ptr(PyObject *self, void *unused)
+{
+    (void)unused;
+    Arena *a = (Arena *)self;
+    if (!a->ptr) {
+        if (!a->raw) Py_RETURN_NONE;
+        if (!cast_fn || !arena_ctype) {
+            PyErr_SetString(PyExc_TypeError, "_views.setup() not called");
+            return NULL;
+        }
+        PyObject *addr = PyLong_FromVoidPtr(a->raw);
+        PyObject *args[] = {arena_ctype, addr};
+        a->ptr = addr ? PyObject_Vectorcall(cast_fn, args, 2, NULL) : NULL;
+        Py_XDECREF(addr);
+        if (!a->ptr) return NULL;
+    }
+    return Py_NewRef(a->ptr);
+}
+
+static PyObject *arena_get_bundle(PyObject *self, void *unused)
+{
+    (void)unused;
+    return Py_NewRef(((Arena *)self)->bundle);
+}
+
+static int arena_set_bundle(PyObject *self, PyObject *value, void *unused)
+{
+    (void)unused;
+    Arena *a = (Arena *)self;
+    void *raw = NULL;
+    if (value && value != Py_None && address_of(value, &raw)) return -1;
+    Py_XSETREF(a->bundle, Py_NewRef(value ? value : Py_None));
+    a->braw = raw;
+    return 0;
+}
+
+static PyObject *arena_hold(PyObject *self, PyObject *other)
+{
+    Arena *a = (Arena *)self;
+    if (other == self || other == Py_None) Py_RETURN_NONE;
+    if (!a->keep || a->keep == Py_None) {
+        PyObject *set = PySet_New(NULL);
+        if (!set) return NULL;
+        Py_XSETREF(a->keep, set);
+    }
+    if (PySet_Add(a->keep, other)) return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyMemberDef arena_members[] = {
+    {"keep", T_OBJECT, offsetof(Arena, keep), 0, "None or the arenas this one points into"},
+    {"__weaklistoffset__", T_PYSSIZET, offsetof(Arena, weaklist), READONLY, NULL},
+    {NULL, 0, 0, 0, NULL}};
+
+static PyGetSetDef arena_getset[] = {
+    {"ptr", arena_get_ptr, NULL, "the C arena (a cffi pointer)", NULL},
+    {"bundle", arena_get_bundle, arena_set_bundle, "the bundle living in it, freed first", NULL},
+    {NULL, NULL, NULL, NULL, NULL}};
+
+static PyMethodDef arena_methods[] = {
+    {"hold", arena_hold, METH_O, "hold(other): keep arena 'other' alive as long as this one"},
+    {NULL, NULL, 0, NULL}};
+
+static PyType_Slot arena_slots[] = {
+    {Py_tp_doc, "An arena owned by Python (dhcp6txn._core._Arena): see dhcp6txn/_views.c."},
+    {Py_tp_new, arena_new},
+    {Py_tp_dealloc, arena_dealloc},
+    {Py_tp_traverse, arena_traverse},
+    {Py_tp_clear, arena_clear},
+    {Py_tp_members, arena_members},
+    {Py_tp_getset, arena_getset},
+    {Py_tp_methods, arena_methods},
+    {0, NULL}};
+
+static PyType_Spec arena_spec = {"dhcp6txn._views.Arena", sizeof(Arena), 0,
+                                 Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, arena_slots};
 
 /* ---- OptionListBase: the base of _elements.OptionList (the `options` view of a message or
  * option), holding its node; append() of a draft message's options is done here, everything
@@ -416,10 +564,11 @@ static PyType_Spec node_spec = {"dhcp6txn._views.Node", sizeof(Node), 0,
 static PyObject *v_setup(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    if (nargs != 3 || !PyCallable_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "setup(cast, probe, probe_address)");
+    if (nargs != 4 || !PyCallable_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "setup(cast, probe, probe_address, arena_ctype)");
         return NULL;
     }
+    Py_XSETREF(arena_ctype, Py_NewRef(args[3]));
     Py_XSETREF(cast_fn, Py_NewRef(args[0]));
     Py_XSETREF(cdata_type, Py_NewRef((PyObject *)Py_TYPE(args[1])));
     void *want = PyLong_AsVoidPtr(args[2]);
@@ -1073,7 +1222,8 @@ static PyMethodDef methods[] = {
      "setup_options(Option, OptionList, options_setter)"},
     {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
     {"setup", (PyCFunction)(void (*)(void))v_setup, METH_FASTCALL,
-     "setup(cast, probe, probe_address) -> whether pointers are read without a call"},
+     "setup(cast, probe, probe_address, arena_ctype) -> whether pointers are read without a "
+     "call"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT,
@@ -1113,6 +1263,13 @@ PyMODINIT_FUNC PyInit__views(void)
         return NULL;
     }
     node_type = (PyTypeObject *)node;
+    PyObject *arena = PyType_FromSpec(&arena_spec);
+    if (!arena || PyModule_AddObjectRef(m, "Arena", arena)) {
+        Py_XDECREF(arena);
+        Py_DECREF(m);
+        return NULL;
+    }
+    arena_type = (PyTypeObject *)arena;
     PyObject *olist = PyType_FromSpec(&olist_spec);
     if (!olist || PyModule_AddObject(m, "OptionListBase", olist)) {
         Py_XDECREF(olist);

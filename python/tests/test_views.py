@@ -256,3 +256,27 @@ def test_option_list_append():
     assert type(parsed.options).__name__ == 'OptionList' and parsed.options._node is parsed
     if views is not None:
         assert isinstance(parsed.options, views.OptionListBase)
+
+
+@needs_views
+def test_arena_in_c():
+    from dhcp6txn import _core
+    assert _core._Arena is views.Arena
+    a, b = _core._Arena(0), _core._Arena(block_size=512)
+    assert ffi.typeof(a.ptr) is ffi.typeof('d6t_arena *') and a.ptr is a.ptr
+    assert views.address(a) == int(ffi.cast('uintptr_t', a.ptr))
+    assert a.keep is None and a.bundle is None
+    a.hold(a)
+    a.hold(None)
+    assert a.keep is None
+    a.hold(b)
+    a.hold(b)
+    assert a.keep == {b}
+    with pytest.raises(ValueError):
+        _core._Arena(-1)
+    # a bundle living in an arena is freed with it (ASan would see a leak or a double free)
+    m = Message.parse(hexfile('w1'))[1]
+    bundle = TransactionBundle(m, received_over_multicast=False)
+    assert bundle._arena.bundle == bundle._b and _elements._arenas.get(bundle._arena.ptr) is \
+        bundle._arena
+    del bundle
