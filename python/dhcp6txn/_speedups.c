@@ -83,7 +83,16 @@ struct out {
  * version tag changes whenever the class or a base is modified, so a changed class is read
  * again): a tuple (tag, option_type, option_space, _py_defined, _cwire, _kid_space, _args),
  * missing attributes as None. Keyed by the class in 'classes'. */
-enum { CI_TAG, CI_TYPE, CI_SPACE, CI_PYDEF, CI_CWIRE, CI_KIDSPACE, CI_ARGS, CI_N };
+enum {
+    CI_TAG,
+    CI_TYPE,
+    CI_SPACE,
+    CI_PYDEF,
+    CI_CWIRE,
+    CI_KIDSPACE,
+    CI_ARGS,
+    CI_N
+};
 static PyObject *classes;
 
 static PyObject *class_info(PyTypeObject *cls)
@@ -94,8 +103,8 @@ static PyObject *class_info(PyTypeObject *cls)
         PyLong_AsUnsignedLong(PyTuple_GET_ITEM(e, CI_TAG)) == cls->tp_version_tag)
         return e;
     if (PyErr_Occurred()) return NULL;
-    PyObject *names[CI_N] = {NULL, s_option_type, s_option_space, s_py_defined,
-                             s_cwire, s_kid_space, s_args};
+    PyObject *names[CI_N] = {NULL,    s_option_type, s_option_space, s_py_defined,
+                             s_cwire, s_kid_space,   s_args};
     PyObject *t = PyTuple_New(CI_N);
     if (!t) return NULL;
     for (int i = 1; i < CI_N; i++) {
@@ -306,7 +315,8 @@ static int put_names(struct out *o, PyObject *v)
         PyObject *name = PySequence_Fast_GET_ITEM(v, i);
         if (!PyUnicode_CheckExact(name)) return -1;
         PyObject *wire = PyDict_GetItemWithError(dnames, name);
-        if (wire) Py_INCREF(wire);
+        if (wire)
+            Py_INCREF(wire);
         else if (PyErr_Occurred() || !(wire = PyObject_CallOneArg(encode_dname, name)) ||
                  !PyBytes_CheckExact(wire)) {
             Py_XDECREF(wire);

@@ -39,9 +39,8 @@ static int PyModule_AddObjectRef(PyObject *m, const char *name, PyObject *v)
 #endif
 
 typedef struct {
-    PyObject_HEAD
-    void *raw;       /* the C message or option; NULL while there is none */
-    PyObject *cdata; /* _ptr as Python code sees it; NULL until set or first read */
+    PyObject_HEAD void *raw; /* the C message or option; NULL while there is none */
+    PyObject *cdata;         /* _ptr as Python code sees it; NULL until set or first read */
     PyObject *arena, *detached, *kids;
     PyObject *dict, *weaklist;
 } Node;
@@ -53,8 +52,7 @@ static PyTypeObject *node_type, *arena_type;
  * bundle living in it, if any), never by the garbage collector's clearing; 'keep' holds the
  * arenas this one points into. */
 typedef struct {
-    PyObject_HEAD
-    d6t_arena *raw;
+    PyObject_HEAD d6t_arena *raw;
     PyObject *ptr;    /* its cffi pointer, made on first read */
     PyObject *keep;   /* None or a set of arenas */
     PyObject *bundle; /* None or the cffi pointer of the bundle living in it */
@@ -68,8 +66,7 @@ static int layout_ok; /* a cffi pointer's address is the field after its type */
 
 /* what cffi's CData objects start with (checked against a probe in setup()) */
 struct cdata_head {
-    PyObject_HEAD
-    void *ctype;
+    PyObject_HEAD void *ctype;
     char *data;
 };
 
@@ -203,8 +200,7 @@ static PyObject *found_wrapper(Node *self, d6t_opt *p, PyObject *cls)
         return Py_NewRef(w);
     }
     if (!PyErr_Occurred() && self->arena &&
-        (w = new_wrapper((PyTypeObject *)cls, p, self->arena)) &&
-        PyDict_SetItem(found, key, w))
+        (w = new_wrapper((PyTypeObject *)cls, p, self->arena)) && PyDict_SetItem(found, key, w))
         Py_CLEAR(w);
     Py_DECREF(key);
     return w;
@@ -235,7 +231,7 @@ static PyObject *node_get_option_of_type(Node *self, PyObject *klass)
         if (c < 0x10000) {
             int msg = PyObject_TypeCheck(self, (PyTypeObject *)message_class);
             d6t_opt *p = msg ? d6t_msg_find_opt(self->raw, (uint16_t)c)
-                                   : d6t_opt_find_child(self->raw, (uint16_t)c);
+                             : d6t_opt_find_child(self->raw, (uint16_t)c);
             if (!p) Py_RETURN_NONE;
             PyObject *cls = class_of(p);
             if (cls == klass) return found_wrapper(self, p, cls);
@@ -379,8 +375,7 @@ static PyType_Spec arena_spec = {"dhcp6txn._views.Arena", sizeof(Arena), 0,
  * option), holding its node; append() of a draft message's options is done here, everything
  * else by the Python class (_py_append and the rest). */
 typedef struct {
-    PyObject_HEAD
-    PyObject *node;
+    PyObject_HEAD PyObject *node;
 } OptionListBase;
 
 static PyObject *option_class, *option_list_class, *py_options_set, *s_py_append, *s_draft,
@@ -445,12 +440,10 @@ static void olist_dealloc(PyObject *self)
 }
 
 static PyMemberDef olist_members[] = {
-    {"_node", T_OBJECT_EX, offsetof(OptionListBase, node), 0, NULL},
-    {NULL, 0, 0, 0, NULL}};
+    {"_node", T_OBJECT_EX, offsetof(OptionListBase, node), 0, NULL}, {NULL, 0, 0, 0, NULL}};
 
-static PyMethodDef olist_methods[] = {
-    {"append", olist_append, METH_O, "append(option)"},
-    {NULL, NULL, 0, NULL}};
+static PyMethodDef olist_methods[] = {{"append", olist_append, METH_O, "append(option)"},
+                                      {NULL, NULL, 0, NULL}};
 
 static PyType_Slot olist_slots[] = {
     {Py_tp_doc, "Base of dhcp6txn._elements.OptionList: see dhcp6txn/_views.c."},
@@ -510,8 +503,8 @@ static PyObject *node_save(Node *self, PyObject *unused)
         if (PyErr_Occurred()) return NULL;
         int msg = PyObject_TypeCheck(self, (PyTypeObject *)message_class);
         size_t n = draft ? 0 : msg ? d6t_msg_wire_size(self->raw) : d6t_opt_wire_size(self->raw);
-        PyObject *b = n && n <= PY_SSIZE_T_MAX ? PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n)
-                                               : NULL;
+        PyObject *b =
+            n && n <= PY_SSIZE_T_MAX ? PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n) : NULL;
         if (b) {
             size_t used = 0;
             uint8_t *buf = (uint8_t *)PyBytes_AS_STRING(b);
@@ -541,8 +534,8 @@ static PyMemberDef node_members[] = {
     {NULL, 0, 0, 0, NULL}};
 
 static PyGetSetDef node_getset[] = {
-    {"_ptr", (getter)node_get_ptr, (setter)node_set_ptr,
-     "the C message or option (a cffi pointer)", NULL},
+    {"_ptr", (getter)node_get_ptr, (setter)node_set_ptr, "the C message or option (a cffi pointer)",
+     NULL},
     {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
     {"options", node_get_options, node_set_options, "the sub-options (an OptionList)", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
@@ -580,8 +573,8 @@ static PyObject *v_setup(PyObject *self, PyObject *const *args, Py_ssize_t nargs
 static PyObject *v_setup_types(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    if (nargs != 4 || !PyType_Check(args[0]) || !PyDict_Check(args[1]) ||
-        !PyDict_Check(args[2]) || !PyCallable_Check(args[3])) {
+    if (nargs != 4 || !PyType_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2]) ||
+        !PyCallable_Check(args[3])) {
         PyErr_SetString(PyExc_TypeError, "setup_types(Message, table_code, class_by_def, "
                                          "get_option_of_type)");
         return NULL;
@@ -722,7 +715,8 @@ static PyObject *v_mark_handled(PyObject *self, PyObject *const *args, Py_ssize_
         return NULL;
     }
     if (address_of(args[0], &b) || raw_of(args[1], &o)) return NULL;
-    return PyLong_FromLong(b && o ? (long)d6t_bundle_mark_handled(b, o) : (long)D6T_ERR_INVALID_ARG);
+    return PyLong_FromLong(b && o ? (long)d6t_bundle_mark_handled(b, o)
+                                  : (long)D6T_ERR_INVALID_ARG);
 }
 
 static PyObject *v_is_handled(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -767,9 +761,10 @@ static PyObject *new_msg(d6t_msg *p, PyObject *arena)
     PyObject *limit = PyObject_GetAttr(registry, s_limit);
     Py_ssize_t lim = limit ? PyLong_AsSsize_t(limit) : -1;
     Py_XDECREF(limit);
-    PyObject *swept = lim < 0                          ? NULL
-                      : PyDict_GET_SIZE(msg_refs) > lim ? PyObject_CallMethodNoArgs(registry, s_sweep)
-                                                        : Py_NewRef(Py_None);
+    PyObject *swept = lim < 0 ? NULL
+                      : PyDict_GET_SIZE(msg_refs) > lim
+                          ? PyObject_CallMethodNoArgs(registry, s_sweep)
+                          : Py_NewRef(Py_None);
     if (!swept) {
         Py_DECREF(w);
         return NULL;
@@ -859,8 +854,10 @@ static PyObject *v_bundle_incoming(PyObject *self, PyObject *const *args, Py_ssi
     PyObject *relays = req ? PyList_New((Py_ssize_t)n) : NULL;
     for (size_t i = 0; relays && i < n; i++) {
         PyObject *r = wrap_raw_msg(d6t_bundle_incoming_relay(b, i), args[1]);
-        if (!r) Py_CLEAR(relays);
-        else PyList_SET_ITEM(relays, (Py_ssize_t)i, r);
+        if (!r)
+            Py_CLEAR(relays);
+        else
+            PyList_SET_ITEM(relays, (Py_ssize_t)i, r);
     }
     PyObject *out = relays ? PyTuple_Pack(3, in, req, relays) : NULL;
     Py_XDECREF(in);
@@ -889,8 +886,10 @@ static PyObject *v_bundle_outgoing(PyObject *self, PyObject *const *args, Py_ssi
     for (size_t i = 0; relays && i < n; i++) {
         d6t_msg *m = d6t_bundle_outgoing_relay(b, i);
         PyObject *r = m ? new_msg(m, args[1]) : Py_NewRef(Py_None);
-        if (!r) Py_CLEAR(relays);
-        else PyList_SET_ITEM(relays, (Py_ssize_t)i, r);
+        if (!r)
+            Py_CLEAR(relays);
+        else
+            PyList_SET_ITEM(relays, (Py_ssize_t)i, r);
     }
     return relays;
 }
@@ -953,8 +952,10 @@ static PyObject *v_bind_options(PyObject *self, PyObject *const *args, Py_ssize_
             if (cls) w = new_wrapper((PyTypeObject *)cls, p, arena);
         }
         Py_XDECREF(d);
-        if (!w) Py_CLEAR(kids);
-        else PyList_SET_ITEM(kids, i, w);
+        if (!w)
+            Py_CLEAR(kids);
+        else
+            PyList_SET_ITEM(kids, i, w);
     }
     return kids;
 }
@@ -995,7 +996,8 @@ static PyObject *v_parse_into(PyObject *self, PyObject *const *args, Py_ssize_t 
     if (!msgs_ready() || address_of(args[1], &a)) return NULL;
     d6t_msg *m = NULL;
     if (d6t_msg_parse(a, (const uint8_t *)PyBytes_AS_STRING(args[2]),
-                      (size_t)PyBytes_GET_SIZE(args[2]), D6T_PARSE_COPY, &m, NULL) != D6T_OK || !m)
+                      (size_t)PyBytes_GET_SIZE(args[2]), D6T_PARSE_COPY, &m, NULL) != D6T_OK ||
+        !m)
         Py_RETURN_FALSE;
     Node *n = (Node *)args[0];
     PyObject *key = PyLong_FromVoidPtr(m);
@@ -1028,8 +1030,8 @@ static PyObject *v_relays(PyObject *self, PyObject *const *args, Py_ssize_t narg
 static PyObject *v_setup_msgs(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    if (nargs != 6 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) ||
-        !PyDict_Check(args[2]) || !PyType_Check(args[3]) || !PyType_Check(args[5]) ||
+    if (nargs != 6 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2]) ||
+        !PyType_Check(args[3]) || !PyType_Check(args[5]) ||
         !PyType_IsSubtype((PyTypeObject *)args[5], node_type)) {
         PyErr_SetString(PyExc_TypeError, "setup_msgs(msg_refs, arena_refs, message_classes, "
                                          "UnknownMessage, registry, UnknownOption)");
@@ -1071,11 +1073,17 @@ static PyObject *v_address(PyObject *self, PyObject *p)
  * the common fields (bytes, 8/16/32-bit integers) of an option made in C straight from the
  * library; drafts, values kept for refusal, other field types and any error are the Python
  * method's (_py_get), which also says what went wrong. */
-enum { F_PY = 0, F_BYTES, F_U8, F_U16, F_U32, F_TID };
+enum {
+    F_PY = 0,
+    F_BYTES,
+    F_U8,
+    F_U16,
+    F_U32,
+    F_TID
+};
 
 typedef struct {
-    PyObject_HEAD
-    PyObject *name;
+    PyObject_HEAD PyObject *name;
     unsigned long key;
     int kind;
 } Field;
@@ -1169,10 +1177,10 @@ static int field_traverse(PyObject *self, visitproc visit, void *arg)
     return 0;
 }
 
-static PyMethodDef field_methods[] = {
-    {"_c_setup", (PyCFunction)(void (*)(void))field_c_setup, METH_FASTCALL,
-     "_c_setup(name, key, kind): what the C __get__ reads"},
-    {NULL, NULL, 0, NULL}};
+static PyMethodDef field_methods[] = {{"_c_setup", (PyCFunction)(void (*)(void))field_c_setup,
+                                       METH_FASTCALL,
+                                       "_c_setup(name, key, kind): what the C __get__ reads"},
+                                      {NULL, NULL, 0, NULL}};
 
 static PyType_Slot field_slots[] = {
     {Py_tp_doc, "Base of dhcp6txn._fields.Field: see dhcp6txn/_views.c."},
