@@ -1722,15 +1722,17 @@ __all__ = (['Option', 'NTPSubOption', 'UnknownNTPSubOption', 'UnknownOption', 'M
            sorted(OPTION_CLASSES) + sorted(c.__name__ for c in MESSAGE_CLASSES.values()) +
            sorted(CONSTANTS))
 
-if _views is not None:  # get_option_of_type in C, with the Python one for what C leaves it
-    _views.setup_types(Message, _TABLE_CODE,
-                       {int(ffi.cast('uintptr_t', d)): c for d, c in _OPTION_BY_DEF.items()},
-                       _Node.get_option_of_type)
+if _views is not None:  # the C side, with the Python code for what it leaves that code
+    _views.setup_classes({
+        'Message': Message, 'Option': Option, 'UnknownMessage': UnknownMessage,
+        'UnknownOption': UnknownOption, 'OptionList': OptionList,
+        'message_classes': MESSAGE_CLASSES, 'table_code': _TABLE_CODE,
+        'class_by_def': {int(ffi.cast('uintptr_t', d)): c for d, c in _OPTION_BY_DEF.items()},
+        'msg_refs': _msg_refs, 'arena_refs': _arena_refs, 'registry': _core._registry,
+        'DEFERRED': DEFERRED, 'get_option_of_type': _Node.get_option_of_type,
+        'copied_option': _copied_option, 'options_setter': _Node.__dict__['options'].fset})
     setattr(_Node, 'get_option_of_type', _views.Node.__dict__['get_option_of_type'])
-    _views.setup_copy(_copied_option, DEFERRED)
     _copy_option = _views.copied_option
-    _views.setup_msgs(_msg_refs, _arena_refs, MESSAGE_CLASSES, UnknownMessage, _core._registry,
-                      UnknownOption)
     wrap_msg = _views.wrap_msg  # noqa: F811 (the same, in C)
     new_msg_wrapper = _views.new_msg_wrapper  # noqa: F811
     for _cls in (Option, Message):  # save() in C, with the Python one for what C leaves it
@@ -1750,5 +1752,4 @@ if _views is not None:  # get_option_of_type in C, with the Python one for what 
     _tid_field = _TransactionId()
     _tid_field._c_setup('transaction_id', 0, 5)
     setattr(ClientServerMessage, 'transaction_id', _tid_field)
-    _views.setup_options(Option, OptionList, _Node.__dict__['options'].fset)
     setattr(_Node, 'options', _views.Node.__dict__['options'])

@@ -682,15 +682,9 @@ static PyMethodDef methods[] = {
      "setup_init(option_fn, message_fn): the Python __init__s that decide the rare cases"},
     {NULL, NULL, 0, NULL}};
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT,
-                                    "dhcp6txn._speedups",
-                                    "Draft options and messages written in C.",
-                                    -1,
-                                    methods,
-                                    NULL,
-                                    NULL,
-                                    NULL,
-                                    NULL};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, .m_name = "dhcp6txn._speedups",
+                                    .m_doc = "Draft options and messages written in C.",
+                                    .m_size = -1, .m_methods = methods};
 
 PyMODINIT_FUNC PyInit__speedups(void);
 PyMODINIT_FUNC PyInit__speedups(void)

@@ -59,7 +59,7 @@ typedef struct {
     void *braw;
     PyObject *weaklist;
 } Arena;
-/* set by setup_types(): the Message class, {option class: code} of the table's classes,
+/* set by setup_classes(): the Message class, {option class: code} of the table's classes,
  * {address of a table row: its class}, the Python get_option_of_type (for the cases below) */
 static PyObject *message_class, *table_code, *class_by_def, *py_get_option_of_type;
 static int layout_ok; /* a cffi pointer's address is the field after its type */
@@ -93,6 +93,23 @@ static int address_of(PyObject *p, void **out)
     *out = PyLong_AsVoidPtr(i);
     Py_DECREF(i);
     return PyErr_Occurred() ? -1 : 0;
+}
+
+/* 1 when a function got 'want' arguments; else a TypeError saying how it is called */
+static int nargs_is(Py_ssize_t nargs, Py_ssize_t want, const char *usage)
+{
+    if (nargs == want) return 1;
+    PyErr_SetString(PyExc_TypeError, usage);
+    return 0;
+}
+
+/* 1 when 'p' is a cffi pointer to a bundle (not NULL), its address in *b */
+static int bundle_of(PyObject *p, void **b, const char *fn)
+{
+    if (address_of(p, b)) return 0;
+    if (*b) return 1;
+    PyErr_Format(PyExc_ValueError, "%s: NULL bundle", fn);
+    return 0;
 }
 
 static PyObject *node_get_ptr(Node *self, void *unused)
@@ -459,12 +476,12 @@ static PyType_Spec olist_spec = {"dhcp6txn._views.OptionListBase", sizeof(Option
                                  Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
                                  olist_slots};
 
-/* Node.options: OptionList(node); set: the Python setter given to setup_options() */
+/* Node.options: OptionList(node); set: the Python setter given to setup_classes() */
 static PyObject *node_get_options(PyObject *self, void *unused)
 {
     (void)unused;
     if (!option_list_class) {
-        PyErr_SetString(PyExc_TypeError, "_views.setup_options() not called");
+        PyErr_SetString(PyExc_TypeError, "_views.setup_classes() not called");
         return NULL;
     }
     return PyObject_CallOneArg(option_list_class, self);
@@ -478,7 +495,7 @@ static int node_set_options(PyObject *self, PyObject *value, void *unused)
         return -1;
     }
     if (!py_options_set) {
-        PyErr_SetString(PyExc_TypeError, "_views.setup_options() not called");
+        PyErr_SetString(PyExc_TypeError, "_views.setup_classes() not called");
         return -1;
     }
     PyObject *r = PyObject_CallFunctionObjArgs(py_options_set, self, value, NULL);
@@ -570,22 +587,6 @@ static PyObject *v_setup(PyObject *self, PyObject *const *args, Py_ssize_t nargs
     return PyBool_FromLong(layout_ok);
 }
 
-static PyObject *v_setup_types(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)self;
-    if (nargs != 4 || !PyType_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2]) ||
-        !PyCallable_Check(args[3])) {
-        PyErr_SetString(PyExc_TypeError, "setup_types(Message, table_code, class_by_def, "
-                                         "get_option_of_type)");
-        return NULL;
-    }
-    Py_XSETREF(message_class, Py_NewRef(args[0]));
-    Py_XSETREF(table_code, Py_NewRef(args[1]));
-    Py_XSETREF(class_by_def, Py_NewRef(args[2]));
-    Py_XSETREF(py_get_option_of_type, Py_NewRef(args[3]));
-    Py_RETURN_NONE;
-}
-
 /* unhandled(bundle, request, klass): the request's options of table class 'klass' not marked
  * handled, as wrappers kept in the request's _found (the ones get_option_of_type hands out);
  * None when C cannot tell (a class not of the table, an option of its code that is another
@@ -627,7 +628,7 @@ static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t n
 
 /* copied_option(o): the wire bytes of option 'o' (no draft) as a draft message copies it, or
  * None when the message must take it the slow way; _elements._copied_option, given to
- * setup_copy(), decides every case but the plain one: an option of the table's DHCPv6 space
+ * setup_classes(), decides every case but the plain one: an option of the table's DHCPv6 space
  * without relayed messages inside, nothing kept for refusal anywhere (DEFERRED[0] false). */
 static PyObject *py_copied_option, *s_bad, *s_has_msgs, *s_option_space;
 
@@ -645,7 +646,7 @@ static PyObject *v_copied_option(PyObject *self, PyObject *o)
 {
     (void)self;
     if (!py_copied_option) {
-        PyErr_SetString(PyExc_TypeError, "_views.setup_copy() not called");
+        PyErr_SetString(PyExc_TypeError, "_views.setup_classes() not called");
         return NULL;
     }
     if (!PyObject_TypeCheck(o, node_type) || !((Node *)o)->raw || !PyList_CheckExact(deferred) ||
@@ -678,18 +679,6 @@ static PyObject *v_copied_option(PyObject *self, PyObject *o)
     return b;
 }
 
-static PyObject *v_setup_copy(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)self;
-    if (nargs != 2 || !PyCallable_Check(args[0]) || !PyList_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "setup_copy(copied_option, DEFERRED)");
-        return NULL;
-    }
-    Py_XSETREF(py_copied_option, Py_NewRef(args[0]));
-    Py_XSETREF(deferred, Py_NewRef(args[1]));
-    Py_RETURN_NONE;
-}
-
 /* the C option behind wrapper 'o' (its _ptr made if needed); -1 with an exception */
 static int raw_of(PyObject *o, void **out)
 {
@@ -710,10 +699,7 @@ static PyObject *v_mark_handled(PyObject *self, PyObject *const *args, Py_ssize_
 {
     (void)self;
     void *b, *o;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "mark_handled(bundle, option)");
-        return NULL;
-    }
+    if (!nargs_is(nargs, 2, "mark_handled(bundle, option)")) return NULL;
     if (address_of(args[0], &b) || raw_of(args[1], &o)) return NULL;
     return PyLong_FromLong(b && o ? (long)d6t_bundle_mark_handled(b, o)
                                   : (long)D6T_ERR_INVALID_ARG);
@@ -723,10 +709,7 @@ static PyObject *v_is_handled(PyObject *self, PyObject *const *args, Py_ssize_t 
 {
     (void)self;
     void *b, *o;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "is_handled(bundle, option)");
-        return NULL;
-    }
+    if (!nargs_is(nargs, 2, "is_handled(bundle, option)")) return NULL;
     if (address_of(args[0], &b) || raw_of(args[1], &o)) return NULL;
     return PyBool_FromLong(b && o && d6t_bundle_is_handled(b, o));
 }
@@ -798,7 +781,7 @@ static PyObject *wrap_raw_msg(d6t_msg *p, PyObject *fallback)
 static int msgs_ready(void)
 {
     if (msg_refs) return 1;
-    PyErr_SetString(PyExc_TypeError, "_views.setup_msgs() not called");
+    PyErr_SetString(PyExc_TypeError, "_views.setup_classes() not called");
     return 0;
 }
 
@@ -821,10 +804,7 @@ static PyObject *v_new_msg_wrapper(PyObject *self, PyObject *const *args, Py_ssi
 {
     (void)self;
     void *p;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "new_msg_wrapper(ptr, arena)");
-        return NULL;
-    }
+    if (!nargs_is(nargs, 2, "new_msg_wrapper(ptr, arena)")) return NULL;
     if (!msgs_ready() || address_of(args[0], &p)) return NULL;
     if (!p) {
         PyErr_SetString(PyExc_ValueError, "new_msg_wrapper: NULL message");
@@ -839,15 +819,8 @@ static PyObject *v_bundle_incoming(PyObject *self, PyObject *const *args, Py_ssi
 {
     (void)self;
     void *b;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "bundle_incoming(bundle, arena)");
-        return NULL;
-    }
-    if (!msgs_ready() || address_of(args[0], &b)) return NULL;
-    if (!b) {
-        PyErr_SetString(PyExc_ValueError, "bundle_incoming: NULL bundle");
-        return NULL;
-    }
+    if (!nargs_is(nargs, 2, "bundle_incoming(bundle, arena)")) return NULL;
+    if (!msgs_ready() || !bundle_of(args[0], &b, "bundle_incoming")) return NULL;
     size_t n = d6t_bundle_incoming_relay_count(b);
     PyObject *in = wrap_raw_msg(d6t_bundle_incoming(b), args[1]);
     PyObject *req = in ? wrap_raw_msg(d6t_bundle_request(b), args[1]) : NULL;
@@ -872,15 +845,8 @@ static PyObject *v_bundle_outgoing(PyObject *self, PyObject *const *args, Py_ssi
 {
     (void)self;
     void *b;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "bundle_outgoing(bundle, arena)");
-        return NULL;
-    }
-    if (!msgs_ready() || address_of(args[0], &b)) return NULL;
-    if (!b) {
-        PyErr_SetString(PyExc_ValueError, "bundle_outgoing: NULL bundle");
-        return NULL;
-    }
+    if (!nargs_is(nargs, 2, "bundle_outgoing(bundle, arena)")) return NULL;
+    if (!msgs_ready() || !bundle_of(args[0], &b, "bundle_outgoing")) return NULL;
     size_t n = d6t_bundle_outgoing_relay_count(b);
     PyObject *relays = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; relays && i < n; i++) {
@@ -1019,44 +985,68 @@ static PyObject *v_relays(PyObject *self, PyObject *const *args, Py_ssize_t narg
 {
     (void)self;
     void *r, *m;
-    if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "relays(relay, msg)");
-        return NULL;
-    }
+    if (!nargs_is(nargs, 2, "relays(relay, msg)")) return NULL;
     if (raw_of(args[0], &r) || raw_of(args[1], &m)) return NULL;
     return PyBool_FromLong(r && m && d6t_msg_relayed(r) == m);
 }
 
-static PyObject *v_setup_msgs(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* setup_classes(d): what the functions above need of _elements, by name in dict 'd', each
+ * checked before any is kept */
+enum want {
+    W_ANY,
+    W_TYPE,
+    W_NODE,
+    W_DICT,
+    W_LIST,
+    W_CALL
+};
+static const struct {
+    const char *name;
+    PyObject **slot;
+    enum want kind;
+} wanted[] = {
+    {"Message", &message_class, W_NODE},
+    {"Option", &option_class, W_NODE},
+    {"UnknownMessage", &unknown_msg, W_NODE},
+    {"UnknownOption", &unknown_opt, W_NODE},
+    {"OptionList", &option_list_class, W_TYPE},
+    {"message_classes", &msg_classes, W_DICT},
+    {"table_code", &table_code, W_DICT},
+    {"class_by_def", &class_by_def, W_DICT},
+    {"msg_refs", &msg_refs, W_DICT},
+    {"arena_refs", &arena_refs, W_DICT},
+    {"registry", &registry, W_ANY},
+    {"DEFERRED", &deferred, W_LIST},
+    {"get_option_of_type", &py_get_option_of_type, W_CALL},
+    {"copied_option", &py_copied_option, W_CALL},
+    {"options_setter", &py_options_set, W_CALL},
+};
+#define N_WANTED (sizeof wanted / sizeof wanted[0])
+
+static int wanted_ok(PyObject *v, enum want kind)
 {
-    (void)self;
-    if (nargs != 6 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2]) ||
-        !PyType_Check(args[3]) || !PyType_Check(args[5]) ||
-        !PyType_IsSubtype((PyTypeObject *)args[5], node_type)) {
-        PyErr_SetString(PyExc_TypeError, "setup_msgs(msg_refs, arena_refs, message_classes, "
-                                         "UnknownMessage, registry, UnknownOption)");
-        return NULL;
+    switch (kind) {
+    case W_TYPE: return PyType_Check(v);
+    case W_NODE: return PyType_Check(v) && PyType_IsSubtype((PyTypeObject *)v, node_type);
+    case W_DICT: return PyDict_CheckExact(v);
+    case W_LIST: return PyList_CheckExact(v);
+    case W_CALL: return PyCallable_Check(v);
+    case W_ANY: return 1;
     }
-    Py_XSETREF(unknown_opt, Py_NewRef(args[5]));
-    Py_XSETREF(msg_refs, Py_NewRef(args[0]));
-    Py_XSETREF(arena_refs, Py_NewRef(args[1]));
-    Py_XSETREF(msg_classes, Py_NewRef(args[2]));
-    Py_XSETREF(unknown_msg, Py_NewRef(args[3]));
-    Py_XSETREF(registry, Py_NewRef(args[4]));
-    Py_RETURN_NONE;
+    return 0;
 }
 
-static PyObject *v_setup_options(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+static PyObject *v_setup_classes(PyObject *self, PyObject *d)
 {
     (void)self;
-    if (nargs != 3 || !PyType_Check(args[0]) || !PyType_Check(args[1]) ||
-        !PyCallable_Check(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "setup_options(Option, OptionList, options_setter)");
-        return NULL;
+    PyObject *got[N_WANTED];
+    for (size_t i = 0; i < N_WANTED; i++) {
+        got[i] = PyDict_Check(d) ? PyDict_GetItemString(d, wanted[i].name) : NULL;
+        if (!got[i] || !wanted_ok(got[i], wanted[i].kind))
+            return PyErr_Format(PyExc_TypeError, "setup_classes: '%s' missing or of the wrong type",
+                                wanted[i].name);
     }
-    Py_XSETREF(option_class, Py_NewRef(args[0]));
-    Py_XSETREF(option_list_class, Py_NewRef(args[1]));
-    Py_XSETREF(py_options_set, Py_NewRef(args[2]));
+    for (size_t i = 0; i < N_WANTED; i++) Py_XSETREF(*wanted[i].slot, Py_NewRef(got[i]));
     Py_RETURN_NONE;
 }
 
@@ -1195,14 +1185,10 @@ static PyType_Spec field_spec = {"dhcp6txn._views.Field", sizeof(Field), 0,
                                  field_slots};
 
 static PyMethodDef methods[] = {
-    {"setup_types", (PyCFunction)(void (*)(void))v_setup_types, METH_FASTCALL,
-     "setup_types(Message, table_code, class_by_def, get_option_of_type)"},
     {"unhandled", (PyCFunction)(void (*)(void))v_unhandled, METH_FASTCALL,
      "unhandled(bundle, request, klass) -> the unhandled options of a table class, or None"},
     {"copied_option", (PyCFunction)v_copied_option, METH_O,
      "copied_option(o) -> the wire bytes of option o copied into a draft message, or None"},
-    {"setup_copy", (PyCFunction)(void (*)(void))v_setup_copy, METH_FASTCALL,
-     "setup_copy(copied_option, DEFERRED)"},
     {"mark_handled", (PyCFunction)(void (*)(void))v_mark_handled, METH_FASTCALL,
      "mark_handled(bundle, option) -> d6t_bundle_mark_handled's status"},
     {"is_handled", (PyCFunction)(void (*)(void))v_is_handled, METH_FASTCALL,
@@ -1223,72 +1209,62 @@ static PyMethodDef methods[] = {
      "parse_into(msg, arena_ptr, data, arena) -> whether msg now is the parsed message"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,
      "relays(relay, msg) -> whether the C relay message holds the C message"},
-    {"setup_msgs", (PyCFunction)(void (*)(void))v_setup_msgs, METH_FASTCALL,
-     "setup_msgs(msg_refs, arena_refs, message_classes, UnknownMessage, registry, "
-     "UnknownOption)"},
-    {"setup_options", (PyCFunction)(void (*)(void))v_setup_options, METH_FASTCALL,
-     "setup_options(Option, OptionList, options_setter)"},
+    {"setup_classes", v_setup_classes, METH_O,
+     "setup_classes(d): the classes, maps and Python fallbacks of _elements, by name"},
     {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
     {"setup", (PyCFunction)(void (*)(void))v_setup, METH_FASTCALL,
      "setup(cast, probe, probe_address, arena_ctype) -> whether pointers are read without a "
      "call"},
     {NULL, NULL, 0, NULL}};
 
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT,
-                                    "dhcp6txn._views",
-                                    "The C side of message and option wrappers.",
-                                    -1,
-                                    methods,
-                                    NULL,
-                                    NULL,
-                                    NULL,
-                                    NULL};
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, .m_name = "dhcp6txn._views",
+                                    .m_doc = "The C side of message and option wrappers.",
+                                    .m_size = -1, .m_methods = methods};
 
 PyMODINIT_FUNC PyInit__views(void);
 PyMODINIT_FUNC PyInit__views(void)
 {
-    if (!(uintptr_name = PyUnicode_InternFromString("uintptr_t")) ||
-        !(s_ctype = PyUnicode_InternFromString("_ctype")) ||
-        !(s_found = PyUnicode_InternFromString("_found")) ||
-        !(s_draft = PyUnicode_InternFromString("_draft")) ||
-        !(s_bad = PyUnicode_InternFromString("_bad")) ||
-        !(s_has_msgs = PyUnicode_InternFromString("_has_msgs")) ||
-        !(s_option_space = PyUnicode_InternFromString("option_space")) ||
-        !(s_py_defined = PyUnicode_InternFromString("_py_defined")) ||
-        !(s_py_get = PyUnicode_InternFromString("_py_get")) ||
-        !(s_limit = PyUnicode_InternFromString("_limit")) ||
-        !(s_sweep = PyUnicode_InternFromString("_sweep")) ||
-        !(s_unbound = PyUnicode_InternFromString("_unbound")) ||
-        !(s_py_save = PyUnicode_InternFromString("_py_save")) ||
-        !(s_py_append = PyUnicode_InternFromString("_py_append")))
-        return NULL;
+    const struct {
+        PyObject **s;
+        const char *text;
+    } names[] = {{&uintptr_name, "uintptr_t"},
+                 {&s_ctype, "_ctype"},
+                 {&s_found, "_found"},
+                 {&s_draft, "_draft"},
+                 {&s_bad, "_bad"},
+                 {&s_has_msgs, "_has_msgs"},
+                 {&s_option_space, "option_space"},
+                 {&s_py_defined, "_py_defined"},
+                 {&s_py_get, "_py_get"},
+                 {&s_limit, "_limit"},
+                 {&s_sweep, "_sweep"},
+                 {&s_unbound, "_unbound"},
+                 {&s_py_save, "_py_save"},
+                 {&s_py_append, "_py_append"}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!(*names[i].s = PyUnicode_InternFromString(names[i].text))) return NULL;
+    /* the types, kept for the module's life where the functions above check for them */
+    const struct {
+        PyType_Spec *spec;
+        const char *name;
+        PyTypeObject **keep;
+    } types[] = {{&node_spec, "Node", &node_type},
+                 {&arena_spec, "Arena", &arena_type},
+                 {&olist_spec, "OptionListBase", NULL},
+                 {&field_spec, "Field", NULL}};
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
-    PyObject *node = PyType_FromSpec(&node_spec); /* kept in node_type for the module's life */
-    if (!node || PyModule_AddObjectRef(m, "Node", node)) {
-        Py_XDECREF(node);
-        Py_DECREF(m);
-        return NULL;
-    }
-    node_type = (PyTypeObject *)node;
-    PyObject *arena = PyType_FromSpec(&arena_spec);
-    if (!arena || PyModule_AddObjectRef(m, "Arena", arena)) {
-        Py_XDECREF(arena);
-        Py_DECREF(m);
-        return NULL;
-    }
-    arena_type = (PyTypeObject *)arena;
-    PyObject *olist = PyType_FromSpec(&olist_spec);
-    if (!olist || PyModule_AddObject(m, "OptionListBase", olist)) {
-        Py_XDECREF(olist);
-        Py_DECREF(m);
-        return NULL;
-    }
-    PyObject *field = PyType_FromSpec(&field_spec);
-    if (!field || PyModule_AddObject(m, "Field", field)) {
-        Py_XDECREF(field);
-        Py_DECREF(m);
-        return NULL;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+        PyObject *t = PyType_FromSpec(types[i].spec);
+        if (!t || PyModule_AddObjectRef(m, types[i].name, t)) {
+            Py_XDECREF(t);
+            Py_DECREF(m);
+            return NULL;
+        }
+        if (types[i].keep)
+            *types[i].keep = (PyTypeObject *)t;
+        else
+            Py_DECREF(t);
     }
     return m;
 }

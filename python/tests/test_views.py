@@ -280,3 +280,19 @@ def test_arena_in_c():
     assert bundle._arena.bundle == bundle._b and _elements._arenas.get(bundle._arena.ptr) is \
         bundle._arena
     del bundle
+
+
+@needs_views
+def test_setup_classes_checks_everything_first():
+    with pytest.raises(TypeError, match="'Message' missing"):
+        views.setup_classes({})
+    with pytest.raises(TypeError, match="'DEFERRED'"):
+        views.setup_classes({'Message': Message, 'Option': _elements.Option,
+                             'UnknownMessage': _elements.UnknownMessage,
+                             'UnknownOption': _elements.UnknownOption,
+                             'OptionList': _elements.OptionList, 'message_classes': {},
+                             'table_code': {}, 'class_by_def': {}, 'msg_refs': {},
+                             'arena_refs': {}, 'registry': None, 'DEFERRED': ()})
+    # nothing was kept: the binding still finds options by class
+    m = Message.parse(hexfile('w1'))[1]
+    assert isinstance(m.get_option_of_type(InterfaceIdOption), InterfaceIdOption)
