@@ -296,3 +296,59 @@ def test_setup_classes_checks_everything_first():
     # nothing was kept: the binding still finds options by class
     m = Message.parse(hexfile('w1'))[1]
     assert isinstance(m.get_option_of_type(InterfaceIdOption), InterfaceIdOption)
+
+
+_DUMP = r'''
+import json, random, sys
+from dhcp6txn.ipv6.messages import Message
+from dhcp6txn import _elements
+
+def dump(data):
+    try:
+        m = Message.parse(data)[1]
+    except ValueError as e:
+        return ['refused', type(e).__name__, getattr(e, 'offset', None)]
+    out = []
+    while m is not None:
+        out.append([type(m).__name__, m.save().hex()])
+        for cls in _elements._TABLE_CODE:
+            o = m.get_option_of_type(cls)
+            if o is not None:
+                row = [cls.__name__]
+                for name in getattr(cls, '_args', ()):
+                    try:
+                        row.append(repr(getattr(o, name)))
+                    except ValueError as e:
+                        row.append('ValueError')
+                out.append(row)
+        m = getattr(m, 'relayed_message', None)
+    return out
+
+rng = random.Random(int(sys.argv[1]))
+w1 = bytes.fromhex(sys.argv[2])
+cases = []
+for _ in range(int(sys.argv[3])):
+    b = bytearray(w1)
+    for _ in range(rng.randint(1, 4)):
+        b[rng.randrange(len(b))] = rng.randrange(256)
+    cases.append(dump(bytes(b[:rng.randint(1, len(b))] if rng.random() < 0.2 else b)))
+print(json.dumps(cases))
+'''
+
+
+@needs_views
+def test_views_agree_with_python_on_mutated_messages():
+    """Mutated and cut copies of w1 read the same way with and without _views: the same
+    refusals (type, offset), classes, bytes, options found by class and field values."""
+    import json
+    import subprocess
+    import sys
+    runs = {}
+    for no_views in ('0', '1'):
+        env = dict(os.environ, DHCP6TXN_NO_VIEWS=no_views)
+        out = subprocess.run([sys.executable, '-c', _DUMP, '7', hexfile('w1').hex(), '300'],
+                             env=env, capture_output=True, text=True, check=True).stdout
+        runs[no_views] = json.loads(out)
+    assert runs['0'] == runs['1']
+    assert sum(1 for c in runs['0'] if c[0] == 'refused') > 10
+    assert sum(1 for c in runs['0'] if c[0] != 'refused') > 10
