@@ -94,14 +94,22 @@ enum {
     CI_N
 };
 static PyObject *classes;
+/* the entry asked for last (one option's attributes are read several times in a row); a tag
+ * names one version of one class for the life of the process */
+static PyObject *last_info;
+static unsigned long last_tag;
 
 static PyObject *class_info(PyTypeObject *cls)
 {
 #ifdef Py_TPFLAGS_VALID_VERSION_TAG
+    int tagged = PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG);
+    if (tagged && last_info && last_tag == cls->tp_version_tag) return last_info;
     PyObject *e = PyDict_GetItemWithError(classes, (PyObject *)cls);
-    if (e && PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG) &&
-        PyLong_AsUnsignedLong(PyTuple_GET_ITEM(e, CI_TAG)) == cls->tp_version_tag)
+    if (e && tagged && PyLong_AsUnsignedLong(PyTuple_GET_ITEM(e, CI_TAG)) == cls->tp_version_tag) {
+        last_info = e; /* (held by 'classes' until this class's entry is made again) */
+        last_tag = cls->tp_version_tag;
         return e;
+    }
     if (PyErr_Occurred()) return NULL;
     PyObject *names[CI_N] = {NULL,    s_option_type, s_option_space, s_py_defined,
                              s_cwire, s_kid_space,   s_args};
@@ -130,6 +138,7 @@ static PyObject *class_info(PyTypeObject *cls)
         return NULL;
     }
     PyTuple_SET_ITEM(t, CI_TAG, tag);
+    last_info = NULL; /* the entry it points to may be the one replaced here */
     int r = PyDict_SetItem(classes, (PyObject *)cls, t);
     Py_DECREF(t); /* the dict holds it */
     return r ? NULL : t;
