@@ -1730,7 +1730,9 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
         'class_by_def': {int(ffi.cast('uintptr_t', d)): c for d, c in _OPTION_BY_DEF.items()},
         'msg_refs': _msg_refs, 'arena_refs': _arena_refs, 'registry': _core._registry,
         'DEFERRED': DEFERRED, 'get_option_of_type': _Node.get_option_of_type,
-        'copied_option': _copied_option, 'options_setter': _Node.__dict__['options'].fset})
+        'copied_option': _copied_option, 'options_setter': _Node.__dict__['options'].fset,
+        'option_init': Option.__dict__['__init__']})
+    delattr(Option, '__init__')  # options made by the C base's __init__, called by the type
     setattr(_Node, 'get_option_of_type', _views.Node.__dict__['get_option_of_type'])
     _copy_option = _views.copied_option
     wrap_msg = _views.wrap_msg  # noqa: F811 (the same, in C)

@@ -535,6 +535,71 @@ static PyObject *node_save(Node *self, PyObject *unused)
     return PyObject_CallMethodNoArgs((PyObject *)self, s_py_save);
 }
 
+/* Option(*values, **values): a draft, as _speedups.option_init makes it (its values by the
+ * names in type(self)._args in __dict__['_draft'], _detached True), called by the type
+ * directly; anything unusual (more values than names, an unknown or repeated keyword) goes to
+ * the Python __init__ given to setup_classes() as 'option_init', which decides what is
+ * refused. Messages and other nodes: object's __init__. */
+static PyObject *py_option_init, *s_args;
+
+static int draft_init(PyObject *self, PyObject *args, PyObject *kwargs, PyObject *names)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(args), nn = PyTuple_GET_SIZE(names);
+    PyObject *values = PyDict_New();
+    if (!values) return -1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (PyDict_SetItem(values, PyTuple_GET_ITEM(names, i), PyTuple_GET_ITEM(args, i))) {
+            Py_DECREF(values);
+            return -1;
+        }
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (kwargs && PyDict_Next(kwargs, &pos, &key, &value)) {
+        Py_ssize_t j = n; /* a name not given by position */
+        while (j < nn && PyTuple_GET_ITEM(names, j) != key &&
+               PyObject_RichCompareBool(PyTuple_GET_ITEM(names, j), key, Py_EQ) != 1)
+            j++;
+        if (PyErr_Occurred()) PyErr_Clear();
+        if (j == nn) {
+            Py_DECREF(values);
+            return 1; /* the Python way decides */
+        }
+        if (PyDict_SetItem(values, key, value)) {
+            Py_DECREF(values);
+            return -1;
+        }
+    }
+    PyObject *d = PyObject_GenericGetDict(self, NULL);
+    int r = !d || PyDict_SetItem(d, s_draft, values) ? -1 : 0;
+    Py_XDECREF(d);
+    Py_DECREF(values);
+    if (!r) Py_XSETREF(((Node *)self)->detached, Py_NewRef(Py_True));
+    return r;
+}
+
+static int node_init(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    if (!option_class || !py_option_init || !PyObject_TypeCheck(self, (PyTypeObject *)option_class))
+        return PyBaseObject_Type.tp_init(self, args, kwargs);
+    PyObject *names = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_args);
+    if (!names) return -1;
+    int r = PyTuple_CheckExact(names) && PyTuple_GET_SIZE(args) <= PyTuple_GET_SIZE(names)
+                ? draft_init(self, args, kwargs, names)
+                : 1;
+    Py_DECREF(names);
+    if (r <= 0) return r;
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *full = PyTuple_New(n + 1);
+    if (!full) return -1;
+    PyTuple_SET_ITEM(full, 0, Py_NewRef(self));
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyTuple_SET_ITEM(full, i + 1, Py_NewRef(PyTuple_GET_ITEM(args, i)));
+    PyObject *res = PyObject_Call(py_option_init, full, kwargs);
+    Py_DECREF(full);
+    Py_XDECREF(res);
+    return res ? 0 : -1;
+}
+
 static PyMethodDef node_methods[] = {
     {"save", (PyCFunction)node_save, METH_NOARGS,
      "save() -> the wire bytes (the library's encoder at work)"},
@@ -565,6 +630,7 @@ static PyType_Slot node_slots[] = {
     {Py_tp_members, node_members},
     {Py_tp_getset, node_getset},
     {Py_tp_methods, node_methods},
+    {Py_tp_init, node_init},
     {0, NULL}};
 
 static PyType_Spec node_spec = {"dhcp6txn._views.Node", sizeof(Node), 0,
@@ -1020,6 +1086,7 @@ static const struct {
     {"get_option_of_type", &py_get_option_of_type, W_CALL},
     {"copied_option", &py_copied_option, W_CALL},
     {"options_setter", &py_options_set, W_CALL},
+    {"option_init", &py_option_init, W_CALL},
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 
@@ -1240,6 +1307,7 @@ PyMODINIT_FUNC PyInit__views(void)
                  {&s_sweep, "_sweep"},
                  {&s_unbound, "_unbound"},
                  {&s_py_save, "_py_save"},
+                 {&s_args, "_args"},
                  {&s_py_append, "_py_append"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!(*names[i].s = PyUnicode_InternFromString(names[i].text))) return NULL;
