@@ -207,8 +207,11 @@ static PyObject *found_wrapper(Node *self, d6t_opt *p, PyObject *cls)
         if (found && PyDict_SetItem(d, s_found, found)) Py_CLEAR(found);
         Py_XDECREF(found); /* the dict holds it */
     }
-    Py_DECREF(d);
-    if (!found || !PyDict_Check(found)) return NULL;
+    Py_DECREF(d); /* (the object keeps its dict, and the dict 'found') */
+    if (!found || !PyDict_Check(found) || !self->arena) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_found must be a dict");
+        return NULL;
+    }
     PyObject *key = PyLong_FromVoidPtr(p);
     if (!key) return NULL;
     PyObject *w = PyDict_GetItemWithError(found, key);
@@ -216,8 +219,8 @@ static PyObject *found_wrapper(Node *self, d6t_opt *p, PyObject *cls)
         Py_DECREF(key);
         return Py_NewRef(w);
     }
-    if (!PyErr_Occurred() && self->arena &&
-        (w = new_wrapper((PyTypeObject *)cls, p, self->arena)) && PyDict_SetItem(found, key, w))
+    if (!PyErr_Occurred() && (w = new_wrapper((PyTypeObject *)cls, p, self->arena)) &&
+        PyDict_SetItem(found, key, w))
         Py_CLEAR(w);
     Py_DECREF(key);
     return w;
