@@ -212,17 +212,27 @@ class TransactionBundle:
                            for i in range(lib.d6t_bundle_incoming_relay_count(b))]
 
     # ---- the incoming side
+    # (read through __dict__: __getattr__ would get there too, but only after an AttributeError)
     @property
     def incoming_message(self) -> Any:
-        return self._incoming
+        d = self.__dict__
+        if '_incoming' not in d:
+            self._wrap_incoming()
+        return d['_incoming']
 
     @property
     def request(self) -> Any:
-        return self._request
+        d = self.__dict__
+        if '_request' not in d:
+            self._wrap_incoming()
+        return d['_request']
 
     @property
     def incoming_relay_messages(self) -> List[Any]:
-        return list(self._relays_in)
+        d = self.__dict__
+        if '_relays_in' not in d:
+            self._wrap_incoming()
+        return list(d['_relays_in'])
 
     @property
     def received_over_multicast(self):
@@ -360,7 +370,10 @@ class TransactionBundle:
 
     @property
     def response(self):
-        return self._responses[0] if self._responses else None
+        responses = self._responses
+        if type(responses) is MessagesList:  # its first message, without its Python methods
+            return responses.first_message or None
+        return responses[0] if responses else None
 
     @response.setter
     def response(self, message):
