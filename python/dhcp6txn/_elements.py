@@ -300,6 +300,8 @@ def materialize_in(msg: Any, arena: Any) -> None:
     """Make draft message 'msg' in 'arena' (a bundle's, for its response: no arena of its own
     to make and free) when one parse can make it; otherwise it stays a draft, made as usual
     when needed."""
+    if _views is not None and _views.materialize(msg, arena) is not None:
+        return  # the same in C
     d = msg.__dict__
     draft = d.get('_draft')
     if type(draft) is not tuple:
@@ -364,7 +366,8 @@ def _parse_message_bytes(msg, data, options, arena=None):
         if kids is not None:
             msg._kids = kids
             return True
-        ptr = msg._ptr
+        _bind_parsed(msg, options, arena)
+        return True
     else:
         cells = getattr(_parse_cells, 'cells', None)
         if cells is None:
@@ -375,8 +378,14 @@ def _parse_message_bytes(msg, data, options, arena=None):
         ptr = cells[0][0]
         msg._bind(ptr, arena, True)
         _core.register(ptr, msg)
+    _bind_parsed(msg, options, arena)
+    return True
+
+
+def _bind_parsed(msg, options, arena):
+    """Bind the objects of 'options' to the options of 'msg', just parsed from their bytes."""
     kids = []
-    p = lib.d6t_msg_first_opt(ptr)
+    p = lib.d6t_msg_first_opt(msg._ptr)
     for o in options:
         d = o.__dict__
         if '_draft' in d:
@@ -392,7 +401,6 @@ def _parse_message_bytes(msg, data, options, arena=None):
             kids.append(wrap_opt(p, arena))
         p = lib.d6t_opt_next(p)
     msg._kids = kids
-    return True
 
 
 def _adopt(container, item):
@@ -1570,6 +1578,8 @@ class RelayServerMessage(Message):
 
     @relayed_message.setter
     def relayed_message(self, msg):
+        if _views is not None and _views.set_relayed(self, msg):
+            return  # the common case, in C
         opt = lib.d6t_msg_find_opt(self._ptr, 9)
         if msg is None:  # dhcpkit: the option stays, without a message
             if opt != ffi.NULL:
@@ -1731,7 +1741,9 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
         'msg_refs': _msg_refs, 'arena_refs': _arena_refs, 'registry': _core._registry,
         'DEFERRED': DEFERRED, 'get_option_of_type': _Node.get_option_of_type,
         'copied_option': _copied_option, 'options_setter': _Node.__dict__['options'].fset,
-        'option_init': Option.__dict__['__init__']})
+        'option_init': Option.__dict__['__init__'],
+        'draft_message': getattr(_speedups, 'message', None),
+        'bind_parsed': _bind_parsed, 'copy_option': _views.copied_option})
     delattr(Option, '__init__')  # options made by the C base's __init__, called by the type
     setattr(_Node, 'get_option_of_type', _views.Node.__dict__['get_option_of_type'])
     _copy_option = _views.copied_option

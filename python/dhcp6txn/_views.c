@@ -1049,6 +1049,122 @@ static PyObject *v_parse_into(PyObject *self, PyObject *const *args, Py_ssize_t 
     Py_RETURN_TRUE;
 }
 
+/* materialize(msg, arena) -> True when draft message 'msg' was made in 'arena' (an _Arena) with
+ * one parse of the bytes the draft encoder wrote (_elements.materialize_in, in C); False when it
+ * stays a draft (not one, or one the encoder leaves to the setters); None when nothing was done
+ * and the Python function decides. */
+static PyObject *draft_message, *py_bind_parsed, *py_copied_option_c, *s_message_type, *s_nested;
+
+static PyObject *v_materialize(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (!nargs_is(nargs, 2, "materialize(msg, arena)")) return NULL;
+    PyObject *msg = args[0], *arena = args[1];
+    if (!message_class || !PyObject_TypeCheck(msg, (PyTypeObject *)message_class) ||
+        !PyObject_TypeCheck(arena, arena_type) || !draft_message || draft_message == Py_None ||
+        !msgs_ready())
+        Py_RETURN_NONE;
+    PyObject *d = PyObject_GenericGetDict(msg, NULL);
+    if (!d) return NULL;
+    PyObject *draft = PyDict_GetItemWithError(d, s_draft), *r = NULL;
+    if (!draft) {
+        r = PyErr_Occurred() ? NULL : Py_NewRef(Py_False);
+        goto out;
+    }
+    if (!PyTuple_CheckExact(draft)) {
+        r = Py_NewRef(Py_False);
+        goto out;
+    }
+    if (PyTuple_GET_SIZE(draft) != 2 || !PyList_CheckExact(PyTuple_GET_ITEM(draft, 1)) ||
+        ((Node *)msg)->raw) {
+        r = Py_NewRef(Py_None);
+        goto out;
+    }
+    Py_INCREF(draft);
+    PyObject *tid = PyTuple_GET_ITEM(draft, 0), *opts = PyTuple_GET_ITEM(draft, 1);
+    if (!PyBytes_CheckExact(tid) || PyBytes_GET_SIZE(tid) != 3) {
+        Py_DECREF(draft);
+        r = Py_NewRef(Py_False);
+        goto out;
+    }
+    /* out of the dict while its options run Python code, back if it stays a draft */
+    if (PyDict_DelItem(d, s_draft)) {
+        Py_DECREF(draft);
+        goto out;
+    }
+    PyObject *mtype = PyObject_GetAttr(msg, s_message_type), *data = NULL;
+    if (mtype) {
+        PyObject *call[4] = {mtype, tid, opts, py_copied_option_c};
+        data = PyObject_Vectorcall(draft_message, call, 4, NULL);
+        Py_DECREF(mtype);
+    }
+    int made = 0;
+    if (data && PyBytes_CheckExact(data)) {
+        PyObject *pargs[4] = {msg, arena, data, arena};
+        PyObject *ok = v_parse_into(NULL, pargs, 4);
+        made = ok == Py_True;
+        if (made) {
+            PyObject *bargs[3] = {msg, opts, arena};
+            PyObject *kids = v_bind_options(NULL, bargs, 3);
+            if (kids == Py_None) { /* the Python loop binds what C does not */
+                Py_DECREF(kids);
+                kids = NULL;
+                PyObject *done = PyObject_Vectorcall(py_bind_parsed, bargs, 3, NULL);
+                made = done != NULL;
+                Py_XDECREF(done);
+            } else if (kids) {
+                Py_XSETREF(((Node *)msg)->kids, kids);
+            } else {
+                made = 0;
+            }
+        }
+        Py_XDECREF(ok);
+    }
+    Py_XDECREF(data);
+    if (PyErr_Occurred()) {
+        Py_DECREF(draft);
+        goto out;
+    }
+    if (!made && PyDict_SetItem(d, s_draft, draft)) {
+        Py_DECREF(draft);
+        goto out;
+    }
+    Py_DECREF(draft);
+    r = PyBool_FromLong(made);
+out:
+    Py_DECREF(d);
+    return r;
+}
+
+/* set_relayed(relay, msg) -> True when message 'msg' (made in C) now is the relayed message of
+ * relay message 'relay', whose Relay Message option it fills (RelayServerMessage.relayed_message's
+ * setter, in C); False when the Python setter must do it (no such option yet, a draft, an
+ * error to say). */
+static PyObject *v_set_relayed(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (!nargs_is(nargs, 2, "set_relayed(relay, msg)")) return NULL;
+    PyObject *relay = args[0], *msg = args[1];
+    if (!message_class || !PyObject_TypeCheck(relay, (PyTypeObject *)message_class) ||
+        !PyObject_TypeCheck(msg, (PyTypeObject *)message_class))
+        Py_RETURN_FALSE;
+    Node *r = (Node *)relay, *m = (Node *)msg;
+    if (!r->raw || !m->raw || !r->arena || !PyObject_TypeCheck(r->arena, arena_type) || !m->arena ||
+        !PyObject_TypeCheck(m->arena, arena_type) || d6t_msg_kind_of(r->raw) != D6T_KIND_RELAY)
+        Py_RETURN_FALSE;
+    d6t_opt *opt = d6t_msg_find_opt(r->raw, D6T_OPT_RELAY_MSG);
+    if (!opt || d6t_opt_set_msg(opt, m->raw) != D6T_OK) Py_RETURN_FALSE;
+    PyObject *held = arena_hold(r->arena, m->arena);
+    if (!held) return NULL;
+    Py_DECREF(held);
+    PyObject *d = PyObject_GenericGetDict(relay, NULL);
+    if (!d) return NULL;
+    int bad = PyDict_SetItem(d, s_nested, msg);
+    Py_DECREF(d);
+    if (bad) return NULL;
+    Py_RETURN_TRUE;
+}
+
 /* relays(relay, msg): whether C relay message 'relay' holds C message 'msg' (wrappers) */
 static PyObject *v_relays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1090,6 +1206,9 @@ static const struct {
     {"copied_option", &py_copied_option, W_CALL},
     {"options_setter", &py_options_set, W_CALL},
     {"option_init", &py_option_init, W_CALL},
+    {"draft_message", &draft_message, W_ANY},
+    {"bind_parsed", &py_bind_parsed, W_CALL},
+    {"copy_option", &py_copied_option_c, W_CALL},
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 
@@ -1277,6 +1396,10 @@ static PyMethodDef methods[] = {
      "parse_msg(arena_ptr, data, arena) -> a new message wrapper, or (status, reason, offset)"},
     {"parse_into", (PyCFunction)(void (*)(void))v_parse_into, METH_FASTCALL,
      "parse_into(msg, arena_ptr, data, arena) -> whether msg now is the parsed message"},
+    {"materialize", (PyCFunction)(void (*)(void))v_materialize, METH_FASTCALL,
+     "materialize(msg, arena) -> whether draft message msg was made in arena (None: not tried)"},
+    {"set_relayed", (PyCFunction)(void (*)(void))v_set_relayed, METH_FASTCALL,
+     "set_relayed(relay, msg) -> whether msg now is relay's relayed message (False: not tried)"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,
      "relays(relay, msg) -> whether the C relay message holds the C message"},
     {"setup_classes", v_setup_classes, METH_O,
@@ -1311,7 +1434,9 @@ PyMODINIT_FUNC PyInit__views(void)
                  {&s_unbound, "_unbound"},
                  {&s_py_save, "_py_save"},
                  {&s_args, "_args"},
-                 {&s_py_append, "_py_append"}};
+                 {&s_py_append, "_py_append"},
+                 {&s_message_type, "message_type"},
+                 {&s_nested, "_nested"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!(*names[i].s = PyUnicode_InternFromString(names[i].text))) return NULL;
     /* the types, kept for the module's life where the functions above check for them */

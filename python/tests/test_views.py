@@ -201,6 +201,59 @@ def test_draft_message_bound_in_c():
     assert reply.save() != wire and again.options[1].options[0].status_message == 'changed'
 
 
+def _draft_reply(req):
+    ia = IANAOption(b'abcd', 1, 2, options=[StatusCodeOption(0, 'ok')])
+    return ReplyMessage(req.transaction_id, options=[req.get_option_of_type(ClientIdOption), ia])
+
+
+@needs_views
+def test_materialize_in_c_as_python(monkeypatch):
+    bundle = TransactionBundle(hexfile('w1'), received_over_multicast=False)
+    made = {}
+    for way in ('c', 'python'):
+        reply = _draft_reply(bundle.request)
+        if way == 'python':
+            monkeypatch.setattr(views, 'materialize', lambda msg, arena: None)
+        _elements.materialize_in(reply, bundle._arena)
+        assert '_draft' not in reply.__dict__ and reply._arena is bundle._arena
+        ia = reply.options[1]
+        assert reply._kids[1] is ia and ia._detached is False and '_unbound' in ia.__dict__
+        made[way] = reply.save()
+        assert ia.options[0].status_message == 'ok'  # bound on first use, either way
+    assert made['c'] == made['python']
+    monkeypatch.undo()
+    assert views.materialize(bundle.request, bundle._arena) is False  # not a draft
+    odd = ReplyMessage(b'abc', options=(StatusCodeOption(0, 'x'),))
+    odd.__dict__['_draft'] = (b'abc', (StatusCodeOption(0, 'x'),))  # options not in a list
+    assert views.materialize(odd, bundle._arena) is None and '_draft' in odd.__dict__
+    refused = ReplyMessage(b'abc', options=[StatusCodeOption(0, 'x')])
+    refused.__dict__['_draft'][1][0].__dict__['_draft']['status_code'] = 1 << 20  # the setters'
+    assert views.materialize(refused, bundle._arena) is False and '_draft' in refused.__dict__
+    with pytest.raises(ValueError):
+        refused.save()
+
+
+@needs_views
+def test_set_relayed_in_c():
+    bundle = TransactionBundle(hexfile('w1'), received_over_multicast=False)
+    reply = _draft_reply(bundle.request)
+    assert views.set_relayed(bundle.incoming_message, reply) is False  # a draft: Python's
+    reply.save()
+    bundle.create_outgoing_relay_messages()
+    inner = bundle.outgoing_relay_messages[0]
+    assert views.set_relayed(inner, reply) is True
+    assert inner.relayed_message is reply and inner.__dict__['_nested'] is reply
+    assert reply._arena in inner._arena.keep
+    assert lib.d6t_msg_relayed(inner._ptr) == reply._ptr
+    wire = bundle.outgoing_relay_messages[-1].save()
+    assert Message.parse(wire)[1].inner_message.save() == reply.save()
+    bare = _elements.RelayReplyMessage(0, _elements.IPv6Address('::'), _elements.IPv6Address('::'))
+    assert views.set_relayed(bare, reply) is False  # no Relay Message option yet: Python's
+    bare.relayed_message = reply
+    assert bare.relayed_message is reply and lib.d6t_msg_relayed(bare._ptr) == reply._ptr
+    assert views.set_relayed(reply, bare) is False  # not a relay message
+
+
 @needs_views
 def test_save_and_transaction_id_as_python():
     for m in _messages():
