@@ -426,9 +426,19 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
     if (!values || !PyDict_CheckExact(values)) goto done;
     /* (a dict holding nothing but the draft's values cannot hide the class's attributes) */
     PyObject *own = PyDict_GET_SIZE(d) > 1 ? d : NULL;
-    kspace = option_attr(kid, own, CI_SPACE, s_option_space);
-    pydef = option_attr(kid, own, CI_PYDEF, s_py_defined);
-    code = option_attr(kid, own, CI_TYPE, s_option_type);
+    PyObject *info = own ? NULL : class_info(Py_TYPE(kid));
+    if (info && PyLong_CheckExact(PyTuple_GET_ITEM(info, CI_SPACE)) &&
+        PyBool_Check(PyTuple_GET_ITEM(info, CI_PYDEF)) &&
+        PyLong_CheckExact(PyTuple_GET_ITEM(info, CI_TYPE))) { /* the class's plain values */
+        kspace = Py_NewRef(PyTuple_GET_ITEM(info, CI_SPACE));
+        pydef = Py_NewRef(PyTuple_GET_ITEM(info, CI_PYDEF));
+        code = Py_NewRef(PyTuple_GET_ITEM(info, CI_TYPE));
+    } else {
+        if (PyErr_Occurred()) PyErr_Clear();
+        kspace = option_attr(kid, own, CI_SPACE, s_option_space);
+        pydef = option_attr(kid, own, CI_PYDEF, s_py_defined);
+        code = option_attr(kid, own, CI_TYPE, s_option_type);
+    }
     unsigned long long c;
     if (!kspace || !pydef || !code || pydef != Py_False || uint_of(code, 2, &c)) goto done;
     int same = PyObject_RichCompareBool(kspace, space, Py_EQ);

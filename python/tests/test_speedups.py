@@ -94,6 +94,16 @@ def test_message_bytes():
         _elements._draft_payload(type(o), o.__dict__['_draft'], set()) for o in opts)
     assert wire == expect
     assert speedups.message(7, b'xy', opts, _elements._copied_option) is None
+    # the class's attributes are read once per class, unless the object or a descriptor says
+    # otherwise
+    own = StatusCodeOption(0, 'x')
+    own.__dict__['option_type'] = 99
+
+    class Described(StatusCodeOption):
+        option_type = property(lambda self: 77)
+    for o, code in ((StatusCodeOption(0, 'x'), 13), (own, 99), (Described(0, 'x'), 77)):
+        assert speedups.message(7, b'xyz', [o], _elements._copied_option) == (
+            b'\x07xyz' + code.to_bytes(2, 'big') + bytes.fromhex('0003000078'))
     # the same message made the long way, option by option, writes the same bytes
     msg = ReplyMessage(b'xyz', options=list(drafts()))
     assert msg.save() == expect
