@@ -181,6 +181,12 @@ def _draft_getattr(node: Any, name: str, c_slots: Any) -> Any:
 _MSG_SLOTS = frozenset(('_ptr', '_arena', '_kids', '_detached'))
 
 
+def _node_missing(node, name):
+    """What _views.Node asks when '_ptr', '_arena', '_kids' or '_detached' is not set: the
+    classes' __getattr__ below, for every class."""
+    return _draft_getattr(node, name, _MSG_SLOTS if isinstance(node, Message) else _C_SLOTS)
+
+
 _HEADER = struct.Struct('!HH').pack
 
 
@@ -1743,8 +1749,13 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
         'copied_option': _copied_option, 'options_setter': _Node.__dict__['options'].fset,
         'option_init': Option.__dict__['__init__'],
         'draft_message': getattr(_speedups, 'message', None),
-        'bind_parsed': _bind_parsed, 'copy_option': _views.copied_option})
+        'bind_parsed': _bind_parsed, 'copy_option': _views.copied_option,
+        'node_missing': _node_missing})
     delattr(Option, '__init__')  # options made by the C base's __init__, called by the type
+    # the C base asks _node_missing for a draft's C side: no __getattr__, whose slot made every
+    # attribute read of these objects take the interpreter's slow path
+    delattr(Option, '__getattr__')
+    delattr(ClientServerMessage, '__getattr__')
     setattr(_Node, 'get_option_of_type', _views.Node.__dict__['get_option_of_type'])
     _copy_option = _views.copied_option
     wrap_msg = _views.wrap_msg  # noqa: F811 (the same, in C)

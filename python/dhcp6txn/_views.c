@@ -112,14 +112,13 @@ static int bundle_of(PyObject *p, void **b, const char *fn)
     return 0;
 }
 
+static PyObject *node_missing(Node *self, const char *name);
+
 static PyObject *node_get_ptr(Node *self, void *unused)
 {
     (void)unused;
     if (self->cdata) return Py_NewRef(self->cdata);
-    if (!self->raw) {
-        PyErr_SetString(PyExc_AttributeError, "_ptr");
-        return NULL;
-    }
+    if (!self->raw) return node_missing(self, "_ptr");
     PyObject *ctype = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_ctype);
     PyObject *addr = ctype ? PyLong_FromVoidPtr(self->raw) : NULL;
     PyObject *args[] = {ctype, addr};
@@ -610,10 +609,50 @@ static PyMethodDef node_methods[] = {
      "get_option_of_type(klass) -> the first direct sub-option that is a klass, or None"},
     {NULL, NULL, 0, NULL}};
 
+/* The C side of a draft is made when Python code first needs it: a missing _ptr, _arena, _kids
+ * or _detached is asked of the Python function given to setup_classes (_elements.
+ * _draft_getattr, once the classes' __getattr__, which made every attribute read of an option
+ * go through the interpreter's slow path). */
+static PyObject *py_node_missing;
+
+static PyObject *node_missing(Node *self, const char *name)
+{
+    PyObject *n = PyUnicode_InternFromString(name);
+    if (!n) return NULL;
+    PyObject *r = NULL;
+    if (py_node_missing) {
+        PyObject *args[] = {(PyObject *)self, n};
+        r = PyObject_Vectorcall(py_node_missing, args, 2, NULL);
+    } else {
+        PyErr_SetObject(PyExc_AttributeError, n);
+    }
+    Py_DECREF(n);
+    return r;
+}
+
+/* the getters and setters of _arena, _kids, _detached (closure: the field's offset) */
+static PyObject *node_get_field(Node *self, void *offset)
+{
+    PyObject *v = *(PyObject **)((char *)self + (size_t)offset);
+    if (v) return Py_NewRef(v);
+    size_t off = (size_t)offset;
+    return node_missing(self, off == offsetof(Node, arena)  ? "_arena"
+                              : off == offsetof(Node, kids) ? "_kids"
+                                                            : "_detached");
+}
+
+static int node_set_field(Node *self, PyObject *value, void *offset)
+{
+    PyObject **slot = (PyObject **)((char *)self + (size_t)offset);
+    if (!value && !*slot) {
+        PyErr_SetString(PyExc_AttributeError, "not set");
+        return -1;
+    }
+    Py_XSETREF(*slot, Py_XNewRef(value));
+    return 0;
+}
+
 static PyMemberDef node_members[] = {
-    {"_arena", T_OBJECT_EX, offsetof(Node, arena), 0, NULL},
-    {"_detached", T_OBJECT_EX, offsetof(Node, detached), 0, NULL},
-    {"_kids", T_OBJECT_EX, offsetof(Node, kids), 0, NULL},
     {"__dictoffset__", T_PYSSIZET, offsetof(Node, dict), READONLY, NULL},
     {"__weaklistoffset__", T_PYSSIZET, offsetof(Node, weaklist), READONLY, NULL},
     {NULL, 0, 0, 0, NULL}};
@@ -621,6 +660,12 @@ static PyMemberDef node_members[] = {
 static PyGetSetDef node_getset[] = {
     {"_ptr", (getter)node_get_ptr, (setter)node_set_ptr, "the C message or option (a cffi pointer)",
      NULL},
+    {"_arena", (getter)node_get_field, (setter)node_set_field, "the _Arena it lives in",
+     (void *)offsetof(Node, arena)},
+    {"_kids", (getter)node_get_field, (setter)node_set_field, "None or the sub-option wrappers",
+     (void *)offsetof(Node, kids)},
+    {"_detached", (getter)node_get_field, (setter)node_set_field,
+     "whether it is in no message or option", (void *)offsetof(Node, detached)},
     {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
     {"options", node_get_options, node_set_options, "the sub-options (an OptionList)", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
@@ -1209,6 +1254,7 @@ static const struct {
     {"draft_message", &draft_message, W_ANY},
     {"bind_parsed", &py_bind_parsed, W_CALL},
     {"copy_option", &py_copied_option_c, W_CALL},
+    {"node_missing", &py_node_missing, W_CALL},
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 

@@ -234,6 +234,27 @@ def test_materialize_in_c_as_python(monkeypatch):
 
 
 @needs_views
+def test_draft_made_on_first_need_without_getattr():
+    assert '__getattr__' not in _elements.Option.__dict__
+    assert '__getattr__' not in _elements.ClientServerMessage.__dict__
+    o = StatusCodeOption(0, 'x')
+    assert '_draft' in o.__dict__ and o._detached is True
+    assert lib.d6t_opt_code(o._ptr) == 13 and '_draft' not in o.__dict__  # made by reading it
+    assert o._kids == [] and o._arena is not None
+    m = ReplyMessage(b'abc', options=[StatusCodeOption(0, 'y')])
+    assert m._arena is not None and '_draft' not in m.__dict__  # a message's too
+    assert lib.d6t_msg_transaction_id(m._ptr) == 0x616263 and len(m._kids) == 1
+    bare = StatusCodeOption.__new__(StatusCodeOption)  # nothing set, no draft to make
+    for name in ('_ptr', '_arena', '_kids', '_detached'):
+        with pytest.raises(AttributeError, match="has no attribute '%s'" % name):
+            getattr(bare, name)
+    bare._kids = None
+    assert bare._kids is None
+    del bare._kids
+    assert not hasattr(bare, '_kids')
+
+
+@needs_views
 def test_set_relayed_in_c():
     bundle = TransactionBundle(hexfile('w1'), received_over_multicast=False)
     reply = _draft_reply(bundle.request)
