@@ -1751,6 +1751,8 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
         'draft_message': getattr(_speedups, 'message', None),
         'bind_parsed': _bind_parsed, 'copy_option': _views.copied_option,
         'node_missing': _node_missing})
+    if _speedups is not None:  # the encoder reads the values the C base keeps
+        _speedups.setup_node(_views.Node)
     delattr(Option, '__init__')  # options made by the C base's __init__, called by the type
     # the C base asks _node_missing for a draft's C side: no __getattr__, whose slot made every
     # attribute read of these objects take the interpreter's slow path

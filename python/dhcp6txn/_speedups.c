@@ -29,8 +29,7 @@
  * per field in wire order, where kind is a K_* code below (K_PY: call wire(value), the
  * Python encoder), fixed the byte size of a fixed field, default the bytes of an unset field.
  * SPDX-License-Identifier: BSD-2-Clause */
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
+#include "_node.h"
 #include <stdint.h>
 #include <string.h>
 
@@ -91,13 +90,49 @@ enum {
     CI_CWIRE,
     CI_KIDSPACE,
     CI_ARGS,
+    CI_IDX, /* per _cwire entry the index of its name in _args, then that of 'options' (-1: none) */
     CI_N
 };
+/* _views.Node (setup_node()): its objects may keep a draft's values compactly (_node.h) */
+static PyTypeObject *node_type;
 static PyObject *classes;
 /* the entry asked for last (one option's attributes are read several times in a row); a tag
  * names one version of one class for the life of the process */
 static PyObject *last_info;
 static unsigned long last_tag;
+
+/* CI_IDX of a class whose _cwire is 'spec' and _args 'names' (None when either is not a tuple) */
+static Py_ssize_t index_of(PyObject *names, PyObject *name)
+{
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(names); j++) {
+        PyObject *n = PyTuple_GET_ITEM(names, j);
+        if (n == name ||
+            (PyUnicode_Check(n) && PyUnicode_Check(name) && PyUnicode_Compare(n, name) == 0))
+            return j;
+    }
+    return -1;
+}
+
+static PyObject *arg_index(PyObject *spec, PyObject *names)
+{
+    if (!PyTuple_CheckExact(spec) || !PyTuple_CheckExact(names)) return Py_NewRef(Py_None);
+    Py_ssize_t n = PyTuple_GET_SIZE(spec);
+    PyObject *idx = PyTuple_New(n + 1);
+    for (Py_ssize_t i = 0; idx && i <= n; i++) {
+        PyObject *f = i < n ? PyTuple_GET_ITEM(spec, i) : NULL;
+        if (f && (!PyTuple_CheckExact(f) || PyTuple_GET_SIZE(f) < 1)) {
+            Py_DECREF(idx);
+            return Py_NewRef(Py_None);
+        }
+        PyObject *j = PyLong_FromSsize_t(index_of(names, f ? PyTuple_GET_ITEM(f, 0) : s_options));
+        if (!j)
+            Py_CLEAR(idx);
+        else
+            PyTuple_SET_ITEM(idx, i, j);
+    }
+    if (PyErr_Occurred()) Py_CLEAR(idx);
+    return idx;
+}
 
 static PyObject *class_info(PyTypeObject *cls)
 {
@@ -112,10 +147,10 @@ static PyObject *class_info(PyTypeObject *cls)
     }
     if (PyErr_Occurred()) return NULL;
     PyObject *names[CI_N] = {NULL,    s_option_type, s_option_space, s_py_defined,
-                             s_cwire, s_kid_space,   s_args};
+                             s_cwire, s_kid_space,   s_args,         NULL};
     PyObject *t = PyTuple_New(CI_N);
     if (!t) return NULL;
-    for (int i = 1; i < CI_N; i++) {
+    for (int i = 1; i < CI_IDX; i++) {
         PyObject *v = PyObject_GetAttr((PyObject *)cls, names[i]);
         if (!v) {
             if (!PyErr_ExceptionMatches(PyExc_AttributeError)) {
@@ -127,6 +162,12 @@ static PyObject *class_info(PyTypeObject *cls)
         }
         PyTuple_SET_ITEM(t, i, v);
     }
+    PyObject *idx = arg_index(PyTuple_GET_ITEM(t, CI_CWIRE), PyTuple_GET_ITEM(t, CI_ARGS));
+    if (!idx) {
+        Py_DECREF(t);
+        return NULL;
+    }
+    PyTuple_SET_ITEM(t, CI_IDX, idx);
     /* (the lookups above give the class a valid tag unless it cannot have one) */
     if (!PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG)) {
         Py_DECREF(t);
@@ -415,17 +456,23 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
         if (o->seen[i] == kid) goto done; /* the same draft twice: the setters' way */
     if (o->nseen == MAX_DRAFT) goto done;
     o->seen[o->nseen++] = kid;
-    if (!(d = PyObject_GenericGetDict(kid, NULL))) goto done;
-    values = PyDict_GetItemWithError(d, s_draft);
+    PyObject *compact = NULL;
+    if (node_type && PyObject_TypeCheck(kid, node_type)) { /* its dict made only if needed */
+        compact = node_draft_values(kid);
+        d = Py_XNewRef(((Node *)kid)->dict);
+    } else if (!(d = PyObject_GenericGetDict(kid, NULL))) {
+        goto done;
+    }
+    values = compact ? compact : d ? PyDict_GetItemWithError(d, s_draft) : NULL;
     if (!values && other && !PyErr_Occurred()) { /* no draft: the caller's way, whole option */
         PyObject *b = PyObject_CallOneArg(other, kid);
         r = b && b != Py_None ? put_bytes_obj(o, b) : -1;
         Py_XDECREF(b);
         goto done;
     }
-    if (!values || !PyDict_CheckExact(values)) goto done;
+    if (!values || (!compact && !PyDict_CheckExact(values))) goto done;
     /* (a dict holding nothing but the draft's values cannot hide the class's attributes) */
-    PyObject *own = PyDict_GET_SIZE(d) > 1 ? d : NULL;
+    PyObject *own = d && PyDict_GET_SIZE(d) > (compact ? 0 : 1) ? d : NULL;
     PyObject *info = own ? NULL : class_info(Py_TYPE(kid));
     if (info && PyLong_CheckExact(PyTuple_GET_ITEM(info, CI_SPACE)) &&
         PyBool_Check(PyTuple_GET_ITEM(info, CI_PYDEF)) &&
@@ -461,10 +508,27 @@ done:
     return r;
 }
 
+/* value i of a compact draft (NULL: not given) by the class's CI_IDX */
+static PyObject *compact_value(PyObject *vals, PyObject *idx, Py_ssize_t i)
+{
+    Py_ssize_t j = PyLong_AsSsize_t(PyTuple_GET_ITEM(idx, i));
+    return j >= 0 && j < PyTuple_GET_SIZE(vals) ? PyTuple_GET_ITEM(vals, j) : NULL;
+}
+
+/* 'values': the draft's {name: value}, or its compact tuple (Node.vals) */
 static int draft_payload(struct out *o, PyObject *cls, PyObject *values)
 {
-    PyObject *spec = class_attr(cls, CI_CWIRE, s_cwire);
-    if (!spec || !PyTuple_CheckExact(spec)) {
+    PyObject *spec = class_attr(cls, CI_CWIRE, s_cwire), *idx = NULL;
+    int compact = PyTuple_CheckExact(values);
+    if (compact) {
+        PyObject *info = spec && PyType_Check(cls) ? class_info((PyTypeObject *)cls) : NULL;
+        idx = info ? PyTuple_GET_ITEM(info, CI_IDX) : NULL;
+        if (!idx || !PyTuple_CheckExact(idx) || !PyTuple_CheckExact(spec) ||
+            PyTuple_GET_SIZE(idx) != PyTuple_GET_SIZE(spec) + 1)
+            idx = NULL;
+        Py_XINCREF(idx); /* (the class's entry may be made again while Python code runs) */
+    }
+    if (!spec || !PyTuple_CheckExact(spec) || (compact && !idx)) {
         Py_XDECREF(spec);
         PyErr_Clear();
         return -1;
@@ -472,7 +536,8 @@ static int draft_payload(struct out *o, PyObject *cls, PyObject *values)
     int r = 0;
     for (Py_ssize_t i = 0; r == 0 && i < PyTuple_GET_SIZE(spec); i++) {
         PyObject *f = PyTuple_GET_ITEM(spec, i);
-        PyObject *v = PyDict_GetItemWithError(values, PyTuple_GET_ITEM(f, 0));
+        PyObject *v = compact ? compact_value(values, idx, i)
+                              : PyDict_GetItemWithError(values, PyTuple_GET_ITEM(f, 0));
         if (!v && PyErr_Occurred())
             r = -1;
         else if (!v || v == Py_None)
@@ -480,8 +545,12 @@ static int draft_payload(struct out *o, PyObject *cls, PyObject *values)
         else
             r = put_field(o, f, v);
     }
+    PyObject *kids = r         ? NULL
+                     : compact ? compact_value(values, idx, PyTuple_GET_SIZE(spec))
+                               : PyDict_GetItemWithError(values, s_options);
+    Py_XINCREF(kids);
     Py_DECREF(spec);
-    PyObject *kids = r ? NULL : PyDict_GetItemWithError(values, s_options);
+    Py_XDECREF(idx);
     if (kids && kids != Py_None) {
         PyObject *space = class_attr(cls, CI_KIDSPACE, s_kid_space);
         if (!space || (!PyList_CheckExact(kids) && !PyTuple_CheckExact(kids))) r = -1;
@@ -489,6 +558,7 @@ static int draft_payload(struct out *o, PyObject *cls, PyObject *values)
             r = put_kid(o, PySequence_Fast_GET_ITEM(kids, i), space, NULL);
         Py_XDECREF(space);
     }
+    Py_XDECREF(kids);
     if (PyErr_Occurred()) PyErr_Clear();
     return r;
 }
@@ -547,6 +617,17 @@ static PyObject *sp_setup(PyObject *self, PyObject *const *args, Py_ssize_t narg
     }
     PyObject **slots[] = {&Option, &IPv6Address, &IPv4Address, &IPv6Network, &IPv4Network};
     for (int i = 0; i < 5; i++) Py_XSETREF(*slots[i], Py_NewRef(args[i]));
+    Py_RETURN_NONE;
+}
+
+static PyObject *sp_setup_node(PyObject *self, PyObject *type)
+{
+    (void)self;
+    if (!PyType_Check(type) || ((PyTypeObject *)type)->tp_basicsize < (Py_ssize_t)sizeof(Node)) {
+        PyErr_SetString(PyExc_TypeError, "setup_node(_views.Node)");
+        return NULL;
+    }
+    Py_XSETREF(node_type, (PyTypeObject *)Py_NewRef(type));
     Py_RETURN_NONE;
 }
 
@@ -695,6 +776,8 @@ static PyMethodDef methods[] = {
      "message(type, transaction_id, options, other) -> a draft message's wire bytes, or None"},
     {"setup", (PyCFunction)(void (*)(void))sp_setup, METH_FASTCALL,
      "setup(Option, IPv6Address, IPv4Address, IPv6Network, IPv4Network)"},
+    {"setup_node", sp_setup_node, METH_O,
+     "setup_node(_views.Node): the base whose objects may keep draft values compactly"},
     {"setup_names", (PyCFunction)(void (*)(void))sp_setup_names, METH_FASTCALL,
      "setup_names(LinkLayerTimeDUID, encode_dname): what K_DUID and K_DNAMES fields use"},
     {"setup_init", (PyCFunction)(void (*)(void))sp_setup_init, METH_FASTCALL,

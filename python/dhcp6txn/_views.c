@@ -38,12 +38,7 @@ static int PyModule_AddObjectRef(PyObject *m, const char *name, PyObject *v)
 }
 #endif
 
-typedef struct {
-    PyObject_HEAD void *raw; /* the C message or option; NULL while there is none */
-    PyObject *cdata;         /* _ptr as Python code sees it; NULL until set or first read */
-    PyObject *arena, *detached, *kids;
-    PyObject *dict, *weaklist;
-} Node;
+#include "_node.h"
 
 static PyObject *cast_fn, *cdata_type, *uintptr_name, *s_ctype, *s_found;
 static PyTypeObject *node_type, *arena_type;
@@ -148,6 +143,7 @@ static int node_traverse(Node *self, visitproc visit, void *arg)
     Py_VISIT(self->detached);
     Py_VISIT(self->kids);
     Py_VISIT(self->dict);
+    Py_VISIT(self->vals);
     return 0;
 }
 
@@ -158,7 +154,70 @@ static int node_clear(Node *self)
     Py_CLEAR(self->detached);
     Py_CLEAR(self->kids);
     Py_CLEAR(self->dict);
+    Py_CLEAR(self->vals);
     return 0;
+}
+
+/* Compact draft values (Node.vals) moved into __dict__ as _elements keeps them: '_draft' (or,
+ * once bound, '_unbound': (values, None, arena)) -> {name: value} of the values given. Done
+ * before anything reads __dict__ for them. */
+static PyObject *s_draft, *s_unbound, *s_args;
+
+static int node_expand(Node *self)
+{
+    if (!self->vals) return 0;
+    PyObject *names = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_args);
+    PyObject *values = names && PyTuple_CheckExact(names) ? PyDict_New() : NULL;
+    PyObject *d = values ? PyObject_GenericGetDict((PyObject *)self, NULL) : NULL;
+    int r = d ? 0 : -1;
+    if (d && PyTuple_GET_SIZE(names) != PyTuple_GET_SIZE(self->vals)) {
+        PyErr_SetString(PyExc_TypeError, "_args changed since the option was made");
+        r = -1;
+    }
+    for (Py_ssize_t i = 0; r == 0 && i < PyTuple_GET_SIZE(names); i++) {
+        PyObject *v = PyTuple_GET_ITEM(self->vals, i);
+        if (v) r = PyDict_SetItem(values, PyTuple_GET_ITEM(names, i), v);
+    }
+    if (r == 0 && self->unbound) {
+        PyObject *t = PyTuple_Pack(3, values, Py_None, self->arena ? self->arena : Py_None);
+        r = !t || PyDict_SetItem(d, s_unbound, t) ? -1 : 0;
+        Py_XDECREF(t);
+    } else if (r == 0) {
+        r = PyDict_SetItem(d, s_draft, values);
+    }
+    if (r == 0) {
+        Py_CLEAR(self->vals);
+        self->unbound = 0;
+    }
+    Py_XDECREF(names);
+    Py_XDECREF(values);
+    Py_XDECREF(d);
+    return r;
+}
+
+/* 1 when what node 'n' says is all in C: no draft values, no values kept for refusal (_bad)
+ * (-1: an error) */
+static PyObject *s_bad;
+
+static int node_plain(Node *n)
+{
+    if (node_draft_values((PyObject *)n)) return 0;
+    PyObject *d = n->dict;
+    int plain = !d || (!PyDict_GetItemWithError(d, s_draft) && !PyErr_Occurred() &&
+                       !PyDict_GetItemWithError(d, s_bad));
+    return PyErr_Occurred() ? -1 : plain;
+}
+
+static PyObject *node_get_dict(PyObject *self, void *unused)
+{
+    if (node_expand((Node *)self)) return NULL;
+    return PyObject_GenericGetDict(self, unused);
+}
+
+static int node_set_dict(PyObject *self, PyObject *value, void *unused)
+{
+    if (node_expand((Node *)self)) return -1;
+    return PyObject_GenericSetDict(self, value, unused);
 }
 
 static void node_dealloc(Node *self)
@@ -397,8 +456,7 @@ typedef struct {
     PyObject_HEAD PyObject *node;
 } OptionListBase;
 
-static PyObject *option_class, *option_list_class, *py_options_set, *s_py_append, *s_draft,
-    *s_py_defined;
+static PyObject *option_class, *option_list_class, *py_options_set, *s_py_append, *s_py_defined;
 
 static int olist_init(PyObject *self, PyObject *args, PyObject *kwargs)
 {
@@ -515,10 +573,8 @@ static PyObject *node_save(Node *self, PyObject *unused)
     (void)unused;
     if (self->raw && deferred && PyList_CheckExact(deferred) && PyList_GET_SIZE(deferred) > 0 &&
         PyList_GET_ITEM(deferred, 0) == Py_False && message_class) {
-        PyObject *d = PyObject_GenericGetDict((PyObject *)self, NULL);
-        if (!d) return NULL;
-        int draft = PyDict_GetItemWithError(d, s_draft) != NULL;
-        Py_DECREF(d);
+        int draft = node_draft_values((PyObject *)self) ||
+                    (self->dict && PyDict_GetItemWithError(self->dict, s_draft));
         if (PyErr_Occurred()) return NULL;
         int msg = PyObject_TypeCheck(self, (PyTypeObject *)message_class);
         size_t n = draft ? 0 : msg ? d6t_msg_wire_size(self->raw) : d6t_opt_wire_size(self->raw);
@@ -542,18 +598,15 @@ static PyObject *node_save(Node *self, PyObject *unused)
  * directly; anything unusual (more values than names, an unknown or repeated keyword) goes to
  * the Python __init__ given to setup_classes() as 'option_init', which decides what is
  * refused. Messages and other nodes: object's __init__. */
-static PyObject *py_option_init, *s_args;
+static PyObject *py_option_init;
 
 static int draft_init(PyObject *self, PyObject *args, PyObject *kwargs, PyObject *names)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(args), nn = PyTuple_GET_SIZE(names);
-    PyObject *values = PyDict_New();
-    if (!values) return -1;
+    PyObject *vals = PyTuple_New(nn); /* (never seen by Python code: items may stay NULL) */
+    if (!vals) return -1;
     for (Py_ssize_t i = 0; i < n; i++)
-        if (PyDict_SetItem(values, PyTuple_GET_ITEM(names, i), PyTuple_GET_ITEM(args, i))) {
-            Py_DECREF(values);
-            return -1;
-        }
+        PyTuple_SET_ITEM(vals, i, Py_NewRef(PyTuple_GET_ITEM(args, i)));
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (kwargs && PyDict_Next(kwargs, &pos, &key, &value)) {
@@ -562,21 +615,17 @@ static int draft_init(PyObject *self, PyObject *args, PyObject *kwargs, PyObject
                PyObject_RichCompareBool(PyTuple_GET_ITEM(names, j), key, Py_EQ) != 1)
             j++;
         if (PyErr_Occurred()) PyErr_Clear();
-        if (j == nn) {
-            Py_DECREF(values);
+        if (j == nn || PyTuple_GET_ITEM(vals, j)) {
+            Py_DECREF(vals);
             return 1; /* the Python way decides */
         }
-        if (PyDict_SetItem(values, key, value)) {
-            Py_DECREF(values);
-            return -1;
-        }
+        PyTuple_SET_ITEM(vals, j, Py_NewRef(value));
     }
-    PyObject *d = PyObject_GenericGetDict(self, NULL);
-    int r = !d || PyDict_SetItem(d, s_draft, values) ? -1 : 0;
-    Py_XDECREF(d);
-    Py_DECREF(values);
-    if (!r) Py_XSETREF(((Node *)self)->detached, Py_NewRef(Py_True));
-    return r;
+    Node *node = (Node *)self;
+    Py_XSETREF(node->vals, vals);
+    node->unbound = 0;
+    Py_XSETREF(node->detached, Py_NewRef(Py_True));
+    return 0;
 }
 
 static int node_init(PyObject *self, PyObject *args, PyObject *kwargs)
@@ -666,7 +715,7 @@ static PyGetSetDef node_getset[] = {
      (void *)offsetof(Node, kids)},
     {"_detached", (getter)node_get_field, (setter)node_set_field,
      "whether it is in no message or option", (void *)offsetof(Node, detached)},
-    {"__dict__", PyObject_GenericGetDict, PyObject_GenericSetDict, NULL, NULL},
+    {"__dict__", node_get_dict, node_set_dict, NULL, NULL},
     {"options", node_get_options, node_set_options, "the sub-options (an OptionList)", NULL},
     {NULL, NULL, NULL, NULL, NULL}};
 
@@ -744,7 +793,7 @@ static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t n
  * None when the message must take it the slow way; _elements._copied_option, given to
  * setup_classes(), decides every case but the plain one: an option of the table's DHCPv6 space
  * without relayed messages inside, nothing kept for refusal anywhere (DEFERRED[0] false). */
-static PyObject *py_copied_option, *s_bad, *s_has_msgs, *s_option_space;
+static PyObject *py_copied_option, *s_has_msgs, *s_option_space;
 
 static int attr_is(PyObject *o, PyObject *name, PyObject *want)
 {
@@ -766,12 +815,8 @@ static PyObject *v_copied_option(PyObject *self, PyObject *o)
     if (!PyObject_TypeCheck(o, node_type) || !((Node *)o)->raw || !PyList_CheckExact(deferred) ||
         PyList_GET_SIZE(deferred) < 1 || PyList_GET_ITEM(deferred, 0) != Py_False)
         return PyObject_CallOneArg(py_copied_option, o);
-    PyObject *d = PyObject_GenericGetDict(o, NULL);
-    if (!d) return NULL;
-    int plain = !PyDict_GetItemWithError(d, s_draft) && !PyDict_GetItemWithError(d, s_bad) &&
-                !PyErr_Occurred();
-    Py_DECREF(d);
-    if (PyErr_Occurred()) return NULL;
+    int plain = node_plain((Node *)o);
+    if (plain < 0) return NULL;
     PyObject *zero = PyLong_FromLong(0);
     if (!zero) return NULL;
     int r;
@@ -980,7 +1025,7 @@ static PyObject *v_bundle_outgoing(PyObject *self, PyObject *const *args, Py_ssi
  * loop in _elements._parse_message_bytes does, but the pointer is set now), an option of
  * another message is copied, so a new wrapper stands for the copy. None (nothing changed)
  * when one of them is a free-standing option (moved: the Python loop's case). */
-static PyObject *unknown_opt, *s_unbound;
+static PyObject *unknown_opt;
 
 static PyObject *v_bind_options(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -998,14 +1043,17 @@ static PyObject *v_bind_options(PyObject *self, PyObject *const *args, Py_ssize_
     for (Py_ssize_t i = 0; i < n; i++, p = d6t_opt_next(p)) {
         PyObject *o = PyList_GET_ITEM(opts, i);
         if (!p || !PyObject_TypeCheck(o, node_type)) Py_RETURN_NONE;
-        PyObject *d = PyObject_GenericGetDict(o, NULL);
-        if (!d) return NULL;
-        PyObject *draft = PyDict_GetItemWithError(d, s_draft);
-        int unbound = PyDict_GetItemWithError(d, s_unbound) != NULL;
-        Py_DECREF(d);
+        Node *node = (Node *)o;
+        if (node->vals) { /* a compact draft: bound below, or already (the Python loop's) */
+            if (node->unbound || node->raw || node->kids) Py_RETURN_NONE;
+            continue;
+        }
+        PyObject *d = node->dict;
+        PyObject *draft = d ? PyDict_GetItemWithError(d, s_draft) : NULL;
+        int unbound = d && PyDict_GetItemWithError(d, s_unbound) != NULL;
         if (PyErr_Occurred()) return NULL;
-        if (unbound || (draft ? !PyDict_CheckExact(draft) || ((Node *)o)->raw || ((Node *)o)->kids
-                              : ((Node *)o)->detached != Py_False))
+        if (unbound || (draft ? !PyDict_CheckExact(draft) || node->raw || node->kids
+                              : node->detached != Py_False))
             Py_RETURN_NONE;
     }
     if (p) Py_RETURN_NONE; /* more parsed options than objects: not the message they made */
@@ -1013,9 +1061,18 @@ static PyObject *v_bind_options(PyObject *self, PyObject *const *args, Py_ssize_
     p = d6t_msg_first_opt(msg->raw);
     for (Py_ssize_t i = 0; kids && i < n; i++, p = d6t_opt_next(p)) {
         Node *o = (Node *)PyList_GET_ITEM(opts, i);
+        PyObject *w = NULL;
+        if (o->vals) { /* its values stay where they are, now those of a bound option */
+            o->unbound = 1;
+            o->raw = p;
+            Py_CLEAR(o->cdata);
+            Py_XSETREF(o->arena, Py_NewRef(arena));
+            Py_XSETREF(o->detached, Py_NewRef(Py_False));
+            PyList_SET_ITEM(kids, i, Py_NewRef((PyObject *)o));
+            continue;
+        }
         PyObject *d = PyObject_GenericGetDict((PyObject *)o, NULL);
         PyObject *draft = d ? PyDict_GetItemWithError(d, s_draft) : NULL;
-        PyObject *w = NULL;
         if (draft) {
             PyObject *t = PyTuple_Pack(3, draft, Py_None, arena);
             if (t && !PyDict_SetItem(d, s_unbound, t) && !PyDict_DelItem(d, s_draft)) {
@@ -1210,6 +1267,14 @@ static PyObject *v_set_relayed(PyObject *self, PyObject *const *args, Py_ssize_t
     Py_RETURN_TRUE;
 }
 
+/* compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's (for tests) */
+static PyObject *v_compact(PyObject *self, PyObject *o)
+{
+    (void)self;
+    if (!PyObject_TypeCheck(o, node_type) || !((Node *)o)->vals) return PyLong_FromLong(0);
+    return PyLong_FromLong(((Node *)o)->unbound ? 2 : 1);
+}
+
 /* relays(relay, msg): whether C relay message 'relay' holds C message 'msg' (wrappers) */
 static PyObject *v_relays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1357,11 +1422,8 @@ static PyObject *field_get(PyObject *self, PyObject *obj, PyObject *type)
     Field *f = (Field *)self;
     if (!obj || obj == Py_None) return Py_NewRef(self);
     if (f->kind != F_PY && PyObject_TypeCheck(obj, node_type) && ((Node *)obj)->raw) {
-        PyObject *d = PyObject_GenericGetDict(obj, NULL);
-        if (!d) return NULL;
-        int plain = !PyDict_GetItemWithError(d, s_draft) && !PyDict_GetItemWithError(d, s_bad);
-        Py_DECREF(d);
-        if (PyErr_Occurred()) return NULL;
+        int plain = node_plain((Node *)obj);
+        if (plain < 0) return NULL;
         PyObject *v = plain ? field_read(f, ((Node *)obj)->raw) : NULL;
         if (v || PyErr_Occurred()) return v;
     }
@@ -1446,6 +1508,8 @@ static PyMethodDef methods[] = {
      "materialize(msg, arena) -> whether draft message msg was made in arena (None: not tried)"},
     {"set_relayed", (PyCFunction)(void (*)(void))v_set_relayed, METH_FASTCALL,
      "set_relayed(relay, msg) -> whether msg now is relay's relayed message (False: not tried)"},
+    {"compact", v_compact, METH_O,
+     "compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,
      "relays(relay, msg) -> whether the C relay message holds the C message"},
     {"setup_classes", v_setup_classes, METH_O,

@@ -255,6 +255,40 @@ def test_draft_made_on_first_need_without_getattr():
 
 
 @needs_views
+def test_compact_draft_values():
+    import gc
+    import weakref
+    speedups = _elements._speedups
+    status = StatusCodeOption(0, 'ok')
+    ia = IANAOption(b'abcd', 1, options=[status])
+    assert views.compact(ia) == 1  # the values are kept in C
+    encoded = speedups.message(7, b'xyz', [ia], _elements._copied_option)
+    assert views.compact(ia) == 1 and views.compact(status) == 1
+    values = ia.__dict__['_draft']  # moved to __dict__ when Python code looks
+    assert views.compact(ia) == 0 and values == {'iaid': b'abcd', 't1': 1, 'options': [status]}
+    assert speedups.message(7, b'xyz', [ia], _elements._copied_option) == encoded
+    assert encoded[4:6] == b'\x00\x03' and Message.parse(encoded)[1].options[0].t1 == 1
+    # bound as part of a message: the values stay in C until Python code looks
+    req = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
+    ia2 = IANAOption(b'wxyz', 5, 6)
+    reply = ReplyMessage(req.transaction_id, options=[ia2])
+    assert reply._ptr is not None  # made (save() may look at every option's __dict__)
+    assert views.compact(ia2) == 2
+    assert ia2._detached is False and ia2._arena is reply._arena and views.compact(ia2) == 2
+    unbound = ia2.__dict__['_unbound']
+    assert unbound[0] == {'iaid': b'wxyz', 't1': 5, 't2': 6} and unbound[2] is reply._arena
+    assert ia2.t2 == 6 and ia2.options == []
+    # the values are seen by the garbage collector: a cycle through them is collected
+    lst = []
+    cyc = IANAOption(b'abcd', options=lst)
+    lst.append(cyc)
+    ref = weakref.ref(cyc)
+    del cyc, lst
+    gc.collect()
+    assert ref() is None
+
+
+@needs_views
 def test_set_relayed_in_c():
     bundle = TransactionBundle(hexfile('w1'), received_over_multicast=False)
     reply = _draft_reply(bundle.request)
