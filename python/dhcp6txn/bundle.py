@@ -143,7 +143,8 @@ class TransactionBundle:
     the message must be wrapped in exactly one relay-forward standing for the connection, as
     dhcpkit does it."""
 
-    # made on first use (__getattr__)
+    # made on first use (_wrap_incoming; no __getattr__: a class with one has every attribute
+    # read take the interpreter's slow path)
     _incoming: Any
     _request: Any
     _relays_in: List[Any]
@@ -180,7 +181,7 @@ class TransactionBundle:
         self._extra_handled: List[Any] = []
         self.handler_data: Dict[Any, Any] = {}
         if lib.d6t_bundle_request(self._b) == ffi.NULL:
-            inner = self._incoming
+            inner = self.incoming_message
             while inner is not None and hasattr(inner, 'relayed_message'):
                 inner = inner.relayed_message
             reason = lib.d6t_bundle_no_request_reason(self._b)
@@ -192,13 +193,6 @@ class TransactionBundle:
                                type(inner).__name__)
             else:
                 logger.warning('%s', reason)
-
-    def __getattr__(self, name):
-        # only called for what is not set: the wrappers of the incoming side, made on first use
-        if name in ('_incoming', '_request', '_relays_in') and '_b' in self.__dict__:
-            self._wrap_incoming()
-            return self.__dict__[name]
-        raise AttributeError("'%s' object has no attribute '%s'" % (type(self).__name__, name))
 
     def _wrap_incoming(self):
         # held here so that they, and the option wrappers they hand out, stay the same objects
@@ -212,7 +206,7 @@ class TransactionBundle:
                            for i in range(lib.d6t_bundle_incoming_relay_count(b))]
 
     # ---- the incoming side
-    # (read through __dict__: __getattr__ would get there too, but only after an AttributeError)
+    # (the incoming wrappers are made on first use, by whichever of these is read first)
     @property
     def incoming_message(self) -> Any:
         d = self.__dict__
@@ -226,6 +220,12 @@ class TransactionBundle:
         if '_request' not in d:
             self._wrap_incoming()
         return d['_request']
+
+    def _has_relays(self) -> bool:
+        d = self.__dict__
+        if '_relays_in' in d:
+            return bool(d['_relays_in'])
+        return lib.d6t_bundle_incoming_relay_count(self._b) > 0
 
     @property
     def incoming_relay_messages(self) -> List[Any]:
@@ -424,7 +424,7 @@ class TransactionBundle:
         return self._outgoing_gen()
 
     def _outgoing_gen(self):
-        if self._relays_in and not self._outgoing:
+        if not self._outgoing and self._has_relays():
             self.create_outgoing_relay_messages()
         for response in self._responses:
             if not response.from_server_to_client:
@@ -446,7 +446,7 @@ class TransactionBundle:
         if not first.from_server_to_client:
             logger.error('A server should not send %s to a client', type(first).__name__)
             return None
-        if self._relays_in and not self._outgoing:
+        if not self._outgoing and self._has_relays():
             self.create_outgoing_relay_messages()
         out = self._outgoing
         if out:
@@ -481,8 +481,9 @@ class TransactionBundle:
         buf = ffi.new('char[]', n + 1)
         lib.d6t_bundle_describe(self._b, buf, n + 1)
         text = ffi.string(buf).decode('utf-8', 'replace')
-        if self._request is not None:  # dhcpkit names the message by its class
-            text = type(self._request).__name__ + text[text.find(' '):]
+        request = self.request
+        if request is not None:  # dhcpkit names the message by its class
+            text = type(request).__name__ + text[text.find(' '):]
         return text
 
 
