@@ -19,6 +19,11 @@ typedef struct {
     PyObject *vals;
     /* vals were made in C as part of a message (bound): __dict__['_unbound'] once moved */
     int unbound;
+    /* The first wrapper get_option_of_type handed out (of C option found_raw), kept here
+     * rather than in __dict__['_found'] ({address: wrapper}) until a second one is asked for
+     * or Python code looks at __dict__. */
+    void *found_raw;
+    PyObject *found_w;
 } Node;
 
 /* the compact draft values of 'o', an object of a Node class (NULL: none, or bound) */

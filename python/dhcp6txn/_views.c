@@ -20,6 +20,7 @@
 #include <structmember.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <dhcp6txn.h>
 
@@ -144,6 +145,7 @@ static int node_traverse(Node *self, visitproc visit, void *arg)
     Py_VISIT(self->kids);
     Py_VISIT(self->dict);
     Py_VISIT(self->vals);
+    Py_VISIT(self->found_w);
     return 0;
 }
 
@@ -155,6 +157,8 @@ static int node_clear(Node *self)
     Py_CLEAR(self->kids);
     Py_CLEAR(self->dict);
     Py_CLEAR(self->vals);
+    Py_CLEAR(self->found_w);
+    self->found_raw = NULL;
     return 0;
 }
 
@@ -163,8 +167,11 @@ static int node_clear(Node *self)
  * before anything reads __dict__ for them. */
 static PyObject *s_draft, *s_unbound, *s_args;
 
+static int found_expand(Node *self);
+
 static int node_expand(Node *self)
 {
+    if (found_expand(self)) return -1;
     if (!self->vals) return 0;
     PyObject *names = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_args);
     PyObject *values = names && PyTuple_CheckExact(names) ? PyDict_New() : NULL;
@@ -244,19 +251,71 @@ static PyObject *new_wrapper(PyTypeObject *cls, void *raw, PyObject *arena)
 }
 
 /* the table's class of C option 'p' (borrowed; NULL without an exception when it has none) */
+/* (the last few answers, by table row: the dict's values, valid until setup_classes() gives
+ * another dict) */
+static struct {
+    const void *def;
+    PyObject *cls;
+} class_cache[32];
+
 static PyObject *class_of(const d6t_opt *p)
 {
-    PyObject *key = PyLong_FromVoidPtr((void *)(uintptr_t)d6t_optdef_of(p));
+    const void *def = (const void *)d6t_optdef_of(p);
+    size_t slot = ((uintptr_t)def >> 4) % (sizeof class_cache / sizeof class_cache[0]);
+    if (def && class_cache[slot].def == def) return class_cache[slot].cls;
+    PyObject *key = PyLong_FromVoidPtr((void *)(uintptr_t)def);
     if (!key) return NULL;
     PyObject *cls = PyDict_GetItemWithError(class_by_def, key);
     Py_DECREF(key);
+    if (cls && def) {
+        class_cache[slot].def = def;
+        class_cache[slot].cls = cls;
+    }
     return cls;
 }
 
+/* Node.found_w moved into __dict__['_found'] (made if missing) */
+static int found_expand(Node *self)
+{
+    if (!self->found_w) return 0;
+    PyObject *d = PyObject_GenericGetDict((PyObject *)self, NULL);
+    if (!d) return -1;
+    PyObject *found = PyDict_GetItemWithError(d, s_found);
+    int r = -1;
+    if (!found && !PyErr_Occurred()) {
+        found = PyDict_New();
+        if (found && PyDict_SetItem(d, s_found, found)) Py_CLEAR(found);
+        Py_XDECREF(found); /* the dict holds it */
+    }
+    PyObject *key = found && PyDict_Check(found) ? PyLong_FromVoidPtr(self->found_raw) : NULL;
+    if (key && !PyDict_SetItem(found, key, self->found_w)) {
+        Py_CLEAR(self->found_w);
+        self->found_raw = NULL;
+        r = 0;
+    }
+    if (!key && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_found must be a dict");
+    Py_XDECREF(key);
+    Py_DECREF(d);
+    return r;
+}
+
 /* The wrapper of sub-option 'p' of 'self' that get_option_of_type handed out before, or a new
- * one of class 'cls', kept in self.__dict__['_found'] (keyed by address, as _elements does). */
+ * one of class 'cls', kept in self.__dict__['_found'] (keyed by address, as _elements does);
+ * the first one in the node itself (found_w) while __dict__ has no '_found'. */
 static PyObject *found_wrapper(Node *self, d6t_opt *p, PyObject *cls)
 {
+    if (self->found_w && self->found_raw == p) return Py_NewRef(self->found_w);
+    PyObject *has = self->dict ? PyDict_GetItemWithError(self->dict, s_found) : NULL;
+    if (!has && PyErr_Occurred()) return NULL;
+    if (!has && !self->found_w && self->arena) {
+        PyObject *w = new_wrapper((PyTypeObject *)cls, p, self->arena);
+        if (w) {
+            self->found_raw = p;
+            self->found_w = Py_NewRef(w);
+        }
+        return w;
+    }
+    if (found_expand(self)) return NULL;
     PyObject *d = PyObject_GenericGetDict((PyObject *)self, NULL);
     if (!d) return NULL;
     PyObject *found = PyDict_GetItemWithError(d, s_found);
@@ -1347,6 +1406,7 @@ static PyObject *v_setup_classes(PyObject *self, PyObject *d)
                                 wanted[i].name);
     }
     for (size_t i = 0; i < N_WANTED; i++) Py_XSETREF(*wanted[i].slot, Py_NewRef(got[i]));
+    memset(class_cache, 0, sizeof class_cache); /* (class_by_def may be another dict) */
     Py_RETURN_NONE;
 }
 

@@ -289,6 +289,28 @@ def test_compact_draft_values():
 
 
 @needs_views
+def test_found_wrappers_kept_in_c():
+    from dhcp6txn.ipv6.options import ElapsedTimeOption
+    req = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
+    cid = req.get_option_of_type(ClientIdOption)
+    assert req.get_option_of_type(ClientIdOption) is cid  # the one kept in the node
+    elapsed = req.get_option_of_type(ElapsedTimeOption)  # a second: both move to _found
+    assert req.get_option_of_type(ClientIdOption) is cid
+    assert req.get_option_of_type(ElapsedTimeOption) is elapsed
+    kept = list(req.__dict__['_found'].values())
+    assert len(kept) == 2 and kept[0] is cid and kept[1] is elapsed
+    other = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
+    first = other.get_option_of_type(ClientIdOption)
+    found = other.__dict__['_found']  # moved there when Python code looks
+    assert len(found) == 1 and found[views.address(first._ptr)] is first
+    assert other.get_option_of_type(ClientIdOption) is first
+    assert any(o is first for o in other.options)  # the list keeps the object handed out
+    third = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
+    kept = third.get_option_of_type(ClientIdOption)
+    assert any(o is kept for o in third.options)
+
+
+@needs_views
 def test_set_relayed_in_c():
     bundle = TransactionBundle(hexfile('w1'), received_over_multicast=False)
     reply = _draft_reply(bundle.request)
