@@ -19,6 +19,9 @@ from ._lib import Error, check, ffi, lib, parse_error
 logger = logging.getLogger(__name__)
 
 
+_NO_MORE: Iterator[Any] = iter(())
+
+
 class MessagesList:
     """The first response plus a lazy iterator of the following ones (bulk leasequery answers
     never sit in memory at once). Index 0 can be read and replaced; bool() says whether there
@@ -27,7 +30,8 @@ class MessagesList:
     def __init__(self, first_message: Optional[Message] = None,
                  subsequent_messages: Optional[Iterator[Message]] = None) -> None:
         self.first_message = first_message
-        self.subsequent_messages: Iterator[Message] = subsequent_messages or iter([])
+        # (an exhausted iterator stays exhausted: one shared empty one will do)
+        self.subsequent_messages: Iterator[Message] = subsequent_messages or _NO_MORE
 
     def __iter__(self):
         if not self.first_message:
@@ -96,6 +100,10 @@ class _HandledOptions(list):
 _tls = threading.local()
 
 
+_MULTICAST, _TCP, _RAPID_COMMIT = (lib.D6T_BUNDLE_MULTICAST, lib.D6T_BUNDLE_TCP,
+                                   lib.D6T_BUNDLE_RAPID_COMMIT)
+
+
 def _out_bundle():
     """The d6t_bundle * the creation calls fill in, one per thread (ffi.new costs more than
     the rest of a small call)."""
@@ -153,9 +161,9 @@ class TransactionBundle:
                  received_over_tcp: bool = False, allow_rapid_commit: bool = False,
                  marks: Optional[Iterable[str]] = None, tcp_peer: Any = None) -> None:
         arena = _new_arena(0)
-        flags = ((lib.D6T_BUNDLE_MULTICAST if received_over_multicast else 0) |
-                 (lib.D6T_BUNDLE_TCP if received_over_tcp else 0) |
-                 (lib.D6T_BUNDLE_RAPID_COMMIT if allow_rapid_commit else 0))
+        flags = ((_MULTICAST if received_over_multicast else 0) |
+                 (_TCP if received_over_tcp else 0) |
+                 (_RAPID_COMMIT if allow_rapid_commit else 0))
         if marks or tcp_peer is not None:
             opts, _held = _bundle_opts(list(marks or []), tcp_peer)
         else:
@@ -174,13 +182,13 @@ class TransactionBundle:
                 raise _bundle_error(st)
             if st != lib.D6T_OK:
                 raise parse_error(err)
-        arena.bundle = out[0]
-        self._arena, self._b = arena, out[0]
+        arena.bundle = b = out[0]
+        self._arena, self._b = arena, b
         self._responses = MessagesList()
         self._outgoing: Optional[List[Any]] = None
         self._extra_handled: List[Any] = []
         self.handler_data: Dict[Any, Any] = {}
-        if lib.d6t_bundle_request(self._b) == ffi.NULL:
+        if lib.d6t_bundle_request(b) == ffi.NULL:
             inner = self.incoming_message
             while inner is not None and hasattr(inner, 'relayed_message'):
                 inner = inner.relayed_message
@@ -377,10 +385,16 @@ class TransactionBundle:
 
     @response.setter
     def response(self, message):
+        responses = self._responses
         if message is None:
             self._responses = MessagesList()
-        elif self._responses:
-            self._responses[0] = message
+        elif type(responses) is MessagesList:  # without its Python methods
+            if responses.first_message:
+                responses.first_message = message
+            else:
+                self._responses = MessagesList(message)
+        elif responses:
+            responses[0] = message
         else:
             self._responses = MessagesList(message)
 
