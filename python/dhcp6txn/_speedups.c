@@ -72,11 +72,15 @@ static PyObject *s_args, *s_detached, *s_cwire, *s_draft, *s_options, *s_option_
     *s_utf8, *s_escape;
 
 struct out {
-    uint8_t *p;
+    uint8_t *p; /* 'stack' until more is needed */
     size_t n, cap;
     PyObject *seen[MAX_DRAFT];
     size_t nseen;
+    uint8_t stack[1024];
 };
+
+/* (not '= {0}': 'seen' and 'stack' need no zeroing) */
+#define OUT_INIT(o) ((o).p = (o).stack, (o).n = 0, (o).cap = sizeof(o).stack, (o).nseen = 0)
 
 /* What the encoders read of an option class, read once per version of the class (the type's
  * version tag changes whenever the class or a base is modified, so a changed class is read
@@ -90,7 +94,7 @@ enum {
     CI_CWIRE,
     CI_KIDSPACE,
     CI_ARGS,
-    CI_IDX, /* per _cwire entry the index of its name in _args, then that of 'options' (-1: none) */
+    CI_IDX, /* _cwire compiled (struct cspec in a capsule), None when it cannot be */
     CI_N
 };
 /* _views.Node (setup_node()): its objects may keep a draft's values compactly (_node.h) */
@@ -101,10 +105,22 @@ static PyObject *classes;
 static PyObject *last_info;
 static unsigned long last_tag;
 
-/* CI_IDX of a class whose _cwire is 'spec' and _args 'names' (None when either is not a tuple) */
+/* A class's _cwire compiled (CI_IDX, a capsule): per field its kind, fixed size and the index
+ * of its name in _args (-1: none), then the index of 'options' */
+struct cfield {
+    long kind;
+    size_t fixed;
+    Py_ssize_t arg;
+};
+struct cspec {
+    Py_ssize_t n, opt_arg;
+    struct cfield f[];
+};
+#define CSPEC "dhcp6txn._speedups.cspec"
+
 static Py_ssize_t index_of(PyObject *names, PyObject *name)
 {
-    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(names); j++) {
+    for (Py_ssize_t j = 0; PyTuple_CheckExact(names) && j < PyTuple_GET_SIZE(names); j++) {
         PyObject *n = PyTuple_GET_ITEM(names, j);
         if (n == name ||
             (PyUnicode_Check(n) && PyUnicode_Check(name) && PyUnicode_Compare(n, name) == 0))
@@ -113,25 +129,40 @@ static Py_ssize_t index_of(PyObject *names, PyObject *name)
     return -1;
 }
 
-static PyObject *arg_index(PyObject *spec, PyObject *names)
+static void cspec_free(PyObject *cap)
 {
-    if (!PyTuple_CheckExact(spec) || !PyTuple_CheckExact(names)) return Py_NewRef(Py_None);
+    PyMem_Free(PyCapsule_GetPointer(cap, CSPEC));
+}
+
+/* None when 'spec' is not a tuple of (name, kind, fixed, default, encoder) */
+static PyObject *compile_spec(PyObject *spec, PyObject *names)
+{
+    if (!PyTuple_CheckExact(spec)) return Py_NewRef(Py_None);
     Py_ssize_t n = PyTuple_GET_SIZE(spec);
-    PyObject *idx = PyTuple_New(n + 1);
-    for (Py_ssize_t i = 0; idx && i <= n; i++) {
-        PyObject *f = i < n ? PyTuple_GET_ITEM(spec, i) : NULL;
-        if (f && (!PyTuple_CheckExact(f) || PyTuple_GET_SIZE(f) < 1)) {
-            Py_DECREF(idx);
+    struct cspec *cs = PyMem_Malloc(sizeof *cs + (size_t)n * sizeof cs->f[0]);
+    if (!cs) return PyErr_NoMemory();
+    cs->n = n;
+    cs->opt_arg = index_of(names, s_options);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *f = PyTuple_GET_ITEM(spec, i);
+        if (!PyTuple_CheckExact(f) || PyTuple_GET_SIZE(f) < 5 ||
+            !PyLong_CheckExact(PyTuple_GET_ITEM(f, 1)) ||
+            !PyLong_CheckExact(PyTuple_GET_ITEM(f, 2))) {
+            PyMem_Free(cs);
             return Py_NewRef(Py_None);
         }
-        PyObject *j = PyLong_FromSsize_t(index_of(names, f ? PyTuple_GET_ITEM(f, 0) : s_options));
-        if (!j)
-            Py_CLEAR(idx);
-        else
-            PyTuple_SET_ITEM(idx, i, j);
+        cs->f[i].kind = PyLong_AsLong(PyTuple_GET_ITEM(f, 1));
+        cs->f[i].fixed = PyLong_AsSize_t(PyTuple_GET_ITEM(f, 2));
+        cs->f[i].arg = index_of(names, PyTuple_GET_ITEM(f, 0));
+        if (PyErr_Occurred()) {
+            PyMem_Free(cs);
+            PyErr_Clear();
+            return Py_NewRef(Py_None);
+        }
     }
-    if (PyErr_Occurred()) Py_CLEAR(idx);
-    return idx;
+    PyObject *cap = PyCapsule_New(cs, CSPEC, cspec_free);
+    if (!cap) PyMem_Free(cs);
+    return cap;
 }
 
 static PyObject *class_info(PyTypeObject *cls)
@@ -162,7 +193,7 @@ static PyObject *class_info(PyTypeObject *cls)
         }
         PyTuple_SET_ITEM(t, i, v);
     }
-    PyObject *idx = arg_index(PyTuple_GET_ITEM(t, CI_CWIRE), PyTuple_GET_ITEM(t, CI_ARGS));
+    PyObject *idx = compile_spec(PyTuple_GET_ITEM(t, CI_CWIRE), PyTuple_GET_ITEM(t, CI_ARGS));
     if (!idx) {
         Py_DECREF(t);
         return NULL;
@@ -226,18 +257,20 @@ static int grow(struct out *o, size_t more)
 {
     if (o->n + more > MAX_WIRE) return -1;
     if (o->n + more <= o->cap) return 0;
-    size_t cap = o->cap ? o->cap * 2 : 512;
+    size_t cap = o->cap * 2;
     while (cap < o->n + more) cap *= 2;
-    uint8_t *p = PyMem_Realloc(o->p, cap);
+    if (cap > MAX_WIRE) cap = MAX_WIRE; /* (so that put() needs no check of its own) */
+    uint8_t *p = PyMem_Realloc(o->p == o->stack ? NULL : o->p, cap);
     if (!p) return -1;
+    if (o->p == o->stack) memcpy(p, o->stack, o->n);
     o->p = p;
     o->cap = cap;
     return 0;
 }
 
-static int put(struct out *o, const void *b, size_t n)
+static inline int put(struct out *o, const void *b, size_t n)
 {
-    if (grow(o, n)) return -1;
+    if (o->n + n > o->cap && grow(o, n)) return -1;
     if (n) memcpy(o->p + o->n, b, n);
     o->n += n;
     return 0;
@@ -400,10 +433,8 @@ static int put_py(struct out *o, PyObject *spec, PyObject *v)
     return r;
 }
 
-static int put_field(struct out *o, PyObject *spec, PyObject *v)
+static int put_field(struct out *o, long kind, size_t fixed, PyObject *spec, PyObject *v)
 {
-    long kind = PyLong_AsLong(PyTuple_GET_ITEM(spec, 1));
-    size_t fixed = PyLong_AsSize_t(PyTuple_GET_ITEM(spec, 2));
     unsigned long long x;
     switch (kind) {
     case K_UINT:
@@ -443,7 +474,7 @@ static int put_field(struct out *o, PyObject *spec, PyObject *v)
     }
 }
 
-static int draft_payload(struct out *o, PyObject *cls, PyObject *values);
+static int draft_payload(struct out *o, PyObject *cls, PyObject *values, PyObject *info);
 
 /* one draft sub-option (header and payload) of a container whose sub-options are in 'space' */
 static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *other)
@@ -480,7 +511,8 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
         kspace = Py_NewRef(PyTuple_GET_ITEM(info, CI_SPACE));
         pydef = Py_NewRef(PyTuple_GET_ITEM(info, CI_PYDEF));
         code = Py_NewRef(PyTuple_GET_ITEM(info, CI_TYPE));
-    } else {
+    } else { /* (Python code may run: the entry may not last) */
+        info = NULL;
         if (PyErr_Occurred()) PyErr_Clear();
         kspace = option_attr(kid, own, CI_SPACE, s_option_space);
         pydef = option_attr(kid, own, CI_PYDEF, s_py_defined);
@@ -492,7 +524,7 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
     if (same != 1) goto done;
     size_t at = o->n;
     if (put_uint(o, c, 2) || put_uint(o, 0, 2)) goto done;
-    if (draft_payload(o, (PyObject *)Py_TYPE(kid), values)) goto done;
+    if (draft_payload(o, (PyObject *)Py_TYPE(kid), values, info)) goto done;
     size_t len = o->n - at - 4;
     if (len > 65535) goto done;
     o->p[at + 2] = (uint8_t)(len >> 8);
@@ -508,49 +540,51 @@ done:
     return r;
 }
 
-/* value i of a compact draft (NULL: not given) by the class's CI_IDX */
-static PyObject *compact_value(PyObject *vals, PyObject *idx, Py_ssize_t i)
+/* 'values': the draft's {name: value}, or its compact tuple (Node.vals); 'info': the class's
+ * class_info() entry when the caller has it */
+static int draft_payload(struct out *o, PyObject *cls, PyObject *values, PyObject *info)
 {
-    Py_ssize_t j = PyLong_AsSsize_t(PyTuple_GET_ITEM(idx, i));
-    return j >= 0 && j < PyTuple_GET_SIZE(vals) ? PyTuple_GET_ITEM(vals, j) : NULL;
-}
-
-/* 'values': the draft's {name: value}, or its compact tuple (Node.vals) */
-static int draft_payload(struct out *o, PyObject *cls, PyObject *values)
-{
-    PyObject *spec = class_attr(cls, CI_CWIRE, s_cwire), *idx = NULL;
+    if (!info && PyType_Check(cls)) info = class_info((PyTypeObject *)cls);
+    if (!info && PyErr_Occurred()) PyErr_Clear();
+    PyObject *spec =
+        info ? Py_NewRef(PyTuple_GET_ITEM(info, CI_CWIRE)) : PyObject_GetAttr(cls, s_cwire);
+    PyObject *cap = info ? Py_NewRef(PyTuple_GET_ITEM(info, CI_IDX)) : NULL;
+    struct cspec *cs = cap && PyCapsule_CheckExact(cap) ? PyCapsule_GetPointer(cap, CSPEC) : NULL;
     int compact = PyTuple_CheckExact(values);
-    if (compact) {
-        PyObject *info = spec && PyType_Check(cls) ? class_info((PyTypeObject *)cls) : NULL;
-        idx = info ? PyTuple_GET_ITEM(info, CI_IDX) : NULL;
-        if (!idx || !PyTuple_CheckExact(idx) || !PyTuple_CheckExact(spec) ||
-            PyTuple_GET_SIZE(idx) != PyTuple_GET_SIZE(spec) + 1)
-            idx = NULL;
-        Py_XINCREF(idx); /* (the class's entry may be made again while Python code runs) */
-    }
-    if (!spec || !PyTuple_CheckExact(spec) || (compact && !idx)) {
-        Py_XDECREF(spec);
-        PyErr_Clear();
-        return -1;
-    }
     int r = 0;
+    if (!spec || !PyTuple_CheckExact(spec) || (compact && !cs) ||
+        (cs && cs->n != PyTuple_GET_SIZE(spec)))
+        r = -1;
     for (Py_ssize_t i = 0; r == 0 && i < PyTuple_GET_SIZE(spec); i++) {
-        PyObject *f = PyTuple_GET_ITEM(spec, i);
-        PyObject *v = compact ? compact_value(values, idx, i)
-                              : PyDict_GetItemWithError(values, PyTuple_GET_ITEM(f, 0));
-        if (!v && PyErr_Occurred())
+        PyObject *f = PyTuple_GET_ITEM(spec, i), *v;
+        if (compact)
+            v = cs->f[i].arg >= 0 && cs->f[i].arg < PyTuple_GET_SIZE(values)
+                    ? PyTuple_GET_ITEM(values, cs->f[i].arg)
+                    : NULL;
+        else if (!PyTuple_CheckExact(f) || PyTuple_GET_SIZE(f) < 5)
+            v = NULL, r = -1;
+        else
+            v = PyDict_GetItemWithError(values, PyTuple_GET_ITEM(f, 0));
+        if (r || (!v && PyErr_Occurred()))
             r = -1;
         else if (!v || v == Py_None)
             r = put_bytes_obj(o, PyTuple_GET_ITEM(f, 3));
+        else if (cs)
+            r = put_field(o, cs->f[i].kind, cs->f[i].fixed, f, v);
         else
-            r = put_field(o, f, v);
+            r = put_field(o, PyLong_AsLong(PyTuple_GET_ITEM(f, 1)),
+                          PyLong_AsSize_t(PyTuple_GET_ITEM(f, 2)), f, v);
     }
-    PyObject *kids = r         ? NULL
-                     : compact ? compact_value(values, idx, PyTuple_GET_SIZE(spec))
-                               : PyDict_GetItemWithError(values, s_options);
+    PyObject *kids = NULL;
+    if (r == 0 && compact)
+        kids = cs->opt_arg >= 0 && cs->opt_arg < PyTuple_GET_SIZE(values)
+                   ? PyTuple_GET_ITEM(values, cs->opt_arg)
+                   : NULL;
+    else if (r == 0)
+        kids = PyDict_GetItemWithError(values, s_options);
     Py_XINCREF(kids);
-    Py_DECREF(spec);
-    Py_XDECREF(idx);
+    Py_XDECREF(spec);
+    Py_XDECREF(cap); /* (cs lives as long as the class's entry: not used below) */
     if (kids && kids != Py_None) {
         PyObject *space = class_attr(cls, CI_KIDSPACE, s_kid_space);
         if (!space || (!PyList_CheckExact(kids) && !PyTuple_CheckExact(kids))) r = -1;
@@ -567,7 +601,7 @@ static PyObject *result(struct out *o, int r)
 {
     PyObject *b =
         r ? Py_NewRef(Py_None) : PyBytes_FromStringAndSize((char *)o->p, (Py_ssize_t)o->n);
-    PyMem_Free(o->p);
+    if (o->p != o->stack) PyMem_Free(o->p);
     return b;
 }
 
@@ -579,8 +613,9 @@ static PyObject *sp_payload(PyObject *self, PyObject *const *args, Py_ssize_t na
         return NULL;
     }
     if (!Option) Py_RETURN_NONE; /* setup() not called */
-    struct out o = {0};
-    int r = draft_payload(&o, args[0], args[1]);
+    struct out o;
+    OUT_INIT(o);
+    int r = draft_payload(&o, args[0], args[1], NULL);
     if (r == 0 && o.n > 65535) r = -1;
     return result(&o, r);
 }
@@ -597,7 +632,8 @@ static PyObject *sp_message(PyObject *self, PyObject *const *args, Py_ssize_t na
     if (!Option || uint_of(args[0], 1, &t) || !PyBytes_CheckExact(tid) ||
         PyBytes_GET_SIZE(tid) != 3 || (!PyList_CheckExact(opts) && !PyTuple_CheckExact(opts)))
         Py_RETURN_NONE;
-    struct out o = {0};
+    struct out o;
+    OUT_INIT(o);
     PyObject *space = PyLong_FromLong(0);
     int r = !space || put_uint(&o, t, 1) || put_bytes_obj(&o, tid);
     for (Py_ssize_t i = 0; r == 0 && i < PySequence_Fast_GET_SIZE(opts); i++)

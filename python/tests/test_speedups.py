@@ -94,6 +94,14 @@ def test_message_bytes():
         _elements._draft_payload(type(o), o.__dict__['_draft'], set()) for o in opts)
     assert wire == expect
     assert speedups.message(7, b'xy', opts, _elements._copied_option) is None
+    # past the encoder's first buffer, and past its limit (then the setters' way: None)
+    for count in (1, 3):
+        big = [StatusCodeOption(0, 'x' * 60000) for _ in range(count)]
+        wire = speedups.message(7, b'xyz', big, _elements._copied_option)
+        assert wire == ReplyMessage(b'xyz', options=[StatusCodeOption(0, 'x' * 60000)
+                                                     for _ in range(count)]).save()
+    huge = [StatusCodeOption(0, 'x' * 60000) for _ in range(20)]
+    assert speedups.message(7, b'xyz', huge, _elements._copied_option) is None
     # the class's attributes are read once per class, unless the object or a descriptor says
     # otherwise
     own = StatusCodeOption(0, 'x')
