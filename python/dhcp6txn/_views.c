@@ -381,11 +381,8 @@ static PyObject *node_get_option_of_type(Node *self, PyObject *klass)
 /* ---- Arena */
 static PyObject *arena_ctype;
 
-static PyObject *arena_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+static PyObject *make_arena(PyTypeObject *type, Py_ssize_t block)
 {
-    Py_ssize_t block = 0;
-    static char *kw[] = {"block_size", NULL};
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|n:_Arena", kw, &block)) return NULL;
     if (block < 0) {
         PyErr_SetString(PyExc_ValueError, "block_size must not be negative");
         return NULL;
@@ -400,6 +397,14 @@ static PyObject *arena_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     return (PyObject *)a;
+}
+
+static PyObject *arena_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    Py_ssize_t block = 0;
+    static char *kw[] = {"block_size", NULL};
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|n:_Arena", kw, &block)) return NULL;
+    return make_arena(type, block);
 }
 
 static int arena_traverse(PyObject *self, visitproc visit, void *arg)
@@ -467,21 +472,34 @@ static int arena_set_bundle(PyObject *self, PyObject *value, void *unused)
     return 0;
 }
 
+/* (a list, each arena once: there are few, and a set costs more to make) */
 static PyObject *arena_hold(PyObject *self, PyObject *other)
 {
     Arena *a = (Arena *)self;
     if (other == self || other == Py_None) Py_RETURN_NONE;
-    if (!a->keep || a->keep == Py_None) {
-        PyObject *set = PySet_New(NULL);
-        if (!set) return NULL;
-        Py_XSETREF(a->keep, set);
+    if (!a->keep || !PyList_CheckExact(a->keep)) {
+        PyObject *list = PyList_New(0);
+        if (!list) return NULL;
+        if (a->keep && a->keep != Py_None) { /* a set or list given by Python code */
+            PyObject *old = PySequence_List(a->keep);
+            if (!old || PyList_SetSlice(list, 0, 0, old)) {
+                Py_XDECREF(old);
+                Py_DECREF(list);
+                return NULL;
+            }
+            Py_DECREF(old);
+        }
+        Py_XSETREF(a->keep, list);
     }
-    if (PySet_Add(a->keep, other)) return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(a->keep); i++)
+        if (PyList_GET_ITEM(a->keep, i) == other) Py_RETURN_NONE;
+    if (PyList_Append(a->keep, other)) return NULL;
     Py_RETURN_NONE;
 }
 
 static PyMemberDef arena_members[] = {
-    {"keep", T_OBJECT, offsetof(Arena, keep), 0, "None or the arenas this one points into"},
+    {"keep", T_OBJECT, offsetof(Arena, keep), 0,
+     "None or a list of the arenas this one points into"},
     {"__weaklistoffset__", T_PYSSIZET, offsetof(Arena, weaklist), READONLY, NULL},
     {NULL, 0, 0, 0, NULL}};
 
@@ -1326,6 +1344,39 @@ static PyObject *v_set_relayed(PyObject *self, PyObject *const *args, Py_ssize_t
     Py_RETURN_TRUE;
 }
 
+/* new_arena(block_size=0) -> a new _Arena, registered in arena_refs as _elements._new_arena
+ * does (address -> weak reference, dead entries dropped when the map doubled) */
+static PyObject *arenas_map;
+
+static PyObject *v_new_arena(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    Py_ssize_t block = 0;
+    if (nargs > 1 || (nargs == 1 && (block = PyLong_AsSsize_t(args[0])) == -1 && PyErr_Occurred()))
+        return nargs > 1 ? (PyErr_SetString(PyExc_TypeError, "new_arena(block_size=0)"), NULL)
+                         : NULL;
+    if (!arena_refs || !arenas_map) {
+        PyErr_SetString(PyExc_TypeError, "_views.setup_classes() not called");
+        return NULL;
+    }
+    PyObject *a = make_arena(arena_type, block);
+    PyObject *key = a ? PyLong_FromVoidPtr(((Arena *)a)->raw) : NULL;
+    PyObject *ref = key ? PyWeakref_NewRef(a, NULL) : NULL;
+    int bad = !ref || PyDict_SetItem(arena_refs, key, ref);
+    Py_XDECREF(key);
+    Py_XDECREF(ref);
+    PyObject *limit = bad ? NULL : PyObject_GetAttr(arenas_map, s_limit);
+    Py_ssize_t lim = limit ? PyLong_AsSsize_t(limit) : -1;
+    Py_XDECREF(limit);
+    if (!bad && lim >= 0 && PyDict_GET_SIZE(arena_refs) > lim) {
+        PyObject *swept = PyObject_CallMethodNoArgs(arenas_map, s_sweep);
+        bad = !swept;
+        Py_XDECREF(swept);
+    }
+    if (bad || PyErr_Occurred()) Py_CLEAR(a);
+    return a;
+}
+
 /* compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's (for tests) */
 static PyObject *v_compact(PyObject *self, PyObject *o)
 {
@@ -1379,6 +1430,7 @@ static const struct {
     {"bind_parsed", &py_bind_parsed, W_CALL},
     {"copy_option", &py_copied_option_c, W_CALL},
     {"node_missing", &py_node_missing, W_CALL},
+    {"arenas", &arenas_map, W_ANY},
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 
@@ -1568,6 +1620,8 @@ static PyMethodDef methods[] = {
      "materialize(msg, arena) -> whether draft message msg was made in arena (None: not tried)"},
     {"set_relayed", (PyCFunction)(void (*)(void))v_set_relayed, METH_FASTCALL,
      "set_relayed(relay, msg) -> whether msg now is relay's relayed message (False: not tried)"},
+    {"new_arena", (PyCFunction)(void (*)(void))v_new_arena, METH_FASTCALL,
+     "new_arena(block_size=0) -> a new registered _Arena"},
     {"compact", v_compact, METH_O,
      "compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,

@@ -401,9 +401,25 @@ def test_arena_in_c():
     assert a.keep is None
     a.hold(b)
     a.hold(b)
-    assert a.keep == {b}
+    assert a.keep == [b]  # (a list, each once)
+    c = _core._Arena(0)
+    c.keep = {b}  # what the Python _Arena keeps
+    c.hold(a)
+    assert c.keep == [b, a]
     with pytest.raises(ValueError):
         _core._Arena(-1)
+    # made and registered in C, as _elements._new_arena did it in Python
+    assert _elements._new_arena is views.new_arena
+    n = views.new_arena(256)
+    assert type(n) is views.Arena and _elements._arenas.get(n.ptr) is n
+    with pytest.raises(ValueError):
+        views.new_arena(-1)
+    with pytest.raises(TypeError):
+        views.new_arena(1, 2)
+    limit = _elements._arenas._limit
+    made = [views.new_arena() for _ in range(limit + 1)]  # past the limit: swept, still found
+    assert all(_elements._arenas.get(x.ptr) is x for x in made)
+    assert _elements._arenas._limit >= limit
     # a bundle living in an arena is freed with it (ASan would see a leak or a double free)
     m = Message.parse(hexfile('w1'))[1]
     bundle = TransactionBundle(m, received_over_multicast=False)
