@@ -728,8 +728,9 @@ static int plain_options(PyObject *opts)
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(opts); i++) {
         PyObject *o = PyList_GET_ITEM(opts, i);
         if (PyObject_IsInstance(o, Option) != 1) return 0;
-        PyObject *d = PyObject_GenericGetDict(o, NULL);
-        PyObject *pyd = d ? option_attr(o, d, CI_PYDEF, s_py_defined) : NULL;
+        int node = node_type && PyObject_TypeCheck(o, node_type); /* (its dict: not made) */
+        PyObject *d = node ? Py_XNewRef(((Node *)o)->dict) : PyObject_GenericGetDict(o, NULL);
+        PyObject *pyd = d || node ? option_attr(o, d, CI_PYDEF, s_py_defined) : NULL;
         Py_XDECREF(d);
         Py_XDECREF(pyd);
         if (pyd != Py_False) return 0;

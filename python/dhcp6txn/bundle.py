@@ -331,13 +331,15 @@ class TransactionBundle:
         return _HandledOptions(handled + self._extra_handled, self)
 
     def get_unhandled_options(self, option_types: Any) -> List[Any]:
-        req = self.request
+        d = self.__dict__
+        req = d['_request'] if '_request' in d else self.request
         if req is None:
             return []
         if req._kids is None:
             # none of the request's options was wrapped but the ones found by type (so none was
             # added or removed): for a class of the library's table, C lists the unhandled ones
-            found = self._unhandled_of_code(req, option_types)
+            found = (_views.unhandled(self._b, req, option_types) if _views is not None else
+                     self._unhandled_of_code(req, option_types))
             if found is not None:
                 return found
         return [o for o in req.options if isinstance(o, option_types) and not self._is_handled(o)]
