@@ -1750,11 +1750,14 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
         'option_init': Option.__dict__['__init__'],
         'draft_message': getattr(_speedups, 'message', None),
         'bind_parsed': _bind_parsed, 'copy_option': _views.copied_option,
-        'node_missing': _node_missing, 'arenas': _arenas})
+        'node_missing': _node_missing, 'arenas': _arenas,
+        'ClientServerMessage': ClientServerMessage,
+        'message_init': ClientServerMessage.__dict__['__init__']})
     _new_arena = _views.new_arena  # noqa: F811 (the same, in C)
     if _speedups is not None:  # the encoder reads the values the C base keeps
         _speedups.setup_node(_views.Node)
     delattr(Option, '__init__')  # options made by the C base's __init__, called by the type
+    delattr(ClientServerMessage, '__init__')  # and client/server messages
     # the C base asks _node_missing for a draft's C side: no __getattr__, whose slot made every
     # attribute read of these objects take the interpreter's slow path
     delattr(Option, '__getattr__')

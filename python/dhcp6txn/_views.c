@@ -705,8 +705,74 @@ static int draft_init(PyObject *self, PyObject *args, PyObject *kwargs, PyObject
     return 0;
 }
 
+/* ClientServerMessage(transaction_id=b'\0\0\0', options=None): a draft message, as its
+ * Python __init__ (given to setup_classes() as 'message_init') makes it: __dict__['_draft'] =
+ * (transaction_id, a new list of the options); anything unusual (options not a list, or not
+ * all options the library can hold, unknown keywords) is that function's. */
+static PyObject *csm_class, *py_message_init, *zero_tid, *s_transaction_id, *s_options;
+
+static int plain_option(PyObject *o)
+{
+    if (!PyObject_TypeCheck(o, (PyTypeObject *)option_class)) return 0;
+    PyObject *pyd = PyObject_GetAttr(o, s_py_defined);
+    Py_XDECREF(pyd);
+    if (!pyd) PyErr_Clear();
+    return pyd == Py_False;
+}
+
+static int msg_draft_init(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    if (n > 2) return 1;
+    PyObject *tid = n > 0 ? PyTuple_GET_ITEM(args, 0) : NULL;
+    PyObject *opts = n > 1 ? PyTuple_GET_ITEM(args, 1) : NULL, *key, *value;
+    Py_ssize_t pos = 0;
+    while (kwargs && PyDict_Next(kwargs, &pos, &key, &value)) {
+        if (!tid && PyUnicode_Check(key) && PyUnicode_Compare(key, s_transaction_id) == 0)
+            tid = value;
+        else if (!opts && PyUnicode_Check(key) && PyUnicode_Compare(key, s_options) == 0)
+            opts = value;
+        else
+            return 1;
+    }
+    if (PyErr_Occurred()) return -1;
+    if (!tid) tid = zero_tid;
+    if (opts == Py_None) opts = NULL;
+    if (opts && !PyList_CheckExact(opts)) return 1;
+    for (Py_ssize_t i = 0; opts && i < PyList_GET_SIZE(opts); i++)
+        if (!plain_option(PyList_GET_ITEM(opts, i))) return 1;
+    PyObject *list = opts ? PyList_GetSlice(opts, 0, PY_SSIZE_T_MAX) : PyList_New(0);
+    PyObject *draft = list ? PyTuple_Pack(2, tid, list) : NULL;
+    PyObject *d = draft ? PyObject_GenericGetDict(self, NULL) : NULL;
+    int r = d && !PyDict_SetItem(d, s_draft, draft) ? 0 : -1;
+    Py_XDECREF(list);
+    Py_XDECREF(draft);
+    Py_XDECREF(d);
+    return r;
+}
+
+/* (self, *args) for a Python __init__ */
+static int call_py_init(PyObject *fn, PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(args);
+    PyObject *full = PyTuple_New(n + 1);
+    if (!full) return -1;
+    PyTuple_SET_ITEM(full, 0, Py_NewRef(self));
+    for (Py_ssize_t i = 0; i < n; i++)
+        PyTuple_SET_ITEM(full, i + 1, Py_NewRef(PyTuple_GET_ITEM(args, i)));
+    PyObject *res = PyObject_Call(fn, full, kwargs);
+    Py_DECREF(full);
+    Py_XDECREF(res);
+    return res ? 0 : -1;
+}
+
 static int node_init(PyObject *self, PyObject *args, PyObject *kwargs)
 {
+    if (csm_class && py_message_init && zero_tid &&
+        PyObject_TypeCheck(self, (PyTypeObject *)csm_class)) {
+        int r = msg_draft_init(self, args, kwargs);
+        return r <= 0 ? r : call_py_init(py_message_init, self, args, kwargs);
+    }
     if (!option_class || !py_option_init || !PyObject_TypeCheck(self, (PyTypeObject *)option_class))
         return PyBaseObject_Type.tp_init(self, args, kwargs);
     PyObject *names = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_args);
@@ -715,17 +781,7 @@ static int node_init(PyObject *self, PyObject *args, PyObject *kwargs)
                 ? draft_init(self, args, kwargs, names)
                 : 1;
     Py_DECREF(names);
-    if (r <= 0) return r;
-    Py_ssize_t n = PyTuple_GET_SIZE(args);
-    PyObject *full = PyTuple_New(n + 1);
-    if (!full) return -1;
-    PyTuple_SET_ITEM(full, 0, Py_NewRef(self));
-    for (Py_ssize_t i = 0; i < n; i++)
-        PyTuple_SET_ITEM(full, i + 1, Py_NewRef(PyTuple_GET_ITEM(args, i)));
-    PyObject *res = PyObject_Call(py_option_init, full, kwargs);
-    Py_DECREF(full);
-    Py_XDECREF(res);
-    return res ? 0 : -1;
+    return r <= 0 ? r : call_py_init(py_option_init, self, args, kwargs);
 }
 
 static PyMethodDef node_methods[] = {
@@ -1431,6 +1487,8 @@ static const struct {
     {"copy_option", &py_copied_option_c, W_CALL},
     {"node_missing", &py_node_missing, W_CALL},
     {"arenas", &arenas_map, W_ANY},
+    {"ClientServerMessage", &csm_class, W_NODE},
+    {"message_init", &py_message_init, W_CALL},
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 
@@ -1660,9 +1718,12 @@ PyMODINIT_FUNC PyInit__views(void)
                  {&s_args, "_args"},
                  {&s_py_append, "_py_append"},
                  {&s_message_type, "message_type"},
-                 {&s_nested, "_nested"}};
+                 {&s_nested, "_nested"},
+                 {&s_transaction_id, "transaction_id"},
+                 {&s_options, "options"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!(*names[i].s = PyUnicode_InternFromString(names[i].text))) return NULL;
+    if (!(zero_tid = PyBytes_FromStringAndSize("\0\0\0", 3))) return NULL;
     /* the types, kept for the module's life where the functions above check for them */
     const struct {
         PyType_Spec *spec;

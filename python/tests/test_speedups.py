@@ -134,16 +134,16 @@ def _draft_state(make, init_option, init_message):
     """(the draft values, or the exception) of make() with the given __init__s in place (None:
     no Option.__init__, so _views.Node's is called by the type)."""
     saved = (_elements.Option.__dict__.get('__init__'),
-             _elements.ClientServerMessage.__dict__['__init__'])
+             _elements.ClientServerMessage.__dict__.get('__init__'))
     _set_init(_elements.Option, init_option)
-    setattr(_elements.ClientServerMessage, '__init__', init_message)
+    _set_init(_elements.ClientServerMessage, init_message)
     try:
         obj = make()
     except Exception as e:  # the same type and text either way
         return type(e), str(e)
     finally:
         _set_init(_elements.Option, saved[0])
-        setattr(_elements.ClientServerMessage, '__init__', saved[1])
+        _set_init(_elements.ClientServerMessage, saved[1])
     values = obj.__dict__['_draft']
     return type(obj), obj._detached if isinstance(obj, _elements.Option) else None, values
 
@@ -153,9 +153,11 @@ def test_init_in_c_makes_the_same_drafts():
     """option_init / message_init store what the Python __init__s store, and leave every case
     they do not take (keywords, wrong types, too many values) to them."""
     views = _elements._views is not None
-    # with _views, Option has no __init__ of its own: the C base's is called by the type
+    # with _views, Option and ClientServerMessage have no __init__ of their own: the C base's
+    # is called by the type
     assert _elements.Option.__dict__.get('__init__') is (None if views else speedups.option_init)
-    assert _elements.ClientServerMessage.__dict__['__init__'] is speedups.message_init
+    assert _elements.ClientServerMessage.__dict__.get('__init__') is (
+        None if views else speedups.message_init)
     cid = ClientIdOption(LinkLayerDUID(1, bytes(6)))
 
     class Mine(StatusCodeOption):
@@ -188,6 +190,14 @@ def test_init_in_c_makes_the_same_drafts():
         assert fast == slow, i
         if views:
             assert _draft_state(make, None, speedups.message_init) == slow, i
+            assert _draft_state(make, None, None) == slow, i
+    # a subclass's __init__ reaches the C base's through super()
+
+    class MyReply(ReplyMessage):
+        def __init__(self, options):
+            super().__init__(b'abc', options=options)
+    mine = MyReply([cid])
+    assert mine.__dict__['_draft'] == (b'abc', [cid])
     # the list is the message's own, not the caller's
     opts = [cid]
     msg = ReplyMessage(b'xyz', options=opts)
