@@ -8,6 +8,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#define NODE_FOUND 3 /* a request's Client-ID, IA_NA and IA_PD */
+
 typedef struct {
     PyObject_HEAD void *raw; /* the C message or option; NULL while there is none */
     PyObject *cdata;         /* _ptr as Python code sees it; NULL until set or first read */
@@ -19,11 +21,11 @@ typedef struct {
     PyObject *vals;
     /* vals were made in C as part of a message (bound): __dict__['_unbound'] once moved */
     int unbound;
-    /* The first wrapper get_option_of_type handed out (of C option found_raw), kept here
-     * rather than in __dict__['_found'] ({address: wrapper}) until a second one is asked for
+    /* The first wrappers get_option_of_type handed out (found_w[i] of C option found_raw[i]),
+     * kept here rather than in __dict__['_found'] ({address: wrapper}) until there are more
      * or Python code looks at __dict__. */
-    void *found_raw;
-    PyObject *found_w;
+    void *found_raw[NODE_FOUND];
+    PyObject *found_w[NODE_FOUND];
 } Node;
 
 /* the compact draft values of 'o', an object of a Node class (NULL: none, or bound) */

@@ -145,7 +145,7 @@ static int node_traverse(Node *self, visitproc visit, void *arg)
     Py_VISIT(self->kids);
     Py_VISIT(self->dict);
     Py_VISIT(self->vals);
-    Py_VISIT(self->found_w);
+    for (int i = 0; i < NODE_FOUND; i++) Py_VISIT(self->found_w[i]);
     return 0;
 }
 
@@ -157,8 +157,10 @@ static int node_clear(Node *self)
     Py_CLEAR(self->kids);
     Py_CLEAR(self->dict);
     Py_CLEAR(self->vals);
-    Py_CLEAR(self->found_w);
-    self->found_raw = NULL;
+    for (int i = 0; i < NODE_FOUND; i++) {
+        Py_CLEAR(self->found_w[i]);
+        self->found_raw[i] = NULL;
+    }
     return 0;
 }
 
@@ -274,44 +276,53 @@ static PyObject *class_of(const d6t_opt *p)
     return cls;
 }
 
-/* Node.found_w moved into __dict__['_found'] (made if missing) */
+/* Node.found_w moved into __dict__['_found'] (made if missing), in the order they were made */
 static int found_expand(Node *self)
 {
-    if (!self->found_w) return 0;
+    if (!self->found_w[0]) return 0;
     PyObject *d = PyObject_GenericGetDict((PyObject *)self, NULL);
     if (!d) return -1;
     PyObject *found = PyDict_GetItemWithError(d, s_found);
-    int r = -1;
     if (!found && !PyErr_Occurred()) {
         found = PyDict_New();
         if (found && PyDict_SetItem(d, s_found, found)) Py_CLEAR(found);
         Py_XDECREF(found); /* the dict holds it */
     }
-    PyObject *key = found && PyDict_Check(found) ? PyLong_FromVoidPtr(self->found_raw) : NULL;
-    if (key && !PyDict_SetItem(found, key, self->found_w)) {
-        Py_CLEAR(self->found_w);
-        self->found_raw = NULL;
-        r = 0;
-    }
-    if (!key && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_found must be a dict");
-    Py_XDECREF(key);
     Py_DECREF(d);
-    return r;
+    if (!found || !PyDict_Check(found)) {
+        if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "_found must be a dict");
+        return -1;
+    }
+    for (int i = 0; i < NODE_FOUND && self->found_w[i]; i++) {
+        PyObject *key = PyLong_FromVoidPtr(self->found_raw[i]);
+        if (!key || PyDict_SetItem(found, key, self->found_w[i])) {
+            Py_XDECREF(key);
+            return -1;
+        }
+        Py_DECREF(key);
+    }
+    for (int i = 0; i < NODE_FOUND; i++) { /* (all moved: none is left behind) */
+        Py_CLEAR(self->found_w[i]);
+        self->found_raw[i] = NULL;
+    }
+    return 0;
 }
 
 /* The wrapper of sub-option 'p' of 'self' that get_option_of_type handed out before, or a new
  * one of class 'cls', kept in self.__dict__['_found'] (keyed by address, as _elements does);
- * the first one in the node itself (found_w) while __dict__ has no '_found'. */
+ * the first ones in the node itself (found_w) while __dict__ has no '_found'. */
 static PyObject *found_wrapper(Node *self, d6t_opt *p, PyObject *cls)
 {
-    if (self->found_w && self->found_raw == p) return Py_NewRef(self->found_w);
+    int i = 0;
+    for (; i < NODE_FOUND && self->found_w[i]; i++)
+        if (self->found_raw[i] == p) return Py_NewRef(self->found_w[i]);
     PyObject *has = self->dict ? PyDict_GetItemWithError(self->dict, s_found) : NULL;
     if (!has && PyErr_Occurred()) return NULL;
-    if (!has && !self->found_w && self->arena) {
+    if (!has && i < NODE_FOUND && self->arena) {
         PyObject *w = new_wrapper((PyTypeObject *)cls, p, self->arena);
         if (w) {
-            self->found_raw = p;
-            self->found_w = Py_NewRef(w);
+            self->found_raw[i] = p;
+            self->found_w[i] = Py_NewRef(w);
         }
         return w;
     }

@@ -308,6 +308,17 @@ def test_found_wrappers_kept_in_c():
     third = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
     kept = third.get_option_of_type(ClientIdOption)
     assert any(o is kept for o in third.options)
+    # more types than the node keeps: the rest in _found, every one handed out again the same
+    from dhcp6txn.ipv6.extensions.prefix_delegation import IAPDOption
+    from dhcp6txn.ipv6.options import OptionRequestOption
+    many = Message.parse(hexfile('w1'))[1].relayed_message.relayed_message
+    types = (ClientIdOption, IANAOption, IAPDOption, OptionRequestOption, ElapsedTimeOption)
+    first = [many.get_option_of_type(t) for t in types]
+    assert all(o is not None for o in first)
+    assert all(many.get_option_of_type(t) is o for t, o in zip(types, first))
+    kept = many.__dict__['_found']
+    assert len(kept) == len(types) and all(kept[views.address(o._ptr)] is o for o in first)
+    assert all(many.get_option_of_type(t) is o for t, o in zip(types, first))
 
 
 @needs_views
