@@ -1784,3 +1784,9 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
     _tid_field._c_setup('transaction_id', 0, 5)
     setattr(ClientServerMessage, 'transaction_id', _tid_field)
     setattr(_Node, 'options', _views.Node.__dict__['options'])
+    # a relay message's relayed and innermost messages read in C (the setter stays Python's)
+    _relayed_property = RelayServerMessage.__dict__['relayed_message']
+    setattr(RelayServerMessage, 'relayed_message',
+            property(_views.relayed, _relayed_property.fset, None, _relayed_property.__doc__))
+    setattr(RelayServerMessage, 'inner_message',
+            property(_views.inner, None, None, RelayServerMessage.__dict__['inner_message'].__doc__))

@@ -167,7 +167,7 @@ static int node_clear(Node *self)
 /* Compact draft values (Node.vals) moved into __dict__ as _elements keeps them: '_draft' (or,
  * once bound, '_unbound': (values, None, arena)) -> {name: value} of the values given. Done
  * before anything reads __dict__ for them. */
-static PyObject *s_draft, *s_unbound, *s_args;
+static PyObject *s_draft, *s_unbound, *s_args, *s_nested;
 
 static int found_expand(Node *self);
 
@@ -1088,6 +1088,60 @@ static int msgs_ready(void)
     return 0;
 }
 
+/* relayed(relay) -> the message relay message 'relay' holds (None: none), its wrapper kept in
+ * relay.__dict__['_nested'] (_elements.nested); inner(relay) -> the innermost one, through
+ * every relay message (the getters of relayed_message and inner_message) */
+static PyObject *relayed_of(PyObject *holder)
+{
+    if (!PyObject_TypeCheck(holder, node_type)) {
+        PyErr_SetString(PyExc_TypeError, "relayed(relay): not a message");
+        return NULL;
+    }
+    if (!((Node *)holder)->raw) { /* made now if it can be, else the AttributeError of _ptr */
+        PyObject *ptr = node_get_ptr((Node *)holder, NULL);
+        if (!ptr) return NULL;
+        Py_DECREF(ptr);
+        if (!((Node *)holder)->raw) {
+            PyErr_SetString(PyExc_TypeError, "relayed(relay): not a message made in C");
+            return NULL;
+        }
+    }
+    Node *h = (Node *)holder;
+    d6t_msg *m = d6t_msg_relayed(h->raw);
+    if (!m) Py_RETURN_NONE;
+    PyObject *cached = h->dict ? PyDict_GetItemWithError(h->dict, s_nested) : NULL;
+    if (cached && PyObject_TypeCheck(cached, node_type) && ((Node *)cached)->raw == m)
+        return Py_NewRef(cached);
+    if (PyErr_Occurred()) return NULL;
+    PyObject *w = wrap_raw_msg(m, h->arena ? h->arena : Py_None);
+    PyObject *d = w ? PyObject_GenericGetDict(holder, NULL) : NULL;
+    if (w && (!d || PyDict_SetItem(d, s_nested, w))) Py_CLEAR(w);
+    Py_XDECREF(d);
+    return w;
+}
+
+static PyObject *v_relayed(PyObject *self, PyObject *holder)
+{
+    (void)self;
+    if (!msgs_ready()) return NULL;
+    return relayed_of(holder);
+}
+
+static PyObject *v_inner(PyObject *self, PyObject *holder)
+{
+    (void)self;
+    if (!msgs_ready()) return NULL;
+    PyObject *m = relayed_of(holder);
+    while (m && PyObject_TypeCheck(m, node_type) && ((Node *)m)->raw &&
+           d6t_msg_kind_of(((Node *)m)->raw) ==
+               D6T_KIND_RELAY) { /* (the parser bounds the depth) */
+        PyObject *next = relayed_of(m);
+        Py_DECREF(m);
+        m = next;
+    }
+    return m;
+}
+
 /* wrap_msg(ptr, fallback_arena): the wrapper of C message 'ptr' (a cffi pointer): the live one
  * or a new one in the arena owning the message (fallback_arena when that has no _Arena) */
 static PyObject *v_wrap_msg(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
@@ -1299,7 +1353,7 @@ static PyObject *v_parse_into(PyObject *self, PyObject *const *args, Py_ssize_t 
  * one parse of the bytes the draft encoder wrote (_elements.materialize_in, in C); False when it
  * stays a draft (not one, or one the encoder leaves to the setters); None when nothing was done
  * and the Python function decides. */
-static PyObject *draft_message, *py_bind_parsed, *py_copied_option_c, *s_message_type, *s_nested;
+static PyObject *draft_message, *py_bind_parsed, *py_copied_option_c, *s_message_type;
 
 static PyObject *v_materialize(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -1691,6 +1745,10 @@ static PyMethodDef methods[] = {
      "set_relayed(relay, msg) -> whether msg now is relay's relayed message (False: not tried)"},
     {"new_arena", (PyCFunction)(void (*)(void))v_new_arena, METH_FASTCALL,
      "new_arena(block_size=0) -> a new registered _Arena"},
+    {"relayed", v_relayed, METH_O,
+     "relayed(relay) -> the wrapper of the message relay message 'relay' holds, or None"},
+    {"inner", v_inner, METH_O,
+     "inner(relay) -> the wrapper of the innermost message inside relay message 'relay'"},
     {"compact", v_compact, METH_O,
      "compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,

@@ -362,6 +362,24 @@ def test_save_and_transaction_id_as_python():
 
 
 @needs_views
+def test_relayed_and_inner_in_c():
+    m = Message.parse(hexfile('w1'))[1]
+    middle = m.relayed_message
+    assert middle is _elements.nested(m, lib.d6t_msg_relayed(m._ptr)) and m.relayed_message is middle
+    assert m.__dict__['_nested'] is middle and views.relayed(m) is middle
+    inner = m.inner_message
+    assert inner is middle.relayed_message and type(inner).__name__ == 'SolicitMessage'
+    assert views.inner(middle) is inner and middle.inner_message is inner
+    empty = _elements.RelayReplyMessage(0, _elements.IPv6Address('::'), _elements.IPv6Address('::'))
+    assert empty.relayed_message is None and empty.inner_message is None
+    bare = _elements.RelayReplyMessage.__new__(_elements.RelayReplyMessage)
+    with pytest.raises(AttributeError):
+        bare.relayed_message  # noqa: B018 (nothing made: the missing _ptr says so)
+    with pytest.raises(TypeError):
+        views.relayed(b'not a message')
+
+
+@needs_views
 def test_relays():
     m = Message.parse(hexfile('w1'))[1]
     assert views.relays(m, m.relayed_message) and not views.relays(m, m)
