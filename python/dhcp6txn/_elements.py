@@ -1752,7 +1752,8 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
         'bind_parsed': _bind_parsed, 'copy_option': _views.copied_option,
         'node_missing': _node_missing, 'arenas': _arenas,
         'ClientServerMessage': ClientServerMessage,
-        'message_init': ClientServerMessage.__dict__['__init__']})
+        'message_init': ClientServerMessage.__dict__['__init__'],
+        'bundle_ctype': ffi.typeof('d6t_bundle *')})
     _new_arena = _views.new_arena  # noqa: F811 (the same, in C)
     if _speedups is not None:  # the encoder reads the values the C base keeps
         _speedups.setup_node(_views.Node)

@@ -1088,6 +1088,45 @@ static int msgs_ready(void)
     return 0;
 }
 
+/* bundle_new(arena, msg, flags) -> (the bundle's cffi pointer, whether it has a request): a
+ * bundle made in _Arena 'arena' from message 'msg' (made in C) with no options, the arena
+ * holding the message's and knowing the bundle (TransactionBundle.__init__'s common case);
+ * the status when the library refuses; None when 'msg' is not a message made in C. */
+static PyObject *bundle_ctype;
+
+static PyObject *v_bundle_new(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (!nargs_is(nargs, 3, "bundle_new(arena, msg, flags)")) return NULL;
+    PyObject *arena = args[0], *msg = args[1];
+    long flags = PyLong_AsLong(args[2]);
+    if (flags == -1 && PyErr_Occurred()) return NULL;
+    if (!PyObject_TypeCheck(arena, arena_type) || !bundle_ctype || !cast_fn || !message_class ||
+        !PyObject_TypeCheck(msg, (PyTypeObject *)message_class) || !((Node *)msg)->raw ||
+        !((Node *)msg)->arena)
+        Py_RETURN_NONE;
+    Arena *a = (Arena *)arena;
+    if (a->braw) {
+        PyErr_SetString(PyExc_ValueError, "bundle_new: the arena has a bundle");
+        return NULL;
+    }
+    PyObject *held = arena_hold(arena, ((Node *)msg)->arena);
+    if (!held) return NULL;
+    Py_DECREF(held);
+    d6t_bundle *b = NULL;
+    d6t_status st = d6t_bundle_new_from_msg(a->raw, ((Node *)msg)->raw, (unsigned)flags, NULL, &b);
+    if (st != D6T_OK || !b) return PyLong_FromLong(st != D6T_OK ? st : D6T_ERR_NOMEM);
+    a->braw = b; /* freed with the arena from here on */
+    PyObject *addr = PyLong_FromVoidPtr(b);
+    PyObject *cargs[] = {bundle_ctype, addr};
+    PyObject *ptr = addr ? PyObject_Vectorcall(cast_fn, cargs, 2, NULL) : NULL;
+    Py_XDECREF(addr);
+    if (!ptr) return NULL;
+    Py_XSETREF(a->bundle, Py_NewRef(ptr));
+    PyObject *r = Py_BuildValue("(NO)", ptr, d6t_bundle_request(b) ? Py_True : Py_False);
+    return r;
+}
+
 /* relayed(relay) -> the message relay message 'relay' holds (None: none), its wrapper kept in
  * relay.__dict__['_nested'] (_elements.nested); inner(relay) -> the innermost one, through
  * every relay message (the getters of relayed_message and inner_message) */
@@ -1554,6 +1593,7 @@ static const struct {
     {"arenas", &arenas_map, W_ANY},
     {"ClientServerMessage", &csm_class, W_NODE},
     {"message_init", &py_message_init, W_CALL},
+    {"bundle_ctype", &bundle_ctype, W_ANY},
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 
@@ -1745,6 +1785,8 @@ static PyMethodDef methods[] = {
      "set_relayed(relay, msg) -> whether msg now is relay's relayed message (False: not tried)"},
     {"new_arena", (PyCFunction)(void (*)(void))v_new_arena, METH_FASTCALL,
      "new_arena(block_size=0) -> a new registered _Arena"},
+    {"bundle_new", (PyCFunction)(void (*)(void))v_bundle_new, METH_FASTCALL,
+     "bundle_new(arena, msg, flags) -> (bundle pointer, has a request), a status, or None"},
     {"relayed", v_relayed, METH_O,
      "relayed(relay) -> the wrapper of the message relay message 'relay' holds, or None"},
     {"inner", v_inner, METH_O,

@@ -164,10 +164,30 @@ class TransactionBundle:
         flags = ((_MULTICAST if received_over_multicast else 0) |
                  (_TCP if received_over_tcp else 0) |
                  (_RAPID_COMMIT if allow_rapid_commit else 0))
+        made = None
         if marks or tcp_peer is not None:
             opts, _held = _bundle_opts(list(marks or []), tcp_peer)
         else:
             opts = ffi.NULL  # the defaults: no marks, no TCP peer
+            if _views is not None:  # the common case, in C
+                made = _views.bundle_new(arena, incoming_message, flags)
+                if type(made) is int:
+                    raise _bundle_error(made)
+        if made is not None:
+            b, has_request = made
+        else:
+            b, has_request = self._make(arena, incoming_message, flags, opts)
+        self._arena, self._b = arena, b
+        self._responses: Optional[MessagesList] = None  # an empty MessagesList, made when asked for
+        self._outgoing: Optional[List[Any]] = None
+        self._extra_handled: List[Any] = []
+        self.handler_data: Dict[Any, Any] = {}
+        if not has_request:
+            self._no_request()
+
+    @staticmethod
+    def _make(arena, incoming_message, flags, opts):
+        """(the C bundle made in 'arena', whether it has a request)."""
         out = _out_bundle()
         if isinstance(incoming_message, Message):
             arena.hold(incoming_message._arena)
@@ -183,24 +203,21 @@ class TransactionBundle:
             if st != lib.D6T_OK:
                 raise parse_error(err)
         arena.bundle = b = out[0]
-        self._arena, self._b = arena, b
-        self._responses = MessagesList()
-        self._outgoing: Optional[List[Any]] = None
-        self._extra_handled: List[Any] = []
-        self.handler_data: Dict[Any, Any] = {}
-        if lib.d6t_bundle_request(b) == ffi.NULL:
-            inner = self.incoming_message
-            while inner is not None and hasattr(inner, 'relayed_message'):
-                inner = inner.relayed_message
-            reason = lib.d6t_bundle_no_request_reason(self._b)
-            reason = ffi.string(reason).decode() if reason != ffi.NULL else 'no request'
-            if isinstance(inner, UnknownMessage):
-                logger.warning('Received an unrecognised message: %s', reason)
-            elif inner is not None and inner.from_server_to_client:
-                logger.warning('A server should not receive %s from a client',
-                               type(inner).__name__)
-            else:
-                logger.warning('%s', reason)
+        return b, lib.d6t_bundle_request(b) != ffi.NULL
+
+    def _no_request(self):
+        """Say why a bundle has no request (as dhcpkit does)."""
+        inner = self.incoming_message
+        while inner is not None and hasattr(inner, 'relayed_message'):
+            inner = inner.relayed_message
+        reason = lib.d6t_bundle_no_request_reason(self._b)
+        reason = ffi.string(reason).decode() if reason != ffi.NULL else 'no request'
+        if isinstance(inner, UnknownMessage):
+            logger.warning('Received an unrecognised message: %s', reason)
+        elif inner is not None and inner.from_server_to_client:
+            logger.warning('A server should not receive %s from a client', type(inner).__name__)
+        else:
+            logger.warning('%s', reason)
 
     def _wrap_incoming(self):
         # held here so that they, and the option wrappers they hand out, stay the same objects
@@ -372,6 +389,8 @@ class TransactionBundle:
     # ---- responses
     @property
     def responses(self):
+        if self._responses is None:
+            self._responses = MessagesList()
         return self._responses
 
     @responses.setter
@@ -383,13 +402,15 @@ class TransactionBundle:
         responses = self._responses
         if type(responses) is MessagesList:  # its first message, without its Python methods
             return responses.first_message or None
-        return responses[0] if responses else None
+        return responses[0] if responses else None  # (None: none yet)
 
     @response.setter
     def response(self, message):
         responses = self._responses
         if message is None:
             self._responses = MessagesList()
+        elif responses is None:
+            self._responses = MessagesList(message)
         elif type(responses) is MessagesList:  # without its Python methods
             if responses.first_message:
                 responses.first_message = message
@@ -442,7 +463,7 @@ class TransactionBundle:
     def _outgoing_gen(self):
         if not self._outgoing and self._has_relays():
             self.create_outgoing_relay_messages()
-        for response in self._responses:
+        for response in self.responses:
             if not response.from_server_to_client:
                 logger.error('A server should not send %s to a client', type(response).__name__)
                 continue

@@ -380,6 +380,38 @@ def test_relayed_and_inner_in_c():
 
 
 @needs_views
+def test_bundle_made_in_c_as_python(monkeypatch, caplog):
+    def made(way, incoming, **kw):
+        if way == 'python':
+            monkeypatch.setattr(views, 'bundle_new', lambda *a: None)
+        try:
+            b = TransactionBundle(incoming, received_over_multicast=False, **kw)
+            return (type(b.request).__name__, len(b.incoming_relay_messages), b.allow_rapid_commit,
+                    b._arena.bundle == b._b, bundle_mod.lib.d6t_bundle_arena(b._b) == b._arena.ptr,
+                    all(a in b._arena.keep for a in [incoming._arena]))
+        except Exception as e:
+            return type(e), str(e)
+        finally:
+            monkeypatch.undo()
+    w1 = Message.parse(hexfile('w1'))[1]
+    reply = Message.parse(hexfile('w3'))[1]
+    for incoming, kw in ((w1, {}), (w1, {'allow_rapid_commit': True}), (w1.inner_message, {}),
+                         (w1, {'received_over_tcp': True}), (reply, {})):
+        caplog.clear()
+        c = made('c', incoming, **kw), caplog.text
+        caplog.clear()
+        assert c == (made('python', incoming, **kw), caplog.text)
+    assert made('c', w1)[0] == 'SolicitMessage' and made('c', w1)[3:] == (True, True, True)
+    assert made('c', w1, received_over_tcp=True)[0] is bundle_mod.TCPRelayedError  # 2 relays
+    arena = _elements._new_arena(0)
+    assert views.bundle_new(arena, ReplyMessage(b'abc'), 0) is None  # a draft: Python's
+    ptr, has_request = views.bundle_new(arena, w1, 0)
+    assert has_request and arena.bundle == ptr and w1._arena in arena.keep
+    with pytest.raises(ValueError):
+        views.bundle_new(arena, w1, 0)  # one bundle per arena
+
+
+@needs_views
 def test_relays():
     m = Message.parse(hexfile('w1'))[1]
     assert views.relays(m, m.relayed_message) and not views.relays(m, m)
