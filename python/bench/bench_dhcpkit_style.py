@@ -132,8 +132,17 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--data', default=str(pathlib.Path(__file__).resolve().parents[1] / 'tests' / 'data'))
     p.add_argument('--seconds', type=float, default=1.0, help='per row and package')
+    p.add_argument('--repeat', nargs=3, metavar=('PACKAGE', 'ROW', 'N'),
+                   help='no timing: row ROW (0-4) of PACKAGE N times after 20 warm-up calls '
+                        '(for counting instructions: see instructions.py)')
     args = p.parse_args()
     w1 = bytes.fromhex(''.join((pathlib.Path(args.data) / 'w1.hex').read_text().split()))
+    if args.repeat:
+        k = load(args.repeat[0])
+        fn, msg = ROWS[int(args.repeat[1])][1], parse(k, w1)
+        for _ in range(20 + int(args.repeat[2])):
+            fn(k, w1, msg)
+        return 0
     kits = {}
     for package in ('dhcpkit', 'dhcp6txn'):
         try:
