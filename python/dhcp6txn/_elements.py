@@ -1759,6 +1759,11 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
         _speedups.setup_node(_views.Node)
     delattr(Option, '__init__')  # options made by the C base's __init__, called by the type
     delattr(ClientServerMessage, '__init__')  # and client/server messages
+    # the table's option classes called without type_call (their objects made from the call's
+    # arguments directly; a class given its own __init__ or __new__ later goes the usual way)
+    _views.fast_calls([c for c in list(OPTION_CLASSES.values()) + list(MESSAGE_CLASSES.values())
+                       if isinstance(c, type) and issubclass(c, (Option, ClientServerMessage)) and
+                       '__init__' not in c.__dict__ and '__new__' not in c.__dict__])
     # the C base asks _node_missing for a draft's C side: no __getattr__, whose slot made every
     # attribute read of these objects take the interpreter's slow path
     delattr(Option, '__getattr__')

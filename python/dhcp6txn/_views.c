@@ -731,6 +731,8 @@ static int plain_option(PyObject *o)
     return pyd == Py_False;
 }
 
+static int msg_draft_make(PyObject *self, PyObject *tid, PyObject *opts);
+
 static int msg_draft_init(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(args);
@@ -747,6 +749,12 @@ static int msg_draft_init(PyObject *self, PyObject *args, PyObject *kwargs)
             return 1;
     }
     if (PyErr_Occurred()) return -1;
+    return msg_draft_make(self, tid, opts);
+}
+
+/* the draft of message 'self' (after its arguments were read: NULL, not given) */
+static int msg_draft_make(PyObject *self, PyObject *tid, PyObject *opts)
+{
     if (!tid) tid = zero_tid;
     if (opts == Py_None) opts = NULL;
     if (opts && !PyList_CheckExact(opts)) return 1;
@@ -793,6 +801,121 @@ static int node_init(PyObject *self, PyObject *args, PyObject *kwargs)
                 : 1;
     Py_DECREF(names);
     return r <= 0 ? r : call_py_init(py_option_init, self, args, kwargs);
+}
+
+/* A table class called: the object made straight from the call's arguments (no tuple of them,
+ * no type_call), as type_call with node_init would make it; anything else (a class whose
+ * __new__ or __init__ was replaced since, values node_init leaves to Python) through type_call
+ * itself. Set on the table's option classes by fast_calls(). */
+static PyObject *node_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
+                                 PyObject *kwnames);
+
+/* a client/server message class called (see node_vectorcall) */
+static PyObject *msg_vectorcall(PyTypeObject *tp, PyObject *const *args, Py_ssize_t n,
+                                PyObject *kwnames)
+{
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *tid = n > 0 ? args[0] : NULL, *opts = n > 1 ? args[1] : NULL;
+    int usual = n <= 2;
+    for (Py_ssize_t k = 0; usual && k < nkw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        if (!tid && PyUnicode_Compare(key, s_transaction_id) == 0)
+            tid = args[n + k];
+        else if (!opts && PyUnicode_Compare(key, s_options) == 0)
+            opts = args[n + k];
+        else
+            usual = 0;
+    }
+    if (PyErr_Occurred()) PyErr_Clear();
+    PyObject *o = usual ? tp->tp_alloc(tp, 0) : NULL;
+    if (o) {
+        int r = msg_draft_make(o, tid, opts);
+        if (r == 0) return o;
+        Py_DECREF(o);
+        if (r < 0) return NULL;
+    } else if (usual) {
+        return NULL;
+    }
+    PyObject *tuple = PyTuple_New(n), *kw = nkw ? PyDict_New() : NULL;
+    for (Py_ssize_t i = 0; tuple && i < n; i++) PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    for (Py_ssize_t k = 0; kw && k < nkw; k++)
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, k), args[n + k])) Py_CLEAR(kw);
+    PyObject *r = tuple && (kw || !nkw) ? PyType_Type.tp_call((PyObject *)tp, tuple, kw) : NULL;
+    Py_XDECREF(tuple);
+    Py_XDECREF(kw);
+    return r;
+}
+
+static PyObject *node_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
+                                 PyObject *kwnames)
+{
+    PyTypeObject *tp = (PyTypeObject *)type;
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf), nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *names = NULL, *vals = NULL;
+    if (tp->tp_init != node_type->tp_init || tp->tp_new != node_type->tp_new) goto slow;
+    if (csm_class && py_message_init && zero_tid && PyType_IsSubtype(tp, (PyTypeObject *)csm_class))
+        return msg_vectorcall(tp, args, n, kwnames);
+    if (!option_class || !py_option_init || !PyType_IsSubtype(tp, (PyTypeObject *)option_class))
+        goto slow;
+    names = PyObject_GetAttr(type, s_args);
+    if (!names) return NULL;
+    Py_ssize_t nn = PyTuple_CheckExact(names) ? PyTuple_GET_SIZE(names) : -1;
+    if (n > nn || !(vals = PyTuple_New(nn < 0 ? 0 : nn))) goto slow;
+    for (Py_ssize_t i = 0; i < n; i++) PyTuple_SET_ITEM(vals, i, Py_NewRef(args[i]));
+    for (Py_ssize_t k = 0; k < nkw; k++) {
+        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
+        Py_ssize_t j = n; /* a name not given by position */
+        while (j < nn && PyTuple_GET_ITEM(names, j) != key &&
+               PyObject_RichCompareBool(PyTuple_GET_ITEM(names, j), key, Py_EQ) != 1)
+            j++;
+        if (PyErr_Occurred()) PyErr_Clear();
+        if (j == nn || PyTuple_GET_ITEM(vals, j)) goto slow;
+        PyTuple_SET_ITEM(vals, j, Py_NewRef(args[n + k]));
+    }
+    Node *o = (Node *)tp->tp_alloc(tp, 0);
+    if (!o) {
+        Py_DECREF(names);
+        Py_DECREF(vals);
+        return NULL;
+    }
+    o->vals = vals;
+    o->detached = Py_NewRef(Py_True);
+    Py_DECREF(names);
+    return (PyObject *)o;
+slow:
+    Py_XDECREF(names);
+    Py_XDECREF(vals);
+    if (PyErr_Occurred()) return NULL;
+    PyObject *tuple = PyTuple_New(n), *kw = nkw ? PyDict_New() : NULL;
+    for (Py_ssize_t i = 0; tuple && i < n; i++) PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    for (Py_ssize_t k = 0; kw && k < nkw; k++)
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, k), args[n + k])) Py_CLEAR(kw);
+    PyObject *r = tuple && (kw || !nkw) ? PyType_Type.tp_call(type, tuple, kw) : NULL;
+    Py_XDECREF(tuple);
+    Py_XDECREF(kw);
+    return r;
+}
+
+/* fast_calls(classes): node_vectorcall for each of these option classes (those whose __init__
+ * and __new__ are the base's) */
+static PyObject *v_fast_calls(PyObject *self, PyObject *classes)
+{
+    (void)self;
+    if (!PyList_CheckExact(classes)) {
+        PyErr_SetString(PyExc_TypeError, "fast_calls(list of classes)");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(classes); i++) {
+        PyObject *c = PyList_GET_ITEM(classes, i);
+        if (!PyType_Check(c) || !PyType_IsSubtype((PyTypeObject *)c, node_type)) {
+            PyErr_SetString(PyExc_TypeError, "fast_calls: not a Node class");
+            return NULL;
+        }
+        PyTypeObject *tp = (PyTypeObject *)c;
+        if (tp->tp_init == node_type->tp_init && tp->tp_new == node_type->tp_new)
+            tp->tp_vectorcall = node_vectorcall;
+    }
+    Py_RETURN_NONE;
 }
 
 static PyMethodDef node_methods[] = {
@@ -1791,6 +1914,8 @@ static PyMethodDef methods[] = {
      "relayed(relay) -> the wrapper of the message relay message 'relay' holds, or None"},
     {"inner", v_inner, METH_O,
      "inner(relay) -> the wrapper of the innermost message inside relay message 'relay'"},
+    {"fast_calls", v_fast_calls, METH_O,
+     "fast_calls(classes): these option classes make their objects without type_call"},
     {"compact", v_compact, METH_O,
      "compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,

@@ -412,6 +412,38 @@ def test_bundle_made_in_c_as_python(monkeypatch, caplog):
 
 
 @needs_views
+def test_fast_calls_follow_the_class():
+    # the table's classes make their objects from the call's arguments (no type_call) ...
+    o = StatusCodeOption(0, status_message='x')
+    assert views.compact(o) == 1 and o.__dict__['_draft'] == {'status_code': 0, 'status_message': 'x'}
+    m = ReplyMessage(b'abc', options=[o])
+    assert m.__dict__['_draft'] == (b'abc', [o])
+    for bad in (lambda: StatusCodeOption(0, 'x', 3), lambda: StatusCodeOption(0, status_code=1),
+                lambda: ReplyMessage(b'abc', [], 3), lambda: ReplyMessage(b'abc', bogus=1)):
+        with pytest.raises(TypeError):
+            bad()
+    # ... unless the class is given an __init__ of its own later: then that one is called
+    seen = []
+
+    def init(self, *args, **kwargs):
+        seen.append(args)
+        _elements.Option.__mro__[1].__init__(self, *args, **kwargs)  # the C base's
+    StatusCodeOption.__init__ = init
+    try:
+        patched = StatusCodeOption(1, 'y')
+        assert seen == [(1, 'y')] and patched.status_code == 1
+    finally:
+        del StatusCodeOption.__init__
+    again = StatusCodeOption(2, 'z')
+    assert seen == [(1, 'y')] and views.compact(again) == 1 and again.status_code == 2
+
+    class Mine(StatusCodeOption):  # a subclass with its own __init__
+        def __init__(self, text):
+            super().__init__(0, text)
+    assert Mine('t').status_message == 't'
+
+
+@needs_views
 def test_relays():
     m = Message.parse(hexfile('w1'))[1]
     assert views.relays(m, m.relayed_message) and not views.relays(m, m)
