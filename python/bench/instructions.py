@@ -42,8 +42,8 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument('--rows', default='0,1,2,3,4')
     p.add_argument('--data', default='')
-    p.add_argument('--count', type=int, default=500, help='calls per row for the binding')
-    p.add_argument('--dhcpkit-count', type=int, default=100, help='calls per row for dhcpkit')
+    p.add_argument('--count', type=int, default=2000, help='calls per row for the binding')
+    p.add_argument('--dhcpkit-count', type=int, default=400, help='calls per row for dhcpkit')
     args = p.parse_args()
     if not shutil.which('valgrind'):
         print('valgrind not found: no instruction counts')
