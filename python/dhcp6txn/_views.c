@@ -57,7 +57,7 @@ typedef struct {
 } Arena;
 /* set by setup_classes(): the Message class, {option class: code} of the table's classes,
  * {address of a table row: its class}, the Python get_option_of_type (for the cases below) */
-static PyObject *message_class, *table_code, *class_by_def, *py_get_option_of_type;
+static PyObject *table_code, *class_by_def, *py_get_option_of_type;
 static int layout_ok; /* a cffi pointer's address is the field after its type */
 
 /* what cffi's CData objects start with (checked against a probe in setup()) */
@@ -171,10 +171,20 @@ static PyObject *s_draft, *s_unbound, *s_args, *s_nested;
 
 static int found_expand(Node *self);
 
+static PyObject *message_class;
+
 static int node_expand(Node *self)
 {
     if (found_expand(self)) return -1;
     if (!self->vals) return 0;
+    if (message_class && PyObject_TypeCheck(self, (PyTypeObject *)message_class)) {
+        /* a draft message's (transaction_id, options): the tuple itself */
+        PyObject *d = PyObject_GenericGetDict((PyObject *)self, NULL);
+        int r = !d || PyDict_SetItem(d, s_draft, self->vals) ? -1 : 0;
+        Py_XDECREF(d);
+        if (r == 0) Py_CLEAR(self->vals);
+        return r;
+    }
     PyObject *names = PyObject_GetAttr((PyObject *)Py_TYPE(self), s_args);
     PyObject *values = names && PyTuple_CheckExact(names) ? PyDict_New() : NULL;
     PyObject *d = values ? PyObject_GenericGetDict((PyObject *)self, NULL) : NULL;
@@ -215,6 +225,13 @@ static int node_plain(Node *n)
     int plain = !d || (!PyDict_GetItemWithError(d, s_draft) && !PyErr_Occurred() &&
                        !PyDict_GetItemWithError(d, s_bad));
     return PyErr_Occurred() ? -1 : plain;
+}
+
+/* the draft (transaction_id, options) of message 'n', borrowed (NULL: none, or an error) */
+static PyObject *msg_draft_of(Node *n)
+{
+    if (n->vals && !n->unbound) return n->vals;
+    return n->dict ? PyDict_GetItemWithError(n->dict, s_draft) : NULL;
 }
 
 static PyObject *node_get_dict(PyObject *self, void *unused)
@@ -559,11 +576,8 @@ static PyObject *olist_append(PyObject *self, PyObject *item)
 {
     PyObject *node = ((OptionListBase *)self)->node;
     if (node && option_class && PyObject_TypeCheck(node, node_type)) {
-        PyObject *d = PyObject_GenericGetDict(node, NULL);
-        if (!d) return NULL;
-        PyObject *draft = PyDict_GetItemWithError(d, s_draft);
+        PyObject *draft = msg_draft_of((Node *)node);
         Py_XINCREF(draft);
-        Py_DECREF(d);
         if (!draft && PyErr_Occurred()) return NULL;
         if (draft && PyTuple_CheckExact(draft) && PyTuple_GET_SIZE(draft) == 2 &&
             PyList_CheckExact(PyTuple_GET_ITEM(draft, 1)) &&
@@ -725,7 +739,25 @@ static PyObject *csm_class, *py_message_init, *zero_tid, *s_transaction_id, *s_o
 static int plain_option(PyObject *o)
 {
     if (!PyObject_TypeCheck(o, (PyTypeObject *)option_class)) return 0;
+    /* the class's answer, kept per class version, unless the object has its own */
+    static struct {
+        PyTypeObject *type;
+        unsigned int tag;
+    } plain_cache[16];
+    PyTypeObject *tp = Py_TYPE(o);
+    size_t slot = ((uintptr_t)tp >> 6) % (sizeof plain_cache / sizeof plain_cache[0]);
+    PyObject *d = ((Node *)o)->dict;
+    int own = d && PyDict_GetItemWithError(d, s_py_defined);
+    if (PyErr_Occurred()) PyErr_Clear();
+    int tagged = PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG);
+    if (!own && tagged && plain_cache[slot].type == tp &&
+        plain_cache[slot].tag == tp->tp_version_tag)
+        return 1;
     PyObject *pyd = PyObject_GetAttr(o, s_py_defined);
+    if (pyd == Py_False && !own && PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) {
+        plain_cache[slot].type = tp; /* (compared, never followed) */
+        plain_cache[slot].tag = tp->tp_version_tag;
+    }
     Py_XDECREF(pyd);
     if (!pyd) PyErr_Clear();
     return pyd == Py_False;
@@ -762,12 +794,17 @@ static int msg_draft_make(PyObject *self, PyObject *tid, PyObject *opts)
         if (!plain_option(PyList_GET_ITEM(opts, i))) return 1;
     PyObject *list = opts ? PyList_GetSlice(opts, 0, PY_SSIZE_T_MAX) : PyList_New(0);
     PyObject *draft = list ? PyTuple_Pack(2, tid, list) : NULL;
-    PyObject *d = draft ? PyObject_GenericGetDict(self, NULL) : NULL;
-    int r = d && !PyDict_SetItem(d, s_draft, draft) ? 0 : -1;
     Py_XDECREF(list);
-    Py_XDECREF(draft);
-    Py_XDECREF(d);
-    return r;
+    if (!draft) return -1;
+    /* kept in the node until Python code reads __dict__ (node_expand) */
+    Node *n = (Node *)self;
+    if (n->dict && PyDict_GetItemWithError(n->dict, s_draft) && PyDict_DelItem(n->dict, s_draft)) {
+        Py_DECREF(draft);
+        return -1;
+    }
+    Py_XSETREF(n->vals, draft);
+    n->unbound = 0;
+    return PyErr_Occurred() ? -1 : 0;
 }
 
 /* (self, *args) for a Python __init__ */
@@ -810,13 +847,38 @@ static int node_init(PyObject *self, PyObject *args, PyObject *kwargs)
 static PyObject *node_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
                                  PyObject *kwnames);
 
-/* a client/server message class called (see node_vectorcall) */
-static PyObject *msg_vectorcall(PyTypeObject *tp, PyObject *const *args, Py_ssize_t n,
+/* type(self)._args (new reference): the last answers kept per class version (the tag changes
+ * whenever the class or a base is changed) */
+static struct {
+    PyTypeObject *type;
+    unsigned int tag;
+    PyObject *args;
+} args_cache[16];
+
+static PyObject *class_args(PyTypeObject *tp)
+{
+    size_t slot = ((uintptr_t)tp >> 6) % (sizeof args_cache / sizeof args_cache[0]);
+    int tagged = PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG);
+    if (tagged && args_cache[slot].type == tp && args_cache[slot].tag == tp->tp_version_tag)
+        return Py_NewRef(args_cache[slot].args);
+    PyObject *names = PyObject_GetAttr((PyObject *)tp, s_args);
+    if (names && PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) {
+        Py_XSETREF(args_cache[slot].args, Py_NewRef(names));
+        args_cache[slot].type = tp; /* (compared, never followed: a freed class's slot is */
+        args_cache[slot].tag = tp->tp_version_tag; /* only ever a miss, tags are unique) */
+    }
+    return names;
+}
+
+/* a client/server message class called (see node_vectorcall; set by fast_calls()) */
+static PyObject *msg_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
                                 PyObject *kwnames)
 {
-    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyTypeObject *tp = (PyTypeObject *)type;
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf), nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
     PyObject *tid = n > 0 ? args[0] : NULL, *opts = n > 1 ? args[1] : NULL;
-    int usual = n <= 2;
+    int usual = n <= 2 && tp->tp_init == node_type->tp_init && tp->tp_new == node_type->tp_new &&
+                py_message_init && zero_tid;
     for (Py_ssize_t k = 0; usual && k < nkw; k++) {
         PyObject *key = PyTuple_GET_ITEM(kwnames, k);
         if (!tid && PyUnicode_Compare(key, s_transaction_id) == 0)
@@ -852,12 +914,10 @@ static PyObject *node_vectorcall(PyObject *type, PyObject *const *args, size_t n
     PyTypeObject *tp = (PyTypeObject *)type;
     Py_ssize_t n = PyVectorcall_NARGS(nargsf), nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
     PyObject *names = NULL, *vals = NULL;
-    if (tp->tp_init != node_type->tp_init || tp->tp_new != node_type->tp_new) goto slow;
-    if (csm_class && py_message_init && zero_tid && PyType_IsSubtype(tp, (PyTypeObject *)csm_class))
-        return msg_vectorcall(tp, args, n, kwnames);
-    if (!option_class || !py_option_init || !PyType_IsSubtype(tp, (PyTypeObject *)option_class))
+    /* (fast_calls() set this on option classes only) */
+    if (tp->tp_init != node_type->tp_init || tp->tp_new != node_type->tp_new || !py_option_init)
         goto slow;
-    names = PyObject_GetAttr(type, s_args);
+    names = class_args(tp);
     if (!names) return NULL;
     Py_ssize_t nn = PyTuple_CheckExact(names) ? PyTuple_GET_SIZE(names) : -1;
     if (n > nn || !(vals = PyTuple_New(nn < 0 ? 0 : nn))) goto slow;
@@ -912,7 +972,10 @@ static PyObject *v_fast_calls(PyObject *self, PyObject *classes)
             return NULL;
         }
         PyTypeObject *tp = (PyTypeObject *)c;
-        if (tp->tp_init == node_type->tp_init && tp->tp_new == node_type->tp_new)
+        if (tp->tp_init != node_type->tp_init || tp->tp_new != node_type->tp_new) continue;
+        if (csm_class && PyType_IsSubtype(tp, (PyTypeObject *)csm_class))
+            tp->tp_vectorcall = msg_vectorcall;
+        else if (option_class && PyType_IsSubtype(tp, (PyTypeObject *)option_class))
             tp->tp_vectorcall = node_vectorcall;
     }
     Py_RETURN_NONE;
@@ -1517,6 +1580,53 @@ static PyObject *v_parse_into(PyObject *self, PyObject *const *args, Py_ssize_t 
  * and the Python function decides. */
 static PyObject *draft_message, *py_bind_parsed, *py_copied_option_c, *s_message_type;
 
+/* v_materialize's common case: a draft kept in the node (taken out while its options run
+ * Python code, back if it stays a draft) */
+static PyObject *materialize_compact(Node *mn, PyObject *arena)
+{
+    PyObject *msg = (PyObject *)mn, *draft = mn->vals;
+    mn->vals = NULL; /* (the reference moves to 'draft') */
+    PyObject *tid = PyTuple_GET_ITEM(draft, 0), *opts = PyTuple_GET_ITEM(draft, 1);
+    PyObject *mtype = PyObject_GetAttr(msg, s_message_type), *data = NULL;
+    if (mtype) {
+        PyObject *call[4] = {mtype, tid, opts, py_copied_option_c};
+        data = PyObject_Vectorcall(draft_message, call, 4, NULL);
+        Py_DECREF(mtype);
+    }
+    int made = 0;
+    if (data && PyBytes_CheckExact(data)) {
+        PyObject *pargs[4] = {msg, arena, data, arena};
+        PyObject *ok = v_parse_into(NULL, pargs, 4);
+        made = ok == Py_True;
+        if (made) {
+            PyObject *bargs[3] = {msg, opts, arena};
+            PyObject *kids = v_bind_options(NULL, bargs, 3);
+            if (kids == Py_None) { /* the Python loop binds what C does not */
+                Py_DECREF(kids);
+                PyObject *done = PyObject_Vectorcall(py_bind_parsed, bargs, 3, NULL);
+                made = done != NULL;
+                Py_XDECREF(done);
+            } else if (kids) {
+                Py_XSETREF(mn->kids, kids);
+            } else {
+                made = 0;
+            }
+        }
+        Py_XDECREF(ok);
+    }
+    Py_XDECREF(data);
+    if (made && !PyErr_Occurred()) {
+        Py_DECREF(draft);
+        Py_RETURN_TRUE;
+    }
+    if (!mn->vals)
+        mn->vals = draft; /* it stays a draft */
+    else
+        Py_DECREF(draft);
+    if (PyErr_Occurred()) return NULL;
+    Py_RETURN_FALSE;
+}
+
 static PyObject *v_materialize(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
@@ -1526,7 +1636,13 @@ static PyObject *v_materialize(PyObject *self, PyObject *const *args, Py_ssize_t
         !PyObject_TypeCheck(arena, arena_type) || !draft_message || draft_message == Py_None ||
         !msgs_ready())
         Py_RETURN_NONE;
-    PyObject *d = PyObject_GenericGetDict(msg, NULL);
+    Node *mn = (Node *)msg;
+    if (mn->vals && !mn->unbound && !mn->raw && PyTuple_CheckExact(mn->vals) &&
+        PyTuple_GET_SIZE(mn->vals) == 2 && PyBytes_CheckExact(PyTuple_GET_ITEM(mn->vals, 0)) &&
+        PyBytes_GET_SIZE(PyTuple_GET_ITEM(mn->vals, 0)) == 3 &&
+        PyList_CheckExact(PyTuple_GET_ITEM(mn->vals, 1)))
+        return materialize_compact(mn, arena);
+    PyObject *d = PyObject_GenericGetDict(msg, NULL); /* (a compact draft moves there) */
     if (!d) return NULL;
     PyObject *draft = PyDict_GetItemWithError(d, s_draft), *r = NULL;
     if (!draft) {

@@ -417,7 +417,14 @@ def test_fast_calls_follow_the_class():
     o = StatusCodeOption(0, status_message='x')
     assert views.compact(o) == 1 and o.__dict__['_draft'] == {'status_code': 0, 'status_message': 'x'}
     m = ReplyMessage(b'abc', options=[o])
-    assert m.__dict__['_draft'] == (b'abc', [o])
+    assert views.compact(m) == 1  # a draft message's (transaction_id, options) in C too
+    extra = StatusCodeOption(1, 'y')
+    m.options.append(extra)  # appended to the draft kept in C
+    assert views.compact(m) == 1
+    assert m.__dict__['_draft'] == (b'abc', [o, extra]) and views.compact(m) == 0
+    kept = ReplyMessage(b'xyz', [StatusCodeOption(2, 'z')])
+    assert views.compact(kept) == 1 and kept.save()[:4] == b'\x07xyz'  # made from C's draft
+    assert views.compact(kept) == 0 and '_draft' not in kept.__dict__
     for bad in (lambda: StatusCodeOption(0, 'x', 3), lambda: StatusCodeOption(0, status_code=1),
                 lambda: ReplyMessage(b'abc', [], 3), lambda: ReplyMessage(b'abc', bogus=1)):
         with pytest.raises(TypeError):
