@@ -736,6 +736,13 @@ static int draft_init(PyObject *self, PyObject *args, PyObject *kwargs, PyObject
  * all options the library can hold, unknown keywords) is that function's. */
 static PyObject *csm_class, *py_message_init, *zero_tid, *s_transaction_id, *s_options;
 
+/* the per-class caches' slot of 'tp' (type objects are ~1 KiB apart: the low bits say little) */
+static inline size_t class_slot(const PyTypeObject *tp)
+{
+    uintptr_t a = (uintptr_t)tp;
+    return (size_t)((a >> 5) ^ (a >> 11) ^ (a >> 17));
+}
+
 static int plain_option(PyObject *o)
 {
     if (!PyObject_TypeCheck(o, (PyTypeObject *)option_class)) return 0;
@@ -743,9 +750,9 @@ static int plain_option(PyObject *o)
     static struct {
         PyTypeObject *type;
         unsigned int tag;
-    } plain_cache[16];
+    } plain_cache[64];
     PyTypeObject *tp = Py_TYPE(o);
-    size_t slot = ((uintptr_t)tp >> 6) % (sizeof plain_cache / sizeof plain_cache[0]);
+    size_t slot = class_slot(tp) % (sizeof plain_cache / sizeof plain_cache[0]);
     PyObject *d = ((Node *)o)->dict;
     int own = d && PyDict_GetItemWithError(d, s_py_defined);
     if (PyErr_Occurred()) PyErr_Clear();
@@ -853,11 +860,11 @@ static struct {
     PyTypeObject *type;
     unsigned int tag;
     PyObject *args;
-} args_cache[16];
+} args_cache[64];
 
 static PyObject *class_args(PyTypeObject *tp)
 {
-    size_t slot = ((uintptr_t)tp >> 6) % (sizeof args_cache / sizeof args_cache[0]);
+    size_t slot = class_slot(tp) % (sizeof args_cache / sizeof args_cache[0]);
     int tagged = PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG);
     if (tagged && args_cache[slot].type == tp && args_cache[slot].tag == tp->tp_version_tag)
         return Py_NewRef(args_cache[slot].args);
