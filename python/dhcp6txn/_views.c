@@ -1587,13 +1587,12 @@ static PyObject *v_parse_into(PyObject *self, PyObject *const *args, Py_ssize_t 
  * and the Python function decides. */
 static PyObject *draft_message, *py_bind_parsed, *py_copied_option_c, *s_message_type;
 
-/* v_materialize's common case: a draft kept in the node (taken out while its options run
- * Python code, back if it stays a draft) */
-static PyObject *materialize_compact(Node *mn, PyObject *arena)
+/* Make draft message 'mn' in 'arena' from its transaction id and option objects: their bytes
+ * written by the draft encoder, parsed once, the objects bound to the result. 1: made, 0: it
+ * stays a draft (the encoder declined, or an error is set). */
+static int make_from_draft(Node *mn, PyObject *tid, PyObject *opts, PyObject *arena)
 {
-    PyObject *msg = (PyObject *)mn, *draft = mn->vals;
-    mn->vals = NULL; /* (the reference moves to 'draft') */
-    PyObject *tid = PyTuple_GET_ITEM(draft, 0), *opts = PyTuple_GET_ITEM(draft, 1);
+    PyObject *msg = (PyObject *)mn;
     PyObject *mtype = PyObject_GetAttr(msg, s_message_type), *data = NULL;
     if (mtype) {
         PyObject *call[4] = {mtype, tid, opts, py_copied_option_c};
@@ -1622,6 +1621,16 @@ static PyObject *materialize_compact(Node *mn, PyObject *arena)
         Py_XDECREF(ok);
     }
     Py_XDECREF(data);
+    return made;
+}
+
+/* v_materialize's common case: a draft kept in the node (taken out while its options run
+ * Python code, back if it stays a draft) */
+static PyObject *materialize_compact(Node *mn, PyObject *arena)
+{
+    PyObject *draft = mn->vals;
+    mn->vals = NULL; /* (the reference moves to 'draft') */
+    int made = make_from_draft(mn, PyTuple_GET_ITEM(draft, 0), PyTuple_GET_ITEM(draft, 1), arena);
     if (made && !PyErr_Occurred()) {
         Py_DECREF(draft);
         Py_RETURN_TRUE;
@@ -1677,35 +1686,7 @@ static PyObject *v_materialize(PyObject *self, PyObject *const *args, Py_ssize_t
         Py_DECREF(draft);
         goto out;
     }
-    PyObject *mtype = PyObject_GetAttr(msg, s_message_type), *data = NULL;
-    if (mtype) {
-        PyObject *call[4] = {mtype, tid, opts, py_copied_option_c};
-        data = PyObject_Vectorcall(draft_message, call, 4, NULL);
-        Py_DECREF(mtype);
-    }
-    int made = 0;
-    if (data && PyBytes_CheckExact(data)) {
-        PyObject *pargs[4] = {msg, arena, data, arena};
-        PyObject *ok = v_parse_into(NULL, pargs, 4);
-        made = ok == Py_True;
-        if (made) {
-            PyObject *bargs[3] = {msg, opts, arena};
-            PyObject *kids = v_bind_options(NULL, bargs, 3);
-            if (kids == Py_None) { /* the Python loop binds what C does not */
-                Py_DECREF(kids);
-                kids = NULL;
-                PyObject *done = PyObject_Vectorcall(py_bind_parsed, bargs, 3, NULL);
-                made = done != NULL;
-                Py_XDECREF(done);
-            } else if (kids) {
-                Py_XSETREF(((Node *)msg)->kids, kids);
-            } else {
-                made = 0;
-            }
-        }
-        Py_XDECREF(ok);
-    }
-    Py_XDECREF(data);
+    int made = make_from_draft((Node *)msg, tid, opts, arena);
     if (PyErr_Occurred()) {
         Py_DECREF(draft);
         goto out;
