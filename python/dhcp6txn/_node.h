@@ -15,9 +15,10 @@ typedef struct {
     PyObject *cdata;         /* _ptr as Python code sees it; NULL until set or first read */
     PyObject *arena, *detached, *kids;
     PyObject *dict, *weaklist;
-    /* A draft option's values in the order of type(self)._args (NULL: not given), kept here
-     * rather than in __dict__['_draft'] until Python code looks at __dict__ (then they move
-     * there, as {name: value}): a dict per option costs more than the rest of making it. */
+    /* A draft option's values in the order of type(self)._args (NULL: not given), or a draft
+     * client/server message's (transaction_id, options), kept here rather than in
+     * __dict__['_draft'] until Python code looks at __dict__ (then they move there, an option's
+     * as {name: value}): a dict per object costs more than the rest of making it. */
     PyObject *vals;
     /* vals were made in C as part of a message (bound): __dict__['_unbound'] once moved */
     int unbound;
