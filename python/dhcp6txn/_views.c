@@ -702,6 +702,17 @@ static PyObject *node_save(Node *self, PyObject *unused)
  * refused. Messages and other nodes: object's __init__. */
 static PyObject *py_option_init;
 
+/* the index of keyword 'key' in 'names' from 'from' on (the size of 'names': none) */
+static Py_ssize_t arg_slot(PyObject *names, Py_ssize_t from, PyObject *key)
+{
+    Py_ssize_t j = from, nn = PyTuple_GET_SIZE(names);
+    while (j < nn && PyTuple_GET_ITEM(names, j) != key &&
+           PyObject_RichCompareBool(PyTuple_GET_ITEM(names, j), key, Py_EQ) != 1)
+        j++;
+    if (PyErr_Occurred()) PyErr_Clear();
+    return j;
+}
+
 static int draft_init(PyObject *self, PyObject *args, PyObject *kwargs, PyObject *names)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(args), nn = PyTuple_GET_SIZE(names);
@@ -712,11 +723,7 @@ static int draft_init(PyObject *self, PyObject *args, PyObject *kwargs, PyObject
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (kwargs && PyDict_Next(kwargs, &pos, &key, &value)) {
-        Py_ssize_t j = n; /* a name not given by position */
-        while (j < nn && PyTuple_GET_ITEM(names, j) != key &&
-               PyObject_RichCompareBool(PyTuple_GET_ITEM(names, j), key, Py_EQ) != 1)
-            j++;
-        if (PyErr_Occurred()) PyErr_Clear();
+        Py_ssize_t j = arg_slot(names, n, key); /* a name not given by position */
         if (j == nn || PyTuple_GET_ITEM(vals, j)) {
             Py_DECREF(vals);
             return 1; /* the Python way decides */
@@ -877,6 +884,20 @@ static PyObject *class_args(PyTypeObject *tp)
     return names;
 }
 
+/* 'type' called the usual way (type_call) with a vectorcall's arguments */
+static PyObject *usual_call(PyObject *type, PyObject *const *args, Py_ssize_t n, PyObject *kwnames)
+{
+    Py_ssize_t nkw = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *tuple = PyTuple_New(n), *kw = nkw ? PyDict_New() : NULL;
+    for (Py_ssize_t i = 0; tuple && i < n; i++) PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    for (Py_ssize_t k = 0; kw && k < nkw; k++)
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, k), args[n + k])) Py_CLEAR(kw);
+    PyObject *r = tuple && (kw || !nkw) ? PyType_Type.tp_call(type, tuple, kw) : NULL;
+    Py_XDECREF(tuple);
+    Py_XDECREF(kw);
+    return r;
+}
+
 /* a client/server message class called (see node_vectorcall; set by fast_calls()) */
 static PyObject *msg_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
                                 PyObject *kwnames)
@@ -905,14 +926,7 @@ static PyObject *msg_vectorcall(PyObject *type, PyObject *const *args, size_t na
     } else if (usual) {
         return NULL;
     }
-    PyObject *tuple = PyTuple_New(n), *kw = nkw ? PyDict_New() : NULL;
-    for (Py_ssize_t i = 0; tuple && i < n; i++) PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
-    for (Py_ssize_t k = 0; kw && k < nkw; k++)
-        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, k), args[n + k])) Py_CLEAR(kw);
-    PyObject *r = tuple && (kw || !nkw) ? PyType_Type.tp_call((PyObject *)tp, tuple, kw) : NULL;
-    Py_XDECREF(tuple);
-    Py_XDECREF(kw);
-    return r;
+    return usual_call((PyObject *)tp, args, n, kwnames);
 }
 
 static PyObject *node_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
@@ -931,11 +945,7 @@ static PyObject *node_vectorcall(PyObject *type, PyObject *const *args, size_t n
     for (Py_ssize_t i = 0; i < n; i++) PyTuple_SET_ITEM(vals, i, Py_NewRef(args[i]));
     for (Py_ssize_t k = 0; k < nkw; k++) {
         PyObject *key = PyTuple_GET_ITEM(kwnames, k);
-        Py_ssize_t j = n; /* a name not given by position */
-        while (j < nn && PyTuple_GET_ITEM(names, j) != key &&
-               PyObject_RichCompareBool(PyTuple_GET_ITEM(names, j), key, Py_EQ) != 1)
-            j++;
-        if (PyErr_Occurred()) PyErr_Clear();
+        Py_ssize_t j = arg_slot(names, n, key); /* a name not given by position */
         if (j == nn || PyTuple_GET_ITEM(vals, j)) goto slow;
         PyTuple_SET_ITEM(vals, j, Py_NewRef(args[n + k]));
     }
@@ -953,14 +963,7 @@ slow:
     Py_XDECREF(names);
     Py_XDECREF(vals);
     if (PyErr_Occurred()) return NULL;
-    PyObject *tuple = PyTuple_New(n), *kw = nkw ? PyDict_New() : NULL;
-    for (Py_ssize_t i = 0; tuple && i < n; i++) PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
-    for (Py_ssize_t k = 0; kw && k < nkw; k++)
-        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, k), args[n + k])) Py_CLEAR(kw);
-    PyObject *r = tuple && (kw || !nkw) ? PyType_Type.tp_call(type, tuple, kw) : NULL;
-    Py_XDECREF(tuple);
-    Py_XDECREF(kw);
-    return r;
+    return usual_call(type, args, n, kwnames);
 }
 
 /* fast_calls(classes): node_vectorcall for each of these option classes (those whose __init__
