@@ -76,6 +76,6 @@ def linked_extension(name, source, **kwargs):
 setup(version=pkg_config('--modversion'), cmdclass={'build_py': BuildWithConfig},
       ext_modules=[e for e in (capi_extension(),) if e is not None] + [
           linked_extension('dhcp6txn._views', 'dhcp6txn/_views.c', extra_compile_args=['-std=c11'],
-                           depends=['dhcp6txn/_node.h']),
+                           depends=['dhcp6txn/_node.h', 'dhcp6txn/_bundle.c']),
           Extension('dhcp6txn._speedups', ['dhcp6txn/_speedups.c'], depends=['dhcp6txn/_node.h'],
                     extra_compile_args=['-std=c11'], optional=True)])

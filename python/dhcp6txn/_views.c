@@ -483,10 +483,26 @@ static PyObject *arena_get_ptr(PyObject *self, void *unused)
     return Py_NewRef(a->ptr);
 }
 
+static PyObject *bundle_ctype;
+
+/* (the cffi pointer of a bundle made in C is made here, when first asked for) */
 static PyObject *arena_get_bundle(PyObject *self, void *unused)
 {
     (void)unused;
-    return Py_NewRef(((Arena *)self)->bundle);
+    Arena *a = (Arena *)self;
+    if (a->bundle == Py_None && a->braw) {
+        if (!cast_fn || !bundle_ctype) {
+            PyErr_SetString(PyExc_TypeError, "_views.setup_classes() not called");
+            return NULL;
+        }
+        PyObject *addr = PyLong_FromVoidPtr(a->braw);
+        PyObject *cargs[] = {bundle_ctype, addr};
+        PyObject *ptr = addr ? PyObject_Vectorcall(cast_fn, cargs, 2, NULL) : NULL;
+        Py_XDECREF(addr);
+        if (!ptr) return NULL;
+        Py_SETREF(a->bundle, ptr);
+    }
+    return Py_NewRef(a->bundle);
 }
 
 static int arena_set_bundle(PyObject *self, PyObject *value, void *unused)
@@ -1094,16 +1110,16 @@ static PyObject *v_setup(PyObject *self, PyObject *const *args, Py_ssize_t nargs
  * handled, as wrappers kept in the request's _found (the ones get_option_of_type hands out);
  * None when C cannot tell (a class not of the table, an option of its code that is another
  * class): the caller then looks at the whole list. */
-static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+/* the unhandled options of table class 'klass' in bundle 'b' whose request is 'req', as the
+ * request's wrappers (None: 'klass' is no table class, or some option of its code is of
+ * another class) */
+static PyObject *unhandled_of(void *b, PyObject *req, PyObject *klass)
 {
-    (void)self;
-    void *b;
-    if (nargs != 3 || !PyObject_TypeCheck(args[1], node_type)) {
-        PyErr_SetString(PyExc_TypeError, "unhandled(bundle, request, klass)");
+    if (!table_code) {
+        PyErr_SetString(PyExc_TypeError, "_views.setup_classes() not called");
         return NULL;
     }
-    if (!table_code || address_of(args[0], &b)) return NULL;
-    PyObject *code = PyDict_GetItemWithError(table_code, args[2]);
+    PyObject *code = PyDict_GetItemWithError(table_code, klass);
     if (!code) {
         if (PyErr_Occurred()) return NULL;
         Py_RETURN_NONE;
@@ -1114,7 +1130,7 @@ static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t n
     for (d6t_opt *p = d6t_bundle_first_unhandled(b, (uint16_t)c); p;
          p = d6t_bundle_next_unhandled(b, p)) {
         PyObject *cls = class_of(p);
-        if (cls != args[2]) {
+        if (cls != klass) {
             if (PyErr_Occurred()) return NULL;
             Py_RETURN_NONE;
         }
@@ -1122,11 +1138,23 @@ static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t n
     PyObject *out = PyList_New(0);
     for (d6t_opt *p = d6t_bundle_first_unhandled(b, (uint16_t)c); out && p;
          p = d6t_bundle_next_unhandled(b, p)) {
-        PyObject *w = found_wrapper((Node *)args[1], p, args[2]);
+        PyObject *w = found_wrapper((Node *)req, p, klass);
         if (!w || PyList_Append(out, w)) Py_CLEAR(out);
         Py_XDECREF(w);
     }
     return out;
+}
+
+static PyObject *v_unhandled(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    void *b;
+    if (nargs != 3 || !PyObject_TypeCheck(args[1], node_type)) {
+        PyErr_SetString(PyExc_TypeError, "unhandled(bundle, request, klass)");
+        return NULL;
+    }
+    if (address_of(args[0], &b)) return NULL;
+    return unhandled_of(b, args[1], args[2]);
 }
 
 /* copied_option(o): the wire bytes of option 'o' (no draft) as a draft message copies it, or
@@ -1284,43 +1312,52 @@ static int msgs_ready(void)
     return 0;
 }
 
-/* bundle_new(arena, msg, flags) -> (the bundle's cffi pointer, whether it has a request): a
- * bundle made in _Arena 'arena' from message 'msg' (made in C) with no options, the arena
- * holding the message's and knowing the bundle (TransactionBundle.__init__'s common case);
- * the status when the library refuses; None when 'msg' is not a message made in C. */
-static PyObject *bundle_ctype;
+/* A bundle made in 'arena' from message 'msg' (made in C) with no options, the arena holding
+ * the message's and owning the bundle (its cffi pointer made when first asked for): 2 made,
+ * 1 the library refused (*st says why), 0 'msg' is not a message made in C (nothing done),
+ * -1 an error is set. */
+static int bundle_make(PyObject *arena, PyObject *msg, unsigned flags, d6t_status *st)
+{
+    if (!PyObject_TypeCheck(arena, arena_type) || !message_class ||
+        !PyObject_TypeCheck(msg, (PyTypeObject *)message_class) || !((Node *)msg)->raw ||
+        !((Node *)msg)->arena)
+        return 0;
+    Arena *a = (Arena *)arena;
+    if (a->braw) {
+        PyErr_SetString(PyExc_ValueError, "bundle_new: the arena has a bundle");
+        return -1;
+    }
+    PyObject *held = arena_hold(arena, ((Node *)msg)->arena);
+    if (!held) return -1;
+    Py_DECREF(held);
+    d6t_bundle *b = NULL;
+    *st = d6t_bundle_new_from_msg(a->raw, ((Node *)msg)->raw, flags, NULL, &b);
+    if (*st != D6T_OK || !b) {
+        if (*st == D6T_OK) *st = D6T_ERR_NOMEM;
+        return 1;
+    }
+    a->braw = b; /* freed with the arena from here on */
+    Py_XSETREF(a->bundle, Py_NewRef(Py_None));
+    return 2;
+}
 
+/* bundle_new(arena, msg, flags) -> (the bundle's cffi pointer, whether it has a request):
+ * bundle_make() for TransactionBundle.__init__'s common case; the status when the library
+ * refuses; None when 'msg' is not a message made in C. */
 static PyObject *v_bundle_new(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
     if (!nargs_is(nargs, 3, "bundle_new(arena, msg, flags)")) return NULL;
-    PyObject *arena = args[0], *msg = args[1];
     long flags = PyLong_AsLong(args[2]);
     if (flags == -1 && PyErr_Occurred()) return NULL;
-    if (!PyObject_TypeCheck(arena, arena_type) || !bundle_ctype || !cast_fn || !message_class ||
-        !PyObject_TypeCheck(msg, (PyTypeObject *)message_class) || !((Node *)msg)->raw ||
-        !((Node *)msg)->arena)
-        Py_RETURN_NONE;
-    Arena *a = (Arena *)arena;
-    if (a->braw) {
-        PyErr_SetString(PyExc_ValueError, "bundle_new: the arena has a bundle");
-        return NULL;
-    }
-    PyObject *held = arena_hold(arena, ((Node *)msg)->arena);
-    if (!held) return NULL;
-    Py_DECREF(held);
-    d6t_bundle *b = NULL;
-    d6t_status st = d6t_bundle_new_from_msg(a->raw, ((Node *)msg)->raw, (unsigned)flags, NULL, &b);
-    if (st != D6T_OK || !b) return PyLong_FromLong(st != D6T_OK ? st : D6T_ERR_NOMEM);
-    a->braw = b; /* freed with the arena from here on */
-    PyObject *addr = PyLong_FromVoidPtr(b);
-    PyObject *cargs[] = {bundle_ctype, addr};
-    PyObject *ptr = addr ? PyObject_Vectorcall(cast_fn, cargs, 2, NULL) : NULL;
-    Py_XDECREF(addr);
+    d6t_status st = D6T_OK;
+    int r = bundle_make(args[0], args[1], (unsigned)flags, &st);
+    if (r <= 0) return r < 0 ? NULL : Py_NewRef(Py_None);
+    if (r == 1) return PyLong_FromLong(st);
+    PyObject *ptr = arena_get_bundle(args[0], NULL);
     if (!ptr) return NULL;
-    Py_XSETREF(a->bundle, Py_NewRef(ptr));
-    PyObject *r = Py_BuildValue("(NO)", ptr, d6t_bundle_request(b) ? Py_True : Py_False);
-    return r;
+    return Py_BuildValue("(NO)", ptr,
+                         d6t_bundle_request(((Arena *)args[0])->braw) ? Py_True : Py_False);
 }
 
 /* relayed(relay) -> the message relay message 'relay' holds (None: none), its wrapper kept in
@@ -1646,11 +1683,8 @@ static PyObject *materialize_compact(Node *mn, PyObject *arena)
     Py_RETURN_FALSE;
 }
 
-static PyObject *v_materialize(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+static PyObject *materialize(PyObject *msg, PyObject *arena)
 {
-    (void)self;
-    if (!nargs_is(nargs, 2, "materialize(msg, arena)")) return NULL;
-    PyObject *msg = args[0], *arena = args[1];
     if (!message_class || !PyObject_TypeCheck(msg, (PyTypeObject *)message_class) ||
         !PyObject_TypeCheck(arena, arena_type) || !draft_message || draft_message == Py_None ||
         !msgs_ready())
@@ -1705,46 +1739,52 @@ out:
     return r;
 }
 
+static PyObject *v_materialize(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    if (!nargs_is(nargs, 2, "materialize(msg, arena)")) return NULL;
+    return materialize(args[0], args[1]);
+}
+
 /* set_relayed(relay, msg) -> True when message 'msg' (made in C) now is the relayed message of
  * relay message 'relay', whose Relay Message option it fills (RelayServerMessage.relayed_message's
  * setter, in C); False when the Python setter must do it (no such option yet, a draft, an
  * error to say). */
+static int set_relayed(PyObject *relay, PyObject *msg)
+{
+    if (!message_class || !PyObject_TypeCheck(relay, (PyTypeObject *)message_class) ||
+        !PyObject_TypeCheck(msg, (PyTypeObject *)message_class))
+        return 0;
+    Node *r = (Node *)relay, *m = (Node *)msg;
+    if (!r->raw || !m->raw || !r->arena || !PyObject_TypeCheck(r->arena, arena_type) || !m->arena ||
+        !PyObject_TypeCheck(m->arena, arena_type) || d6t_msg_kind_of(r->raw) != D6T_KIND_RELAY)
+        return 0;
+    d6t_opt *opt = d6t_msg_find_opt(r->raw, D6T_OPT_RELAY_MSG);
+    if (!opt || d6t_opt_set_msg(opt, m->raw) != D6T_OK) return 0;
+    PyObject *held = arena_hold(r->arena, m->arena);
+    if (!held) return -1;
+    Py_DECREF(held);
+    PyObject *d = PyObject_GenericGetDict(relay, NULL);
+    if (!d) return -1;
+    int bad = PyDict_SetItem(d, s_nested, msg);
+    Py_DECREF(d);
+    return bad ? -1 : 1;
+}
+
 static PyObject *v_set_relayed(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
     if (!nargs_is(nargs, 2, "set_relayed(relay, msg)")) return NULL;
-    PyObject *relay = args[0], *msg = args[1];
-    if (!message_class || !PyObject_TypeCheck(relay, (PyTypeObject *)message_class) ||
-        !PyObject_TypeCheck(msg, (PyTypeObject *)message_class))
-        Py_RETURN_FALSE;
-    Node *r = (Node *)relay, *m = (Node *)msg;
-    if (!r->raw || !m->raw || !r->arena || !PyObject_TypeCheck(r->arena, arena_type) || !m->arena ||
-        !PyObject_TypeCheck(m->arena, arena_type) || d6t_msg_kind_of(r->raw) != D6T_KIND_RELAY)
-        Py_RETURN_FALSE;
-    d6t_opt *opt = d6t_msg_find_opt(r->raw, D6T_OPT_RELAY_MSG);
-    if (!opt || d6t_opt_set_msg(opt, m->raw) != D6T_OK) Py_RETURN_FALSE;
-    PyObject *held = arena_hold(r->arena, m->arena);
-    if (!held) return NULL;
-    Py_DECREF(held);
-    PyObject *d = PyObject_GenericGetDict(relay, NULL);
-    if (!d) return NULL;
-    int bad = PyDict_SetItem(d, s_nested, msg);
-    Py_DECREF(d);
-    if (bad) return NULL;
-    Py_RETURN_TRUE;
+    int r = set_relayed(args[0], args[1]);
+    return r < 0 ? NULL : PyBool_FromLong(r);
 }
 
 /* new_arena(block_size=0) -> a new _Arena, registered in arena_refs as _elements._new_arena
  * does (address -> weak reference, dead entries dropped when the map doubled) */
 static PyObject *arenas_map;
 
-static PyObject *v_new_arena(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+static PyObject *registered_arena(Py_ssize_t block)
 {
-    (void)self;
-    Py_ssize_t block = 0;
-    if (nargs > 1 || (nargs == 1 && (block = PyLong_AsSsize_t(args[0])) == -1 && PyErr_Occurred()))
-        return nargs > 1 ? (PyErr_SetString(PyExc_TypeError, "new_arena(block_size=0)"), NULL)
-                         : NULL;
     if (!arena_refs || !arenas_map) {
         PyErr_SetString(PyExc_TypeError, "_views.setup_classes() not called");
         return NULL;
@@ -1765,6 +1805,16 @@ static PyObject *v_new_arena(PyObject *self, PyObject *const *args, Py_ssize_t n
     }
     if (bad || PyErr_Occurred()) Py_CLEAR(a);
     return a;
+}
+
+static PyObject *v_new_arena(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    (void)self;
+    Py_ssize_t block = 0;
+    if (nargs > 1 || (nargs == 1 && (block = PyLong_AsSsize_t(args[0])) == -1 && PyErr_Occurred()))
+        return nargs > 1 ? (PyErr_SetString(PyExc_TypeError, "new_arena(block_size=0)"), NULL)
+                         : NULL;
+    return registered_arena(block);
 }
 
 /* compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's (for tests) */
@@ -1863,6 +1913,9 @@ static PyObject *v_address(PyObject *self, PyObject *p)
     if (address_of(p, &raw)) return NULL;
     return PyLong_FromVoidPtr(raw);
 }
+
+/* ---- Bundle: the base of TransactionBundle */
+#include "_bundle.c"
 
 /* ---- Field: the base of _fields.Field, the descriptor of an option's field. Its __get__ reads
  * the common fields (bytes, 8/16/32-bit integers) of an option made in C straight from the
@@ -2027,6 +2080,8 @@ static PyMethodDef methods[] = {
      "compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,
      "relays(relay, msg) -> whether the C relay message holds the C message"},
+    {"setup_bundle", (PyCFunction)(void (*)(void))v_setup_bundle, METH_FASTCALL,
+     "setup_bundle(cls, d): what Bundle needs of bundle.py; cls made without type_call"},
     {"setup_classes", v_setup_classes, METH_O,
      "setup_classes(d): the classes, maps and Python fallbacks of _elements, by name"},
     {"address", (PyCFunction)v_address, METH_O, "address(p) -> the address a cffi pointer holds"},
@@ -2063,7 +2118,16 @@ PyMODINIT_FUNC PyInit__views(void)
                  {&s_message_type, "message_type"},
                  {&s_nested, "_nested"},
                  {&s_transaction_id, "transaction_id"},
-                 {&s_options, "options"}};
+                 {&s_options, "options"},
+                 {&s_mark_slow, "_mark_handled_slow"},
+                 {&s_unhandled_slow, "_unhandled_slow"},
+                 {&s_response_slow, "_response_slow"},
+                 {&s_set_response_slow, "_set_response_slow"},
+                 {&s_responses_slow, "_responses_slow"},
+                 {&s_no_request, "_no_request"},
+                 {&s_not_to_client, "_not_to_client"},
+                 {&s_relayed_message, "relayed_message"},
+                 {&s_from_server_to_client, "from_server_to_client"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!(*names[i].s = PyUnicode_InternFromString(names[i].text))) return NULL;
     if (!(zero_tid = PyBytes_FromStringAndSize("\0\0\0", 3))) return NULL;
@@ -2075,7 +2139,8 @@ PyMODINIT_FUNC PyInit__views(void)
     } types[] = {{&node_spec, "Node", &node_type},
                  {&arena_spec, "Arena", &arena_type},
                  {&olist_spec, "OptionListBase", NULL},
-                 {&field_spec, "Field", NULL}};
+                 {&field_spec, "Field", NULL},
+                 {&bundle_spec, "Bundle", NULL}};
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {

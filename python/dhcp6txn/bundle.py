@@ -8,7 +8,7 @@ SPDX-License-Identifier: BSD-2-Clause
 """
 import logging
 import threading
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 from collections.abc import MutableSet
 from ipaddress import IPv6Address
 
@@ -143,13 +143,10 @@ else:
         return bool(lib.d6t_bundle_is_handled(b, option._ptr))
 
 
-class TransactionBundle:
-    """Everything about one request/response transaction (dhcpkit's TransactionBundle).
-
-    incoming_message: a Message, or the received bytes (parsed by the library).
-    tcp_peer: for received_over_tcp, the remote endpoint (becomes the link address); without it
-    the message must be wrapped in exactly one relay-forward standing for the connection, as
-    dhcpkit does it."""
+class _BundleInPython:
+    """What _views.Bundle (_bundle.c) does in C, for when it is not built: the creation, the
+    incoming wrappers, the responses, handled options and the relay-reply chain. The cases off
+    the common path are TransactionBundle's methods, shared by both."""
 
     # made on first use (_wrap_incoming; no __getattr__: a class with one has every attribute
     # read take the interpreter's slow path)
@@ -165,59 +162,21 @@ class TransactionBundle:
                  (_TCP if received_over_tcp else 0) |
                  (_RAPID_COMMIT if allow_rapid_commit else 0))
         made = None
-        if marks or tcp_peer is not None:
-            opts, _held = _bundle_opts(list(marks or []), tcp_peer)
-        else:
-            opts = ffi.NULL  # the defaults: no marks, no TCP peer
-            if _views is not None:  # the common case, in C
-                made = _views.bundle_new(arena, incoming_message, flags)
-                if type(made) is int:
-                    raise _bundle_error(made)
+        if not marks and tcp_peer is None and _views is not None:  # the common case, in C
+            made = _views.bundle_new(arena, incoming_message, flags)
+            if type(made) is int:
+                raise _bundle_error(made)
         if made is not None:
-            b, has_request = made
+            b = made[0]
         else:
-            b, has_request = self._make(arena, incoming_message, flags, opts)
+            b, _ = TransactionBundle._make(arena, incoming_message, flags, marks, tcp_peer)
         self._arena, self._b = arena, b
         self._responses: Optional[MessagesList] = None  # an empty MessagesList, made when asked for
         self._outgoing: Optional[List[Any]] = None
         self._extra_handled: List[Any] = []
         self.handler_data: Dict[Any, Any] = {}
-        if not has_request:
-            self._no_request()
-
-    @staticmethod
-    def _make(arena, incoming_message, flags, opts):
-        """(the C bundle made in 'arena', whether it has a request)."""
-        out = _out_bundle()
-        if isinstance(incoming_message, Message):
-            arena.hold(incoming_message._arena)
-            st = lib.d6t_bundle_new_from_msg(arena.ptr, incoming_message._ptr, flags, opts, out)
-            if st != lib.D6T_OK:
-                raise _bundle_error(st)
-        else:
-            data = bytes(incoming_message)
-            err = ffi.new('d6t_parse_error *')
-            st = lib.d6t_bundle_new(arena.ptr, data, len(data), flags, opts, out, err)
-            if st == lib.D6T_ERR_TCP_RELAYED:
-                raise _bundle_error(st)
-            if st != lib.D6T_OK:
-                raise parse_error(err)
-        arena.bundle = b = out[0]
-        return b, lib.d6t_bundle_request(b) != ffi.NULL
-
-    def _no_request(self):
-        """Say why a bundle has no request (as dhcpkit does)."""
-        inner = self.incoming_message
-        while inner is not None and hasattr(inner, 'relayed_message'):
-            inner = inner.relayed_message
-        reason = lib.d6t_bundle_no_request_reason(self._b)
-        reason = ffi.string(reason).decode() if reason != ffi.NULL else 'no request'
-        if isinstance(inner, UnknownMessage):
-            logger.warning('Received an unrecognised message: %s', reason)
-        elif inner is not None and inner.from_server_to_client:
-            logger.warning('A server should not receive %s from a client', type(inner).__name__)
-        else:
-            logger.warning('%s', reason)
+        if lib.d6t_bundle_request(b) == ffi.NULL:
+            self._no_request()  # type: ignore[attr-defined]
 
     def _wrap_incoming(self):
         # held here so that they, and the option wrappers they hand out, stay the same objects
@@ -258,6 +217,169 @@ class TransactionBundle:
         if '_relays_in' not in d:
             self._wrap_incoming()
         return list(d['_relays_in'])
+
+    # ---- handled options
+    def mark_handled(self, option: Any) -> None:
+        st = _mark(self._b, option)
+        if st != _OK:
+            self._mark_handled_slow(option, st)  # type: ignore[attr-defined]
+
+    def get_unhandled_options(self, option_types: Any) -> List[Any]:
+        req = self.request
+        if req is None:
+            return []
+        if req._kids is None:
+            # none of the request's options was wrapped but the ones found by type (so none was
+            # added or removed): for a class of the library's table, C lists the unhandled ones
+            found = self._unhandled_of_code(req, option_types)
+            if found is not None:
+                return found
+        return self._unhandled_slow(req, option_types)  # type: ignore[attr-defined]
+
+    def _unhandled_of_code(self, req, klass):
+        if _views is not None:
+            return _views.unhandled(self._b, req, klass)
+        code = _TABLE_CODE.get(klass)
+        if code is None:
+            return None
+        b, ptrs = self._b, []
+        p = lib.d6t_bundle_first_unhandled(b, code)
+        while p != ffi.NULL:
+            if _OPTION_BY_DEF.get(lib.d6t_optdef_of(p)) is not klass:
+                return None
+            ptrs.append(p)
+            p = lib.d6t_bundle_next_unhandled(b, p)
+        if not ptrs:
+            return []
+        found, arena, out = req.__dict__.setdefault('_found', {}), req._arena, []
+        for p in ptrs:  # each checked against klass's table row above
+            key = _addr(p)
+            w = found.get(key)
+            if w is None:
+                w = found[key] = klass.__new__(klass)
+                w._ptr, w._arena, w._detached, w._kids = p, arena, False, None
+            out.append(w)
+        return out
+
+    # ---- responses
+    @property
+    def responses(self):
+        if self._responses is None:
+            self._responses = MessagesList()
+        return self._responses
+
+    @responses.setter
+    def responses(self, value):
+        self._responses = self._responses_slow(value)  # type: ignore[attr-defined]
+
+    @property
+    def response(self):
+        responses = self._responses
+        if responses is None:
+            return None
+        return self._response_slow(responses)  # type: ignore[attr-defined]
+
+    @response.setter
+    def response(self, message):
+        self._responses = self._set_response_slow(self._responses, message)  # type: ignore[attr-defined]
+
+    # ---- the outgoing side
+    def create_outgoing_relay_messages(self) -> None:
+        """Build the relay-reply chain mirroring the incoming relays (closest to the client
+        first), with Interface-ID, Echo Request options and Relay Source Port echoed."""
+        check(lib.d6t_bundle_create_outgoing_relay_messages(self._b))
+        b, arena = self._b, self._arena  # new C messages in the bundle's arena
+        if _views is not None:
+            self._outgoing = _views.bundle_outgoing(b, arena)
+        else:
+            self._outgoing = [new_msg_wrapper(lib.d6t_bundle_outgoing_relay(b, i), arena)
+                              for i in range(lib.d6t_bundle_outgoing_relay_count(b))]
+        first = self.response
+        if self._outgoing and first is not None:
+            materialize_in(first, arena)  # a draft response is made in the bundle's arena
+            self._outgoing[0].relayed_message = first
+
+    @property
+    def outgoing_relay_messages(self):
+        return self._outgoing
+
+    @outgoing_relay_messages.setter
+    def outgoing_relay_messages(self, value):
+        self._outgoing = list(value) if value is not None else None
+
+    @property
+    def outgoing_message(self) -> Any:
+        """The first response wrapped in the relay chain, or None when there is no first response
+        or it is not a server-to-client message (libdhcp6txn's rule: see docs/BUNDLE.md)."""
+        first = self.response
+        if first is None:
+            return None
+        if not first.from_server_to_client:
+            return self._not_to_client(first)  # type: ignore[attr-defined]
+        if not self._outgoing and self._has_relays():
+            self.create_outgoing_relay_messages()
+        out = self._outgoing
+        if out:
+            if not _relays(out[0], first):
+                out[0].relayed_message = first
+            return out[-1]
+        return first
+
+
+if TYPE_CHECKING or _views is None:
+    _Base = _BundleInPython
+else:  # the same in C
+    _Base = _views.Bundle
+
+
+class TransactionBundle(_Base):
+    """Everything about one request/response transaction (dhcpkit's TransactionBundle).
+
+    TransactionBundle(incoming_message, received_over_multicast, received_over_tcp=False,
+    allow_rapid_commit=False, marks=None, tcp_peer=None)
+    incoming_message: a Message, or the received bytes (parsed by the library).
+    tcp_peer: for received_over_tcp, the remote endpoint (becomes the link address); without it
+    the message must be wrapped in exactly one relay-forward standing for the connection, as
+    dhcpkit does it."""
+
+    @staticmethod
+    def _make(arena, incoming_message, flags, marks, tcp_peer):
+        """(the C bundle made in 'arena', whether it has a request), every case but a message
+        made in C without marks or TCP peer."""
+        out = _out_bundle()
+        if marks or tcp_peer is not None:
+            opts, _held = _bundle_opts(list(marks or []), tcp_peer)
+        else:
+            opts = ffi.NULL  # the defaults: no marks, no TCP peer
+        if isinstance(incoming_message, Message):
+            arena.hold(incoming_message._arena)
+            st = lib.d6t_bundle_new_from_msg(arena.ptr, incoming_message._ptr, flags, opts, out)
+            if st != lib.D6T_OK:
+                raise _bundle_error(st)
+        else:
+            data = bytes(incoming_message)
+            err = ffi.new('d6t_parse_error *')
+            st = lib.d6t_bundle_new(arena.ptr, data, len(data), flags, opts, out, err)
+            if st == lib.D6T_ERR_TCP_RELAYED:
+                raise _bundle_error(st)
+            if st != lib.D6T_OK:
+                raise parse_error(err)
+        arena.bundle = b = out[0]
+        return b, lib.d6t_bundle_request(b) != ffi.NULL
+
+    def _no_request(self):
+        """Say why a bundle has no request (as dhcpkit does)."""
+        inner = self.incoming_message
+        while inner is not None and hasattr(inner, 'relayed_message'):
+            inner = inner.relayed_message
+        reason = lib.d6t_bundle_no_request_reason(self._b)
+        reason = ffi.string(reason).decode() if reason != ffi.NULL else 'no request'
+        if isinstance(inner, UnknownMessage):
+            logger.warning('Received an unrecognised message: %s', reason)
+        elif inner is not None and inner.from_server_to_client:
+            logger.warning('A server should not receive %s from a client', type(inner).__name__)
+        else:
+            logger.warning('%s', reason)
 
     @property
     def received_over_multicast(self):
@@ -320,11 +442,9 @@ class TransactionBundle:
     def add_mark(self, mark: str) -> None:
         check(lib.d6t_bundle_add_mark(self._b, mark.encode()), 'mark %r' % mark)
 
-    # ---- handled options
-    def mark_handled(self, option: Any) -> None:
-        st = _mark(self._b, option)
-        if st == _OK:
-            return
+    # ---- handled options (mark_handled and get_unhandled_options: the base's)
+    def _mark_handled_slow(self, option: Any, st: int) -> None:
+        """mark_handled() when the C bundle did not take 'option' (status 'st')."""
         if st == lib.D6T_ERR_NOT_FOUND and self.request is not None:
             # dhcpkit compares by value: an equal option of the request is the one meant
             for o in self.request.options:
@@ -347,112 +467,45 @@ class TransactionBundle:
         handled = [o for o in req.options if lib.d6t_bundle_is_handled(self._b, o._ptr)] if req else []
         return _HandledOptions(handled + self._extra_handled, self)
 
-    def get_unhandled_options(self, option_types: Any) -> List[Any]:
-        d = self.__dict__
-        req = d['_request'] if '_request' in d else self.request
-        if req is None:
-            return []
-        if req._kids is None:
-            # none of the request's options was wrapped but the ones found by type (so none was
-            # added or removed): for a class of the library's table, C lists the unhandled ones
-            found = (_views.unhandled(self._b, req, option_types) if _views is not None else
-                     self._unhandled_of_code(req, option_types))
-            if found is not None:
-                return found
+    def _unhandled_slow(self, req, option_types):
+        """get_unhandled_options() when C cannot list them by the option's code."""
         return [o for o in req.options if isinstance(o, option_types) and not self._is_handled(o)]
 
-    def _unhandled_of_code(self, req, klass):
-        if _views is not None:
-            return _views.unhandled(self._b, req, klass)
-        code = _TABLE_CODE.get(klass)
-        if code is None:
-            return None
-        b, ptrs = self._b, []
-        p = lib.d6t_bundle_first_unhandled(b, code)
-        while p != ffi.NULL:
-            if _OPTION_BY_DEF.get(lib.d6t_optdef_of(p)) is not klass:
-                return None
-            ptrs.append(p)
-            p = lib.d6t_bundle_next_unhandled(b, p)
-        if not ptrs:
-            return []
-        found, arena, out = req.__dict__.setdefault('_found', {}), req._arena, []
-        for p in ptrs:  # each checked against klass's table row above
-            key = _addr(p)
-            w = found.get(key)
-            if w is None:
-                w = found[key] = klass.__new__(klass)
-                w._ptr, w._arena, w._detached, w._kids = p, arena, False, None
-            out.append(w)
-        return out
+    # ---- responses (the base keeps them: these are its cases off the common path)
+    @staticmethod
+    def _responses_slow(value):
+        """What bundle.responses = value keeps."""
+        return value if isinstance(value, MessagesList) else MessagesList(*value)
 
-    # ---- responses
-    @property
-    def responses(self):
-        if self._responses is None:
-            self._responses = MessagesList()
-        return self._responses
-
-    @responses.setter
-    def responses(self, value):
-        self._responses = value if isinstance(value, MessagesList) else MessagesList(*value)
-
-    @property
-    def response(self):
-        responses = self._responses
+    @staticmethod
+    def _response_slow(responses):
+        """The first of 'responses', or None."""
         if type(responses) is MessagesList:  # its first message, without its Python methods
             return responses.first_message or None
         return responses[0] if responses else None  # (None: none yet)
 
-    @response.setter
-    def response(self, message):
-        responses = self._responses
+    @staticmethod
+    def _set_response_slow(responses, message):
+        """'responses' (None: none yet) with 'message' as the first: what the bundle keeps."""
         if message is None:
-            self._responses = MessagesList()
-        elif responses is None:
-            self._responses = MessagesList(message)
-        elif type(responses) is MessagesList:  # without its Python methods
+            return MessagesList()
+        if responses is None:
+            return MessagesList(message)
+        if type(responses) is MessagesList:  # without its Python methods
             if responses.first_message:
                 responses.first_message = message
-            else:
-                self._responses = MessagesList(message)
-        elif responses:
+                return responses
+            return MessagesList(message)
+        if responses:
             responses[0] = message
-        else:
-            self._responses = MessagesList(message)
+            return responses
+        return MessagesList(message)
 
-    def _sync_response(self):
-        """Tell the C bundle about the first response (it must outlive the bundle's use of it)."""
-        first = self.response
-        if first is not None:
-            self._arena.hold(first._arena)
-            check(lib.d6t_bundle_set_response(self._b, first._ptr))
-        else:
-            check(lib.d6t_bundle_set_response(self._b, ffi.NULL))
-
-    # ---- the outgoing side
-    def create_outgoing_relay_messages(self) -> None:
-        """Build the relay-reply chain mirroring the incoming relays (closest to the client
-        first), with Interface-ID, Echo Request options and Relay Source Port echoed."""
-        check(lib.d6t_bundle_create_outgoing_relay_messages(self._b))
-        b, arena = self._b, self._arena  # new C messages in the bundle's arena
-        if _views is not None:
-            self._outgoing = _views.bundle_outgoing(b, arena)
-        else:
-            self._outgoing = [new_msg_wrapper(lib.d6t_bundle_outgoing_relay(b, i), arena)
-                              for i in range(lib.d6t_bundle_outgoing_relay_count(b))]
-        first = self.response
-        if self._outgoing and first is not None:
-            materialize_in(first, arena)  # a draft response is made in the bundle's arena
-            self._outgoing[0].relayed_message = first
-
-    @property
-    def outgoing_relay_messages(self):
-        return self._outgoing
-
-    @outgoing_relay_messages.setter
-    def outgoing_relay_messages(self, value):
-        self._outgoing = list(value) if value is not None else None
+    @staticmethod
+    def _not_to_client(first):
+        """outgoing_message for a first response that does not go to a client: None."""
+        logger.error('A server should not send %s to a client', type(first).__name__)
+        return None
 
     @property
     def outgoing_messages(self):
@@ -461,36 +514,18 @@ class TransactionBundle:
         return self._outgoing_gen()
 
     def _outgoing_gen(self):
-        if not self._outgoing and self._has_relays():
+        if not self.outgoing_relay_messages and self._has_relays():
             self.create_outgoing_relay_messages()
         for response in self.responses:
             if not response.from_server_to_client:
                 logger.error('A server should not send %s to a client', type(response).__name__)
                 continue
-            if self._outgoing:
-                self._outgoing[0].relayed_message = response
-                yield self._outgoing[-1]
+            out = self.outgoing_relay_messages
+            if out:
+                out[0].relayed_message = response
+                yield out[-1]
             else:
                 yield response
-
-    @property
-    def outgoing_message(self) -> Any:
-        """The first response wrapped in the relay chain, or None when there is no first response
-        or it is not a server-to-client message (libdhcp6txn's rule: see docs/BUNDLE.md)."""
-        first = self.response
-        if first is None:
-            return None
-        if not first.from_server_to_client:
-            logger.error('A server should not send %s to a client', type(first).__name__)
-            return None
-        if not self._outgoing and self._has_relays():
-            self.create_outgoing_relay_messages()
-        out = self._outgoing
-        if out:
-            if not _relays(out[0], first):
-                out[0].relayed_message = first
-            return out[-1]
-        return first
 
     def outgoing_datagrams(self) -> Iterator[bytes]:
         """Wire bytes of every outgoing message; over TCP with the RFC 5460 length prefix."""
@@ -535,3 +570,9 @@ def _bundle_error(st):
 
 
 __all__ = ['TransactionBundle', 'MessagesList', 'TCPRelayedError']
+
+
+if _views is not None:
+    _views.setup_bundle(TransactionBundle, {
+        'MessagesList': MessagesList, 'make': TransactionBundle._make,
+        'bundle_error': _bundle_error, 'materialize_in': materialize_in, 'check': check})

@@ -224,3 +224,62 @@ def test_destination(w1, w2):
     r.set_source('2001:db8:ffff:1::1')
     addr, port = r.destination()
     assert (addr, port) == (IPv6Address('2001:db8:ffff:1::1'), 547)
+
+
+def test_creation_arguments(w1):
+    msg = Message.parse(w1)[1]
+    b = TransactionBundle(incoming_message=msg, received_over_multicast=True, allow_rapid_commit=True)
+    assert b.received_over_multicast and b.allow_rapid_commit and b.request is msg.inner_message
+    for bad in [lambda: TransactionBundle(w1), lambda: TransactionBundle(w1, False, colour=1),
+                lambda: TransactionBundle(w1, False, incoming_message=w1),
+                lambda: TransactionBundle(w1, False, False, False, None, None, 7)]:
+        with pytest.raises(TypeError):
+            bad()
+    # refused by the library for a message made in C as for bytes
+    with pytest.raises(dhcp6txn.TCPRelayedError):
+        TransactionBundle(msg, False, received_over_tcp=True)
+    b = TransactionBundle(msg, False, marks=('x',))
+    assert list(b.marks) == ['x'] and b.request is msg.inner_message
+
+    class Mine(TransactionBundle):
+        def __init__(self, data, colour):
+            super().__init__(data, received_over_multicast=False)
+            self.colour = colour
+    m = Mine(w1, 'blue')
+    assert m.colour == 'blue' and isinstance(m.request, SolicitMessage) and not m.received_over_multicast
+    m.handler_data['k'] = 1
+    m.handler_data = {'other': 2}
+    assert m.handler_data == {'other': 2}
+
+
+def test_response_before_and_after_responses(w1):
+    b = TransactionBundle(w1, False)
+    r1, r2, r3 = (ReplyMessage(bytes([0, 0, i])) for i in (1, 2, 3))
+    b.response = r1
+    b.response = r2  # no MessagesList asked for yet
+    assert b.response is r2
+    ml = b.responses
+    assert type(ml) is MessagesList and ml.first_message is r2 and b.responses is ml
+    b.response = r3  # now the MessagesList's first message
+    assert ml.first_message is r3 and b.response is r3
+    b.responses = (r1, iter([r2]))  # (first message, the iterator of the rest)
+    assert type(b.responses) is MessagesList and b.response is r1 and list(b.responses) == [r1, r2]
+    b.response = None
+    assert b.response is None and not b.responses
+    b.response = r2
+    assert b.response is r2 and b.outgoing_message.inner_message is r2
+    with pytest.raises((AttributeError, TypeError)):
+        del b.response
+
+
+def test_bundle_in_a_cycle_is_collected(w1):
+    import gc
+    import weakref
+    b = TransactionBundle(w1, False)
+    b.handler_data['me'] = b
+    b.response = ReplyMessage(b.request.transaction_id)
+    b.create_outgoing_relay_messages()
+    ref = weakref.ref(b)
+    del b
+    gc.collect()
+    assert ref() is None

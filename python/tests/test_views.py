@@ -598,3 +598,25 @@ def test_views_agree_with_python_on_mutated_messages():
     assert runs['0'] == runs['1']
     assert sum(1 for c in runs['0'] if c[0] == 'refused') > 10
     assert sum(1 for c in runs['0'] if c[0] != 'refused') > 10
+
+
+@needs_views
+def test_bundle_base_in_c(w1):
+    assert TransactionBundle.__bases__ == (views.Bundle,)
+    b = TransactionBundle(w1, False)
+    assert b._b == b._arena.bundle and b._extra_handled == [] and b.handler_data == {}
+    with pytest.raises(TypeError):  # once only
+        b.__init__(w1, False)
+    blank = TransactionBundle.__new__(TransactionBundle)
+    with pytest.raises(ValueError):
+        blank.request
+    with pytest.raises(ValueError):
+        blank.mark_handled(b.request)
+    assert blank.response is None and blank.outgoing_relay_messages is None
+    # the incoming wrappers are made one by one, each once
+    b = TransactionBundle(w1, False)
+    req = b.request
+    assert b.request is req and b.incoming_message.inner_message is req
+    relays = b.incoming_relay_messages
+    assert relays == b.incoming_relay_messages and relays is not b.incoming_relay_messages
+    assert relays[-1] is b.incoming_message
