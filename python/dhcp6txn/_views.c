@@ -256,6 +256,34 @@ static void node_dealloc(Node *self)
     Py_DECREF(tp);
 }
 
+/* The tp_dealloc fast_calls() gives the table's classes: they add nothing to Node that needs
+ * the usual one of classes made by a class statement (subtype_dealloc: slots, a dict or weak
+ * references of their own, checked by plain_subclass()), which costs more than the rest of
+ * freeing an option. A __del__ added to such a class later is run as subtype_dealloc runs it. */
+static int plain_subclass(PyTypeObject *tp)
+{
+    return tp->tp_basicsize == node_type->tp_basicsize && tp->tp_itemsize == 0 &&
+           tp->tp_dictoffset == node_type->tp_dictoffset &&
+           tp->tp_weaklistoffset == node_type->tp_weaklistoffset && !tp->tp_del &&
+           !tp->tp_finalize && PyType_HasFeature(tp, Py_TPFLAGS_HEAPTYPE);
+}
+
+static void node_dealloc_plain(Node *self)
+{
+    PyTypeObject *tp = Py_TYPE(self);
+    if (tp->tp_finalize && tp->tp_dealloc == (destructor)node_dealloc_plain) {
+        if (PyObject_CallFinalizerFromDealloc((PyObject *)self) < 0) return; /* resurrected */
+    }
+    PyObject_GC_UnTrack(self);
+    /* (deep trees freed without deep recursion, as subtype_dealloc does it) */
+    Py_TRASHCAN_BEGIN(self, node_dealloc_plain);
+    if (self->weaklist) PyObject_ClearWeakRefs((PyObject *)self);
+    node_clear(self);
+    tp->tp_free((PyObject *)self);
+    Py_DECREF(tp);
+    Py_TRASHCAN_END;
+}
+
 /* A new wrapper of class 'cls' for C option 'raw' in 'arena' (its cffi pointer made when
  * Python code first reads _ptr). */
 static PyObject *new_wrapper(PyTypeObject *cls, void *raw, PyObject *arena)
@@ -768,21 +796,21 @@ static inline size_t class_slot(const PyTypeObject *tp)
 
 static int plain_option(PyObject *o)
 {
-    if (!PyObject_TypeCheck(o, (PyTypeObject *)option_class)) return 0;
-    /* the class's answer, kept per class version, unless the object has its own */
+    /* the class's answer, kept per class version, unless the object has its own (only option
+     * classes are kept) */
     static struct {
         PyTypeObject *type;
         unsigned int tag;
     } plain_cache[64];
     PyTypeObject *tp = Py_TYPE(o);
     size_t slot = class_slot(tp) % (sizeof plain_cache / sizeof plain_cache[0]);
+    int known = plain_cache[slot].type == tp && plain_cache[slot].tag == tp->tp_version_tag &&
+                PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG);
+    if (!known && !PyObject_TypeCheck(o, (PyTypeObject *)option_class)) return 0;
     PyObject *d = ((Node *)o)->dict;
     int own = d && PyDict_GetItemWithError(d, s_py_defined);
     if (PyErr_Occurred()) PyErr_Clear();
-    int tagged = PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG);
-    if (!own && tagged && plain_cache[slot].type == tp &&
-        plain_cache[slot].tag == tp->tp_version_tag)
-        return 1;
+    if (!own && known) return 1;
     PyObject *pyd = PyObject_GetAttr(o, s_py_defined);
     if (pyd == Py_False && !own && PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG)) {
         plain_cache[slot].type = tp; /* (compared, never followed) */
@@ -998,6 +1026,7 @@ static PyObject *v_fast_calls(PyObject *self, PyObject *classes)
             return NULL;
         }
         PyTypeObject *tp = (PyTypeObject *)c;
+        if (plain_subclass(tp)) tp->tp_dealloc = (destructor)node_dealloc_plain;
         if (tp->tp_init != node_type->tp_init || tp->tp_new != node_type->tp_new) continue;
         if (csm_class && PyType_IsSubtype(tp, (PyTypeObject *)csm_class))
             tp->tp_vectorcall = msg_vectorcall;

@@ -620,3 +620,41 @@ def test_bundle_base_in_c(w1):
     relays = b.incoming_relay_messages
     assert relays == b.incoming_relay_messages and relays is not b.incoming_relay_messages
     assert relays[-1] is b.incoming_message
+
+
+@needs_views
+def test_table_classes_free_their_objects_as_python_would():
+    import gc
+    import weakref
+    from dhcp6txn.ipv6.options import IAAddressOption
+    freed = []
+    o = StatusCodeOption(0, 'ok')
+    ref = weakref.ref(o, lambda r: freed.append('weakref'))
+    del o
+    assert ref() is None and freed == ['weakref']
+    # a __del__ added to a table class later runs, once, and may resurrect
+    kept = []
+    StatusCodeOption.__del__ = lambda self: (freed.append('del'), kept.append(self))
+    try:
+        o = StatusCodeOption(0, 'ok')
+        del o
+        assert freed == ['weakref', 'del'] and len(kept) == 1 and kept[0].status_code == 0
+        kept.clear()
+    finally:
+        del StatusCodeOption.__del__
+    gc.collect()
+
+    class Mine(IAAddressOption):  # a subclass of its own, with slots and __del__
+        __slots__ = ('colour',)
+
+        def __del__(self):
+            freed.append(self.colour)
+    m = Mine(options=[StatusCodeOption(0, 'x')])
+    m.colour = 'blue'
+    del m
+    assert freed[-1] == 'blue'
+    # deep trees are freed without deep recursion in C
+    deep = StatusCodeOption(0, 'leaf')
+    for _ in range(200000):
+        deep = IANAOption(b'\0\0\0\1', 0, 0, options=[deep])
+    del deep
