@@ -100,10 +100,6 @@ enum {
 /* _views.Node (setup_node()): its objects may keep a draft's values compactly (_node.h) */
 static PyTypeObject *node_type;
 static PyObject *classes;
-/* the entry asked for last (one option's attributes are read several times in a row); a tag
- * names one version of one class for the life of the process */
-static PyObject *last_info;
-static unsigned long last_tag;
 
 /* A class's _cwire compiled (CI_IDX, a capsule): per field its kind, fixed size and the index
  * of its name in _args (-1: none), then the index of 'options' */
@@ -117,6 +113,20 @@ struct cspec {
     struct cfield f[];
 };
 #define CSPEC "dhcp6txn._speedups.cspec"
+
+/* class_info()'s answers by version tag, in front of 'classes': a tag names one version of one
+ * class for the life of the process, so a slot left by another class or version is only ever
+ * a miss; 'info' is held by 'classes', which drops an entry only to put the entry of a new
+ * version of its class in its place. With the entry: its cspec and whether the class is an
+ * Option (setup()) and a Node (setup_node()) class. */
+struct centry {
+    unsigned int tag;
+    int is_option, is_node;
+    PyObject *info;
+    struct cspec *cs;
+};
+#define N_CENTRIES 64
+static struct centry centries[N_CENTRIES];
 
 static Py_ssize_t index_of(PyObject *names, PyObject *name)
 {
@@ -165,17 +175,13 @@ static PyObject *compile_spec(PyObject *spec, PyObject *names)
     return cap;
 }
 
-static PyObject *class_info(PyTypeObject *cls)
+static PyObject *class_info_slow(PyTypeObject *cls)
 {
 #ifdef Py_TPFLAGS_VALID_VERSION_TAG
     int tagged = PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG);
-    if (tagged && last_info && last_tag == cls->tp_version_tag) return last_info;
     PyObject *e = PyDict_GetItemWithError(classes, (PyObject *)cls);
-    if (e && tagged && PyLong_AsUnsignedLong(PyTuple_GET_ITEM(e, CI_TAG)) == cls->tp_version_tag) {
-        last_info = e; /* (held by 'classes' until this class's entry is made again) */
-        last_tag = cls->tp_version_tag;
+    if (e && tagged && PyLong_AsUnsignedLong(PyTuple_GET_ITEM(e, CI_TAG)) == cls->tp_version_tag)
         return e;
-    }
     if (PyErr_Occurred()) return NULL;
     PyObject *names[CI_N] = {NULL,    s_option_type, s_option_space, s_py_defined,
                              s_cwire, s_kid_space,   s_args,         NULL};
@@ -210,7 +216,6 @@ static PyObject *class_info(PyTypeObject *cls)
         return NULL;
     }
     PyTuple_SET_ITEM(t, CI_TAG, tag);
-    last_info = NULL; /* the entry it points to may be the one replaced here */
     int r = PyDict_SetItem(classes, (PyObject *)cls, t);
     Py_DECREF(t); /* the dict holds it */
     return r ? NULL : t;
@@ -218,6 +223,48 @@ static PyObject *class_info(PyTypeObject *cls)
     (void)cls;
     return NULL;
 #endif
+}
+
+/* the class's entry if it has one now (NULL: none) */
+static struct centry *cached_entry(PyTypeObject *cls)
+{
+#ifdef Py_TPFLAGS_VALID_VERSION_TAG
+    if (PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG)) {
+        struct centry *ce = &centries[cls->tp_version_tag % N_CENTRIES];
+        if (ce->tag == cls->tp_version_tag && ce->info) return ce;
+    }
+#else
+    (void)cls;
+#endif
+    return NULL;
+}
+
+/* the class's entry (NULL: the class cannot be cached, or an error is set) */
+static struct centry *class_entry(PyTypeObject *cls)
+{
+#ifdef Py_TPFLAGS_VALID_VERSION_TAG
+    struct centry *ce = cached_entry(cls);
+    if (ce) return ce;
+    PyObject *info = class_info_slow(cls);
+    if (!info || !PyType_HasFeature(cls, Py_TPFLAGS_VALID_VERSION_TAG)) return NULL;
+    ce = &centries[cls->tp_version_tag % N_CENTRIES];
+    PyObject *cap = PyTuple_GET_ITEM(info, CI_IDX);
+    ce->cs = PyCapsule_CheckExact(cap) ? PyCapsule_GetPointer(cap, CSPEC) : NULL;
+    ce->is_option = Option && PyType_Check(Option) && PyType_IsSubtype(cls, (PyTypeObject *)Option);
+    ce->is_node = node_type && PyType_IsSubtype(cls, node_type);
+    ce->info = info;
+    ce->tag = cls->tp_version_tag;
+    return ce;
+#else
+    (void)cls;
+    return NULL;
+#endif
+}
+
+static PyObject *class_info(PyTypeObject *cls)
+{
+    struct centry *ce = class_entry(cls);
+    return ce ? ce->info : NULL;
 }
 
 /* attribute 'name' of option 'obj' whose __dict__ is 'd': the class's cached value unless the
@@ -298,10 +345,22 @@ static int uint_of(PyObject *v, size_t bytes, unsigned long long *out)
 
 static int put_uint(struct out *o, unsigned long long x, size_t bytes)
 {
-    uint8_t b[8];
+    if (o->n + bytes > o->cap && grow(o, bytes)) return -1;
+    uint8_t *b = o->p + o->n;
     for (size_t i = 0; i < bytes; i++) b[i] = (uint8_t)(x >> (8 * (bytes - 1 - i)));
-    return put(o, b, bytes);
+    o->n += bytes;
+    return 0;
 }
+
+/* The bytes of the last few address integers written, by the int object (held here, so that
+ * its address names it; ints do not change): a server writes the same few addresses (its DNS
+ * servers, its pools' prefixes) again and again, and converting a 128-bit int costs more than
+ * the rest of writing the address. */
+static struct {
+    PyObject *ip;
+    size_t size;
+    uint8_t b[16];
+} ip_cache[64];
 
 /* the 'size' bytes of an ipaddress address object (its _ip integer) */
 static int put_ip(struct out *o, PyObject *addr, size_t size)
@@ -311,13 +370,21 @@ static int put_ip(struct out *o, PyObject *addr, size_t size)
         PyErr_Clear();
         return -1;
     }
+    size_t slot = ((uintptr_t)ip >> 4) % (sizeof ip_cache / sizeof ip_cache[0]);
+    if (ip_cache[slot].ip == ip && ip_cache[slot].size == size) {
+        Py_DECREF(ip);
+        return put(o, ip_cache[slot].b, size);
+    }
     uint8_t b[16];
-    int bad = !PyLong_CheckExact(ip) || AS_BYTES(ip, b, size);
-    Py_DECREF(ip);
+    int bad = size > sizeof b || !PyLong_CheckExact(ip) || AS_BYTES(ip, b, size);
     if (bad) {
+        Py_DECREF(ip);
         PyErr_Clear();
         return -1;
     }
+    Py_XSETREF(ip_cache[slot].ip, ip); /* (the reference moves there) */
+    ip_cache[slot].size = size;
+    memcpy(ip_cache[slot].b, b, size);
     return put(o, b, size);
 }
 
@@ -474,21 +541,25 @@ static int put_field(struct out *o, long kind, size_t fixed, PyObject *spec, PyO
     }
 }
 
-static int draft_payload(struct out *o, PyObject *cls, PyObject *values, PyObject *info);
+static int draft_payload(struct out *o, PyObject *cls, PyObject *values, PyObject *info,
+                         struct cspec *cs);
 
 /* one draft sub-option (header and payload) of a container whose sub-options are in 'space' */
 static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *other)
 {
     int r = -1;
-    PyObject *d = NULL, *values, *kspace = NULL, *pydef = NULL, *code = NULL;
+    PyObject *d = NULL, *values, *kspace = NULL, *pydef = NULL, *code = NULL, *info = NULL;
+    struct cspec *cs = NULL;
     Py_INCREF(kid); /* the list holding it may change while Python code runs */
-    if (PyObject_IsInstance(kid, Option) != 1) goto done;
+    struct centry *ce = cached_entry(Py_TYPE(kid)); /* (only an option's class gets one) */
+    int is_node = ce ? ce->is_node : node_type && PyObject_TypeCheck(kid, node_type);
+    if (!(ce && ce->is_option) && PyObject_IsInstance(kid, Option) != 1) goto done;
     for (size_t i = 0; i < o->nseen; i++)
         if (o->seen[i] == kid) goto done; /* the same draft twice: the setters' way */
     if (o->nseen == MAX_DRAFT) goto done;
     o->seen[o->nseen++] = kid;
     PyObject *compact = NULL;
-    if (node_type && PyObject_TypeCheck(kid, node_type)) { /* its dict made only if needed */
+    if (is_node) { /* its dict made only if needed */
         compact = node_draft_values(kid);
         d = Py_XNewRef(((Node *)kid)->dict);
     } else if (!(d = PyObject_GenericGetDict(kid, NULL))) {
@@ -504,7 +575,10 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
     if (!values || (!compact && !PyDict_CheckExact(values))) goto done;
     /* (a dict holding nothing but the draft's values cannot hide the class's attributes) */
     PyObject *own = d && PyDict_GET_SIZE(d) > (compact ? 0 : 1) ? d : NULL;
-    PyObject *info = own ? NULL : class_info(Py_TYPE(kid));
+    if (!own && (ce = class_entry(Py_TYPE(kid))) != NULL) { /* held while Python code may run */
+        info = Py_NewRef(ce->info);
+        cs = ce->cs;
+    }
     if (info && PyLong_CheckExact(PyTuple_GET_ITEM(info, CI_SPACE)) &&
         PyBool_Check(PyTuple_GET_ITEM(info, CI_PYDEF)) &&
         PyLong_CheckExact(PyTuple_GET_ITEM(info, CI_TYPE))) { /* the class's plain values */
@@ -512,7 +586,8 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
         pydef = Py_NewRef(PyTuple_GET_ITEM(info, CI_PYDEF));
         code = Py_NewRef(PyTuple_GET_ITEM(info, CI_TYPE));
     } else { /* (Python code may run: the entry may not last) */
-        info = NULL;
+        Py_CLEAR(info);
+        cs = NULL;
         if (PyErr_Occurred()) PyErr_Clear();
         kspace = option_attr(kid, own, CI_SPACE, s_option_space);
         pydef = option_attr(kid, own, CI_PYDEF, s_py_defined);
@@ -524,7 +599,7 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
     if (same != 1) goto done;
     size_t at = o->n;
     if (put_uint(o, c, 2) || put_uint(o, 0, 2)) goto done;
-    if (draft_payload(o, (PyObject *)Py_TYPE(kid), values, info)) goto done;
+    if (draft_payload(o, (PyObject *)Py_TYPE(kid), values, info, cs)) goto done;
     size_t len = o->n - at - 4;
     if (len > 65535) goto done;
     o->p[at + 2] = (uint8_t)(len >> 8);
@@ -533,6 +608,7 @@ static int put_kid(struct out *o, PyObject *kid, PyObject *space, PyObject *othe
 done:
     Py_DECREF(kid);
     Py_XDECREF(d);
+    Py_XDECREF(info);
     Py_XDECREF(kspace);
     Py_XDECREF(pydef);
     Py_XDECREF(code);
@@ -541,15 +617,19 @@ done:
 }
 
 /* 'values': the draft's {name: value}, or its compact tuple (Node.vals); 'info': the class's
- * class_info() entry when the caller has it */
-static int draft_payload(struct out *o, PyObject *cls, PyObject *values, PyObject *info)
+ * class_info() entry when the caller has it (and holds it), 'cs' its compiled _cwire */
+static int draft_payload(struct out *o, PyObject *cls, PyObject *values, PyObject *info,
+                         struct cspec *cs)
 {
-    if (!info && PyType_Check(cls)) info = class_info((PyTypeObject *)cls);
+    if (!info && PyType_Check(cls)) {
+        info = class_info((PyTypeObject *)cls);
+        cs = NULL;
+    }
     if (!info && PyErr_Occurred()) PyErr_Clear();
     PyObject *spec =
         info ? Py_NewRef(PyTuple_GET_ITEM(info, CI_CWIRE)) : PyObject_GetAttr(cls, s_cwire);
     PyObject *cap = info ? Py_NewRef(PyTuple_GET_ITEM(info, CI_IDX)) : NULL;
-    struct cspec *cs = cap && PyCapsule_CheckExact(cap) ? PyCapsule_GetPointer(cap, CSPEC) : NULL;
+    if (!cs) cs = cap && PyCapsule_CheckExact(cap) ? PyCapsule_GetPointer(cap, CSPEC) : NULL;
     int compact = PyTuple_CheckExact(values);
     int r = 0;
     if (!spec || !PyTuple_CheckExact(spec) || (compact && !cs) ||
@@ -615,7 +695,7 @@ static PyObject *sp_payload(PyObject *self, PyObject *const *args, Py_ssize_t na
     if (!Option) Py_RETURN_NONE; /* setup() not called */
     struct out o;
     OUT_INIT(o);
-    int r = draft_payload(&o, args[0], args[1], NULL);
+    int r = draft_payload(&o, args[0], args[1], NULL, NULL);
     if (r == 0 && o.n > 65535) r = -1;
     return result(&o, r);
 }
@@ -653,6 +733,7 @@ static PyObject *sp_setup(PyObject *self, PyObject *const *args, Py_ssize_t narg
     }
     PyObject **slots[] = {&Option, &IPv6Address, &IPv4Address, &IPv6Network, &IPv4Network};
     for (int i = 0; i < 5; i++) Py_XSETREF(*slots[i], Py_NewRef(args[i]));
+    memset(centries, 0, sizeof centries); /* (is_option) */
     Py_RETURN_NONE;
 }
 
@@ -664,6 +745,7 @@ static PyObject *sp_setup_node(PyObject *self, PyObject *type)
         return NULL;
     }
     Py_XSETREF(node_type, (PyTypeObject *)Py_NewRef(type));
+    memset(centries, 0, sizeof centries); /* (is_node) */
     Py_RETURN_NONE;
 }
 

@@ -218,3 +218,32 @@ def test_duid_wire_same_as_save():
         assert _fields._wire_duid(duid) is None
     assert _fields._wire_duid(LinkLayerTimeDUID(1, 2, bytearray(b'ab'))) == \
         LinkLayerTimeDUID(1, 2, b'ab').save()
+
+
+@pytest.mark.skipif(speedups is None, reason='dhcp6txn._speedups not built')
+def test_addresses_and_classes_written_again():
+    # the same address objects written many times, among many others (the encoder keeps the
+    # bytes of the last few address integers it wrote): always the Python encoder's bytes
+    import random
+    rnd = random.Random(7)
+    v6 = [IPv6Address(rnd.getrandbits(128)) for _ in range(300)] + [IPv6Address(5), A]
+    v4 = [IPv4Address(rnd.getrandbits(32)) for _ in range(50)] + [IPv4Address(5)]
+    for _ in range(3):
+        for i, a in enumerate(v6):
+            for d in (IAAddressOption(a, i, i), RecursiveNameServersOption([a, v6[i - 1]]),
+                      S46RuleOption(1, 16, IPv4Network((v4[i % len(v4)], 32)),
+                                    IPv6Network((a, 128)))):
+                values = d.__dict__['_draft']
+                assert speedups.payload(type(d), values) == _elements._draft_payload(
+                    type(d), values, {id(d)})
+    # a class changed after its options were written: read again
+    d = StatusCodeOption(0, 'x')
+    before = speedups.message(7, b'xyz', [d], _elements._copied_option)
+    StatusCodeOption.option_type = 99
+    try:
+        after = speedups.message(7, b'xyz', [StatusCodeOption(0, 'x')], _elements._copied_option)
+    finally:
+        StatusCodeOption.option_type = 13
+    assert before[4:6] == b'\x00\x0d' and after[4:6] == b'\x00\x63' and before[6:] == after[6:]
+    assert speedups.message(7, b'xyz', [StatusCodeOption(0, 'x')],
+                            _elements._copied_option) == before
