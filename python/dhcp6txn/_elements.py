@@ -1764,6 +1764,9 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
     _views.fast_calls([c for c in list(OPTION_CLASSES.values()) + list(MESSAGE_CLASSES.values())
                        if isinstance(c, type) and issubclass(c, (Option, ClientServerMessage)) and
                        '__init__' not in c.__dict__ and '__new__' not in c.__dict__])
+    # every class of the table (and the unknown ones) frees its objects without subtype_dealloc
+    _views.fast_dealloc([c for c in list(OPTION_CLASSES.values()) + list(MESSAGE_CLASSES.values()) +
+                         [UnknownOption, UnknownMessage, OptionList] if isinstance(c, type)])
     # the C base asks _node_missing for a draft's C side: no __getattr__, whose slot made every
     # attribute read of these objects take the interpreter's slow path
     delattr(Option, '__getattr__')

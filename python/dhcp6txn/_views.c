@@ -42,7 +42,7 @@ static int PyModule_AddObjectRef(PyObject *m, const char *name, PyObject *v)
 #include "_node.h"
 
 static PyObject *cast_fn, *cdata_type, *uintptr_name, *s_ctype, *s_found;
-static PyTypeObject *node_type, *arena_type;
+static PyTypeObject *node_type, *arena_type, *olist_type;
 
 /* An arena owned by Python (_core._Arena): the C arena, freed with the object (after the
  * bundle living in it, if any), never by the garbage collector's clearing; 'keep' holds the
@@ -260,12 +260,12 @@ static void node_dealloc(Node *self)
  * the usual one of classes made by a class statement (subtype_dealloc: slots, a dict or weak
  * references of their own, checked by plain_subclass()), which costs more than the rest of
  * freeing an option. A __del__ added to such a class later is run as subtype_dealloc runs it. */
-static int plain_subclass(PyTypeObject *tp)
+static int plain_subclass(PyTypeObject *tp, PyTypeObject *base)
 {
-    return tp->tp_basicsize == node_type->tp_basicsize && tp->tp_itemsize == 0 &&
-           tp->tp_dictoffset == node_type->tp_dictoffset &&
-           tp->tp_weaklistoffset == node_type->tp_weaklistoffset && !tp->tp_del &&
-           !tp->tp_finalize && PyType_HasFeature(tp, Py_TPFLAGS_HEAPTYPE);
+    return tp->tp_basicsize == base->tp_basicsize && tp->tp_itemsize == 0 &&
+           tp->tp_dictoffset == base->tp_dictoffset &&
+           tp->tp_weaklistoffset == base->tp_weaklistoffset && !tp->tp_del && !tp->tp_finalize &&
+           PyType_HasFeature(tp, Py_TPFLAGS_HEAPTYPE);
 }
 
 static void node_dealloc_plain(Node *self)
@@ -607,6 +607,8 @@ typedef struct {
 
 static PyObject *option_class, *option_list_class, *py_options_set, *s_py_append, *s_py_defined;
 
+static int plain_option(PyObject *o);
+
 static int olist_init(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     PyObject *node;
@@ -627,9 +629,7 @@ static PyObject *olist_append(PyObject *self, PyObject *item)
             PyList_CheckExact(PyTuple_GET_ITEM(draft, 1)) &&
             PyObject_TypeCheck(item, (PyTypeObject *)option_class)) {
             /* a draft message: made later, with this option (a class the library can hold) */
-            PyObject *pyd = PyObject_GetAttr(item, s_py_defined);
-            int ok = pyd == Py_False && !PyList_Append(PyTuple_GET_ITEM(draft, 1), item);
-            Py_XDECREF(pyd);
+            int ok = plain_option(item) && !PyList_Append(PyTuple_GET_ITEM(draft, 1), item);
             Py_DECREF(draft);
             if (ok) Py_RETURN_NONE;
             if (PyErr_Occurred()) return NULL;
@@ -656,6 +656,9 @@ static int olist_clear(PyObject *self)
 static void olist_dealloc(PyObject *self)
 {
     PyTypeObject *tp = Py_TYPE(self);
+    if (tp->tp_finalize && tp->tp_dealloc == olist_dealloc) { /* (see node_dealloc_plain) */
+        if (PyObject_CallFinalizerFromDealloc(self) < 0) return;
+    }
     PyObject_GC_UnTrack(self);
     olist_clear(self);
     tp->tp_free(self);
@@ -689,6 +692,14 @@ static PyObject *node_get_options(PyObject *self, void *unused)
     if (!option_list_class) {
         PyErr_SetString(PyExc_TypeError, "_views.setup_classes() not called");
         return NULL;
+    }
+    /* made here as type_call would make it, unless the class has other ways of its own */
+    PyTypeObject *tp = (PyTypeObject *)option_list_class;
+    if (tp->tp_init == olist_init && tp->tp_new == PyBaseObject_Type.tp_new &&
+        !PyType_HasFeature(tp, Py_TPFLAGS_IS_ABSTRACT)) {
+        PyObject *o = tp->tp_alloc(tp, 0);
+        if (o) ((OptionListBase *)o)->node = Py_NewRef(self);
+        return o;
     }
     return PyObject_CallOneArg(option_list_class, self);
 }
@@ -1026,12 +1037,36 @@ static PyObject *v_fast_calls(PyObject *self, PyObject *classes)
             return NULL;
         }
         PyTypeObject *tp = (PyTypeObject *)c;
-        if (plain_subclass(tp)) tp->tp_dealloc = (destructor)node_dealloc_plain;
         if (tp->tp_init != node_type->tp_init || tp->tp_new != node_type->tp_new) continue;
         if (csm_class && PyType_IsSubtype(tp, (PyTypeObject *)csm_class))
             tp->tp_vectorcall = msg_vectorcall;
         else if (option_class && PyType_IsSubtype(tp, (PyTypeObject *)option_class))
             tp->tp_vectorcall = node_vectorcall;
+    }
+    Py_RETURN_NONE;
+}
+
+/* fast_dealloc(classes): node_dealloc_plain for each of these Node classes that adds nothing
+ * to Node (plain_subclass()) */
+static PyObject *v_fast_dealloc(PyObject *self, PyObject *classes)
+{
+    (void)self;
+    if (!PyList_CheckExact(classes)) {
+        PyErr_SetString(PyExc_TypeError, "fast_dealloc(list of classes)");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(classes); i++) {
+        PyObject *c = PyList_GET_ITEM(classes, i);
+        PyTypeObject *tp = PyType_Check(c) ? (PyTypeObject *)c : NULL;
+        PyTypeObject *base = tp && PyType_IsSubtype(tp, node_type)    ? node_type
+                             : tp && PyType_IsSubtype(tp, olist_type) ? olist_type
+                                                                      : NULL;
+        if (!base) {
+            PyErr_SetString(PyExc_TypeError, "fast_dealloc: not a Node or OptionListBase class");
+            return NULL;
+        }
+        if (plain_subclass(tp, base))
+            tp->tp_dealloc = base == node_type ? (destructor)node_dealloc_plain : olist_dealloc;
     }
     Py_RETURN_NONE;
 }
@@ -1274,6 +1309,8 @@ static PyObject *v_is_handled(PyObject *self, PyObject *const *args, Py_ssize_t 
  * of weak references keyed by address), of the class its type says */
 static PyObject *msg_refs, *arena_refs, *msg_classes, *unknown_msg, *registry, *s_limit, *s_sweep;
 
+#define MIN_LIMIT 1024 /* _core.WeakMap's */
+
 static PyObject *new_msg(d6t_msg *p, PyObject *arena)
 {
     PyObject *t = PyLong_FromLong(d6t_msg_type(p));
@@ -1296,7 +1333,9 @@ static PyObject *new_msg(d6t_msg *p, PyObject *arena)
         Py_XDECREF(w);
         return NULL;
     }
-    /* dead entries dropped when the dict has doubled since the last sweep (_core.WeakMap) */
+    /* dead entries dropped when the dict has doubled since the last sweep (_core.WeakMap;
+     * its limit is never below MIN_LIMIT) */
+    if (PyDict_GET_SIZE(msg_refs) <= MIN_LIMIT) return w;
     PyObject *limit = PyObject_GetAttr(registry, s_limit);
     Py_ssize_t lim = limit ? PyLong_AsSsize_t(limit) : -1;
     Py_XDECREF(limit);
@@ -1824,6 +1863,7 @@ static PyObject *registered_arena(Py_ssize_t block)
     int bad = !ref || PyDict_SetItem(arena_refs, key, ref);
     Py_XDECREF(key);
     Py_XDECREF(ref);
+    if (!bad && PyDict_GET_SIZE(arena_refs) <= MIN_LIMIT) return a;
     PyObject *limit = bad ? NULL : PyObject_GetAttr(arenas_map, s_limit);
     Py_ssize_t lim = limit ? PyLong_AsSsize_t(limit) : -1;
     Py_XDECREF(limit);
@@ -2105,6 +2145,8 @@ static PyMethodDef methods[] = {
      "inner(relay) -> the wrapper of the innermost message inside relay message 'relay'"},
     {"fast_calls", v_fast_calls, METH_O,
      "fast_calls(classes): these option classes make their objects without type_call"},
+    {"fast_dealloc", v_fast_dealloc, METH_O,
+     "fast_dealloc(classes): these Node classes free their objects without subtype_dealloc"},
     {"compact", v_compact, METH_O,
      "compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,
@@ -2167,7 +2209,7 @@ PyMODINIT_FUNC PyInit__views(void)
         PyTypeObject **keep;
     } types[] = {{&node_spec, "Node", &node_type},
                  {&arena_spec, "Arena", &arena_type},
-                 {&olist_spec, "OptionListBase", NULL},
+                 {&olist_spec, "OptionListBase", &olist_type},
                  {&field_spec, "Field", NULL},
                  {&bundle_spec, "Bundle", NULL}};
     PyObject *m = PyModule_Create(&module);

@@ -658,3 +658,21 @@ def test_table_classes_free_their_objects_as_python_would():
     for _ in range(200000):
         deep = IANAOption(b'\0\0\0\1', 0, 0, options=[deep])
     del deep
+
+
+@needs_views
+def test_options_view_made_in_c():
+    from dhcp6txn._elements import OptionList
+    msg = ReplyMessage(b'abc', options=[StatusCodeOption(0, 'a')])
+    opts = msg.options
+    assert type(opts) is OptionList and opts is not msg.options
+    del msg  # the view holds its message
+    opts.append(StatusCodeOption(1, 'b'))
+    assert [o.status_code for o in opts] == [0, 1]
+    freed = []
+    OptionList.__del__ = lambda self: freed.append(len(self))
+    try:
+        ReplyMessage(b'abc').options.append(StatusCodeOption(2, 'c'))
+    finally:
+        del OptionList.__del__
+    assert freed == [1]
