@@ -1753,7 +1753,10 @@ if _views is not None:  # the C side, with the Python code for what it leaves th
         'node_missing': _node_missing, 'arenas': _arenas,
         'ClientServerMessage': ClientServerMessage,
         'message_init': ClientServerMessage.__dict__['__init__'],
-        'bundle_ctype': ffi.typeof('d6t_bundle *')})
+        'bundle_ctype': ffi.typeof('d6t_bundle *'), 'message_registry': message_registry})
+    # Message.parse's common case in C, the Python one (_py_parse) for the rest
+    setattr(Message, '_py_parse', Message.__dict__['parse'])
+    setattr(Message, 'parse', classmethod(_views.message_parse))
     _new_arena = _views.new_arena  # noqa: F811 (the same, in C)
     if _speedups is not None:  # the encoder reads the values the C base keeps
         _speedups.setup_node(_views.Node)

@@ -1368,7 +1368,19 @@ static PyObject *wrap_raw_msg(d6t_msg *p, PyObject *fallback)
     if (!p) Py_RETURN_NONE;
     PyObject *w = alive(msg_refs, p);
     if (w || PyErr_Occurred()) return w ? Py_NewRef(w) : NULL;
-    PyObject *arena = alive(arena_refs, d6t_msg_arena(p));
+    /* the arena owning it: the fallback itself or one it holds (a bundle's messages are in
+     * its own arena or in the incoming message's) before a search of every arena */
+    d6t_arena *raw = d6t_msg_arena(p);
+    if (fallback && PyObject_TypeCheck(fallback, arena_type)) {
+        Arena *f = (Arena *)fallback;
+        if (f->raw == raw) return new_msg(p, fallback);
+        for (Py_ssize_t i = 0;
+             f->keep && PyList_CheckExact(f->keep) && i < PyList_GET_SIZE(f->keep); i++) {
+            PyObject *k = PyList_GET_ITEM(f->keep, i);
+            if (PyObject_TypeCheck(k, arena_type) && ((Arena *)k)->raw == raw) return new_msg(p, k);
+        }
+    }
+    PyObject *arena = alive(arena_refs, raw);
     if (PyErr_Occurred()) return NULL;
     return new_msg(p, arena ? arena : fallback);
 }
@@ -1660,6 +1672,69 @@ static PyObject *v_parse_msg(PyObject *self, PyObject *const *args, Py_ssize_t n
 /* parse_into(msg, arena_ptr, data, arena) -> whether wrapper 'msg' (a draft: no C message yet)
  * now is the message parsed from 'data' into 'arena', detached and registered; False (nothing
  * changed) when the library refuses the bytes */
+/* message_parse(cls, buffer, offset=0, length=None) -> (bytes used, message): Message.parse's
+ * common case, a bytes object parsed whole by a class of the library's (not defined in
+ * Python); everything else, errors included, goes to Message._py_parse, the Python one. */
+static PyObject *message_registry, *s_py_parse;
+static PyObject *registered_arena(Py_ssize_t block);
+
+static int py_defined_is_false(PyObject *cls)
+{
+    PyObject *pyd = PyObject_GetAttr(cls, s_py_defined);
+    Py_XDECREF(pyd);
+    if (!pyd) PyErr_Clear();
+    return pyd == Py_False;
+}
+
+static PyObject *v_message_parse(PyObject *self, PyObject *const *args, size_t nargsf,
+                                 PyObject *kwnames)
+{
+    (void)self;
+    Py_ssize_t n = PyVectorcall_NARGS(nargsf);
+    PyObject *cls = n > 0 ? args[0] : NULL, *data = n > 1 ? args[1] : NULL;
+    if (kwnames || n < 2 || n > 4 || !PyType_Check(cls) || !PyBytes_CheckExact(data) ||
+        PyBytes_GET_SIZE(data) == 0 ||
+        (n > 2 && !(PyLong_CheckExact(args[2]) && PyLong_AsLong(args[2]) == 0)) ||
+        (n > 3 && args[3] != Py_None) || !msgs_ready() || !message_registry ||
+        !PyDict_Check(message_registry) || !py_defined_is_false(cls))
+        goto slow;
+    if (cls == message_class) { /* a class defined in Python may be registered for its type */
+        PyObject *key = PyLong_FromLong((unsigned char)PyBytes_AS_STRING(data)[0]);
+        PyObject *py_cls = key ? PyDict_GetItemWithError(message_registry, key) : NULL;
+        Py_XDECREF(key);
+        if (PyErr_Occurred()) return NULL;
+        if (py_cls && !py_defined_is_false(py_cls)) goto slow;
+    }
+    PyObject *arena = registered_arena(0);
+    if (!arena) return NULL;
+    d6t_msg *m = NULL;
+    d6t_parse_error err = {D6T_OK, 0, NULL};
+    d6t_status st = d6t_msg_parse(((Arena *)arena)->raw, (const uint8_t *)PyBytes_AS_STRING(data),
+                                  (size_t)PyBytes_GET_SIZE(data), D6T_PARSE_COPY, &m, &err);
+    PyObject *msg = st == D6T_OK && m ? new_msg(m, arena) : NULL;
+    Py_DECREF(arena);
+    if (!msg) {
+        if (PyErr_Occurred()) return NULL;
+        goto slow; /* (parsed again there, to raise its error) */
+    }
+    if (cls != message_class) {
+        int is = PyObject_IsInstance(msg, cls);
+        if (is != 1) {
+            Py_DECREF(msg);
+            if (is < 0) return NULL;
+            goto slow;
+        }
+    }
+    return Py_BuildValue("(nN)", PyBytes_GET_SIZE(data), msg);
+slow:
+    if (PyErr_Occurred()) PyErr_Clear();
+    if (n < 1) {
+        PyErr_SetString(PyExc_TypeError, "message_parse(cls, buffer, offset=0, length=None)");
+        return NULL;
+    }
+    return PyObject_VectorcallMethod(s_py_parse, args, nargsf, kwnames);
+}
+
 static PyObject *v_parse_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
@@ -1943,6 +2018,7 @@ static const struct {
     {"ClientServerMessage", &csm_class, W_NODE},
     {"message_init", &py_message_init, W_CALL},
     {"bundle_ctype", &bundle_ctype, W_ANY},
+    {"message_registry", &message_registry, W_ANY},
 };
 #define N_WANTED (sizeof wanted / sizeof wanted[0])
 
@@ -2151,6 +2227,8 @@ static PyMethodDef methods[] = {
      "compact(o) -> 0: no compact draft values, 1: a draft's, 2: a bound option's"},
     {"relays", (PyCFunction)(void (*)(void))v_relays, METH_FASTCALL,
      "relays(relay, msg) -> whether the C relay message holds the C message"},
+    {"message_parse", (PyCFunction)(void (*)(void))v_message_parse, METH_FASTCALL | METH_KEYWORDS,
+     "message_parse(cls, buffer, offset=0, length=None) -> Message.parse(), in C"},
     {"setup_bundle", (PyCFunction)(void (*)(void))v_setup_bundle, METH_FASTCALL,
      "setup_bundle(cls, d): what Bundle needs of bundle.py; cls made without type_call"},
     {"setup_classes", v_setup_classes, METH_O,
@@ -2190,6 +2268,7 @@ PyMODINIT_FUNC PyInit__views(void)
                  {&s_nested, "_nested"},
                  {&s_transaction_id, "transaction_id"},
                  {&s_options, "options"},
+                 {&s_py_parse, "_py_parse"},
                  {&s_mark_slow, "_mark_handled_slow"},
                  {&s_unhandled_slow, "_unhandled_slow"},
                  {&s_response_slow, "_response_slow"},

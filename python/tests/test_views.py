@@ -620,6 +620,12 @@ def test_bundle_base_in_c(w1):
     relays = b.incoming_relay_messages
     assert relays == b.incoming_relay_messages and relays is not b.incoming_relay_messages
     assert relays[-1] is b.incoming_message
+    # wrappers of a message's relays live in that message's arena, found through the bundle's
+    msg = Message.parse(w1)[1]
+    b = TransactionBundle(msg, False)
+    assert b.incoming_message is msg and msg._arena in b._arena.keep
+    assert [r._arena for r in b.incoming_relay_messages] == [msg._arena, msg._arena]
+    assert b.request._arena is msg._arena and b.request is msg.inner_message
 
 
 @needs_views
@@ -676,3 +682,27 @@ def test_options_view_made_in_c():
     finally:
         del OptionList.__del__
     assert freed == [1]
+
+
+@needs_views
+def test_message_parse_in_c_as_in_python():
+    from dhcp6txn import ParseError
+    from dhcp6txn.ipv6.messages import RelayForwardMessage, SolicitMessage
+    w1 = hexfile('w1')
+    assert Message.parse.__func__ is views.message_parse
+    calls = [((w1,), {}), ((w1, 0), {}), ((w1, 0, None), {}), ((b'xx' + w1, 2), {}),
+             ((w1, 0, len(w1)), {}), ((w1,), {'offset': 0}), ((bytearray(w1),), {}),
+             ((memoryview(w1),), {})]
+    for cls in (Message, RelayForwardMessage):
+        for args, kwargs in calls:
+            used, msg = cls.parse(*args, **kwargs)
+            py_used, py_msg = cls._py_parse(*args, **kwargs)
+            assert (used, type(msg), msg.save()) == (py_used, type(py_msg), py_msg.save())
+    for cls, data in ((Message, w1[:40]), (Message, b''), (Message, b'\x01'),
+                      (SolicitMessage, w1)):
+        errors = []
+        for fn in (cls.parse, cls._py_parse):
+            with pytest.raises((ParseError, ValueError)) as e:
+                fn(data)
+            errors.append((type(e.value), str(e.value)))
+        assert errors[0] == errors[1]
