@@ -4,6 +4,10 @@ same run: the code below is written for dhcpkit and only its package name change
 
     PYTHONPATH=python:../shared/dhcpkit bench_dhcpkit_style.py [--data DIR] [--seconds S]
 
+(from a source tree, DHCP6TXN_EXTENSION_DIR=build/python gives the package its compiled modules,
+as `meson test --benchmark python-dhcpkit-style` does; without them the pure-Python fallback is
+what is timed)
+
 Rows: parse the 2-hop relayed Solicit (w1); build the Reply from option objects; the same plus
 the relay-reply chain and the outgoing bytes; a TransactionBundle from a parsed message; the full
 transaction (parse, bundle, handlers, bytes). µs per operation, medians of batches of ~20 ms; the
