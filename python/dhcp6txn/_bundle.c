@@ -547,6 +547,31 @@ fail:
     return NULL;
 }
 
+/* copy.copy(bundle): another bundle object sharing this one's C bundle, wrappers and responses
+ * (what copying the Python class's __dict__ gives), its own attributes copied */
+static PyObject *bundle_copy(Bundle *self, PyObject *unused)
+{
+    (void)unused;
+    PyTypeObject *tp = Py_TYPE(self);
+    Bundle *c = (Bundle *)tp->tp_alloc(tp, 0);
+    if (!c) return NULL;
+    PyObject **from[] = {&self->arena,     &self->incoming, &self->request,
+                         &self->relays_in, &self->first,    &self->responses,
+                         &self->outgoing,  &self->extra,    &self->handler_data};
+    PyObject **to[] = {&c->arena,     &c->incoming, &c->request, &c->relays_in,   &c->first,
+                       &c->responses, &c->outgoing, &c->extra,   &c->handler_data};
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) *to[i] = Py_XNewRef(*from[i]);
+    if (tp->tp_dictoffset) {
+        PyObject *d = PyObject_GenericGetDict((PyObject *)self, NULL);
+        PyObject *cd = d ? PyObject_GenericGetDict((PyObject *)c, NULL) : NULL;
+        int bad = !cd || PyDict_Update(cd, d);
+        Py_XDECREF(d);
+        Py_XDECREF(cd);
+        if (bad) Py_CLEAR(c);
+    }
+    return (PyObject *)c;
+}
+
 static PyMemberDef bundle_members[] = {
     {"_arena", T_OBJECT_EX, offsetof(Bundle, arena), READONLY, "the _Arena of the C bundle"},
     {NULL, 0, 0, 0, NULL}};
@@ -578,6 +603,7 @@ static PyMethodDef bundle_methods[] = {
      "get_unhandled_options(option_types) -> the request's options of those types not handled"},
     {"create_outgoing_relay_messages", (PyCFunction)bundle_create_outgoing, METH_NOARGS,
      "build the relay-reply chain mirroring the incoming relays"},
+    {"__copy__", (PyCFunction)bundle_copy, METH_NOARGS, "copy.copy(): the same bundle shared"},
     {"_has_relays", (PyCFunction)bundle_has_relays, METH_NOARGS,
      "whether the message came through relays"},
     {NULL, NULL, 0, NULL}};

@@ -283,3 +283,16 @@ def test_bundle_in_a_cycle_is_collected(w1):
     del b
     gc.collect()
     assert ref() is None
+
+
+def test_shallow_copy_shares_the_bundle(w1):
+    import copy
+    b = TransactionBundle(w1, False)
+    b.handler_data['x'] = 1
+    b.colour = 'blue'
+    b.response = ReplyMessage(b.request.transaction_id)
+    c = copy.copy(b)
+    assert type(c) is TransactionBundle and c is not b and c.colour == 'blue'
+    assert c.request is b.request and c.handler_data is b.handler_data and c.response is b.response
+    assert c.outgoing_message.inner_message is b.response and bytes(c.outgoing_message) == bytes(
+        b.outgoing_message)
