@@ -136,6 +136,45 @@ static int node_set_ptr(Node *self, PyObject *value, void *unused)
     return 0;
 }
 
+/* Spare tuples for draft values (Node.vals), by size. A draft option's tuple is held by its
+ * node alone (Python code never sees it), so when the node lets it go it is emptied and kept
+ * here, and the next draft of that size takes it: making and freeing a tuple cost as much as
+ * the rest of keeping an option's values. A tuple handed out again is tracked by the garbage
+ * collector (which may have stopped tracking it while it held only atomic values). */
+#define SPARE_SIZES    8
+#define SPARE_PER_SIZE 16
+static PyObject *spare_vals[SPARE_SIZES][SPARE_PER_SIZE];
+static int n_spare_vals[SPARE_SIZES];
+
+static PyObject *vals_new(Py_ssize_t n)
+{
+    if (n <= 0 || n >= SPARE_SIZES || !n_spare_vals[n]) return PyTuple_New(n);
+    PyObject *t = spare_vals[n][--n_spare_vals[n]];
+    if (!PyObject_GC_IsTracked(t)) PyObject_GC_Track(t);
+    return t;
+}
+
+static void vals_release(PyObject **slot)
+{
+    PyObject *t = *slot;
+    *slot = NULL;
+    if (!t) return;
+    Py_ssize_t n = PyTuple_CheckExact(t) && Py_REFCNT(t) == 1 ? PyTuple_GET_SIZE(t) : 0;
+    if (n <= 0 || n >= SPARE_SIZES) {
+        Py_DECREF(t);
+        return;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) { /* (may run Python code: checked again below) */
+        PyObject *v = PyTuple_GET_ITEM(t, i);
+        PyTuple_SET_ITEM(t, i, NULL);
+        Py_XDECREF(v);
+    }
+    if (Py_REFCNT(t) == 1 && n_spare_vals[n] < SPARE_PER_SIZE)
+        spare_vals[n][n_spare_vals[n]++] = t;
+    else
+        Py_DECREF(t);
+}
+
 static int node_traverse(Node *self, visitproc visit, void *arg)
 {
     Py_VISIT(Py_TYPE(self));
@@ -156,7 +195,7 @@ static int node_clear(Node *self)
     Py_CLEAR(self->detached);
     Py_CLEAR(self->kids);
     Py_CLEAR(self->dict);
-    Py_CLEAR(self->vals);
+    vals_release(&self->vals);
     for (int i = 0; i < NODE_FOUND; i++) {
         Py_CLEAR(self->found_w[i]);
         self->found_raw[i] = NULL;
@@ -771,7 +810,7 @@ static Py_ssize_t arg_slot(PyObject *names, Py_ssize_t from, PyObject *key)
 static int draft_init(PyObject *self, PyObject *args, PyObject *kwargs, PyObject *names)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(args), nn = PyTuple_GET_SIZE(names);
-    PyObject *vals = PyTuple_New(nn); /* (never seen by Python code: items may stay NULL) */
+    PyObject *vals = vals_new(nn); /* (never seen by Python code: items may stay NULL) */
     if (!vals) return -1;
     for (Py_ssize_t i = 0; i < n; i++)
         PyTuple_SET_ITEM(vals, i, Py_NewRef(PyTuple_GET_ITEM(args, i)));
@@ -996,7 +1035,7 @@ static PyObject *node_vectorcall(PyObject *type, PyObject *const *args, size_t n
     names = class_args(tp);
     if (!names) return NULL;
     Py_ssize_t nn = PyTuple_CheckExact(names) ? PyTuple_GET_SIZE(names) : -1;
-    if (n > nn || !(vals = PyTuple_New(nn < 0 ? 0 : nn))) goto slow;
+    if (n > nn || !(vals = vals_new(nn < 0 ? 0 : nn))) goto slow;
     for (Py_ssize_t i = 0; i < n; i++) PyTuple_SET_ITEM(vals, i, Py_NewRef(args[i]));
     for (Py_ssize_t k = 0; k < nkw; k++) {
         PyObject *key = PyTuple_GET_ITEM(kwnames, k);

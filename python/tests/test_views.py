@@ -706,3 +706,29 @@ def test_message_parse_in_c_as_in_python():
                 fn(data)
             errors.append((type(e.value), str(e.value)))
         assert errors[0] == errors[1]
+
+
+@needs_views
+def test_spare_value_tuples():
+    import gc
+    import weakref
+    # more drafts than spare tuples, made and freed again and again: each keeps its own values
+    for _ in range(3):
+        opts = [IANAOption(b'%04d' % i, i, 2 * i, options=[StatusCodeOption(i, str(i))])
+                for i in range(40)]
+        assert [(o.iaid, o.t1, o.t2) for o in opts] == [(b'%04d' % i, i, 2 * i) for i in range(40)]
+        assert [o.options[0].status_message for o in opts] == [str(i) for i in range(40)]
+        del opts
+    # a tuple the collector stopped tracking (atomic values only), taken again for values that
+    # make a cycle: the cycle is still found
+    for _ in range(20):
+        s = StatusCodeOption(0, 'x')
+        gc.collect()
+        del s
+        lst = []
+        s = StatusCodeOption(0, lst)
+        lst.append(s)
+        ref = weakref.ref(s)
+        del s, lst
+        gc.collect()
+        assert ref() is None
