@@ -515,8 +515,10 @@ static PyObject *bundle_get_outgoing_message(Bundle *self, void *unused)
     int ok = to_client ? PyObject_IsTrue(to_client) : -1;
     Py_XDECREF(to_client);
     if (ok <= 0) {
+        PyObject *r =
+            ok < 0 ? NULL : PyObject_CallMethodOneArg((PyObject *)self, s_not_to_client, first);
         Py_DECREF(first);
-        return ok < 0 ? NULL : PyObject_CallMethodOneArg((PyObject *)self, s_not_to_client, first);
+        return r;
     }
     int empty = !truthy_list(self->outgoing);
     if (empty && PyErr_Occurred()) goto fail;

@@ -296,3 +296,18 @@ def test_shallow_copy_shares_the_bundle(w1):
     assert c.request is b.request and c.handler_data is b.handler_data and c.response is b.response
     assert c.outgoing_message.inner_message is b.response and bytes(c.outgoing_message) == bytes(
         b.outgoing_message)
+
+
+def test_outgoing_message_of_a_fresh_wrong_direction_response(w2):
+    class Fresh(MessagesList):  # a new message each time the first one is asked for
+        @property
+        def first_message(self):
+            return SolicitMessage(b'\x00\x00\x01')
+
+        @first_message.setter
+        def first_message(self, value):
+            pass
+    b = TransactionBundle(w2, False)
+    b.responses = Fresh()
+    for _ in range(3):
+        assert b.outgoing_message is None and type(b.response) is SolicitMessage
