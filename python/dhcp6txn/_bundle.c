@@ -334,10 +334,12 @@ static PyObject *bundle_get_responses(Bundle *self, void *unused)
     (void)unused;
     if (!self->responses) {
         if (!bundle_ready()) return NULL;
-        PyObject *list = self->first ? PyObject_CallOneArg(messages_list, self->first)
-                                     : PyObject_CallNoArgs(messages_list);
+        PyObject *first = Py_XNewRef(self->first); /* (held while Python code runs) */
+        PyObject *list =
+            first ? PyObject_CallOneArg(messages_list, first) : PyObject_CallNoArgs(messages_list);
+        Py_XDECREF(first);
         if (!list) return NULL;
-        self->responses = list;
+        Py_XSETREF(self->responses, list);
         Py_CLEAR(self->first);
     }
     return Py_NewRef(self->responses);
@@ -472,11 +474,13 @@ static PyObject *bundle_create_outgoing(Bundle *self, PyObject *unused)
             PyList_SET_ITEM(relays, (Py_ssize_t)i, r);
     }
     if (!relays) return NULL;
+    /* the first relay held while Python code runs (the list is the caller's to change) */
+    PyObject *head = n ? Py_NewRef(PyList_GET_ITEM(relays, 0)) : NULL;
     Py_XSETREF(self->outgoing, relays);
     PyObject *first = first_response(self);
-    if (!first) return NULL;
-    int bad = n && first != Py_None && relay_response(self, PyList_GET_ITEM(relays, 0), first);
-    Py_DECREF(first);
+    int bad = !first || (head && first != Py_None && relay_response(self, head, first));
+    Py_XDECREF(first);
+    Py_XDECREF(head);
     if (bad) return NULL;
     Py_RETURN_NONE;
 }

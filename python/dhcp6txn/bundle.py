@@ -294,10 +294,11 @@ class _BundleInPython:
         else:
             self._outgoing = [new_msg_wrapper(lib.d6t_bundle_outgoing_relay(b, i), arena)
                               for i in range(lib.d6t_bundle_outgoing_relay_count(b))]
-        first = self.response
-        if self._outgoing and first is not None:
+        first, out = self.response, self._outgoing
+        if out and first is not None:
+            head = out[0]  # (Python code may change the bundle's list while the response is made)
             materialize_in(first, arena)  # a draft response is made in the bundle's arena
-            self._outgoing[0].relayed_message = first
+            head.relayed_message = first
 
     @property
     def outgoing_relay_messages(self):

@@ -311,3 +311,16 @@ def test_outgoing_message_of_a_fresh_wrong_direction_response(w2):
     b.responses = Fresh()
     for _ in range(3):
         assert b.outgoing_message is None and type(b.response) is SolicitMessage
+
+
+def test_relay_chain_dropped_while_the_response_is_made(w1):
+    b = TransactionBundle(w1, False)
+
+    class Sneaky(ReplyMessage):  # Python code that runs while the draft response is made
+        @property
+        def message_type(self):
+            b.outgoing_relay_messages = None
+            return 7
+    b.response = Sneaky(b.request.transaction_id)
+    b.create_outgoing_relay_messages()
+    assert b.response.message_type == 7
