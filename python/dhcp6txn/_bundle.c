@@ -103,6 +103,16 @@ static const char *const bundle_kw[BUNDLE_ARGS] = {"incoming_message",
                                                    "marks",
                                                    "tcp_peer"};
 
+/* the index of keyword 'key' in bundle_kw (BUNDLE_ARGS: none) */
+static int bundle_kw_index(PyObject *key)
+{
+    int i = 0;
+    while (i < BUNDLE_ARGS &&
+           !(PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, bundle_kw[i]) == 0))
+        i++;
+    return i;
+}
+
 static int bundle_setup(Bundle *self, PyObject *const *v)
 {
     if (!bundle_ready()) return -1;
@@ -171,10 +181,7 @@ static int bundle_init(PyObject *self, PyObject *args, PyObject *kwargs)
     Py_ssize_t pos = 0;
     PyObject *key, *value;
     while (kwargs && PyDict_Next(kwargs, &pos, &key, &value)) {
-        int i = 0;
-        while (i < BUNDLE_ARGS &&
-               !(PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, bundle_kw[i]) == 0))
-            i++;
+        int i = bundle_kw_index(key);
         if (i == BUNDLE_ARGS || v[i]) {
             PyErr_Format(PyExc_TypeError, "TransactionBundle() got %s argument '%S'",
                          i == BUNDLE_ARGS ? "an unexpected keyword" : "multiple values for", key);
@@ -185,8 +192,8 @@ static int bundle_init(PyObject *self, PyObject *args, PyObject *kwargs)
     return bundle_setup((Bundle *)self, v);
 }
 
-/* TransactionBundle(...) without type_call's tuple and dict, for classes that keep this
- * __init__ (bundle_fast_calls()) */
+/* TransactionBundle(...) without type_call's tuple and dict (set by setup_bundle(); a class
+ * with an __init__ or __new__ of its own goes the usual way) */
 static PyObject *bundle_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf,
                                    PyObject *kwnames)
 {
@@ -197,11 +204,7 @@ static PyObject *bundle_vectorcall(PyObject *type, PyObject *const *args, size_t
     PyObject *v[BUNDLE_ARGS] = {NULL};
     for (Py_ssize_t i = 0; i < n; i++) v[i] = args[i];
     for (Py_ssize_t k = 0; kwnames && k < PyTuple_GET_SIZE(kwnames); k++) {
-        PyObject *key = PyTuple_GET_ITEM(kwnames, k);
-        int i = 0;
-        while (i < BUNDLE_ARGS &&
-               !(PyUnicode_Check(key) && PyUnicode_CompareWithASCIIString(key, bundle_kw[i]) == 0))
-            i++;
+        int i = bundle_kw_index(PyTuple_GET_ITEM(kwnames, k));
         if (i == BUNDLE_ARGS || v[i]) return usual_call(type, args, n, kwnames);
         v[i] = args[n + k];
     }
@@ -504,11 +507,6 @@ static int bundle_set_outgoing(Bundle *self, PyObject *value, void *unused)
     return 0;
 }
 
-static int truthy_list(PyObject *o)
-{
-    return o && (PyList_CheckExact(o) ? PyList_GET_SIZE(o) > 0 : PyObject_IsTrue(o));
-}
-
 /* the first response in the relay chain (libdhcp6txn's rule: see docs/BUNDLE.md) */
 static PyObject *bundle_get_outgoing_message(Bundle *self, void *unused)
 {
@@ -524,9 +522,8 @@ static PyObject *bundle_get_outgoing_message(Bundle *self, void *unused)
         Py_DECREF(first);
         return r;
     }
-    int empty = !truthy_list(self->outgoing);
-    if (empty && PyErr_Occurred()) goto fail;
-    int relayed = empty ? has_relays(self) : 0;
+    /* (the outgoing relays are a list, or NULL: see bundle_set_outgoing) */
+    int relayed = !self->outgoing || !PyList_GET_SIZE(self->outgoing) ? has_relays(self) : 0;
     if (relayed < 0) goto fail;
     if (relayed) {
         PyObject *r = bundle_create_outgoing(self, NULL);
@@ -534,17 +531,13 @@ static PyObject *bundle_get_outgoing_message(Bundle *self, void *unused)
         Py_DECREF(r);
     }
     PyObject *out = self->outgoing;
-    int t = truthy_list(out);
-    if (t < 0 || (!t && PyErr_Occurred())) goto fail;
-    if (!t) return first;
-    Py_INCREF(out);
-    PyObject *head = PySequence_GetItem(out, 0), *last = head ? PySequence_GetItem(out, -1) : NULL;
-    Py_DECREF(out);
-    void *r = NULL, *m = NULL;
-    int bad = !last || raw_of(head, &r) || raw_of(first, &m);
-    if (!bad && !(r && m && d6t_msg_relayed(r) == m))
-        bad = PyObject_SetAttr(head, s_relayed_message, first);
-    Py_XDECREF(head);
+    if (!out || !PyList_GET_SIZE(out)) return first;
+    /* (held: setting relayed_message may run Python code that changes the list) */
+    PyObject *head = Py_NewRef(PyList_GET_ITEM(out, 0));
+    PyObject *last = Py_NewRef(PyList_GET_ITEM(out, PyList_GET_SIZE(out) - 1));
+    int held = relay_holds(head, first);
+    int bad = held < 0 || (!held && PyObject_SetAttr(head, s_relayed_message, first));
+    Py_DECREF(head);
     Py_DECREF(first);
     if (bad) Py_CLEAR(last);
     return last;

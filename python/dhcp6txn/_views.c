@@ -99,15 +99,6 @@ static int nargs_is(Py_ssize_t nargs, Py_ssize_t want, const char *usage)
     return 0;
 }
 
-/* 1 when 'p' is a cffi pointer to a bundle (not NULL), its address in *b */
-static int bundle_of(PyObject *p, void **b, const char *fn)
-{
-    if (address_of(p, b)) return 0;
-    if (*b) return 1;
-    PyErr_Format(PyExc_ValueError, "%s: NULL bundle", fn);
-    return 0;
-}
-
 static PyObject *node_missing(Node *self, const char *name);
 
 static PyObject *node_get_ptr(Node *self, void *unused)
@@ -1213,9 +1204,6 @@ static PyObject *v_setup(PyObject *self, PyObject *const *args, Py_ssize_t nargs
  * handled, as wrappers kept in the request's _found (the ones get_option_of_type hands out);
  * None when C cannot tell (a class not of the table, an option of its code that is another
  * class): the caller then looks at the whole list. */
-/* the unhandled options of table class 'klass' in bundle 'b' whose request is 'req', as the
- * request's wrappers (None: 'klass' is no table class, or some option of its code is of
- * another class) */
 static PyObject *unhandled_of(void *b, PyObject *req, PyObject *klass)
 {
     if (!table_code) {
@@ -1561,53 +1549,6 @@ static PyObject *v_new_msg_wrapper(PyObject *self, PyObject *const *args, Py_ssi
     return new_msg(p, args[1]);
 }
 
-/* bundle_incoming(bundle, arena) -> (incoming, request, [relays]): the incoming side's
- * wrappers, as TransactionBundle keeps them */
-static PyObject *v_bundle_incoming(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)self;
-    void *b;
-    if (!nargs_is(nargs, 2, "bundle_incoming(bundle, arena)")) return NULL;
-    if (!msgs_ready() || !bundle_of(args[0], &b, "bundle_incoming")) return NULL;
-    size_t n = d6t_bundle_incoming_relay_count(b);
-    PyObject *in = wrap_raw_msg(d6t_bundle_incoming(b), args[1]);
-    PyObject *req = in ? wrap_raw_msg(d6t_bundle_request(b), args[1]) : NULL;
-    PyObject *relays = req ? PyList_New((Py_ssize_t)n) : NULL;
-    for (size_t i = 0; relays && i < n; i++) {
-        PyObject *r = wrap_raw_msg(d6t_bundle_incoming_relay(b, i), args[1]);
-        if (!r)
-            Py_CLEAR(relays);
-        else
-            PyList_SET_ITEM(relays, (Py_ssize_t)i, r);
-    }
-    PyObject *out = relays ? PyTuple_Pack(3, in, req, relays) : NULL;
-    Py_XDECREF(in);
-    Py_XDECREF(req);
-    Py_XDECREF(relays);
-    return out;
-}
-
-/* bundle_outgoing(bundle, arena) -> [relays]: new wrappers of the outgoing relay-reply chain
- * the bundle has just made (closest to the client first) */
-static PyObject *v_bundle_outgoing(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
-{
-    (void)self;
-    void *b;
-    if (!nargs_is(nargs, 2, "bundle_outgoing(bundle, arena)")) return NULL;
-    if (!msgs_ready() || !bundle_of(args[0], &b, "bundle_outgoing")) return NULL;
-    size_t n = d6t_bundle_outgoing_relay_count(b);
-    PyObject *relays = PyList_New((Py_ssize_t)n);
-    for (size_t i = 0; relays && i < n; i++) {
-        d6t_msg *m = d6t_bundle_outgoing_relay(b, i);
-        PyObject *r = m ? new_msg(m, args[1]) : Py_NewRef(Py_None);
-        if (!r)
-            Py_CLEAR(relays);
-        else
-            PyList_SET_ITEM(relays, (Py_ssize_t)i, r);
-    }
-    return relays;
-}
-
 /* bind_options(msg, options, arena) -> kids or None: after a draft message was made by one
  * parse, its option objects become views of the parsed options, in order: a draft is bound
  * to its option (its sub-options on first use: '_unbound' keeps its values, as the Python
@@ -1708,9 +1649,6 @@ static PyObject *v_parse_msg(PyObject *self, PyObject *const *args, Py_ssize_t n
                          (Py_ssize_t)err.offset);
 }
 
-/* parse_into(msg, arena_ptr, data, arena) -> whether wrapper 'msg' (a draft: no C message yet)
- * now is the message parsed from 'data' into 'arena', detached and registered; False (nothing
- * changed) when the library refuses the bytes */
 /* message_parse(cls, buffer, offset=0, length=None) -> (bytes used, message): Message.parse's
  * common case, a bytes object parsed whole by a class of the library's (not defined in
  * Python); everything else, errors included, goes to Message._py_parse, the Python one. */
@@ -1774,6 +1712,9 @@ slow:
     return PyObject_VectorcallMethod(s_py_parse, args, nargsf, kwnames);
 }
 
+/* parse_into(msg, arena_ptr, data, arena) -> whether wrapper 'msg' (a draft: no C message yet)
+ * now is the message parsed from 'data' into 'arena', detached and registered; False (nothing
+ * changed) when the library refuses the bytes */
 static PyObject *v_parse_into(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
@@ -2009,13 +1950,19 @@ static PyObject *v_compact(PyObject *self, PyObject *o)
 }
 
 /* relays(relay, msg): whether C relay message 'relay' holds C message 'msg' (wrappers) */
+static int relay_holds(PyObject *relay, PyObject *msg) /* (-1: an error) */
+{
+    void *r, *m;
+    if (raw_of(relay, &r) || raw_of(msg, &m)) return -1;
+    return r && m && d6t_msg_relayed(r) == m;
+}
+
 static PyObject *v_relays(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     (void)self;
-    void *r, *m;
     if (!nargs_is(nargs, 2, "relays(relay, msg)")) return NULL;
-    if (raw_of(args[0], &r) || raw_of(args[1], &m)) return NULL;
-    return PyBool_FromLong(r && m && d6t_msg_relayed(r) == m);
+    int r = relay_holds(args[0], args[1]);
+    return r < 0 ? NULL : PyBool_FromLong(r);
 }
 
 /* setup_classes(d): what the functions above need of _elements, by name in dict 'd', each
@@ -2236,10 +2183,6 @@ static PyMethodDef methods[] = {
      "wrap_msg(ptr, fallback_arena=None) -> the wrapper of a C message"},
     {"new_msg_wrapper", (PyCFunction)(void (*)(void))v_new_msg_wrapper, METH_FASTCALL,
      "new_msg_wrapper(ptr, arena) -> a new registered wrapper of a C message"},
-    {"bundle_incoming", (PyCFunction)(void (*)(void))v_bundle_incoming, METH_FASTCALL,
-     "bundle_incoming(bundle, arena) -> (incoming, request, [relays])"},
-    {"bundle_outgoing", (PyCFunction)(void (*)(void))v_bundle_outgoing, METH_FASTCALL,
-     "bundle_outgoing(bundle, arena) -> [new wrappers of the outgoing relay chain]"},
     {"bind_options", (PyCFunction)(void (*)(void))v_bind_options, METH_FASTCALL,
      "bind_options(msg, options, arena) -> the option wrappers of a message made from drafts"},
     {"parse_msg", (PyCFunction)(void (*)(void))v_parse_msg, METH_FASTCALL,

@@ -131,22 +131,17 @@ def _bundle_opts(marks, tcp_peer):
 
 _OK = lib.D6T_OK
 if _views is not None:  # without making the option's cffi pointer
-    _mark, _handled, _relays = _views.mark_handled, _views.is_handled, _views.relays
+    _handled = _views.is_handled
 else:
-    def _relays(relay, msg):
-        return lib.d6t_msg_relayed(relay._ptr) == msg._ptr
-
-    def _mark(b, option):
-        return lib.d6t_bundle_mark_handled(b, option._ptr)
-
     def _handled(b, option):
         return bool(lib.d6t_bundle_is_handled(b, option._ptr))
 
 
 class _BundleInPython:
-    """What _views.Bundle (_bundle.c) does in C, for when it is not built: the creation, the
-    incoming wrappers, the responses, handled options and the relay-reply chain. The cases off
-    the common path are TransactionBundle's methods, shared by both."""
+    """What _views.Bundle (_bundle.c) does in C, for when it is not built (so nothing here uses
+    _views): the creation, the incoming wrappers, the responses, handled options and the
+    relay-reply chain. The cases off the common path are TransactionBundle's methods, shared by
+    both."""
 
     # made on first use (_wrap_incoming; no __getattr__: a class with one has every attribute
     # read take the interpreter's slow path)
@@ -161,15 +156,7 @@ class _BundleInPython:
         flags = ((_MULTICAST if received_over_multicast else 0) |
                  (_TCP if received_over_tcp else 0) |
                  (_RAPID_COMMIT if allow_rapid_commit else 0))
-        made = None
-        if not marks and tcp_peer is None and _views is not None:  # the common case, in C
-            made = _views.bundle_new(arena, incoming_message, flags)
-            if type(made) is int:
-                raise _bundle_error(made)
-        if made is not None:
-            b = made[0]
-        else:
-            b, _ = TransactionBundle._make(arena, incoming_message, flags, marks, tcp_peer)
+        b, _ = TransactionBundle._make(arena, incoming_message, flags, marks, tcp_peer)
         self._arena, self._b = arena, b
         self._responses: Optional[MessagesList] = None  # an empty MessagesList, made when asked for
         self._outgoing: Optional[List[Any]] = None
@@ -181,9 +168,6 @@ class _BundleInPython:
     def _wrap_incoming(self):
         # held here so that they, and the option wrappers they hand out, stay the same objects
         b, arena = self._b, self._arena
-        if _views is not None:
-            self._incoming, self._request, self._relays_in = _views.bundle_incoming(b, arena)
-            return
         self._incoming = wrap_msg(lib.d6t_bundle_incoming(b), arena)
         self._request = wrap_msg(lib.d6t_bundle_request(b), arena)
         self._relays_in = [wrap_msg(lib.d6t_bundle_incoming_relay(b, i), arena)
@@ -220,7 +204,7 @@ class _BundleInPython:
 
     # ---- handled options
     def mark_handled(self, option: Any) -> None:
-        st = _mark(self._b, option)
+        st = lib.d6t_bundle_mark_handled(self._b, option._ptr)
         if st != _OK:
             self._mark_handled_slow(option, st)  # type: ignore[attr-defined]
 
@@ -237,8 +221,6 @@ class _BundleInPython:
         return self._unhandled_slow(req, option_types)  # type: ignore[attr-defined]
 
     def _unhandled_of_code(self, req, klass):
-        if _views is not None:
-            return _views.unhandled(self._b, req, klass)
         code = _TABLE_CODE.get(klass)
         if code is None:
             return None
@@ -289,11 +271,8 @@ class _BundleInPython:
         first), with Interface-ID, Echo Request options and Relay Source Port echoed."""
         check(lib.d6t_bundle_create_outgoing_relay_messages(self._b))
         b, arena = self._b, self._arena  # new C messages in the bundle's arena
-        if _views is not None:
-            self._outgoing = _views.bundle_outgoing(b, arena)
-        else:
-            self._outgoing = [new_msg_wrapper(lib.d6t_bundle_outgoing_relay(b, i), arena)
-                              for i in range(lib.d6t_bundle_outgoing_relay_count(b))]
+        self._outgoing = [new_msg_wrapper(lib.d6t_bundle_outgoing_relay(b, i), arena)
+                          for i in range(lib.d6t_bundle_outgoing_relay_count(b))]
         first, out = self.response, self._outgoing
         if out and first is not None:
             head = out[0]  # (Python code may change the bundle's list while the response is made)
@@ -321,7 +300,7 @@ class _BundleInPython:
             self.create_outgoing_relay_messages()
         out = self._outgoing
         if out:
-            if not _relays(out[0], first):
+            if lib.d6t_msg_relayed(out[0]._ptr) != first._ptr:
                 out[0].relayed_message = first
             return out[-1]
         return first
