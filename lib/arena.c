@@ -46,6 +46,7 @@ d6t_arena *d6t_arena_new(const d6t_allocator *alloc, size_t block_size)
     a->block_size = block_size;
     a->first_start = mem + HDR;
     a->ptr = a->first_start;
+    d6t__arena_set_used(a, 0);
     a->end = mem + block_size;
     a->heap_blocks = 1;
     a->held = block_size;
@@ -70,6 +71,7 @@ d6t_arena *d6t_arena_new_in(void *buf, size_t size, const d6t_allocator *overflo
     a->block_size = 4096;
     a->first_start = mem + HDR;
     a->ptr = a->first_start;
+    d6t__arena_set_used(a, 0);
     a->end = (uint8_t *)buf + size;
     a->first_size = (size_t)(a->end - a->first_start); /* room after the header */
     d6t__arena_restop(a);
@@ -113,9 +115,9 @@ void d6t_arena_reset(d6t_arena *a)
         a->spare = b;
     }
     a->ptr = a->first_start;
+    d6t__arena_set_used(a, 0);
     /* heap arenas: first_size is the whole block; caller buffers: the room after the header */
     a->end = a->first_is_heap ? (uint8_t *)a + a->first_size : a->first_start + a->first_size;
-    a->used = 0;
     if (a->limit) trim(a, a->limit); /* a limit lowered while blocks were in use */
     d6t__arena_restop(a);
 }
@@ -138,7 +140,7 @@ void d6t_arena_set_limit(d6t_arena *a, size_t max_bytes)
 
 size_t d6t_arena_used(const d6t_arena *a)
 {
-    return a ? a->used : 0;
+    return a ? d6t__arena_used(a) : 0;
 }
 size_t d6t_arena_heap_blocks(const d6t_arena *a)
 {
@@ -190,11 +192,11 @@ void *d6t_arena_alloc(d6t_arena *a, size_t size)
      * a block header would wrap to a small number */
     if (!a || size > (size_t)PTRDIFF_MAX - BHDR - ALIGN) return NULL;
     size_t need = ALIGN_UP(size ? size : 1);
-    if (a->limit && (a->used > a->limit || need > a->limit - a->used)) return NULL;
+    size_t used = d6t__arena_used(a);
+    if (a->limit && (used > a->limit || need > a->limit - used)) return NULL;
     if ((size_t)(a->end - a->ptr) >= need) {
         void *p = a->ptr;
         a->ptr += need;
-        a->used += need;
         d6t__arena_restop(a);
         return p;
     }
@@ -210,7 +212,7 @@ void *d6t_arena_alloc(d6t_arena *a, size_t size)
         a->ptr = start + need;
         a->end = (uint8_t *)b + b->size;
     }
-    a->used += need;
+    d6t__arena_set_used(a, used + need);
     d6t__arena_restop(a);
     return start;
 }

@@ -430,9 +430,22 @@ struct d6t_arena {
                                * one bound (d6t__arena_restop keeps it so) */
     uint8_t *first_start;
     size_t block_size;
-    size_t used, limit, heap_blocks;
+    /* Bytes handed out since the last reset, less the address ptr holds (modulo the word): a
+     * bump moves ptr alone and the count follows (d6t__arena_used). */
+    uintptr_t used_base;
+    size_t limit, heap_blocks;
     size_t held; /* bytes of every block taken from the allocator and not yet given back */
 };
+
+/* What d6t_arena_used reports; and setting it, once ptr is where it belongs. */
+static inline size_t d6t__arena_used(const d6t_arena *a)
+{
+    return (size_t)(a->used_base + (uintptr_t)a->ptr);
+}
+static inline void d6t__arena_set_used(d6t_arena *a, size_t used)
+{
+    a->used_base = (uintptr_t)used - (uintptr_t)a->ptr;
+}
 
 /* Set the fast path's bound after ptr, end, used or limit changed other than by a bump (which
  * moves ptr and used alike and so keeps it): ptr plus the free room, cut to what the limit leaves
@@ -441,7 +454,8 @@ static inline void d6t__arena_restop(d6t_arena *a)
 {
     size_t room = (size_t)(a->end - a->ptr);
     if (a->limit) {
-        size_t left = a->used <= a->limit ? a->limit - a->used : 0;
+        size_t used = d6t__arena_used(a);
+        size_t left = used <= a->limit ? a->limit - used : 0;
         if (left < room) room = left;
     }
     a->stop = a->ptr + room;
@@ -456,7 +470,6 @@ static inline void *d6t__alloc(d6t_arena *a, size_t size)
         void *p = a->ptr;
         D6T__ASSUME(p); /* room means a block: an arena without one has stop == ptr */
         a->ptr += need;
-        a->used += need;
         return p;
     }
     return d6t_arena_alloc(a, size);
@@ -470,7 +483,6 @@ static inline void *d6t__alloc_in(d6t_arena *a, size_t size)
         void *p = a->ptr;
         D6T__ASSUME(p); /* room means a block: an arena without one has stop == ptr */
         a->ptr += need;
-        a->used += need;
         return p;
     }
     return d6t_arena_alloc(a, size);
@@ -487,7 +499,6 @@ static inline void *d6t__alloc_quick(d6t_arena *a, size_t size)
     void *p = a->ptr;
     D6T__ASSUME(p); /* room means a block: an arena without one has stop == ptr */
     a->ptr += need;
-    a->used += need;
     return p;
 }
 
@@ -503,7 +514,6 @@ static inline int d6t__arena_grow_last(d6t_arena *a, const uint8_t *p, size_t ol
     size_t more = need - have;
     if ((size_t)(a->stop - a->ptr) < more) return 0;
     a->ptr += more;
-    a->used += more;
     return 1;
 }
 
@@ -516,7 +526,7 @@ struct d6t__arena_mark {
 };
 static inline struct d6t__arena_mark d6t__arena_mark(const d6t_arena *a)
 {
-    struct d6t__arena_mark m = {a->ptr, a->end, a->used, a->extra};
+    struct d6t__arena_mark m = {a->ptr, a->end, d6t__arena_used(a), a->extra};
     return m;
 }
 static inline void d6t__arena_rollback(d6t_arena *a, const struct d6t__arena_mark *m)
@@ -529,7 +539,7 @@ static inline void d6t__arena_rollback(d6t_arena *a, const struct d6t__arena_mar
     }
     a->ptr = m->ptr;
     a->end = m->end;
-    a->used = m->used;
+    d6t__arena_set_used(a, m->used);
     d6t__arena_restop(a);
 }
 
