@@ -586,6 +586,7 @@ static void relay_setup(struct wl *w)
 
 struct result {
     double ns;     /* median ns per operation */
+    double best;   /* ns per operation in its fastest batch */
     double allocs; /* heap allocations per operation */
     double instr;  /* instructions per operation (user space), 0 when no counter */
 };
@@ -647,10 +648,16 @@ static size_t calibrate(op_fn fn, struct wl *w, double budget_ns)
     return n ? n : 1;
 }
 
+/* The ratio of two operations over the batches: the median of per-batch ratios, their range,
+ * and the ratio of each one's fastest batch (what both cost when the machine was quietest). */
+struct ratio {
+    double median, lo, hi, best;
+};
+
 /* Batches run every operation in turn, so a burst of machine noise hits them all alike; the
  * walk ratio is the median of per-batch ratios. */
 static void measure_all(const op_fn *ops, int nops, int num, int den, struct wl *w,
-                        double budget_ms, struct result *res, double *ratio)
+                        double budget_ms, struct result *res, struct ratio *ratio)
 {
     size_t iters[MAX_OPS], total[MAX_OPS] = {0}, allocs[MAX_OPS] = {0};
     uint64_t instr[MAX_OPS] = {0};
@@ -673,11 +680,15 @@ static void measure_all(const op_fn *ops, int nops, int num, int den, struct wl 
         ratios[b] = ns[num][b] / ns[den][b];
     }
     for (int k = 0; k < nops; k++) {
-        res[k].ns = median(ns[k], BATCHES);
+        res[k].ns = median(ns[k], BATCHES); /* sorts: ns[k][0] is the fastest batch */
+        res[k].best = ns[k][0];
         res[k].allocs = (double)allocs[k] / (double)total[k];
         res[k].instr = (double)instr[k] / (double)total[k];
     }
-    *ratio = median(ratios, BATCHES);
+    ratio->median = median(ratios, BATCHES);
+    ratio->lo = ratios[0];
+    ratio->hi = ratios[BATCHES - 1];
+    ratio->best = res[num].best / res[den].best;
 }
 
 static int read_hex(const char *path, uint8_t *buf, size_t cap, size_t *len)
@@ -750,14 +761,15 @@ static int bench_one(const char *path, double ms, int check_allocs)
         [OP_PW_CALLER] = op_parse_write_caller,
     };
     struct result r[OP_COUNT];
-    double ratio;
+    struct ratio rt;
     memset(&w, 0, sizeof w);
     w.name = base_name(path);
     if (read_hex(path, w.msg, sizeof w.msg, &w.len) || setup(&w)) return 1;
     /* op_write needs a parsed tree that op_parse_reused does not disturb: give it its own arena */
     d6t_arena *wa = d6t_arena_new(NULL, 0);
     if (!wa || d6t_msg_parse(wa, w.msg, w.len, 0, &w.parsed, NULL)) die("parse", D6T_ERR_NOMEM);
-    measure_all(ops, OP_COUNT, OP_PW, OP_WALK, &w, ms, r, &ratio);
+    measure_all(ops, OP_COUNT, OP_PW, OP_WALK, &w, ms, r, &rt);
+    double ratio = rt.median;
     d6t_arena_free(wa);
     d6t_arena_free(w.arena);
 
@@ -858,10 +870,10 @@ static int bench_txn(const char *req, const char *tmpl, double ms, int check_all
     static struct wl w;
     op_fn ops[TX_COUNT];
     struct result r[TX_COUNT];
-    double ratio;
+    struct ratio rt;
     if (txn_setup(&w, req, tmpl)) return 1;
     for (int k = 0; k < TX_COUNT; k++) ops[k] = txn_ops[k].fn;
-    measure_all(ops, TX_COUNT, TX_HEAP, TX_FLOOR, &w, ms, r, &ratio);
+    measure_all(ops, TX_COUNT, TX_HEAP, TX_FLOOR, &w, ms, r, &rt);
     printf("full transaction: %s -> bundle -> Reply (IA_NA, IA_PD, DNS, ...) -> relay chain -> %zu "
            "bytes\n",
            w.name, w.tlen);
@@ -872,7 +884,9 @@ static int bench_txn(const char *req, const char *tmpl, double ms, int check_all
                "meson test --benchmark instructions counts them under callgrind\n");
     int allocs_ok = 1;
     for (int k = 0; k < TX_COUNT; k++) allocs_ok &= r[k].allocs == 0;
-    printf("  ratio transaction/floor = %.1f (time)", ratio);
+    printf("  ratio transaction/floor = %.1f (time: median of batches, %.1f-%.1f across them, "
+           "%.1f between the fastest batches)",
+           rt.median, rt.lo, rt.hi, rt.best);
     if (r[TX_HEAP].instr > 0) printf(", %.1f (instructions)", r[TX_HEAP].instr / r[TX_FLOOR].instr);
     printf("; allocations [goal 0: %s]\n", allocs_ok ? "met" : "MISSED");
     return check_allocs && !allocs_ok;
@@ -888,7 +902,7 @@ static int bench_relay(const char *fwd, const char *rep, double ms, int check_al
         [RL_REPLY] = op_relay_reply,
     };
     struct result r[RL_COUNT];
-    double ratio;
+    struct ratio rt;
     memset(&w, 0, sizeof w);
     w.name = base_name(fwd);
     if (read_hex(fwd, w.msg, sizeof w.msg, &w.len) ||
@@ -906,7 +920,8 @@ static int bench_relay(const char *fwd, const char *rep, double ms, int check_al
     d6t_arena *keep = w.arena; /* setup's parse lives there: the ops reset a fresh one */
     w.arena = d6t_arena_new(NULL, 0);
     if (!w.arena) die("arena", D6T_ERR_NOMEM);
-    measure_all(ops, RL_COUNT, RL_FWD, RL_FWD_FLOOR, &w, ms, r, &ratio);
+    measure_all(ops, RL_COUNT, RL_FWD, RL_FWD_FLOOR, &w, ms, r, &rt);
+    double ratio = rt.median;
     printf("relay agent: %s's inner level -> Relay-forward (%zu bytes); %s -> delivery\n", w.name,
            w.len, base_name(rep));
     printf("  %-38s %9.1f ns  %6.2fx floor %5.2f allocs/msg\n", "forward floor (walk + memcpy)",
