@@ -74,7 +74,7 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
                              size_t n, uint8_t space, unsigned nest)
 {
     d6t_arena *a = c->arena;
-    d6t_opt *last = NULL;
+    d6t_opt *last = NULL, **link = &l->first; /* where the next node's address goes */
     uint32_t count = 0;
     size_t off = 0;
     while (n - off >= 4) {
@@ -94,10 +94,8 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
                        .flags = D6T_OPT_LINKED};
         d6t_status st = parse_payload(c, o, p + off + 4, len, nest);
         if (st) return st;
-        if (last)
-            last->next = o;
-        else
-            l->first = o;
+        *link = o;
+        link = &o->next;
         last = o;
         count++;
         off += 4 + len;
