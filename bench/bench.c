@@ -586,7 +586,6 @@ static void relay_setup(struct wl *w)
 
 struct result {
     double ns;     /* median ns per operation */
-    double best;   /* ns per operation in its fastest batch */
     double allocs; /* heap allocations per operation */
     double instr;  /* instructions per operation (user space), 0 when no counter */
 };
@@ -648,10 +647,10 @@ static size_t calibrate(op_fn fn, struct wl *w, double budget_ns)
     return n ? n : 1;
 }
 
-/* The ratio of two operations over the batches: the median of per-batch ratios, their range,
- * and the ratio of each one's fastest batch (what both cost when the machine was quietest). */
+/* The ratio of two operations over the batches: the median of per-batch ratios and their
+ * range (how much of the run's figure is the machine's noise). */
 struct ratio {
-    double median, lo, hi, best;
+    double median, lo, hi;
 };
 
 /* Batches run every operation in turn, so a burst of machine noise hits them all alike; the
@@ -680,15 +679,13 @@ static void measure_all(const op_fn *ops, int nops, int num, int den, struct wl 
         ratios[b] = ns[num][b] / ns[den][b];
     }
     for (int k = 0; k < nops; k++) {
-        res[k].ns = median(ns[k], BATCHES); /* sorts: ns[k][0] is the fastest batch */
-        res[k].best = ns[k][0];
+        res[k].ns = median(ns[k], BATCHES);
         res[k].allocs = (double)allocs[k] / (double)total[k];
         res[k].instr = (double)instr[k] / (double)total[k];
     }
     ratio->median = median(ratios, BATCHES);
     ratio->lo = ratios[0];
     ratio->hi = ratios[BATCHES - 1];
-    ratio->best = res[num].best / res[den].best;
 }
 
 static int read_hex(const char *path, uint8_t *buf, size_t cap, size_t *len)
@@ -884,9 +881,8 @@ static int bench_txn(const char *req, const char *tmpl, double ms, int check_all
                "meson test --benchmark instructions counts them under callgrind\n");
     int allocs_ok = 1;
     for (int k = 0; k < TX_COUNT; k++) allocs_ok &= r[k].allocs == 0;
-    printf("  ratio transaction/floor = %.1f (time: median of batches, %.1f-%.1f across them, "
-           "%.1f between the fastest batches)",
-           rt.median, rt.lo, rt.hi, rt.best);
+    printf("  ratio transaction/floor = %.1f (time: median of batches, %.1f-%.1f across them)",
+           rt.median, rt.lo, rt.hi);
     if (r[TX_HEAP].instr > 0) printf(", %.1f (instructions)", r[TX_HEAP].instr / r[TX_FLOOR].instr);
     printf("; allocations [goal 0: %s]\n", allocs_ok ? "met" : "MISSED");
     return check_allocs && !allocs_ok;
