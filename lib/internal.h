@@ -448,8 +448,8 @@ static inline void d6t__arena_set_used(d6t_arena *a, size_t used)
 }
 
 /* Set the fast path's bound after ptr, end, used or limit changed other than by a bump (which
- * moves ptr and used alike and so keeps it): ptr plus the free room, cut to what the limit leaves
- * (nothing when used is already past it). A bump within stop is then within both. */
+ * moves ptr, and with it used, and so keeps it): ptr plus the free room, cut to what the limit
+ * leaves (nothing when used is already past it). A bump within stop is then within both. */
 static inline void d6t__arena_restop(d6t_arena *a)
 {
     size_t room = (size_t)(a->end - a->ptr);
@@ -521,12 +521,12 @@ static inline int d6t__arena_grow_last(d6t_arena *a, const uint8_t *p, size_t ol
  * back everything it took (blocks taken meanwhile become spares, as at a reset). */
 struct d6t__arena_mark {
     uint8_t *ptr, *end;
-    size_t used;
+    uintptr_t used_base; /* with ptr, the bytes used then */
     struct d6t__block *extra;
 };
 static inline struct d6t__arena_mark d6t__arena_mark(const d6t_arena *a)
 {
-    struct d6t__arena_mark m = {a->ptr, a->end, d6t__arena_used(a), a->extra};
+    struct d6t__arena_mark m = {a->ptr, a->end, a->used_base, a->extra};
     return m;
 }
 static inline void d6t__arena_rollback(d6t_arena *a, const struct d6t__arena_mark *m)
@@ -539,7 +539,7 @@ static inline void d6t__arena_rollback(d6t_arena *a, const struct d6t__arena_mar
     }
     a->ptr = m->ptr;
     a->end = m->end;
-    d6t__arena_set_used(a, m->used);
+    a->used_base = m->used_base;
     d6t__arena_restop(a);
 }
 
