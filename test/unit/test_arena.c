@@ -102,6 +102,45 @@ START_TEST(limit_and_failures)
 }
 END_TEST
 
+/* Every byte handed out counts, whichever path gave it: the inline bump, a new block that
+ * becomes current, a big request in a block of its own while the current one stays, a reset. */
+START_TEST(used_counts_every_path)
+{
+    d6t_arena *a = d6t_arena_new(NULL, 1024);
+    size_t want = 0;
+    static const size_t sizes[] = {1, 16, 17, 300, 700, 5000, 40, 900, 3, 2000, 64};
+    for (int round = 0; round < 2; round++) {
+        for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+            ck_assert_ptr_nonnull(d6t_arena_alloc(a, sizes[i]));
+            want += (sizes[i] + 15) & ~(size_t)15;
+            ck_assert_uint_eq(d6t_arena_used(a), want);
+        }
+        ck_assert_uint_gt(d6t_arena_heap_blocks(a), 3);
+        d6t_arena_reset(a); /* the second round reuses the kept blocks */
+        ck_assert_uint_eq(d6t_arena_used(a), 0);
+        want = 0;
+    }
+    /* under a limit, across blocks (kept blocks count against it too, so it stops early) */
+    d6t_arena_set_limit(a, 3000);
+    while (d6t_arena_alloc(a, 208)) want += 208;
+    ck_assert_uint_eq(d6t_arena_used(a), want);
+    ck_assert_uint_ge(want, 1024);
+    ck_assert_uint_le(want, 3000);
+    /* a message parsed after a reset under the limit counts the same both times */
+    uint8_t w1[400];
+    size_t n = unhex(W1_HEX, w1, sizeof w1), first;
+    d6t_msg *m;
+    d6t_arena_reset(a);
+    ck_assert_int_eq(d6t_msg_parse(a, w1, n, 0, &m, NULL), D6T_OK);
+    first = d6t_arena_used(a);
+    ck_assert_uint_gt(first, 0);
+    d6t_arena_reset(a);
+    ck_assert_int_eq(d6t_msg_parse(a, w1, n, 0, &m, NULL), D6T_OK);
+    ck_assert_uint_eq(d6t_arena_used(a), first);
+    d6t_arena_free(a);
+}
+END_TEST
+
 START_TEST(alignment)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
@@ -120,6 +159,7 @@ int main(void)
     tcase_add_test(tc, custom_allocator_balanced);
     tcase_add_test(tc, caller_memory_no_heap);
     tcase_add_test(tc, limit_and_failures);
+    tcase_add_test(tc, used_counts_every_path);
     tcase_add_test(tc, alignment);
     suite_add_tcase(s, tc);
     return run_suite(s) ? 1 : 0;
