@@ -18,6 +18,19 @@ void d6t__bundle_log(const d6t_bundle *b, int level, const char *fmt, ...)
     b->log(b->log_ctx, level, msg);
 }
 
+/* Why the innermost message is no request: said in the bundle (m NULL: none was relayed). */
+static D6T__COLD void no_request(d6t_bundle *b, const d6t_msg *m)
+{
+    if (!m)
+        b->no_request = "relay message without a relayed message";
+    else if (m->kind == D6T_KIND_UNKNOWN)
+        snprintf(b->reason_buf, sizeof b->reason_buf, "unknown message type %u", m->type);
+    else
+        snprintf(b->reason_buf, sizeof b->reason_buf, "%s is not a client-to-server message",
+                 d6t_msg_type_name(m->type));
+    if (m) b->no_request = b->reason_buf;
+}
+
 /* Walk the RELAY-FORW chain to the request; fills relays[] closest to the client first. */
 static d6t_status split_chain(d6t_bundle *b)
 {
@@ -25,29 +38,19 @@ static d6t_status split_chain(d6t_bundle *b)
     size_t n = 0;
     d6t_msg *m = b->incoming;
     while (m && m->type == D6T_MSG_RELAY_FORW) {
-        if (n == D6T_HOP_COUNT_LIMIT) return D6T_ERR_RELAY_DEPTH;
+        if (D6T__UNLIKELY(n == D6T_HOP_COUNT_LIMIT)) return D6T_ERR_RELAY_DEPTH;
         chain[n++] = m;
         m = d6t_msg_relayed(m);
     }
-    if (!m) {
-        b->no_request = "relay message without a relayed message";
-        return D6T_OK;
-    }
-    if (m->kind == D6T_KIND_UNKNOWN) {
-        snprintf(b->reason_buf, sizeof b->reason_buf, "unknown message type %u", m->type);
-        b->no_request = b->reason_buf;
-        return D6T_OK;
-    }
-    if (m->kind != D6T_KIND_CLIENT_SERVER || d6t_msg_type_is_server_to_client(m->type)) {
-        snprintf(b->reason_buf, sizeof b->reason_buf, "%s is not a client-to-server message",
-                 d6t_msg_type_name(m->type));
-        b->no_request = b->reason_buf;
+    if (D6T__UNLIKELY(!m || m->kind != D6T_KIND_CLIENT_SERVER ||
+                      d6t_msg_type_is_server_to_client(m->type))) {
+        no_request(b, m);
         return D6T_OK;
     }
     if (n) {
         /* n <= D6T_HOP_COUNT_LIMIT: the size cannot overflow */
         d6t_msg **v = d6t__alloc(b->arena, 3 * n * sizeof *v);
-        if (!v) return D6T_ERR_NOMEM;
+        if (D6T__UNLIKELY(!v)) return D6T_ERR_NOMEM;
         b->relays = v;
         b->out = v + n;
         b->out_relay_msg = (d6t_opt **)(void *)(v + 2 * n);
@@ -99,31 +102,36 @@ static d6t_status snapshot_request(d6t_bundle *b)
     return D6T_OK;
 }
 
+/* Over TCP: the connection's endpoint, and no relaying beyond what may stand for it. */
+static D6T__NOINLINE d6t_status init_tcp(d6t_bundle *b, const uint8_t *tcp_peer)
+{
+    /* Without a given endpoint, one RELAY-FORW may stand for the TCP connection (dhcpkit's
+     * convention); anything relayed beyond that did not come straight from the requestor. */
+    d6t_msg *incoming = b->incoming;
+    size_t allowed = tcp_peer ? 0 : 1;
+    size_t levels = 0;
+    for (d6t_msg *m = incoming; m && m->type == D6T_MSG_RELAY_FORW; m = d6t_msg_relayed(m))
+        levels++;
+    if (levels > allowed) return D6T_ERR_TCP_RELAYED;
+    if (tcp_peer) {
+        memcpy(b->tcp_peer, tcp_peer, 16);
+        b->have_tcp_peer = 1;
+    } else if (levels == 1) {
+        memcpy(b->tcp_peer, incoming->peer, 16);
+        b->have_tcp_peer = 1;
+    }
+    return D6T_OK;
+}
+
 static d6t_status init(d6t_bundle *b, d6t_msg *incoming, unsigned flags, const d6t_bundle_opts *o)
 {
-    const uint8_t *tcp_peer = o->tcp_peer;
     b->incoming = incoming;
     b->flags = flags;
     b->allow_rapid_commit = (flags & D6T_BUNDLE_RAPID_COMMIT) != 0;
     d6t_status st = split_chain(b);
-    if (st) return st;
-    if (flags & D6T_BUNDLE_TCP) {
-        /* Without a given endpoint, one RELAY-FORW may stand for the TCP connection (dhcpkit's
-         * convention); anything relayed beyond that did not come straight from the requestor. */
-        size_t allowed = tcp_peer ? 0 : 1;
-        size_t levels = 0;
-        for (d6t_msg *m = incoming; m && m->type == D6T_MSG_RELAY_FORW; m = d6t_msg_relayed(m))
-            levels++;
-        if (levels > allowed) return D6T_ERR_TCP_RELAYED;
-        if (tcp_peer) {
-            memcpy(b->tcp_peer, tcp_peer, 16);
-            b->have_tcp_peer = 1;
-        } else if (levels == 1) {
-            memcpy(b->tcp_peer, incoming->peer, 16);
-            b->have_tcp_peer = 1;
-        }
-    }
-    if (b->request && (st = snapshot_request(b))) return st;
+    if (D6T__UNLIKELY(st)) return st;
+    if ((flags & D6T_BUNDLE_TCP) && (st = init_tcp(b, o->tcp_peer))) return st;
+    if (b->request && D6T__UNLIKELY(st = snapshot_request(b))) return st;
     for (size_t i = 0; o->marks && i < o->nmarks; i++)
         if (o->marks[i] && (st = d6t_bundle_add_mark(b, o->marks[i]))) return st;
     return D6T_OK;
@@ -135,12 +143,12 @@ static d6t_status new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned flags,
 {
     d6t_status st;
     int own = 0;
-    if (!a) {
+    if (D6T__UNLIKELY(!a)) {
         if (!(a = d6t_arena_new(NULL, 0))) return D6T_ERR_NOMEM;
         own = 1;
     }
     d6t_bundle *b = d6t__alloc(a, sizeof *b);
-    if (!b) {
+    if (D6T__UNLIKELY(!b)) {
         if (own) d6t_arena_free(a);
         return D6T_ERR_NOMEM;
     }
@@ -162,7 +170,7 @@ static d6t_status new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned flags,
     b->arena = a;
     b->owns_arena = own;
     st = init(b, incoming, flags, opts);
-    if (st) {
+    if (D6T__UNLIKELY(st)) {
         d6t_bundle_free(b);
         return st;
     }
@@ -184,20 +192,20 @@ d6t_status d6t_bundle_new_from_msg(d6t_arena *a, d6t_msg *incoming, unsigned fla
 d6t_status d6t_bundle_new(d6t_arena *a, const uint8_t *buf, size_t len, unsigned flags,
                           const d6t_bundle_opts *opts, d6t_bundle **out, d6t_parse_error *err)
 {
-    if (!out) return D6T_ERR_INVALID_ARG;
+    if (D6T__UNLIKELY(!out)) return D6T_ERR_INVALID_ARG;
     *out = NULL;
     d6t_bundle_opts o; /* checked before parsing, so a bad one never costs a parse */
     d6t_status st = read_opts(opts, &o);
-    if (st) return st;
+    if (D6T__UNLIKELY(st)) return st;
     int own = 0;
-    if (!a) {
+    if (D6T__UNLIKELY(!a)) {
         if (!(a = d6t_arena_new(NULL, 0))) return D6T_ERR_NOMEM;
         own = 1;
     }
     d6t_msg *m;
     st = d6t__parse_copy(a, buf, len, &m, err);
-    if (!st) st = new_from_msg(a, m, flags, &o, out);
-    if (st) {
+    if (D6T__LIKELY(!st)) st = new_from_msg(a, m, flags, &o, out);
+    if (D6T__UNLIKELY(st)) {
         if (own) d6t_arena_free(a);
         return st;
     }

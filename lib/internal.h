@@ -398,6 +398,11 @@ d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uin
 #if defined(__GNUC__)
 #define D6T__ALWAYS_INLINE __attribute__((always_inline)) inline
 #define D6T__NOINLINE      __attribute__((noinline))
+#define D6T__COLD          __attribute__((cold, noinline))
+/* A branch taken only on errors or unusual input, laid out away from the path every
+ * transaction runs (which then spans fewer cache lines) */
+#define D6T__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define D6T__LIKELY(x)   __builtin_expect(!!(x), 1)
 /* What the compiler may take as true (the check after an inline bump: its pointer is not NULL) */
 #define D6T__ASSUME(x)                     \
     do {                                   \
@@ -406,7 +411,10 @@ d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uin
 #else
 #define D6T__ALWAYS_INLINE inline
 #define D6T__NOINLINE
-#define D6T__ASSUME(x) ((void)0)
+#define D6T__COLD
+#define D6T__UNLIKELY(x) (x)
+#define D6T__LIKELY(x)   (x)
+#define D6T__ASSUME(x)   ((void)0)
 #endif
 
 /* ---- arena internals, shared so the library's own allocations take the bump path inline ---- */
