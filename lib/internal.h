@@ -6,6 +6,29 @@
 #include "dhcp6txn.h"
 #include <string.h>
 
+/* Inlining and branch hints for the hot paths (plain inline elsewhere). */
+#if defined(__GNUC__)
+#define D6T__ALWAYS_INLINE __attribute__((always_inline)) inline
+#define D6T__NOINLINE      __attribute__((noinline))
+#define D6T__COLD          __attribute__((cold, noinline))
+/* A branch taken only on errors or unusual input, laid out away from the path every
+ * transaction runs (which then spans fewer cache lines) */
+#define D6T__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define D6T__LIKELY(x)   __builtin_expect(!!(x), 1)
+/* What the compiler may take as true (the check after an inline bump: its pointer is not NULL) */
+#define D6T__ASSUME(x)                     \
+    do {                                   \
+        if (!(x)) __builtin_unreachable(); \
+    } while (0)
+#else
+#define D6T__ALWAYS_INLINE inline
+#define D6T__NOINLINE
+#define D6T__COLD
+#define D6T__UNLIKELY(x) (x)
+#define D6T__LIKELY(x)   (x)
+#define D6T__ASSUME(x)   ((void)0)
+#endif
+
 #define D6T_MAX_FIELDS 6
 #define D6T_OFF_VAR    0xffffu /* d6t_fielddef.off: the field follows a variable-size one */
 
@@ -394,29 +417,6 @@ d6t_status d6t__parse_copy(d6t_arena *a, const uint8_t *buf, size_t len, d6t_msg
                            d6t_parse_error *err);
 d6t_status d6t__parse_opt_payload(struct d6t_parse_ctx *c, d6t_opt *o, const uint8_t *p, size_t n,
                                   unsigned nest, unsigned depth);
-/* Inlining hints for the hot field paths (plain inline elsewhere). */
-#if defined(__GNUC__)
-#define D6T__ALWAYS_INLINE __attribute__((always_inline)) inline
-#define D6T__NOINLINE      __attribute__((noinline))
-#define D6T__COLD          __attribute__((cold, noinline))
-/* A branch taken only on errors or unusual input, laid out away from the path every
- * transaction runs (which then spans fewer cache lines) */
-#define D6T__UNLIKELY(x) __builtin_expect(!!(x), 0)
-#define D6T__LIKELY(x)   __builtin_expect(!!(x), 1)
-/* What the compiler may take as true (the check after an inline bump: its pointer is not NULL) */
-#define D6T__ASSUME(x)                     \
-    do {                                   \
-        if (!(x)) __builtin_unreachable(); \
-    } while (0)
-#else
-#define D6T__ALWAYS_INLINE inline
-#define D6T__NOINLINE
-#define D6T__COLD
-#define D6T__UNLIKELY(x) (x)
-#define D6T__LIKELY(x)   (x)
-#define D6T__ASSUME(x)   ((void)0)
-#endif
-
 /* ---- arena internals, shared so the library's own allocations take the bump path inline ---- */
 #define D6T__ARENA_ALIGN       16u
 #define D6T__ARENA_ALIGN_UP(x) (((x) + (D6T__ARENA_ALIGN - 1)) & ~(size_t)(D6T__ARENA_ALIGN - 1))
@@ -474,7 +474,7 @@ static inline void d6t__arena_restop(d6t_arena *a)
 static inline void *d6t__alloc(d6t_arena *a, size_t size)
 {
     size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
-    if (a && need >= size && (size_t)(a->stop - a->ptr) >= need) {
+    if (D6T__LIKELY(a && need >= size && (size_t)(a->stop - a->ptr) >= need)) {
         void *p = a->ptr;
         D6T__ASSUME(p); /* room means a block: an arena without one has stop == ptr */
         a->ptr += need;
@@ -487,7 +487,7 @@ static inline void *d6t__alloc(d6t_arena *a, size_t size)
 static inline void *d6t__alloc_in(d6t_arena *a, size_t size)
 {
     size_t need = D6T__ARENA_ALIGN_UP(size ? size : 1);
-    if (need >= size && (size_t)(a->stop - a->ptr) >= need) {
+    if (D6T__LIKELY(need >= size && (size_t)(a->stop - a->ptr) >= need)) {
         void *p = a->ptr;
         D6T__ASSUME(p); /* room means a block: an arena without one has stop == ptr */
         a->ptr += need;
@@ -503,7 +503,7 @@ static inline void *d6t__alloc_in(d6t_arena *a, size_t size)
 static inline void *d6t__alloc_quick(d6t_arena *a, size_t size)
 {
     size_t need = D6T__ARENA_ALIGN_UP(size);
-    if (need < size || (size_t)(a->stop - a->ptr) < need) return NULL;
+    if (D6T__UNLIKELY(need < size || (size_t)(a->stop - a->ptr) < need)) return NULL;
     void *p = a->ptr;
     D6T__ASSUME(p); /* room means a block: an arena without one has stop == ptr */
     a->ptr += need;

@@ -22,12 +22,12 @@ static d6t_status write_msg(struct wbuf *w, const d6t_msg *m, unsigned depth);
 static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
 {
     for (; o; o = o->next) {
-        if (depth > WRITE_DEPTH_LIMIT) return D6T_ERR_NESTING;
+        if (D6T__UNLIKELY(depth > WRITE_DEPTH_LIMIT)) return D6T_ERR_NESTING;
         size_t start = w->n, own = o->len;
-        if (own > 65535) return D6T_ERR_TOO_LONG;
+        if (D6T__UNLIKELY(own > 65535)) return D6T_ERR_TOO_LONG;
         /* header and fixed part at once while they fit; the length is final for an option
          * without sub-options or a message, patched below for the others */
-        if (start + 4 + own <= w->cap) {
+        if (D6T__LIKELY(start + 4 + own <= w->cap)) {
             uint8_t *p = w->p + start;
             d6t__put_opt_header(p, o->code, (uint16_t)own);
             d6t__move_small(p + 4, o->data, own);
@@ -35,11 +35,11 @@ static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
         w->n = start + 4 + own;
         if (!o->kids.first && !o->msg) continue;
         d6t_status st = write_opts(w, o->kids.first, depth + 1);
-        if (st) return st;
+        if (D6T__UNLIKELY(st)) return st;
         if (o->msg && (st = write_msg(w, o->msg, depth + 1))) return st;
         size_t len = w->n - start - 4;
-        if (len > 65535) return D6T_ERR_TOO_LONG;
-        if (w->n <= w->cap) d6t__put16(w->p + start + 2, (uint16_t)len);
+        if (D6T__UNLIKELY(len > 65535)) return D6T_ERR_TOO_LONG;
+        if (D6T__LIKELY(w->n <= w->cap)) d6t__put16(w->p + start + 2, (uint16_t)len);
     }
     return D6T_OK;
 }
