@@ -154,7 +154,7 @@ extern const struct d6t_optdef *const d6t__v6_defs[256];
 /* d6t_optdef_find with the DHCPv6 space's lookup inline (the parser's and builder's case). */
 static inline const struct d6t_optdef *d6t__optdef_find(d6t_space space, uint16_t code)
 {
-    if (space == D6T_SPACE_DHCPV6) return code < 256 ? d6t__v6_defs[code] : NULL;
+    if (space == D6T_SPACE_DHCPV6) return D6T__LIKELY(code < 256) ? d6t__v6_defs[code] : NULL;
     return d6t_optdef_find(space, code);
 }
 /* Bit r (word r / 64, bit r % 64) set when row r of the table is required in some message type

@@ -35,11 +35,11 @@ static D6T__ALWAYS_INLINE d6t_status parse_payload(struct d6t_parse_ctx *c, d6t_
                                                    const uint8_t *p, size_t n, unsigned nest)
 {
     const struct d6t_optdef *def = o->def;
-    if (!def) return D6T_OK;
+    if (D6T__UNLIKELY(!def)) return D6T_OK;
     size_t hdr;
     int quick = d6t__layout_quick(def, p, n, &hdr);
-    if (quick == D6T__QUICK_LEAF) return D6T_OK; /* no sub-options, no message: finished */
-    if (!quick) {
+    if (D6T__LIKELY(quick == D6T__QUICK_LEAF)) return D6T_OK; /* no sub-options, no message */
+    if (D6T__UNLIKELY(!quick)) {
         d6t_status st = layout_walk(c, def, p, n, &hdr);
         if (st) return st;
     }
@@ -80,11 +80,12 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
     while (n - off >= 4) {
         uint16_t code = d6t__get16(p + off);
         size_t len = d6t__get16(p + off + 2);
-        if (len > n - off - 4)
+        if (D6T__UNLIKELY(len > n - off - 4))
             return d6t__fail(c, D6T_ERR_OPT_OVERRUN, p + off,
                              "option length runs past the end of its container");
         d6t_opt *o = d6t__alloc_in(a, sizeof *o);
-        if (!o) return d6t__fail(c, D6T_ERR_NOMEM, p + off, "arena allocation failed");
+        if (D6T__UNLIKELY(!o))
+            return d6t__fail(c, D6T_ERR_NOMEM, p + off, "arena allocation failed");
         *o = (d6t_opt){.def = d6t__optdef_find((d6t_space)space, code),
                        .arena = a,
                        .data = p + off + 4,
@@ -93,7 +94,7 @@ static d6t_status parse_opts(struct d6t_parse_ctx *c, struct d6t_optlist *l, con
                        .space = space,
                        .flags = D6T_OPT_LINKED};
         d6t_status st = parse_payload(c, o, p + off + 4, len, nest);
-        if (st) return st;
+        if (D6T__UNLIKELY(st)) return st;
         *link = o;
         link = &o->next;
         last = o;

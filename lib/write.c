@@ -33,7 +33,7 @@ static d6t_status write_opts(struct wbuf *w, const d6t_opt *o, unsigned depth)
             d6t__move_small(p + 4, o->data, own);
         }
         w->n = start + 4 + own;
-        if (!o->kids.first && !o->msg) continue;
+        if (D6T__LIKELY(!o->kids.first && !o->msg)) continue;
         d6t_status st = write_opts(w, o->kids.first, depth + 1);
         if (D6T__UNLIKELY(st)) return st;
         if (o->msg && (st = write_msg(w, o->msg, depth + 1))) return st;
