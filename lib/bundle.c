@@ -404,7 +404,7 @@ const char *d6t_bundle_mark(const d6t_bundle *b, size_t i)
  * then a walk, as long as the snapshot. */
 static long slot_at(const d6t_bundle *b, const d6t_opt *o)
 {
-    if (o->slot < b->nreqopts && b->reqopts[o->slot] == o) return (long)o->slot;
+    if (D6T__LIKELY(o->slot < b->nreqopts && b->reqopts[o->slot] == o)) return (long)o->slot;
     for (size_t i = 0; i < b->nreqopts; i++)
         if (b->reqopts[i] == o) return (long)i;
     return -1;
@@ -418,10 +418,10 @@ static int slot_handled(const d6t_bundle *b, long i)
 /* 'o' is a top-level option of the request now, and was when the bundle was made. */
 static long req_index(const d6t_bundle *b, const d6t_opt *o)
 {
-    if (!b || !b->request || !o) return -1;
+    if (D6T__UNLIKELY(!b || !b->request || !o)) return -1;
     /* in the snapshot, and nothing left the request since: it is still there */
-    if (o->slot < b->nreqopts && b->reqopts[o->slot] == o &&
-        b->request->removals == b->req_removals)
+    if (D6T__LIKELY(o->slot < b->nreqopts && b->reqopts[o->slot] == o &&
+                    b->request->removals == b->req_removals))
         return (long)o->slot;
     for (const d6t_opt *x = b->request->opts.first; x; x = x->next)
         if (x == o) return slot_at(b, o);
@@ -477,11 +477,11 @@ d6t_opt *d6t_bundle_unhandled(const d6t_bundle *b, const uint16_t *codes, size_t
 d6t_opt *d6t_bundle_first_unhandled(const d6t_bundle *b, uint16_t code)
 {
     /* walk_unhandled's loop for one code and the first hit (a handler's usual question) */
-    if (!b || !b->request) return NULL;
+    if (D6T__UNLIKELY(!b || !b->request)) return NULL;
     for (d6t_opt *x = b->request->opts.first; x; x = x->next) {
-        if (x->code != code) continue;
+        if (D6T__LIKELY(x->code != code)) continue;
         long k = slot_at(b, x);
-        if (k >= 0 && !slot_handled(b, k)) return x;
+        if (D6T__LIKELY(k >= 0 && !slot_handled(b, k))) return x;
     }
     return NULL;
 }

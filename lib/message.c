@@ -218,7 +218,7 @@ size_t d6t_opt_child_count(const d6t_opt *o)
 static d6t_opt *find_from(d6t_opt *o, uint16_t code)
 {
     for (; o; o = o->next)
-        if (o->code == code) return o;
+        if (D6T__UNLIKELY(o->code == code)) return o;
     return NULL;
 }
 
