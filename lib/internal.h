@@ -11,8 +11,9 @@
 #define D6T__ALWAYS_INLINE __attribute__((always_inline)) inline
 #define D6T__NOINLINE      __attribute__((noinline))
 #define D6T__COLD          __attribute__((cold, noinline))
-/* A branch taken only on errors or unusual input, laid out away from the path every
- * transaction runs (which then spans fewer cache lines) */
+/* Which way a hot path's branch usually goes: GCC then lays the common case out as the
+ * fall-through (its own guesses made many of them taken branches, and put the arena's fallback
+ * call inside the parse loop) */
 #define D6T__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define D6T__LIKELY(x)   __builtin_expect(!!(x), 1)
 /* What the compiler may take as true (the check after an inline bump: its pointer is not NULL) */
