@@ -126,6 +126,18 @@ START_TEST(no_request_cases)
     ck_assert_uint_eq(d6t_bundle_unhandled_count(b, (const uint16_t[]){3}, 1), 0);
     d6t_bundle_free(b);
     free(r);
+    /* a Relay-forward with no Relay Message option: nothing relayed */
+    ck_assert_int_eq(bundle_hex(NULL,
+                                "0c00"
+                                "20010db8000000000000000000000001"
+                                "fe800000000000000000000000000001"
+                                "00120001"
+                                "41",
+                                0, NULL, &b),
+                     D6T_OK);
+    ck_assert_ptr_null(d6t_bundle_request(b));
+    ck_assert_str_eq(d6t_bundle_no_request_reason(b), "relay message without a relayed message");
+    d6t_bundle_free(b);
     /* parse errors come back as the codec's */
     d6t_parse_error e;
     uint8_t bad[] = {1, 0, 0, 1, 0, 3, 0, 9};
