@@ -10,11 +10,11 @@ Instruction counts do not move with a busy machine, so they can be compared acro
 
 --max makes it a regression guard: exit 1 when an operation costs more than INSTR instructions.
 --footprint adds, per operation, how many distinct 64-byte lines of code it runs and how many
-cache misses it has in a simulated L1 of --l1 bytes (8 KiB: a quarter of this machine's, what
-is left of it when a sibling hardware thread or the host's own code competes for it): an
-operation whose code does not fit there slows down far more than its instructions say on a
-busy machine. Without valgrind it skips (exit 77), except under CI=true, where that is a
-failure.
+cache misses it has in a simulated L1 of --l1 bytes (default 8 KiB, a quarter of this machine's):
+how much cache an operation needs, for embedders whose own code shares it. (On this VM, a
+transaction made larger on purpose did not slow down beyond its extra instructions, so a busy
+host's slowdown is not this.) Without valgrind it skips (exit 77), except under CI=true, where
+that is a failure.
 SPDX-License-Identifier: BSD-2-Clause
 """
 import argparse
