@@ -311,6 +311,12 @@ int d6s_config_parse(struct d6s_config *c, const char *text, char *err, size_t e
                 return d6d_config_error(err, errcap, line,
                                         "bad prefix '%s' (want ADDR/LEN with zero host bits)",
                                         tok[1]);
+            /* relays name a link by a unicast address on it (RFC 9915 9.1, 19.1.1): a multicast
+             * subnet would match only malformed Relay-forwards, and echo their bad address */
+            if (sn->plen >= 8 && sn->prefix[0] == 0xff)
+                return d6d_config_error(err, errcap, line,
+                                        "subnet %s is inside ff00::/8 (multicast): no link has it",
+                                        tok[1]);
             if (n == 4) {
                 if (strlen(tok[3]) >= D6S_IFNAME_MAX)
                     return d6d_config_error(err, errcap, line, "interface name too long");

@@ -530,6 +530,21 @@ static int acceptable(struct txn *t)
     }
 }
 
+/* A Relay-forward whose link or peer address is multicast is malformed (RFC 9915 9.1: the
+ * link is named by a unicast address on it, the peer is where the reply goes): its Relay-reply
+ * would have to echo the address and could not be valid, so the request is dropped. */
+static int relays_unicast(d6t_bundle *b)
+{
+    for (size_t i = 0, n = d6t_bundle_incoming_relay_count(b); i < n; i++) {
+        const d6t_msg *r = d6t_bundle_incoming_relay(b, i);
+        uint8_t link[16], peer[16];
+        d6t_msg_link_address(r, link);
+        d6t_msg_peer_address(r, peer);
+        if (link[0] == 0xff || peer[0] == 0xff) return 0;
+    }
+    return 1;
+}
+
 static void relay_identity(struct txn *t)
 {
     /* Relay-ID and Remote-ID as the relay next to the client put them (RFC 5460 queries) */
@@ -560,7 +575,7 @@ int d6s_handle(struct d6s_server *s, d6t_bundle *b, const struct d6s_rx *rx)
     t.mtype = d6t_msg_type(t.req);
     if (t.mtype < sizeof s->cnt.by_type / sizeof s->cnt.by_type[0]) s->cnt.by_type[t.mtype]++;
     if (t.mtype == D6T_MSG_LEASEQUERY) return d6s_leasequery(s, b);
-    if (d6t_bundle_received_over_tcp(b) || !acceptable(&t)) {
+    if (d6t_bundle_received_over_tcp(b) || !acceptable(&t) || !relays_unicast(b)) {
         d6t_bundle_add_mark(b, "dropped");
         s->cnt.dropped++;
         return 0;

@@ -230,8 +230,13 @@ START_TEST(config_errors_name_the_line)
          "line 2: pool overlaps fe80::/10 (link-local): those cannot be leased"},
         {"subnet ::/0\n pd-pool fe00::/7 64\n",
          "line 2: pd-pool overlaps fe80::/10 (link-local): those cannot be delegated"},
-        {"subnet ff05::/64\n pool ff05::1 ff05::2\n",
+        {"subnet ::/0\n pool ff05::1 ff05::2\n",
          "line 2: pool overlaps ff00::/8 (multicast): those cannot be leased"},
+        /* found by fuzz_config: its relay's link address, the subnet's, was echoed multicast */
+        {"subnet ff05::/64\n pd-pool 2001:db8::/48 64\n",
+         "line 1: subnet ff05::/64 is inside ff00::/8 (multicast): no link has it"},
+        {"subnet ff00::/8\n pool ff00::1 ff00::2\n",
+         "line 1: subnet ff00::/8 is inside ff00::/8 (multicast): no link has it"},
     };
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
         d6s_config_defaults(&c);
@@ -242,6 +247,9 @@ START_TEST(config_errors_name_the_line)
     ck_assert_int_eq(d6s_config_parse(&c, "subnet ::/0\n pool ::2 ::ff\n pd-pool fec0::/10 64\n",
                                       err, sizeof err),
                      0);
+    d6s_config_defaults(&c); /* a subnet holding unicast and multicast space names links */
+    ck_assert_int_eq(
+        d6s_config_parse(&c, "subnet f000::/4\n pool fe00::2 fe00::ff\n", err, sizeof err), 0);
     /* a subnet's interface beyond the 16 listened on was dropped silently (found by fuzz_config) */
     d6s_config_defaults(&c);
     ck_assert_int_eq(
@@ -886,6 +894,33 @@ START_TEST(relayed_two_levels)
 }
 END_TEST
 
+/* A Relay-forward naming a multicast link or peer is dropped: its Relay-reply would have to
+ * echo the address and could not validate (found by fuzz_config, with a multicast subnet). */
+START_TEST(relayed_multicast_link_or_peer_dropped)
+{
+    struct req r = {.type = D6T_MSG_SOLICIT, .client = 6, .na = 1, .iaid = 1};
+    static const uint8_t unicast[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1},
+                         mcast[16] = {0xff, 0x05, [13] = 1, [15] = 3};
+    for (int which = 0; which < 3; which++) { /* 0: both unicast, 1: link, 2: peer multicast */
+        d6t_arena *ar = d6t_arena_new(NULL, 0);
+        d6t_msg *rf = d6t_msg_new(ar, D6T_MSG_RELAY_FORW);
+        d6t_msg_set_link_address(rf, which == 1 ? mcast : unicast);
+        d6t_msg_set_peer_address(rf, which == 2 ? mcast : unicast);
+        d6t_msg_add_relay_msg(rf, build(ar, &r));
+        /* under one more relay level: the bad address is not on the outermost one */
+        d6t_msg *outer = relay(ar, rf, 1, NULL);
+        uint64_t dropped = S.cnt.dropped;
+        int ans;
+        d6t_bundle *b = run_msg(outer, NULL, &ans);
+        ck_assert_int_eq(ans, which == 0);
+        ck_assert_int_eq(S.cnt.dropped, dropped + (which != 0));
+        ck_assert_int_eq(d6t_bundle_has_mark(b, "dropped"), which != 0);
+        d6t_bundle_free(b);
+        d6t_arena_free(ar);
+    }
+}
+END_TEST
+
 START_TEST(too_many_ias_bounded)
 {
     d6t_arena *a = d6t_arena_new(NULL, 0);
@@ -1174,6 +1209,7 @@ int main(void)
     tcase_add_test(tc, renumbered_link_old_leases_not_used);
     tcase_add_test(tc, information_request_and_drops);
     tcase_add_test(tc, relayed_two_levels);
+    tcase_add_test(tc, relayed_multicast_link_or_peer_dropped);
     tcase_add_test(tc, too_many_ias_bounded);
     tcase_add_test(tc, malformed_input_survives);
     tcase_add_test(tc, lease_file_round_trip);
